@@ -1,0 +1,1 @@
+"""Cleaning steps: text normalisation, paragraph roles, glued-word repair."""

@@ -1,0 +1,144 @@
+"""The ``newsdesk`` command: thin commands over the library.
+
+Library errors print one line and exit 1; usage errors exit 2 (click's rule).
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import NewsdeskError
+
+DEFAULT_DB = "newsdesk.db"
+
+
+def db_option(fn):
+    return click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
+                        help="SQLite database of the desk.")(fn)
+
+
+def config_options(fn):
+    fn = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+                      help="Override one setting, e.g. --set dedup.threshold=0.85 (repeatable).")(fn)
+    return click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
+                        help="A TOML file of settings (see docs/configuration.md).")(fn)
+
+
+def library_errors(fn):
+    """Turn library errors into a one-line message and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except NewsdeskError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(1)
+
+    return wrapper
+
+
+def open_desk(db: str, config_path: str | None = None, overrides=(), must_exist: bool = False):
+    from .desk import Desk
+
+    if must_exist and db != ":memory:" and not Path(db).exists():
+        raise NewsdeskError(f"no desk at {db}; create one with `newsdesk add PATH --db {db}` or pass --db")
+    return Desk(db, config=config_path, overrides=overrides)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsdesk")
+def main():
+    """newsdesk: a sourced record of stories, events and claims from news articles."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@config_options
+@click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
+@click.option("--source", "source_name", help="Outlet name for inputs that do not state one.")
+@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@library_errors
+def add(paths, db, config_path, overrides, published, source_name, progress):
+    """Add articles from files, folders, globs or - (stdin): text, JSONL, HTML, RSS/Atom, WARC."""
+    desk = open_desk(db, config_path, overrides)
+    show = sys.stderr.isatty() if progress is None else progress
+    with desk:
+        summary = desk.add(list(paths), published=published, source_name=source_name,
+                           progress=_Counter() if show else None)
+    if show:
+        click.echo("", err=True)
+    click.echo(str(summary))
+    for skip in summary.skipped:
+        click.echo(f"  skipped {skip.origin}: {skip.reason}" + (f" ({skip.detail})" if skip.detail else ""))
+
+
+class _Counter:
+    """A one-line progress display on stderr (the input size is not known in advance)."""
+
+    def __init__(self):
+        self.done = 0
+
+    def __call__(self, n: int) -> None:
+        self.done += n
+        click.echo(f"\r{self.done} inputs read", nl=False, err=True)
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "parquet", "acled"]), default="json",
+              show_default=True, help="json: the export contract; csv/parquet: a folder of tables; acled: ACLED-style CSV.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="File to write (json, acled; - for stdout) or folder (csv, parquet).")
+@library_errors
+def export(db, fmt, output):
+    """Export the desk (schema newsdesk/1, docs/export.md)."""
+    with open_desk(db, must_exist=True) as desk:
+        desk.export(output, fmt)
+    if output != "-":
+        click.echo(f"wrote {output}", err=True)
+
+
+@main.command()
+@db_option
+@library_errors
+def articles(db):
+    """List the articles: id, published, source, story, title."""
+    with open_desk(db, must_exist=True) as desk:
+        rows = desk.store.article_rows()
+        skips = desk.skips()
+    for row in rows:
+        mark = f" [duplicate of {row['duplicate_of']}]" if row["duplicate_of"] else ""
+        click.echo(f"{row['id']:<28} {row['published'] or '-':<10}  {(row['source'] or '-')[:16]:<16} "
+                   f"{(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
+    click.echo(f"{len(rows)} articles, {len(skips)} skipped inputs", err=True)
+
+
+@main.command()
+@click.argument("article_id")
+@db_option
+@library_errors
+def show(article_id, db):
+    """One article: metadata, paragraphs with their roles, repairs highlighted."""
+    from .render import article_text
+
+    with open_desk(db, must_exist=True) as desk:
+        click.echo(article_text(desk.article(article_id), color=sys.stdout.isatty()))
+
+
+@main.command()
+@db_option
+@library_errors
+def skips(db):
+    """Inputs that could not be read, with the reason."""
+    with open_desk(db, must_exist=True) as desk:
+        for skip in desk.skips():
+            click.echo(f"{skip.reason:<14} {skip.origin}  {skip.detail}")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,1 @@
+"""Extraction steps: parse, entities, places, dates, quantities, claims."""

@@ -1,0 +1,282 @@
+"""The one data model that travels through the pipeline.
+
+An :class:`Article` carries its :class:`Paragraph` list; everything found in
+it (mentions, dates, quantities, claims) is a :class:`Span` of one paragraph's
+repaired ``text``. Paragraph index ``-1`` designates the article title, so a
+claim made in a headline still points at the characters it came from.
+
+Desk-level records (stories, re-use links, merged entities, events,
+contradictions) refer to articles and spans by id; they never copy text
+that can be looked up.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, Literal, Optional
+
+ROLES = ("body", "heading", "caption", "credit", "related", "boilerplate")
+CONTENT_ROLES = ("body", "heading")
+ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER")
+QUANTITY_KINDS = ("killed", "injured", "evacuated", "detained", "distance", "other")
+SKIP_REASONS = ("empty", "not_text", "too_large", "bad_encoding", "bad_record", "duplicate_of", "unreadable")
+TITLE = -1  # paragraph index of the title in spans
+
+
+def stable_id(*parts: object, length: int = 16) -> str:
+    """A short id that depends only on ``parts`` (stable across runs)."""
+    digest = hashlib.blake2b("\x1f".join(map(str, parts)).encode("utf-8"), digest_size=16)
+    return digest.hexdigest()[:length]
+
+
+class Record:
+    """Mixin: plain-dict round trip for storage and export."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self) if not f.metadata.get("transient")}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]):
+        hints = typing.get_type_hints(cls)
+        kwargs = {}
+        for f in dataclasses.fields(cls):
+            if f.name in data and not f.metadata.get("transient"):
+                kwargs[f.name] = _load(hints[f.name], data[f.name])
+        return cls(**kwargs)
+
+
+def _dump(value: Any) -> Any:
+    if isinstance(value, Record):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_dump(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _dump(v) for k, v in value.items()}
+    return value
+
+
+def _load(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _load(inner[0], value) if len(inner) == 1 else value
+    if origin is list:
+        return [_load(args[0], v) for v in value]
+    if origin is tuple:
+        return tuple(value)
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return hint.from_dict(value)
+    return value
+
+
+def transient(default_factory=dict):
+    """A field that lives only while the article is in the pipeline (e.g. spaCy docs)."""
+    return field(default_factory=default_factory, repr=False, compare=False, metadata={"transient": True})
+
+
+@dataclass
+class Span(Record):
+    paragraph: int  # index in Article.paragraphs, or TITLE (-1)
+    start: int
+    end: int
+
+    def text(self, article: "Article") -> str:
+        return article.paragraph_text(self.paragraph)[self.start : self.end]
+
+
+@dataclass
+class Repair(Record):
+    paragraph: int
+    start: int  # offsets in the repaired text
+    end: int
+    before: str
+    after: str
+
+
+@dataclass
+class Paragraph(Record):
+    index: int
+    text: str  # normalised and repaired; all spans index this
+    raw: str  # as read
+    role: str = "body"
+    line: Optional[int] = None  # 1-based first raw line (text input)
+    path: Optional[str] = None  # element path (HTML) or record locator
+
+
+@dataclass
+class Place(Record):
+    name: str
+    lat: Optional[float] = None
+    lon: Optional[float] = None
+    country: Optional[str] = None  # ISO 3166-1 alpha-2
+    admin1: Optional[str] = None
+    feature: Optional[str] = None  # city, village, region, country, ...
+    gazetteer_id: Optional[str] = None
+    precision: int = 3  # ACLED: 1 exact, 2 near / part of region, 3 region
+    entity: Optional[str] = None
+
+
+@dataclass
+class Mention(Record):
+    span: Span
+    text: str
+
+
+@dataclass
+class Entity(Record):
+    """An entity as found in one article (its mentions merged within the article).
+
+    ``id`` is derived from the type and canonical name, so the same name found in
+    two articles has the same id; desk-level alias resolution maps ids together.
+    """
+
+    id: str
+    name: str
+    type: str
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    place: Optional[Place] = None
+
+
+@dataclass
+class DateMention(Record):
+    span: Span
+    text: str
+    value: Optional[str]  # ISO date, or None when it cannot be resolved
+    anchor: str = "absolute"  # absolute | published | previous (the date just mentioned)
+    granularity: str = "day"  # day | month | year | week
+
+
+@dataclass
+class Quantity(Record):
+    span: Span
+    text: str
+    min: Optional[float] = None
+    max: Optional[float] = None
+    kind: str = "other"
+    unit: Optional[str] = None
+    approximate: bool = False
+    claim: Optional[str] = None
+
+
+@dataclass
+class Claim(Record):
+    id: str
+    span: Span  # the whole attributed statement
+    content: str
+    content_span: Optional[Span] = None
+    speaker_text: Optional[str] = None
+    speaker_span: Optional[Span] = None
+    speaker: Optional[str] = None  # entity id
+    cue: Optional[str] = None
+    cue_span: Optional[Span] = None
+    polarity: Literal["assert", "deny"] = "assert"
+    direct_quote: bool = False
+    date: Optional[str] = None
+    form: Optional[str] = None  # which attribution pattern produced it (for error analysis)
+    independent_reports: int = 1
+
+
+@dataclass
+class Article(Record):
+    id: str
+    title: str = ""
+    paragraphs: list[Paragraph] = field(default_factory=list)
+    url: Optional[str] = None
+    source: Optional[str] = None
+    published: Optional[str] = None  # ISO date (YYYY-MM-DD)
+    language: Optional[str] = None
+    authors: list[str] = field(default_factory=list)
+    origin: Optional[str] = None  # where it was read from: path, path#line, path#record
+    metadata: dict[str, Any] = field(default_factory=dict)
+    # clean
+    repairs: list[Repair] = field(default_factory=list)
+    related_titles: list[str] = field(default_factory=list)
+    credits: list[str] = field(default_factory=list)
+    # dedup / stories
+    fingerprint: Optional[str] = None
+    duplicate_of: Optional[str] = None
+    story: Optional[str] = None
+    # extract
+    entities: list[Entity] = field(default_factory=list)
+    dates: list[DateMention] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    # pipeline bookkeeping
+    steps: list[str] = field(default_factory=list)  # names of the steps applied
+    docs: dict = transient()  # paragraph index -> spaCy Doc, never stored
+
+    def paragraph_text(self, index: int) -> str:
+        return self.title if index == TITLE else self.paragraphs[index].text
+
+    def content_paragraphs(self) -> list[Paragraph]:
+        """Paragraphs whose text is the article's own reporting (body and headings)."""
+        return [p for p in self.paragraphs if p.role in CONTENT_ROLES]
+
+    @property
+    def body(self) -> str:
+        return "\n\n".join(p.text for p in self.paragraphs if p.role == "body")
+
+    def content_hash(self) -> str:
+        """Hash of what was read (not of what the pipeline added): detects a changed article."""
+        raw = "\x1e".join(p.raw for p in self.paragraphs)
+        meta = (self.title, self.url, self.source, self.published)
+        return stable_id(raw, *meta, length=32)
+
+
+@dataclass
+class Skip(Record):
+    """An input that could not become an article, and why."""
+
+    origin: str
+    reason: str  # one of SKIP_REASONS
+    detail: str = ""
+    id: Optional[str] = None
+
+
+@dataclass
+class Reuse(Record):
+    a: dict  # {"article": id, "paragraph": index}  (the earlier article)
+    b: dict
+    kind: Literal["verbatim", "near", "partial"]
+    similarity: float
+
+
+@dataclass
+class Story(Record):
+    id: str
+    title: str
+    articles: list[str] = field(default_factory=list)
+    first_published: Optional[str] = None
+    last_published: Optional[str] = None
+    independent_sources: int = 1
+
+
+@dataclass
+class Event(Record):
+    id: str
+    story: str
+    type: str
+    date: Optional[str] = None
+    places: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)
+    fatalities: dict = field(default_factory=lambda: {"min": None, "max": None, "disputed": False})
+    injured: dict = field(default_factory=lambda: {"min": None, "max": None})
+    claims: list[str] = field(default_factory=list)
+    notes: str = ""
+
+
+@dataclass
+class Contradiction(Record):
+    id: str
+    story: str
+    claims: list[str]
+    kind: Literal["numeric", "denial", "status", "other"]
+    explanation: str
+    update: bool = False  # a later revision by the same source, not a dispute

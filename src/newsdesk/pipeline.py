@@ -1,0 +1,137 @@
+"""Named steps that declare what they need and what they add.
+
+A step is registered with :func:`step` on a *factory*: a function that takes
+the step's config section and the desk (for steps that read or update what
+the desk already holds) and returns a callable. Article steps are called as
+``fn(article)`` and may offer ``fn.pipe(articles)`` to work on a batch (the
+spaCy parse does); desk steps are called once per article, in arrival order,
+after the article steps, inside the store transaction that saves the article:
+they read what the desk holds, set the article's desk fields (``story``,
+``duplicate_of``) and keep their own indexes through the store.
+
+``[pipeline] steps`` in the config lists the names in order. Building the
+pipeline checks that every ``requires`` is assigned by an earlier step, so a
+misordered or missing step is an error before any article is read.
+"""
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from typing import Any, Callable, Iterable, Literal
+
+from .errors import PipelineError
+from .model import Article
+
+# Modules whose import registers the built-in steps. Kept light at import time:
+# heavy libraries (spaCy, the gazetteer) load inside the factories.
+BUILTIN_MODULES = (
+    "newsdesk.clean.normalize",
+    "newsdesk.clean.roles",
+    "newsdesk.clean.glue",
+    "newsdesk.extract.parse",
+    "newsdesk.extract.entities",
+    "newsdesk.extract.places",
+    "newsdesk.extract.dates",
+    "newsdesk.extract.quantities",
+    "newsdesk.extract.claims",
+    "newsdesk.dedup.fingerprint",
+    "newsdesk.dedup.reuse",
+    "newsdesk.stories.cluster",
+    "newsdesk.reconcile.story",
+)
+
+
+@dataclass(frozen=True)
+class StepInfo:
+    name: str
+    factory: Callable[..., Callable]
+    requires: tuple[str, ...]
+    assigns: tuple[str, ...]
+    scope: Literal["article", "desk"]
+    doc: str
+
+
+REGISTRY: dict[str, StepInfo] = {}
+
+
+def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), scope: str = "article"):
+    """Register ``factory(config, desk) -> callable`` as the step ``name``."""
+    if scope not in ("article", "desk"):
+        raise ValueError(f"scope must be 'article' or 'desk', not {scope!r}")
+
+    def register(factory: Callable) -> Callable:
+        REGISTRY[name] = StepInfo(name, factory, tuple(requires), tuple(assigns), scope, (factory.__doc__ or "").strip())
+        return factory
+
+    return register
+
+
+def load_builtins() -> None:
+    for module in BUILTIN_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:  # a real missing dependency, not a step not written yet
+                raise
+
+
+def resolve(names: Iterable[str]) -> list[StepInfo]:
+    """The StepInfo of each name, checked for existence and order."""
+    load_builtins()
+    infos: list[StepInfo] = []
+    assigned: set[str] = set()
+    for name in names:
+        info = REGISTRY.get(name)
+        if info is None:
+            known = ", ".join(sorted(REGISTRY))
+            raise PipelineError(f"unknown step '{name}' in [pipeline] steps; known steps: {known}")
+        missing = [r for r in info.requires if r not in assigned]
+        if missing:
+            raise PipelineError(
+                f"step '{name}' requires {', '.join(missing)}, which no earlier step assigns; "
+                f"put the step that assigns it before '{name}' in [pipeline] steps"
+            )
+        if info.scope == "article" and any(i.scope == "desk" for i in infos):
+            raise PipelineError(f"article step '{name}' comes after a desk step; list article steps first")
+        infos.append(info)
+        assigned.update(info.assigns)
+    return infos
+
+
+class Pipeline:
+    """The configured steps, built once per desk."""
+
+    def __init__(self, config: dict[str, Any], desk: Any = None):
+        self.infos = resolve(config["pipeline"]["steps"])
+        self.steps: list[tuple[StepInfo, Callable]] = [
+            (info, info.factory(config.get(info.name, {}), desk)) for info in self.infos
+        ]
+
+    @property
+    def names(self) -> list[str]:
+        return [info.name for info in self.infos]
+
+    def process(self, articles: list[Article]) -> list[Article]:
+        """Run the article steps on a batch (in place) and return it."""
+        for info, fn in self.steps:
+            if info.scope != "article":
+                continue
+            pipe = getattr(fn, "pipe", None)
+            if pipe is not None:
+                pipe(articles)
+            else:
+                for article in articles:
+                    fn(article)
+            for article in articles:
+                article.steps.append(info.name)
+        return articles
+
+    def update(self, article: Article) -> None:
+        """Run the desk steps for one article about to be stored."""
+        for info, fn in self.steps:
+            if info.scope == "desk":
+                fn(article)
+
+    def close(self, articles: list[Article]) -> None:
+        for article in articles:
+            article.docs.clear()

@@ -1,0 +1,66 @@
+"""The versioned schema. ``PRAGMA user_version`` is the number of migrations applied.
+
+Append a migration to change the schema; never edit one that has shipped.
+Tables whose rows derive from one article name their article column in
+``ARTICLE_KEYED`` so that replacing or removing the article removes them too.
+"""
+
+MIGRATIONS: list[str] = [
+    # 1: articles, skips, desk settings
+    """
+    CREATE TABLE articles (
+        id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,             -- arrival order
+        content_hash TEXT NOT NULL,       -- of what was read: detects a changed article
+        title TEXT NOT NULL,
+        published TEXT,
+        source TEXT,
+        url TEXT,
+        story TEXT,
+        duplicate_of TEXT,
+        data TEXT NOT NULL                -- the whole Article as JSON
+    );
+    CREATE INDEX articles_story ON articles(story);
+    CREATE INDEX articles_seq ON articles(seq);
+    CREATE TABLE skips (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        origin TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        article_id TEXT,
+        at TEXT NOT NULL DEFAULT (datetime('now'))
+    );
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    """,
+    # 2: dedup, re-use and stories
+    """
+    CREATE TABLE fingerprints (article_id TEXT PRIMARY KEY, fingerprint TEXT NOT NULL);
+    CREATE INDEX fingerprints_value ON fingerprints(fingerprint);
+    CREATE TABLE minhashes (article_id TEXT PRIMARY KEY, signature BLOB NOT NULL);
+    CREATE TABLE lsh_buckets (band INTEGER NOT NULL, bucket INTEGER NOT NULL, article_id TEXT NOT NULL);
+    CREATE INDEX lsh_buckets_key ON lsh_buckets(band, bucket);
+    CREATE INDEX lsh_buckets_article ON lsh_buckets(article_id);
+    CREATE TABLE paragraph_hashes (hash TEXT NOT NULL, article_id TEXT NOT NULL, paragraph INTEGER NOT NULL);
+    CREATE INDEX paragraph_hashes_hash ON paragraph_hashes(hash);
+    CREATE INDEX paragraph_hashes_article ON paragraph_hashes(article_id);
+    CREATE TABLE reuse (
+        a_article TEXT NOT NULL, a_paragraph INTEGER NOT NULL,
+        b_article TEXT NOT NULL, b_paragraph INTEGER NOT NULL,
+        kind TEXT NOT NULL, similarity REAL NOT NULL
+    );
+    CREATE INDEX reuse_a ON reuse(a_article);
+    CREATE INDEX reuse_b ON reuse(b_article);
+    CREATE TABLE stories (id TEXT PRIMARY KEY, data TEXT NOT NULL);
+    CREATE TABLE story_state (story TEXT PRIMARY KEY, data TEXT NOT NULL);  -- reconcile results per story
+    CREATE TABLE vocabulary (token TEXT PRIMARY KEY, count INTEGER NOT NULL);  -- corpus words (glue repair)
+    """,
+]
+
+# table -> column holding the article id (rows removed with the article)
+ARTICLE_KEYED: dict[str, str | tuple[str, ...]] = {
+    "fingerprints": "article_id",
+    "minhashes": "article_id",
+    "lsh_buckets": "article_id",
+    "paragraph_hashes": "article_id",
+    "reuse": ("a_article", "b_article"),
+}

@@ -1,0 +1,193 @@
+"""The embedded SQLite store (WAL mode), with one write path for articles.
+
+``Store.save_article`` is the only way an article gets in; it replaces an
+older version with the same id together with every row derived from it
+(``schema.ARTICLE_KEYED``). Desk steps keep their own indexes through the
+connection (``store.db``) inside the same transaction.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from ..errors import NotFound, StoreError
+from ..model import Article, Reuse, Skip, Story
+from .schema import ARTICLE_KEYED, MIGRATIONS
+
+
+class Store:
+    def __init__(self, path: str | Path = "newsdesk.db"):
+        self.path = str(path)
+        try:
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {self.path}: {exc}; check the path and its permissions") from None
+        self.db.row_factory = sqlite3.Row
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=NORMAL")
+            self.db.execute("PRAGMA foreign_keys=ON")
+            self.migrate()
+        except sqlite3.DatabaseError as exc:
+            self.db.close()
+            raise StoreError(f"{self.path} is not a newsdesk database ({exc}); pass another --db path") from None
+
+    # schema -----------------------------------------------------------------
+    @property
+    def version(self) -> int:
+        return self.db.execute("PRAGMA user_version").fetchone()[0]
+
+    def migrate(self) -> None:
+        version = self.version
+        if version > len(MIGRATIONS):
+            raise StoreError(
+                f"{self.path} has schema version {version}, newer than this newsdesk ({len(MIGRATIONS)}); upgrade newsdesk"
+            )
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                for statement in script.split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        if self.db.in_transaction:  # nested: the outer transaction commits
+            yield self.db
+            return
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.db
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        self.db.close()
+
+    # articles ---------------------------------------------------------------
+    def content_hash(self, article_id: str) -> str | None:
+        row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return row[0] if row else None
+
+    def save_article(self, article: Article) -> None:
+        """Insert or replace ``article`` (the one write path for articles)."""
+        with self.transaction():
+            row = self.db.execute("SELECT seq FROM articles WHERE id = ?", (article.id,)).fetchone()
+            seq = row[0] if row else self.db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM articles").fetchone()[0]
+            self.db.execute(
+                "INSERT OR REPLACE INTO articles (id, seq, content_hash, title, published, source, url, story, duplicate_of, data)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article.id, seq, article.content_hash(), article.title, article.published, article.source,
+                 article.url, article.story, article.duplicate_of, json.dumps(article.to_dict(), ensure_ascii=False)),
+            )
+
+    def forget_derived(self, article_id: str) -> None:
+        """Remove every row derived from the article (before it is replaced or removed)."""
+        with self.transaction():
+            for table, columns in ARTICLE_KEYED.items():
+                for column in (columns,) if isinstance(columns, str) else columns:
+                    self.db.execute(f"DELETE FROM {table} WHERE {column} = ?", (article_id,))
+
+    def remove_article(self, article_id: str) -> None:
+        with self.transaction():
+            self.forget_derived(article_id)
+            self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
+
+    def article(self, article_id: str) -> Article:
+        row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id!r} in {self.path}; `newsdesk articles` lists the ids")
+        return Article.from_dict(json.loads(row[0]))
+
+    def articles(self, ids: list[str] | None = None) -> Iterator[Article]:
+        """Articles in arrival order (all, or those in ``ids``)."""
+        if ids is None:
+            rows = self.db.execute("SELECT data FROM articles ORDER BY seq")
+        else:
+            marks = ",".join("?" * len(ids))
+            rows = self.db.execute(f"SELECT data FROM articles WHERE id IN ({marks}) ORDER BY seq", ids)
+        for row in rows:
+            yield Article.from_dict(json.loads(row[0]))
+
+    def article_rows(self) -> list[sqlite3.Row]:
+        """Id, title, dates, source, story and duplicate of every article, without loading its text."""
+        return self.db.execute(
+            "SELECT id, title, published, source, url, story, duplicate_of, seq FROM articles ORDER BY seq"
+        ).fetchall()
+
+    def count(self) -> int:
+        return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+
+    def set_story(self, article_id: str, story_id: str | None) -> None:
+        """Move an already stored article to another story (stories merge and split)."""
+        with self.transaction():
+            row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                return
+            data = json.loads(row[0])
+            data["story"] = story_id
+            self.db.execute("UPDATE articles SET story = ?, data = ? WHERE id = ?",
+                            (story_id, json.dumps(data, ensure_ascii=False), article_id))
+
+    # skips ------------------------------------------------------------------
+    def save_skip(self, skip: Skip) -> None:
+        with self.transaction():
+            self.db.execute("INSERT INTO skips (origin, reason, detail, article_id) VALUES (?, ?, ?, ?)",
+                            (skip.origin, skip.reason, skip.detail, skip.id))
+
+    def skips(self) -> list[Skip]:
+        rows = self.db.execute("SELECT origin, reason, detail, article_id FROM skips ORDER BY seq").fetchall()
+        return [Skip(origin=r[0], reason=r[1], detail=r[2], id=r[3]) for r in rows]
+
+    # desk records -----------------------------------------------------------
+    def save_story(self, story: Story) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO stories (id, data) VALUES (?, ?)",
+                            (story.id, json.dumps(story.to_dict(), ensure_ascii=False)))
+
+    def remove_story(self, story_id: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+            self.db.execute("DELETE FROM story_state WHERE story = ?", (story_id,))
+
+    def story(self, story_id: str) -> Story:
+        row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no story with id {story_id!r} in {self.path}; `newsdesk stories` lists the ids")
+        return Story.from_dict(json.loads(row[0]))
+
+    def stories(self) -> list[Story]:
+        rows = self.db.execute("SELECT data FROM stories").fetchall()
+        stories = [Story.from_dict(json.loads(r[0])) for r in rows]
+        return sorted(stories, key=lambda s: (s.first_published or "", s.id))
+
+    def reuse(self, article_id: str | None = None) -> list[Reuse]:
+        sql = "SELECT a_article, a_paragraph, b_article, b_paragraph, kind, similarity FROM reuse"
+        args: tuple = ()
+        if article_id is not None:
+            sql += " WHERE a_article = ? OR b_article = ?"
+            args = (article_id, article_id)
+        return [Reuse(a={"article": r[0], "paragraph": r[1]}, b={"article": r[2], "paragraph": r[3]}, kind=r[4],
+                      similarity=r[5]) for r in self.db.execute(sql + " ORDER BY rowid", args)]
+
+    def save_story_state(self, story_id: str, state: dict) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO story_state (story, data) VALUES (?, ?)",
+                            (story_id, json.dumps(state, ensure_ascii=False)))
+
+    def story_state(self, story_id: str) -> dict:
+        row = self.db.execute("SELECT data FROM story_state WHERE story = ?", (story_id,)).fetchone()
+        return json.loads(row[0]) if row else {}
+
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
