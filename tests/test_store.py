@@ -1,0 +1,79 @@
+import sqlite3
+
+import pytest
+
+from newsdesk.errors import NotFound, StoreError
+from newsdesk.model import Article, Paragraph, Skip, Story
+from newsdesk.store import Store
+from newsdesk.store.schema import MIGRATIONS
+
+
+def make(article_id="a1", text="Some body text."):
+    return Article(id=article_id, title="Title", paragraphs=[Paragraph(0, text, text)], published="2024-01-02")
+
+
+def test_new_store_is_fully_migrated_in_wal_mode(tmp_path):
+    store = Store(tmp_path / "d.db")
+    assert store.version == len(MIGRATIONS)
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_save_then_load_gives_the_same_article():
+    store = Store(":memory:")
+    article = make()
+    store.save_article(article)
+    assert store.article("a1") == article
+    assert store.content_hash("a1") == article.content_hash()
+
+
+def test_replacing_keeps_arrival_order_and_removes_derived_rows():
+    store = Store(":memory:")
+    store.save_article(make("a1"))
+    store.save_article(make("a2"))
+    store.db.execute("INSERT INTO paragraph_hashes (hash, article_id, paragraph) VALUES ('h', 'a1', 0)")
+    store.forget_derived("a1")
+    store.save_article(make("a1", "New text."))
+    assert [a.id for a in store.articles()] == ["a1", "a2"]
+    assert store.article("a1").paragraphs[0].text == "New text."
+    assert store.db.execute("SELECT COUNT(*) FROM paragraph_hashes").fetchone()[0] == 0
+
+
+def test_missing_article_and_story_say_how_to_find_ids():
+    store = Store(":memory:")
+    with pytest.raises(NotFound, match="newsdesk articles"):
+        store.article("nope")
+    with pytest.raises(NotFound, match="newsdesk stories"):
+        store.story("nope")
+
+
+def test_skips_and_stories_are_kept():
+    store = Store(":memory:")
+    store.save_skip(Skip("x.bin", "not_text", "binary content"))
+    store.save_story(Story(id="s1", title="T", articles=["a1"], first_published="2024-01-02"))
+    assert store.skips() == [Skip("x.bin", "not_text", "binary content")]
+    assert store.story("s1").articles == ["a1"]
+
+
+def test_transaction_rolls_back_on_error():
+    store = Store(":memory:")
+    with pytest.raises(RuntimeError):
+        with store.transaction():
+            store.save_article(make())
+            raise RuntimeError("boom")
+    assert store.count() == 0
+
+
+def test_a_file_that_is_not_a_database_is_a_clear_error(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(StoreError, match="not a newsdesk database"):
+        Store(path)
+
+
+def test_a_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "future.db"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 5}")
+    db.close()
+    with pytest.raises(StoreError, match="upgrade newsdesk"):
+        Store(path)
