@@ -270,6 +270,7 @@ class Event(Record):
     injured: dict = field(default_factory=lambda: {"min": None, "max": None})
     claims: list[str] = field(default_factory=list)
     notes: str = ""
+    sub_type: str = ""  # ACLED sub-event type (e.g. "Air/drone strike")
 
 
 @dataclass

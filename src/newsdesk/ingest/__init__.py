@@ -6,10 +6,13 @@ stops the batch, it is reported with a reason.
 """
 from __future__ import annotations
 
+import dataclasses
 import glob
 import gzip
 import io
+import re
 import sys
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,7 +27,7 @@ _EXTENSIONS = {
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".rss": "feed", ".atom": "feed", ".xml": "feed",
-    ".warc": "warc", ".arc": "warc",
+    ".warc": "warc",
 }
 # Sidecar metadata of a text file (STEM.json) is read with its text, not as input.
 _SIDECAR_OF = (".txt", ".text", ".md")
@@ -34,17 +37,21 @@ _SIDECAR_OF = (".txt", ".text", ".md")
 class Options:
     """What the caller knows about the input beyond its content."""
 
-    published: str | None = None
-    source: str | None = None
+    published: str | None = None  # for inputs that do not state a date
+    source: str | None = None  # outlet name; wins over a site name guessed from HTML or a feed title
     max_bytes: int = 20_000_000
     fallback_encodings: tuple[str, ...] = ("cp1252", "cp1251", "latin-1")
     format: str | None = None  # force a format instead of sniffing
+    html_favor: str = "balanced"  # trafilatura: "precision", "balanced" or "recall"
+    html_tables: bool = True
+    html_comments: bool = False
+    html_fallback: bool = True  # trafilatura's fallback extractors (readability, jusText)
 
     @classmethod
     def from_config(cls, section: dict, **given) -> "Options":
-        return cls(max_bytes=section.get("max_bytes", cls.max_bytes),
-                   fallback_encodings=tuple(section.get("fallback_encodings", cls.fallback_encodings)),
-                   **{k: v for k, v in given.items() if v is not None})
+        known = {f.name for f in dataclasses.fields(cls)} - {"published", "source", "format"}
+        settings = {k: (tuple(v) if isinstance(v, list) else v) for k, v in section.items() if k in known}
+        return cls(**settings, **{k: v for k, v in given.items() if v is not None})
 
 
 class BadEncoding(ValueError):
@@ -91,17 +98,12 @@ def read_one(path: str | Path, options: Options) -> Iterator[Article | Skip]:
     origin = "<stdin>" if path == "-" else str(path)
     try:
         if path == "-":
-            stream: IO[bytes] = sys.stdin.buffer
-            yield from read_stream(stream, origin, options, name="stdin")
+            yield from read_stream(sys.stdin.buffer, origin, options, name="stdin")
             return
         path = Path(path)
-        size = path.stat().st_size
-        kind = options.format or sniff_path(path)
-        if kind in ("jsonl", "warc", "feed") or size <= options.max_bytes:
-            with open(path, "rb") as stream:
-                yield from read_stream(stream, origin, options, name=path.name, kind=kind, path=path)
-        else:
-            yield Skip(origin, "too_large", f"{size} bytes > ingest.max_bytes={options.max_bytes}")
+        with open(path, "rb") as stream:
+            yield from read_stream(stream, origin, options, name=path.name, kind=sniff_path(path), path=path,
+                                   size=path.stat().st_size)
     except OSError as exc:
         yield Skip(origin, "unreadable", f"{type(exc).__name__}: {exc}")
 
@@ -113,19 +115,22 @@ def sniff_path(path: Path) -> str | None:
     return _EXTENSIONS.get(suffixes[-1]) if suffixes else None
 
 
+_HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<title", b"<!--")
+
+
 def sniff_bytes(head: bytes) -> str | None:
-    """The format of content from its first bytes, or None for binary data."""
+    """The format of content from its first bytes: "text" when nothing more specific shows, None for binary data."""
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048]
     lower = start.lower()
     if start.startswith(b"WARC/"):
         return "warc"
-    if lower.startswith(b"<?xml") or lower.startswith(b"<rss") or lower.startswith(b"<feed"):
+    if lower.startswith(b"<?xml") or lower.startswith(b"<rss") or lower.startswith(b"<feed") or lower.startswith(b"<rdf"):
         if b"<rss" in lower or b"<feed" in lower or b"<rdf:rdf" in lower:
             return "feed"
         return "html" if b"<html" in lower else "feed"
-    if lower.startswith(b"<!doctype html") or lower.startswith(b"<html") or (lower.startswith(b"<") and b"<body" in lower):
+    if lower.startswith(_HTML_STARTS) and (b"<html" in lower or b"<body" in lower or b"<head" in lower):
         return "html"
-    if start.startswith(b"{"):
+    if start.startswith(b"{") or (start.startswith(b"[") and start[1:].lstrip().startswith((b"{", b"]"))):
         return "jsonl"
     if looks_binary(head):
         return None
@@ -142,49 +147,65 @@ def looks_binary(data: bytes) -> bool:
     return control / len(sample) > 0.05
 
 
-def read_stream(stream: IO[bytes], origin: str, options: Options, *, name: str,
-                kind: str | None = None, path: Path | None = None) -> Iterator[Article | Skip]:
+def choose_format(extension_kind: str | None, sniffed: str) -> str:
+    """The content decides when it is conclusive (WARC, feed, HTML, JSON); otherwise the extension."""
+    if sniffed != "text":
+        return sniffed
+    return extension_kind or "text"
+
+
+CONTAINERS = ("jsonl", "warc")  # streamed record by record, so their size is not limited
+
+
+def read_stream(stream: IO[bytes], origin: str, options: Options, *, name: str, kind: str | None = None,
+                path: Path | None = None, size: int | None = None) -> Iterator[Article | Skip]:
+    stem = _stem(name)
     head = stream.read(2)
     gzipped = head == b"\x1f\x8b"
-    rest = io.BufferedReader(_Prepend(head, stream)) if not gzipped else gzip.GzipFile(fileobj=_Prepend(head, stream))
-    try:
-        peek = rest.peek(4096)[:4096] if hasattr(rest, "peek") else b""
-    except (OSError, EOFError, zlib.error) as exc:
-        yield Skip(origin, "unreadable", f"corrupt gzip data: {exc}")
+    source = Prepended(head, stream)
+    tolerant = _Tolerant(gzip.GzipFile(fileobj=source) if gzipped else source)
+    rest = io.BufferedReader(tolerant, buffer_size=65536)
+    peek = rest.peek(4096)[:4096]
+    if not peek:
+        if tolerant.error:
+            yield Skip(origin, "unreadable", f"corrupt gzip data: {tolerant.error}", id=stem)
+        else:
+            yield Skip(origin, "empty", "no content", id=stem)
         return
     sniffed = sniff_bytes(peek)
-    if not peek:
-        yield Skip(origin, "empty", "no content")
+    if sniffed is None and not options.format:
+        yield Skip(origin, "not_text", "binary content", id=stem)
         return
-    if sniffed is None:
-        yield Skip(origin, "not_text", "binary content")
-        return
-    kind = options.format or (kind if kind and not (kind == "text" and sniffed != "text") else sniffed)
-    stem = _stem(name)
-    if kind == "jsonl":
-        from . import jsonl
-        yield from jsonl.read(rest, origin, options)
-    elif kind == "warc":
-        from . import warc
-        yield from warc.read(rest, origin, options)
-    else:
-        try:
-            data = rest.read(options.max_bytes + 1)
-        except (OSError, EOFError, zlib.error) as exc:
-            yield Skip(origin, "unreadable", f"corrupt gzip data: {exc}")
-            return
-        if len(data) > options.max_bytes:
-            yield Skip(origin, "too_large", f"more than ingest.max_bytes={options.max_bytes} bytes")
-            return
-        if kind == "feed":
-            from . import feeds
-            yield from feeds.read(data, origin, options)
-        elif kind == "html":
-            from . import html
-            yield html.read(data, origin, options, article_id=stem)
+    kind = options.format or choose_format(kind, sniffed)
+    if kind in CONTAINERS:
+        if kind == "jsonl":
+            from . import jsonl
+            yield from jsonl.read(rest, origin, options)
         else:
-            from . import text
-            yield text.read(data, origin, options, article_id=stem, sidecar=_sidecar(path))
+            from . import warc
+            yield from warc.read(rest, origin, options)
+        if tolerant.error:
+            yield Skip(origin, "unreadable", f"input ends early, records after the last complete one are lost: {tolerant.error}")
+        return
+    if size is not None and size > options.max_bytes:  # a gzip file holds at least its own size of content
+        yield Skip(origin, "too_large", f"{size} bytes > ingest.max_bytes={options.max_bytes}", id=stem)
+        return
+    data = rest.read(options.max_bytes + 1)
+    if tolerant.error:
+        yield Skip(origin, "unreadable", f"corrupt or truncated gzip data: {tolerant.error}", id=stem)
+        return
+    if len(data) > options.max_bytes:
+        yield Skip(origin, "too_large", f"more than ingest.max_bytes={options.max_bytes} bytes", id=stem)
+        return
+    if kind == "feed":
+        from . import feeds
+        yield from feeds.read(data, origin, options)
+    elif kind == "html":
+        from . import html
+        yield html.read(data, origin, options, article_id=stem)
+    else:
+        from . import text
+        yield text.read(data, origin, options, article_id=stem, sidecar=_sidecar(path))
 
 
 def _stem(name: str) -> str:
@@ -224,38 +245,84 @@ def decode(data: bytes, options: Options) -> str:
     return best[1]
 
 
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
 def _plausibility(text: str) -> float:
-    """How much the letters look like one real script.
+    """The share of letters in words that look like one real script.
 
-    Cyrillic read as cp1252 comes out as accented Latin letters only, so
-    accented letters count half in a Latin reading, and ASCII letters count
-    half in a Cyrillic one: the decoding that yields mostly plain ASCII or
-    mostly Cyrillic wins.
+    A wrong single-byte decoding shows in the words: Cyrillic read as cp1252
+    or latin-1 becomes words made only of accented Latin letters ("Ïðèâåò"),
+    or letters glued to symbols ("À×"), and Latin text read as cp1251 mixes
+    Cyrillic into ASCII words ("Grцяe"). Real accented words keep some plain
+    letters ("été", "Straße").
     """
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
-        return 1.0
-    ascii_letters = sum(1 for c in letters if c < "\x80")
-    accented = sum(1 for c in letters if "\x80" <= c < "\u0250")
-    cyrillic = sum(1 for c in letters if "\u0400" <= c <= "\u04ff")
-    return max(ascii_letters + accented / 2, cyrillic + ascii_letters / 2) / len(letters)
+    letters = bad = 0
+    for token in text.split():
+        words = _WORDS.findall(token)
+        size = sum(map(len, words))
+        letters += size
+        if size and any(c >= "\x80" and unicodedata.category(c)[0] == "S" for c in token):
+            bad += size
+            continue
+        for word in words:
+            plain = sum(1 for c in word if c < "\x80")
+            cyrillic = sum(1 for c in word if "\u0400" <= c <= "\u04ff")
+            accented = sum(1 for c in word if "\x80" <= c < "\u0250")
+            if (plain and cyrillic) or (len(word) > 1 and accented == len(word)):
+                bad += len(word)
+    return 1.0 - bad / letters if letters else 1.0
 
 
-class _Prepend(io.RawIOBase):
+class Prepended(io.RawIOBase):
     """A stream with some already-read bytes put back in front."""
 
     def __init__(self, head: bytes, stream: IO[bytes]):
-        self.head, self.stream = head, stream
+        self.head, self.stream, self.position = head, stream, 0
 
     def readable(self) -> bool:
         return True
 
+    def tell(self) -> int:  # fastwarc asks where the stream is; it never seeks
+        return self.position
+
     def readinto(self, buffer) -> int:
-        if self.head:
-            n = min(len(buffer), len(self.head))
-            buffer[:n] = self.head[:n]
-            self.head = self.head[n:]
-            return n
-        data = self.stream.read(len(buffer))
+        n = min(len(buffer), len(self.head))
+        buffer[:n] = self.head[:n]
+        self.head = self.head[n:]
+        if n < len(buffer):  # fill the rest, so a peek sees enough bytes to sniff the format
+            data = self.stream.read(len(buffer) - n)
+            buffer[n : n + len(data)] = data
+            n += len(data)
+        self.position += n
+        return n
+
+
+class _Tolerant(io.RawIOBase):
+    """A stream that ends where its data turns out truncated or corrupt, remembering why.
+
+    Readers of containers (WARC, JSONL) then keep every record that was
+    complete; a gzip error raised inside their read-ahead would lose them.
+    """
+
+    def __init__(self, stream: IO[bytes]):
+        self.stream, self.error, self.position = stream, None, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.position
+
+    def readinto(self, buffer) -> int:
+        if self.error is not None:
+            return 0
+        try:
+            # read1: one decompression step, so the data before a damaged spot is returned first
+            data = self.stream.read1(len(buffer)) if hasattr(self.stream, "read1") else self.stream.read(len(buffer))
+        except (OSError, EOFError, zlib.error) as exc:
+            self.error = f"{type(exc).__name__}: {exc}"
+            return 0
         buffer[: len(data)] = data
+        self.position += len(data)
         return len(data)

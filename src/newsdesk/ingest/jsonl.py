@@ -2,14 +2,17 @@
 
 Other fields are kept as metadata. A line that is not a JSON object, or has
 no text, is reported with its line number and skipped; the rest goes on.
+A file whose first line does not parse but starts a JSON array or object is
+read as one JSON document (an array of articles, or one article).
 """
 from __future__ import annotations
 
+import io
 import json
 from typing import IO, Iterator
 
 from ..model import Article, Skip, stable_id
-from . import BadEncoding, Options, decode
+from . import BadEncoding, Options, Prepended, decode
 from .meta import iso_date
 from .text import parse
 
@@ -19,23 +22,70 @@ ALIASES = {"text": ("content", "body", "maintext"), "published": ("date", "dct",
            "id": ("doc_id", "article_id", "uuid"), "title": ("headline",), "url": ("uri", "link")}
 
 
-def read(stream: IO[bytes], origin: str, options: Options) -> Iterator[Article | Skip]:
-    for number, line in enumerate(stream, start=1):
+def read(stream: IO[bytes], origin: str, options: Options, *, document: bool = True) -> Iterator[Article | Skip]:
+    """Articles and skips of JSON lines; with ``document``, a file that is one JSON document is read too."""
+    first = document
+    for number, line in _lines(stream, options.max_bytes):
         where = f"{origin}#L{number}"
-        if not line.strip():
+        if line is None:
+            yield Skip(where, "too_large", f"line {number} is longer than ingest.max_bytes={options.max_bytes}")
+            first = False
             continue
-        if len(line) > options.max_bytes:
-            yield Skip(where, "too_large", f"line of {len(line)} bytes > ingest.max_bytes={options.max_bytes}")
+        if not line.strip():
             continue
         try:
             record = json.loads(decode(line, options))
         except (ValueError, BadEncoding) as exc:
+            if first and line.lstrip()[:1] in (b"[", b"{"):
+                # Not one record per line: a JSON array or one pretty-printed object.
+                data = line + stream.read(options.max_bytes + 1 - len(line))
+                parsed = _document(data, options)
+                if parsed is not None:
+                    yield from _records(parsed, origin, options, "the document")
+                else:
+                    yield from read(io.BufferedReader(Prepended(data, stream)), origin, options, document=False)
+                return
             yield Skip(where, "bad_record", f"line {number} is not valid JSON: {exc}")
             continue
-        if not isinstance(record, dict):
-            yield Skip(where, "bad_record", f"line {number} is a JSON {type(record).__name__}, not an object")
-            continue
+        finally:
+            first = False
+        yield from _records(record, where, options, f"line {number}")
+
+
+def _records(record, where: str, options: Options, what: str) -> Iterator[Article | Skip]:
+    if isinstance(record, list):  # a JSON array on one line
+        for index, item in enumerate(record):
+            yield from _records(item, f"{where}[{index}]", options, f"{what}, item {index}")
+    elif isinstance(record, dict):
         yield from_record(record, where, options)
+    else:
+        yield Skip(where, "bad_record", f"{what} is a JSON {type(record).__name__}, not an object")
+
+
+def _document(data: bytes, options: Options):
+    """The parsed JSON document in ``data``, or None when it is not one (or too large to be one)."""
+    if len(data) > options.max_bytes:
+        return None
+    try:
+        return json.loads(decode(data, options))
+    except (ValueError, BadEncoding):
+        return None
+
+
+def _lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes | None]]:
+    """Numbered lines; None for a line longer than ``limit``, which is read past, never held."""
+    number = 0
+    while True:
+        line = stream.readline(limit + 1)
+        if not line:
+            return
+        number += 1
+        if len(line) > limit:
+            while line and not line.endswith(b"\n"):
+                line = stream.readline(1 << 20)
+            yield number, None
+        else:
+            yield number, line
 
 
 def field(record: dict, name: str):
@@ -56,8 +106,9 @@ def from_record(record: dict, origin: str, options: Options) -> Article | Skip:
         return Skip(origin, "empty", "record has no text", id=article_id)
     used = {key for name in KNOWN for key in (name, *ALIASES.get(name, ())) if key in record}
     body.url = field(record, "url")
-    body.source = options.source or field(record, "source")
-    body.published = iso_date(options.published or field(record, "published"))
+    # The record speaks for itself; the options fill what it does not state.
+    body.source = field(record, "source") or options.source
+    body.published = iso_date(field(record, "published")) or iso_date(options.published)
     body.language = field(record, "language")
     body.origin = origin
     body.metadata = {k: v for k, v in record.items() if k not in used}

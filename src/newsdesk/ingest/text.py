@@ -38,8 +38,9 @@ def read(data: bytes, origin: str, options: Options, *, article_id: str, sidecar
         if meta.get(key):
             setattr(article, key, str(meta[key]))
     article.metadata = {k: v for k, v in meta.items() if k not in SIDECAR_FIELDS}
-    article.published = iso_date(options.published or article.published)
-    article.source = options.source or article.source
+    # The sidecar speaks for this one file; the options for the whole batch.
+    article.published = iso_date(article.published) or iso_date(options.published)
+    article.source = article.source or options.source
     return article
 
 
@@ -56,7 +57,7 @@ def parse(text: str, article_id: str, title: str | None = None) -> Article | Non
         blocks[0] = blocks[0][1:]
     paragraphs: list[Paragraph] = []
     for block in blocks:
-        for line_no, raw in _split(block) if block else ():
+        for line_no, raw in split_block(block) if block else ():
             paragraphs.append(Paragraph(index=len(paragraphs), text=raw, raw=raw, line=line_no))
     return Article(id=article_id, title=title, paragraphs=paragraphs)
 
@@ -73,7 +74,7 @@ def _blocks(lines: list[str]):
         yield block
 
 
-def _split(block: list[tuple[int, str]]) -> list[tuple[int, str]]:
+def split_block(block: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """One paragraph for wrapped prose, one per line for a block of distinct lines."""
     if len(block) == 1 or _wrapped(block):
         return [(block[0][0], " ".join(line.strip() for _, line in block))]

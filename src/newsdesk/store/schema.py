@@ -54,6 +54,13 @@ MIGRATIONS: list[str] = [
     CREATE TABLE story_state (story TEXT PRIMARY KEY, data TEXT NOT NULL);  -- reconcile results per story
     CREATE TABLE vocabulary (token TEXT PRIMARY KEY, count INTEGER NOT NULL);  -- corpus words (glue repair)
     """,
+    # 3: paragraph shingles for partial re-use; story terms (incremental IDF, online clustering)
+    """
+    CREATE TABLE paragraph_shingles (hash INTEGER NOT NULL, article_id TEXT NOT NULL, paragraph INTEGER NOT NULL);
+    CREATE INDEX paragraph_shingles_hash ON paragraph_shingles(hash);
+    CREATE INDEX paragraph_shingles_article ON paragraph_shingles(article_id);
+    CREATE TABLE story_terms (article_id TEXT PRIMARY KEY, day INTEGER, data TEXT NOT NULL);
+    """,
 ]
 
 # table -> column holding the article id (rows removed with the article)
@@ -63,4 +70,6 @@ ARTICLE_KEYED: dict[str, str | tuple[str, ...]] = {
     "lsh_buckets": "article_id",
     "paragraph_hashes": "article_id",
     "reuse": ("a_article", "b_article"),
+    "paragraph_shingles": "article_id",
+    "story_terms": "article_id",
 }

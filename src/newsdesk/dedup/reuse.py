@@ -1,0 +1,169 @@
+"""Paragraph re-use across articles (the desk step ``reuse``).
+
+Each body or heading paragraph of a new article is compared with the
+paragraphs the desk already holds (captions are left out: galleries repeat
+them from article to article). Candidates come from two indexes in the store:
+the hash of the paragraph's lowercased words (``paragraph_hashes``, exact
+re-use) and a winnowed sample of its word 5-gram hashes
+(``paragraph_shingles``; winnowing keeps the smallest hash of every window of
+``window`` shingles, so any passage of ``window + shingle - 1`` words shared by two
+paragraphs shares a sampled hash). Each candidate pair is aligned word by word:
+
+- ``verbatim``: the same words;
+- ``near``: small edits, word alignment ratio at least ``near_ratio``;
+- ``partial``: a shared run of at least ``min_passage`` words inside otherwise different paragraphs.
+
+A paraphrase shares no 5-gram and is never a candidate. Links go from the
+earlier (stored) paragraph ``a`` to the new one ``b``, with the alignment ratio
+as similarity.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+import numpy as np
+import xxhash
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..model import Article, Reuse
+from ..pipeline import step
+from . import minhash
+
+
+@dataclass(frozen=True)
+class Settings:
+    shingle: int = 5
+    window: int = 4
+    min_words: int = 6
+    near_ratio: float = 0.8
+    min_passage: int = 10
+    max_sources: int = 3
+    max_postings: int = 50
+
+    @classmethod
+    def from_config(cls, section: dict) -> "Settings":
+        return cls(**{k: v for k, v in section.items() if k in cls.__dataclass_fields__})
+
+
+def paragraph_hash(tokens: list[str]) -> str:
+    return xxhash.xxh3_64_hexdigest(" ".join(tokens).encode("utf-8"))
+
+
+def winnowed(tokens: list[str], shingle: int, window: int) -> list[int]:
+    """The sampled shingle hashes of a paragraph (signed 64-bit, as SQLite stores integers)."""
+    hashes = minhash.shingle_hashes(tokens, shingle)
+    if len(hashes) > window:
+        hashes = sliding_window_view(hashes, window).min(axis=1)
+    return np.unique(hashes).view(np.int64).tolist()
+
+
+def compare(a: list[str], b: list[str], settings: Settings) -> tuple[str, float] | None:
+    """(kind, similarity) of two paragraphs' word lists, or None when they are not re-use."""
+    if a == b:
+        return "verbatim", 1.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    ratio = matcher.ratio()
+    if ratio >= settings.near_ratio:
+        return "near", round(ratio, 4)
+    longest = max((block.size for block in matcher.get_matching_blocks()), default=0)
+    if longest >= settings.min_passage:
+        return "partial", round(ratio, 4)
+    return None
+
+
+class ReuseFinder:
+    def __init__(self, store, settings: Settings):
+        self.store = store
+        self.settings = settings
+
+    def __call__(self, article: Article) -> None:
+        s = self.settings
+        db = self.store.db
+        paragraphs = {}
+        for paragraph in article.content_paragraphs():
+            tokens = minhash.words(paragraph.text)
+            if len(tokens) >= s.min_words:
+                paragraphs[paragraph.index] = tokens
+        if not paragraphs:
+            return
+        hashes = {index: paragraph_hash(tokens) for index, tokens in paragraphs.items()}
+        sampled = {index: winnowed(tokens, s.shingle, s.window) for index, tokens in paragraphs.items()}
+        pairs = self.candidates(article.id, hashes, sampled)
+        links = self.verified(pairs, paragraphs)
+        db.executemany("INSERT INTO reuse (a_article, a_paragraph, b_article, b_paragraph, kind, similarity)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       [(l.a["article"], l.a["paragraph"], l.b["article"] or article.id, l.b["paragraph"], l.kind,
+                         l.similarity) for l in links])
+        db.executemany("INSERT INTO paragraph_hashes (hash, article_id, paragraph) VALUES (?, ?, ?)",
+                       [(h, article.id, index) for index, h in hashes.items()])
+        db.executemany("INSERT INTO paragraph_shingles (hash, article_id, paragraph) VALUES (?, ?, ?)",
+                       [(h, article.id, index) for index, values in sampled.items() for h in values])
+
+    def candidates(self, article_id: str, hashes: dict[int, str],
+                   sampled: dict[int, list[int]]) -> set[tuple[str, int, int]]:
+        """(stored article, its paragraph, new paragraph) sharing the whole text or a sampled shingle."""
+        db = self.store.db
+        found: set[tuple[str, int, int]] = set()
+        for index, value in hashes.items():
+            for other, paragraph in db.execute(
+                    "SELECT article_id, paragraph FROM paragraph_hashes WHERE hash = ? AND article_id != ?",
+                    (value, article_id)):
+                found.add((other, paragraph, index))
+        owners: dict[int, list[int]] = {}
+        for index, values in sampled.items():
+            for value in values:
+                owners.setdefault(value, []).append(index)
+        values = list(owners)
+        for start in range(0, len(values), 500):
+            chunk = values[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            rows = db.execute(f"SELECT hash, article_id, paragraph FROM paragraph_shingles WHERE hash IN ({marks})"
+                              " AND article_id != ?", (*chunk, article_id)).fetchall()
+            by_hash: dict[int, list] = {}
+            for value, other, paragraph in rows:
+                by_hash.setdefault(value, []).append((other, paragraph))
+            for value, matches in by_hash.items():
+                # A passage found in very many paragraphs is boilerplate (a byline, a copyright line), not re-use.
+                if len({other for other, _ in matches}) > self.settings.max_postings:
+                    continue
+                for other, paragraph in matches:
+                    for index in owners[value]:
+                        found.add((other, paragraph, index))
+        return found
+
+    def verified(self, pairs: set[tuple[str, int, int]], paragraphs: dict[int, list[str]]) -> list[Reuse]:
+        """The candidate pairs that are re-use, at most ``max_sources`` per new paragraph (most similar, earliest)."""
+        if not pairs:
+            return []
+        others = sorted({other for other, _, _ in pairs})
+        marks = ",".join("?" * len(others))
+        texts: dict[str, list[str]] = {}
+        seq: dict[str, int] = {}
+        for other, order, data in self.store.db.execute(
+                f"SELECT id, seq, data FROM articles WHERE id IN ({marks})", others):
+            seq[other] = order
+            texts.update({f"{other}\x1f{p['index']}": p["text"] for p in json.loads(data)["paragraphs"]})
+        best: dict[int, list[tuple[float, int, Reuse]]] = {}
+        for other, paragraph, index in pairs:
+            text = texts.get(f"{other}\x1f{paragraph}")
+            if text is None:
+                continue
+            found = compare(minhash.words(text), paragraphs[index], self.settings)
+            if found is None:
+                continue
+            kind, similarity = found
+            link = Reuse(a={"article": other, "paragraph": paragraph}, b={"article": None, "paragraph": index},
+                         kind=kind, similarity=similarity)
+            best.setdefault(index, []).append((-similarity, seq[other], link))
+        links = []
+        for index in sorted(best):
+            links.extend(link for _, _, link in sorted(best[index], key=lambda x: x[:2])[: self.settings.max_sources])
+        return links
+
+
+@step("reuse", requires=("text",), assigns=("reuse",), scope="desk")
+def make_reuse(config, desk):
+    """Paragraphs re-used from stored articles: verbatim, near (small edits) or partial (a shared passage)."""
+    return ReuseFinder(desk.store, Settings.from_config(config))

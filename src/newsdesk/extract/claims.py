@@ -1,0 +1,646 @@
+"""Claims: who said what, when, and with which stance.
+
+Rules over the shared spaCy dependency parse (``article.docs``) find the
+attributed statements of the title and the content paragraphs:
+
+- ``verb``: a reporting or belief verb with a clausal complement ("X said
+  that ...", "..., X said", "X denied having ..."), its subject the source;
+  ``parataxis`` ("The plan, he said, is ...") and ``as`` ("..., as X claim")
+  take the clause around the cue;
+- ``according_to``: "according to X" anywhere in a sentence;
+- ``for``: a sentence opened by "For <person or group>, ...";
+- ``colon_quote``: "X: “...”", and ``quote_continued`` for a quotation that
+  runs on into the next paragraph (the newswire convention of re-opening it).
+
+A quotation inside a claim's content makes it a ``direct_quote``; quote marks
+are paired per paragraph, so an unbalanced mark loses at most one quotation.
+Speakers resolve to entities through the article's entity mentions (which
+include role references); pronouns resolve to the most recent compatible
+speaker or person, or to a person named in the fragment right after the
+quote ("…,” he said. Jane Roe, a professor at ...").
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable, Optional
+
+from ..model import TITLE, Article, Claim, Entity, Span, stable_id
+from ..pipeline import step
+
+# Reporting verbs (lemmas) whose clausal complement is the reported content.
+SPEECH_VERBS = frozenset("""
+say tell state declare assure promise claim warn report add confirm announce insist admit acknowledge explain
+note argue write tweet post suggest reply respond answer continue recall mention reveal indicate predict vow pledge
+contend maintain allege assert emphasize emphasise stress complain charge concede testify conclude observe remark
+comment boast joke quip shout caution speculate hint signal demand recommend disclose reiterate repeat counter retort
+proclaim swear guarantee advise inform estimate show find cite threaten agree urge ask propose acknowledge
+""".split())
+BELIEF_VERBS = frozenset("""
+think believe consider feel hope fear expect know suspect doubt worry guess assume imagine reckon understand realize
+realise wonder wish
+""".split())
+DENY_VERBS = frozenset("deny reject dismiss refute dispute disavow".split())
+# Verbs that report evidence rather than speech: cues only with a noun subject ("a poll shows").
+EVIDENCE_VERBS = frozenset("show find estimate".split())
+CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS
+# Verbs whose infinitive or gerund complement is the content ("promised to respond", "denied having taken part").
+XCOMP_VERBS = frozenset("""
+promise vow pledge threaten refuse decline agree urge ask deny reject dismiss dispute admit claim expect hope want
+plan intend seek offer
+""".split()) | frozenset({"want", "plan", "intend", "seek", "refuse", "decline"})
+# Verbs whose noun object is the content ("announced a ceasefire", "denied the report").
+OBJECT_VERBS = frozenset("""
+announce deny reject dismiss dispute refute confirm report claim predict reveal disclose acknowledge admit cite
+propose demand promise pledge vow threaten
+""".split())
+CUE_EXTRA_DEPS = ("aux", "auxpass", "neg", "prt")
+PERSON_PRONOUNS = frozenset("he she i him her me".split())
+GROUP_PRONOUNS = frozenset("they we them us it".split())
+RELATIVE_PRONOUNS = frozenset("who which that whom".split())
+SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
+# Head nouns that name people or bodies who can hold a view ("For analysts, ...",
+# "For the leader of the group, ..."): a general lexicon, used only by the ``for`` form.
+SPEAKER_NOUNS = frozenset("""
+leader commander governor minister president official spokesman spokeswoman spokesperson analyst expert observer
+critic supporter opponent author researcher scientist economist lawyer judge prosecutor police authority government
+ministry army military agency intelligence mayor chief head director secretary senator lawmaker legislator voter
+resident witness activist campaign party administration diplomat ambassador general officer source commentator
+historian professor candidate group
+""".split())
+OPEN_QUOTES = "“«„"
+CLOSE_QUOTES = "”»"
+MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or titles, not statements
+WORD = re.compile(r"\w+")
+EDGE_PUNCT = " \t,;:—–-"
+PHRASE_CUTS = ("relcl", "acl", "advcl", "parataxis", "conj", "cc")
+
+
+@dataclass
+class Found:
+    """A claim found in one paragraph, before its speaker is resolved."""
+
+    paragraph: int
+    content: tuple[int, int]
+    form: str
+    cue: Optional[tuple[int, int]] = None
+    source: Optional[tuple[int, int]] = None
+    source_head: Optional[object] = None  # spaCy Token of the source's head
+    cue_token: Optional[object] = None
+    polarity: str = "assert"
+    direct_quote: bool = False
+    speaker: Optional[str] = None
+    speaker_text: Optional[str] = None
+    excluded: list = field(default_factory=list)
+
+
+# -- quotations -------------------------------------------------------------------------------------------
+
+def quote_segments(text: str) -> tuple[list[tuple[int, int]], Optional[int]]:
+    """Paired quotations of ``text`` as (start, end) with the marks, and the start of one left open at the end.
+
+    An opening mark while a quotation is open restarts it: the earlier mark had
+    lost its closing partner (common in scraped text), and only that one is lost.
+    Straight marks (" and the typewriter pair '') alternate between opening and closing.
+    """
+    segments: list[tuple[int, int]] = []
+    start: Optional[int] = None
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        width = 2 if text.startswith(("''", "``"), i) else 1
+        if ch in OPEN_QUOTES or text.startswith("``", i):
+            start = i
+        elif ch in CLOSE_QUOTES or ch == '"' or width == 2:
+            if start is not None:
+                segments.append((start, i + width))
+                start = None
+            elif ch != "”":
+                start = i
+        i += width
+    return segments, start
+
+
+def _inner(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
+    """The words of the quotation text[start:end], without its marks."""
+    while start < end and text[start] in OPEN_QUOTES + CLOSE_QUOTES + "\"'`":
+        start += 1
+    while end > start and text[end - 1] in OPEN_QUOTES + CLOSE_QUOTES + "\"'`":
+        end -= 1
+    return _trimmed(text, start, end)
+
+
+def _words(text: str) -> int:
+    return len(WORD.findall(text))
+
+
+# -- spans over the parse ---------------------------------------------------------------------------------
+
+def _char_range(tokens: Iterable) -> Optional[tuple[int, int]]:
+    tokens = sorted(tokens, key=lambda t: t.i)
+    if not tokens:
+        return None
+    return tokens[0].idx, tokens[-1].idx + len(tokens[-1])
+
+
+def _trimmed(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
+    while start < end and text[start] in EDGE_PUNCT:
+        start += 1
+    while end > start and text[end - 1] in EDGE_PUNCT:
+        end -= 1
+    if text[start:end].lower().startswith("that "):
+        start += 5
+    return (start, end) if _words(text[start:end]) else None
+
+
+def _noun_phrase(head) -> tuple[int, int]:
+    """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash."""
+    cuts = [t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i for t in head.subtree
+            if t.i > head.i and (t.dep_ in PHRASE_CUTS or t.text in ("—", "–"))]
+    last = min(cuts, default=head.right_edge.i + 1) - 1
+    return _char_range([t for t in head.subtree if t.i <= max(last, head.i)])
+
+
+def _subject(verb):
+    """The token whose phrase is the source of ``verb``, following shared subjects of conjoined and adverbial verbs."""
+    seen = 0
+    while verb is not None and seen < 4:
+        for child in verb.children:
+            if child.dep_ in ("nsubj", "csubj"):
+                return child
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if any(c.dep_ == "nsubjpass" for c in verb.children):
+            return None  # "it was reported that": no source
+        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+            head = verb.head
+            if verb.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lemma_.lower() in CUE_VERBS:
+                head = head.head  # "X assured that A and denied that B": B's verb hangs on A's
+            verb = head
+            seen += 1
+            continue
+        return None
+    return None
+
+
+def _is_cue(token) -> bool:
+    if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
+        return False  # "to say", "to claim the nomination": an intention, not a statement made
+    if token.lemma_.lower() in EVIDENCE_VERBS and not any(
+            c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in token.children):
+        return False  # "videos showing ...", "it shows ...": not a source's statement
+    return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS
+            and token.dep_ not in ("amod", "compound", "acl", "relcl" if token.tag_ == "VBN" else "_"))
+
+
+def _cue_range(verb) -> tuple[int, int]:
+    tokens = [verb] + [c for c in verb.children if c.dep_ in CUE_EXTRA_DEPS or (c.dep_ == "advmod" and c.i == verb.i - 1)]
+    return _char_range(tokens)
+
+
+def _content_tokens(verb) -> tuple[list, str]:
+    """The tokens of ``verb``'s reported content and how they were found."""
+    lemma = verb.lemma_.lower()
+    children = list(verb.children)
+    clauses = [c for c in children if c.dep_ == "ccomp"]
+    if clauses:
+        return [t for c in clauses for t in c.subtree if not _is_attached_cue(t, c)], "verb"
+    xcomps = [c for c in children if c.dep_ in ("xcomp", "pcomp")]
+    if xcomps and lemma in XCOMP_VERBS:
+        return [t for c in xcomps for t in c.subtree], "verb"
+    objects = [c for c in children if c.dep_ == "dobj" and c.pos_ in ("NOUN", "PROPN")]
+    if objects and lemma in OBJECT_VERBS:
+        return [t for c in objects for t in c.subtree], "verb_object"
+    if verb.dep_ == "parataxis" or _inverted(verb) or (
+            verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children)):
+        inside = {t.i for t in verb.subtree}
+        around = [t for t in verb.head.subtree if t.i not in inside and not t.is_punct]
+        return around, "as" if verb.dep_ == "advcl" and not _inverted(verb) else "parataxis"
+    return [], ""
+
+
+def _inverted(verb) -> bool:
+    """'..., assured today one of the leaders': a cue after a comma, its subject placed after it."""
+    if verb.dep_ not in ("advcl", "conj", "ccomp") or verb.i < verb.head.i or verb.i == 0:
+        return False
+    if any(c.dep_.startswith("nsubj") for c in verb.children) or verb.doc[verb.left_edge.i - 1].text != ",":
+        return False
+    return _inverted_subject(verb) is not None
+
+
+def _inverted_subject(verb):
+    return next((c for c in verb.rights if c.dep_ in ("dobj", "nsubj", "attr") and c.pos_ in ("NOUN", "PROPN", "NUM", "PRON")), None)
+
+
+def _is_attached_cue(token, clause) -> bool:
+    """A cue verb conjoined inside a complement ("assured that A and denied that B") is a claim of its own."""
+    for ancestor in [token, *token.ancestors]:
+        if ancestor.i == clause.i:
+            return False
+        if ancestor.dep_ == "conj" and _is_cue(ancestor) and not any(c.dep_.startswith("nsubj") for c in ancestor.children):
+            return True
+        if ancestor.dep_ == "cc" and ancestor.head.i >= clause.i and any(
+                s.dep_ == "conj" and _is_cue(s) and s.i > ancestor.i for s in ancestor.head.children):
+            return True
+    return False
+
+
+def verb_claims(doc, paragraph: int) -> list[Found]:
+    found = []
+    text = doc.text
+    segments = quote_segments(text)[0]
+    for verb in doc:
+        if not _is_cue(verb):
+            continue
+        tokens, form = _content_tokens(verb)
+        content = None
+        if tokens:
+            content = _trimmed(text, *_within_sentence(_char_range(tokens), verb.sent, segments))
+        if content is None:
+            colon = _colon_content(text, verb)
+            if colon is None:
+                continue
+            content, form = colon, "verb_colon"
+        subject = _inverted_subject(verb) if form == "parataxis" and _inverted(verb) else _subject(verb)
+        source = head = None
+        if subject is not None:
+            head = subject
+            if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+                head = subject.head.head  # "Jane Roe, who said ...": the relative clause's noun
+            source = _noun_phrase(head)
+        found.append(Found(paragraph, content, form, _cue_range(verb), source, head, verb,
+                           "deny" if verb.lemma_.lower() in DENY_VERBS else "assert"))
+    return found
+
+
+def _within_sentence(span: tuple[int, int], sent, segments) -> tuple[int, int]:
+    """The content clipped to the cue's sentence (parses of long quotes run on), widened back to whole quotations."""
+    start, end = max(span[0], sent.start_char), min(span[1], sent.end_char)
+    for q_start, q_end in segments:
+        if q_start < end and start < q_end:
+            start, end = max(min(start, q_start), span[0]), min(max(end, q_end), span[1])
+    return start, end
+
+
+def _colon_content(text: str, verb) -> Optional[tuple[int, int]]:
+    """'X said: ...' — the text after the colon that follows the cue (its quotation when there is one)."""
+    rest = text[verb.idx + len(verb):]
+    match = re.match(r"[^.!?:“\"]{0,60}?:\s*", rest)
+    if not match:
+        return None
+    start = verb.idx + len(verb) + match.end()
+    segments, open_at = quote_segments(text[start:])
+    if segments and segments[0][0] == 0:
+        end = start + segments[0][1]
+    else:
+        end = len(text) if open_at == 0 else _sentence_end(text, start)
+    return _trimmed(text, start, end)
+
+
+def _sentence_end(text: str, start: int) -> int:
+    match = re.search(r"[.!?](\s|$)", text[start:])
+    return start + match.end() if match else len(text)
+
+
+def according_claims(doc, paragraph: int) -> list[Found]:
+    found = []
+    text = doc.text
+    for token in doc:
+        if token.lower_ != "according":
+            continue
+        to = next((c for c in token.children if c.lower_ == "to"), None)
+        pobj = next((c for c in to.children if c.dep_ == "pobj"), None) if to is not None else None
+        if pobj is None:
+            continue
+        phrase = {t.i for t in token.subtree}
+        sent = token.sent
+        before = [t for t in sent if t.i < token.i]
+        after = [t for t in sent if t.i > token.right_edge.i]
+        if _words(" ".join(t.text for t in before)) and _words(" ".join(t.text for t in after)):
+            tokens = [t for t in sent if t.i not in phrase]  # the cue sits inside the statement
+        else:
+            tokens = before or after
+        span = _char_range(tokens)
+        content = _trimmed(text, *span) if span else None
+        if content is None:
+            continue
+        found.append(Found(paragraph, content, "according_to", _char_range([token, to]), _noun_phrase(pobj), pobj, token))
+    return found
+
+
+def for_claims(doc, paragraph: int) -> list[Found]:
+    """'For <speaker>, <statement>' at the start of a sentence."""
+    found = []
+    text = doc.text
+    for sent in doc.sents:
+        first = next((t for t in sent if not t.is_punct), None)
+        if first is None or first.lower_ != "for" or first.dep_ != "prep":
+            continue
+        pobj = next((c for c in first.children if c.dep_ == "pobj"), None)
+        if pobj is None or not _speaker_like(pobj):
+            continue
+        root = sent.root
+        subjects = [c for c in root.children if c.dep_.startswith("nsubj") and c.i > first.right_edge.i]
+        commas = [t.i for t in doc[pobj.i:root.i] if t.text == ","]
+        if root.pos_ not in ("VERB", "AUX") or root.i < pobj.i or not (subjects or commas):
+            continue
+        after_first_comma = subjects and commas and subjects[0].left_edge.i > commas[0]
+        start = subjects[0].left_edge.idx if after_first_comma or not commas else doc[commas[-1]].idx + 1
+        content = _trimmed(text, start, sent.end_char)
+        if content is None:
+            continue
+        found.append(Found(paragraph, content, "for", _char_range([first]), _noun_phrase(pobj), pobj, first))
+    return found
+
+
+def _speaker_like(token) -> bool:
+    return (token.ent_type_ in SPEAKER_ENTS or token.lower_ in ("him", "her", "them", "us", "me")
+            or token.lemma_.lower() in SPEAKER_NOUNS)
+
+
+def colon_quote_claims(doc, paragraph: int, taken: list[Found]) -> list[Found]:
+    """'X: “...”' where no cue verb introduces the quotation."""
+    found = []
+    text = doc.text
+    segments, _ = quote_segments(text)
+    for start, end in segments:
+        if _words(text[start:end]) < MIN_QUOTE_WORDS or _covered(taken, start, end):
+            continue
+        before = text[:start].rstrip()
+        if not before.endswith(":"):
+            continue
+        colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
+        if colon is None or colon.start == 0:
+            continue
+        head = doc[colon.start - 1]
+        while head.dep_ in ("compound", "amod", "det", "punct") and head.head.i != head.i and head.head.i < colon.start:
+            head = head.head
+        if head.pos_ not in ("PROPN", "NOUN", "PRON"):
+            continue
+        content = _trimmed(text, start, end)
+        if content:
+            found.append(Found(paragraph, content, "colon_quote", (len(before) - 1, len(before)), _noun_phrase(head),
+                               head, None, direct_quote=True))
+    return found
+
+
+def _covered(claims: list[Found], start: int, end: int) -> bool:
+    return any(c.content[0] < end and start < c.content[1] for c in claims)
+
+
+def mark_quotes(claims: list[Found], text: str) -> None:
+    """A claim whose content is (mostly) a quotation is a direct quote; its content becomes the quotation.
+
+    A cue inside the quotation belongs to a statement nested in the quote, which stays as found.
+    """
+    segments, open_at = quote_segments(text)
+    if open_at is not None:
+        segments.append((open_at, len(text)))
+    for claim in claims:
+        start, end = claim.content
+        for q_start, q_end in segments:
+            inner = _inner(text, q_start, q_end)
+            if inner is None or _words(text[q_start:q_end]) < MIN_QUOTE_WORDS:
+                continue
+            if claim.cue and q_start < claim.cue[0] < q_end:
+                continue
+            overlap = min(end, inner[1]) - max(start, inner[0])
+            if overlap > 0.8 * (end - start):
+                claim.direct_quote = True
+                claim.content = (min(start, inner[0]), max(end, inner[1]))
+        if claim.direct_quote and claim.cue and claim.cue[0] >= claim.content[1]:
+            claim.content = _followed_by_quotes(claim.content, text, segments)
+
+
+def _followed_by_quotes(content: tuple[int, int], text: str, segments) -> tuple[int, int]:
+    """'“A,” she said. “B.”': the quotations right after the cue's sentence carry on the same statement."""
+    end = _sentence_end(text, content[1] + 1)
+    start = content[0]
+    for q_start, q_end in segments:
+        if q_start >= end and not text[end:q_start].strip():
+            inner = _inner(text, q_start, q_end)
+            if inner:
+                content = (start, inner[1])
+                end = q_end
+    return content
+
+
+# -- speakers ---------------------------------------------------------------------------------------------
+
+def _mention_index(article: Article) -> list[tuple[int, int, int, Entity]]:
+    return [(m.span.paragraph, m.span.start, m.span.end, e) for e in article.entities for m in e.mentions]
+
+
+def _entity_at(mentions, paragraph: int, tokens) -> Optional[Entity]:
+    for token in tokens:
+        start, end = token.idx, token.idx + len(token)
+        for p, m_start, m_end, entity in mentions:
+            if p == paragraph and m_start < end and start < m_end:
+                return entity
+    return None
+
+
+def _named_after(claim: Found, doc) -> Optional[tuple[int, int]]:
+    """'“…,” he stated. Jane Roe, who works at ...': a verbless fragment opened by a person's name.
+
+    The small model often tags such a name as an organisation, so a proper-noun
+    fragment described by a "who" clause or an apposition also counts.
+    """
+    sent = claim.source_head.sent
+    if sent.end >= len(doc):
+        return None
+    following = doc[sent.end].sent
+    root = following.root
+    if root.pos_ in ("VERB", "AUX"):
+        return None
+    first = next((t for t in following if not t.is_punct), None)
+    if first is None or first.pos_ != "PROPN":
+        return None
+    ent = next((e for e in doc.ents if e.start == first.i), None)
+    described = root.i >= first.i and root.pos_ == "PROPN" and any(
+        c.dep_ == "appos" or (c.dep_ == "relcl" and c.left_edge.lower_ == "who") for c in root.children)
+    if ent is not None and (ent.label_ == "PERSON" or described):
+        return ent.start_char, ent.end_char
+    if described:
+        return _char_range([t for t in root.lefts if t.dep_ == "compound"] + [root])
+    return None
+
+
+class Speakers:
+    """Resolves sources to entities, walking the article in reading order."""
+
+    def __init__(self, article: Article):
+        self.article = article
+        self.mentions = _mention_index(article)
+        self.recent: list[tuple[str, Optional[str], str, str]] = []  # (person|group|either, entity id, text, head lemma)
+
+    def resolve(self, claim: Found, doc) -> None:
+        head = claim.source_head
+        if head is None:
+            return
+        text = doc.text
+        claim.speaker_text = text[claim.source[0]:claim.source[1]] if claim.source else head.text
+        lower = head.lower_
+        if lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
+            named = _named_after(claim, doc) if lower in PERSON_PRONOUNS else None
+            if named is not None:
+                name = doc.char_span(*named)
+                claim.source, claim.source_head = named, name.root
+                claim.form += "+named_after"
+                claim.speaker_text = name.text
+                self._resolve_named(claim, doc, list(name))
+                return
+            kind = "person" if lower in PERSON_PRONOUNS else "group"
+            previous = self._previous(kind, claim, doc)
+            if previous is not None:
+                claim.speaker = previous[1]
+            return
+        self._resolve_named(claim, doc, [head] + [c for c in head.children if c.dep_ in ("appos", "compound")])
+
+    def _resolve_named(self, claim: Found, doc, tokens) -> None:
+        entity = _entity_at(self.mentions, claim.paragraph, tokens)
+        head = claim.source_head
+        kind = "person" if (head.ent_type_ == "PERSON" or (entity and entity.type == "PERSON")) else (
+            "group" if head.ent_type_ in ("ORG", "NORP", "GPE") or head.tag_ in ("NNS", "NNPS") else "either")
+        if entity is None and head.pos_ == "NOUN":
+            entity = self._same_role(head)
+        claim.speaker = entity.id if entity else None
+        self.recent.append((kind, claim.speaker, claim.speaker_text or "", head.lemma_.lower()))
+
+    def _same_role(self, head) -> Optional[Entity]:
+        """'the leader' after 'the leader of X' resolved earlier: the same role noun, the same speaker."""
+        for kind, entity_id, _, lemma in reversed(self.recent):
+            if lemma == head.lemma_.lower() and entity_id:
+                return next((e for e in self.article.entities if e.id == entity_id), None)
+        return None
+
+    def _previous(self, kind: str, claim: Found, doc):
+        for item in reversed(self.recent):
+            if item[0] in (kind, "either") and item[1]:
+                self.recent.append(item)
+                return item
+        person = self._previous_person(claim, doc)
+        return ("person", person.id, person.name, "") if person and kind == "person" else None
+
+    def _previous_person(self, claim: Found, doc) -> Optional[Entity]:
+        best = None
+        for p, start, _, entity in self.mentions:
+            if entity.type != "PERSON":
+                continue
+            if (p, start) < (claim.paragraph, claim.source[0] if claim.source else 0) and p >= 0:
+                if best is None or (p, start) > best[0]:
+                    best = ((p, start), entity)
+        return best[1] if best else None
+
+
+# -- the step ---------------------------------------------------------------------------------------------
+
+def paragraph_claims(doc, paragraph: int) -> list[Found]:
+    """The claims of one parsed paragraph (or title), speakers not yet resolved."""
+    found = verb_claims(doc, paragraph) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
+    found += colon_quote_claims(doc, paragraph, found)
+    mark_quotes(found, doc.text)
+    found = [c for c in found if c.content[1] > c.content[0]]
+    return sorted(found, key=lambda c: (c.content[0], c.cue or (0, 0)))
+
+
+def continued_quotes(article: Article, index: int, previous: list[Found]) -> list[Found]:
+    """A paragraph opened by a quotation with no cue of its own carries on the previous paragraph's quote.
+
+    This covers the newswire convention of leaving a quotation open at a paragraph's
+    end and re-opening it in the next one, and "“A,” she said. [new paragraph] “B.”".
+    """
+    if not previous or index + 1 >= len(article.paragraphs) or (index + 1) not in article.docs:
+        return []
+    last = max(previous, key=lambda c: c.content[1])
+    following = article.paragraphs[index + 1].text
+    if not last.direct_quote or not following.lstrip().startswith(tuple(OPEN_QUOTES + "\"'`")):
+        return []
+    segments, still_open = quote_segments(following)
+    start = following.index(following.lstrip()[0])
+    end = segments[0][1] if segments and segments[0][0] == start else len(following)
+    content = _inner(following, start, end)
+    if content is None:
+        return []
+    return [Found(index + 1, content, "quote_continued", None, None, None, None, last.polarity, True,
+                  last.speaker, last.speaker_text)]
+
+
+def extract(article: Article) -> list[Claim]:
+    """The article's claims (title first, then paragraphs in order); links the quantities they contain."""
+    speakers = Speakers(article)
+    claims: list[Claim] = []
+    order = [TITLE] + [p.index for p in article.paragraphs]
+    carried: list[Found] = []
+    for index in order:
+        doc = article.docs.get(index)
+        if doc is None:
+            carried = []
+            continue
+        found = paragraph_claims(doc, index)
+        for claim in found:
+            speakers.resolve(claim, doc)
+        found = [c for c in carried if not _covered(found, *c.content)] + found
+        for claim in found:
+            claims.append(_claim(article, claim))
+        carried = continued_quotes(article, index, found) if index != TITLE else []
+    _link_quantities(article, claims)
+    return claims
+
+
+def _claim(article: Article, found: Found) -> Claim:
+    index = found.paragraph
+    text = article.paragraph_text(index)
+    spans = [s for s in (found.content, found.cue, found.source) if s]
+    start, end = min(s[0] for s in spans), max(s[1] for s in spans)
+    content = text[found.content[0]:found.content[1]]
+    cue_token = found.cue_token
+    return Claim(
+        id=stable_id(article.id, index, start, end),
+        span=Span(index, start, end),
+        content=content,
+        content_span=Span(index, *found.content),
+        speaker_text=found.speaker_text,
+        speaker_span=Span(index, *found.source) if found.source else None,
+        speaker=found.speaker,
+        cue=text[found.cue[0]:found.cue[1]] if found.cue else None,
+        cue_span=Span(index, *found.cue) if found.cue else None,
+        polarity=found.polarity,
+        direct_quote=found.direct_quote,
+        date=_cue_date(article, index, cue_token, found) if cue_token is not None else None,
+        form=found.form,
+    )
+
+
+def _cue_date(article: Article, index: int, cue, found: Found) -> Optional[str]:
+    """The date of a modifier of the cue ('said on Tuesday'), outside the content and the source."""
+    taken = [s for s in (found.content, found.source) if s]
+    for child in cue.children:
+        if child.dep_ not in ("prep", "npadvmod", "advmod", "tmod", "obl", "pobj"):
+            continue
+        start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+        if any(s[0] <= start and end <= s[1] for s in taken):
+            continue
+        for date in article.dates:
+            if date.span.paragraph == index and date.span.start < end and start < date.span.end and date.value:
+                return date.value
+    return None
+
+
+def _link_quantities(article: Article, claims: list[Claim]) -> None:
+    """A quantity inside a claim's content is that claim's (the innermost claim when they nest)."""
+    for quantity in article.quantities:
+        inside = [c for c in claims if c.content_span and c.content_span.paragraph == quantity.span.paragraph
+                  and c.content_span.start <= quantity.span.start and quantity.span.end <= c.content_span.end]
+        if inside:
+            quantity.claim = min(inside, key=lambda c: c.content_span.end - c.content_span.start).id
+
+
+@step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",))
+def make_claims(config, desk):
+    """Attributed statements: speaker (resolved to an entity), cue, polarity, content, date; links quantities."""
+
+    def claims(article: Article) -> None:
+        article.claims = extract(article)
+
+    return claims

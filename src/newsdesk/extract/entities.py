@@ -1,0 +1,652 @@
+"""People, organisations, places and groups of an article, with their aliases merged.
+
+spaCy's NER (run by the ``parse`` step on the title, body and heading
+paragraphs) gives the raw mentions. This module repairs the small model's
+typical slips with general rules, then merges mentions that name the same
+entity within the article:
+
+- full name ↔ its last tokens ("Vyacheslav Gladkov" / "Gladkov");
+- a name introduced by "known as", "nicknamed", "alias", "identified ... as",
+  or by a relative clause "X, who ... is Y";
+- an organisation and the acronym in parentheses after it, whatever its letters;
+- case and spelling variants (the same name in another case, or two names the
+  gazetteer knows as one place: "Kiev" / "Kyiv");
+- role references ("the governor", "the CVR commander") when the article binds
+  exactly one person to that role ("the regional governor Vyacheslav Gladkov").
+
+:func:`resolve_desk` merges the per-article entities across the desk and
+:func:`entity_at` finds the entity mentioned at a span (for claim speakers).
+"""
+from __future__ import annotations
+
+import functools
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ..model import Article, Entity, Mention, Span, stable_id
+from ..pipeline import step
+from .gazetteer import key
+
+LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "NORP": "NORP"}
+PLACE = ("GPE", "LOC")
+
+# Words in Google's web unigram counts (wordsegment) at least this frequent are common
+# English words: a lone capitalised one at the start of a sentence ("Smoke") or left over
+# from a glued word ("Dronesaccording") is not a name, and a name this common is not
+# searched for in lower case.
+COMMON_WORD = 100_000
+COMMON_NAME = 2_000_000
+# A glued word ("Shoigupromised") splits before a suffix that is a stop word or a word at
+# least this frequent (promised: 7.2M) when the whole token is not a word itself.
+GLUE_SUFFIX = 5_000_000
+# Lower-case place names ("kyiv") are taken from the gazetteer only for places this big
+# (or countries and regions): small places are named after common words too often.
+LOWERCASE_PLACE_POPULATION = 100_000
+
+LOCATIVE = {"in", "of", "from", "near", "to", "at", "into", "across", "around", "outside", "towards", "toward",
+            "on", "inside", "through", "via"}
+REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "governorate", "border", "city",
+                "village", "town", "prefecture"}
+ORG_HEADS = {"house", "institute", "university", "council", "ministry", "party", "corps", "group", "agency",
+             "committee", "company", "bank", "foundation", "legion", "army", "court", "office", "department",
+             "association", "union", "center", "centre", "service", "network", "press", "news", "times", "post"}
+# Office titles that designate one person in an article. Leadership titles are one class:
+# an article calls the same person "the leader" and "the commander".
+ROLES = {"leader": "leader", "commander": "leader", "head": "leader", "chief": "leader", "boss": "leader",
+         "founder": "founder", "governor": "governor", "mayor": "mayor", "president": "president",
+         "minister": "minister", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
+         "spokesperson": "spokesperson", "director": "director", "chairman": "chair", "chairwoman": "chair",
+         "sheriff": "sheriff", "prosecutor": "prosecutor", "ambassador": "ambassador", "secretary": "secretary",
+         "coach": "coach", "ceo": "ceo"}
+_ROLE = "|".join(sorted(ROLES, key=len, reverse=True))
+ROLE_BEFORE_NAME = re.compile(rf"\b[Tt]he\s+(?:[A-Za-z-]+\s+){{0,3}}?({_ROLE})\s*,?\s*$")
+ROLE_REFERENCE = re.compile(
+    rf"\b[Tt]he\s+(?:(?P<mod>[A-Za-z-]+)\s+){{0,2}}?(?P<role>{_ROLE})\b(?:\s+of\s+the\s+(?P<of>[a-z]+)\b)?")
+ALIAS_CUE = re.compile(r"(?:\b(?:known|identified|named|described|referred to|called)\b[^.;:]{0,60}?\bas|"
+                       r"\bnicknamed|\balias|\baka|\ba\.k\.a\.|\bdubbed)\s*[\"“']?$", re.IGNORECASE)
+WHO_IS = re.compile(r"^\s*,?\s*who\b[^.;:]*?\b(?:is|was)\b[^.;:]*$")
+ACRONYM_AFTER = re.compile(r"^\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]{0,6})\s*\)")
+# "the other leader", "the former governor": a different person than the one bound to the role
+OTHER = re.compile(r"\b(?:other|another|former|new|deputy|vice)\b", re.IGNORECASE)
+POSSESSIVE = ("'s", "’s", "'", "’")
+EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*"
+
+
+@functools.lru_cache(maxsize=1)
+def _unigrams() -> dict[str, float]:
+    import wordsegment
+
+    wordsegment.load()
+    return wordsegment.UNIGRAMS
+
+
+@functools.lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spacy.lang.en.stop_words import STOP_WORDS
+
+    return frozenset(STOP_WORDS)
+
+
+def entity_id(type: str, name: str) -> str:
+    """The id of the entity of this type and canonical name (the same in every article)."""
+    return stable_id("entity", type, name)
+
+
+def unglued(word: str) -> str:
+    """``word`` without a lower-case word glued to its end ("Shoigupromised" → "Shoigu")."""
+    words = _unigrams()
+    if len(word) < 5 or not word.isalpha() or not word[0].isupper() or word.lower() in words:
+        return word
+    lower = word.lower()
+    for cut in range(3, len(word)):
+        suffix = lower[cut:]
+        if not word[cut:].islower():
+            continue
+        # the part kept must be a known word or name itself ("Kozinka" is not "Kozink" + "a")
+        if lower[:cut] in words and (suffix in _stop_words() or (len(suffix) >= 4 and words.get(suffix, 0) >= GLUE_SUFFIX)):
+            return word[:cut]
+    return word
+
+
+@dataclass
+class Found:
+    """One mention while the article's entities are being assembled."""
+
+    paragraph: int
+    start: int
+    end: int
+    text: str
+    type: str
+    alias: bool = False  # introduced as an alternative name ("known as X")
+    role: bool = False  # a role reference ("the governor")
+
+
+class Mentions:
+    """Mentions and the union-find that groups them into entities."""
+
+    def __init__(self) -> None:
+        self.items: list[Found] = []
+        self.parent: list[int] = []
+
+    def add(self, found: Found) -> int:
+        self.items.append(found)
+        self.parent.append(len(self.parent))
+        return len(self.items) - 1
+
+    def find(self, i: int) -> int:
+        while self.parent[i] != i:
+            self.parent[i] = self.parent[self.parent[i]]
+            i = self.parent[i]
+        return i
+
+    def union(self, a: int, b: int) -> None:
+        ra, rb = self.find(a), self.find(b)
+        if ra != rb:
+            self.parent[max(ra, rb)] = min(ra, rb)
+
+    def groups(self) -> dict[int, list[int]]:
+        out: dict[int, list[int]] = {}
+        for i in range(len(self.items)):
+            out.setdefault(self.find(i), []).append(i)
+        return out
+
+    def covers(self, paragraph: int, start: int, end: int) -> bool:
+        return any(f.paragraph == paragraph and f.start < end and start < f.end for f in self.items)
+
+
+def _gazetteer():
+    from .gazetteer import load
+
+    return load()
+
+
+def clean_span(ent) -> tuple[int, int, str] | None:
+    """Character offsets and text of an entity span without a leading "the", a possessive,
+    edge punctuation or a glued-on word; None when nothing name-like is left."""
+    doc = ent.doc
+    tokens = list(ent)
+    while tokens and tokens[0].lower_ == "the":
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].text in POSSESSIVE or tokens[-1].is_punct):
+        tokens = tokens[:-1]
+    if not tokens:
+        return None
+    start, end = tokens[0].idx, tokens[-1].idx + len(tokens[-1].text)
+    text = doc.text[start:end]
+    for stop in (" (", "/"):  # "Belgorod (Reuters", "Reuters/Screenshot": a credit glued on
+        if stop in text:
+            text = text[: text.index(stop)]
+    for quote in "”“\"«»":  # a quote glued inside a token ends the name ("partisans”as")
+        if quote in text.strip(EDGE_PUNCT):
+            text = text[: text.index(quote, 1)] if text.index(quote) > 0 else text
+    last = text.split()[-1] if text.split() else ""
+    fixed = unglued(last)
+    if fixed != last:
+        text = text[: len(text) - len(last) + len(fixed)]
+    while text and text[-1] in EDGE_PUNCT:
+        text = text[:-1]
+    for suffix in POSSESSIVE:
+        if text.endswith(suffix):
+            text = text[: -len(suffix)]
+    lead = len(text) - len(text.lstrip(EDGE_PUNCT))
+    text = text[lead:]
+    start += lead
+    if not any(c.isalpha() for c in text):
+        return None
+    return start, start + len(text), text
+
+
+def _is_place_name(name: str, population: int = 1000) -> bool:
+    return any(c.is_area or c.population >= population for c in _gazetteer().candidates(name))
+
+
+def _retype(label: str, ent, text: str) -> str | None:
+    """The corrected type of a mention, or None to drop it."""
+    doc = ent.doc
+    words = text.split()
+    if label in ("PERSON", "ORG") and not any(c.isupper() for c in text):
+        return None
+    if len(words) == 1:
+        lower = text.lower()
+        at_sentence_start = ent.start == ent.sent.start or (ent.start > 0 and doc[ent.start - 1].is_punct)
+        glued = text != ent.text.strip(EDGE_PUNCT)
+        nominal = label != "NORP" or ent[0].tag_ in ("NN", "NNS")  # "Smoke" tagged NORP; not "Russian"
+        if nominal and (at_sentence_start or glued) and _unigrams().get(lower, 0) >= COMMON_WORD \
+                and not _is_place_name(text):
+            return None
+    if label == "ORG" and words[-1].lower() in ROLES:
+        return None  # a title ("Defense Minister"), not an organisation
+    if label != "PERSON" and re.match(r"^\s*,?\s*who\b", doc.text[ent.end_char :]):
+        return "PERSON"  # "Keir Giles, who works ...": organisations and places take "which"
+    before = doc[ent.start - 1].lower_ if ent.start > 0 else ""
+    after = doc[ent.end].lower_ if ent.end < len(doc) else ""
+    place_context = (before in LOCATIVE and not doc[ent.start].lower_ == "the") or after in REGION_WORDS
+    if label in ("ORG", "NORP") and place_context and _is_place_name(text):
+        return "GPE"
+    if label in PLACE and not _gazetteer().candidates(text):
+        if len(words) > 1 and words[-1].lower() in ORG_HEADS:
+            return "ORG"
+        if len(ent) == 1 and ent[0].tag_ == "JJ":
+            return "NORP"
+    return label
+
+
+def _spans(doc) -> list[tuple[object, str]]:
+    """(entity span, label) with an adjectival NORP joined to the organisation name that follows
+    ("Russian" + "Volunteer Corps")."""
+    out = []
+    ents = [e for e in doc.ents if e.label_ in LABELS]
+    i = 0
+    while i < len(ents):
+        ent = ents[i]
+        nxt = ents[i + 1] if i + 1 < len(ents) else None
+        if (ent.label_ == "NORP" and nxt is not None and nxt.label_ == "ORG" and nxt.start == ent.end
+                and len(nxt) >= 2 and ent.text[:1].isupper() and nxt.text[:1].isupper()):
+            out.append((doc[ent.start : nxt.end], "ORG"))
+            i += 2
+            continue
+        out.append((_extended(ent, nxt), LABELS[ent.label_]))
+        i += 1
+    return out
+
+
+def _extended(ent, nxt):
+    """An organisation or person span continued over the untagged proper nouns right after it
+    ("the Russian" + "Volunteer Corps")."""
+    if ent.label_ not in ("ORG", "PERSON"):
+        return ent
+    end = ent.end
+    limit = nxt.start if nxt is not None else len(ent.doc)
+    while end < limit and ent.doc[end].tag_ in ("NNP", "NNPS") and ent.doc[end].text[:1].isupper():
+        end += 1
+    return ent.doc[ent.start : end]
+
+
+_ORG_HEAD = "|".join(sorted(h.capitalize() for h in ORG_HEADS))
+# A title-case name ending in an organisation word, possibly with "for" inside
+# ("Freedom for Russia Legion"): the small model often misses or splits these.
+ORG_CHUNK = re.compile(rf"(?<![\w-])(?:[A-Z][\w'’-]*\s+(?:(?:for|de)\s+)?)+(?:{_ORG_HEAD})\b")
+
+
+def _org_chunks(text: str) -> list[tuple[int, int, str]]:
+    out = []
+    for match in ORG_CHUNK.finditer(text):
+        start, name = match.start(), match.group()
+        words = name.split()
+        while words and words[0].lower() in ("the", "a", "an") | ROLES.keys():
+            start = text.index(words[1], start + len(words[0])) if len(words) > 1 else match.end()
+            words = words[1:]
+        if len(words) >= 2:
+            out.append((start, match.end(), text[start : match.end()]))
+    return out
+
+
+def _collect(article: Article, mentions: Mentions) -> None:
+    for paragraph in sorted(article.docs):
+        doc = article.docs[paragraph]
+        chunks = _org_chunks(doc.text)
+        for start, end, text in chunks:
+            mentions.add(Found(paragraph, start, end, text, "ORG"))
+        for ent, label in _spans(doc):
+            cleaned = clean_span(ent)
+            if cleaned is None:
+                continue
+            start, end, text = cleaned
+            if label != "PERSON" and any(s < end and start < e for s, e, _ in chunks):
+                continue
+            kind = _retype(label, ent, text)
+            if kind is None:
+                continue
+            mentions.add(Found(paragraph, start, end, text, kind))
+
+
+def _vote_types(mentions: Mentions) -> None:
+    """The same name tagged ORG here and GPE there takes the type most of its mentions have
+    (places counting together); PERSON stays apart."""
+    votes: dict[str, Counter] = {}
+    for f in mentions.items:
+        if f.type != "PERSON":
+            votes.setdefault(key(f.text), Counter())["GPE" if f.type in PLACE else f.type] += 1
+    for f in mentions.items:
+        if f.type != "PERSON":
+            best = votes[key(f.text)].most_common(1)[0][0]
+            if best == "GPE" and f.type in PLACE:
+                continue
+            f.type = best
+
+
+def _place_id(name: str) -> str | None:
+    found = _gazetteer().candidates(name)
+    return found[0].gazetteer_id if found else None
+
+
+def _merge_same_names(mentions: Mentions) -> None:
+    first: dict[tuple, int] = {}
+    for i, f in enumerate(mentions.items):
+        group = "place" if f.type in PLACE else f.type
+        keys = [(group, key(f.text))]
+        if group == "place":
+            place = _place_id(f.text)
+            if place:
+                keys.append((group, place))
+        for k in keys:
+            if k in first:
+                mentions.union(first[k], i)
+            else:
+                first[k] = i
+
+
+def _merge_surnames(mentions: Mentions) -> None:
+    """A person's last names alone ("Gladkov", "White Rex") are that person when only one
+    longer name of the article ends with them."""
+    names = {tuple(key(f.text).split()) for f in mentions.items if f.type == "PERSON"}
+    for f in mentions.items:
+        words = key(f.text).split()
+        if f.type in ("ORG", "NORP", "LOC") and any(len(n) > len(words) and list(n[-len(words):]) == words
+                                                     for n in names) and not _gazetteer().candidates(f.text):
+            f.type = "PERSON"  # the model tags a nickname "White Rex" LOC or ORG
+    people = [(i, key(f.text).split()) for i, f in enumerate(mentions.items) if f.type == "PERSON"]
+    full = {}
+    for i, words in people:
+        full.setdefault(tuple(words), i)
+    for i, words in people:
+        longer = {mentions.find(j) for name, j in full.items() if len(name) > len(words)
+                  and list(name[-len(words):]) == words}
+        if len(longer) == 1:
+            mentions.union(i, longer.pop())
+        elif not longer and len(words) == 1 and _plural_noun(words[0]):
+            mentions.items[i].type = ""  # a capitalised plural noun ("Drones"), not a surname
+
+
+def _plural_noun(word: str) -> bool:
+    return word.endswith("s") and word in _unigrams() and _unigrams().get(word[:-1], 0) >= COMMON_WORD * 5
+
+
+def _merge_acronyms(article: Article, mentions: Mentions) -> None:
+    """"Name (ACR)" makes ACR an alias of Name, whatever its letters; an all-caps name whose letters
+    are the initials of another organisation's name is that organisation."""
+    defined: dict[str, int] = {}
+    for i, f in enumerate(list(mentions.items)):
+        if f.type not in ("ORG", "GPE", "LOC", "NORP"):
+            continue
+        match = ACRONYM_AFTER.match(article.paragraph_text(f.paragraph)[f.end :])
+        if match:
+            defined.setdefault(match.group(1), i)
+    orgs = [(i, f) for i, f in enumerate(mentions.items) if f.type == "ORG"]
+    for i, f in orgs:
+        words = f.text.split()
+        initials = "".join(w[0] for w in words if w[:1].isupper())
+        if len(initials) >= 2 and initials not in defined:
+            defined[initials] = i
+    for acronym, owner in defined.items():
+        for i, f in enumerate(mentions.items):
+            if f.text == acronym and i != owner:
+                f.type = mentions.items[owner].type
+                mentions.union(i, owner)
+        _scan(article, mentions, acronym, owner, case_sensitive=True)
+
+
+def _scan(article: Article, mentions: Mentions, name: str, owner: int, case_sensitive: bool) -> None:
+    """Add the untagged occurrences of ``name`` in the parsed paragraphs as mentions of ``owner``."""
+    pattern = re.compile(rf"(?<![\w-]){re.escape(name)}(?![\w-])", 0 if case_sensitive else re.IGNORECASE)
+    for paragraph in sorted(article.docs):
+        text = article.paragraph_text(paragraph)
+        for match in pattern.finditer(text):
+            if not mentions.covers(paragraph, match.start(), match.end()):
+                type_ = mentions.items[owner].type
+                i = mentions.add(Found(paragraph, match.start(), match.end(), match.group(), type_))
+                mentions.union(i, owner)
+
+
+def _merge_alias_cues(article: Article, mentions: Mentions, bindings: dict[str, set[int]]) -> None:
+    """"X, known as / nicknamed / alias Y" and "X, who ... is Y" make Y another name of X; a role
+    ("the leader of the formation, identified ... as Y") binds the role to Y."""
+    by_paragraph: dict[int, list[int]] = {}
+    for i, f in enumerate(mentions.items):
+        by_paragraph.setdefault(f.paragraph, []).append(i)
+    for paragraph, indexes in by_paragraph.items():
+        text = article.paragraph_text(paragraph)
+        doc = article.docs.get(paragraph)
+        indexes.sort(key=lambda i: mentions.items[i].start)
+        for position, i in enumerate(indexes):
+            f = mentions.items[i]
+            sentence_start = _sentence_start(doc, f.start)
+            before = text[sentence_start : f.start]
+            cue = ALIAS_CUE.search(before)
+            if cue is not None:
+                f.alias = True
+                earlier = [j for j in indexes[:position] if mentions.items[j].type == f.type
+                           and mentions.items[j].end <= sentence_start + cue.start()
+                           and mentions.items[j].start >= sentence_start]
+                if earlier:
+                    mentions.union(earlier[-1], i)
+                else:
+                    role = ROLE_BEFORE_ANYWHERE.search(before[: cue.start()])
+                    if role and f.type == "PERSON":
+                        bindings.setdefault(ROLES[role.group(1).lower()], set()).add(i)
+            if f.type == "PERSON":
+                for j in indexes[position + 1 :]:
+                    g = mentions.items[j]
+                    if g.type == "PERSON" and WHO_IS.match(text[f.end : g.start]):
+                        mentions.union(i, j)
+                        break
+
+
+ROLE_BEFORE_ANYWHERE = re.compile(rf"\b[Tt]he\s+(?:[A-Za-z-]+\s+){{0,3}}?({_ROLE})\b(?!.*\b[Tt]he\s+(?:{_ROLE})\b)")
+
+
+def _sentence_start(doc, char: int) -> int:
+    if doc is None:
+        return 0
+    for sent in doc.sents:
+        if sent.start_char <= char < sent.end_char + 1:
+            return sent.start_char
+    return 0
+
+
+def _roles(article: Article, mentions: Mentions, bindings: dict[str, set[int]]) -> None:
+    """Bind roles to people ("the regional governor Vyacheslav Gladkov"), then make each role
+    reference ("the governor") a mention of the one person bound to that role."""
+    for i, f in enumerate(list(mentions.items)):
+        if f.type != "PERSON":
+            continue
+        before = article.paragraph_text(f.paragraph)[max(0, f.start - 60) : f.start]
+        match = ROLE_BEFORE_NAME.search(before)
+        if match:
+            bindings.setdefault(ROLES[match.group(1).lower()], set()).add(i)
+    people = {role: {mentions.find(i) for i in found} for role, found in bindings.items()}
+    for paragraph in sorted(article.docs):
+        text = article.paragraph_text(paragraph)
+        for match in ROLE_REFERENCE.finditer(text):
+            role = ROLES[match.group("role").lower()]
+            owners = people.get(role, set())
+            if len(owners) != 1 or OTHER.search(match.group()):
+                continue
+            rest = text[match.end() :]
+            # a name follows (a binding, not a reference), a plural, or another organisation named
+            if re.match(r"^(?:\s*[A-Z][a-z]|s\b|\s+of\s+(?:the\s+)?[A-Z])", rest):
+                continue
+            if mentions.covers(paragraph, match.start(), match.end()) and not _only_acronym_inside(
+                    mentions, paragraph, match):
+                continue
+            owner = next(iter(owners))
+            i = mentions.add(Found(paragraph, match.start(), match.end(), match.group(), "PERSON", role=True))
+            mentions.union(i, owner)
+
+
+def _only_acronym_inside(mentions: Mentions, paragraph: int, match) -> bool:
+    """True when the mentions inside a role phrase are organisation names ("the CVR commander")."""
+    inside = [f for f in mentions.items if f.paragraph == paragraph and f.start < match.end() and match.start() < f.end]
+    return all(f.type != "PERSON" and f.start >= match.start() and f.end <= match.end() for f in inside)
+
+
+def _lowercase_places(article: Article, mentions: Mentions) -> None:
+    """Place names written in lower case ("kyiv"), which the model does not tag: a name the
+    article also writes capitalised, or a big place whose name is not a common word."""
+    named = {key(f.text): i for i, f in enumerate(mentions.items) if f.type in PLACE}
+    gazetteer = _gazetteer()
+    for paragraph in sorted(article.docs):
+        for token in article.docs[paragraph]:
+            if not token.is_lower or not token.is_alpha or len(token) < 4 or token.is_stop:
+                continue
+            if mentions.covers(paragraph, token.idx, token.idx + len(token)):
+                continue
+            owner = named.get(token.lower_)
+            if owner is None:
+                if _unigrams().get(token.lower_, 0) >= COMMON_NAME:
+                    continue
+                if not any(c.is_area or c.population >= LOWERCASE_PLACE_POPULATION
+                           for c in gazetteer.candidates(token.text)):
+                    continue
+            i = mentions.add(Found(paragraph, token.idx, token.idx + len(token), token.text, "GPE"))
+            if owner is not None:
+                mentions.union(i, owner)
+            else:
+                named[token.lower_] = i
+
+
+def _case_variants(article: Article, mentions: Mentions) -> None:
+    """Occurrences of a found name in another case ("BELGOROD", "belgorod") that the model missed."""
+    for root, indexes in mentions.groups().items():
+        names = {mentions.items[i].text for i in indexes if not mentions.items[i].role}
+        for name in names:
+            if len(name) >= 4 and _unigrams().get(name.lower(), 0) < COMMON_NAME and not name.isupper():
+                _scan(article, mentions, name, root, case_sensitive=False)
+
+
+def canonical_name(found: list[Found], type_: str) -> str:
+    """The longest full name among a group's mentions (not a role phrase, not a name given as an
+    alias); for places the gazetteer's main name when the article writes one of its names."""
+    names = [f.text for f in found if not f.role] or [f.text for f in found]
+    proper = [f.text for f in found if not f.role and not f.alias and any(c.isupper() for c in f.text)]
+    aliases = {key(f.text) for f in found if f.alias}
+    proper = [n for n in proper if not any(a.endswith(key(n)) for a in aliases)] or proper
+    if type_ in PLACE:
+        for name in names:
+            candidates = _gazetteer().candidates(name)
+            # the gazetteer's name replaces the article's when it is the same name or the place is big
+            # enough for its alternate names to be trusted ("Kiev" → "Kyiv"; not "EFE" → "Efeköy")
+            if candidates and (key(candidates[0].name) in {key(n) for n in names}
+                               or candidates[0].is_area or candidates[0].population >= LOWERCASE_PLACE_POPULATION):
+                return candidates[0].name
+    pool = proper or names
+    counts = Counter(pool)
+    return max(pool, key=lambda n: (len(n.split()), counts[n], len(n), n))
+
+
+def entities_of(article: Article) -> list[Entity]:
+    """The article's entities, from its spaCy docs."""
+    mentions = Mentions()
+    _collect(article, mentions)
+    _vote_types(mentions)
+    _merge_same_names(mentions)
+    _merge_surnames(mentions)
+    _merge_acronyms(article, mentions)
+    bindings: dict[str, set[int]] = {}
+    _merge_alias_cues(article, mentions, bindings)
+    _lowercase_places(article, mentions)
+    _case_variants(article, mentions)
+    _roles(article, mentions, bindings)
+    entities: dict[str, Entity] = {}
+    for indexes in mentions.groups().values():
+        found = [mentions.items[i] for i in indexes]
+        if any(f.type == "" for f in found):
+            continue
+        type_ = Counter(f.type for f in found if not f.role).most_common(1)[0][0] if any(
+            not f.role for f in found) else "PERSON"
+        name = canonical_name(found, type_)
+        eid = entity_id(type_, name)
+        entity = entities.setdefault(eid, Entity(id=eid, name=name, type=type_))
+        for f in sorted(found, key=lambda f: (f.paragraph, f.start)):
+            entity.mentions.append(Mention(Span(f.paragraph, f.start, f.end), f.text))
+            if not f.role and f.text != name and key(f.text) != key(name) and f.text not in entity.aliases:
+                entity.aliases.append(f.text)
+    for entity in entities.values():
+        entity.mentions.sort(key=lambda m: (m.span.paragraph, m.span.start))
+    return sorted(entities.values(), key=lambda e: (e.mentions[0].span.paragraph, e.mentions[0].span.start))
+
+
+@step("entities", requires=("docs",), assigns=("entities",))
+def make_entities(config, desk):
+    """People, organisations, places and groups, with aliases, acronyms and role references merged."""
+
+    def entities(article: Article) -> None:
+        article.entities = entities_of(article)
+
+    return entities
+
+
+def entity_at(article: Article, span: Span) -> Entity | None:
+    """The entity with a mention overlapping ``span`` (the largest overlap; a name before a role phrase)."""
+    best, best_score = None, (0, 0)
+    for entity in article.entities:
+        for mention in entity.mentions:
+            m = mention.span
+            if m.paragraph != span.paragraph:
+                continue
+            overlap = min(m.end, span.end) - max(m.start, span.start)
+            if overlap <= 0 and not (m.start == m.end == span.start):
+                continue
+            score = (overlap, -(m.end - m.start))
+            if score > best_score:
+                best, best_score = entity, score
+    return best
+
+
+def resolve_desk(articles: list[Article]) -> dict[str, str]:
+    """Entity id → the id of the desk-wide entity it belongs to.
+
+    The same canonical name is the same entity everywhere (ids are derived from it). Within one
+    story (an article without a story is its own), a name or alias one entity shares with
+    another — a surname, an acronym, a nickname — merges them, as does a single-word name that
+    ends another's full name. The merged entity takes the id of its longest, most mentioned name.
+    """
+    parent: dict[str, str] = {}
+
+    def find(x: str) -> str:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(a: str, b: str) -> None:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+
+    info: dict[str, tuple[str, str, int]] = {}  # id -> (name, type, mentions)
+    by_story: dict[str, list[Entity]] = {}
+    for article in articles:
+        for entity in article.entities:
+            find(entity.id)
+            name, type_, count = info.get(entity.id, (entity.name, entity.type, 0))
+            info[entity.id] = (name, type_, count + len(entity.mentions))
+            by_story.setdefault(article.story or f"article:{article.id}", []).append(entity)
+    for entities in by_story.values():
+        names: dict[tuple[str, str], str] = {}
+        for entity in entities:
+            group = "place" if entity.type in PLACE else entity.type
+            for name in [entity.name, *entity.aliases]:
+                k = (group, key(name))
+                if k in names:
+                    union(names[k], entity.id)
+                else:
+                    names[k] = entity.id
+        people = [e for e in entities if e.type == "PERSON"]
+        for entity in people:
+            words = key(entity.name).split()
+            longer = {find(o.id) for o in people if len(key(o.name).split()) > len(words)
+                      and key(o.name).split()[-len(words):] == words}
+            if len(longer) == 1:
+                union(entity.id, longer.pop())
+    groups: dict[str, list[str]] = {}
+    for eid in parent:
+        groups.setdefault(find(eid), []).append(eid)
+    out: dict[str, str] = {}
+    for members in groups.values():
+        best = max(members, key=lambda m: (len(info[m][0].split()), info[m][2], info[m][0]))
+        for member in members:
+            out[member] = best
+    return out

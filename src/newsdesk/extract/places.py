@@ -1,0 +1,203 @@
+"""Geocode the article's GPE/LOC entities with the embedded gazetteer.
+
+Each place entity gets a :class:`~newsdesk.model.Place`. Among the places
+that share its name, the context chooses:
+
+1. a qualifier right after a mention ("Springfield, Ill.", "Kharkiv, Ukraine")
+   keeps only the places in that state, region or country;
+2. the regions and countries the article names elsewhere favour the places
+   that lie in them; population is the prior;
+3. "the region of X", "X region", "X Oblast" make the entity the first-level
+   region around X (precision 3); "the regional capital of X", "the city of X"
+   keep the city (precision 1).
+
+A place the gazetteer lacks (a village under 500 people) is placed from
+its context, never at a country centroid: at the place it is listed with
+("the settlements of A and B") with precision 2, else at the region the
+sentence names with precision 3, else not at all.
+"""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+from ..model import Article, Entity, Place
+from ..pipeline import step
+from .gazetteer import Candidate, Gazetteer, load
+
+PLACE_TYPES = ("GPE", "LOC")
+
+REGION_BEFORE = re.compile(r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$",
+                           re.IGNORECASE)
+REGION_AFTER = re.compile(r"^\s+(?:region|oblast|province|governorate|krai|kray|prefecture)\b", re.IGNORECASE)
+CITY_BEFORE = re.compile(r"\b(?:city|capital|town|village|settlements?|suburbs?|outskirts|downtown|mayor)\s+of\s*$",
+                         re.IGNORECASE)
+CITY_AFTER = re.compile(r"^\s+(?:city|town|village|mayor|police)\b", re.IGNORECASE)
+QUALIFIER = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*\s?){1,3})")
+LISTED_WITH = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
+IN_REGION = re.compile(r"^[\w\s,'’-]{0,60}?\bin\s+(?:the\s+)?$")
+
+# Scoring weights: an explicit qualifier decides; a region or country named elsewhere in the
+# article outweighs a population ratio of 100 (the log10 prior) for a region and 30 for a country.
+REGION_BONUS = 2.0
+COUNTRY_BONUS = 1.5
+# Kept off the main-name/alternate-name rule of the gazetteer: a place matched only through an
+# alternate name must be at least a town, or acronyms ("EFE") land in villages abroad.
+ALTERNATE_MIN_POPULATION = 5_000
+
+
+@dataclass
+class Context:
+    qualifiers: list[Candidate]  # states/regions/countries named right after a mention
+    region_votes: int
+    city_votes: int
+
+
+def _contexts(article: Article, entity: Entity, gazetteer: Gazetteer) -> Context:
+    qualifiers: list[Candidate] = []
+    region_votes = city_votes = 0
+    for mention in entity.mentions:
+        text = article.paragraph_text(mention.span.paragraph)
+        before, after = text[max(0, mention.span.start - 40) : mention.span.start], text[mention.span.end :]
+        if REGION_BEFORE.search(before) or REGION_AFTER.match(after):
+            region_votes += 1
+        elif CITY_BEFORE.search(before) or CITY_AFTER.match(after):
+            city_votes += 1
+        match = QUALIFIER.match(after)
+        if match:
+            qualifiers.extend(_areas(match.group(1).strip(), gazetteer))
+    return Context(qualifiers, region_votes, city_votes)
+
+
+def _areas(text: str, gazetteer: Gazetteer) -> list[Candidate]:
+    """The states, regions or countries ``text`` names (a US state abbreviation counts)."""
+    state = gazetteer.us_state(text.rstrip("."))
+    if state:
+        region = gazetteer.regions.get(f"US.{state}")
+        return [region] if region else []
+    return [c for c in gazetteer.candidates(text) if c.is_area]
+
+
+def _candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
+    from .gazetteer import key
+
+    found = gazetteer.candidates(name)
+    return [c for c in found if c.is_area or key(c.name) == key(name) or c.population >= ALTERNATE_MIN_POPULATION]
+
+
+def _score(candidate: Candidate, regions: set[str], countries: set[str]) -> float:
+    score = math.log10(candidate.population + 10)
+    if candidate.region in regions:
+        score += REGION_BONUS
+    if candidate.country in countries:
+        score += COUNTRY_BONUS
+    return score
+
+
+def _place(candidate: Candidate, precision: int, entity: Entity, name: str | None = None,
+           feature: str | None = None, gazetteer_id: str | None = "same") -> Place:
+    return Place(name=name or candidate.name, lat=round(candidate.lat, 5), lon=round(candidate.lon, 5),
+                 country=candidate.country, admin1=candidate.admin1, feature=feature or candidate.feature,
+                 gazetteer_id=candidate.gazetteer_id if gazetteer_id == "same" else gazetteer_id,
+                 precision=precision, entity=entity.id)
+
+
+def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
+    """Set ``entity.place`` on the article's GPE/LOC entities that can be placed."""
+    gazetteer = gazetteer or load()
+    entities = [e for e in article.entities if e.type in PLACE_TYPES]
+    contexts = {e.id: _contexts(article, e, gazetteer) for e in entities}
+    chosen: dict[str, Candidate] = {}
+    regions: set[str] = set()
+    countries: set[str] = set()
+    # areas first: the countries and regions the article names steer the choice among towns
+    for entity in entities:
+        found = _candidates(entity.name, gazetteer)
+        # a region named like a city inside it (Kyiv, the city region) means the city
+        if found and found[0].feature == "region" and any(not c.is_area and c.region == found[0].region
+                                                          for c in found):
+            continue
+        if found and found[0].is_area:
+            chosen[entity.id] = found[0]
+            entity.place = _place(found[0], 3, entity)
+    for _ in range(2):  # the second pass sees the regions of the towns the first pass placed
+        for place in chosen.values():
+            countries.add(place.country)
+            if place.region and not place.feature == "country":
+                regions.add(place.region)
+        for entity in entities:
+            if entity.id in chosen and chosen[entity.id].is_area:
+                continue
+            context = contexts[entity.id]
+            found = [c for c in _candidates(entity.name, gazetteer) if not c.is_area]
+            if not found and entity.id not in chosen:
+                found = _candidates(entity.name, gazetteer)
+            if not found:
+                continue
+            qualified = [c for c in found if any(c.country == q.country and (q.feature == "country"
+                                                                              or c.region == q.region)
+                                                 for q in context.qualifiers)]
+            pool = qualified or found
+            best = max(pool, key=lambda c: _score(c, regions, countries))
+            chosen[entity.id] = best
+            region = gazetteer.region_of(best)
+            if context.region_votes > context.city_votes and region is not None:
+                entity.place = _place(region, 3, entity, name=region.admin1 or entity.name)
+            else:
+                entity.place = _place(best, 1, entity)
+    for entity in entities:
+        if entity.id not in chosen:
+            entity.place = _placed_by_context(article, entity, entities, gazetteer)
+
+
+def _placed_by_context(article: Article, entity: Entity, entities: list[Entity], gazetteer: Gazetteer) -> Place | None:
+    """A place missing from the gazetteer, at the place it is listed with (precision 2) or at the
+    region its sentence names after it (precision 3)."""
+    placed = [(m, e) for e in entities if e.place is not None and e is not entity for m in e.mentions]
+    for mention in entity.mentions:
+        paragraph = mention.span.paragraph
+        text = article.paragraph_text(paragraph)
+        for other, owner in placed:
+            if other.span.paragraph != paragraph or owner.place.feature in ("country", "region", "state"):
+                continue
+            between = text[mention.span.end : other.span.start] if other.span.start >= mention.span.end \
+                else text[other.span.end : mention.span.start]
+            if LISTED_WITH.match(between):
+                return Place(name=entity.name, lat=owner.place.lat, lon=owner.place.lon, country=owner.place.country,
+                             admin1=owner.place.admin1, feature="place", gazetteer_id=None, precision=2,
+                             entity=entity.id)
+    for mention in entity.mentions:
+        paragraph = mention.span.paragraph
+        text = article.paragraph_text(paragraph)
+        for other, owner in sorted(placed, key=lambda pair: pair[0].span.start):
+            if other.span.paragraph != paragraph or other.span.start < mention.span.end:
+                continue
+            if not IN_REGION.match(text[mention.span.end : other.span.start]) or owner.place.feature == "country":
+                continue
+            region = gazetteer.regions.get(_region_code(owner.place, gazetteer))
+            if region is None:
+                continue
+            return Place(name=entity.name, lat=round(region.lat, 5), lon=round(region.lon, 5), country=region.country,
+                         admin1=region.admin1, feature="place", gazetteer_id=None, precision=3, entity=entity.id)
+    return None
+
+
+def _region_code(place: Place, gazetteer: Gazetteer) -> str | None:
+    if place.gazetteer_id and place.gazetteer_id.startswith("geonames-admin1:"):
+        return place.gazetteer_id.split(":", 1)[1]
+    for candidate in gazetteer.candidates(place.name):
+        if candidate.gazetteer_id == place.gazetteer_id:
+            return candidate.region
+    return None
+
+
+@step("places", requires=("entities",), assigns=("places",))
+def make_places(config, desk):
+    """Latitude, longitude, country, region and ACLED precision of each place entity (embedded GeoNames)."""
+    gazetteer = load()
+
+    def places(article: Article) -> None:
+        geocode(article, gazetteer)
+
+    return places

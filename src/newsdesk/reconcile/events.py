@@ -1,0 +1,319 @@
+"""ACLED-like events of a story: type, date, places, actors, fatalities and injured, with the claims behind them.
+
+Every sentence of the story's content that names a kind of violence (by
+general cue words) or states a casualty figure is an *event unit*. Units of
+the same event type at the same place join one event; a unit without a place
+takes its paragraph's, then its article's first; a unit without a type (a
+figure alone) joins the event its article was last talking about.
+
+Figures follow ACLED's rules: a source's latest figure supersedes its earlier
+ones; figures are never summed across reports; when sources disagree the
+event keeps the lowest credible figure as ``min`` (conservative), the
+highest as ``max`` and is marked ``disputed`` — unless the higher figure
+comes from a later day than every lower one (a toll that rose), which is an
+update. A vague figure ("more than 70") keeps its lower bound.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from ..model import Article, Claim, Contradiction, DateMention, Entity, Event, Quantity, stable_id
+from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, value_range
+
+# (ACLED event type, sub-event type, cue words), most specific first: a
+# sentence takes the first that matches. ACLED's own categories; the words are
+# general vocabulary of conflict and crime reporting.
+EVENT_TYPES: list[tuple[str, str, re.Pattern]] = [(t, s, re.compile(p, re.I)) for t, s, p in [
+    ("Riots", "Violent demonstration", r"\b(riot\w*|looting|looted|mob violence)\b"),
+    ("Protests", "Peaceful protest", r"\b(protest\w*|demonstrators?|rall(?:y|ies|ied)|marchers|sit-ins?)\b"),
+    ("Explosions/Remote violence", "Air/drone strike", r"\b(drones?|air ?strikes?|air raids?|warplanes?|bombers)\b"),
+    ("Explosions/Remote violence", "Shelling/artillery/missile attack",
+     r"\b(shell(?:ing|ed)|artillery|missiles?|rockets?|mortars?)\b"),
+    ("Explosions/Remote violence", "Remote explosive/landmine/IED",
+     r"\b(bomb(?:ing|ed|s)?|explosives?|explosions?|exploded|IEDs?|landmines?)\b"),
+    ("Explosions/Remote violence", "Grenade", r"\bgrenades?\b"),
+    ("Battles", "Armed clash", r"\b(clash(?:es|ed)?|fighting|fought|battles?|firefights?|gun ?battles?|"
+                              r"exchanged? (?:of )?(?:gun)?fire|incursions?|militants?|fighters|insurgents?|rebels?|guerrillas?|"
+                              r"ambush(?:ed)?|offensive)\b"),
+    ("Violence against civilians", "Abduction/forced disappearance", r"\b(kidnap\w*|abduct\w*|hostages?)\b"),
+    ("Violence against civilians", "Attack", r"\b(shot|shooting|shootings|gunman|gunmen|gunfire|gunshots?|"
+                                            r"stabb\w*|murder\w*|homicides?|massacre\w*|slain|killings?)\b"),
+    ("Strategic developments", "Arrests", r"\b(arrest\w*|detained|in custody)\b"),
+    ("Strategic developments", "Agreement", r"\b(ceasefire|cease-fire|truce|peace (?:deal|agreement|talks))\b"),
+]]
+OTHER = ("Strategic developments", "Other")
+
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
+PLACE_TYPES = ("GPE", "LOC")
+
+
+def sentences(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each sentence of a paragraph (a light splitter: stored articles carry no parse)."""
+    bounds, start = [], 0
+    for match in SENTENCE_END.finditer(text):
+        bounds.append((start, match.start()))
+        start = match.end()
+    bounds.append((start, len(text)))
+    return [(s, e) for s, e in bounds if text[s:e].strip()]
+
+
+def event_type(text: str) -> tuple[str, str] | None:
+    for kind, sub, cue in EVENT_TYPES:
+        if cue.search(text):
+            return kind, sub
+    return None
+
+
+@dataclass(eq=False)
+class Unit:
+    """One sentence of one article that speaks of an event."""
+
+    article: Article
+    order: int
+    paragraph: int
+    start: int
+    end: int
+    type: tuple[str, str] | None
+    figures: list[Quantity]
+    places: list[str]  # desk entity ids, best first
+    dates: list[DateMention]
+    claims: list[Claim]
+    actors: list[str]
+
+
+@dataclass(eq=False)
+class Draft:
+    type: tuple[str, str]
+    place: str | None
+    units: list[Unit] = field(default_factory=list)
+
+
+def _in(span, paragraph: int, start: int, end: int) -> bool:
+    return span.paragraph == paragraph and start <= span.start and span.end <= end
+
+
+def place_entities(article: Article) -> list[Entity]:
+    return [e for e in article.entities if e.place is not None or e.type in PLACE_TYPES]
+
+
+def _precision(entity: Entity) -> int:
+    return entity.place.precision if entity.place is not None else 3
+
+
+def places_in(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:
+    """Place entities mentioned between ``start`` and ``end``: most precise first, then first mentioned."""
+    found = []
+    for entity in place_entities(article):
+        positions = [m.span.start for m in entity.mentions if _in(m.span, paragraph, start, end)]
+        if positions:
+            found.append((_precision(entity), min(positions), entity_of.get(entity.id, entity.id)))
+    return [entity_id for _, _, entity_id in sorted(found)]
+
+
+def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
+    """The place the article names first in its content (often the dateline)."""
+    best = None
+    for entity in place_entities(article):
+        for mention in entity.mentions:
+            if mention.span.paragraph < 0:
+                continue
+            key = (mention.span.paragraph, mention.span.start)
+            if best is None or key < best[0]:
+                best = (key, entity_of.get(entity.id, entity.id))
+    return best[1] if best else None
+
+
+def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
+    """Event units of the story's articles, in story order."""
+    found = []
+    for order, article in enumerate(story_order(articles)):
+        casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS]
+        groups = [e for e in article.entities if e.type in ("ORG", "NORP")]
+        for paragraph in article.content_paragraphs():
+            for start, end in sentences(paragraph.text):
+                text = paragraph.text[start:end]
+                figures = [q for q in casualties if _in(q.span, paragraph.index, start, end)]
+                kind = event_type(text)
+                if kind is None and not figures:
+                    continue
+                places = places_in(article, paragraph.index, start, end, entity_of)
+                found.append(Unit(
+                    article=article, order=order, paragraph=paragraph.index, start=start, end=end, type=kind,
+                    figures=figures, places=places,
+                    dates=[d for d in article.dates if d.value and _in(d.span, paragraph.index, start, end)],
+                    claims=[c for c in article.claims if c.span.paragraph == paragraph.index
+                            and c.span.start < end and start < c.span.end],
+                    actors=[entity_of.get(e.id, e.id) for e in groups
+                            if any(_in(m.span, paragraph.index, start, end) for m in e.mentions)],
+                ))
+    return found
+
+
+def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
+    """Units joined into events: same type at the same place; a figure alone joins its article's current event."""
+    events: dict[tuple, Draft] = {}
+    pending: list[Unit] = []
+    current: dict[str, Draft] = {}
+    for unit in found:
+        article = unit.article
+        if unit.type is None:
+            if article.id in current:
+                current[article.id].units.append(unit)
+            else:
+                pending.append(unit)
+            continue
+        place = unit.places[0] if unit.places else _paragraph_place(unit, entity_of) or first_place(article, entity_of)
+        key = (unit.type[0], place)
+        draft = events.get(key)
+        if draft is None:
+            draft = events[key] = Draft(type=unit.type, place=place)
+        draft.units.append(unit)
+        current[article.id] = draft
+    result = []
+    for draft in events.values():  # an event of no known place is the story's event of that type, if there is one
+        placed = [d for d in events.values() if d.place is not None and d.type[0] == draft.type[0]]
+        if draft.place is None and placed:
+            max(placed, key=support).units.extend(draft.units)
+        else:
+            result.append(draft)
+    if pending:
+        if not result:
+            result.append(Draft(type=OTHER, place=None))
+        target = max(result, key=support)
+        target.units.extend(pending)
+    return result
+
+
+def _paragraph_place(unit: Unit, entity_of: dict[str, str]) -> str | None:
+    text = unit.article.paragraph_text(unit.paragraph)
+    places = places_in(unit.article, unit.paragraph, 0, len(text), entity_of)
+    return places[0] if places else None
+
+
+def support(draft: Draft) -> tuple[int, int, int]:
+    """How much of the story speaks of an event: articles, figure sentences, sentences."""
+    return (len({u.article.id for u in draft.units}), sum(1 for u in draft.units if u.figures), len(draft.units))
+
+
+def event_date(draft: Draft) -> str | None:
+    """The date the event's sentences give most often (dates after the report are not the event's), else
+    the claims' dates, else the earliest publication date."""
+    counts: Counter = Counter()
+    for unit in draft.units:
+        published = unit.article.published
+        for mention in unit.dates:
+            if mention.granularity != "day":
+                continue
+            if published and not _before(mention.value, published):
+                continue
+            counts[mention.value] += 2 if unit.type else 1
+    if not counts:
+        for unit in draft.units:
+            for claim in unit.claims:
+                if claim.date:
+                    counts[claim.date] += 1
+    if counts:
+        best = max(counts.values())
+        return min(value for value, n in counts.items() if n == best)
+    published = [u.article.published for u in draft.units if u.article.published]
+    return min(published) if published else None
+
+
+def _before(value: str, published: str) -> bool:
+    try:
+        return date.fromisoformat(value[:10]) <= date.fromisoformat(published[:10]) + timedelta(days=1)
+    except ValueError:
+        return False
+
+
+@dataclass
+class Figure:
+    quantity: Quantity
+    order: int
+    published: str
+    source: str
+    claim: str | None
+    denies: bool
+
+
+def figures(draft: Draft, kind: str, entity_of: dict[str, str]) -> list[Figure]:
+    found = []
+    for unit in draft.units:
+        for quantity in unit.figures:
+            if quantity.kind != kind:
+                continue
+            claim = next((c for c in unit.claims if c.id == quantity.claim or inside(quantity.span, c.span)), None)
+            source = (speaker_key(claim, entity_of) if claim else None) or outlet_key(unit.article)
+            found.append(Figure(quantity, unit.order, unit.article.published or "", source,
+                                claim.id if claim else None, bool(claim and claim.polarity == "deny")))
+    return found
+
+
+def reconcile_figures(found: list[Figure], disputed_claims: set[str]) -> dict:
+    """{min, max, disputed, claims} of one kind of figure by ACLED's rules (see the module docstring)."""
+    asserted = [f for f in found if not f.denies]
+    latest: dict[str, list[Figure]] = {}
+    for figure in asserted:  # a source's latest article supersedes its earlier ones
+        kept = latest.get(figure.source)
+        if kept is None or figure.order > kept[0].order:
+            latest[figure.source] = [figure]
+        elif figure.order == kept[0].order:
+            kept.append(figure)
+    per_source = []
+    for kept in latest.values():  # within one article the largest figure is the total; never a sum
+        per_source.append(max(kept, key=lambda f: value_range(f.quantity)))
+    per_source = [f for f in per_source if not _risen_past(f, per_source)]
+    claims = sorted({f.claim for f in found if f.claim})
+    if not per_source:
+        return {"min": None, "max": None, "disputed": bool(found), "claims": claims}
+    lows = [value_range(f.quantity)[0] for f in per_source]
+    highs = [value_range(f.quantity)[1] for f in per_source]
+    disagree = max(lows) > min(highs)
+    denied = any(f.denies for f in found) or bool(disputed_claims & set(claims))
+    high = max(highs)
+    return {"min": _number(min(lows)), "max": None if high == float("inf") else _number(high),
+            "disputed": disagree or denied, "claims": claims}
+
+
+def _risen_past(figure: Figure, others: list[Figure]) -> bool:
+    """Whether a later day's higher figure from another source replaces this one (a toll that rose)."""
+    low, high = value_range(figure.quantity)
+    return any(o.published > figure.published and value_range(o.quantity)[0] > high for o in others
+               if figure.published)
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str]) -> Event:
+    places = Counter(p for u in draft.units for p in u.places)
+    ordered = ([draft.place] if draft.place else []) + [p for p, _ in places.most_common() if p != draft.place]
+    actors = Counter(a for u in draft.units for a in u.actors)
+    killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
+    injured = reconcile_figures(figures(draft, "injured", entity_of), disputed_claims)
+    claims = sorted({c.id for u in draft.units for c in u.claims})
+    return Event(
+        id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
+        sub_type=draft.type[1], date=event_date(draft), places=ordered, actors=[a for a, _ in actors.most_common(4)],
+        fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
+        claims=claims, notes=notes(draft),
+    )
+
+
+def notes(draft: Draft) -> str:
+    """The first sentence that speaks of the event, as ACLED's notes column (a pointer, shortened)."""
+    unit = min(draft.units, key=lambda u: (u.order, u.paragraph, u.start))
+    text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
+           found_contradictions: list[Contradiction]) -> list[Event]:
+    """The story's events, the main one (most articles, then figures) first."""
+    disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
+    ordered = sorted(drafts(units(articles, entity_of), entity_of), key=support, reverse=True)
+    return [event_record(story_id, draft, entity_of, disputed) for draft in ordered]

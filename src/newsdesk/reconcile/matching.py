@@ -1,0 +1,206 @@
+"""Claims of one story that are about the same proposition.
+
+A :class:`Report` is one claim as printed in one article, with what the
+reconciliation needs next to it: the figures it states, its content words,
+the entities it names and a key for who says it. :func:`proposition_groups`
+joins reports that are about the same thing: the same text re-printed, the
+same kind of casualty figure about overlapping content, or a denial of what
+another report asserts.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Article, Claim, Quantity
+
+CASUALTY_KINDS = ("killed", "injured")
+COUNTED_KINDS = ("killed", "injured", "evacuated", "detained")
+
+# Function words and reporting verbs: they say nothing about the proposition.
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be been before being below between both but by
+can could did do does doing down during each few for from further had has have having he her here hers him his how
+i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own same
+she should so some such than that the their them then there these they this those through to too under until up
+very was we were what when where which while who whom why will with would you your said says say told according
+stated declared claimed added reported announced assured denied deny denies
+one two three four five six seven eight nine ten dozen dozens hundred hundreds
+""".split())
+
+WORD = re.compile(r"[a-z0-9]+")
+
+
+def content_words(text: str) -> frozenset[str]:
+    """Lower-cased words of ``text`` without function words; plural ``-s`` folded so "drone" meets "drones"."""
+    words = set()
+    for word in WORD.findall(text.lower()):
+        if len(word) < 3 or word in STOPWORDS:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith("ss"):
+            word = word[:-1]
+        words.add(word)
+    return frozenset(words)
+
+
+def overlap(a: frozenset, b: frozenset) -> float:
+    """Overlap coefficient: shared items over the smaller set (0 when either is empty)."""
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def speaker_key(claim: Claim, entity_of: dict[str, str]) -> str | None:
+    """Who says it: the desk-wide entity of the speaker, else the speaker's words without articles."""
+    if claim.speaker:
+        return "entity:" + entity_of.get(claim.speaker, claim.speaker)
+    if claim.speaker_text:
+        words = [w for w in WORD.findall(claim.speaker_text.lower()) if w not in ("the", "a", "an")]
+        return "text:" + " ".join(words) if words else None
+    return None
+
+
+def outlet_key(article: Article) -> str:
+    """The outlet of an article: its source, else its first wire credit, else the article itself."""
+    if article.source:
+        return "source:" + article.source.strip().lower()
+    if article.credits:
+        return "credit:" + article.credits[0].strip().lower()
+    return "article:" + article.id
+
+
+def inside(span, container) -> bool:
+    return span.paragraph == container.paragraph and container.start <= span.start and span.end <= container.end
+
+
+@dataclass(eq=False)
+class Report:
+    """One claim as printed in one article of the story."""
+
+    article: Article
+    order: int  # position of the article in the story (publication, then arrival order)
+    claim: Claim
+    figures: list[Quantity] = field(default_factory=list)
+    words: frozenset = frozenset()
+    entities: frozenset = frozenset()
+    speaker: str | None = None
+
+    @property
+    def id(self) -> str:
+        return self.claim.id
+
+    @property
+    def denies(self) -> bool:
+        return self.claim.polarity == "deny"
+
+    @property
+    def source(self) -> str:
+        """Who stands behind the claim: its speaker, else the outlet that prints it."""
+        return self.speaker or outlet_key(self.article)
+
+    def figures_of(self, kind: str) -> list[Quantity]:
+        return [q for q in self.figures if q.kind == kind]
+
+    def kinds(self) -> set[str]:
+        return {q.kind for q in self.figures if q.kind in COUNTED_KINDS}
+
+
+def story_order(articles: list[Article]) -> list[Article]:
+    """Articles by publication date, arrival order breaking ties and standing in for a missing date."""
+    indexed = list(enumerate(articles))
+    dated = [p for _, a in indexed if (p := a.published)]
+    fallback = max(dated) if dated else ""
+    return [a for _, a in sorted(indexed, key=lambda item: (item[1].published or fallback, item[0]))]
+
+
+def claim_figures(article: Article, claim: Claim) -> list[Quantity]:
+    """Quantities the claim states: linked to it, or inside its content (also when a nested claim took them:
+    "X denied that dozens were killed, as Y claims" states the figure it denies)."""
+    content = claim.content_span or claim.span
+    return [q for q in article.quantities if q.claim == claim.id or inside(q.span, content)]
+
+
+def claim_entities(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
+    found = set()
+    for entity in article.entities:
+        if any(inside(m.span, claim.span) for m in entity.mentions):
+            found.add(entity_of.get(entity.id, entity.id))
+    return frozenset(found)
+
+
+def reports(articles: list[Article], entity_of: dict[str, str]) -> list[Report]:
+    """Every claim of the story's articles, in story order."""
+    found = []
+    for order, article in enumerate(story_order(articles)):
+        for claim in article.claims:
+            found.append(Report(article=article, order=order, claim=claim, figures=claim_figures(article, claim),
+                                words=content_words(claim.content), entities=claim_entities(article, claim, entity_of),
+                                speaker=speaker_key(claim, entity_of)))
+    return found
+
+
+OPEN_ENDED = re.compile(r"\b(more|over|at least|above|upwards|dozens|hundreds|scores|thousands)\b", re.I)
+
+
+def value_range(quantity: Quantity) -> tuple[float, float]:
+    """(low, high) of a figure: "more than 70" is (71, inf); a plain "5" is (5, 5); "fewer than 10" (0, 9)."""
+    low = quantity.min if quantity.min is not None else 0.0
+    if quantity.max is not None:
+        return low, quantity.max
+    if quantity.min is not None and OPEN_ENDED.search(quantity.text):
+        return low, float("inf")
+    return low, low
+
+
+def ranges_overlap(a: Quantity, b: Quantity) -> bool:
+    a_low, a_high = value_range(a)
+    b_low, b_high = value_range(b)
+    return a_low <= b_high and b_low <= a_high
+
+
+def same_proposition(a: Report, b: Report, config: dict) -> bool:
+    """Whether two reports are about the same thing (see docs/reconcile.md for the rules and thresholds)."""
+    if jaccard(a.words, b.words) >= config.get("same_text", 0.6):
+        return True
+    shared_kinds = a.kinds() & b.kinds() & set(CASUALTY_KINDS)
+    topical = overlap(a.words, b.words) >= config.get("same_topic", 0.2) or bool(a.entities & b.entities)
+    if shared_kinds:
+        if a.denies != b.denies:  # a denial of a figure answers any report of that kind whose range it meets
+            return any(ranges_overlap(x, y) for k in shared_kinds for x in a.figures_of(k) for y in b.figures_of(k)) \
+                or topical
+        return topical
+    if a.denies != b.denies:  # two shared words at least: short fragments overlap by chance
+        return len(a.words & b.words) >= 2 and overlap(a.words, b.words) >= config.get("denial_topic", 0.4)
+    return overlap(a.words, b.words) >= config.get("same_claim", 0.5) and bool(a.entities & b.entities)
+
+
+def proposition_groups(found: list[Report], config: dict) -> list[list[Report]]:
+    """Reports joined transitively by :func:`same_proposition`, each group in story order."""
+    parent = list(range(len(found)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(found)):
+        for j in range(i + 1, len(found)):
+            if root(i) != root(j) and same_proposition(found[i], found[j], config):
+                parent[root(j)] = root(i)
+    groups: dict[int, list[Report]] = {}
+    for i, report in enumerate(found):
+        groups.setdefault(root(i), []).append(report)
+    return list(groups.values())
+
+
+def group_id(story_id: str, group: list[Report]) -> str:
+    from ..model import stable_id
+
+    return stable_id(story_id, *sorted(r.id for r in group))

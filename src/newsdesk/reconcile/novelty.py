@@ -1,0 +1,80 @@
+"""What each article of a story adds to the articles published before it.
+
+Articles are taken in story order (publication date, then arrival). A claim
+is new when no earlier article printed a claim of its proposition group with
+the same polarity and figures; a figure is new when its kind and value were
+not stated before; places and people are new when no earlier article named
+the same (desk-resolved) entity.
+"""
+from __future__ import annotations
+
+from ..model import Article
+from .matching import COUNTED_KINDS, Report, claim_figures, story_order
+
+
+def _figure_key(q) -> tuple:
+    return (q.kind, q.min, q.max)
+
+
+def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict[str, str]) -> dict[str, dict]:
+    """Article id → {"claims": [claim id], "figures": [{text, kind, min, max}], "places": [name], "people": [name]}."""
+    group_of = {report.id: index for index, group in enumerate(groups) for report in group}
+    said: set[tuple] = set()
+    figures_seen: set[tuple] = set()
+    names_seen: set[str] = set()
+    result: dict[str, dict] = {}
+    for article in story_order(articles):
+        new: dict[str, list] = {"claims": [], "figures": [], "places": [], "people": []}
+        keys = []
+        for claim in article.claims:
+            figures = tuple(sorted(_figure_key(q) for q in claim_figures(article, claim)))
+            key = (group_of.get(claim.id, claim.id), claim.polarity, figures)
+            keys.append(key)
+            if key not in said:
+                new["claims"].append(claim.id)
+        figure_keys = []
+        for quantity in article.quantities:
+            key = _figure_key(quantity)
+            if quantity.kind in COUNTED_KINDS and key not in figures_seen and key not in figure_keys:
+                new["figures"].append({"text": quantity.text, "kind": quantity.kind, "min": quantity.min,
+                                       "max": quantity.max, "claim": quantity.claim})
+                figure_keys.append(key)
+        entity_keys = []
+        for entity in article.entities:
+            key = entity_of.get(entity.id, entity.id)
+            if key in names_seen or key in entity_keys:
+                continue
+            if entity.place is not None or entity.type in ("GPE", "LOC"):
+                new["places"].append(entity.name)
+            elif entity.type == "PERSON":
+                new["people"].append(entity.name)
+            else:
+                continue
+            entity_keys.append(key)
+        said.update(keys)
+        figures_seen.update(figure_keys)
+        names_seen.update(entity_keys)
+        result[article.id] = new
+    return result
+
+
+def novelty_lines(article: Article, found: dict) -> list[str]:
+    """Readable lines saying what ``article`` adds to its story (for ``newsdesk story ID``)."""
+    new = found.get(article.id)
+    if new is None:
+        return ["  adds: (not reconciled yet)"]
+    claims = {claim.id: claim for claim in article.claims}
+    lines = []
+    for claim_id in new["claims"]:
+        claim = claims.get(claim_id)
+        if claim is not None:
+            who = f"{claim.speaker_text}: " if claim.speaker_text else ""
+            mark = "denies " if claim.polarity == "deny" else ""
+            lines.append(f"  + claim  {who}{mark}{claim.content[:100]}")
+    for figure in new["figures"]:
+        lines.append(f"  + figure {figure['text']} ({figure['kind']})")
+    if new["places"]:
+        lines.append("  + places " + ", ".join(new["places"]))
+    if new["people"]:
+        lines.append("  + people " + ", ".join(new["people"]))
+    return lines or ["  adds nothing new"]

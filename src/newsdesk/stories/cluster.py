@@ -1,0 +1,141 @@
+"""Online story clustering (the desk step ``stories``).
+
+Each new article joins the story it matches best or starts one
+(:class:`~newsdesk.stories.index.StoryIndex`); a duplicate joins the story of
+its original. The index is kept in memory and persisted per article in
+``story_terms`` (its weighted terms, day, normalised title and related
+titles), so a desk reopened later rebuilds it without re-reading articles.
+Stories are saved through ``store.save_story``; when stories merge, their
+articles move with ``store.set_story``.
+
+A story's id derives from the article that founded it; its title is its most
+representative headline (the one sharing most words with the others);
+``independent_sources`` counts distinct outlets among its non-duplicate
+articles (reconciliation refines it with re-use links).
+"""
+from __future__ import annotations
+
+import datetime
+import json
+import re
+from urllib.parse import urlsplit
+
+from ..clean.normalize import text as normal_text
+from ..model import Article, Story, stable_id
+from ..pipeline import step
+from .index import Entry, Settings, StoryIndex
+from .terms import article_terms, content_words, stop_words
+
+_PUNCT = re.compile(r"[^\w ]+")
+
+
+def title_key(title: str) -> str:
+    """A headline reduced for exact matching against related-title links."""
+    return " ".join(_PUNCT.sub(" ", normal_text(title).lower()).split())
+
+
+def day_number(published: str | None) -> int | None:
+    try:
+        return datetime.date.fromisoformat((published or "")[:10]).toordinal()
+    except ValueError:
+        return None
+
+
+def outlet(row) -> str:
+    """The outlet an article came from: its source, else its web domain, else itself (unknown outlet)."""
+    if row["source"]:
+        return row["source"].strip().lower()
+    if row["url"]:
+        host = urlsplit(row["url"]).netloc.lower()
+        if host:
+            return host.removeprefix("www.")
+    return "article:" + row["id"]
+
+
+def representative_title(titles: list[str], stop: frozenset[str]) -> str:
+    """The headline sharing most content words with the other headlines (ties: the earliest)."""
+    if len(titles) <= 2:
+        return titles[0] if titles else ""
+    words = [set(content_words(t, stop)) for t in titles]
+    scores = [sum(len(w & other) / (len(w | other) or 1) for other in words) for w in words]
+    return titles[max(range(len(titles)), key=lambda i: (scores[i], -i))]
+
+
+class Clusterer:
+    def __init__(self, store, settings: Settings):
+        self.store = store
+        self.settings = settings
+        self.stop = stop_words()
+        self.index: StoryIndex | None = None
+
+    def fresh(self) -> StoryIndex:
+        """The in-memory index, rebuilt from ``story_terms`` when the store changed behind it."""
+        count = self.store.db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
+        if self.index is None or count != len(self.index.entries):
+            index = StoryIndex(self.settings)
+            for article_id, day, data, story in self.store.db.execute(
+                    "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
+                    " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"):
+                record = json.loads(data)
+                index.insert(article_id, Entry(record["terms"], day, story or stable_id("story", article_id),
+                                               record["title"], tuple(record["links"])))
+            self.index = index
+        return self.index
+
+    def __call__(self, article: Article) -> None:
+        index = self.fresh()
+        entry = Entry(index.weighted(article_terms(article, self.stop)), day_number(article.published), "",
+                      title_key(article.title), tuple(k for k in map(title_key, article.related_titles) if k))
+        original = index.entries.get(article.duplicate_of) if article.duplicate_of else None
+        story, moved = index.assign(article.id, entry, stable_id("story", article.id),
+                                    forced=original.story if original else None)
+        article.story = story
+        self.store.db.execute(
+            "INSERT OR REPLACE INTO story_terms (article_id, day, data) VALUES (?, ?, ?)",
+            (article.id, entry.day, json.dumps({"terms": entry.terms, "title": entry.title, "links": entry.links},
+                                               ensure_ascii=False)))
+        for old_story, article_ids in moved.items():
+            for article_id in article_ids:
+                self.store.set_story(article_id, story)
+            self.store.remove_story(old_story)
+        self.save(story, pending=article)
+
+    def forget(self, article_id: str) -> None:
+        index = self.fresh()
+        entry = index.remove(article_id)
+        if entry is None:
+            return
+        if index.members.get(entry.story):
+            self.save(entry.story, without=article_id)
+        else:
+            self.store.remove_story(entry.story)
+
+    def save(self, story_id: str, pending: Article | None = None, without: str | None = None) -> None:
+        """Write the story record from its stored articles (plus the one about to be stored)."""
+        rows = [dict(r) for r in self.store.db.execute(
+            "SELECT id, title, published, source, url, duplicate_of, seq FROM articles WHERE story = ?", (story_id,))]
+        rows = [r for r in rows if r["id"] not in (without, pending.id if pending else None)]
+        if pending is not None:
+            rows.append({"id": pending.id, "title": pending.title, "published": pending.published,
+                         "source": pending.source, "url": pending.url, "duplicate_of": pending.duplicate_of,
+                         "seq": float("inf")})
+        if not rows:
+            self.store.remove_story(story_id)
+            return
+        rows.sort(key=lambda r: (r["published"] or "9999", r["seq"]))
+        originals = [r for r in rows if not r["duplicate_of"]] or rows
+        dates = sorted(r["published"] for r in rows if r["published"])
+        self.store.save_story(Story(
+            id=story_id,
+            title=representative_title([r["title"] for r in originals if r["title"]], self.stop),
+            articles=[r["id"] for r in rows],
+            first_published=dates[0] if dates else None,
+            last_published=dates[-1] if dates else None,
+            independent_sources=len({outlet(r) for r in originals}),
+        ))
+
+
+@step("stories", requires=("text",), assigns=("stories",), scope="desk")
+def make_stories(config, desk):
+    """Online story clustering: TF-IDF terms and names, publication days, related-title links."""
+    return Clusterer(desk.store, Settings.from_config(config))

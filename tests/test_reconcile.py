@@ -1,0 +1,367 @@
+"""Reconciliation on articles built here: matching, contradictions, independence, novelty, events, ACLED export."""
+from __future__ import annotations
+
+import csv
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdesk.model import Article, Claim, DateMention, Entity, Mention, Paragraph, Place, Quantity, Reuse, Span, Story
+from newsdesk.reconcile.acled import COLUMNS, write_acled
+from newsdesk.reconcile.contradictions import contradictions
+from newsdesk.reconcile.corroboration import independent_reports, independent_sources
+from newsdesk.reconcile.events import event_type, events, sentences
+from newsdesk.reconcile.matching import content_words, proposition_groups, reports, value_range
+from newsdesk.reconcile.novelty import novelty, novelty_lines
+from newsdesk.reconcile.story import make_reconcile, reconcile
+
+
+class Builder:
+    """An article whose annotations are placed by quoting the words they cover."""
+
+    def __init__(self, id, paragraphs, source=None, published="2024-03-05", credits=()):
+        self.article = Article(id=id, title=f"title of {id}", source=source, published=published,
+                               credits=list(credits),
+                               paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+
+    def span(self, words, paragraph=None):
+        for p in self.article.paragraphs:
+            if paragraph is not None and p.index != paragraph:
+                continue
+            start = p.text.find(words)
+            if start >= 0:
+                return Span(p.index, start, start + len(words))
+        raise AssertionError(f"{words!r} not in {self.article.id}")
+
+    def claim(self, content, speaker, figure=None, kind="killed", low=None, high=None, polarity="assert", cid=None):
+        span = self.span(content)
+        claim = Claim(id=cid or f"{self.article.id}-c{len(self.article.claims)}", span=span, content=content,
+                      speaker_text=speaker, polarity=polarity, cue="said")
+        self.article.claims.append(claim)
+        if figure:
+            self.quantity(figure, kind, low, high, claim=claim.id)
+        return claim
+
+    def quantity(self, text, kind, low, high, claim=None):
+        self.article.quantities.append(Quantity(span=self.span(text), text=text, min=low, max=high, kind=kind,
+                                                unit="people", claim=claim))
+
+    def entity(self, name, type="GPE", precision=None, admin1=None):
+        place = Place(name=name, precision=precision, admin1=admin1, lat=1.0, lon=2.0, country="XX") \
+            if precision else None
+        mentions = [Mention(span=Span(p.index, i, i + len(name)), text=name)
+                    for p in self.article.paragraphs for i in _positions(p.text, name)]
+        self.article.entities.append(Entity(id=f"{type}:{name}", name=name, type=type, mentions=mentions, place=place))
+
+    def date(self, text, value):
+        self.article.dates.append(DateMention(span=self.span(text), text=text, value=value))
+
+
+def _positions(text, word):
+    start = text.find(word)
+    while start >= 0:
+        yield start
+        start = text.find(word, start + 1)
+
+
+def run(articles, links=()):
+    return reconcile("s1", articles, list(links))
+
+
+# matching ---------------------------------------------------------------
+
+def test_content_words_drop_function_words_and_fold_plurals():
+    assert content_words("The drones said they were attacking") == {"drone", "attacking"}
+
+
+def test_claims_about_different_victims_stay_apart():
+    a = Builder("a", ["A farmer from Millbrook died in the shelling, the mayor said. "
+                      "Troops killed 40 fighters near the river, the army said."])
+    a.entity("Millbrook", precision=1)
+    a.claim("A farmer from Millbrook died in the shelling", "the mayor", "A farmer", low=1, high=1)
+    a.claim("Troops killed 40 fighters near the river", "the army", "40 fighters", low=40, high=40)
+    groups = proposition_groups(reports([a.article], {}), {})
+    assert len(groups) == 2
+
+
+# contradictions ---------------------------------------------------------
+
+def seed_like():
+    a = Builder("a", ["The army said it had defeated militants who attacked Eastland, killing more than 70 fighters."])
+    a.claim("it had defeated militants who attacked Eastland, killing more than 70 fighters", "The army",
+            "more than 70", low=71, high=None)
+    a.entity("Eastland", "LOC", precision=3, admin1="North")
+    b = Builder("b", ["The commander denied that dozens of fighters had been killed near the border.",
+                      "The commander said the operation continues."])
+    b.claim("dozens of fighters had been killed near the border", "The commander", "dozens", low=24, high=None,
+            polarity="deny")
+    b.claim("the operation continues", "The commander")
+    return a, b
+
+
+def test_denial_of_a_figure_is_a_numeric_contradiction():
+    a, b = seed_like()
+    state = run([a.article, b.article])
+    numeric = [c for c in state["contradictions"] if c["kind"] == "numeric"]
+    assert len(numeric) == 1
+    assert set(numeric[0]["claims"]) == {"a-c0", "b-c0"}
+    assert "denies" in numeric[0]["explanation"] and not numeric[0]["update"]
+
+
+def test_defeated_against_continues_is_a_status_contradiction():
+    a, b = seed_like()
+    state = run([a.article, b.article])
+    status = [c for c in state["contradictions"] if c["kind"] == "status"]
+    assert [set(c["claims"]) for c in status] == [{"a-c0", "b-c1"}]
+
+
+def test_different_counts_from_two_sources_conflict_and_a_revision_is_an_update():
+    a = Builder("a", ["Five people were injured in the blast, police said."], source="Daily A", published="2024-03-05")
+    a.claim("Five people were injured in the blast", "police", "Five people", "injured", 5, 5)
+    b = Builder("b", ["Seven people were injured in the blast, the mayor said."], source="Daily B",
+                published="2024-03-05")
+    b.claim("Seven people were injured in the blast", "the mayor", "Seven people", "injured", 7, 7)
+    c = Builder("c", ["Nine people were injured in the blast, police said."], source="Daily C", published="2024-03-06")
+    c.claim("Nine people were injured in the blast", "police", "Nine people", "injured", 9, 9)
+    state = run([a.article, b.article, c.article])
+    pairs = {frozenset(x["claims"]): x for x in state["contradictions"]}
+    assert not pairs[frozenset({"a-c0", "b-c0"})]["update"]
+    assert pairs[frozenset({"a-c0", "c-c0"})]["update"]  # police revise their own figure
+    assert "revises" in pairs[frozenset({"a-c0", "c-c0"})]["explanation"]
+
+
+def test_denial_against_assertion_without_figures():
+    a = Builder("a", ["The government of Ruritania supports the rebels who attacked the town, the report said."])
+    a.claim("The government of Ruritania supports the rebels who attacked the town", "the report")
+    b = Builder("b", ["The government of Ruritania denied that it supports the rebels who attacked the town."])
+    b.claim("it supports the rebels who attacked the town", "The government of Ruritania", polarity="deny")
+    state = run([a.article, b.article])
+    assert [c["kind"] for c in state["contradictions"]] == ["denial"]
+
+
+def test_agreeing_reports_make_no_contradiction():
+    a = Builder("a", ["Two people were killed, police said."], source="A")
+    a.claim("Two people were killed", "police", "Two people", low=2, high=2)
+    b = Builder("b", ["Police said two people were killed."], source="B")
+    b.claim("two people were killed", "Police", "two people", low=2, high=2)
+    assert run([a.article, b.article])["contradictions"] == []
+
+
+# independence -----------------------------------------------------------
+
+def reprinted(source_a=None, source_b=None, credits_a=(), credits_b=(), same_paragraph=True):
+    text = "Officials said that 12 people were killed when the bridge collapsed."
+    other = text if same_paragraph else "Officials told reporters that 12 people were killed when the bridge collapsed."
+    a = Builder("a", ["First words.", text], source=source_a, credits=credits_a)
+    a.claim("12 people were killed when the bridge collapsed", "Officials", "12 people", low=12, high=12)
+    b = Builder("b", [other], source=source_b, credits=credits_b)
+    b.claim("12 people were killed when the bridge collapsed", "Officials", "12 people", low=12, high=12)
+    return a.article, b.article
+
+
+def test_reused_text_counts_once():
+    a, b = reprinted("Outlet A", "Outlet B", same_paragraph=False)
+    link = Reuse(a={"article": "a", "paragraph": 1}, b={"article": "b", "paragraph": 0}, kind="near", similarity=0.9)
+    state = run([a, b], [link])
+    assert state["independent_reports"] == {"a-c0": 1, "b-c0": 1}
+    assert state["independent_sources"] == 1
+
+
+def test_identical_paragraph_counts_once_without_a_link():
+    a, b = reprinted("Outlet A", "Outlet B")
+    assert run([a, b])["independent_reports"]["a-c0"] == 1
+
+
+def test_independent_outlets_count_twice():
+    a, b = reprinted("Outlet A", "Outlet B", same_paragraph=False)
+    state = run([a, b])
+    assert state["independent_reports"] == {"a-c0": 2, "b-c0": 2}
+    assert state["independent_sources"] == 2
+
+
+@pytest.mark.parametrize("kwargs", [dict(source_a="Outlet A", source_b="outlet a"),
+                                    dict(source_a="A", source_b="B", credits_a=["Reuters"], credits_b=["reuters"])])
+def test_same_outlet_or_wire_credit_counts_once(kwargs):
+    a, b = reprinted(same_paragraph=False, **kwargs)
+    assert run([a, b])["independent_reports"]["b-c0"] == 1
+    assert independent_sources([a, b], []) == 1
+
+
+def test_a_conflicting_report_does_not_corroborate():
+    a, b = reprinted("Outlet A", "Outlet B", same_paragraph=False)
+    b.quantities[0].min = b.quantities[0].max = 30
+    found = reports([a, b], {})
+    assert independent_reports(proposition_groups(found, {}), []) == {"a-c0": 1, "b-c0": 1}
+
+
+# novelty ----------------------------------------------------------------
+
+def test_novelty_lists_what_each_article_adds():
+    a = Builder("a", ["Two people were killed in Millbrook, police said."], published="2024-03-05")
+    a.claim("Two people were killed in Millbrook", "police", "Two people", low=2, high=2)
+    a.entity("Millbrook", precision=1)
+    b = Builder("b", ["Two people were killed in Millbrook, police said. Mayor Jane Roe said four were injured."],
+                published="2024-03-06")
+    b.claim("Two people were killed in Millbrook", "police", "Two people", low=2, high=2)
+    b.claim("four were injured", "Mayor Jane Roe", "four", "injured", 4, 4)
+    b.entity("Millbrook", precision=1)
+    b.entity("Jane Roe", "PERSON")
+    found = run([b.article, a.article])["novelty"]  # arrival order differs from publication order
+    assert found["a"]["claims"] == ["a-c0"] and found["a"]["places"] == ["Millbrook"]
+    assert found["b"]["claims"] == ["b-c1"]
+    assert [f["text"] for f in found["b"]["figures"]] == ["four"]
+    assert found["b"]["places"] == [] and found["b"]["people"] == ["Jane Roe"]
+    lines = novelty_lines(b.article, found)
+    assert any("four were injured" in line for line in lines) and any("Jane Roe" in line for line in lines)
+    assert novelty_lines(b.article, {}) == ["  adds: (not reconciled yet)"]
+
+
+def test_novelty_of_an_article_that_adds_nothing():
+    a, b = reprinted("A", "B")
+    found = novelty([a, b], proposition_groups(reports([a, b], {}), {}), {})
+    assert found["b"] == {"claims": [], "figures": [], "places": [], "people": []}
+    assert novelty_lines(b, found) == ["  adds nothing new"]
+
+
+# events -----------------------------------------------------------------
+
+def test_event_type_from_general_cues():
+    assert event_type("Two drones struck the depot.") == ("Explosions/Remote violence", "Air/drone strike")
+    assert event_type("Rebels clashed with troops.") == ("Battles", "Armed clash")
+    assert event_type("A gunman opened fire on a bus.")[0] == "Violence against civilians"
+    assert event_type("Thousands of protesters marched.")[0] == "Protests"
+    assert event_type("The weather was fine.") is None
+
+
+def test_sentences_split_on_sentence_ends():
+    text = "A man was shot. He died. “It was awful,” she said."
+    assert [text[s:e] for s, e in sentences(text)] == ["A man was shot.", "He died.", "“It was awful,” she said."]
+
+
+def test_events_separate_places_and_keep_exact_single_death():
+    a, b = seed_like()
+    a.article.paragraphs.append(Paragraph(index=1, raw="", text=(
+        "A civilian from the village of Millbrook has died as a result of cross-border fighting, the governor said.")))
+    a.entity("Millbrook", precision=1)
+    a.quantity("A civilian", "killed", 1, 1)
+    found = run([a.article, b.article])["events"]
+    village = [e for e in found if "GPE:Millbrook" in e["places"]]
+    assert len(village) == 1 and village[0]["fatalities"]["min"] == village[0]["fatalities"]["max"] == 1
+    assert not village[0]["fatalities"]["disputed"]
+    assert any(e["fatalities"]["disputed"] and e["fatalities"]["min"] == 71 for e in found)
+
+
+def gvc_like(*reports_):
+    articles = []
+    for i, (text, figure, low, source, published) in enumerate(reports_):
+        b = Builder(f"r{i}", [text], source=source, published=published)
+        b.entity("Springfield", precision=1)
+        if figure:
+            b.quantity(figure, "killed", low, low)
+        articles.append(b)
+    return articles
+
+
+def test_event_date_comes_from_the_text_not_the_publication():
+    [a] = gvc_like(("A man was shot and killed in Springfield on Tuesday.", "A man", 1, "A", "2024-03-07"))
+    a.date("on Tuesday", "2024-03-05")
+    [event] = run([a.article])["events"]
+    assert event["date"] == "2024-03-05" and event["type"] == "Violence against civilians"
+    assert event["fatalities"] == {"min": 1, "max": 1, "disputed": False, "claims": []}
+
+
+def test_reprints_are_not_summed_and_a_later_toll_supersedes():
+    same_day = gvc_like(("Two men were killed in a shooting in Springfield.", "Two men", 2, "A", "2024-03-05"),
+                        ("Two men were killed in a shooting in Springfield.", "Two men", 2, "B", "2024-03-05"),
+                        ("One man was killed in a shooting in Springfield.", "One man", 1, "C", "2024-03-05"))
+    [event] = run([b.article for b in same_day])["events"]
+    assert event["fatalities"]["min"] == 1 and event["fatalities"]["max"] == 2 and event["fatalities"]["disputed"]
+    rising = gvc_like(("One man was killed in a shooting in Springfield.", "One man", 1, "A", "2024-03-05"),
+                      ("Two men have died after a shooting in Springfield.", "Two men", 2, "B", "2024-03-06"))
+    [event] = run([b.article for b in rising])["events"]
+    assert event["fatalities"] == {"min": 2, "max": 2, "disputed": False, "claims": []}
+
+
+def test_a_sources_latest_figure_supersedes_its_earlier_one():
+    early, late = gvc_like(("Police said one person died in the shooting in Springfield.", None, 0, "A", "2024-03-05"),
+                           ("Police said three people died in the shooting in Springfield.", None, 0, "B",
+                            "2024-03-05"))
+    early.claim("one person died in the shooting in Springfield", "Police", "one person", low=1, high=1)
+    late.claim("three people died in the shooting in Springfield", "Police", "three people", low=3, high=3)
+    [event] = run([early.article, late.article])["events"]
+    assert event["fatalities"]["min"] == 3 and not event["fatalities"]["disputed"]
+    assert event["fatalities"]["claims"] == ["r0-c0", "r1-c0"]
+
+
+def test_story_without_claims_or_cues_has_empty_state():
+    quiet = Builder("q", ["The council met and approved the budget.", ""])
+    state = run([quiet.article])
+    assert state["events"] == [] and state["contradictions"] == [] and state["independent_reports"] == {}
+    assert state["novelty"]["q"] == {"claims": [], "figures": [], "places": [], "people": []}
+
+
+def test_vague_figure_keeps_its_lower_bound():
+    q = Quantity(span=Span(0, 0, 12), text="more than 70", min=71, max=None, kind="killed")
+    assert value_range(q) == (71, float("inf"))
+    assert value_range(Quantity(span=Span(0, 0, 1), text="5", min=5, kind="killed")) == (5, 5)
+    assert value_range(Quantity(span=Span(0, 0, 9), text="under ten", min=None, max=9, kind="killed")) == (0, 9)
+
+
+@given(st.text(alphabet=st.sampled_from("ab .!?\n“”A1"), max_size=80))
+def test_sentences_are_ordered_non_empty_slices(text):
+    bounds = sentences(text)
+    assert all(0 <= s < e <= len(text) and text[s:e].strip() for s, e in bounds)
+    assert all(e1 <= s2 for (_, e1), (s2, _) in zip(bounds, bounds[1:]))
+
+
+@given(st.text(max_size=60))
+def test_content_words_are_stable(text):
+    words = content_words(text)
+    assert content_words(" ".join(sorted(words))) <= words | {w[:-1] for w in words}
+
+
+# the step and the export ------------------------------------------------
+
+def test_step_saves_the_story_state_and_independent_sources(light_desk):
+    a, b = reprinted("Outlet A", "Outlet B", same_paragraph=False)
+    store = light_desk.store
+    for article in (a, b):
+        article.story = "s1"
+    store.save_story(Story(id="s1", title="bridge", articles=["a", "b"]))
+    store.save_article(a)
+    update = make_reconcile({}, light_desk)
+    update(b)
+    store.save_article(b)
+    state = store.story_state("s1")
+    assert state["independent_reports"] == {"a-c0": 2, "b-c0": 2}
+    assert store.story("s1").independent_sources == 2
+    b.story = None
+    update(b)  # an article outside any story changes nothing
+    assert store.story_state("s1") == state
+
+
+def test_acled_export_has_the_columns_and_the_claims_behind_figures(light_desk, tmp_path):
+    a, b = seed_like()
+    a.article.story = b.article.story = "s1"
+    store = light_desk.store
+    store.save_story(Story(id="s1", title="raid", articles=["a", "b"]))
+    for article in (a.article, b.article):
+        store.save_article(article)
+    store.save_story_state("s1", run([a.article, b.article]))
+    light_desk.export(tmp_path / "events.csv", "acled")
+    with open(tmp_path / "events.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == COLUMNS
+    battle = next(r for r in rows if r["event_type"] == "Battles")
+    assert battle["fatalities"] == "71" and battle["fatalities_disputed"] == "True"
+    assert battle["fatality_claims"].split() == ["a-c0", "b-c0"]
+    assert battle["location"] == "Eastland" and battle["admin1"] == "North" and battle["geo_precision"] == "3"
+    assert write_acled(light_desk, None).splitlines()[0] == ",".join(COLUMNS)
+
+
+def test_acled_export_to_an_unwritable_path_says_how_to_fix(light_desk, tmp_path):
+    from newsdesk.errors import NewsdeskError
+
+    with pytest.raises(NewsdeskError, match="-o"):
+        write_acled(light_desk, tmp_path / "missing" / "events.csv")
