@@ -206,7 +206,7 @@ def test_gzipped_html(tmp_path):
 
 def test_html_without_main_text_is_empty(tmp_path):
     path = tmp_path / "blank.html"
-    path.write_text(page("<nav><a href='/'>Home</a></nav>"), encoding="utf-8")
+    path.write_text(page("<div><img src='wall.png'></div><script>var a = 1;</script>"), encoding="utf-8")
     [skip] = read(path)
     assert isinstance(skip, Skip) and skip.reason == "empty" and skip.id == "blank"
 
@@ -283,7 +283,7 @@ def warc_records() -> list[bytes]:
         warc_record("https://gazette.example/a", html, record_id=UUIDS[0]),
         warc_record("https://gazette.example/logo.png", b"\x89PNG\r\n\x1a\n", record_id=UUIDS[1], content_type="image/png"),
         warc_record("https://gazette.example/b", html.replace(b"2024-03-05", b"2030-01-01"), record_id=UUIDS[2]),
-        warc_record("https://gazette.example/c", page("<nav><a href='/'>Home</a></nav>").encode(), record_id=UUIDS[3]),
+        warc_record("https://gazette.example/c", page("<div><img src='wall.png'></div><script>var a = 1;</script>").encode(), record_id=UUIDS[3]),
     ]
 
 
@@ -387,3 +387,25 @@ def test_decode_latin1_accented(words):
     value = " ".join(words)
     decoded = decode(value.encode("latin-1"), Options())
     assert decoded == value
+
+
+def test_paragraphs_of_a_trafilatura_body_with_nested_blocks():
+    from lxml import etree
+
+    from newsdesk.ingest.html import paragraphs_of
+
+    body = etree.fromstring(
+        "<body><head rend='h2'>Stage one</head>"
+        "<p>Indicators the engineers use:<lb/><lb/><list><item>tide <hi>height</hi></item><item>wave load</item></list>"
+        "<lb/>After the list.</p>"
+        "<quote><p>We are on time.</p></quote>"
+        "<table><row><cell>Cost</cell><cell>4 million</cell></row></table></body>")
+    assert [(p.role, p.path, p.text) for p in paragraphs_of(body)] == [
+        ("heading", "body/head[1]", "Stage one"),
+        ("body", "body/p[1]", "Indicators the engineers use:"),
+        ("body", "body/p[1]/list[1]/item[1]", "tide height"),
+        ("body", "body/p[1]/list[1]/item[2]", "wave load"),
+        ("body", "body/p[1]/lb[3]", "After the list."),
+        ("body", "body/quote[1]/p[1]", "We are on time."),
+        ("body", "body/table[1]/row[1]", "Cost 4 million"),
+    ]

@@ -140,5 +140,74 @@ def skips(db):
             click.echo(f"{skip.reason:<14} {skip.origin}  {skip.detail}")
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@config_options
+@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
+              help="Jaccard similarity of word 5-gram shingles at or above which two texts are near-duplicates "
+                   "(default: dedup.threshold, 0.8).")
+@click.option("--keep", type=click.Choice(["first", "longest"]), default=None,
+              help="Write the deduplicated corpus (one text per group: the first read or the longest) instead of pairs.")
+@click.option("-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="JSONL file to write: {a, b, similarity} pairs, or the kept articles with --keep.")
+@library_errors
+def dedup(inputs, config_path, overrides, threshold, keep, output):
+    """Near-duplicates of a corpus (text, JSONL, HTML, WARC), without a database (docs/dedup.md)."""
+    from . import config as config_module
+    from . import ingest
+    from .dedup import corpus
+    from .dedup.fingerprint import Settings
+
+    settings_config = config_module.load(config_path, overrides)
+    section = dict(settings_config["dedup"])
+    if threshold is not None:
+        section["threshold"] = threshold
+    found_corpus = corpus.read(list(inputs), ingest.Options.from_config(settings_config["ingest"]))
+    found = corpus.pairs(found_corpus.articles, Settings.from_config(section))
+    out = click.open_file(output, "w", encoding="utf-8")
+    with out:
+        if keep:
+            kept = corpus.kept(found_corpus.articles, found, keep)
+            corpus.write_articles(kept, out)
+        else:
+            corpus.write_pairs(found_corpus.articles, found, out)
+    summary = f"{len(found_corpus.articles)} articles, {len(found)} near-duplicate pairs"
+    if keep:
+        summary += f", kept {len(kept)}"
+    if found_corpus.skipped:
+        summary += f", skipped {len(found_corpus.skipped)} inputs"
+    click.echo(summary, err=True)
+
+
+@main.command()
+@db_option
+@library_errors
+def stories(db):
+    """List the stories: id, title, articles (duplicates not counted), outlets, first and last date."""
+    with open_desk(db, must_exist=True) as desk:
+        rows = desk.stories()
+        duplicates = {row["id"] for row in desk.store.article_rows() if row["duplicate_of"]}
+    click.echo(f"{'id':<16}  {'articles':>8}  {'outlets':>7}  {'first':<10}  {'last':<10}  title")
+    for story in rows:
+        count = sum(1 for a in story.articles if a not in duplicates)
+        extra = len(story.articles) - count
+        shown = f"{count}+{extra}d" if extra else str(count)
+        click.echo(f"{story.id:<16}  {shown:>8}  {story.independent_sources:>7}  {story.first_published or '-':<10}  "
+                   f"{story.last_published or '-':<10}  {story.title[:80]}")
+    click.echo(f"{len(rows)} stories", err=True)
+
+
+@main.command()
+@click.argument("story_id")
+@db_option
+@library_errors
+def story(story_id, db):
+    """One story: its articles in time order, and the paragraphs each re-uses from earlier ones."""
+    from .render import story_text
+
+    with open_desk(db, must_exist=True) as desk:
+        click.echo(story_text(desk, desk.story(story_id), color=sys.stdout.isatty()))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

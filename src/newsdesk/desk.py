@@ -146,15 +146,18 @@ class Desk:
         return self.store.story(story_id)
 
     def claims(self, story: str | None = None, speaker: str | None = None) -> list[Claim]:
-        """Claims of the desk or of one story, optionally by a speaker (case-insensitive substring)."""
+        """Claims of the desk or of one story (``desk.claims(story=id)`` is the story's claims), optionally by a
+        speaker: a case-insensitive substring of the speaker text or of the resolved entity's name or aliases."""
+        return [claim for _, claim in self.attributed(story, speaker)]
+
+    def attributed(self, story: str | None = None, speaker: str | None = None) -> list[tuple[Article, Claim]]:
+        """(article, claim) pairs in article order, filtered as in :meth:`claims`."""
+        from .extract.claims import speaker_names
+
         ids = self.story(story).articles if story else None
-        found = []
-        for article in self.store.articles(ids):
-            for claim in article.claims:
-                if speaker and speaker.lower() not in (claim.speaker_text or "").lower():
-                    continue
-                found.append(claim)
-        return found
+        wanted = speaker.lower() if speaker else None
+        return [(article, claim) for article in self.store.articles(ids) for claim in article.claims
+                if wanted is None or any(wanted in name.lower() for name in speaker_names(article, claim))]
 
     def export(self, path: str | Path | None = None, format: str = "json") -> dict[str, Any] | None:
         """The export contract as a dict (no path), or written to ``path`` in ``format``."""

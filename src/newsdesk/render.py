@@ -38,3 +38,50 @@ def article_text(article: Article, color: bool = False) -> str:
         lines += ["", f"{len(article.repairs)} repairs: "
                   + "; ".join(f"{r.before} → {r.after}" for r in article.repairs)]
     return "\n".join(lines)
+
+
+def story_text(desk, story, color: bool = False) -> str:
+    """A story: its articles in time order, each with the paragraphs it re-uses from earlier articles."""
+    def style(text, **kw):
+        return click.style(text, **kw) if color else text
+
+    rows = {row["id"]: row for row in desk.store.article_rows() if row["id"] in set(story.articles)}
+    duplicates = sum(1 for a in story.articles if rows.get(a) is not None and rows[a]["duplicate_of"])
+    dates = f"{story.first_published or '?'} – {story.last_published or '?'}"
+    lines = [style(story.title, bold=True), "",
+             f"{'id':>12}: {story.id}",
+             f"{'articles':>12}: {len(story.articles) - duplicates}" + (f" (+{duplicates} duplicates)" if duplicates else ""),
+             f"{'outlets':>12}: {story.independent_sources}", f"{'dates':>12}: {dates}", ""]
+    for article_id in story.articles:
+        row = rows.get(article_id)
+        if row is None:
+            continue
+        mark = f"  [duplicate of {row['duplicate_of']}]" if row["duplicate_of"] else ""
+        lines.append(f"{row['published'] or '-':<10}  {(row['source'] or '-')[:16]:<16}  {style(article_id, fg='cyan')}  "
+                     f"{row['title'][:70]}{mark}")
+        for link in desk.store.reuse(article_id):
+            if link.b["article"] != article_id:
+                continue
+            lines.append(f"{'':<12}¶{link.b['paragraph']} re-uses {link.a['article']} ¶{link.a['paragraph']} "
+                         f"({link.kind}, {link.similarity:.2f})")
+    return "\n".join(lines)
+
+
+def claims_table(pairs, width: int = 70) -> str:
+    """(article, claim) pairs as a table: article, paragraph, speaker (→ resolved name), cue, polarity, date, content."""
+    from .extract.claims import speaker_names
+
+    lines = [f"{'article':<22} {'¶':>3}  {'speaker':<30} {'cue':<14} {'stance':<6} {'date':<10}  content"]
+    for article, claim in pairs:
+        names = speaker_names(article, claim)
+        speaker = names[0] if names else "-"
+        if len(names) > 1 and names[1].lower() != speaker.lower():
+            speaker = f"{speaker} → {names[1]}"
+        paragraph = "T" if claim.span.paragraph == -1 else str(claim.span.paragraph)
+        content = ("“" + claim.content + "”") if claim.direct_quote else claim.content
+        if len(content) > width:
+            content = content[: width - 1] + "…"
+        lines.append(f"{article.id[:22]:<22} {paragraph:>3}  {speaker[:30]:<30} {(claim.cue or '-')[:14]:<14} "
+                     f"{claim.polarity:<6} {claim.date or '-':<10}  {content}")
+    lines.append(f"{len(pairs)} claims")
+    return "\n".join(lines)

@@ -94,14 +94,13 @@ def assign(article: Article, settings: Settings = DEFAULTS) -> Article:
     for i, paragraph in enumerate(paragraphs):
         if is_boilerplate(paragraph.text):
             found[i] = "boilerplate"
-    _mark_end_matter(paragraphs, found, settings)
+    header = _mark_end_matter(paragraphs, found, settings)
     _mark_captions(paragraphs, found, settings)
     _mark_headings(paragraphs, found, settings)
     for paragraph, role in zip(paragraphs, found):
         paragraph.role = role or "body"
     article.credits = _unique(name for p in paragraphs if p.role == "credit" for name in credited_names(p.text))
-    related = [p for p in paragraphs if p.role == "related"]
-    article.related_titles = [p.text for p in related if not is_list_header(p.text)]
+    article.related_titles = [p.text for i, p in enumerate(paragraphs) if p.role == "related" and i != header]
     return article
 
 
@@ -147,8 +146,8 @@ def photo_credit(text: str) -> str | None:
         return None  # "(D)": a country or list mark, not a credit
     tokens = re.findall(r"[^\s/|:]+|[/|:]", inner)
     alpha = [t for t in tokens if any(c.isalpha() for c in t)]
-    if not alpha or len(alpha) > 9 or not alpha[0][0].isupper():
-        return None
+    if not alpha or len(alpha) > 9 or not alpha[0][0].isupper() or any(c.isdigit() for c in inner):
+        return None  # a credit names people and agencies; "(Preis 2019)" is data
     lower = [t for t in alpha if not t[0].isupper() and t.lower() not in _CREDIT_CONNECTORS]
     if lower:
         return None
@@ -211,8 +210,8 @@ def _is_credit(text: str) -> bool:
     return not is_sentence(text) and bool(_CREDIT_LINE.search(text)) and bool(credited_names(text))
 
 
-def _mark_end_matter(paragraphs: list[Paragraph], found: list, settings: Settings) -> None:
-    """Credit lines and related-article lists at the end of the article, scanning backwards."""
+def _mark_end_matter(paragraphs: list[Paragraph], found: list, settings: Settings) -> int | None:
+    """Credit lines and a related-article list at the end of the article; returns the list header's index."""
     n = len(paragraphs)
     zone = max(1, int(n * (1 - settings.end_zone)))
     i = n - 1
@@ -222,30 +221,33 @@ def _mark_end_matter(paragraphs: list[Paragraph], found: list, settings: Setting
             found[i] = "credit"
         i -= 1
     # A list of headlines under a header.
+    header = None
     j = i
     items: list[int] = []
     while j >= zone and is_headline(paragraphs[j].text, settings) and found[j] is None:
         items.append(j)
         j -= 1
     while items:
-        header = items[-1] - 1  # the paragraph above the topmost item
-        if header >= 1 and found[header] is None and _is_related_list(paragraphs, header, items, settings):
-            for k in (header, *items):
+        above = items[-1] - 1  # the paragraph above the topmost item
+        if above >= 1 and found[above] is None and _is_related_list(paragraphs, above, items, settings):
+            for k in (above, *items):
                 found[k] = "related"
-            i = header - 1
+            header, i = above, above - 1
             break
         items.pop()  # the topmost item may be body text, or the header itself
     # Credit lines just above the list.
     while i >= zone and found[i] is None and _is_credit(paragraphs[i].text):
         found[i] = "credit"
         i -= 1
+    return header
 
 
 def _is_related_list(paragraphs: list[Paragraph], header: int, items: list[int], settings: Settings) -> bool:
     head = paragraphs[header].text
     texts = [paragraphs[k].text for k in items]
     unpunctuated = sum(not is_sentence(t) for t in texts)
-    if 2 * unpunctuated < len(texts) or is_sentence(texts[-1]):  # headlines rarely end in a bare period
+    # Headlines rarely end in a bare period (a quoted one, "… a revolution.”", happens).
+    if 2 * unpunctuated < len(texts) or is_sentence(texts[-1]) or any(t.endswith(".") for t in texts):
         return False
     if is_list_header(head):
         return True
@@ -253,21 +255,28 @@ def _is_related_list(paragraphs: list[Paragraph], header: int, items: list[int],
 
 
 def _mark_captions(paragraphs: list[Paragraph], found: list, settings: Settings) -> None:
+    """Credited captions, then the short lines that go with them (gallery and video titles)."""
     texts = [p.text for p in paragraphs]
-    repeated = Counter(t for t in texts if is_short_line(t, settings))
     for i, text in enumerate(texts):
-        if found[i] is not None:
-            continue
-        if len(text) <= settings.max_caption_chars and photo_credit(text):
+        if found[i] is None and len(text) <= settings.max_caption_chars and photo_credit(text):
             found[i] = "caption"
-        elif repeated[text] >= 2:
-            found[i] = "caption"  # a gallery or video title repeated around its images
-    # Short lines of the same text block as a caption are gallery titles.
-    for block in _blocks(paragraphs):
-        if any(found[i] == "caption" for i in block):
-            for i in block:
-                if found[i] is None and is_short_line(texts[i], settings):
-                    found[i] = "caption"
+    repeated = Counter(t for t in texts if is_short_line(t, settings))
+    titles: set[str] = set()
+    for i in [i for i, role in enumerate(found) if role == "caption"]:
+        # A short line repeated in the article, next to a credited caption at least once.
+        titles.update(texts[k] for k in (i - 1, i + 1) if 0 <= k < len(texts) and found[k] is None
+                      and repeated[texts[k]] >= 2)
+    blocks = _blocks(paragraphs)
+    while True:
+        # A short line of the same text block as a caption (text input keeps its lines).
+        for block in blocks:
+            if any(found[i] == "caption" or texts[i] in titles for i in block):
+                titles.update(texts[i] for i in block if found[i] is None and is_short_line(texts[i], settings))
+        marked = [i for i, text in enumerate(texts) if found[i] is None and text in titles]
+        if not marked:
+            break
+        for i in marked:
+            found[i] = "caption"
 
 
 def _blocks(paragraphs: list[Paragraph]) -> list[list[int]]:

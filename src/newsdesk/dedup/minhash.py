@@ -2,10 +2,8 @@
 
 Shingles are lowercased word k-grams (5 by default), each hashed to 64 bits
 by combining xxhash values of its words, so a text is a sorted array of
-unique ``uint64``. A signature holds, for each of ``num_perm`` universal
-hash functions (multiply-shift: the high 32 bits of ``a * x + b`` modulo
-2**64), the minimum over the shingles, computed for all shingles and all
-functions at once with numpy.
+unique ``uint64``. Signatures are one-permutation MinHash (:class:`Hasher`),
+computed for a whole corpus in one vectorised numpy pass.
 
 Everything merges exactly (STYLE #11): the signature of a union is the
 element-wise minimum of the signatures (:func:`merge`), and two
@@ -18,7 +16,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Sequence
 
 import numpy as np
@@ -34,16 +31,27 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-@lru_cache(maxsize=1 << 18)
-def _word_hash(word: str) -> int:
-    return xxhash.xxh64_intdigest(word.encode("utf-8"))
+_WORD_HASHES: dict[str, int] = {}
+
+
+def word_hashes(tokens: Sequence[str]) -> np.ndarray:
+    """xxh64 of each word (cached per process: news vocabulary is small, the hashing call is not free)."""
+    cache = _WORD_HASHES
+    try:
+        return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+    except KeyError:
+        if len(cache) > 1 << 20:
+            cache.clear()
+        for word in set(tokens).difference(cache):
+            cache[word] = xxhash.xxh64_intdigest(word.encode("utf-8"))
+        return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
 
 
 def shingle_hashes(tokens: Sequence[str], k: int = 5) -> np.ndarray:
     """The 64-bit hash of each word ``k``-gram of ``tokens``, in text order (one of all words if fewer than ``k``)."""
     if not tokens:
         return EMPTY
-    hashes = np.fromiter((_word_hash(w) for w in tokens), dtype=np.uint64, count=len(tokens))
+    hashes = word_hashes(tokens)
     width = min(k, len(tokens))
     count = len(tokens) - width + 1
     with np.errstate(over="ignore"):
@@ -72,48 +80,69 @@ def jaccard(a: np.ndarray, b: np.ndarray) -> float:
 
 @dataclass(frozen=True)
 class Hasher:
-    """``num_perm`` multiply-shift hash functions drawn from ``seed`` (same seed, same signatures)."""
+    """One-permutation MinHash with ``num_perm`` bins, seeded (same seed, same signatures).
+
+    Each shingle is re-hashed once (a seeded 64-bit mix); its high bits pick one of
+    ``num_perm`` bins and its low 32 bits compete for that bin's minimum. This is
+    one-permutation hashing (Li, Owen & Zhang, NIPS 2012): the same estimator as
+    ``num_perm`` separate hash functions for sets much larger than ``num_perm``,
+    at the cost of one hash per shingle instead of ``num_perm``. The raw signature
+    keeps empty bins (all ones), so signatures merge exactly; :func:`densified`
+    fills empty bins from their right neighbour (rotation, Shrivastava & Li, ICML
+    2014) before bands or estimates are taken.
+    """
 
     num_perm: int = 128
     seed: int = 1
 
-    @property
-    def coefficients(self) -> tuple[np.ndarray, np.ndarray]:
-        return _coefficients(self.num_perm, self.seed)
-
     def signature(self, shingle_hashes: np.ndarray) -> np.ndarray:
-        """The MinHash signature (``uint32[num_perm]``) of one shingle set; all-max for an empty set."""
+        """The raw signature (``uint32[num_perm]``) of one shingle set; all-max for an empty set."""
         return self.signatures([shingle_hashes])[0]
 
-    def signatures(self, sets: Sequence[np.ndarray], chunk: int = 1 << 15) -> np.ndarray:
-        """Signatures of many shingle sets (``uint32[len(sets), num_perm]``), hashed in large numpy batches."""
-        a, b = self.coefficients
+    def signatures(self, sets: Sequence[np.ndarray]) -> np.ndarray:
+        """Raw signatures of many shingle sets (``uint32[len(sets), num_perm]``), all in one numpy pass."""
         out = np.full((len(sets), self.num_perm), MAX32, dtype=np.uint32)
-        start = 0
-        while start < len(sets):
-            stop, size = start, 0
-            while stop < len(sets) and (size == 0 or size + len(sets[stop]) <= chunk):
-                size += len(sets[stop])
-                stop += 1
-            group = [s for s in sets[start:stop]]
-            lengths = np.array([len(s) for s in group])
-            if size:
-                values = np.concatenate(group)
-                with np.errstate(over="ignore"):
-                    hashed = ((values[:, None] * a[None, :] + b[None, :]) >> np.uint64(32)).astype(np.uint32)
-                filled = np.flatnonzero(lengths)
-                offsets = np.concatenate(([0], np.cumsum(lengths)[:-1]))[filled]
-                out[start + filled] = np.minimum.reduceat(hashed, offsets, axis=0)
-            start = stop
+        lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+        if not lengths.sum():
+            return out
+        values = np.concatenate([s for s in sets if len(s)]).astype(np.uint64, copy=False)
+        with np.errstate(over="ignore"):
+            mixed = (values ^ _seed_mask(self.seed)) * np.uint64(0xBF58476D1CE4E5B9)
+            mixed ^= mixed >> np.uint64(31)
+            mixed *= np.uint64(0x94D049BB133111EB)
+            mixed ^= mixed >> np.uint64(29)
+        bins = ((mixed >> np.uint64(32)) * np.uint64(self.num_perm)) >> np.uint64(32)
+        docs = np.repeat(np.arange(len(sets), dtype=np.uint64), lengths)
+        keys = ((docs * np.uint64(self.num_perm) + bins) << np.uint64(32)) | (mixed & np.uint64(0xFFFFFFFF))
+        keys.sort()
+        cells = keys >> np.uint64(32)
+        first = np.r_[True, cells[1:] != cells[:-1]]
+        out.reshape(-1)[cells[first].astype(np.int64)] = (keys[first] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
         return out
 
 
-@lru_cache(maxsize=8)
-def _coefficients(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    rng = np.random.Generator(np.random.PCG64(seed))
-    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)  # odd multipliers
-    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
-    return a, b
+def _seed_mask(seed: int) -> np.uint64:
+    return np.uint64(xxhash.xxh64_intdigest(str(seed).encode("ascii")))
+
+
+def densified(signatures: np.ndarray) -> np.ndarray:
+    """Raw signatures with each empty bin filled from the next non-empty bin to its right (circularly),
+    shifted by the distance so that two sets agree there only when they agree on that neighbour."""
+    matrix = np.atleast_2d(signatures)
+    n, width = matrix.shape
+    empty = matrix == MAX32
+    if not empty.any():
+        return signatures
+    doubled = np.concatenate([matrix, matrix], axis=1)
+    position = np.where(np.concatenate([~empty, ~empty], axis=1), np.arange(2 * width), 4 * width)
+    nearest = np.minimum.accumulate(position[:, ::-1], axis=1)[:, ::-1][:, :width]
+    full = nearest < 2 * width
+    source = np.where(full, nearest, 0)
+    distance = (source - np.arange(width)).astype(np.uint32)
+    with np.errstate(over="ignore"):
+        filled = doubled[np.arange(n)[:, None], source] + distance * np.uint32(0x9E3779B1)
+    out = np.where(empty & full, filled, matrix).astype(np.uint32)
+    return out[0] if signatures.ndim == 1 else out
 
 
 def merge(*signatures: np.ndarray) -> np.ndarray:
@@ -122,8 +151,8 @@ def merge(*signatures: np.ndarray) -> np.ndarray:
 
 
 def estimate(a: np.ndarray, b: np.ndarray) -> float:
-    """Jaccard similarity estimated from two signatures."""
-    return float(np.mean(a == b))
+    """Jaccard similarity estimated from two raw signatures."""
+    return float(np.mean(densified(a) == densified(b)))
 
 
 def lsh_params(threshold: float, num_perm: int, recall: float = 0.995) -> tuple[int, int]:
@@ -142,8 +171,9 @@ def lsh_params(threshold: float, num_perm: int, recall: float = 0.995) -> tuple[
 
 
 def band_keys(signature: np.ndarray, bands: int, rows: int) -> np.ndarray:
-    """One signed 64-bit bucket key per band (``int64[bands]``, or ``[n, bands]`` for a signature matrix)."""
-    matrix = np.atleast_2d(signature)[:, : bands * rows].astype(np.uint64).reshape(len(np.atleast_2d(signature)), bands, rows)
+    """One signed 64-bit bucket key per band (``int64[bands]``, or ``[n, bands]`` for a matrix) of raw signatures."""
+    dense = np.atleast_2d(densified(signature))
+    matrix = dense[:, : bands * rows].astype(np.uint64).reshape(len(dense), bands, rows)
     with np.errstate(over="ignore"):
         key = np.zeros(matrix.shape[:2], dtype=np.uint64)
         for column in range(rows):

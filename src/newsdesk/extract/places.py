@@ -27,6 +27,7 @@ from ..pipeline import step
 from .gazetteer import Candidate, Gazetteer, load
 
 PLACE_TYPES = ("GPE", "LOC")
+SETTLEMENTS = ("city", "town", "village")
 
 REGION_BEFORE = re.compile(r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$",
                            re.IGNORECASE)
@@ -86,6 +87,20 @@ def _candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
     return [c for c in found if c.is_area or key(c.name) == key(name) or c.population >= ALTERNATE_MIN_POPULATION]
 
 
+COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+           "downtown", "upper", "lower", "greater", "n", "s", "e", "w", "ne", "nw", "se", "sw"}
+
+
+def _part_of(name: str) -> str | None:
+    """The place a part is named after ("West Philadelphia" → "Philadelphia"), or None."""
+    from .gazetteer import key
+
+    words = key(name).split()
+    if len(words) > 1 and words[0] in COMPASS:
+        return " ".join(words[1:])
+    return None
+
+
 def _score(candidate: Candidate, regions: set[str], countries: set[str]) -> float:
     score = math.log10(candidate.population + 10)
     if candidate.region in regions:
@@ -109,10 +124,14 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
     entities = [e for e in article.entities if e.type in PLACE_TYPES]
     contexts = {e.id: _contexts(article, e, gazetteer) for e in entities}
     chosen: dict[str, Candidate] = {}
-    regions: set[str] = set()
-    countries: set[str] = set()
     # areas first: the countries and regions the article names steer the choice among towns
+    entities = [e for e in entities if len(e.name) > 2 or e.name.isupper()]  # "Mo" is an abbreviation
     for entity in entities:
+        state = gazetteer.us_state(entity.name) if "." in entity.name or len(entity.name) > 4 else None
+        if state and f"US.{state}" in gazetteer.regions:  # "N.C.", "Ill." written as a place
+            chosen[entity.id] = gazetteer.regions[f"US.{state}"]
+            entity.place = _place(chosen[entity.id], 3, entity)
+            continue
         found = _candidates(entity.name, gazetteer)
         # a region named like a city inside it (Kyiv, the city region) means the city
         if found and found[0].feature == "region" and any(not c.is_area and c.region == found[0].region
@@ -122,17 +141,20 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
             chosen[entity.id] = found[0]
             entity.place = _place(found[0], 3, entity)
     for _ in range(2):  # the second pass sees the regions of the towns the first pass placed
-        for place in chosen.values():
-            countries.add(place.country)
-            if place.region and not place.feature == "country":
-                regions.add(place.region)
         for entity in entities:
             if entity.id in chosen and chosen[entity.id].is_area:
                 continue
+            # the other places' regions and countries (not this entity's own previous choice)
+            others = [c for eid, c in chosen.items() if eid != entity.id]
+            countries = {c.country for c in others}
+            regions = {c.region for c in others if c.region and c.feature != "country"}
             context = contexts[entity.id]
+            part = False
             found = [c for c in _candidates(entity.name, gazetteer) if not c.is_area]
             if not found and entity.id not in chosen:
                 found = _candidates(entity.name, gazetteer)
+            if not found and _part_of(entity.name):  # a district named after its city: at the city
+                found, part = [c for c in _candidates(_part_of(entity.name), gazetteer) if not c.is_area], True
             if not found:
                 continue
             qualified = [c for c in found if any(c.country == q.country and (q.feature == "country"
@@ -144,8 +166,10 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
             region = gazetteer.region_of(best)
             if context.region_votes > context.city_votes and region is not None:
                 entity.place = _place(region, 3, entity, name=region.admin1 or entity.name)
+            elif part:
+                entity.place = _place(best, 2, entity)
             else:
-                entity.place = _place(best, 1, entity)
+                entity.place = _place(best, 1 if best.feature in SETTLEMENTS else 3, entity)
     for entity in entities:
         if entity.id not in chosen:
             entity.place = _placed_by_context(article, entity, entities, gazetteer)

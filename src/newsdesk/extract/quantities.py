@@ -54,7 +54,7 @@ EXPRESSION = re.compile(
     rf"(?<![\w$€£.,-])(?:(?P<modifier>{_MODIFIER})\s+)?"
     rf"(?:between\s+(?P<low>{_SIMPLE})\s+and\s+(?P<high>{_SIMPLE})"
     rf"|(?P<first>{_SIMPLE})(?:\s*(?:-|–|to|or)\s*(?P<second>{_SIMPLE}))?"
-    rf"|(?P<vague>{_VAGUE}))(?![\w%])", re.I)
+    rf"|(?P<vague>{_VAGUE}))(?![\w%]|-\w)", re.I)  # not part of a code: "1-866-TIPS"
 
 # Lexicon of what makes a count a casualty figure: lemmas of the governing verb
 # or adjective, and nouns that are themselves the count.
@@ -67,6 +67,10 @@ KIND_WORDS = {
     "detained": {"arrest", "detain", "capture", "apprehend", "jail", "imprison", "abduct", "kidnap",
                  "detainee", "custody"},
 }
+# Verbs whose active subject is the agent, not the victim.
+TRANSITIVE = {"kill", "slay", "murder", "execute", "liquidate", "behead", "massacre", "wound", "injure", "hurt",
+              "shoot", "hospitalize", "hospitalise", "maim", "evacuate", "displace", "relocate", "rescue", "arrest",
+              "detain", "capture", "apprehend", "jail", "imprison", "abduct", "kidnap"}
 LEMMA_KIND = {lemma: kind for kind, lemmas in KIND_WORDS.items() for lemma in lemmas}
 DISTANCE_UNITS = {"kilometer": "km", "kilometre": "km", "km": "km", "mile": "mi", "mi": "mi", "meter": "m",
                   "metre": "m", "m": "m", "foot": "ft", "feet": "ft", "ft": "ft", "yard": "yd"}
@@ -176,11 +180,16 @@ def kind_of(node, number_token) -> str:
     if node.pos_ == "ADJ" and node.lemma_.lower() in LEMMA_KIND:  # "12 dead"
         return LEMMA_KIND[node.lemma_.lower()]
     following = node.doc[node.i + 1] if node.i + 1 < len(node.doc) else None
-    if following is not None and following.lower_ in ("dead", "killed", "wounded", "injured", "hurt"):
+    if following is not None and following.lower_ in ("dead", "killed", "wounded", "injured", "hurt") \
+            and (node.tag_ == "CD" or following.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj")):
         return LEMMA_KIND[following.lower_]  # "three dead and four wounded"
     for child in node.children:
         if child.dep_ == "compound" and child.lemma_.lower() in ("death", "casualty"):
             return "killed"  # "death toll"
+        if child.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.tag_ in ("WP", "WDT") for c in child.children):
+            kind = _verb_kind(child)  # "a deputy who was shot and injured"
+            if kind != "other":
+                return kind
     governor = node
     for _ in range(5):
         if governor.dep_ in ("pobj",):
@@ -196,6 +205,8 @@ def kind_of(node, number_token) -> str:
             if governor.pos_ in ("VERB", "AUX", "ADJ"):
                 break
             continue
+        if governor.dep_ == "nsubj" and governor.head.lemma_.lower() in TRANSITIVE:
+            return "other"  # the agent of "killed", "arrested": "two gunmen killed ..."
         if governor.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "advcl", "ccomp") \
                 and governor.head is not governor:
             governor = governor.head
@@ -293,6 +304,18 @@ def _is_year(doc, start: int, end: int) -> bool:
     return not (number.dep_ == "nummod" and number.head.tag_ == "NNS")
 
 
+def _is_address(number, noun) -> bool:
+    """"the 2600 block of ...", "1415 5th Avenue": a street number, not a count."""
+    if noun is not None and noun.lemma_.lower() == "block":
+        return True
+    following = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
+    if following is not None and following.lower_ in ("block", "-block"):
+        return True
+    return len(number.text) >= 3 and number.text.isdigit() and following is not None \
+        and following.tag_ == "NNP" and following.ent_type_ != "NORP" or \
+        (following is not None and re.fullmatch(r"\d+(?:st|nd|rd|th)", following.lower_) is not None)
+
+
 def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optional[Quantity]:
     low, high, approximate = values
     start, end = match.start(), match.end()
@@ -306,6 +329,8 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
         if noun is None and number.i + 1 < len(doc) and doc[number.i + 1].pos_ == "NOUN" \
                 and doc[number.i + 1].lemma_.lower() in DISTANCE_UNITS:
             noun = doc[number.i + 1]
+        if _is_address(number, noun):
+            return None
         if noun is not None and noun.lemma_.lower() in DURATION_NOUNS:
             return None  # a duration, not a count
         if number.dep_ == "appos" and (number.head.pos_ == "PROPN" or unit_of(number.head) == "people"):
@@ -341,14 +366,16 @@ def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]]) -> l
     for token in doc:
         if token.tag_ != "NN" or token.dep_ not in ("nsubj", "nsubjpass", "dobj", "conj", "appos"):
             continue
-        if unit_of(token) != "people":
-            continue
-        determiners = [c for c in token.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
+        owners = [c for c in token.children if c.dep_ == "poss"]  # "a county's deputy"
+        determiners = [c for t in [token, *owners] for c in t.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
         if not determiners or any(c.dep_ == "nummod" for c in token.children):
             continue
         kind = kind_of(token, token)
-        if kind in ("other", "distance"):
+        # Anything shot or killed is taken for a person; "a school was evacuated" is not one evacuee.
+        if kind in ("other", "distance") or (kind not in ("killed", "injured") and unit_of(token) != "people"):
             continue
+        if token.lemma_.lower() in LEMMA_KIND or token.lemma_.lower() in DURATION_NOUNS:
+            continue  # "an arrest", "a gunshot wound": the event, not a person
         start, end = determiners[0].idx, token.idx + len(token.text)
         if any(s < end and start < e for s, e in taken):
             continue

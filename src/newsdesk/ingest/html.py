@@ -19,8 +19,8 @@ from . import Options
 from .meta import iso_date
 from .text import split_block
 
-_LINE_BREAK = object()
 _BLOCKS = ("p", "head", "quote", "code", "item", "row")
+_CONTAINERS = ("list", "table")
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 
 
@@ -70,68 +70,84 @@ def paragraphs(fragment: str, options: Options) -> list[Paragraph]:
 def paragraphs_of(body) -> Iterator[Paragraph]:
     """One paragraph per block of a trafilatura body, in order, numbered from 0."""
     index = 0
-    for element, path in _blocks(body, "body"):
-        pieces = _lines(element)
-        role = "heading" if element.tag == "head" else "body"
-        for number, raw in split_block(pieces) if pieces else ():
+    for path, role, lines in _container(body, "body"):
+        for number, raw in split_block(lines):
             yield Paragraph(index=index, text=raw, raw=raw, role=role,
                             path=path if number == 0 else f"{path}/lb[{number}]")
             index += 1
 
 
-def _blocks(element, path: str):
-    """(block element, its path) in document order; lists, quotes and tables are entered."""
+def _container(element, path: str) -> list[tuple[str, str, list]]:
+    """(path, role, numbered lines) of the blocks in a container (body, list, table, quote), in order."""
+    runs: list[tuple[str, str, list]] = []
     seen: dict[str, int] = {}
+
+    def loose(text: str | None) -> None:
+        """Text directly in the container, between its blocks (trafilatura keeps some)."""
+        text = " ".join((text or "").split())
+        if text:
+            seen["text()"] = seen.get("text()", 0) + 1
+            runs.append((f"{path}/text()[{seen['text()']}]", "body", [(0, text)]))
+
+    loose(element.text)
     for child in element:
-        if not isinstance(child.tag, str):  # comments, processing instructions
-            continue
-        seen[child.tag] = seen.get(child.tag, 0) + 1
-        child_path = f"{path}/{child.tag}[{seen[child.tag]}]"
-        nested = [c for c in child if isinstance(c.tag, str) and c.tag in (*_BLOCKS, "list", "table")]
-        if child.tag in ("list", "table") or (child.tag == "quote" and nested):
-            yield from _blocks(child, child_path)
-        elif child.tag in _BLOCKS or (child.text or "").strip() or len(child):
-            yield child, child_path
-            if child.tag == "item":
-                for sub in (c for c in child if c.tag == "list"):
-                    yield from _blocks(sub, f"{child_path}/list[1]")
+        if isinstance(child.tag, str):  # not a comment or processing instruction
+            seen[child.tag] = seen.get(child.tag, 0) + 1
+            child_path = f"{path}/{child.tag}[{seen[child.tag]}]"
+            if child.tag in _CONTAINERS or (child.tag == "quote" and any(c.tag in _BLOCKS for c in child)):
+                runs.extend(_container(child, child_path))
+            else:
+                runs.extend(_block(child, child_path))
+        loose(child.tail)
+    return runs
 
 
-def _lines(element) -> list[tuple[int, str]]:
-    """(line-break number, line) of an element's text, without nested lists; blank lines dropped."""
+def _block(element, path: str) -> list[tuple[str, str, list]]:
+    """The runs of one block: its lines (split at line breaks), and any block nested in it, in order."""
+    role = "heading" if element.tag == "head" else "body"
+    runs: list[tuple[str, str, list]] = []
     lines: list[tuple[int, str]] = []
-    current: list[str] = []
+    pieces: list[str] = []
     breaks = 0
-    for piece in _pieces(element):
-        if piece is _LINE_BREAK:
-            _close(lines, breaks, current)
-            breaks += 1
-            current = []
-        else:
-            current.append(piece)
-    _close(lines, breaks, current)
-    return lines
+    seen: dict[str, int] = {}
 
+    def end_line():
+        text = " ".join("".join(pieces).split())
+        if text:
+            lines.append((breaks, text))
+        pieces.clear()
 
-def _close(lines: list, number: int, current: list[str]) -> None:
-    text = " ".join("".join(current).split())
-    if text:
-        lines.append((number, text))
+    def end_run():
+        end_line()
+        if lines:
+            runs.append((path, role, list(lines)))
+            lines.clear()
 
+    def walk(node):
+        nonlocal breaks
+        if node.text:
+            pieces.append(node.text)
+        for child in node:
+            if not isinstance(child.tag, str):
+                pass
+            elif child.tag == "lb":
+                end_line()
+                breaks += 1
+            elif child.tag in _CONTAINERS or child.tag in _BLOCKS:  # a list or paragraph inside a paragraph
+                end_run()
+                seen[child.tag] = seen.get(child.tag, 0) + 1
+                child_path = f"{path}/{child.tag}[{seen[child.tag]}]"
+                runs.extend(_container(child, child_path) if child.tag in _CONTAINERS else _block(child, child_path))
+            else:
+                if child.tag == "cell":
+                    pieces.append(" ")  # the cells of a row read as one line
+                walk(child)
+            if child.tail:
+                pieces.append(child.tail)
 
-def _pieces(element):
-    if element.text:
-        yield element.text
-    for child in element:
-        if child.tag == "lb":
-            yield _LINE_BREAK
-        elif child.tag == "cell":
-            yield " "  # cells of a row read as one line
-            yield from _pieces(child)
-        elif child.tag != "list":
-            yield from _pieces(child)
-        if child.tail:
-            yield child.tail
+    walk(element)
+    end_run()
+    return runs
 
 
 def language(data: bytes | str) -> str | None:

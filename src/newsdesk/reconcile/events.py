@@ -100,7 +100,8 @@ def place_entities(article: Article) -> list[Entity]:
 
 
 def _precision(entity: Entity) -> int:
-    return entity.place.precision if entity.place is not None else 3
+    """ACLED precision of a located place; 4 ranks a name the gazetteer could not place (a street) after them."""
+    return entity.place.precision if entity.place is not None else 4
 
 
 def places_in(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:

@@ -2,11 +2,12 @@
 
 Each new article joins the story it matches best or starts one
 (:class:`~newsdesk.stories.index.StoryIndex`); a duplicate joins the story of
-its original. The index is kept in memory and persisted per article in
-``story_terms`` (its weighted terms, day, normalised title and related
-titles), so a desk reopened later rebuilds it without re-reading articles.
-Stories are saved through ``store.save_story``; when stories merge, their
-articles move with ``store.set_story``.
+its original when published close to it. The index is kept in memory and
+persisted per article in ``story_terms`` (weighted terms, day, normalised
+title, related titles, the article it duplicates), so a reopened desk
+rebuilds it without re-reading articles. Stories are saved through
+``store.save_story``; when stories merge, their articles move with
+``store.set_story``.
 
 A story's id derives from the article that founded it; its title is its most
 representative headline (the one sharing most words with the others);
@@ -78,22 +79,21 @@ class Clusterer:
                     " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"):
                 record = json.loads(data)
                 index.insert(article_id, Entry(record["terms"], day, story or stable_id("story", article_id),
-                                               record["title"], tuple(record["links"])))
+                                               record["title"], tuple(record["links"]), record.get("duplicate_of")))
             self.index = index
         return self.index
 
     def __call__(self, article: Article) -> None:
         index = self.fresh()
         entry = Entry(index.weighted(article_terms(article, self.stop)), day_number(article.published), "",
-                      title_key(article.title), tuple(k for k in map(title_key, article.related_titles) if k))
-        original = index.entries.get(article.duplicate_of) if article.duplicate_of else None
-        story, moved = index.assign(article.id, entry, stable_id("story", article.id),
-                                    forced=original.story if original else None)
+                      title_key(article.title), tuple(k for k in map(title_key, article.related_titles) if k),
+                      article.duplicate_of)
+        story, moved = index.assign(article.id, entry, stable_id("story", article.id))
         article.story = story
         self.store.db.execute(
             "INSERT OR REPLACE INTO story_terms (article_id, day, data) VALUES (?, ?, ?)",
-            (article.id, entry.day, json.dumps({"terms": entry.terms, "title": entry.title, "links": entry.links},
-                                               ensure_ascii=False)))
+            (article.id, entry.day, json.dumps({"terms": entry.terms, "title": entry.title, "links": entry.links,
+                                                "duplicate_of": entry.duplicate_of}, ensure_ascii=False)))
         for old_story, article_ids in moved.items():
             for article_id in article_ids:
                 self.store.set_story(article_id, story)

@@ -45,6 +45,7 @@ class Entry:
     story: str
     title: str = ""
     links: tuple[str, ...] = ()  # normalised related titles
+    duplicate_of: str | None = None
     cached: tuple[int, dict] | None = field(default=None, repr=False)  # (desk size, vector) last computed
 
 
@@ -131,7 +132,8 @@ class StoryIndex:
         return 1.0 if gap <= 0 else max(s.days_floor, math.exp(-gap / s.days_scale))
 
     def similarities(self, entry: Entry, exclude: str | None = None) -> dict[str, float]:
-        """Article id → similarity with ``entry`` (cosine × time factor; 1 for an explicit title link)."""
+        """Article id → similarity with ``entry``: cosine × time factor; 1 for an explicit title link;
+        the time factor alone for the article it duplicates."""
         n = len(self.entries) + (exclude not in self.entries)
         query = self.vector(entry.terms, n)
         # Candidates come from the rarer terms only: a term in more than `candidate_df` of the
@@ -154,6 +156,11 @@ class StoryIndex:
         for other in self.linked(entry):
             if other != exclude:
                 sims[other] = 1.0
+        original = self.entries.get(entry.duplicate_of or "")
+        if original is not None:
+            # A copy published long after its original is a re-publication in another context
+            # (or a shared page template): it joins the original's story only when close in time.
+            sims[entry.duplicate_of] = self.time_factor(entry.day, original.day)
         return sims
 
     def linked(self, entry: Entry) -> set[str]:
@@ -174,15 +181,12 @@ class StoryIndex:
         return {story: sum(values) / len(self.members[story]) for story, values in by_story.items()}
 
     # assigning --------------------------------------------------------------
-    def assign(self, article_id: str, entry: Entry, new_story: str,
-               forced: str | None = None) -> tuple[str, dict[str, list[str]]]:
+    def assign(self, article_id: str, entry: Entry, new_story: str) -> tuple[str, dict[str, list[str]]]:
         """Insert the article; return its story and, for each story merged into it, the articles moved."""
         sims = self.similarities(entry, exclude=article_id)
         scores = self.story_scores(sims)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
-        if forced is not None:
-            story = forced
-        elif ranked and ranked[0][1] >= self.settings.threshold:
+        if ranked and ranked[0][1] >= self.settings.threshold:
             story = ranked[0][0]
         else:
             story = new_story

@@ -1,0 +1,78 @@
+"""Near-duplicates of a whole corpus at once, without a desk (``newsdesk dedup``).
+
+For news archives and training corpora: read the inputs, hash every text's
+shingles, band all signatures together (:func:`minhash.candidate_pairs`),
+verify the candidates with exact Jaccard, and either list the pairs or keep
+one text per group of near-duplicates.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import IO, Iterable
+
+from .. import ingest
+from ..model import Article, Skip
+from . import minhash
+from .fingerprint import Settings, content_text
+
+KEEP = ("first", "longest")
+
+
+@dataclass
+class Corpus:
+    articles: list[Article] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+
+def read(paths: Iterable[str], options: ingest.Options | None = None) -> Corpus:
+    corpus = Corpus()
+    for item in ingest.read(paths, options or ingest.Options()):
+        (corpus.skipped if isinstance(item, Skip) else corpus.articles).append(item)
+    return corpus
+
+
+def pairs(articles: list[Article], settings: Settings) -> list[tuple[int, int, float]]:
+    """(i, j, Jaccard) with i < j for every pair of articles at or above ``settings.threshold``."""
+    sets = [minhash.shingles(content_text(a), settings.shingle) for a in articles]
+    hasher = minhash.Hasher(settings.num_perm, settings.seed)
+    return sorted(minhash.near_pairs(sets, settings.threshold, hasher, settings.lsh_recall))
+
+
+def kept(articles: list[Article], found: list[tuple[int, int, float]], keep: str = "first") -> list[Article]:
+    """One article per group of near-duplicates (groups are connected pairs): the first read, or the longest."""
+    if keep not in KEEP:
+        raise ValueError(f"keep must be one of {', '.join(KEEP)}, not {keep!r}")
+    parent = list(range(len(articles)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i, j, _ in found:
+        a, b = root(i), root(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(articles)):
+        groups.setdefault(root(i), []).append(i)
+    if keep == "first":
+        chosen = sorted(members[0] for members in groups.values())
+    else:
+        length = [len(minhash.words(content_text(a))) for a in articles]
+        chosen = sorted(max(members, key=lambda i: (length[i], -i)) for members in groups.values())
+    return [articles[i] for i in chosen]
+
+
+def write_pairs(articles: list[Article], found: list[tuple[int, int, float]], out: IO[str]) -> None:
+    for i, j, similarity in found:
+        out.write(json.dumps({"a": articles[i].id, "b": articles[j].id, "similarity": round(similarity, 4)}) + "\n")
+
+
+def write_articles(articles: list[Article], out: IO[str]) -> None:
+    for article in articles:
+        record = {"id": article.id, "title": article.title, "text": "\n\n".join(p.text for p in article.paragraphs),
+                  "published": article.published, "url": article.url, "source": article.source}
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
