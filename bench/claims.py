@@ -34,6 +34,7 @@ from newsdesk.extract import parse
 from newsdesk.model import Article, Paragraph
 
 WORD = re.compile(r"\w+")
+CUE_TOKEN = re.compile(r"\w+|[^\w\s]")  # a cue may be punctuation alone ("Jane Roe: ...")
 PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
 OUT = ROOT / "bench" / "out" / "claims.json"
 SEED_ANNOTATIONS = ROOT / "bench" / "annotations" / "seeds_claims.json"
@@ -58,11 +59,11 @@ def article_of(row: dict) -> tuple[Article, list[int]]:
     return Article(id=row["filename"], published=row.get("publication_date"), paragraphs=paragraphs), offsets
 
 
-def tokens_of(text: str, spans) -> frozenset[int]:
+def tokens_of(text: str, spans, pattern: re.Pattern = WORD) -> frozenset[int]:
     """Start offsets of the word tokens inside the char spans."""
     found = set()
     for start, end in spans:
-        found.update(start + m.start() for m in WORD.finditer(text[start:end]))
+        found.update(start + m.start() for m in pattern.finditer(text[start:end]))
     return frozenset(found)
 
 
@@ -74,7 +75,7 @@ def gold_attributions(row: dict, lemmas: dict[int, str] | None = None) -> list[d
         if not content:
             continue
         cue, source = item.get("cue") or {}, item.get("source") or {}
-        cue_tokens = tokens_of(text, cue.get("spans", []))
+        cue_tokens = tokens_of(text, cue.get("spans", []), CUE_TOKEN)
         out.append({"content": tokens_of(text, content["spans"]), "cue": cue_tokens,
                     "source": tokens_of(text, source.get("spans", [])),
                     "form": gold_form(item, [lemmas.get(t, "") for t in cue_tokens] if lemmas else [])})
@@ -106,10 +107,11 @@ def predicted(article: Article, offsets: list[int], text: str) -> list[dict]:
     """Claims as token sets; a quotation carried on in the next paragraph joins its claim, as PolNeAR annotates it."""
     out: list[dict] = []
 
-    def tokens(span):
-        return tokens_of(text, [(offsets[span.paragraph] + span.start, offsets[span.paragraph] + span.end)] if span else [])
+    def tokens(span, pattern=WORD):
+        spans = [(offsets[span.paragraph] + span.start, offsets[span.paragraph] + span.end)] if span else []
+        return tokens_of(text, spans, pattern)
     for claim in article.claims:
-        item = {"content": tokens(claim.content_span), "cue": tokens(claim.cue_span),
+        item = {"content": tokens(claim.content_span), "cue": tokens(claim.cue_span, CUE_TOKEN),
                 "source": tokens(claim.speaker_span), "form": claim.form or "?"}
         if claim.form == "quote_continued" and out:
             out[-1]["content"] = out[-1]["content"] | item["content"]
@@ -127,7 +129,7 @@ def peer_predictions(doc, text: str) -> list[dict]:
         triples = list(direct_quotations(doc))
     except ValueError:  # unbalanced quotation marks: textacy gives up on the document
         return []
-    return [{"content": tokens_of(text, chars(t.content)), "cue": tokens_of(text, chars(t.cue)),
+    return [{"content": tokens_of(text, chars(t.content)), "cue": tokens_of(text, chars(t.cue), CUE_TOKEN),
              "source": tokens_of(text, chars(t.speaker)), "form": "direct_quotations"} for t in triples]
 
 

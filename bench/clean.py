@@ -40,6 +40,7 @@ OUT = Path(__file__).parent / "out" / "clean.json"
 ANNOTATIONS = Path(__file__).parent / "annotations"
 STEPS = ["normalize", "roles", "glue"]
 LEXICONS = ("wordsegment", "wordninja", "symspellpy")
+CEILINGS = ("seeds_real_words_split", "gvc_long_paragraphs_not_body_share")  # lower is better
 
 
 def desk(lexicon: str = "wordsegment", glue: bool = True, steps=STEPS):
@@ -187,6 +188,7 @@ def gvc(limit: int, seed: int, lexicon: str, show: bool) -> dict:
               "repairs_per_article": round(len(repairs) / len(articles), 4),
               "repairs_per_10k_words": round(1e4 * len(repairs) / max(words, 1), 3),
               "punctuation_repairs": sum(1 for r in repairs if not r["before"].isalpha()),
+              "word_repairs": [[r["before"], r["after"], r["context"]] for r in repairs if r["before"].isalpha()],
               "ms_per_article": {name: round(1000 * statistics.mean(t), 3) for name, t in timings.items()}}
     if show:
         result["sample"] = random.Random(seed).sample(repairs, min(30, len(repairs)))
@@ -237,10 +239,36 @@ def main() -> None:
         report["gvc"][lexicon] = gvc(args.limit, args.seed, lexicon, show=lexicon == "wordsegment")
     if args.html_limit:
         report["trafilatura_eval"] = html(args.html_limit)
+    report["headline"] = headline(report)
     print_report(report)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(report, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"\nwrote {OUT}")
+
+
+def headline(report: dict) -> dict:
+    """The figures floored in bench/baseline.toml [clean]."""
+    glue, roles = report["seeds"]["glue"]["wordsegment"], report["seeds"]["roles"]
+    figures = {"seeds_glue_precision": glue["precision"], "seeds_glue_recall": glue["recall"],
+               "seeds_real_words_split": len(glue["real_words_split"]),
+               "seeds_body_side_accuracy": roles["body_side_accuracy"], "seeds_role_accuracy": roles["accuracy"],
+               "gvc_long_paragraphs_not_body_share": report["gvc"]["wordsegment"]["roles"]["long_not_body_share"]}
+    if "trafilatura_eval" in report:
+        figures["trafilatura_eval_token_f1_after_roles"] = report["trafilatura_eval"]["roles+glue"]["token_f1"]
+    return figures
+
+
+def print_floors(figures: dict) -> None:
+    import tomllib
+
+    floors = tomllib.loads((Path(__file__).parent / "baseline.toml").read_text(encoding="utf-8")).get("clean", {})
+    print("== against bench/baseline.toml [clean]")
+    for name, value in figures.items():
+        if name not in floors:
+            continue
+        ceiling = name in CEILINGS
+        ok = value <= floors[name] if ceiling else value >= floors[name]
+        print(f"  {name:40s} {value:<8} {'<=' if ceiling else '>='} {floors[name]:<6} {'ok' if ok else 'REGRESSION'}")
 
 
 def print_report(report: dict) -> None:
@@ -263,6 +291,8 @@ def print_report(report: dict) -> None:
     for name, g in report["gvc"].items():
         print(f"  {name:12s} {g['articles']} articles: {g['repairs']} repairs ({g['punctuation_repairs']} punctuation), "
               f"{g['repairs_per_10k_words']} per 10k words; ms/article {g['ms_per_article']}")
+        for before, after, context in g["word_repairs"]:
+            print(f"      word glue: {before!r} -> {after!r}   …{context}…")
     g = report["gvc"]["wordsegment"]
     print("  30 random repairs (wordsegment):")
     for item in g.get("sample", []):
@@ -283,6 +313,7 @@ def print_report(report: dict) -> None:
             print(f"  after {label:11s} with-snippet recall {s['with_recall']:.4f}  token recall {s['token_recall']:.4f}  "
                   f"token F1 {s['token_f1']:.4f}  {s['counts']}")
         print(f"  roles: {t.get('roles')}")
+    print_floors(report["headline"])
 
 
 if __name__ == "__main__":

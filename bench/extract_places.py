@@ -119,7 +119,7 @@ def bench_gvdb(limit, timer) -> dict:
 def bench_gvc(limit, timer) -> dict:
     records = data.gvc_documents(limit)
     incidents = data.gvc_incidents()
-    records = [r for r in records if r["text"].strip() and incidents[r["gold"]]["city_or_county"]]
+    records = [r for r in records if r["text"].strip() and (incidents.get(r["gold"]) or {}).get("city_or_county")]
     gold = {r["id"]: incidents[r["gold"]] for r in records}
     articles = extracted(cleaned(records_to_articles(records)), timer)
     city_hits = sum(placed_in(a, gold[a.id]["city_or_county"], gold[a.id]["state"]) for a in articles)

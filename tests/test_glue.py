@@ -49,6 +49,10 @@ def test_glued_words_are_separated(text, expected):
     "The Charisha Jones case",
     "you;re",
     "WASHINGTONPOST",
+    "the lockdowns were lifted and birdshot was found",
+    "a call to the Crimeline at the station and the MeetMe app",
+    "a post tagged #CharlestonShooting today",
+    "at Benchwarmer early on",
 ])
 def test_words_and_names_stay_whole(text):
     assert fixed(text) == text
@@ -64,19 +68,19 @@ def test_repairs_point_at_the_new_text():
 
 def test_corpus_vocabulary_keeps_a_corpus_word_whole():
     settings_ = glue.Settings.from_config()
-    text = "the dronestrikes continued"
-    assert glue.repair(text, glue.Vocabulary(text, settings_)).text == "the drone strikes continued"
+    text = "the new trackfor riders opened"
+    assert glue.repair(text, glue.Vocabulary(text, settings_)).text == "the new track for riders opened"
     corpus = glue.Corpus()
-    corpus.add(["dronestrikes"] * settings_.corpus_min_count)
+    corpus.add(["trackfor"] * settings_.corpus_min_count)
     assert glue.repair(text, glue.Vocabulary(text, settings_, corpus)).text == text
 
 
 def test_a_name_seen_in_the_document_is_a_word():
-    text = "Talks resumed in Verlaskovoafter the vote."
-    assert fixed(text) == text  # an unknown name before a short word: kept whole
+    text = "Talks resumed in Verlaskovobordering the river."
+    assert fixed(text) == text  # an unknown name before a rare verb form: kept whole
     article = Article(id="a", title="Talks in Verlaskovo", paragraphs=[Paragraph(0, text, text)])
     glue.repair_article(article)
-    assert article.paragraphs[0].text == "Talks resumed in Verlaskovo after the vote."
+    assert article.paragraphs[0].text == "Talks resumed in Verlaskovo bordering the river."
 
 
 def test_repair_article_records_title_and_paragraph_repairs():
@@ -95,6 +99,20 @@ def test_words_are_not_split_in_other_languages():
         Paragraph(0, "Die Polizei sagte,dass Hauptstadtwho gestern“ruhig” war", "")])
     glue.repair_article(article)
     assert article.paragraphs[0].text == "Die Polizei sagte, dass Hauptstadtwho gestern “ruhig” war"
+
+
+def test_undeclared_german_text_keeps_its_words_and_quotes():
+    text = ("Die Anbieter der Stadt haben “Designerinnen“ eingeladen, und die Hauptstadtwho bleibt ruhig, "
+            "sagte die Sprecherin des Herstellers nachher. Das “schwarze Schaf“ unserer Familie ist eine alte "
+            "Geschichte, die jeder kennt und die niemand mehr erzählen will, weil sie lang ist.")
+    article = Article(id="de", paragraphs=[Paragraph(0, text, text)])
+    assert not glue.looks_english(glue.tokens(text))
+    glue.repair_article(article)
+    assert article.paragraphs[0].text == text and article.repairs == []
+
+
+def test_swedish_opening_quote_stays():
+    assert fixed("Han sa ”Hej” och gick") == "Han sa ”Hej” och gick"
 
 
 @pytest.mark.parametrize("lexicon", glue.LEXICONS)
@@ -122,6 +140,22 @@ def test_step_repairs_and_counts_the_vocabulary():
         assert counts["Kharville"] == 1 and "Kharvilleduring" not in counts
         desk.remove("a")
         assert desk.store.db.execute("SELECT COUNT(*) FROM vocabulary").fetchone()[0] == 0
+
+
+def test_corpus_vocabulary_persists_in_the_store(tmp_path):
+    from newsdesk import Desk
+
+    db = tmp_path / "news.db"
+    earlier = "Riders took the trackfor a ride, then the trackfor a race and the trackfor fun."
+    with Desk(db, overrides=[STEPS]) as desk:
+        desk.add(Article(id="a", title="Night", paragraphs=[Paragraph(0, earlier, earlier)]))
+    later = "Officials said the trackfor riders opened."
+    with Desk(db, overrides=[STEPS]) as desk:
+        desk.add(Article(id="b", title="Day", paragraphs=[Paragraph(0, later, later)]))
+        assert desk.article("b").paragraphs[0].text == later
+    with Desk(":memory:", overrides=[STEPS]) as desk:  # without that corpus the token is split
+        desk.add(Article(id="b", title="Day", paragraphs=[Paragraph(0, later, later)]))
+        assert desk.article("b").paragraphs[0].text == "Officials said the track for riders opened."
 
 
 def test_step_can_be_switched_off():

@@ -209,5 +209,19 @@ def story(story_id, db):
         click.echo(story_text(desk, desk.story(story_id), color=sys.stdout.isatty()))
 
 
+@main.command()
+@click.option("--story", help="Only the claims of this story (ids from `newsdesk stories`).")
+@click.option("--speaker", help="Only claims whose speaker text or resolved entity name contains NAME (any case).",
+              metavar="NAME")
+@db_option
+@library_errors
+def claims(story, speaker, db):
+    """Who said what: speaker (→ resolved entity), cue, stance, date and content of each attributed statement."""
+    from .render import claims_table
+
+    with open_desk(db, must_exist=True) as desk:
+        click.echo(claims_table(desk.attributed(story=story, speaker=speaker)))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

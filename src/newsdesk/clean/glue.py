@@ -14,12 +14,14 @@ ever inserts spaces, in two cases:
   article is a word, so "Kozinka" stays whole) and the corpus (the store's
   ``vocabulary`` table, updated with each article's repaired tokens).
 
-A split is accepted only when both parts are known and the model prefers the
-two words to the whole; words formed with a productive prefix ("ultra",
-"counter") or ending in a word-forming tail ("wide", "field") stay whole, and
-a name unknown to every source may be split off only before a long, common
-word ("Shoigupromised"). Each repair is recorded as a :class:`Repair` whose
-offsets point at the repaired text.
+A token is split only when it is not itself known, the sentence goes on in
+lowercase after it, both parts are known and the second opens a phrase (a
+closed-class word such as "the", "who", "since", "a", or a verb form such as
+"bordering"); words formed with a productive prefix ("ultra", "counter") or
+ending in a word-forming tail ("wide", "field") stay whole, and a name unknown
+to every source ("Shoigu") may be split off only before a phrase opener or a
+common verb form. Each repair is recorded as a :class:`Repair` whose offsets
+point at the repaired text.
 """
 from __future__ import annotations
 
@@ -41,7 +43,7 @@ LEXICONS = ("wordsegment", "wordninja", "symspellpy")
 _WEB_TOTAL = 1024908267229.0
 _TOKEN = re.compile(r"[^\W\d_]+")
 # URLs, e-mail addresses, domains, paths and dotted abbreviations are left alone.
-_ADDRESS = re.compile(r"/|@|(?i:www)\.|[^\W\d_]\.[a-z]")
+_ADDRESS = re.compile(r"/|@|#|(?i:www)\.|[^\W\d_]\.[a-z]")
 # Where punctuation glue may be: the character before the missing space, then the one after.
 _PUNCTUATION_CANDIDATE = re.compile(r"(?=[”»)][^\W_]|[^\W_][“«(]|[.!?;,][^\W\d_])")
 _NEXT = re.compile(r"\s+[\"“‘(]?[a-z]")
@@ -57,8 +59,14 @@ _TAILS = frozenset(
     "like wide less ness ship hood ward wards wise man men woman women person side land town ville burg burgh "
     "berg field ford wood ley ham stead shire stone bridge brook dale port mouth water worth well more son sen "
     "stein head house ton ing ers ed".split())
-# A single letter glued after a word is the article "a" ("Housea prestigious").
+# The one single-letter word glued after another: the article "a" ("Housea prestigious").
 _SINGLE_LETTER = "a"
+# Closed-class words (prepositions, conjunctions, auxiliaries, the articles)
+# that start the phrase after a dropped space: "attacksince", "Housea".
+_FUNCTION_WORDS = frozenset(
+    "a an as at by for from in into of on onto to with without within since after before during until about "
+    "against among over under through because although though if or nor so yet is are was were be been has have "
+    "had will would could should may might must can did does do said says also not".split())
 _ENGLISH_FUNCTION_WORDS = frozenset("the of and to a in is that for it was on with as by at from his her".split())
 # Closed-class words that open a new phrase: glue after a link's anchor text
 # ("Gileswho", "Kapustinthe") is most often before one of them.
@@ -72,14 +80,12 @@ class Settings:
     """The ``[glue]`` section: the model and its frequency floors (log10 shares; see defaults.toml)."""
 
     lexicon: str
-    common: float
     rare: float
     long_word: float
     long_common: float
     min_two_letters: float
     min_three_letters: float
     min_before_short: float
-    content: float
     unknown_name_cost: float
     document_word_cost: float
     corpus_min_count: int
@@ -320,18 +326,29 @@ def split_point(word: str, vocab: Vocabulary, continues: bool = True) -> int | N
     camel = [i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower()]
     if any(c.isupper() for c in word[1:]) and not camel:
         return None  # McDONALD, mixed-case oddities
-    best: tuple[float, int] | None = None
-    for i in camel or range(1, len(word)):
-        score = _split_score(word[:i], word[i:], vocab, camel=bool(camel))
-        if score is not None and (best is None or score > best[0]):
-            best = (score, i)
-    return best[1] if best else None
+    candidates = [(*found, i) for i in camel or range(1, len(word))
+                  if (found := _split_score(word[:i], word[i:], vocab, camel=bool(camel))) is not None]
+    if not candidates:
+        return None
+    score, guessed, i = max(candidates)
+    if guessed and any(len(w) >= 3 and (vocab.cost(w) or -99) >= vocab.settings.long_word
+                       for w in (word[i - 1 :], word[i + 1 :])):
+        return None  # an unknown name, and the cut could move a letter ("Verlaskovob ordering"?)
+    return i
 
 
-def _split_score(left: str, right: str, vocab: Vocabulary, camel: bool) -> float | None:
-    """log10 frequency of the two words when the split is acceptable, else None."""
+def _split_score(left: str, right: str, vocab: Vocabulary, camel: bool) -> tuple[float, bool] | None:
+    """(log10 frequency of the two words, whether the first is a guessed name), or None when unacceptable.
+
+    Glue joins the end of one phrase (often a link's anchor text) to the start
+    of the next, so the second part opens a phrase: a closed-class word ("the",
+    "who", "and", "since", "a") or a verb form ("bordering", "assured"). Two
+    content words ("lockdowns", "birdshot", "Benchwarmer") are a compound or
+    a name, and stay whole.
+    """
     s = vocab.settings
-    if left.lower() in _PREFIXES or right.lower() in _TAILS:
+    lower = right.lower()
+    if left.lower() in _PREFIXES or lower in _TAILS:
         return None
     if not camel and not right.islower():
         return None
@@ -341,28 +358,25 @@ def _split_score(left: str, right: str, vocab: Vocabulary, camel: bool) -> float
     left_cost = vocab.cost(left)
     if left_cost is not None and left_cost < s.rare and not vocab.seen(left):
         left_cost = None  # web-corpus debris ("everyt") is no evidence of a word
-    starter = right.lower() in _PHRASE_STARTERS
+    starter = lower in _PHRASE_STARTERS
+    function = lower in _FUNCTION_WORDS
+    verb_form = len(right) >= 6 and lower.endswith(("ed", "ing"))
     if left_cost is None:
-        # A name known to no source before a phrase starter or a long common word: "Kapustinthe", "Shoigupromised".
+        # A name known to no source: "Kapustinthe", "Smelleyare", "Shoigupromised".
         name = left[0].isupper() and left[1:].islower() and len(left) >= 4
-        if name and (starter or (len(right) >= 6 and right_cost >= s.long_common)):
-            return s.unknown_name_cost + right_cost
+        if name and (starter or (function and len(right) >= 3) or (verb_form and right_cost >= s.long_common)):
+            return s.unknown_name_cost + right_cost, True
         return None
     total = left_cost + right_cost
     if camel:
-        # "attackThe": only before a very common word; brand names ("WhatsApp") stay whole.
-        return total if right_cost >= s.common and len(left) >= 3 else None
+        # "attackThe", "PhotosFor": brand names ("MeetMe", "CrimeLine") stay whole.
+        return (total, False) if (starter or function) and len(right) >= 3 and len(left) >= 3 else None
     if starter:
-        return total
-    if len(right) <= 2:
-        # "Housea", "attackon": short words end many names ("Molano"), so only after a common word.
-        return total if left_cost >= s.min_before_short and len(left) >= 3 else None
-    if len(left) < 4:
-        return None  # "Limage", "novinform": a short first part is more often a syllable than a word
-    if right_cost >= s.common or (len(right) >= 6 and right_cost >= s.long_word):
-        return total
-    if left.islower() and len(left) >= 4 and len(right) >= 5 and min(left_cost, right_cost) >= s.content:
-        return total
+        return total, False
+    if function and (len(right) >= 3 or left_cost >= s.min_before_short) and len(left) >= 3:
+        return total, False  # "attacksince", "Housea", "attackon" (short words end many names: only after a common word)
+    if verb_form and right_cost >= s.long_word and len(left) >= 4:
+        return total, False  # "Belgorodbordering", "territoryassured"
     return None
 
 

@@ -31,35 +31,101 @@ def words(text: str) -> list[str]:
     return WORD.findall(text.lower())
 
 
-_WORD_HASHES: dict[str, int] = {}
+# Bytes that belong to words: ASCII letters, digits, underscore (as in \w), and every
+# byte of a non-ASCII character except the punctuation blocks handled in _word_mask.
+_WORD_BYTES = np.zeros(256, dtype=bool)
+_WORD_BYTES[[*b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
+_WORD_BYTES[0x80:] = True
+_PRIME = 0x100000001B3  # FNV-64 prime: odd, so invertible modulo 2**64
+_PRIME_INVERSE = pow(_PRIME, -1, 2**64)
 
 
-def word_hashes(tokens: Sequence[str]) -> np.ndarray:
-    """xxh64 of each word (cached per process: news vocabulary is small, the hashing call is not free)."""
-    cache = _WORD_HASHES
-    try:
-        return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
-    except KeyError:
-        if len(cache) > 1 << 20:
-            cache.clear()
-        for word in set(tokens).difference(cache):
-            cache[word] = xxhash.xxh64_intdigest(word.encode("utf-8"))
-        return np.fromiter(map(cache.__getitem__, tokens), dtype=np.uint64, count=len(tokens))
+def _word_mask(data: np.ndarray) -> np.ndarray:
+    word = _WORD_BYTES[data]
+    # U+2000-U+206F (quotes, dashes, ellipsis: E2 80 xx / E2 81 xx in UTF-8) and
+    # U+00A0-U+00BF (no-break space, guillemets, inverted marks: C2 A0-BF) separate words.
+    lead = np.flatnonzero((data[:-2] == 0xE2) & ((data[1:-1] == 0x80) | (data[1:-1] == 0x81)))
+    for shift in range(3):
+        word[lead + shift] = False
+    lead = np.flatnonzero((data[:-1] == 0xC2) & (data[1:] >= 0xA0) & (data[1:] <= 0xBF))
+    word[lead] = word[lead + 1] = False
+    return word
 
 
-def shingle_hashes(tokens: Sequence[str], k: int = 5) -> np.ndarray:
-    """The 64-bit hash of each word ``k``-gram of ``tokens``, in text order (one of all words if fewer than ``k``)."""
-    if not tokens:
-        return EMPTY
-    hashes = word_hashes(tokens)
-    width = min(k, len(tokens))
-    count = len(tokens) - width + 1
+def _mix(values: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every input bit reaches every output bit."""
     with np.errstate(over="ignore"):
-        combined = hashes[:count].copy()
-        for offset in range(1, width):
-            combined = combined * _MIX + hashes[offset:offset + count]
+        values = (values ^ (values >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        values = (values ^ (values >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        return values ^ (values >> np.uint64(31))
+
+
+def _word_hashes(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(64-bit hash, start byte) of every word of a UTF-8 byte array, all at once.
+
+    A word's hash is the polynomial of its bytes, read from prefix sums:
+    sum(b[j] * P**j, start <= j < end) * P**-start (modulo 2**64), then mixed.
+    """
+    edges = np.diff(np.r_[np.int8(0), _word_mask(data).view(np.int8), np.int8(0)])
+    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    if not len(starts):
+        return EMPTY, starts
+    with np.errstate(over="ignore"):
+        powers = np.cumprod(np.r_[np.uint64(1), np.full(len(data) - 1, _PRIME, dtype=np.uint64)], dtype=np.uint64)
+        inverse = np.cumprod(np.r_[np.uint64(1), np.full(len(data) - 1, _PRIME_INVERSE, dtype=np.uint64)],
+                             dtype=np.uint64)
+        prefix = np.r_[np.uint64(0), np.cumsum(data.astype(np.uint64) * powers, dtype=np.uint64)]
+        raw = (prefix[ends] - prefix[starts]) * inverse[starts] + (ends - starts).astype(np.uint64)
+    return _mix(raw), starts
+
+
+def shingle_hashes_of(texts: Sequence[str], k: int = 5) -> list[np.ndarray]:
+    """For each text, the 64-bit hash of each lowercased word ``k``-gram in text order (one shingle of
+    all words when a text has fewer than ``k``; none when it has no word). All texts are tokenised and
+    hashed together in numpy, a few megabytes at a time."""
+    out: list[np.ndarray] = []
+    batch: list[bytes] = []
+    size = 0
+    for text in texts:
+        encoded = text.lower().encode("utf-8")
+        batch.append(encoded)
+        size += len(encoded) + 1
+        if size > 1 << 22:
+            out.extend(_batch_shingles(batch, k))
+            batch, size = [], 0
+    if batch:
+        out.extend(_batch_shingles(batch, k))
+    return out
+
+
+def _batch_shingles(encoded: list[bytes], k: int) -> list[np.ndarray]:
+    data = np.frombuffer(b"\n".join(encoded), dtype=np.uint8)
+    hashes, starts = _word_hashes(data)
+    offsets = np.cumsum([0] + [len(e) + 1 for e in encoded])
+    bounds = np.searchsorted(starts, offsets)  # first word of each text
+    counts = np.diff(bounds)
+    out = []
+    with np.errstate(over="ignore"):
+        combined = hashes[: max(0, len(hashes) - k + 1)].copy()
+        for offset in range(1, k):
+            combined = combined * _MIX + hashes[offset: offset + len(combined)]
         combined ^= combined >> np.uint64(29)
-    return combined
+        for first, count in zip(bounds[:-1].tolist(), counts.tolist()):
+            if count >= k:
+                out.append(combined[first: first + count - k + 1])
+            elif count:
+                short = hashes[first]
+                for value in hashes[first + 1: first + count]:
+                    short = short * _MIX + value
+                out.append(np.array([short ^ (short >> np.uint64(29))], dtype=np.uint64))
+            else:
+                out.append(EMPTY)
+    return out
+
+
+def shingle_hashes(text: str, k: int = 5) -> np.ndarray:
+    """The positional shingle hashes of one text (see :func:`shingle_hashes_of`)."""
+    return shingle_hashes_of([text], k)[0]
 
 
 def shingles(text: str | Sequence[str], k: int = 5) -> np.ndarray:
@@ -67,7 +133,7 @@ def shingles(text: str | Sequence[str], k: int = 5) -> np.ndarray:
 
     A text shorter than ``k`` words is one shingle of all its words; an empty text has none.
     """
-    return np.unique(shingle_hashes(words(text) if isinstance(text, str) else list(text), k))
+    return np.unique(shingle_hashes(text if isinstance(text, str) else " ".join(text), k))
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:

@@ -51,9 +51,9 @@ def paragraph_hash(tokens: list[str]) -> str:
     return xxhash.xxh3_64_hexdigest(" ".join(tokens).encode("utf-8"))
 
 
-def winnowed(tokens: list[str], shingle: int, window: int) -> list[int]:
+def winnowed(text: str, shingle: int, window: int) -> list[int]:
     """The sampled shingle hashes of a paragraph (signed 64-bit, as SQLite stores integers)."""
-    hashes = minhash.shingle_hashes(tokens, shingle)
+    hashes = minhash.shingle_hashes(text, shingle)
     if len(hashes) > window:
         hashes = sliding_window_view(hashes, window).min(axis=1)
     return np.unique(hashes).view(np.int64).tolist()
@@ -81,15 +81,15 @@ class ReuseFinder:
     def __call__(self, article: Article) -> None:
         s = self.settings
         db = self.store.db
-        paragraphs = {}
+        paragraphs, texts = {}, {}
         for paragraph in article.content_paragraphs():
             tokens = minhash.words(paragraph.text)
             if len(tokens) >= s.min_words:
-                paragraphs[paragraph.index] = tokens
+                paragraphs[paragraph.index], texts[paragraph.index] = tokens, paragraph.text
         if not paragraphs:
             return
         hashes = {index: paragraph_hash(tokens) for index, tokens in paragraphs.items()}
-        sampled = {index: winnowed(tokens, s.shingle, s.window) for index, tokens in paragraphs.items()}
+        sampled = {index: winnowed(texts[index], s.shingle, s.window) for index in paragraphs}
         pairs = self.candidates(article.id, hashes, sampled)
         links = self.verified(pairs, paragraphs)
         db.executemany("INSERT INTO reuse (a_article, a_paragraph, b_article, b_paragraph, kind, similarity)"

@@ -9,7 +9,7 @@ attributed statements of the title and the content paragraphs:
   take the clause around the cue;
 - ``according_to``: "according to X" anywhere in a sentence;
 - ``for``: a sentence opened by "For <person or group>, ...";
-- ``colon_quote``: "X: “...”", and ``quote_continued`` for a quotation that
+- ``colon``: "X: “...”" and headlines "X: statement", and ``quote_continued`` for a quotation that
   runs on into the next paragraph (the newswire convention of re-opening it).
 
 A quotation inside a claim's content makes it a ``direct_quote``; quote marks
@@ -30,7 +30,8 @@ from ..pipeline import step
 
 # Reporting verbs (lemmas) whose complement is the reported content: the common English
 # reporting verbs, and the verbs that introduce at least 40% of their occurrences as an
-# attribution cue in PolNeAR's train part (counted from its gold cues; see docs/claims.md).
+# attribution cue in PolNeAR's train part (counted from its gold cues; see docs/claims.md),
+# leaving out those that mostly mean physical acts in conflict news (attack, push, order, challenge).
 SPEECH_VERBS = frozenset("""
 say tell state declare assure promise claim warn report add confirm announce insist admit acknowledge explain
 note argue write tweet retweet post suggest reply respond answer continue recall mention reveal indicate predict
@@ -40,8 +41,8 @@ reiterate repeat counter retort proclaim swear guarantee advise inform cite thre
 describe characterize portray criticize criticise accuse blame praise applaud hail endorse defend denounce condemn
 decry lament bemoan blast slam assail rebuke chide mock tout echo remind imply deem liken allude refer discuss
 express plead apologize recount envision clarify rebut rebuff rail lash vouch outline invoke champion congratulate
-quote title label decline refuse seek support point talk speak list attack remember push question
-challenge oppose publish advocate lambast credit order rule
+quote title label decline refuse seek support point talk speak list remember question oppose publish advocate
+lambast credit
 """.split())
 BELIEF_VERBS = frozenset("""
 think believe consider feel hope fear expect know suspect doubt worry guess assume imagine reckon understand realize
@@ -51,11 +52,13 @@ DENY_VERBS = frozenset("deny reject dismiss refute dispute disavow".split())
 # Verbs that report evidence rather than speech: cues only with a noun subject ("a poll shows").
 EVIDENCE_VERBS = frozenset("show find estimate".split())
 CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS
+# Verbs whose object is the addressee or a find, not what was said ("told reporters", "added a clause").
+NO_OBJECT_VERBS = frozenset("tell add find".split())
 # Nouns that name a statement ("his assertion that ...", "her call for ...", "Trump's remarks about ...").
 CUE_NOUNS = frozenset("""
-statement claim assertion allegation accusation call remark comment warning promise pledge denial criticism speech
-assessment belief insistence suggestion argument announcement testimony complaint demand plea vow threat prediction
-admission acknowledgment acknowledgement endorsement praise rejection
+assertion allegation accusation remark comment warning promise pledge denial criticism assessment belief insistence
+suggestion argument announcement testimony complaint demand plea vow prediction admission acknowledgment
+acknowledgement endorsement praise rejection
 """.split())
 DENY_NOUNS = frozenset("denial rejection".split())
 # Prepositions whose object is what the cue is about ("called for talks", "railed against the plan").
@@ -74,8 +77,11 @@ ministry army military agency intelligence mayor chief head director secretary s
 resident witness activist campaign party administration diplomat ambassador general officer source commentator
 historian professor candidate group
 """.split())
+ROLE_WINDOW = 3  # paragraphs: a role noun ("the leader") is re-used for the same person within a few paragraphs
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
+MAX_COLON_SOURCE = 6  # "Senate Majority Leader Mitch McConnell:" fits; a clause before a colon does not
+DASHES = ("-", "—", "–")
 MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or titles, not statements
 WORD = re.compile(r"\w+")
 EDGE_PUNCT = " \t,;:—–-"
@@ -164,16 +170,20 @@ def _noun_phrase(head) -> tuple[int, int]:
     cuts = [t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i for t in head.subtree
             if t.i > head.i and (t.dep_ in PHRASE_CUTS or t.text in ("—", "–"))]
     last = min(cuts, default=head.right_edge.i + 1) - 1
-    return _char_range([t for t in head.subtree if t.i <= max(last, head.i)])
+    tokens = [t for t in head.subtree if t.i <= max(last, head.i)]
+    while len(tokens) > 1 and tokens[-1].is_punct and tokens[-1].text not in ")]":
+        tokens.pop()
+    return _char_range(tokens)
 
 
 def _subject(verb):
     """The token whose phrase is the source of ``verb``, following shared subjects of conjoined and adverbial verbs."""
     seen = 0
     while verb is not None and seen < 4:
+        subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
+        if subjects:  # "Another group, the Freedom Legion said": the name, parsed as a second subject
+            return next((c for c in reversed(subjects) if c.pos_ == "PROPN"), subjects[0])
         for child in verb.children:
-            if child.dep_ in ("nsubj", "csubj"):
-                return child
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         if any(c.dep_ == "nsubjpass" for c in verb.children):
@@ -210,13 +220,15 @@ def _content_tokens(verb) -> tuple[list, str]:
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if clauses:
         return [t for c in clauses for t in c.subtree if not _is_attached_cue(t, c)], "verb"
-    if verb.dep_ == "parataxis" or _inverted(verb) or (
-            verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children)
-            and not any(c.dep_ in ("xcomp", "dobj") for c in children)):
+    bare = not any(c.dep_ in ("dobj", "xcomp") for c in children)  # "he said", not "citing a report"
+    as_tag = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and not any(
+        c.dep_ == "auxpass" for c in children)  # "as these fighters are known" names, it does not report
+    if _inverted(verb) or (bare and (verb.dep_ == "parataxis" or as_tag)):
         inside = {t.i for t in verb.subtree}
         around = [t for t in verb.head.subtree if t.i not in inside and not t.is_punct]
         return around, "as" if verb.dep_ == "advcl" and not _inverted(verb) else "parataxis"
-    parts = [c for c in verb.rights if c.dep_ in ("xcomp", "pcomp", "dobj", "oprd")
+    objects = ("xcomp", "pcomp") if verb.lemma_.lower() in NO_OBJECT_VERBS else ("xcomp", "pcomp", "dobj", "oprd")
+    parts = [c for c in verb.rights if c.dep_ in objects
              or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c))]
     if not parts:
         return [], ""
@@ -230,7 +242,8 @@ def _temporal(prep) -> bool:
 
 def _inverted(verb) -> bool:
     """'..., assured today one of the leaders': a cue after a comma, its subject placed after it."""
-    if verb.dep_ not in ("advcl", "conj", "ccomp") or verb.i < verb.head.i or verb.i == 0:
+    if verb.dep_ not in ("advcl", "conj", "ccomp") or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i < verb.head.i \
+            or verb.left_edge.i == 0:
         return False
     if any(c.dep_.startswith("nsubj") for c in verb.children) or verb.doc[verb.left_edge.i - 1].text != ",":
         return False
@@ -408,29 +421,43 @@ def _speaker_like(token) -> bool:
             or token.lemma_.lower() in SPEAKER_NOUNS)
 
 
-def colon_quote_claims(doc, paragraph: int, taken: list[Found]) -> list[Found]:
-    """'X: “...”' where no cue verb introduces the quotation."""
+def colon_claims(doc, paragraph: int, taken: list[Found]) -> list[Found]:
+    """'X: “...”' and the headline form 'X: statement', where no cue verb introduces the statement.
+
+    X is a short name or noun phrase (at most ``MAX_COLON_SOURCE`` words, no verb)
+    opening the sentence or following a dash ("Polls agree - Jane Roe: ...").
+    """
     found = []
     text = doc.text
     segments, _ = quote_segments(text)
-    for start, end in segments:
-        if _words(text[start:end]) < MIN_QUOTE_WORDS or _covered(taken, start, end):
+    for colon in doc:
+        if colon.text != ":" or colon.i == 0 or _quoted(colon, segments):
             continue
-        before = text[:start].rstrip()
-        if not before.endswith(":"):
+        first = colon.sent.start
+        for token in doc[first:colon.i]:
+            if token.text in DASHES:
+                first = token.i + 1
+        left = doc[first:colon.i]
+        if not 0 < len(left) <= MAX_COLON_SOURCE or any(t.pos_ in ("VERB", "AUX") for t in left):
             continue
-        colon = doc.char_span(len(before) - 1, len(before), alignment_mode="expand")
-        if colon is None or colon.start == 0:
+        if not any(t.pos_ in ("PROPN", "NOUN") for t in left):
             continue
-        head = doc[colon.start - 1]
-        while head.dep_ in ("compound", "amod", "det", "punct") and head.head.i != head.i and head.head.i < colon.start:
-            head = head.head
-        if head.pos_ not in ("PROPN", "NOUN", "PRON"):
+        after = colon.idx + 1
+        while after < len(text) and text[after].isspace():
+            after += 1
+        quote = next(((s, e) for s, e in segments if s == after), None)
+        if quote is not None and _words(text[quote[0]:quote[1]]) >= MIN_QUOTE_WORDS:
+            content = _inner(text, *quote)
+        else:
+            following = [t for t in doc[colon.i + 1:] if t.sent.start == doc[colon.i + 1].sent.start] if colon.i + 1 < len(doc) else []
+            if not any(t.pos_ in ("VERB", "AUX") for t in following):
+                continue
+            content = _trimmed(text, after, following[-1].idx + len(following[-1]))
+        if content is None or _covered(taken, *content):
             continue
-        content = _trimmed(text, start, end)
-        if content:
-            found.append(Found(paragraph, content, "colon_quote", (len(before) - 1, len(before)), _noun_phrase(head),
-                               head, None, direct_quote=True))
+        head = left.root
+        found.append(Found(paragraph, content, "colon", (colon.idx, colon.idx + 1), _char_range(left), head, None,
+                           direct_quote=quote is not None))
     return found
 
 
@@ -457,7 +484,8 @@ def mark_quotes(claims: list[Found], text: str) -> None:
             overlap = min(end, inner[1]) - max(start, inner[0])
             if overlap > 0.8 * (end - start):
                 claim.direct_quote = True
-                claim.content = (min(start, inner[0]), max(end, inner[1]))
+                inside = q_start <= start and end <= q_end
+                claim.content = inner if inside else (min(start, inner[0]), max(end, inner[1]))
         if claim.direct_quote and claim.cue and claim.cue[0] >= claim.content[1]:
             claim.content = _followed_by_quotes(claim.content, text, segments)
 
@@ -589,7 +617,7 @@ def paragraph_claims(doc, paragraph: int) -> list[Found]:
     """The claims of one parsed paragraph (or title), speakers not yet resolved."""
     found = (verb_claims(doc, paragraph) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
              + noun_claims(doc, paragraph))
-    found += colon_quote_claims(doc, paragraph, found)
+    found += colon_claims(doc, paragraph, found)
     mark_quotes(found, doc.text)
     found = [c for c in found if c.content[1] > c.content[0]]
     return sorted(found, key=lambda c: (c.content[0], c.cue or (0, 0)))
@@ -620,7 +648,7 @@ def continued_quotes(article: Article, index: int, previous: list[Found]) -> lis
 def extract(article: Article) -> list[Claim]:
     """The article's claims (title first, then paragraphs in order); links the quantities they contain."""
     speakers = Speakers(article)
-    claims: list[Claim] = []
+    everything: list[Found] = []
     order = [TITLE] + [p.index for p in article.paragraphs]
     carried: list[Found] = []
     for index in order:
@@ -632,11 +660,29 @@ def extract(article: Article) -> list[Claim]:
         for claim in found:
             speakers.resolve(claim, doc)
         found = [c for c in carried if not _covered(found, *c.content)] + found
-        for claim in found:
-            claims.append(_claim(article, claim))
+        everything.extend(found)
         carried = continued_quotes(article, index, found) if index != TITLE else []
+    _roles_named_later(everything)
+    claims = [_claim(article, found) for found in everything]
     _link_quantities(article, claims)
     return claims
+
+
+def _roles_named_later(found: list[Found]) -> None:
+    """'said the leader of X' before 'the leader of the group, identified as Jane Roe': the role noun
+    of an unresolved definite speaker takes the entity of the nearest later speaker with the same role
+    noun, within ``ROLE_WINDOW`` paragraphs."""
+    for i, claim in enumerate(found):
+        head = claim.source_head
+        if claim.speaker or head is None or head.pos_ != "NOUN" or head.lemma_.lower() not in SPEAKER_NOUNS:
+            continue
+        if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
+            continue
+        later = next((c for c in found[i + 1:] if c.speaker and c.source_head is not None
+                      and c.source_head.lemma_.lower() == head.lemma_.lower()
+                      and 0 <= c.paragraph - claim.paragraph <= ROLE_WINDOW), None)
+        if later is not None:
+            claim.speaker = later.speaker
 
 
 def _claim(article: Article, found: Found) -> Claim:

@@ -31,10 +31,8 @@ MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, 
           "oct": 10, "nov": 11, "dec": 12}
 SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
                  "eight": 8, "nine": 9, "ten": 10, "several": None, "few": None}
-# "May 23" read with the publication year lands this far in the future at most;
-# beyond it the writer meant the previous year (reports look back, plans rarely
-# look more than a couple of months ahead).
-FUTURE_TOLERANCE = dt.timedelta(days=62)
+# Default of [dates] future_days: see defaults.toml.
+FUTURE_DAYS = 62
 
 _MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
           r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
@@ -111,14 +109,15 @@ def weekday_date(weekday: int, published: dt.date, direction: str = "past") -> d
     return published + dt.timedelta(days=ahead or 7)
 
 
-def month_day_date(month: int, day: int, published: dt.date) -> Optional[dt.date]:
-    """``month``/``day`` in the publication year, or the year before when that is far in the future."""
+def month_day_date(month: int, day: int, published: dt.date, future_days: int = FUTURE_DAYS) -> Optional[dt.date]:
+    """``month``/``day`` in the publication year, or the year before when that is more than
+    ``future_days`` after publication."""
     for year in (published.year, published.year - 1):
         try:
             candidate = dt.date(year, month, day)
         except ValueError:
             return None
-        if candidate - published <= FUTURE_TOLERANCE:
+        if (candidate - published).days <= future_days:
             return candidate
     return None
 
@@ -175,7 +174,7 @@ def tense_of(doc, start: int) -> str:
 
 
 def resolve(found: Found, text: str, published: Optional[dt.date], previous: Optional[dt.date],
-            doc=None) -> Optional[tuple[Optional[str], str, str]]:
+            doc=None, future_days: int = FUTURE_DAYS) -> Optional[tuple[Optional[str], str, str]]:
     """(value, anchor, granularity) of a found expression, or None when it is not a date mention."""
     kind, m = found.kind, found.match
     if kind == "entity":
@@ -191,7 +190,7 @@ def resolve(found: Found, text: str, published: Optional[dt.date], previous: Opt
             return _exact(int(groups["year"]), month, day)
         if published is None:
             return None, "published", "day"
-        value = month_day_date(month, day, published)
+        value = month_day_date(month, day, published, future_days)
         return (value.isoformat(), "published", "day") if value else None
     if kind == "month_year":
         return f"{int(groups['year']):04d}-{MONTHS[groups['month'][:3].lower()]:02d}", "absolute", "month"
@@ -205,7 +204,7 @@ def resolve(found: Found, text: str, published: Optional[dt.date], previous: Opt
         elif mod == "next":
             year = published.year if month > published.month else published.year + 1
         else:
-            year = month_day_date(month, 1, published).year
+            year = month_day_date(month, 1, published, future_days).year
         return f"{year:04d}-{month:02d}", "published", "month"
     if kind == "year":
         return groups["year"], "absolute", "year"
@@ -281,11 +280,11 @@ def _parsed(text: str, published: Optional[dt.date]):
 
 
 def in_text(text: str, published: Optional[dt.date], *, paragraph: int = 0, doc=None,
-            previous: Optional[dt.date] = None) -> list[DateMention]:
+            previous: Optional[dt.date] = None, future_days: int = FUTURE_DAYS) -> list[DateMention]:
     """The date mentions of one text; ``previous`` is the day mentioned last before it."""
     mentions = []
     for found in found_in(text, doc):
-        resolved = resolve(found, text, published, previous, doc)
+        resolved = resolve(found, text, published, previous, doc, future_days)
         if resolved is None:
             continue
         value, anchor, granularity = resolved
@@ -296,7 +295,7 @@ def in_text(text: str, published: Optional[dt.date], *, paragraph: int = 0, doc=
     return mentions
 
 
-def mentions(article: Article) -> list[DateMention]:
+def mentions(article: Article, future_days: int = FUTURE_DAYS) -> list[DateMention]:
     """Date mentions of the title, then the body and heading paragraphs, in reading order."""
     published = parse_published(article.published)
     items = [(TITLE, article.title)] if article.title else []
@@ -304,7 +303,8 @@ def mentions(article: Article) -> list[DateMention]:
     found: list[DateMention] = []
     previous = None
     for index, text in items:
-        found += in_text(text, published, paragraph=index, doc=article.docs.get(index), previous=previous)
+        found += in_text(text, published, paragraph=index, doc=article.docs.get(index), previous=previous,
+                         future_days=future_days)
         days = [m for m in found if m.value and m.granularity == "day"]
         previous = dt.date.fromisoformat(days[-1].value) if days else previous
     return found
@@ -313,8 +313,9 @@ def mentions(article: Article) -> list[DateMention]:
 @step("dates", requires=("docs",), assigns=("dates",))
 def make_dates(config, desk):
     """Date expressions with their resolved ISO value and the anchor used (absolute, published, previous)."""
+    future_days = config.get("future_days", FUTURE_DAYS)
 
     def dates(article: Article) -> None:
-        article.dates = mentions(article)
+        article.dates = mentions(article, future_days)
 
     return dates

@@ -321,7 +321,8 @@ PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "boy", "gir
                    "sheriff", "council", "schools", "suburb", "downtown"}
 MUNICIPAL = {"police", "department", "dept", "sheriff", "sheriff's", "office", "fire", "rescue", "county", "city",
              "council", "school", "schools", "district", "hospital", "coroner", "court", "pd", "officials",
-             "prosecutor's", "attorney's", "jail", "detention", "center", "board"}
+             "prosecutor's", "attorney's", "jail", "detention", "center", "board", "state", "highway", "patrol",
+             "troopers"}
 # Without such context, an organisation named exactly like a city this big is the city
 # ("Burbank", "Reno" tagged ORG in local news); smaller namesakes are often real organisations.
 ORG_AS_CITY_POPULATION = 50_000
@@ -334,7 +335,7 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
             continue
         words = f.text.split()
         for cut in range(len(words) - 1, 0, -1):
-            if all(w.lower() in MUNICIPAL for w in words[cut:]) and _is_place_name(" ".join(words[:cut]), 500):
+            if words[cut].lower() in MUNICIPAL and _is_place_name(" ".join(words[:cut]), 500):
                 name = " ".join(words[:cut])
                 mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE"))
                 break
@@ -412,6 +413,31 @@ def _untagged_places(article: Article, mentions: Mentions) -> None:
                     and _is_place_name(span.text, UNTAGGED_PLACE_POPULATION)):
                 mentions.add(Found(paragraph, span.start_char, span.end_char, span.text, "GPE"))
             i = j
+
+
+CITY_COMMA_STATE = re.compile(r"\b((?:[A-Z][\w'’-]*\s){0,2}[A-Z][\w'’-]*),\s+([A-Z][A-Za-z]{1,12}\.?(?:\s?[A-Z][a-z]*\.?)?)")
+
+
+def _city_state_pairs(article: Article, mentions: Mentions) -> None:
+    """"Lima, OH", "Springfield, Ill.", "Aurora, Colorado": a name before a US state that the
+    gazetteer knows in that state is a place, tagged or not."""
+    gazetteer = _gazetteer()
+    for paragraph in sorted(article.docs):
+        text = article.paragraph_text(paragraph)
+        for match in CITY_COMMA_STATE.finditer(text):
+            state = gazetteer.us_state(match.group(2).rstrip(".")) or gazetteer.us_state(
+                match.group(2).split()[0].rstrip("."))
+            if state is None:
+                continue
+            words = match.group(1).split()
+            for first in range(len(words)):
+                name = " ".join(words[first:])
+                if any(c.region == f"US.{state}" and not c.is_area for c in gazetteer.candidates(name)):
+                    start = match.start(1) + match.group(1).index(name)
+                    if not any(f.paragraph == paragraph and f.start == start and f.text == name
+                               for f in mentions.items):
+                        mentions.add(Found(paragraph, start, start + len(name), name, "GPE"))
+                    break
 
 
 def _vote_types(mentions: Mentions) -> None:
@@ -655,6 +681,7 @@ def entities_of(article: Article) -> list[Entity]:
     _municipal_places(article, mentions)
     _datelines(article, mentions)
     _untagged_places(article, mentions)
+    _city_state_pairs(article, mentions)
     _mistagged_places(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)

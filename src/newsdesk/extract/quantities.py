@@ -211,7 +211,7 @@ def kind_of(node, number_token) -> str:
                 and governor.head is not governor:
             governor = governor.head
         break
-    while governor.pos_ == "ADP" and governor.head is not governor:  # "up to 12 were hurt"
+    while governor.pos_ == "ADP" and governor.head.i != governor.i:  # "up to 12 were hurt" (spaCy makes a new Token per access: compare positions)
         governor = governor.head
     if governor is node:
         return "other"
@@ -336,7 +336,7 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
         if number.dep_ == "appos" and (number.head.pos_ == "PROPN" or unit_of(number.head) == "people"):
             return None  # an age: "John Smith, 23, ..."
         if noun is None and match.group("first") and match.group("first").lower() == "one" \
-                and number.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+                and not match.group("second") and number.dep_ not in ("nsubj", "nsubjpass", "dobj"):
             return None  # "one" as a pronoun or article ("one day", "no one")
         unit = unit_of(noun)
         if unit in DISTANCE_UNITS.values():

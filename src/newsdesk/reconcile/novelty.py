@@ -27,7 +27,7 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
         new: dict[str, list] = {"claims": [], "figures": [], "places": [], "people": []}
         keys = []
         for claim in article.claims:
-            figures = tuple(sorted(_figure_key(q) for q in claim_figures(article, claim)))
+            figures = frozenset(_figure_key(q) for q in claim_figures(article, claim))
             key = (group_of.get(claim.id, claim.id), claim.polarity, figures)
             keys.append(key)
             if key not in said:

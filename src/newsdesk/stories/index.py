@@ -19,18 +19,19 @@ from .terms import NAME_PREFIX, TITLE_PREFIX
 
 @dataclass
 class Settings:
-    threshold: float = 0.3
+    """The [stories] settings (defaults.toml says why each value)."""
+
+    threshold: float = 0.18
     merge_threshold: float = 0.5
     title_weight: float = 1.0
     name_weight: float = 1.0
     days_window: int = 3
     days_scale: float = 30.0
-    days_floor: float = 0.3
+    days_floor: float = 0.05
     max_df: float = 0.2
     candidates: int = 200
     candidate_df: float = 0.05
     linkage: str = "max"
-    idf_power: float = 1.0
 
     @classmethod
     def from_config(cls, section: dict) -> "Settings":
@@ -110,7 +111,7 @@ class StoryIndex:
 
     # scoring ----------------------------------------------------------------
     def idf(self, term: str, n: int) -> float:
-        return (math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0) ** self.settings.idf_power
+        return math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
     def vector(self, terms: dict[str, float], n: int) -> dict[str, float]:
         vec = {t: w * self.idf(t, n) for t, w in terms.items() if self.df.get(t, 0) <= max(2, self.settings.max_df * n)}

