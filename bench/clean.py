@@ -208,13 +208,35 @@ def gvc_roles(articles: list) -> dict:
 
 
 # (c) trafilatura-eval --------------------------------------------------------
+def html_articles(pages: list[dict], steps: list[str]) -> list:
+    """The article newsdesk reads from each page (None when skipped), after ``steps``."""
+    from newsdesk import ingest
+    from newsdesk.ingest import html as html_reader
+    from newsdesk.model import Article
+
+    with desk(steps=steps) as d:
+        options = ingest.Options.from_config(d.config["ingest"])
+        found = []
+        for number, page in enumerate(pages):
+            item = html_reader.read(page["html"], page["url"], options, article_id=str(number), url=page["url"])
+            if isinstance(item, Article):
+                d.pipeline.process([item])
+                found.append(item)
+            else:
+                found.append(None)
+        return found
+
+
 def html(limit: int) -> dict:
-    from .ingest import newsdesk_texts, snippet_scores
+    from newsdesk.model import CONTENT_ROLES
+
+    from .ingest import snippet_scores
 
     pages = data.trafilatura_eval(limit)
     result = {"pages": len(pages)}
     for label, steps in (("normalize", ["normalize"]), ("roles+glue", STEPS)):
-        texts, articles, _ = newsdesk_texts(pages, steps, [])
+        articles = html_articles(pages, steps)
+        texts = ["\n".join(p.text for p in a.paragraphs if p.role in CONTENT_ROLES) if a else "" for a in articles]
         scores = snippet_scores(pages, texts)
         result[label] = {"with_recall": scores["recall"], "token_recall": scores["token"]["recall"],
                          "token_f1": scores["token"]["f1"], "counts": scores["counts"]}

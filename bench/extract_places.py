@@ -8,8 +8,8 @@
 - GVC: share of articles whose incident city (city_or_county) with its state
   is among the article's geocoded places.
 - ECB+: recall of LOC_* mentions by our entity mentions (same sentence, one
-  text inside the other), for all LOC mentions and for the capitalised ones
-  (place names rather than "home", "there").
+  text inside the other), for all LOC mentions, for the capitalised ones
+  (place names rather than "home", "there"), and per tag (LOC_GEO, LOC_FAC).
 - Seeds (bench/annotations/seeds_entities.json): alias groups merged into one
   desk-wide entity, names only in link lists that became entities, distances
   of the placed villages and city from their true positions.
@@ -149,12 +149,15 @@ def bench_ecbplus(limit, timer) -> dict:
         text = key(mention["text"])
         ours = found.get((mention["doc_id"], mention["sentence"]), [])
         hit = bool(text) and any(t and (t in text or text in t) for t in ours)
-        for group in ("all", "capitalised") if mention["text"][:1].isupper() else ("all",):
+        groups = ["all", mention["tag"]] + (["capitalised"] if mention["text"][:1].isupper() else [])
+        for group in groups:
             totals[group] += 1
             hits[group] += hit
     return {"documents": len(articles), "loc_mentions": totals["all"],
             "loc_recall": hits["all"] / max(1, totals["all"]),
-            "loc_capitalised_recall": hits["capitalised"] / max(1, totals["capitalised"])}
+            "loc_capitalised_recall": hits["capitalised"] / max(1, totals["capitalised"]),
+            "loc_geo_recall": hits["LOC_GEO"] / max(1, totals["LOC_GEO"]),
+            "loc_fac_recall": hits["LOC_FAC"] / max(1, totals["LOC_FAC"])}
 
 
 def bench_seeds(timer) -> dict:

@@ -183,6 +183,14 @@ def test_role_reference_resolves_through_entity_mentions(extract):
     assert only(extract(text, entities=[berg])[1]).speaker == "e-berg"
 
 
+def test_role_noun_takes_the_entity_named_later(extract):
+    first = "“The trucks are loaded and ready to leave,” said the leader of the convoy."
+    second = "The leader of the group also stated that the road was open."
+    berg = Entity("e-berg", "Anna Berg", "PERSON", mentions=[mention(second, "The leader of the group", 1)])
+    _, claims = extract(first, second, entities=[berg])
+    assert [c.speaker for c in claims] == ["e-berg", "e-berg"]
+
+
 def test_apposition_name_resolves_the_speaker(extract):
     text = "Two houses burned, according to the regional governor Ivan Petrov."
     petrov = Entity("e-petrov", "Ivan Petrov", "PERSON", mentions=[mention(text, "Ivan Petrov")])

@@ -148,3 +148,8 @@ def test_any_text_gives_mentions_inside_it(text, published):
         assert text[mention.span.start:mention.span.end] == mention.text
         assert mention.anchor in ("absolute", "published", "previous")
         assert mention.granularity in ("day", "week", "month", "year")
+
+
+def test_leap_day_takes_the_previous_year_when_that_is_a_leap_year(nlp):
+    assert found(nlp, "The law passed on February 29.", published=dt.date(2025, 3, 1))[0][1] == "2024-02-29"
+    assert found(nlp, "The law passed on February 29.", published=dt.date(2026, 3, 1)) == []

@@ -103,6 +103,15 @@ def test_missing_village_is_placed_at_its_region(make):
     assert village is not None and village.precision == 3 and village.country == "UA"
 
 
+def test_missing_neighbourhood_of_a_local_article_is_near_its_town(make):
+    article = make("A man was shot in Qorvale Heights on Sunday, Fresno police said.",
+                   "Officers in Fresno are looking for a grey car.")
+    district = place_of(article, "Qorvale Heights")
+    fresno = place_of(article, "Fresno")
+    assert district is not None and district.precision == 2 and district.admin1 == "California"
+    assert (district.lat, district.lon) == (fresno.lat, fresno.lon)
+
+
 def test_missing_place_without_context_is_not_placed(make):
     article = make("Vyshnevoyarka was quiet, said Petro Zhuk.")
     assert all(e.place is None for e in article.entities if e.name == "Vyshnevoyarka")

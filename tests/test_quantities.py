@@ -137,3 +137,11 @@ def _words(value: int) -> str:
     if rest:
         words.append(ones[rest] if rest < 20 else "-".join(w for w in (tens[rest // 10], ones[rest % 10]) if w))
     return " and ".join(words)
+
+
+def test_named_victim_counts_once_as_killed_when_shot_then_dead(nlp):
+    article = Article(id="a", title="Shooting", paragraphs=[
+        Paragraph(0, "Maria Lopez was shot outside her home on Friday.", "x"),
+        Paragraph(1, "Officials said Maria Lopez died at the hospital.", "x")])
+    article.docs = {i: nlp(article.paragraph_text(i)) for i in (-1, 0, 1)}
+    assert [(q.text, q.kind, q.min) for q in quantities.mentions(article)] == [("Maria Lopez", "killed", 1)]

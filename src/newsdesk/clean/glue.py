@@ -42,8 +42,8 @@ LEXICONS = ("wordsegment", "wordninja", "symspellpy")
 # Tokens of the Google Web 1T corpus that wordsegment and symspellpy count from.
 _WEB_TOTAL = 1024908267229.0
 _TOKEN = re.compile(r"[^\W\d_]+")
-# URLs, e-mail addresses, domains, paths and dotted abbreviations are left alone.
-_ADDRESS = re.compile(r"/|@|#|(?i:www)\.|[^\W\d_]\.[a-z]")
+# URLs, e-mail addresses, hashtags, file names, domains and dotted abbreviations are left alone.
+_ADDRESS = re.compile(r"/|@|#|_|(?i:www)\.|[^\W\d_]\.[a-z]")
 # Where punctuation glue may be: the character before the missing space, then the one after.
 _PUNCTUATION_CANDIDATE = re.compile(r"(?=[”»)][^\W_]|[^\W_][“«(]|[.!?;,][^\W\d_])")
 _NEXT = re.compile(r"\s+[\"“‘(]?[a-z]")
@@ -302,8 +302,8 @@ def _words_around(chunk: str, i: int, vocab: Vocabulary) -> bool:
     if not left or not right:
         return False
     left_word, right_word = left.group(0), right.group(0)
-    if len(right_word) < 3:
-        return False  # "you;re", "e.g": typos and abbreviations, not two words
+    if len(right_word) < 3 or right_word.isupper():
+        return False  # "you;re", "e.g", "photo.JPG": typos, abbreviations, file names
     if not (len(left_word) >= 2 and left_word[-2:].islower()):
         return False  # U.S.A, a.m.
     if chunk[i - 1] in ".!?" and not right_word[0].isupper():

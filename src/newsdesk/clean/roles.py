@@ -14,9 +14,9 @@ here are general ones, never phrases of particular articles:
   lines (one sentence, no final period); the items become
   ``Article.related_titles``;
 - *caption*: a short paragraph ending in a parenthetical photo or agency
-  credit ("(Reuters)", "(Photo: NAME)", "(NAME via AGENCY/Screenshot)"), a
-  short non-sentence line repeated in the article (gallery titles), and a
-  short non-sentence line of the same text block as a caption;
+  credit ("(Reuters)", "(Photo: NAME)", "(NAME via AGENCY/Screenshot)"), and
+  the gallery titles that go with such captions: a short non-sentence line of
+  the same text block as a caption, or repeated in the article next to one;
 - *heading*: a short line that is not a sentence, followed by body text;
 - everything else is *body*.
 """
@@ -99,7 +99,8 @@ def assign(article: Article, settings: Settings = DEFAULTS) -> Article:
     _mark_headings(paragraphs, found, settings)
     for paragraph, role in zip(paragraphs, found):
         paragraph.role = role or "body"
-    article.credits = _unique(name for p in paragraphs if p.role == "credit" for name in credited_names(p.text))
+    article.credits = list(dict.fromkeys(name for p in paragraphs if p.role == "credit"
+                                         for name in credited_names(p.text)))
     article.related_titles = [p.text for i, p in enumerate(paragraphs) if p.role == "related" and i != header]
     return article
 
@@ -182,18 +183,10 @@ def credited_names(text: str) -> list[str]:
         if not runs:
             continue
         last = runs[-1]
-        if piece.startswith(last) and len(piece) > len(last) and piece[len(last)].isspace() and \
-                re.match(r"\s+[a-z]", piece[len(last):]):
+        if piece.startswith(last) and re.match(r"\s+[a-z]", piece[len(last):]):
             continue  # a capitalised first word followed by lowercase: not a name
         names.append(last.strip(" .-"))
     return [n for n in names if n]
-
-
-def _unique(items) -> list[str]:
-    seen: dict[str, None] = {}
-    for item in items:
-        seen.setdefault(item, None)
-    return list(seen)
 
 
 # passes --------------------------------------------------------------------

@@ -34,9 +34,9 @@ def read(paths: Iterable[str], options: ingest.Options | None = None) -> Corpus:
 
 def pairs(articles: list[Article], settings: Settings) -> list[tuple[int, int, float]]:
     """(i, j, Jaccard) with i < j for every pair of articles at or above ``settings.threshold``."""
-    sets = [minhash.shingles(content_text(a), settings.shingle) for a in articles]
+    hashes = minhash.shingle_hashes_of([content_text(a) for a in articles], settings.shingle)
     hasher = minhash.Hasher(settings.num_perm, settings.seed)
-    return sorted(minhash.near_pairs(sets, settings.threshold, hasher, settings.lsh_recall))
+    return sorted(minhash.near_pairs(hashes, settings.threshold, hasher, settings.lsh_recall))
 
 
 def kept(articles: list[Article], found: list[tuple[int, int, float]], keep: str = "first") -> list[Article]:

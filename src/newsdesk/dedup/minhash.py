@@ -66,23 +66,42 @@ def _word_hashes(data: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     A word's hash is the polynomial of its bytes, read from prefix sums:
     sum(b[j] * P**j, start <= j < end) * P**-start (modulo 2**64), then mixed.
     """
-    edges = np.diff(np.r_[np.int8(0), _word_mask(data).view(np.int8), np.int8(0)])
-    starts, ends = np.flatnonzero(edges == 1), np.flatnonzero(edges == -1)
+    word = _word_mask(data)
+    before = np.zeros_like(word)
+    before[1:] = word[:-1]
+    after = np.zeros_like(word)
+    after[:-1] = word[1:]
+    starts, ends = np.flatnonzero(word & ~before), np.flatnonzero(word & ~after) + 1
     if not len(starts):
         return EMPTY, starts
+    powers, inverse = _powers(len(data))
+    prefix = np.zeros(len(data) + 1, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        powers = np.cumprod(np.r_[np.uint64(1), np.full(len(data) - 1, _PRIME, dtype=np.uint64)], dtype=np.uint64)
-        inverse = np.cumprod(np.r_[np.uint64(1), np.full(len(data) - 1, _PRIME_INVERSE, dtype=np.uint64)],
-                             dtype=np.uint64)
-        prefix = np.r_[np.uint64(0), np.cumsum(data.astype(np.uint64) * powers, dtype=np.uint64)]
+        np.cumsum(data * powers[: len(data)], dtype=np.uint64, out=prefix[1:])
         raw = (prefix[ends] - prefix[starts]) * inverse[starts] + (ends - starts).astype(np.uint64)
     return _mix(raw), starts
+
+
+_POWERS: list[np.ndarray] = []
+
+
+def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
+    """P**j and P**-j modulo 2**64 for j < length (cached, grown on demand)."""
+    if not _POWERS or len(_POWERS[0]) < length:
+        size = max(length, 1 << 21)
+        with np.errstate(over="ignore"):
+            powers = np.full(size, _PRIME, dtype=np.uint64)
+            powers[0] = 1
+            inverse = np.full(size, _PRIME_INVERSE, dtype=np.uint64)
+            inverse[0] = 1
+            _POWERS[:] = [np.cumprod(powers, dtype=np.uint64), np.cumprod(inverse, dtype=np.uint64)]
+    return _POWERS[0], _POWERS[1]
 
 
 def shingle_hashes_of(texts: Sequence[str], k: int = 5) -> list[np.ndarray]:
     """For each text, the 64-bit hash of each lowercased word ``k``-gram in text order (one shingle of
     all words when a text has fewer than ``k``; none when it has no word). All texts are tokenised and
-    hashed together in numpy, a few megabytes at a time."""
+    hashed together in numpy, about a megabyte at a time."""
     out: list[np.ndarray] = []
     batch: list[bytes] = []
     size = 0
@@ -90,7 +109,7 @@ def shingle_hashes_of(texts: Sequence[str], k: int = 5) -> list[np.ndarray]:
         encoded = text.lower().encode("utf-8")
         batch.append(encoded)
         size += len(encoded) + 1
-        if size > 1 << 22:
+        if size > 1 << 20:
             out.extend(_batch_shingles(batch, k))
             batch, size = [], 0
     if batch:
@@ -178,12 +197,8 @@ class Hasher:
             mixed *= np.uint64(0x94D049BB133111EB)
             mixed ^= mixed >> np.uint64(29)
         bins = ((mixed >> np.uint64(32)) * np.uint64(self.num_perm)) >> np.uint64(32)
-        docs = np.repeat(np.arange(len(sets), dtype=np.uint64), lengths)
-        keys = ((docs * np.uint64(self.num_perm) + bins) << np.uint64(32)) | (mixed & np.uint64(0xFFFFFFFF))
-        keys.sort()
-        cells = keys >> np.uint64(32)
-        first = np.r_[True, cells[1:] != cells[:-1]]
-        out.reshape(-1)[cells[first].astype(np.int64)] = (keys[first] & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+        cells = np.repeat(np.arange(len(sets), dtype=np.int64) * self.num_perm, lengths) + bins.astype(np.int64)
+        np.minimum.at(out.reshape(-1), cells, (mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
         return out
 
 
@@ -284,16 +299,17 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray
     """Every pair (i < j) of rows of ``signatures`` sharing a bucket in some band (``int64[m, 2]``)."""
     keys = band_keys(signatures, bands, rows)
     pairs: list[np.ndarray] = []
-    ids = np.arange(len(signatures))
     for band in range(bands):
         order = np.argsort(keys[:, band], kind="stable")
         sorted_keys = keys[order, band]
-        starts = np.flatnonzero(np.r_[True, sorted_keys[1:] != sorted_keys[:-1]])
-        sizes = np.diff(np.r_[starts, len(sorted_keys)])
-        for start, size in zip(starts[sizes > 1].tolist(), sizes[sizes > 1].tolist()):
-            members = ids[order[start:start + size]]
-            i, j = np.triu_indices(size, k=1)
-            pairs.append(np.stack([members[i], members[j]], axis=1))
+        # equal keys are contiguous once sorted: rows `gap` apart with the same key are a pair
+        gap = 1
+        while gap < len(order):
+            same = np.flatnonzero(sorted_keys[gap:] == sorted_keys[:-gap])
+            if not len(same):
+                break
+            pairs.append(np.stack([order[same], order[same + gap]], axis=1))
+            gap += 1
     if not pairs:
         return np.zeros((0, 2), dtype=np.int64)
     found = np.concatenate(pairs)
@@ -301,12 +317,20 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray
     return np.unique(found, axis=0)
 
 
-def near_pairs(sets: Sequence[np.ndarray], threshold: float, hasher: Hasher | None = None,
+def near_pairs(hashes: Sequence[np.ndarray], threshold: float, hasher: Hasher | None = None,
                recall: float = 0.995) -> Iterable[tuple[int, int, float]]:
-    """(i, j, exact Jaccard) for every pair of ``sets`` at or above ``threshold`` found by LSH."""
+    """(i, j, exact Jaccard) for every pair of shingle hash arrays at or above ``threshold`` found by LSH.
+
+    The arrays may repeat values (positional hashes): the minimum ignores repeats, and
+    only the texts of candidate pairs are reduced to sets for the exact verification.
+    """
     hasher = hasher or Hasher()
     bands, rows = lsh_params(threshold, hasher.num_perm, recall)
-    for i, j in candidate_pairs(hasher.signatures(sets), bands, rows).tolist():
+    sets: dict[int, np.ndarray] = {}
+    for i, j in candidate_pairs(hasher.signatures(hashes), bands, rows).tolist():
+        for k in (i, j):
+            if k not in sets:
+                sets[k] = np.unique(hashes[k])
         similarity = jaccard(sets[i], sets[j])
         if similarity >= threshold:
             yield i, j, similarity

@@ -9,8 +9,10 @@ attributed statements of the title and the content paragraphs:
   take the clause around the cue;
 - ``according_to``: "according to X" anywhere in a sentence;
 - ``for``: a sentence opened by "For <person or group>, ...";
-- ``colon``: "X: “...”" and headlines "X: statement", and ``quote_continued`` for a quotation that
-  runs on into the next paragraph (the newswire convention of re-opening it).
+- ``colon``: "X: “...”" and headlines "X: statement";
+- ``noun``: a statement named by a noun ("his assertion that ...");
+- ``quote_continued``: a paragraph opened by a quotation that carries on the
+  previous paragraph's quote (the newswire convention of re-opening it).
 
 A quotation inside a claim's content makes it a ``direct_quote``; quote marks
 are paired per paragraph, so an unbalanced mark loses at most one quotation.
@@ -22,7 +24,7 @@ quote ("…,” he said. Jane Roe, a professor at ...").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterable, Optional
 
 from ..model import TITLE, Article, Claim, Entity, Span, stable_id
@@ -103,7 +105,6 @@ class Found:
     direct_quote: bool = False
     speaker: Optional[str] = None
     speaker_text: Optional[str] = None
-    excluded: list = field(default_factory=list)
 
 
 # -- quotations -------------------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ def quote_segments(text: str) -> tuple[list[tuple[int, int]], Optional[int]]:
             if start is not None:
                 segments.append((start, i + width))
                 start = None
-            elif ch != "”":
+            elif ch not in CLOSE_QUOTES:  # a straight mark opens; a lone curly closer is dropped
                 start = i
         i += width
     return segments, start
@@ -291,6 +292,9 @@ def verb_claims(doc, paragraph: int) -> list[Found]:
             if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
                 head = subject.head.head  # "Jane Roe, who said ...": the relative clause's noun
             source = _noun_phrase(head)
+        content = _beside_cue(text, content, [s for s in (_cue_range(verb), source) if s])
+        if content is None:
+            continue
         found.append(Found(paragraph, content, form, _cue_range(verb), source, head, verb,
                            "deny" if verb.lemma_.lower() in DENY_VERBS else "assert"))
     return found
@@ -321,6 +325,17 @@ def noun_claims(doc, paragraph: int) -> list[Found]:
         found.append(Found(paragraph, content, "noun", _char_range([noun]), source, owner, noun,
                            "deny" if noun.lemma_.lower() in DENY_NOUNS else "assert"))
     return found
+
+
+def _beside_cue(text: str, content: tuple[int, int], spans) -> Optional[tuple[int, int]]:
+    """A content that runs across its own cue or source (a mis-attached complement) keeps its larger side."""
+    start, end = content
+    inside = [s for s in spans if start < s[0] < end or start < s[1] < end]
+    if not inside:
+        return content
+    left, right = min(s[0] for s in inside), max(s[1] for s in inside)
+    sides = [side for side in (_trimmed(text, start, left), _trimmed(text, right, end)) if side]
+    return max(sides, key=lambda side: _words(text[side[0]:side[1]]), default=None)
 
 
 def _quote_before(text: str, verb, segments) -> Optional[tuple[int, int]]:
@@ -635,7 +650,7 @@ def continued_quotes(article: Article, index: int, previous: list[Found]) -> lis
     following = article.paragraphs[index + 1].text
     if not last.direct_quote or not following.lstrip().startswith(tuple(OPEN_QUOTES + "\"'`")):
         return []
-    segments, still_open = quote_segments(following)
+    segments, _ = quote_segments(following)
     start = following.index(following.lstrip()[0])
     end = segments[0][1] if segments and segments[0][0] == start else len(following)
     content = _inner(following, start, end)

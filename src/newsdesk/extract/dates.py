@@ -115,8 +115,8 @@ def month_day_date(month: int, day: int, published: dt.date, future_days: int = 
     for year in (published.year, published.year - 1):
         try:
             candidate = dt.date(year, month, day)
-        except ValueError:
-            return None
+        except ValueError:  # 29 February of a common year; 31 April
+            continue
         if (candidate - published).days <= future_days:
             return candidate
     return None
@@ -158,7 +158,7 @@ def tense_of(doc, start: int) -> str:
         return "past"
     token = token[0]
     for _ in range(6):  # climb to the governing verb
-        if token.pos_ in ("VERB", "AUX") or token.head is token:
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
             break
         token = token.head
     children = list(token.children)
@@ -168,7 +168,7 @@ def tense_of(doc, start: int) -> str:
         return "future"
     if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in children):
         return "future"  # present progressive with a weekday: "is meeting on Friday"
-    if token.tag_ == "VB" and token.head.lemma_ in ("expect", "schedule", "set", "plan", "due") and token.head is not token:
+    if token.tag_ == "VB" and token.head.lemma_ in ("expect", "schedule", "set", "plan", "due") and token.head.i != token.i:
         return "future"
     return "past"
 

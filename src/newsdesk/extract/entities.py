@@ -322,14 +322,18 @@ PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "boy", "gir
 MUNICIPAL = {"police", "department", "dept", "sheriff", "sheriff's", "office", "fire", "rescue", "county", "city",
              "council", "school", "schools", "district", "hospital", "coroner", "court", "pd", "officials",
              "prosecutor's", "attorney's", "jail", "detention", "center", "board", "state", "highway", "patrol",
-             "troopers"}
+             "troopers",
+             # local newspapers carry their town's name ("Orlando Sentinel", "Augusta Chronicle")
+             "times", "chronicle", "herald", "sentinel", "tribune", "journal", "gazette", "post", "news",
+             "daily", "press", "examiner", "register", "observer", "courier", "dispatch", "inquirer", "bee"}
 # Without such context, an organisation named exactly like a city this big is the city
 # ("Burbank", "Reno" tagged ORG in local news); smaller namesakes are often real organisations.
 ORG_AS_CITY_POPULATION = 50_000
 
 
 def _municipal_places(article: Article, mentions: Mentions) -> None:
-    """The place at the start of a municipal organisation's name ("Aurora Police Department" → Aurora)."""
+    """The place at the start of a municipal organisation's or local newspaper's name
+    ("Aurora Police Department", "Los Angeles Times"): a nested mention of the place."""
     for f in list(mentions.items):
         if f.type != "ORG":
             continue

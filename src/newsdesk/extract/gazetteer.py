@@ -26,6 +26,9 @@ from dataclasses import dataclass
 CITY_POPULATION = 100_000
 TOWN_POPULATION = 5_000
 
+# Words after a town's name that GeoNames leaves out ("Hummelstown Borough").
+MUNICIPALITY_WORDS = ("city", "borough", "township", "twp", "village", "town")
+
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
 # Associated Press state abbreviations ("Springfield, Ill."), the style most US
@@ -170,8 +173,9 @@ class Gazetteer:
         names — "Kiev" — but also noise that would outrank a real place of that name).
         """
         entry = self.index.get(key(name), ())
-        if not entry and key(name).endswith(" city"):  # "York City" is York
-            entry = self.index.get(key(name)[: -len(" city")], ())
+        words = key(name).split()
+        if not entry and len(words) > 1 and words[-1] in MUNICIPALITY_WORDS:  # "York City" is York
+            entry = self.index.get(" ".join(words[:-1]), ())
         primary = [self.places[i] for i in entry if i >= 0]
         largest = max((c.population for c in primary), default=0)
         alternate = [self.places[~i] for i in entry if i < 0]
@@ -188,6 +192,16 @@ class Gazetteer:
     def us_state(self, text: str) -> str | None:
         """Postal code of a US state named, abbreviated (AP style or postal) in ``text``."""
         return self.us_states.get(key(text))
+
+    def us_state_written(self, name: str) -> str | None:
+        """Postal code of a US state when ``name`` is written as one: its name, an AP abbreviation
+        ("Colo", "N.C") or a postal code in capitals ("NC") — not a word that happens to match ("Ore")."""
+        k = key(name)
+        if k in AP_STATES and (name[:1].isupper() and (len(k) > 3 or "." in name or name[1:].islower())):
+            return AP_STATES[k]
+        if len(name) == 2 and name.isupper() or len(k) > 4:
+            return self.us_states.get(k)
+        return None
 
 
 def _usable_alternate(name: str) -> bool:

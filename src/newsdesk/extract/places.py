@@ -14,7 +14,9 @@ that share its name, the context chooses:
 A place the gazetteer lacks (a village under 500 people) is placed from
 its context, never at a country centroid: at the place it is listed with
 ("the settlements of A and B") with precision 2, else at the region the
-sentence names with precision 3, else not at all.
+sentence names with precision 3, else — when all the article's places lie in
+one region (local news) — near the town it mentions most with precision 2,
+else not at all.
 """
 from __future__ import annotations
 
@@ -101,6 +103,12 @@ def _part_of(name: str) -> str | None:
     return None
 
 
+def _qualified(found: list[Candidate], context: Context) -> list[Candidate]:
+    """The candidates inside a state, region or country named right after a mention."""
+    return [c for c in found if any(c.country == q.country and (q.feature == "country" or c.region == q.region)
+                                    for q in context.qualifiers)]
+
+
 def _score(candidate: Candidate, regions: set[str], countries: set[str]) -> float:
     score = math.log10(candidate.population + 10)
     if candidate.region in regions:
@@ -125,10 +133,9 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
     contexts = {e.id: _contexts(article, e, gazetteer) for e in entities}
     chosen: dict[str, Candidate] = {}
     # areas first: the countries and regions the article names steer the choice among towns
-    entities = [e for e in entities if len(e.name) > 2 or e.name.isupper()]  # "Mo" is an abbreviation
     for entity in entities:
-        state = gazetteer.us_state(entity.name) if "." in entity.name or len(entity.name) > 4 else None
-        if state and f"US.{state}" in gazetteer.regions:  # "N.C.", "Ill." written as a place
+        state = gazetteer.us_state_written(entity.name)
+        if state and f"US.{state}" in gazetteer.regions:  # "N.C.", "Colo", "NC" written as a place
             chosen[entity.id] = gazetteer.regions[f"US.{state}"]
             entity.place = _place(chosen[entity.id], 3, entity)
             continue
@@ -155,11 +162,19 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
                 found = _candidates(entity.name, gazetteer)
             if not found and _part_of(entity.name):  # a district named after its city: at the city
                 found, part = [c for c in _candidates(_part_of(entity.name), gazetteer) if not c.is_area], True
+            regions_named = [q for q in context.qualifiers if q.feature != "country"]
+            if regions_named and entity.id not in chosen and not _qualified(found, context):
+                # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
+                # (a country after the name is no such evidence: "in Kharkiv, Russia said")
+                area = regions_named[0]
+                entity.place = Place(name=entity.name, lat=round(area.lat, 5), lon=round(area.lon, 5),
+                                     country=area.country, admin1=area.admin1, feature="place", gazetteer_id=None,
+                                     precision=3, entity=entity.id)
+                chosen[entity.id] = area
+                continue
             if not found:
                 continue
-            qualified = [c for c in found if any(c.country == q.country and (q.feature == "country"
-                                                                              or c.region == q.region)
-                                                 for q in context.qualifiers)]
+            qualified = _qualified(found, context)
             pool = qualified or found
             best = max(pool, key=lambda c: _score(c, regions, countries))
             chosen[entity.id] = best
@@ -172,7 +187,8 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
                 entity.place = _place(best, 1 if best.feature in SETTLEMENTS else 3, entity)
     for entity in entities:
         if entity.id not in chosen:
-            entity.place = _placed_by_context(article, entity, entities, gazetteer)
+            entity.place = (_placed_by_context(article, entity, entities, gazetteer)
+                            or _placed_in_local_area(entity, entities, chosen))
 
 
 def _placed_by_context(article: Article, entity: Entity, entities: list[Entity], gazetteer: Gazetteer) -> Place | None:
@@ -205,6 +221,20 @@ def _placed_by_context(article: Article, entity: Entity, entities: list[Entity],
             return Place(name=entity.name, lat=round(region.lat, 5), lon=round(region.lon, 5), country=region.country,
                          admin1=region.admin1, feature="place", gazetteer_id=None, precision=3, entity=entity.id)
     return None
+
+
+def _placed_in_local_area(entity: Entity, entities: list[Entity], chosen: dict[str, Candidate]) -> Place | None:
+    """A place missing from the gazetteer ("Granada Hills") in an article whose places all lie in one
+    first-level region (local news): at the town the article mentions most, precision 2."""
+    placed = [e for e in entities if e.id in chosen and chosen[e.id].feature != "country"]
+    if not placed or len({chosen[e.id].region for e in placed}) != 1:
+        return None
+    towns = [e for e in placed if chosen[e.id].feature in SETTLEMENTS]
+    if not towns:
+        return None
+    town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
+    return Place(name=entity.name, lat=town.place.lat, lon=town.place.lon, country=town.place.country,
+                 admin1=town.place.admin1, feature="place", gazetteer_id=None, precision=2, entity=entity.id)
 
 
 def _region_code(place: Place, gazetteer: Gazetteer) -> str | None:

@@ -74,8 +74,8 @@ TRANSITIVE = {"kill", "slay", "murder", "execute", "liquidate", "behead", "massa
 LEMMA_KIND = {lemma: kind for kind, lemmas in KIND_WORDS.items() for lemma in lemmas}
 DISTANCE_UNITS = {"kilometer": "km", "kilometre": "km", "km": "km", "mile": "mi", "mi": "mi", "meter": "m",
                   "metre": "m", "m": "m", "foot": "ft", "feet": "ft", "ft": "ft", "yard": "yd"}
-DURATION_NOUNS = {"second", "minute", "hour", "day", "night", "week", "month", "year", "decade", "century",
-                  "time", "times", "round", "shot"}
+TIME_NOUNS = {"second", "minute", "hour", "day", "night", "week", "month", "year", "decade", "century",
+                  "time", "times", "round", "shot", "today", "tonight", "yesterday", "tomorrow"}
 PERSON_NOUNS = {
     "people", "person", "persons", "man", "men", "woman", "women", "child", "children", "kid", "boy", "girl",
     "teen", "teenager", "toddler", "infant", "baby", "adult", "civilian", "soldier", "troop", "officer",
@@ -172,7 +172,7 @@ def _number(value: Optional[float]) -> Optional[float]:
     return None if value is None else (int(value) if float(value).is_integer() else value)
 
 
-def kind_of(node, number_token) -> str:
+def kind_of(node) -> str:
     """killed / injured / evacuated / detained from the words governing ``node`` (the counted noun or the
     number itself), or "other"."""
     if node.lemma_.lower() in LEMMA_KIND and node.pos_ == "NOUN" and node.lemma_.lower() not in ("shoot",):
@@ -200,7 +200,7 @@ def kind_of(node, number_token) -> str:
             if governor.pos_ == "NOUN" and governor.lemma_.lower() in ("toll", "death", "fatality", "casualty"):
                 return "killed"
             continue
-        if governor.dep_ in ("nummod", "quantmod", "conj", "appos", "compound", "amod") and governor.head is not governor:
+        if governor.dep_ in ("nummod", "quantmod", "conj", "appos", "compound", "amod") and governor.head.i != governor.i:
             governor = governor.head
             if governor.pos_ in ("VERB", "AUX", "ADJ"):
                 break
@@ -208,12 +208,13 @@ def kind_of(node, number_token) -> str:
         if governor.dep_ == "nsubj" and governor.head.lemma_.lower() in TRANSITIVE:
             return "other"  # the agent of "killed", "arrested": "two gunmen killed ..."
         if governor.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "advcl", "ccomp") \
-                and governor.head is not governor:
+                and governor.head.i != governor.i:
             governor = governor.head
         break
-    while governor.pos_ == "ADP" and governor.head.i != governor.i:  # "up to 12 were hurt" (spaCy makes a new Token per access: compare positions)
+    # spaCy makes a new Token object per access: tokens are compared by position.
+    while governor.pos_ == "ADP" and governor.head.i != governor.i:  # "up to 12 were hurt"
         governor = governor.head
-    if governor is node:
+    if governor.i == node.i:
         return "other"
     if governor.lemma_.lower() in ("stand", "rise", "climb", "reach", "be") and any(
             c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "death") for c in governor.children):
@@ -331,7 +332,7 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
             noun = doc[number.i + 1]
         if _is_address(number, noun):
             return None
-        if noun is not None and noun.lemma_.lower() in DURATION_NOUNS:
+        if noun is not None and noun.lemma_.lower() in TIME_NOUNS:
             return None  # a duration, not a count
         if number.dep_ == "appos" and (number.head.pos_ == "PROPN" or unit_of(number.head) == "people"):
             return None  # an age: "John Smith, 23, ..."
@@ -344,9 +345,9 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
             if noun.i == number.i + 1:  # the span says what is measured: "42 kilometers"
                 end = noun.idx + len(noun.text)
         else:
-            kind = kind_of(noun if noun is not None and noun.i > number.i else number, number)
+            kind = kind_of(noun if noun is not None and noun.i > number.i else number)
             if kind == "other" and noun is not None and noun.i > number.i:
-                kind = kind_of(number, number) if number.dep_ not in ("nummod", "quantmod") else "other"
+                kind = kind_of(number) if number.dep_ not in ("nummod", "quantmod") else "other"
             if kind != "other" and unit is None:
                 unit = "people"
             if kind != "other" and unit not in ("people", None) and noun is not None \
@@ -370,16 +371,23 @@ def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]]) -> l
         determiners = [c for t in [token, *owners] for c in t.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
         if not determiners or any(c.dep_ == "nummod" for c in token.children):
             continue
-        kind = kind_of(token, token)
+        kind = kind_of(token)
         # Anything shot or killed is taken for a person; "a school was evacuated" is not one evacuee.
         if kind in ("other", "distance") or (kind not in ("killed", "injured") and unit_of(token) != "people"):
             continue
-        if token.lemma_.lower() in LEMMA_KIND or token.lemma_.lower() in DURATION_NOUNS:
+        if token.lemma_.lower() in LEMMA_KIND or token.lemma_.lower() in TIME_NOUNS:
             continue  # "an arrest", "a gunshot wound": the event, not a person
         start, end = determiners[0].idx, token.idx + len(token.text)
         if any(s < end and start < e for s, e in taken):
             continue
         found.append(Quantity(Span(paragraph, start, end), doc.text[start:end], 1, 1, kind, "people"))
+    for ent in doc.ents:  # a named victim: "Ana Ruiz was shot and killed"
+        if ent.label_ != "PERSON" or ent.root.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+            continue
+        kind = kind_of(ent.root)
+        if kind not in ("killed", "injured") or any(s < ent.end_char and ent.start_char < e for s, e in taken):
+            continue
+        found.append(Quantity(Span(paragraph, ent.start_char, ent.end_char), ent.text, 1, 1, kind, "people"))
     return found
 
 
@@ -390,7 +398,17 @@ def mentions(article: Article) -> list[Quantity]:
     found: list[Quantity] = []
     for index, text in items:
         found += in_text(text, paragraph=index, doc=article.docs.get(index))
-    return found
+    # A victim shot in one sentence and dead in another is one killed, not also one injured.
+    dead = {_surname(q.text) for q in found if q.kind == "killed" and _surname(q.text)}
+    return [q for q in found if not (q.kind == "injured" and _surname(q.text) in dead)]
+
+
+def _surname(text: str) -> Optional[str]:
+    """The last word of a personal name ("Ana Ruiz" → "Ruiz"); None for "a man", "two"."""
+    words = text.split()
+    if not words or not all(w[:1].isupper() for w in words) or number_value(words[0]) is not None:
+        return None
+    return words[-1]
 
 
 @step("quantities", requires=("docs",), assigns=("quantities",))

@@ -44,7 +44,6 @@ class Options:
     format: str | None = None  # force a format instead of sniffing
     html_favor: str = "balanced"  # trafilatura: "precision", "balanced" or "recall"
     html_tables: bool = True
-    html_comments: bool = False
     html_fallback: bool = True  # trafilatura's fallback extractors (readability, jusText)
 
     @classmethod

@@ -18,9 +18,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from ..model import Article, Claim, Contradiction, DateMention, Entity, Event, Quantity, stable_id
+from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, value_range
 
 # (ACLED event type, sub-event type, cue words), most specific first: a
@@ -39,8 +39,9 @@ EVENT_TYPES: list[tuple[str, str, re.Pattern]] = [(t, s, re.compile(p, re.I)) fo
                               r"exchanged? (?:of )?(?:gun)?fire|incursions?|militants?|fighters|insurgents?|rebels?|guerrillas?|"
                               r"ambush(?:ed)?|offensive)\b"),
     ("Violence against civilians", "Abduction/forced disappearance", r"\b(kidnap\w*|abduct\w*|hostages?)\b"),
-    ("Violence against civilians", "Attack", r"\b(shot|shooting|shootings|gunman|gunmen|gunfire|gunshots?|"
-                                            r"stabb\w*|murder\w*|homicides?|massacre\w*|slain|killings?)\b"),
+    ("Violence against civilians", "Attack", r"\b(shot|shots|shoot(?:s|ing|ings|er|ers)?|gunman|gunmen|gunfire|"
+                                            r"gunshots?|stabb\w*|murder\w*|homicides?|massacre\w*|slain|"
+                                            r"kill(?:s|ed|ing|ings|er)?)\b"),
     ("Strategic developments", "Arrests", r"\b(arrest\w*|detained|in custody)\b"),
     ("Strategic developments", "Agreement", r"\b(ceasefire|cease-fire|truce|peace (?:deal|agreement|talks))\b"),
 ]]
@@ -104,10 +105,14 @@ def _precision(entity: Entity) -> int:
     return entity.place.precision if entity.place is not None else 4
 
 
-def places_in(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:
-    """Place entities mentioned between ``start`` and ``end``: most precise first, then first mentioned."""
+def places_in(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str],
+              located: bool = False) -> list[str]:
+    """Place entities mentioned between ``start`` and ``end``: most precise first, then first mentioned
+    (only those the gazetteer placed when ``located``)."""
     found = []
     for entity in place_entities(article):
+        if located and entity.place is None:
+            continue
         positions = [m.span.start for m in entity.mentions if _in(m.span, paragraph, start, end)]
         if positions:
             found.append((_precision(entity), min(positions), entity_of.get(entity.id, entity.id)))
@@ -118,6 +123,8 @@ def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
     """The place the article names first in its content (often the dateline)."""
     best = None
     for entity in place_entities(article):
+        if entity.place is None:
+            continue
         for mention in entity.mentions:
             if mention.span.paragraph < 0:
                 continue
@@ -133,22 +140,23 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     for order, article in enumerate(story_order(articles)):
         casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS]
         groups = [e for e in article.entities if e.type in ("ORG", "NORP")]
-        for paragraph in article.content_paragraphs():
-            for start, end in sentences(paragraph.text):
-                text = paragraph.text[start:end]
-                figures = [q for q in casualties if _in(q.span, paragraph.index, start, end)]
+        texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
+        for index, paragraph_text in texts:
+            for start, end in sentences(paragraph_text):
+                text = paragraph_text[start:end]
+                figures = [q for q in casualties if _in(q.span, index, start, end)]
                 kind = event_type(text)
                 if kind is None and not figures:
                     continue
-                places = places_in(article, paragraph.index, start, end, entity_of)
+                places = places_in(article, index, start, end, entity_of)
                 found.append(Unit(
-                    article=article, order=order, paragraph=paragraph.index, start=start, end=end, type=kind,
+                    article=article, order=order, paragraph=index, start=start, end=end, type=kind,
                     figures=figures, places=places,
-                    dates=[d for d in article.dates if d.value and _in(d.span, paragraph.index, start, end)],
-                    claims=[c for c in article.claims if c.span.paragraph == paragraph.index
+                    dates=[d for d in article.dates if d.value and _in(d.span, index, start, end)],
+                    claims=[c for c in article.claims if c.span.paragraph == index
                             and c.span.start < end and start < c.span.end],
                     actors=[entity_of.get(e.id, e.id) for e in groups
-                            if any(_in(m.span, paragraph.index, start, end) for m in e.mentions)],
+                            if any(_in(m.span, index, start, end) for m in e.mentions)],
                 ))
     return found
 
@@ -166,7 +174,7 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
             else:
                 pending.append(unit)
             continue
-        place = unit.places[0] if unit.places else _paragraph_place(unit, entity_of) or first_place(article, entity_of)
+        place = _located(unit, entity_of) or _paragraph_place(unit, entity_of) or first_place(article, entity_of)
         key = (unit.type[0], place)
         draft = events.get(key)
         if draft is None:
@@ -188,9 +196,15 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
     return result
 
 
+def _located(unit: Unit, entity_of: dict[str, str]) -> str | None:
+    """The unit's most precise place the gazetteer knows: streets and unknown names do not make an event."""
+    places = places_in(unit.article, unit.paragraph, unit.start, unit.end, entity_of, located=True)
+    return places[0] if places else None
+
+
 def _paragraph_place(unit: Unit, entity_of: dict[str, str]) -> str | None:
     text = unit.article.paragraph_text(unit.paragraph)
-    places = places_in(unit.article, unit.paragraph, 0, len(text), entity_of)
+    places = places_in(unit.article, unit.paragraph, 0, len(text), entity_of, located=True)
     return places[0] if places else None
 
 
@@ -225,7 +239,7 @@ def event_date(draft: Draft) -> str | None:
 
 def _before(value: str, published: str) -> bool:
     try:
-        return date.fromisoformat(value[:10]) <= date.fromisoformat(published[:10]) + timedelta(days=1)
+        return date.fromisoformat(value[:10]) <= date.fromisoformat(published[:10])
     except ValueError:
         return False
 
@@ -244,7 +258,7 @@ def figures(draft: Draft, kind: str, entity_of: dict[str, str]) -> list[Figure]:
     found = []
     for unit in draft.units:
         for quantity in unit.figures:
-            if quantity.kind != kind:
+            if quantity.kind != kind or (kind == "injured" and _shot_dead(unit)):
                 continue
             claim = next((c for c in unit.claims if c.id == quantity.claim or inside(quantity.span, c.span)), None)
             source = (speaker_key(claim, entity_of) if claim else None) or outlet_key(unit.article)
@@ -290,11 +304,43 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str]) -> Event:
-    places = Counter(p for u in draft.units for p in u.places)
-    ordered = ([draft.place] if draft.place else []) + [p for p, _ in places.most_common() if p != draft.place]
+def located_places(articles: list[Article], entity_of: dict[str, str]) -> dict[str, Place]:
+    """Desk entity id → its most precise gazetteer place among the articles."""
+    found: dict[str, Place] = {}
+    for article in articles:
+        for entity in article.entities:
+            key = entity_of.get(entity.id, entity.id)
+            if entity.place is not None and (key not in found or entity.place.precision < found[key].precision):
+                found[key] = entity.place
+    return found
+
+
+def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str, str]) -> list[str]:
+    """The event's places, its location first: settlements before regions before names the gazetteer could not
+    place, then the most named (a city named throughout beats a neighbourhood named once), then the event's key."""
+    candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
+    counts = Counter()
+    for article in {id(u.article): u.article for u in draft.units}.values():
+        for entity in article.entities:
+            key = entity_of.get(entity.id, entity.id)
+            if key in candidates:
+                counts[key] += len(entity.mentions)
+
+    def rank(entity_id: str) -> tuple:
+        place = located.get(entity_id)
+        tier = 2 if place is None else (0 if place.precision < 3 else 1)
+        return tier, -counts[entity_id], entity_id != draft.place
+
+    return sorted(counts, key=rank)
+
+
+def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
+                 located: dict[str, Place]) -> Event:
+    ordered = ordered_places(draft, located, entity_of)
     actors = Counter(a for u in draft.units for a in u.actors)
     killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
+    if killed["min"] is None and not killed["disputed"] and any(_reports_a_death(u) for u in draft.units):
+        killed["min"] = 1  # a death reported without a count: at least one (ACLED's conservative reading)
     injured = reconcile_figures(figures(draft, "injured", entity_of), disputed_claims)
     claims = sorted({c.id for u in draft.units for c in u.claims})
     return Event(
@@ -303,6 +349,25 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
         fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims, notes=notes(draft),
     )
+
+
+DEATH = re.compile(r"\b(fatal(?:ly)?|killed|kills|died|dies|dead|death|slain|murdered|homicide)\b", re.I)
+NEGATED = re.compile(r"\b(no one|nobody|none|not|no|non-fatal|nonfatal|survived|avoid\w*|without)\b", re.I)
+
+
+def _reports_a_death(unit: Unit) -> bool:
+    """Whether the unit's sentence says someone died, without a negation ("no one was killed")."""
+    text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+    return bool(DEATH.search(text)) and not NEGATED.search(text)
+
+
+INJURY = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]\w*)\b", re.I)
+
+
+def _shot_dead(unit: Unit) -> bool:
+    """A sentence that says who was shot and died without naming an injury: its "shot" count is the dead."""
+    text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+    return _reports_a_death(unit) and not INJURY.search(text)
 
 
 def notes(draft: Draft) -> str:
@@ -317,4 +382,5 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     """The story's events, the main one (most articles, then figures) first."""
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     ordered = sorted(drafts(units(articles, entity_of), entity_of), key=support, reverse=True)
-    return [event_record(story_id, draft, entity_of, disputed) for draft in ordered]
+    located = located_places(articles, entity_of)
+    return [event_record(story_id, draft, entity_of, disputed, located) for draft in ordered]
