@@ -409,3 +409,17 @@ def test_paragraphs_of_a_trafilatura_body_with_nested_blocks():
         ("body", "body/quote[1]/p[1]", "We are on time."),
         ("body", "body/table[1]/row[1]", "Cost 4 million"),
     ]
+
+
+def test_text_starting_with_a_brace_stays_text(tmp_path):
+    path = tmp_path / "brace.txt"
+    path.write_text("{Update} Harbour wall delayed\n\nBody text.\n", encoding="utf-8")
+    [article] = read(path)
+    assert article.title == "{Update} Harbour wall delayed"
+
+
+def test_sidecar_of_a_gzipped_text(tmp_path):
+    (tmp_path / "a.txt.gz").write_bytes(gzip.compress(b"Title\n\nBody.\n"))
+    (tmp_path / "a.json").write_text(json.dumps({"source": "Gazette"}))
+    [article] = read(tmp_path)
+    assert (article.id, article.source) == ("a", "Gazette")

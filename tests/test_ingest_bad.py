@@ -197,3 +197,19 @@ def test_folder_of_10000_files(light_desk, tmp_path):
     assert [(s.reason, s.id) for s in summary.skipped] == [("empty", "a3_0007")]
     assert light_desk.store.count() == 9999
     assert [p.text for p in light_desk.article("a9_0999").paragraphs] == ["Paragraph one of article 999.", "Paragraph two."]
+
+
+@pytest.mark.parametrize("content", [b"\n\n\n", b"[]", b"  [ ]\n"])
+def test_jsonl_without_records_is_empty(tmp_path, content):
+    path = tmp_path / "none.jsonl"
+    path.write_bytes(content)
+    assert [(type(i).__name__, i.reason) for i in ingest.read([path])] == [("Skip", "empty")]
+
+
+def test_bad_html_favor_is_a_clear_error():
+    from newsdesk import Desk
+    from newsdesk.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="html_favor"):
+        with Desk(":memory:", overrides=['ingest.html_favor="recal"']) as desk:
+            desk.add([])

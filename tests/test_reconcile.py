@@ -9,9 +9,8 @@ from hypothesis import strategies as st
 
 from newsdesk.model import Article, Claim, DateMention, Entity, Mention, Paragraph, Place, Quantity, Reuse, Span, Story
 from newsdesk.reconcile.acled import COLUMNS, write_acled
-from newsdesk.reconcile.contradictions import contradictions
 from newsdesk.reconcile.corroboration import independent_reports, independent_sources
-from newsdesk.reconcile.events import event_type, events, sentences
+from newsdesk.reconcile.events import event_type, sentences
 from newsdesk.reconcile.matching import content_words, proposition_groups, reports, value_range
 from newsdesk.reconcile.novelty import novelty, novelty_lines
 from newsdesk.reconcile.story import make_reconcile, reconcile
@@ -365,3 +364,36 @@ def test_acled_export_to_an_unwritable_path_says_how_to_fix(light_desk, tmp_path
 
     with pytest.raises(NewsdeskError, match="-o"):
         write_acled(light_desk, tmp_path / "missing" / "events.csv")
+
+
+def test_story_command_shows_what_each_article_adds(light_desk):
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+    from newsdesk.reconcile.novelty import novelty_text
+
+    a, b = reprinted("Outlet A", "Outlet B", same_paragraph=False)
+    store = light_desk.store
+    for article in (a, b):
+        article.story = "s1"
+        store.save_article(article)
+    store.save_story(Story(id="s1", title="bridge", articles=["a", "b"]))
+    store.save_story_state("s1", run([a, b]))
+    text = novelty_text(light_desk, store.story("s1"))
+    assert "+ claim  Officials: 12 people were killed" in text and "adds nothing new" in text
+    assert text.index("  a") < text.index("  b")
+    missing = CliRunner().invoke(main, ["story", "nope", "--db", ":memory:"])
+    assert missing.exit_code == 1
+
+
+@pytest.mark.parametrize("url_a, url_b, same", [
+    ("https://www.example.com/a", "http://example.com/b", True),
+    ("http://web.archive.org/web/2014/http://www.wkrn.com:80/x", "http://web.archive.org/web/2015/http://kxan.com/y", False),
+    ("http://web.archive.org/web/2014/http://www.wkrn.com/x", "https://wkrn.com/z", True),
+])
+def test_outlet_is_the_source_else_the_web_domain(url_a, url_b, same):
+    from newsdesk.reconcile.corroboration import same_outlet
+
+    a, b = reprinted(same_paragraph=False)
+    a.url, b.url = url_a, url_b
+    assert same_outlet(a, b) is same

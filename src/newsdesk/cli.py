@@ -202,11 +202,14 @@ def stories(db):
 @db_option
 @library_errors
 def story(story_id, db):
-    """One story: its articles in time order, and the paragraphs each re-uses from earlier ones."""
+    """One story: its articles in time order, the paragraphs each re-uses from earlier ones, and what each adds."""
+    from .reconcile.novelty import novelty_text
     from .render import story_text
 
     with open_desk(db, must_exist=True) as desk:
-        click.echo(story_text(desk, desk.story(story_id), color=sys.stdout.isatty()))
+        found = desk.story(story_id)
+        click.echo(story_text(desk, found, color=sys.stdout.isatty()))
+        click.echo(novelty_text(desk, found))
 
 
 @main.command()

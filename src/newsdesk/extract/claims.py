@@ -189,6 +189,8 @@ def _subject(verb):
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
         if any(c.dep_ == "nsubjpass" for c in verb.children):
             return None  # "it was reported that": no source
+        if verb.dep_ == "acl":
+            return verb.head  # "a statement saying ...": the noun speaks
         if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
             head = verb.head
             if verb.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lemma_.lower() in CUE_VERBS:
@@ -207,7 +209,8 @@ def _is_cue(token) -> bool:
             c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in token.children):
         return False  # "videos showing ...", "it shows ...": not a source's statement
     return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS
-            and token.dep_ not in ("amod", "compound", "acl", "relcl" if token.tag_ == "VBN" else "_"))
+            and token.dep_ not in ("amod", "compound", "acl" if token.tag_ != "VBG" else "_")
+            and not (token.dep_ == "relcl" and token.tag_ == "VBN" and not any(c.dep_ == "aux" for c in token.children)))
 
 
 def _cue_range(verb) -> tuple[int, int]:
@@ -228,6 +231,9 @@ def _content_tokens(verb) -> tuple[list, str]:
         inside = {t.i for t in verb.subtree}
         around = [t for t in verb.head.subtree if t.i not in inside and not t.is_punct]
         return around, "as" if verb.dep_ == "advcl" and not _inverted(verb) else "parataxis"
+    passive = [c for c in children if c.dep_ == "nsubjpass"]
+    if passive and any(c.dep_ == "agent" for c in children):  # "the plan was criticized by analysts"
+        return list(passive[0].subtree), "passive"
     objects = ("xcomp", "pcomp") if verb.lemma_.lower() in NO_OBJECT_VERBS else ("xcomp", "pcomp", "dobj", "oprd")
     parts = [c for c in verb.rights if c.dep_ in objects
              or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c))]
@@ -340,7 +346,8 @@ def _beside_cue(text: str, content: tuple[int, int], spans) -> Optional[tuple[in
 
 def _quote_before(text: str, verb, segments) -> Optional[tuple[int, int]]:
     """'“… a pathetic figure!” he wrote.': the parser ends the sentence inside the quote, leaving the cue alone."""
-    left = verb.left_edge.idx
+    subject = _subject(verb)
+    left = subject.left_edge.idx if subject is not None and subject.i < verb.i else verb.idx
     for q_start, q_end in segments:
         if q_end <= left and not text[q_end:left].strip(" ,"):
             return _inner(text, q_start, q_end)

@@ -288,7 +288,7 @@ def load() -> Gazetteer:
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
         pass
     gazetteer = Gazetteer()
     try:
@@ -297,6 +297,10 @@ def load() -> Gazetteer:
         with open(temporary, "wb") as handle:
             pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
+        folder = os.path.dirname(path)
+        for name in os.listdir(folder):  # indexes of other package versions or formats are stale
+            if name.startswith("gazetteer-") and name.endswith(".pickle") and name != os.path.basename(path):
+                os.remove(os.path.join(folder, name))
     except OSError:  # a read-only home: work without the cache
         pass
     return gazetteer

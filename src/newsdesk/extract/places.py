@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Article, Entity, Place
@@ -41,8 +42,8 @@ QUALIFIER = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*\s?){1,3})")
 LISTED_WITH = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
 IN_REGION = re.compile(r"^[\w\s,'’-]{0,60}?\bin\s+(?:the\s+)?$")
 
-# Scoring weights: an explicit qualifier decides; a region or country named elsewhere in the
-# article outweighs a population ratio of 100 (the log10 prior) for a region and 30 for a country.
+# Scoring weights: an explicit qualifier decides; a region or country the article's other places
+# lie in outweighs a population ratio of 100 (the log10 prior) for a region and 30 for a country.
 REGION_BONUS = 2.0
 COUNTRY_BONUS = 1.5
 # Kept off the main-name/alternate-name rule of the gazetteer: a place matched only through an
@@ -109,13 +110,32 @@ def _qualified(found: list[Candidate], context: Context) -> list[Candidate]:
                                     for q in context.qualifiers)]
 
 
-def _score(candidate: Candidate, regions: set[str], countries: set[str]) -> float:
-    score = math.log10(candidate.population + 10)
-    if candidate.region in regions:
-        score += REGION_BONUS
-    if candidate.country in countries:
-        score += COUNTRY_BONUS
-    return score
+def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tuple[list[Candidate], bool]]):
+    """How much the article's other places speak for each region and country: 1 for a placed area,
+    and for a place still ambiguous 1 split among the regions (countries) its candidates lie in —
+    so "Greene County" follows an unambiguous "Paragould, Arkansas" rather than a namesake "Greene"."""
+    regions: Counter = Counter()
+    countries: Counter = Counter()
+    for other, area in chosen.items():
+        if other != entity_id:
+            countries[area.country] += 1
+            if area.region and area.feature != "country":
+                regions[area.region] += 1
+    for other, (pool, _) in pools.items():
+        if other == entity_id:
+            continue
+        in_regions = {c.region for c in pool if c.region}
+        in_countries = {c.country for c in pool}
+        for region in in_regions:
+            regions[region] += 1 / len(in_regions)
+        for country in in_countries:
+            countries[country] += 1 / len(in_countries)
+    return regions, countries
+
+
+def _score(candidate: Candidate, regions: Counter, countries: Counter) -> float:
+    return (math.log10(candidate.population + 10) + REGION_BONUS * min(1.0, regions[candidate.region])
+            + COUNTRY_BONUS * min(1.0, countries[candidate.country]))
 
 
 def _place(candidate: Candidate, precision: int, entity: Entity, name: str | None = None,
@@ -139,6 +159,8 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
             chosen[entity.id] = gazetteer.regions[f"US.{state}"]
             entity.place = _place(chosen[entity.id], 3, entity)
             continue
+        if any(q.feature != "country" for q in contexts[entity.id].qualifiers):
+            continue  # "Washington, D.C.": the state after the name decides among the towns
         found = _candidates(entity.name, gazetteer)
         # a region named like a city inside it (Kyiv, the city region) means the city
         if found and found[0].feature == "region" and any(not c.is_area and c.region == found[0].region
@@ -147,44 +169,41 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
         if found and found[0].is_area:
             chosen[entity.id] = found[0]
             entity.place = _place(found[0], 3, entity)
-    for _ in range(2):  # the second pass sees the regions of the towns the first pass placed
-        for entity in entities:
-            if entity.id in chosen and chosen[entity.id].is_area:
-                continue
-            # the other places' regions and countries (not this entity's own previous choice)
-            others = [c for eid, c in chosen.items() if eid != entity.id]
-            countries = {c.country for c in others}
-            regions = {c.region for c in others if c.region and c.feature != "country"}
-            context = contexts[entity.id]
-            part = False
-            found = [c for c in _candidates(entity.name, gazetteer) if not c.is_area]
-            if not found and entity.id not in chosen:
-                found = _candidates(entity.name, gazetteer)
-            if not found and _part_of(entity.name):  # a district named after its city: at the city
-                found, part = [c for c in _candidates(_part_of(entity.name), gazetteer) if not c.is_area], True
-            regions_named = [q for q in context.qualifiers if q.feature != "country"]
-            if regions_named and entity.id not in chosen and not _qualified(found, context):
-                # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
-                # (a country after the name is no such evidence: "in Kharkiv, Russia said")
-                area = regions_named[0]
-                entity.place = Place(name=entity.name, lat=round(area.lat, 5), lon=round(area.lon, 5),
-                                     country=area.country, admin1=area.admin1, feature="place", gazetteer_id=None,
-                                     precision=3, entity=entity.id)
-                chosen[entity.id] = area
-                continue
-            if not found:
-                continue
-            qualified = _qualified(found, context)
-            pool = qualified or found
-            best = max(pool, key=lambda c: _score(c, regions, countries))
-            chosen[entity.id] = best
-            region = gazetteer.region_of(best)
-            if context.region_votes > context.city_votes and region is not None:
-                entity.place = _place(region, 3, entity, name=region.admin1 or entity.name)
-            elif part:
-                entity.place = _place(best, 2, entity)
-            else:
-                entity.place = _place(best, 1 if best.feature in SETTLEMENTS else 3, entity)
+    pools: dict[str, tuple[list[Candidate], bool]] = {}  # entity id -> (candidates, a district of a town)
+    for entity in entities:
+        if entity.id in chosen:
+            continue
+        context = contexts[entity.id]
+        part = False
+        found = [c for c in _candidates(entity.name, gazetteer) if not c.is_area] or _candidates(entity.name, gazetteer)
+        if not found and _part_of(entity.name):  # a district named after its town: at the town
+            found, part = [c for c in _candidates(_part_of(entity.name), gazetteer) if not c.is_area], True
+        regions_named = [q for q in context.qualifiers if q.feature != "country"]
+        if regions_named and not _qualified(found, context):
+            # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
+            # (a country after the name is no such evidence: "in Kharkiv, Russia said")
+            area = regions_named[0]
+            entity.place = Place(name=entity.name, lat=round(area.lat, 5), lon=round(area.lon, 5),
+                                 country=area.country, admin1=area.admin1, feature="place", gazetteer_id=None,
+                                 precision=3, entity=entity.id)
+            chosen[entity.id] = area
+        elif found:
+            pools[entity.id] = (_qualified(found, context) or found, part)
+    for entity in entities:
+        if entity.id not in pools:
+            continue
+        pool, part = pools[entity.id]
+        regions, countries = _support(entity.id, chosen, pools)
+        best = max(pool, key=lambda c: _score(c, regions, countries))
+        chosen[entity.id] = best
+        region = gazetteer.region_of(best)
+        context = contexts[entity.id]
+        if context.region_votes > context.city_votes and region is not None:
+            entity.place = _place(region, 3, entity, name=region.admin1 or entity.name)
+        elif part:
+            entity.place = _place(best, 2, entity)
+        else:
+            entity.place = _place(best, 1 if best.feature in SETTLEMENTS else 3, entity)
     for entity in entities:
         if entity.id not in chosen:
             entity.place = (_placed_by_context(article, entity, entities, gazetteer)

@@ -8,7 +8,9 @@ alone: the verb or adjective governing the number or its noun (killed, died,
 wounded, evacuated, detained...), a casualty noun ("3 fatalities"), or a
 participle right after it ("three dead and four wounded"). A person named
 with "a"/"an" as the subject or object of a casualty verb ("a civilian ... has
-died", "a man was shot dead") counts as 1.
+died", "a man was shot dead"), or a named person in that place ("Ana Ruiz was
+killed"), counts as 1; a name both shot and dead in one article counts as
+killed only.
 
 Not quantities (skipped, never emitted): ages ("15-year-old", "aged 15",
 "Smith, 23,"), clock times, years, dates, durations ("three years"), money,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
-from ..errors import InputError
+from ..errors import ConfigError, InputError
 from ..model import Article, Skip
 
 FORMATS = ("text", "jsonl", "html", "feed", "warc")
@@ -45,6 +45,12 @@ class Options:
     html_favor: str = "balanced"  # trafilatura: "precision", "balanced" or "recall"
     html_tables: bool = True
     html_fallback: bool = True  # trafilatura's fallback extractors (readability, jusText)
+
+    def __post_init__(self):
+        if self.html_favor not in ("precision", "balanced", "recall"):
+            raise ConfigError(f"ingest.html_favor is {self.html_favor!r}; use \"precision\", \"balanced\" or \"recall\"")
+        if self.format is not None and self.format not in FORMATS:
+            raise ConfigError(f"unknown input format {self.format!r}; use one of {', '.join(FORMATS)}")
 
     @classmethod
     def from_config(cls, section: dict, **given) -> "Options":
@@ -83,7 +89,7 @@ def expand(paths: Iterable[str | Path]) -> Iterator[str | Path]:
 def _is_sidecar(path: Path) -> bool:
     if path.suffix != ".json":
         return False
-    return any(path.with_suffix(ext).exists() for ext in _SIDECAR_OF)
+    return any(path.with_suffix(ext + gz).exists() for ext in _SIDECAR_OF for gz in ("", ".gz"))
 
 
 def read(paths: Iterable[str | Path], options: Options | None = None) -> Iterator[Article | Skip]:
@@ -129,7 +135,9 @@ def sniff_bytes(head: bytes) -> str | None:
         return "html" if b"<html" in lower else "feed"
     if lower.startswith(_HTML_STARTS) and (b"<html" in lower or b"<body" in lower or b"<head" in lower):
         return "html"
-    if start.startswith(b"{") or (start.startswith(b"[") and start[1:].lstrip().startswith((b"{", b"]"))):
+    # A JSON object opens with a key or closes at once; "{Breaking} ..." is text.
+    if (start.startswith(b"{") and start[1:].lstrip().startswith((b'"', b"}"))) or (
+            start.startswith(b"[") and start[1:].lstrip().startswith((b"{", b"]"))):
         return "jsonl"
     if looks_binary(head):
         return None

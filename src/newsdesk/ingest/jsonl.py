@@ -22,8 +22,17 @@ ALIASES = {"text": ("content", "body", "maintext"), "published": ("date", "dct",
            "id": ("doc_id", "article_id", "uuid"), "title": ("headline",), "url": ("uri", "link")}
 
 
-def read(stream: IO[bytes], origin: str, options: Options, *, document: bool = True) -> Iterator[Article | Skip]:
-    """Articles and skips of JSON lines; with ``document``, a file that is one JSON document is read too."""
+def read(stream: IO[bytes], origin: str, options: Options) -> Iterator[Article | Skip]:
+    """Articles and skips of JSON lines, or of a file that is one JSON document; an ``empty`` skip for no record."""
+    found = False
+    for item in _items(stream, origin, options, document=True):
+        found = True
+        yield item
+    if not found:
+        yield Skip(origin, "empty", "no JSON record in the input")
+
+
+def _items(stream: IO[bytes], origin: str, options: Options, *, document: bool) -> Iterator[Article | Skip]:
     first = document
     for number, line in _lines(stream, options.max_bytes):
         where = f"{origin}#L{number}"
@@ -43,7 +52,7 @@ def read(stream: IO[bytes], origin: str, options: Options, *, document: bool = T
                 if parsed is not None:
                     yield from _records(parsed, origin, options, "the document")
                 else:
-                    yield from read(io.BufferedReader(Prepended(data, stream)), origin, options, document=False)
+                    yield from _items(io.BufferedReader(Prepended(data, stream)), origin, options, document=False)
                 return
             yield Skip(where, "bad_record", f"line {number} is not valid JSON: {exc}")
             continue

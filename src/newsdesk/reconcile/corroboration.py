@@ -2,7 +2,8 @@
 
 Two reports count once when one re-uses the other's text (a re-use link
 between their paragraphs, the same paragraph text, or an exact duplicate),
-when they come from the same outlet (``Article.source``) or when they carry
+when they come from the same outlet (``Article.source``, else the web domain
+of ``Article.url``) or when they carry
 the same wire credit (``Article.credits``). Everything else counts as
 independent: that is the difference from event feeds that count every
 re-print of a wire story again.
@@ -10,7 +11,7 @@ re-print of a wire story again.
 from __future__ import annotations
 
 from ..model import Article, Reuse
-from .matching import CASUALTY_KINDS, Report, ranges_overlap
+from .matching import CASUALTY_KINDS, Report, outlet_name, ranges_overlap
 
 
 class Components:
@@ -39,7 +40,8 @@ def _norm(name: str) -> str:
 
 def same_outlet(a: Article, b: Article) -> bool:
     """Same outlet or same wire credit (an agency story printed by two outlets is one report)."""
-    if a.source and b.source and _norm(a.source) == _norm(b.source):
+    mine, theirs = outlet_name(a), outlet_name(b)
+    if mine and mine == theirs:
         return True
     return bool({_norm(c) for c in a.credits} & {_norm(c) for c in b.credits})
 

@@ -304,6 +304,10 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+# A city named in an event's sentences is where a neighbourhood or village named there lies, more often than not.
+SETTLEMENT_SIZE = ("city", "town", "village")
+
+
 def located_places(articles: list[Article], entity_of: dict[str, str]) -> dict[str, Place]:
     """Desk entity id → its most precise gazetteer place among the articles."""
     found: dict[str, Place] = {}
@@ -329,7 +333,9 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     def rank(entity_id: str) -> tuple:
         place = located.get(entity_id)
         tier = 2 if place is None else (0 if place.precision < 3 else 1)
-        return tier, -counts[entity_id], entity_id != draft.place
+        size = SETTLEMENT_SIZE.index(place.feature) if place is not None and place.feature in SETTLEMENT_SIZE \
+            else len(SETTLEMENT_SIZE)
+        return tier, size, -counts[entity_id], entity_id != draft.place
 
     return sorted(counts, key=rank)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from ..model import Article, Claim, Quantity
 
@@ -66,10 +67,28 @@ def speaker_key(claim: Claim, entity_of: dict[str, str]) -> str | None:
     return None
 
 
+ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$")
+
+
+def outlet_name(article: Article) -> str | None:
+    """The outlet that published an article: its source, else the web domain of its URL (the archived page's
+    domain for a web archive link), else None."""
+    if article.source and article.source.strip():
+        return " ".join(article.source.lower().split())
+    if article.url:
+        archived = ARCHIVED.match(article.url)
+        url = archived.group(1) if archived else article.url
+        host = urlsplit(url if "//" in url else "//" + url).netloc.lower().split(":")[0]
+        if host:
+            return host.removeprefix("www.")
+    return None
+
+
 def outlet_key(article: Article) -> str:
-    """The outlet of an article: its source, else its first wire credit, else the article itself."""
-    if article.source:
-        return "source:" + article.source.strip().lower()
+    """Who stands behind an article's own reporting: its outlet, else its first wire credit, else itself."""
+    name = outlet_name(article)
+    if name:
+        return "outlet:" + name
     if article.credits:
         return "credit:" + article.credits[0].strip().lower()
     return "article:" + article.id

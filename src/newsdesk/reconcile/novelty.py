@@ -78,3 +78,14 @@ def novelty_lines(article: Article, found: dict) -> list[str]:
     if new["people"]:
         lines.append("  + people " + ", ".join(new["people"]))
     return lines or ["  adds nothing new"]
+
+
+def novelty_text(desk, story) -> str:
+    """The "what each article adds" section of ``newsdesk story``, in story order."""
+    found = desk.store.story_state(story.id).get("novelty", {})
+    articles = story_order(list(desk.store.articles(story.articles)))
+    lines = ["", "what each article adds:"]
+    for article in articles:
+        lines.append(f"{article.published or '-':<10}  {article.id}")
+        lines += novelty_lines(article, found)
+    return "\n".join(lines)

@@ -41,7 +41,7 @@ def build(desk) -> dict[str, Any]:
                 places[target] = entity.place
         for date in article.dates:
             doc["dates"].append({"article": article.id, **span_record(date.span), "text": date.text,
-                                 "value": date.value, "anchor": date.anchor})
+                                 "value": date.value, "anchor": date.anchor, "granularity": date.granularity})
         for quantity in article.quantities:
             record = {"article": article.id, **span_record(quantity.span)}
             record.update({k: v for k, v in quantity.to_dict().items() if k != "span"})
