@@ -76,7 +76,7 @@ def claims_table(pairs, width: int = 70) -> str:
         names = speaker_names(article, claim)
         speaker = names[0] if names else "-"
         if len(names) > 1 and names[1].lower() != speaker.lower():
-            speaker = f"{speaker} → {names[1]}"
+            speaker = f"{names[1]} ← {speaker}"  # the resolved name first: the column is cut at 30
         paragraph = "T" if claim.span.paragraph == -1 else str(claim.span.paragraph)
         content = ("“" + claim.content + "”") if claim.direct_quote else claim.content
         if len(content) > width:

@@ -282,6 +282,8 @@ def verb_claims(doc, paragraph: int) -> list[Found]:
         if not _is_cue(verb) or _quoted(verb, segments):
             continue  # a statement inside a quotation ("“I think ...,” she said") is part of the quoted one
         tokens, form = _content_tokens(verb)
+        if len(tokens) == 1 and tokens[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
+            tokens = list(verb.head.subtree)[:verb.head.i - verb.head.left_edge.i + 1]  # "the attack, which X claimed"
         content = None
         if tokens:
             content = _trimmed(text, *_within_sentence(_char_range(tokens), verb.sent, segments))
@@ -616,7 +618,7 @@ class Speakers:
 
     def _previous(self, kind: str, claim: Found, doc):
         for item in reversed(self.recent):
-            if item[0] in (kind, "either") and item[1]:
+            if item[0] in (kind, "either"):  # the nearest compatible speaker, resolved or not
                 self.recent.append(item)
                 return item
         person = self._previous_person(claim, doc)
