@@ -26,7 +26,6 @@ import sys
 import time
 import tomllib
 from collections import Counter, defaultdict
-from pathlib import Path
 
 from bench.data import ROOT, SEEDS, polnear_files
 from newsdesk.extract import claims as claims_module

@@ -121,7 +121,7 @@ def add_latency(pipeline: list[str], size: int = 5000, samples: int = 20) -> dic
     from newsdesk.ingest import Options
     from newsdesk.ingest.jsonl import from_record
 
-    records = [r for r in gvc_documents() + ecbplus_documents() if r["text"].strip()]
+    records = list({r["id"]: r for r in gvc_documents() + ecbplus_documents() if r["text"].strip()}.values())
     random.Random(11).shuffle(records)
     base, extra = records[:size], records[size:size + samples]
     with tempfile.TemporaryDirectory() as folder:

@@ -77,6 +77,13 @@ def test_quote_spanning_paragraphs(extract):
     assert second.speaker_text == "Anna Berg" and second.content.startswith("We leave at dawn")
 
 
+def test_cue_closing_a_paragraph_with_a_colon_introduces_the_next(extract):
+    _, claims = extract("The senator wrote on Monday:", "“The budget is a disgrace and it will not pass this year.”")
+    claim = only(claims)
+    assert (claim.span.paragraph, claim.form, claim.speaker_text) == (1, "colon_next", "The senator")
+    assert claim.direct_quote and claim.content.startswith("The budget is a disgrace")
+
+
 def test_colon_introduced_quote_without_verb(extract):
     _, claims = extract("Anna Berg, the fleet manager: “We are ready to leave at dawn.”")
     claim = only(claims)

@@ -52,6 +52,24 @@ def test_shingles_of_short_and_empty_text():
     assert len(minhash.shingles("one two three four five six")) == 2
 
 
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(max_size=80), max_size=6))
+def test_batch_hashing_equals_hashing_each_text(texts):
+    batch = minhash.shingle_hashes_of(texts, 3)
+    assert len(batch) == len(texts)
+    for text, hashes in zip(texts, batch):
+        assert np.array_equal(hashes, minhash.shingle_hashes(text, 3))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=120))
+def test_vectorised_tokeniser_finds_the_regex_words(text):
+    found = minhash.shingle_hashes(text, 1)
+    tokens = minhash.words(text)
+    assert len(found) == len(tokens)
+    assert (found[:, None] == found[None, :]).tolist() == [[a == b for b in tokens] for a in tokens]
+
+
 def test_jaccard_exact():
     a = minhash.shingles(" ".join(REPORT))
     assert minhash.jaccard(a, a) == 1.0

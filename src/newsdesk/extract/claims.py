@@ -84,6 +84,7 @@ OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
 MAX_COLON_SOURCE = 6  # "Senate Majority Leader Mitch McConnell:" fits; a clause before a colon does not
 DASHES = ("-", "—", "–")
+OPENS_NEXT = "opens_next"  # marks a cue ending its paragraph with a colon: the next paragraph is the content
 MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or titles, not statements
 WORD = re.compile(r"\w+")
 EDGE_PUNCT = " \t,;:—–-"
@@ -262,12 +263,13 @@ def _inverted_subject(verb):
 
 
 def _is_attached_cue(token, clause) -> bool:
-    """A cue verb conjoined inside a complement ("assured that A and denied that B") is a claim of its own."""
+    """A cue verb conjoined to or hanging on a complement ("assured that A and denied that B") is a claim of its own."""
     for ancestor in [token, *token.ancestors]:
         if ancestor.i == clause.i:
             return False
-        if ancestor.dep_ == "conj" and _is_cue(ancestor) and not any(c.dep_.startswith("nsubj") for c in ancestor.children):
-            return True
+        if ancestor.dep_ in ("conj", "advcl") and _is_cue(ancestor) and not any(
+                c.dep_.startswith("nsubj") for c in ancestor.children):
+            return True  # "..., adding that B": the participle's statement is a claim of its own
         if ancestor.dep_ == "cc" and ancestor.head.i >= clause.i and any(
                 s.dep_ == "conj" and _is_cue(s) and s.i > ancestor.i for s in ancestor.head.children):
             return True
@@ -291,6 +293,8 @@ def verb_claims(doc, paragraph: int) -> list[Found]:
             content, form = _quote_before(text, verb, segments), "quote_before"
         if content is None:
             content, form = _colon_content(text, verb), "verb_colon"
+        if content is None and re.match(r"[^.!?:“\"]{0,60}?:\s*$", text[verb.idx + len(verb):]):
+            content, form = (len(text), len(text)), OPENS_NEXT  # "X wrote:" closing the paragraph
         if content is None:
             continue
         subject = _inverted_subject(verb) if form == "parataxis" and _inverted(verb) else _subject(verb)
@@ -643,8 +647,23 @@ def paragraph_claims(doc, paragraph: int) -> list[Found]:
              + noun_claims(doc, paragraph))
     found += colon_claims(doc, paragraph, found)
     mark_quotes(found, doc.text)
-    found = [c for c in found if c.content[1] > c.content[0]]
+    found = [c for c in found if c.content[1] > c.content[0] or c.form == OPENS_NEXT]
     return sorted(found, key=lambda c: (c.content[0], c.cue or (0, 0)))
+
+
+def colon_next(article: Article, index: int, opener: Found) -> list[Found]:
+    """'X wrote:' at the end of paragraph ``index``: the next paragraph (or its opening quotation) is what X wrote."""
+    if index + 1 >= len(article.paragraphs) or (index + 1) not in article.docs:
+        return []
+    following = article.paragraphs[index + 1].text
+    segments, _ = quote_segments(following)
+    start = len(following) - len(following.lstrip())
+    quoted = bool(segments) and segments[0][0] == start
+    content = _inner(following, *segments[0]) if quoted else _trimmed(following, start, len(following))
+    if content is None:
+        return []
+    return [Found(index + 1, content, "colon_next", None, None, None, None, opener.polarity, quoted,
+                  opener.speaker, opener.speaker_text)]
 
 
 def continued_quotes(article: Article, index: int, previous: list[Found]) -> list[Found]:
@@ -684,8 +703,11 @@ def extract(article: Article) -> list[Claim]:
         for claim in found:
             speakers.resolve(claim, doc)
         found = [c for c in carried if not _covered(found, *c.content)] + found
+        openers = [c for c in found if c.form == OPENS_NEXT]
+        found = [c for c in found if c.form != OPENS_NEXT]
         everything.extend(found)
-        carried = continued_quotes(article, index, found) if index != TITLE else []
+        carried = [] if index == TITLE else (
+            colon_next(article, index, openers[-1]) if openers else continued_quotes(article, index, found))
     _roles_named_later(everything)
     claims = [_claim(article, found) for found in everything]
     _link_quantities(article, claims)

@@ -112,8 +112,9 @@ def _qualified(found: list[Candidate], context: Context) -> list[Candidate]:
 
 def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tuple[list[Candidate], bool]]):
     """How much the article's other places speak for each region and country: 1 for a placed area,
-    and for a place still ambiguous 1 split among the regions (countries) its candidates lie in —
-    so "Greene County" follows an unambiguous "Paragould, Arkansas" rather than a namesake "Greene"."""
+    and for a place still ambiguous 1 split among its candidates' regions (countries), the larger
+    namesakes weighing more (log10(population)^4: a city of 1M counts 16 times a village of 1,000)
+    — so "Greene County" follows an unambiguous "Paragould" rather than a namesake "Greene"."""
     regions: Counter = Counter()
     countries: Counter = Counter()
     for other, area in chosen.items():
@@ -124,12 +125,12 @@ def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tupl
     for other, (pool, _) in pools.items():
         if other == entity_id:
             continue
-        in_regions = {c.region for c in pool if c.region}
-        in_countries = {c.country for c in pool}
-        for region in in_regions:
-            regions[region] += 1 / len(in_regions)
-        for country in in_countries:
-            countries[country] += 1 / len(in_countries)
+        weights = [math.log10(c.population + 10) ** 4 for c in pool]
+        total = sum(weights)
+        for candidate, weight in zip(pool, weights):
+            if candidate.region:
+                regions[candidate.region] += weight / total
+            countries[candidate.country] += weight / total
     return regions, countries
 
 
