@@ -94,3 +94,11 @@ def test_desk_persists_across_opening(tmp_path):
         assert [a.id for a in desk.articles()] == ["a1"]
         desk.remove("a1")
         assert desk.articles() == []
+
+
+def test_a_folder_reads_only_article_files(tmp_path, light_desk):
+    write(tmp_path, "story.txt", "Title\n\nBody.\n", {"published": "2024-03-01"})
+    write(tmp_path, "README.md", "# About this folder\n\nNotes.\n")
+    write(tmp_path, "fetch.py", "print('hello')\n")
+    assert light_desk.add(tmp_path).added == ["story"]
+    assert light_desk.add(tmp_path / "README.md").added == ["README"]  # named files are read whatever they are

@@ -23,14 +23,14 @@ from ..model import Article, Skip
 
 FORMATS = ("text", "jsonl", "html", "feed", "warc")
 _EXTENSIONS = {
-    ".txt": "text", ".text": "text", ".md": "text",
+    ".txt": "text", ".text": "text",
     ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
     ".html": "html", ".htm": "html", ".xhtml": "html",
     ".rss": "feed", ".atom": "feed", ".xml": "feed",
     ".warc": "warc",
 }
 # Sidecar metadata of a text file (STEM.json) is read with its text, not as input.
-_SIDECAR_OF = (".txt", ".text", ".md")
+_SIDECAR_OF = (".txt", ".text")
 
 
 @dataclass
@@ -72,8 +72,10 @@ def expand(paths: Iterable[str | Path]) -> Iterator[str | Path]:
             continue
         path = Path(text)
         if path.is_dir():
+            # A folder holds articles and other files (a README, notes, scripts):
+            # only files with an article extension are read; name a file to read it anyway.
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
-                if not _is_sidecar(child) and not child.name.startswith("."):
+                if sniff_path(child) and not _is_sidecar(child) and not child.name.startswith("."):
                     yield child
         elif path.exists():
             yield path
