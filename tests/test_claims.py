@@ -68,6 +68,12 @@ def test_quote_spanning_sentences(extract):
     assert claim.content == "We are ready. The trucks are loaded and the drivers are rested"
 
 
+def test_quote_interrupted_by_its_cue(extract):
+    claim = only(extract("“We are ready to leave,” she said, “and nobody will stop us now.”")[1])
+    assert claim.direct_quote and claim.content.startswith("We are ready to leave")
+    assert claim.content.endswith("nobody will stop us now.")
+
+
 def test_quote_spanning_paragraphs(extract):
     _, claims = extract("Anna Berg said: “We are ready and the trucks are loaded.",
                         "“We leave at dawn and nobody will stop us.”")

@@ -514,13 +514,21 @@ def mark_quotes(claims: list[Found], text: str) -> None:
                 claim.direct_quote = True
                 inside = q_start <= start and end <= q_end
                 claim.content = inner if inside else (min(start, inner[0]), max(end, inner[1]))
+        tag_start = min(s[0] for s in (claim.cue, claim.source) if s) if claim.cue else None
+        if claim.direct_quote and tag_start is not None and tag_start <= claim.content[0]:
+            for q_start, q_end in segments:  # '“A,” she said, “B.”' parsed with B as the complement
+                inner = _inner(text, q_start, q_end)
+                if inner and q_end <= tag_start and not text[q_end:tag_start].strip(" ,"):
+                    claim.content = (inner[0], claim.content[1])
         if claim.direct_quote and claim.cue and claim.cue[0] >= claim.content[1]:
-            claim.content = _followed_by_quotes(claim.content, text, segments)
+            tag_end = max(s[1] for s in (claim.cue, claim.source) if s)
+            claim.content = _followed_by_quotes(claim.content, tag_end, text, segments)
 
 
-def _followed_by_quotes(content: tuple[int, int], text: str, segments) -> tuple[int, int]:
-    """'“A,” she said. “B.”': the quotations right after the cue's sentence carry on the same statement."""
-    end = _sentence_end(text, content[1] + 1)
+def _followed_by_quotes(content: tuple[int, int], tag_end: int, text: str, segments) -> tuple[int, int]:
+    """'“A,” she said. “B.”' and '“A,” she said, “B.”': the quotations right after the cue carry on the statement."""
+    gap = re.match(r"[^“\"\n]{0,30}?[,.;:]\s*", text[tag_end:])
+    end = tag_end + gap.end() if gap else _sentence_end(text, content[1] + 1)
     start = content[0]
     for q_start, q_end in segments:
         if q_start >= end and not text[end:q_start].strip():

@@ -325,9 +325,6 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
     counts = Counter()
     for article in {id(u.article): u.article for u in draft.units}.values():
-        lede = next((p for p in article.content_paragraphs() if p.role == "body"), None)
-        if lede is not None:  # the dateline and lede name where the story happens
-            candidates.update(places_in(article, lede.index, 0, len(lede.text), entity_of, located=True))
         for entity in article.entities:
             key = entity_of.get(entity.id, entity.id)
             if key in candidates:

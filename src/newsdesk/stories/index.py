@@ -14,7 +14,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
-from .terms import NAME_PREFIX, TITLE_PREFIX
+from .terms import DATE_PREFIX, NAME_PREFIX, TITLE_PREFIX
 
 
 @dataclass
@@ -25,6 +25,7 @@ class Settings:
     merge_threshold: float = 0.5
     title_weight: float = 1.0
     name_weight: float = 1.0
+    date_weight: float = 1.0
     days_window: int = 3
     days_scale: float = 30.0
     days_floor: float = 0.05
@@ -65,7 +66,8 @@ class StoryIndex:
         s = self.settings
         out = {}
         for term, n in counts.items():
-            weight = s.title_weight if term.startswith(TITLE_PREFIX) else s.name_weight if term.startswith(NAME_PREFIX) else 1.0
+            weight = (s.title_weight if term.startswith(TITLE_PREFIX) else s.name_weight if term.startswith(NAME_PREFIX)
+                      else s.date_weight if term.startswith(DATE_PREFIX) else 1.0)
             if weight > 0:
                 out[term] = (1.0 + math.log(n)) * weight
         return out

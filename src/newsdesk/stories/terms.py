@@ -17,6 +17,10 @@ WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 NAME = re.compile(r"(?<=[a-z,;] )((?:[A-Z][a-z]+(?:['’-][A-Za-z]+)?)(?: [A-Z][a-z]+(?:['’-][A-Za-z]+)?)*)")
 NAME_PREFIX = "#"
 TITLE_PREFIX = "^"
+DATE_PREFIX = "@"
+# "May 3", "Dec. 14": a month and day without a year (ECB+ has no publication dates to resolve them).
+MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})\b", re.I)
+MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
 
 
 def stop_words() -> frozenset[str]:
@@ -39,6 +43,22 @@ def names(text: str, stop: frozenset[str]) -> list[str]:
     return found
 
 
+def date_terms(article: Article) -> list[str]:
+    """The days the article mentions: ``@2014-02-20`` when resolved, and ``@--02-20`` (month and day) so that a
+    resolved and an unresolved mention of one day still match."""
+    from ..extract.dates import mentions
+
+    found = []
+    for mention in article.dates or mentions(article):
+        if mention.value and mention.granularity == "day":
+            found += [DATE_PREFIX + mention.value, DATE_PREFIX + "--" + mention.value[5:10]]
+        elif mention.value is None:
+            match = MONTH_DAY.search(mention.text)
+            if match and 1 <= int(match[2]) <= 31:
+                found.append(f"{DATE_PREFIX}--{MONTHS.index(match[1].lower()) + 1:02d}-{int(match[2]):02d}")
+    return found
+
+
 def article_terms(article: Article, stop: frozenset[str]) -> Counter:
     """Term → count for the title (prefixed), the content paragraphs and the names."""
     terms: Counter = Counter(TITLE_PREFIX + w for w in content_words(article.title, stop))
@@ -51,4 +71,5 @@ def article_terms(article: Article, stop: frozenset[str]) -> Counter:
     else:
         for text in body:
             terms.update(names(text, stop))
+    terms.update(date_terms(article))
     return terms
