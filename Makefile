@@ -18,7 +18,8 @@ demo: install
 	rm -f demo.db demo.db-wal demo.db-shm
 	$(BIN)/newsdesk add examples/ --db demo.db --no-progress
 	$(BIN)/newsdesk stories --db demo.db
-	$(BIN)/newsdesk show --db demo.db $$(ls examples/*.txt | head -n 1 | xargs basename | sed 's/\.txt$$//')
+	$(BIN)/newsdesk show --db demo.db floods-2
+	$(BIN)/newsdesk claims --db demo.db --speaker Leite
 	$(BIN)/newsdesk export --db demo.db --format json -o demo.json
 
 test: install

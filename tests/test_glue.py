@@ -208,3 +208,10 @@ def test_seed_repairs(seeds):
     assert len(found & gold) / len(gold) >= 0.90
     keep = {k.lower() for k in labels["keep"]}
     assert not [f for f in found if f[2].lower() in keep]
+
+
+def test_lowercase_word_glued_to_a_name_the_text_uses_is_split():
+    text = "Camps near Tarnow are full. Cholera spread in the camps aroundTarnow since May."
+    assert "around Tarnow since" in glue.repair(text).text
+    brand = "She watched it on YouTube and on her iPhone while the macOS update ran."
+    assert glue.repair(brand).text == brand

@@ -370,7 +370,13 @@ def _split_score(left: str, right: str, vocab: Vocabulary, camel: bool) -> tuple
     total = left_cost + right_cost
     if camel:
         # "attackThe", "PhotosFor": brand names ("MeetMe", "CrimeLine") stay whole.
-        return (total, False) if (starter or function) and len(right) >= 3 and len(left) >= 3 else None
+        if (starter or function) and len(right) >= 3 and len(left) >= 3:
+            return total, False
+        # "aroundGoma": a common lowercase word, then a name the text uses on its own.
+        # Brand names start with a capital ("YouTube") or a single letter ("iPhone").
+        if left.islower() and len(left) >= 3 and left_cost >= s.min_before_short and vocab.seen(right):
+            return total, False
+        return None
     if starter:
         return total, False
     if function and (len(right) >= 3 or left_cost >= s.min_before_short) and len(left) >= 3:

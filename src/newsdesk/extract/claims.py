@@ -79,16 +79,26 @@ ministry army military agency intelligence mayor chief head director secretary s
 resident witness activist campaign party administration diplomat ambassador general officer source commentator
 historian professor candidate group
 """.split())
-ROLE_WINDOW = 3  # paragraphs: a role noun ("the leader") is re-used for the same person within a few paragraphs
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
-MAX_COLON_SOURCE = 6  # "Senate Majority Leader Mitch McConnell:" fits; a clause before a colon does not
 DASHES = ("-", "—", "–")
 OPENS_NEXT = "opens_next"  # marks a cue ending its paragraph with a colon: the next paragraph is the content
-MIN_QUOTE_WORDS = 4  # shorter quotations are scare quotes or titles, not statements
 WORD = re.compile(r"\w+")
 EDGE_PUNCT = " \t,;:—–-"
 PHRASE_CUTS = ("relcl", "acl", "advcl", "parataxis", "conj", "cc")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The [claims] section of the configuration; defaults.toml says why each default."""
+
+    min_quote_words: int = 4
+    max_colon_source: int = 6
+    role_window: int = 3
+
+    @classmethod
+    def from_config(cls, section: dict) -> "Settings":
+        return cls(**section)
 
 
 @dataclass
@@ -449,10 +459,10 @@ def _speaker_like(token) -> bool:
             or token.lemma_.lower() in SPEAKER_NOUNS)
 
 
-def colon_claims(doc, paragraph: int, taken: list[Found]) -> list[Found]:
+def colon_claims(doc, paragraph: int, taken: list[Found], settings: Settings = Settings()) -> list[Found]:
     """'X: “...”' and the headline form 'X: statement', where no cue verb introduces the statement.
 
-    X is a short name or noun phrase (at most ``MAX_COLON_SOURCE`` words, no verb)
+    X is a short name or noun phrase (at most ``settings.max_colon_source`` words, no verb)
     opening the sentence or following a dash ("Polls agree - Jane Roe: ...").
     """
     found = []
@@ -466,7 +476,7 @@ def colon_claims(doc, paragraph: int, taken: list[Found]) -> list[Found]:
             if token.text in DASHES:
                 first = token.i + 1
         left = doc[first:colon.i]
-        if not 0 < len(left) <= MAX_COLON_SOURCE or any(t.pos_ in ("VERB", "AUX") for t in left):
+        if not 0 < len(left) <= settings.max_colon_source or any(t.pos_ in ("VERB", "AUX") for t in left):
             continue
         if not any(t.pos_ in ("PROPN", "NOUN") for t in left):
             continue
@@ -474,7 +484,7 @@ def colon_claims(doc, paragraph: int, taken: list[Found]) -> list[Found]:
         while after < len(text) and text[after].isspace():
             after += 1
         quote = next(((s, e) for s, e in segments if s == after), None)
-        if quote is not None and _words(text[quote[0]:quote[1]]) >= MIN_QUOTE_WORDS:
+        if quote is not None and _words(text[quote[0]:quote[1]]) >= settings.min_quote_words:
             content = _inner(text, *quote)
         else:
             following = [t for t in doc[colon.i + 1:] if t.sent.start == doc[colon.i + 1].sent.start] if colon.i + 1 < len(doc) else []
@@ -493,7 +503,7 @@ def _covered(claims: list[Found], start: int, end: int) -> bool:
     return any(c.content[0] < end and start < c.content[1] for c in claims)
 
 
-def mark_quotes(claims: list[Found], text: str) -> None:
+def mark_quotes(claims: list[Found], text: str, settings: Settings = Settings()) -> None:
     """A claim whose content is (mostly) a quotation is a direct quote; its content becomes the quotation.
 
     A cue inside the quotation belongs to a statement nested in the quote, which stays as found.
@@ -505,7 +515,7 @@ def mark_quotes(claims: list[Found], text: str) -> None:
         start, end = claim.content
         for q_start, q_end in segments:
             inner = _inner(text, q_start, q_end)
-            if inner is None or _words(text[q_start:q_end]) < MIN_QUOTE_WORDS:
+            if inner is None or _words(text[q_start:q_end]) < settings.min_quote_words:
                 continue
             if claim.cue and q_start < claim.cue[0] < q_end:
                 continue
@@ -649,12 +659,12 @@ class Speakers:
 
 # -- the step ---------------------------------------------------------------------------------------------
 
-def paragraph_claims(doc, paragraph: int) -> list[Found]:
+def paragraph_claims(doc, paragraph: int, settings: Settings = Settings()) -> list[Found]:
     """The claims of one parsed paragraph (or title), speakers not yet resolved."""
     found = (verb_claims(doc, paragraph) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
              + noun_claims(doc, paragraph))
-    found += colon_claims(doc, paragraph, found)
-    mark_quotes(found, doc.text)
+    found += colon_claims(doc, paragraph, found, settings)
+    mark_quotes(found, doc.text, settings)
     found = [c for c in found if c.content[1] > c.content[0] or c.form == OPENS_NEXT]
     return sorted(found, key=lambda c: (c.content[0], c.cue or (0, 0)))
 
@@ -696,7 +706,7 @@ def continued_quotes(article: Article, index: int, previous: list[Found]) -> lis
                   last.speaker, last.speaker_text)]
 
 
-def extract(article: Article) -> list[Claim]:
+def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
     """The article's claims (title first, then paragraphs in order); links the quantities they contain."""
     speakers = Speakers(article)
     everything: list[Found] = []
@@ -707,7 +717,7 @@ def extract(article: Article) -> list[Claim]:
         if doc is None:
             carried = []
             continue
-        found = paragraph_claims(doc, index)
+        found = paragraph_claims(doc, index, settings)
         for claim in found:
             speakers.resolve(claim, doc)
         found = [c for c in carried if not _covered(found, *c.content)] + found
@@ -716,16 +726,16 @@ def extract(article: Article) -> list[Claim]:
         everything.extend(found)
         carried = [] if index == TITLE else (
             colon_next(article, index, openers[-1]) if openers else continued_quotes(article, index, found))
-    _roles_named_later(everything)
+    _roles_named_later(everything, settings.role_window)
     claims = [_claim(article, found) for found in everything]
     _link_quantities(article, claims)
     return claims
 
 
-def _roles_named_later(found: list[Found]) -> None:
+def _roles_named_later(found: list[Found], window: int) -> None:
     """'said the leader of X' before 'the leader of the group, identified as Jane Roe': the role noun
     of an unresolved definite speaker takes the entity of the nearest later speaker with the same role
-    noun, within ``ROLE_WINDOW`` paragraphs."""
+    noun, within ``window`` paragraphs."""
     for i, claim in enumerate(found):
         head = claim.source_head
         if claim.speaker or head is None or head.pos_ != "NOUN" or head.lemma_.lower() not in SPEAKER_NOUNS:
@@ -734,7 +744,7 @@ def _roles_named_later(found: list[Found]) -> None:
             continue
         later = next((c for c in found[i + 1:] if c.speaker and c.source_head is not None
                       and c.source_head.lemma_.lower() == head.lemma_.lower()
-                      and 0 <= c.paragraph - claim.paragraph <= ROLE_WINDOW), None)
+                      and 0 <= c.paragraph - claim.paragraph <= window), None)
         if later is not None:
             claim.speaker = later.speaker
 
@@ -797,8 +807,9 @@ def speaker_names(article: Article, claim: Claim) -> list[str]:
 @step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",))
 def make_claims(config, desk):
     """Attributed statements: speaker (resolved to an entity), cue, polarity, content, date; links quantities."""
+    settings = Settings.from_config(config)
 
     def claims(article: Article) -> None:
-        article.claims = extract(article)
+        article.claims = extract(article, settings)
 
     return claims
