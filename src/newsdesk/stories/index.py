@@ -26,6 +26,7 @@ class Settings:
     title_weight: float = 1.0
     name_weight: float = 1.0
     date_weight: float = 1.0
+    specific_df: int = 5
     days_window: int = 3
     days_scale: float = 30.0
     days_floor: float = 0.05
@@ -155,7 +156,10 @@ class StoryIndex:
             other_entry = self.entries[other]
             vec = self.cached_vector(other_entry, n)
             cos = sum(weight * vec.get(term, 0.0) for term, weight in query.items())
-            sims[other] = cos * self.time_factor(entry.day, other_entry.day)
+            factor = self.time_factor(entry.day, other_entry.day)
+            if factor < 1.0 and self.specific_match(query, other_entry):
+                factor = 1.0
+            sims[other] = cos * factor
         for other in self.linked(entry):
             if other != exclude:
                 sims[other] = 1.0
@@ -165,6 +169,16 @@ class StoryIndex:
             # (or a shared page template): it joins the original's story only when close in time.
             sims[entry.duplicate_of] = self.time_factor(entry.day, original.day)
         return sims
+
+    def specific_match(self, query: dict[str, float], other: Entry) -> bool:
+        """Whether the two share a rare full name (two words or more) or a resolved date: evidence
+        of one incident that holds however far apart they were published."""
+        for term in query:
+            if term in other.terms and self.df.get(term, 0) <= self.settings.specific_df and (
+                    (term.startswith(NAME_PREFIX) and " " in term)
+                    or (term.startswith(DATE_PREFIX) and not term.startswith(DATE_PREFIX + "--"))):
+                return True
+        return False
 
     def linked(self, entry: Entry) -> set[str]:
         """Articles whose title is one of the entry's related titles, or that list the entry's title."""
