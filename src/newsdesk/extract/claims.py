@@ -48,12 +48,15 @@ lambast credit
 """.split())
 BELIEF_VERBS = frozenset("""
 think believe consider feel hope fear expect know suspect doubt worry guess assume imagine reckon understand realize
-realise wonder wish
+realise wonder wish hope learn convince recognize eager hopeful
 """.split())
+# Raising verbs: "X seems to ..." is the writer's hedge about X, a stance with no source
+# (PolNeAR annotates them as cues without one: 55% of "seem/appear + to-clause" on train).
+RAISING_VERBS = frozenset("seem appear".split())
 DENY_VERBS = frozenset("deny reject dismiss refute dispute disavow".split())
 # Verbs that report evidence rather than speech: cues only with a noun subject ("a poll shows").
 EVIDENCE_VERBS = frozenset("show find estimate".split())
-CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS
+CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS | RAISING_VERBS
 # Verbs whose object is the addressee or a find, not what was said ("told reporters", "added a clause").
 NO_OBJECT_VERBS = frozenset("tell add find".split())
 # Nouns that name a statement ("his assertion that ...", "her call for ...", "Trump's remarks about ...").
@@ -308,6 +311,8 @@ def verb_claims(doc, paragraph: int) -> list[Found]:
         if content is None:
             continue
         subject = _inverted_subject(verb) if form == "parataxis" and _inverted(verb) else _subject(verb)
+        if verb.lemma_.lower() in RAISING_VERBS:
+            subject = None
         source = head = None
         if subject is not None:
             head = subject

