@@ -30,17 +30,17 @@ import json
 import random
 import re
 import statistics
+import sys
 import time
 from collections import Counter
 from pathlib import Path
 
-from . import data
+from . import data, gate
 
 OUT = Path(__file__).parent / "out" / "clean.json"
 ANNOTATIONS = Path(__file__).parent / "annotations"
 STEPS = ["normalize", "roles", "glue"]
 LEXICONS = ("wordsegment", "wordninja", "symspellpy")
-CEILINGS = ("seeds_real_words_split", "gvc_long_paragraphs_not_body_share")  # lower is better
 
 
 def desk(lexicon: str = "wordsegment", glue: bool = True, steps=STEPS):
@@ -280,19 +280,6 @@ def headline(report: dict) -> dict:
     return figures
 
 
-def print_floors(figures: dict) -> None:
-    import tomllib
-
-    floors = tomllib.loads((Path(__file__).parent / "baseline.toml").read_text(encoding="utf-8")).get("clean", {})
-    print("== against bench/baseline.toml [clean]")
-    for name, value in figures.items():
-        if name not in floors:
-            continue
-        ceiling = name in CEILINGS
-        ok = value <= floors[name] if ceiling else value >= floors[name]
-        print(f"  {name:40s} {value:<8} {'<=' if ceiling else '>='} {floors[name]:<6} {'ok' if ok else 'REGRESSION'}")
-
-
 def print_report(report: dict) -> None:
     print("== seeds: glue repair against bench/annotations/seeds_glue.json")
     for name, g in report["seeds"]["glue"].items():
@@ -335,7 +322,8 @@ def print_report(report: dict) -> None:
             print(f"  after {label:11s} with-snippet recall {s['with_recall']:.4f}  token recall {s['token_recall']:.4f}  "
                   f"token F1 {s['token_f1']:.4f}  {s['counts']}")
         print(f"  roles: {t.get('roles')}")
-    print_floors(report["headline"])
+    if gate.check("clean", report["headline"]):
+        sys.exit(1)
 
 
 if __name__ == "__main__":

@@ -24,7 +24,9 @@ from newsdesk.extract import dates, parse, quantities
 from newsdesk.ingest import Options, read
 from newsdesk.model import Article, Paragraph
 
-from . import data
+import sys
+
+from . import data, gate
 from .data import Timer, cleaned, records_to_articles
 
 OUT = Path(__file__).parent / "out" / "extract_facts.json"
@@ -186,10 +188,18 @@ def main(argv=None) -> dict:
         print(f"[{section}]")
         for name, value in figures.items():
             print(f"  {name:28} {value:.3f}" if isinstance(value, float) else f"  {name:28} {value}")
+    results["headline"] = {
+        "seeds_dates_resolved": results["seeds"]["dates_resolved"],
+        "seeds_quantities_parsed": results["seeds"]["quantities_parsed"],
+        **{f"gvc_{k}": results["gvc"][k] for k in ("date_recall", "killed_accuracy", "injured_accuracy")},
+        **{f"gvdb_{k}": results["gvdb"][k] for k in ("killed_accuracy", "injured_accuracy")},
+        "ecbplus_time_date_recall": results["ecbplus"]["TIME_DATE_recall"],
+        "ecbplus_time_of_the_day_recall": results["ecbplus"]["TIME_OF_THE_DAY_recall"],
+    }
     OUT.parent.mkdir(exist_ok=True)
     OUT.write_text(json.dumps(results, indent=2), encoding="utf-8")
     return results
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(1 if gate.check("extract_facts", main()["headline"]) else 0)

@@ -30,7 +30,9 @@ from newsdesk.extract.gazetteer import load as load_gazetteer
 from newsdesk.model import Article, Paragraph
 from newsdesk.pipeline import REGISTRY, load_builtins
 
-from . import data
+import sys
+
+from . import data, gate
 from .data import Timer, cleaned, records_to_articles
 
 OUT = Path(__file__).parent / "out" / "extract_places.json"
@@ -189,6 +191,14 @@ def main(argv: list[str] | None = None) -> dict:
         "ner_only_articles_per_s": timer.articles["ner"] / max(1e-9, timer.seconds["ner"]),
         "gazetteer_load_s": round(gazetteer_seconds, 2),
     }
+    result["headline"] = {
+        "seeds_alias_groups_merged": result["seeds"]["alias_groups_merged"],
+        "seeds_link_list_entities": len(result["seeds"].get("link_list_entities", [])),
+        "seeds_places_within": result["seeds"]["places_within"],
+        "gvdb_city_state_recall": result["gvdb"]["city_state_recall"],
+        "gvc_city_state_recall": result["gvc"]["city_state_recall"],
+        "ecbplus_loc_geo_recall": result["ecbplus"]["loc_geo_recall"],
+    }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
     for section, figures in result.items():
@@ -199,4 +209,4 @@ def main(argv: list[str] | None = None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(1 if gate.check("extract_places", main()["headline"]) else 0)

@@ -32,7 +32,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import data
+from . import data, gate
 
 OUT = Path(__file__).parent / "out" / "ingest.json"
 CLEAN_STEPS = ("normalize", "roles", "glue")
@@ -253,8 +253,25 @@ def main(argv=None) -> None:
     previous = json.loads(OUT.read_text()) if OUT.exists() else {}
     previous.update(result)
     previous["limit"] = args.limit
+    previous["headline"] = headline(previous)
     OUT.write_text(json.dumps(previous, indent=1, ensure_ascii=False))
+    if gate.check("ingest", previous["headline"]):
+        sys.exit(1)
     print(f"wrote {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT}")
+
+
+def headline(result: dict) -> dict:
+    """The figures floored in bench/baseline.toml [ingest] (of the parts measured so far)."""
+    figures = {}
+    if "quality" in result:
+        ours, peer = result["quality"]["newsdesk"], result["quality"]["trafilatura"]
+        figures.update(trafilatura_eval_token_f1=ours["token"]["f1"], trafilatura_eval_snippet_f1=ours["f1"],
+                       token_f1_minus_trafilatura=round(ours["token"]["f1"] - peer["token"]["f1"], 4))
+    light = result.get("throughput", {}).get("light", {})
+    if "articles_per_s" in light:
+        figures.update(gvc_add_light_articles_per_s=light["articles_per_s"],
+                       gvc_add_light_peak_rss_mb=light["peak_rss_mb"])
+    return figures
 
 
 if __name__ == "__main__":

@@ -234,7 +234,7 @@ AFTERMATH = re.compile(r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w
 # A page's own time stamp ("Posted: Tuesday, April 15, 2014", "Updated: ...") dates the page, not the event.
 STAMP = re.compile(r"\b(posted|updated?|published|last modified)\b\W*(on\s+)?$", re.I)
 LEDE = 3
-LEDE_WEIGHT = 1
+LEDE_WEIGHT = 3
 
 
 def event_date(draft: Draft) -> str | None:
@@ -246,7 +246,7 @@ def event_date(draft: Draft) -> str | None:
         published = unit.article.published
         text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
         weight = (2 if unit.type else 1) * (AFTERMATH_WEIGHT if AFTERMATH.search(text) else 1)
-        weight *= LEDE_WEIGHT if unit.paragraph < LEDE else 1
+        weight *= ORDER_WEIGHT ** unit.order
         for mention in unit.dates:
             if mention.granularity != "day" or STAMP.search(text[:max(mention.span.start - unit.start, 0)]):
                 continue
