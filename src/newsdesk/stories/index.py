@@ -17,6 +17,18 @@ from dataclasses import dataclass, field
 from .terms import DATE_PREFIX, NAME_PREFIX, TITLE_PREFIX
 
 
+import os
+_YX = os.environ.get("YX") == "1"
+
+
+def dates_of(terms) -> set[str]:
+    return {t for t in terms if t.startswith(DATE_PREFIX)}
+
+
+def years_of(terms) -> set[str]:
+    return {t for t in terms if len(t) == 4 and t.isdigit() and "1900" <= t <= "2099"}
+
+
 @dataclass
 class Settings:
     """The [stories] settings (defaults.toml says why each value)."""
@@ -182,9 +194,11 @@ class StoryIndex:
 
     def date_conflict(self, a: Entry, b: Entry) -> bool:
         """Both articles name days and none of them in common: likely two events of the same kind."""
-        days_a = {t for t in a.terms if t.startswith(DATE_PREFIX)}
-        days_b = {t for t in b.terms if t.startswith(DATE_PREFIX)}
-        return bool(days_a) and bool(days_b) and not days_a & days_b
+        days_a, days_b = dates_of(a.terms), dates_of(b.terms)
+        if days_a and days_b and not days_a & days_b:
+            return True
+        years_a, years_b = years_of(a.terms), years_of(b.terms)
+        return bool(years_a) and bool(years_b) and not years_a & years_b and _YX
 
     def linked(self, entry: Entry) -> set[str]:
         """Articles whose title is one of the entry's related titles, or that list the entry's title."""
