@@ -173,6 +173,35 @@ def test_headline_claim(extract):
     assert claim.span.paragraph == -1 and claim.content == "the bridge will reopen next week"
 
 
+def test_statement_nested_in_a_reported_one_is_part_of_it(extract):
+    claim = only(extract("The mayor said that the engineers believe the bridge is safe.")[1])
+    assert claim.cue == "said" and claim.content == "the engineers believe the bridge is safe"
+
+
+def test_according_to_does_not_swallow_the_claims_around_it(extract):
+    _, claims = extract("The commander assured that the town was taken, according to a report, and denied "
+                        "that any soldier had been captured.")
+    assert {c.cue for c in claims} >= {"assured", "denied"}
+
+
+def test_raising_verb_is_a_stance_without_a_source(extract):
+    claim = only(extract("The senator appears to favour a short delay of the vote.")[1])
+    assert claim.cue == "appears" and claim.speaker_text is None and claim.content.startswith("to favour")
+
+
+def test_clause_before_a_colon_introduces_a_quote(extract):
+    _, claims = extract("She then addressed the crowd again: “Here is what I regret about the whole affair.”")
+    claim = only(claims)
+    assert claim.form == "verb_colon" and claim.direct_quote and claim.speaker_text == "She"
+    assert claim.content.startswith("Here is what I regret")
+
+
+def test_quote_after_a_long_speaker_description_carries_on(extract):
+    claim = only(extract("“We disagree with every word of it,” said Anna Berg, who led the port authority for a decade. "
+                         "“The plan has no bearing on the budget at all.”")[1])
+    assert claim.content.startswith("We disagree") and claim.content.endswith("budget at all.")
+
+
 # -- speakers, dates, quantities ----------------------------------------------------------------------------
 
 def test_pronoun_resolves_to_the_previous_speaker(extract):

@@ -397,3 +397,60 @@ def test_outlet_is_the_source_else_the_web_domain(url_a, url_b, same):
     a, b = reprinted(same_paragraph=False)
     a.url, b.url = url_a, url_b
     assert same_outlet(a, b) is same
+
+
+def test_sentences_do_not_split_after_abbreviations():
+    text = "A boy was killed Sept. 21 on Main St. in the city. Lt. Paul Smith said so."
+    assert [text[s:e] for s, e in sentences(text)] == ["A boy was killed Sept. 21 on Main St. in the city.",
+                                                       "Lt. Paul Smith said so."]
+
+
+def test_event_date_prefers_the_shooting_over_the_court_date_and_ignores_page_stamps():
+    a = Builder("a", ["Posted: Friday, March 8, 2024. A man was charged Friday in the killing in Springfield.",
+                      "He is accused of shooting the victim on March 2 in Springfield."], published="2024-03-08")
+    a.entity("Springfield", precision=1)
+    a.date("Friday, March 8, 2024", "2024-03-08")
+    a.date("Friday", "2024-03-08")
+    a.date("on March 2", "2024-03-02")
+    [event] = run([a.article])["events"]
+    assert event["date"] == "2024-03-02"
+
+
+def test_event_without_a_date_is_dated_the_day_before_the_first_report():
+    [a] = gvc_like(("A man was shot and killed in Springfield.", "A man", 1, "A", "2024-03-07"))
+    [event] = run([a.article])["events"]
+    assert event["date"] == "2024-03-06"
+
+
+def test_event_location_is_the_settlement_of_the_lede_over_a_street_or_a_namesake_abroad():
+    a = Builder("a", ["Police in Springfield are investigating.",
+                      "A man was shot on Elm Street near Paris Avenue, police said."])
+    a.entity("Springfield", precision=1)
+    a.entity("Elm Street", type="LOC")
+    a.entity("Paris", precision=1)
+    a.article.entities[0].place.feature = "city"
+    a.article.entities[2].place.feature = "city"
+    a.article.entities[2].place.country = "FR"
+    [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Springfield"
+
+
+def test_a_person_shot_without_a_count_is_one_injured_and_no_one_hurt_is_none():
+    [a] = gvc_like(("A teenager was shot in the leg in Springfield and taken to a hospital.", None, 0, "A",
+                    "2024-03-05"))
+    [event] = run([a.article])["events"]
+    assert event["injured"]["min"] == 1 and event["fatalities"]["min"] is None
+    [b] = gvc_like(("Shots were fired at a house in Springfield; no one was hurt.", None, 0, "A", "2024-03-05"))
+    [event] = run([b.article])["events"]
+    assert event["injured"]["min"] is None
+
+
+def test_victims_described_one_by_one_do_not_undercut_the_articles_count():
+    a = Builder("a", ["Five people were shot in Springfield on Monday night. "
+                      "A 14-year-old girl was shot in the leg. A 30-year-old man was shot in the knee."])
+    a.entity("Springfield", precision=1)
+    a.quantity("Five people", "injured", 5, 5)
+    a.quantity("A 14-year-old girl", "injured", 1, 1)
+    a.quantity("A 30-year-old man", "injured", 1, 1)
+    [event] = run([a.article])["events"]
+    assert event["injured"]["min"] == event["injured"]["max"] == 5

@@ -11,7 +11,7 @@ from newsdesk.cli import main
 from newsdesk.model import Article, Paragraph
 from newsdesk.stories.cluster import representative_title, title_key
 from newsdesk.stories.index import Entry, Settings, StoryIndex
-from newsdesk.stories.terms import stop_words
+from newsdesk.stories.terms import date_terms, stop_words
 
 STEPS = 'pipeline.steps=["normalize", "dedup", "reuse", "stories"]'
 
@@ -102,6 +102,35 @@ def test_similar_articles_months_apart_do_not_join(desk):
     late = article("late", FERRY[1].title, [p.text for p in FERRY[1].paragraphs], "2025-01-15")
     desk.add([FERRY[0], late])
     assert desk.article("ferry-1").story != desk.article("late").story
+
+
+def test_follow_up_naming_the_incident_day_joins_months_later(desk):
+    first = article("shot-1", "Man shot on Hollin Street", [
+        "A 24-year-old man was shot on Hollin Street in Varrow on Saturday night, police said.",
+        "Detectives asked witnesses of the Hollin Street shooting to call the Varrow precinct.",
+    ], "2024-05-06")
+    trial = article("shot-2", "Trial opens for Hollin Street shooting", [
+        "A jury heard opening statements in the trial over the May 4 shooting on Hollin Street in Varrow.",
+        "Prosecutors said the defendant fired at the victim after an argument near a Varrow bar.",
+    ], "2024-09-10")
+    desk.add([first, trial])
+    assert desk.article("shot-1").story == desk.article("shot-2").story
+
+
+def test_date_terms_resolve_relative_days_and_keep_month_days():
+    assert {"@2024-05-04", "@--05-04"} <= set(date_terms(article("d1", "", ["He was shot on Saturday night."], "2024-05-06")))
+    assert date_terms(article("d2", "", ["The quake struck on May 3 near the coast."], None)) == ["@--05-03"]
+    assert date_terms(article("d3", "", ["Nothing dated here, 15-year-old aside."], None)) == []
+
+
+def test_different_days_or_years_weaken_a_match():
+    quake = {"earthquake": 1.0, "coast": 1.0}
+    index = StoryIndex(Settings(threshold=0.5, date_conflict=0.4))
+    index.assign("q2008", Entry({**quake, "2008": 1.0}, None, ""), "s-2008")
+    assert index.assign("q2011", Entry({**quake, "2011": 1.0}, None, ""), "s-2011")[0] == "s-2011"
+    assert index.assign("q2011b", Entry({**quake, "2011": 1.0, "@--03-11": 1.0}, None, ""), "s-new")[0] == "s-2011"
+    assert StoryIndex.date_conflict(Entry({"@--03-11": 1.0}, None, ""), Entry({"@--05-12": 1.0}, None, ""))
+    assert not StoryIndex.date_conflict(Entry({"@--03-11": 1.0}, None, ""), Entry({"quake": 1.0}, None, ""))
 
 
 def test_duplicate_joins_its_original_and_is_not_counted(desk):

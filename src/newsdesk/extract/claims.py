@@ -44,11 +44,11 @@ describe characterize portray criticize criticise accuse blame praise applaud ha
 decry lament bemoan blast slam assail rebuke chide mock tout echo remind imply deem liken allude refer discuss
 express plead apologize recount envision clarify rebut rebuff rail lash vouch outline invoke champion congratulate
 quote title label decline refuse seek support point talk speak list remember question oppose publish advocate
-lambast credit
+lambast credit thank highlight issue
 """.split())
 BELIEF_VERBS = frozenset("""
 think believe consider feel hope fear expect know suspect doubt worry guess assume imagine reckon understand realize
-realise wonder wish hope learn convince recognize
+realise wonder wish hope learn convince recognize prefer like want decide plan see offer
 """.split())
 # Raising verbs: "X seems to ..." is the writer's hedge about X, a stance with no source
 # (PolNeAR annotates them as cues without one: 55% of "seem/appear + to-clause" on train).
@@ -185,7 +185,8 @@ def _trimmed(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
 def _noun_phrase(head) -> tuple[int, int]:
     """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash."""
     cuts = [t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i for t in head.subtree
-            if t.i > head.i and (t.dep_ in PHRASE_CUTS or t.text in ("—", "–"))]
+            if t.i > head.i and ((t.dep_ in PHRASE_CUTS and not (t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos"))
+                                 or t.text in ("—", "–"))]
     last = min(cuts, default=head.right_edge.i + 1) - 1
     tokens = [t for t in head.subtree if t.i <= max(last, head.i)]
     while len(tokens) > 1 and tokens[-1].is_punct and tokens[-1].text not in ")]":
@@ -194,7 +195,8 @@ def _noun_phrase(head) -> tuple[int, int]:
 
 
 def _subject(verb):
-    """The token whose phrase is the source of ``verb``, following shared subjects of conjoined and adverbial verbs."""
+    """The token whose phrase is the source of ``verb``, following shared subjects of conjoined and adverbial
+    verbs and of participles after a preposition or an adjective ("won by promising ...", "was busy telling ...")."""
     seen = 0
     while verb is not None and seen < 4:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
@@ -207,7 +209,7 @@ def _subject(verb):
             return None  # "it was reported that": no source
         if verb.dep_ == "acl":
             return verb.head  # "a statement saying ...": the noun speaks
-        if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i:
+        if verb.dep_ in ("conj", "advcl", "xcomp", "acomp", "pcomp", "prep") and verb.head.i != verb.i:
             head = verb.head
             if verb.dep_ == "conj" and head.dep_ == "ccomp" and head.head.lemma_.lower() in CUE_VERBS:
                 head = head.head  # "X assured that A and denied that B": B's verb hangs on A's
@@ -219,8 +221,6 @@ def _subject(verb):
 
 
 def _is_cue(token) -> bool:
-    if any(c.dep_ == "aux" and c.lower_ == "to" for c in token.children):
-        return False  # "to say", "to claim the nomination": an intention, not a statement made
     if token.lemma_.lower() in EVIDENCE_VERBS and not any(
             c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in token.children):
         return False  # "videos showing ...", "it shows ...": not a source's statement
@@ -319,17 +319,20 @@ def verb_claims(doc, paragraph: int) -> list[Found]:
         subject = _inverted_subject(verb) if form == "parataxis" and _inverted(verb) else _subject(verb)
         if verb.lemma_.lower() in RAISING_VERBS:
             subject = None
-        source = head = None
+        source = head = antecedent = None
         if subject is not None:
             head = subject
-            if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
-                head = subject.head.head  # "Jane Roe, who said ...": the relative clause's noun
             source = _noun_phrase(head)
+            if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
+                # "Jane Roe, who said ...": the pronoun is the source mention (as PolNeAR marks it),
+                # its noun names and resolves the speaker
+                head = subject.head.head
+                antecedent = text[slice(*_noun_phrase(head))]
         content = _beside_cue(text, content, [s for s in (_cue_range(verb), source) if s])
         if content is None:
             continue
         found.append(Found(paragraph, content, form, _cue_range(verb), source, head, verb,
-                           "deny" if verb.lemma_.lower() in DENY_VERBS else "assert"))
+                           "deny" if verb.lemma_.lower() in DENY_VERBS else "assert", speaker_text=antecedent))
     return found
 
 
@@ -489,7 +492,10 @@ def colon_claims(doc, paragraph: int, taken: list[Found], settings: Settings = S
             if token.text in DASHES:
                 first = token.i + 1
         left = doc[first:colon.i]
-        if not 0 < len(left) <= settings.max_colon_source or any(t.pos_ in ("VERB", "AUX") for t in left):
+        if any(t.pos_ in ("VERB", "AUX") for t in left):
+            found += _clause_colon_quote(doc, paragraph, colon, segments, taken, settings)
+            continue
+        if not 0 < len(left) <= settings.max_colon_source:
             continue
         if not any(t.pos_ in ("PROPN", "NOUN") for t in left):
             continue
@@ -510,6 +516,26 @@ def colon_claims(doc, paragraph: int, taken: list[Found], settings: Settings = S
         found.append(Found(paragraph, content, "colon", (colon.idx, colon.idx + 1), _char_range(left), head, None,
                            direct_quote=quote is not None))
     return found
+
+
+def _clause_colon_quote(doc, paragraph: int, colon, segments, taken: list[Found], settings: Settings) -> list[Found]:
+    """'She then addressed the supporters: “...”', 'as Professor Roe put it: “...”': a clause whose
+    subject speaks, a colon, a quotation; the clause's verb is the cue."""
+    text = doc.text
+    after = colon.idx + 1
+    while after < len(text) and text[after].isspace():
+        after += 1
+    quote = next(((s, e) for s, e in segments if s == after), None)
+    if quote is None or _words(text[quote[0]:quote[1]]) < settings.min_quote_words:
+        return []
+    verb = colon.head if colon.head.pos_ in ("VERB", "AUX") and colon.head.i < colon.i else colon.sent.root
+    subject = _subject(verb) if verb.i < colon.i else None
+    content = _inner(text, *quote)
+    if subject is None or content is None or _covered(taken, *content) or not (
+            subject.ent_type_ in ("PERSON", "ORG", "NORP") or subject.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS):
+        return []
+    return [Found(paragraph, content, "verb_colon", _cue_range(verb), _noun_phrase(subject), subject, verb,
+                  direct_quote=True)]
 
 
 def _covered(claims: list[Found], start: int, end: int) -> bool:
@@ -550,8 +576,8 @@ def mark_quotes(claims: list[Found], text: str, settings: Settings = Settings())
 
 def _followed_by_quotes(content: tuple[int, int], tag_end: int, text: str, segments) -> tuple[int, int]:
     """'“A,” she said. “B.”' and '“A,” she said, “B.”': the quotations right after the cue carry on the statement."""
-    gap = re.match(r"[^“\"\n]{0,30}?[,.;:]\s*", text[tag_end:]) or re.match(
-        r"[^“\"\n]{0,200}?[,.;:]\s*(?=[“\"]|''|``)", text[tag_end:])  # '…,” said Jane Roe, who led X. “B.”'
+    gap = re.match(r"[^“\"\n]{0,200}?[,.;:]\s*(?=[“\"]|''|``)", text[tag_end:]) or re.match(
+        r"[^“\"\n]{0,30}?[,.;:]\s*", text[tag_end:])  # '…,” said Jane Roe, who led X. “B.”'
     end = tag_end + gap.end() if gap else _sentence_end(text, content[1] + 1)
     start = content[0]
     for q_start, q_end in segments:
@@ -617,7 +643,7 @@ class Speakers:
         if head is None:
             return
         text = doc.text
-        claim.speaker_text = text[claim.source[0]:claim.source[1]] if claim.source else head.text
+        claim.speaker_text = claim.speaker_text or (text[claim.source[0]:claim.source[1]] if claim.source else head.text)
         lower = head.lower_
         if lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             named = _named_after(claim, doc) if lower in PERSON_PRONOUNS else None
@@ -741,9 +767,27 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
         carried = [] if index == TITLE else (
             colon_next(article, index, openers[-1]) if openers else continued_quotes(article, index, found))
     _roles_named_later(everything, settings.role_window)
-    claims = [_claim(article, found) for found in everything]
+    claims = [_claim(article, found) for found in _outermost(everything)]
     _link_quantities(article, claims)
     return claims
+
+
+def _outermost(found: list[Found]) -> list[Found]:
+    """The claims whose cue is not inside another claim's content.
+
+    In "X said that Y believes Z" the article attributes one statement, X's; that Y
+    believes Z is part of what X said. PolNeAR annotates it so: dropping the nested
+    claims raised content F1 on its train part from 0.679 to 0.697 (precision 0.75 to 0.82).
+    A container whose own cue lies inside the nested claim's content (mutual nesting of
+    a mis-parse) does not count, nor does "according to X", which sources the sentence
+    around it rather than reporting it ("A assured B, according to X, and denied C").
+    """
+    def inside(span, outer) -> bool:
+        return outer[0] <= span[0] and span[1] <= outer[1]
+
+    return [f for f in found if not f.cue or not any(
+        g is not f and g.paragraph == f.paragraph and g.form != "according_to" and inside(f.cue, g.content)
+        and not (g.cue and inside(g.cue, f.content)) for g in found)]
 
 
 def _roles_named_later(found: list[Found], window: int) -> None:

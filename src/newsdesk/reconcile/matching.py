@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
-
+from .. import outlets
 from ..model import Article, Claim, Quantity
 
 CASUALTY_KINDS = ("killed", "injured")
@@ -67,21 +66,9 @@ def speaker_key(claim: Claim, entity_of: dict[str, str]) -> str | None:
     return None
 
 
-ARCHIVED = re.compile(r"^https?://web\.archive\.org/web/[^/]+/(.+)$")
-
-
 def outlet_name(article: Article) -> str | None:
-    """The outlet that published an article: its source, else the web domain of its URL (the archived page's
-    domain for a web archive link), else None."""
-    if article.source and article.source.strip():
-        return " ".join(article.source.lower().split())
-    if article.url:
-        archived = ARCHIVED.match(article.url)
-        url = archived.group(1) if archived else article.url
-        host = urlsplit(url if "//" in url else "//" + url).netloc.lower().split(":")[0]
-        if host:
-            return host.removeprefix("www.")
-    return None
+    """The outlet that published an article (see :func:`newsdesk.outlets.outlet_name`)."""
+    return outlets.outlet_name(article.source, article.url)
 
 
 def outlet_key(article: Article) -> str:

@@ -19,10 +19,10 @@ from __future__ import annotations
 import datetime
 import json
 import re
-from urllib.parse import urlsplit
 
 from ..clean.normalize import text as normal_text
 from ..model import Article, Story, stable_id
+from ..outlets import outlet_name
 from ..pipeline import step
 from .index import Entry, Settings, StoryIndex
 from .terms import article_terms, content_words, stop_words
@@ -43,14 +43,8 @@ def day_number(published: str | None) -> int | None:
 
 
 def outlet(row) -> str:
-    """The outlet an article came from: its source, else its web domain, else itself (unknown outlet)."""
-    if row["source"]:
-        return row["source"].strip().lower()
-    if row["url"]:
-        host = urlsplit(row["url"]).netloc.lower()
-        if host:
-            return host.removeprefix("www.")
-    return "article:" + row["id"]
+    """The outlet an article came from: its source, else its web domain (an archived page's own), else itself."""
+    return outlet_name(row["source"], row["url"]) or "article:" + row["id"]
 
 
 def representative_title(titles: list[str], stop: frozenset[str]) -> str:

@@ -17,18 +17,6 @@ from dataclasses import dataclass, field
 from .terms import DATE_PREFIX, NAME_PREFIX, TITLE_PREFIX
 
 
-import os
-_YX = os.environ.get("YX") == "1"
-
-
-def dates_of(terms) -> set[str]:
-    return {t for t in terms if t.startswith(DATE_PREFIX)}
-
-
-def years_of(terms) -> set[str]:
-    return {t for t in terms if len(t) == 4 and t.isdigit() and "1900" <= t <= "2099"}
-
-
 @dataclass
 class Settings:
     """The [stories] settings (defaults.toml says why each value)."""
@@ -39,7 +27,7 @@ class Settings:
     name_weight: float = 1.0
     date_weight: float = 1.0
     specific_df: int = 3
-    date_conflict: float = 1.0
+    date_conflict: float = 0.7
     days_window: int = 3
     days_scale: float = 30.0
     days_floor: float = 0.05
@@ -63,6 +51,12 @@ class Entry:
     links: tuple[str, ...] = ()  # normalised related titles
     duplicate_of: str | None = None
     cached: tuple[int, dict] | None = field(default=None, repr=False)  # (desk size, vector) last computed
+    days: frozenset = field(init=False, repr=False)  # the day terms (DATE_PREFIX) it holds
+    years: frozenset = field(init=False, repr=False)  # the years it mentions (four-digit words)
+
+    def __post_init__(self):
+        self.days = frozenset(t for t in self.terms if t.startswith(DATE_PREFIX))
+        self.years = frozenset(t for t in self.terms if len(t) == 4 and t.isdigit() and "1900" <= t <= "2099")
 
 
 @dataclass
@@ -186,19 +180,17 @@ class StoryIndex:
         return sims
 
     def specific_match(self, query: dict[str, float], other: Entry) -> bool:
-        """Whether the two name a same rare calendar day: evidence of one incident that holds however far
-        apart they were published. (Rare shared full names were tried too: spokespeople and officers
-        recur across incidents, precision fell more than recall rose on GVC dev.)"""
-        return any(term.startswith(DATE_PREFIX) and not term.startswith(DATE_PREFIX + "--") and term in other.terms
-                   and self.df.get(term, 0) <= self.settings.specific_df for term in query)
+        """Whether the two name a same rare calendar day (with its year): evidence of one incident that holds
+        however far apart they were published. (Rare shared full names were tried too: spokespeople and
+        officers recur across incidents, precision fell more than recall rose on GVC dev.)"""
+        return any(not term.startswith(DATE_PREFIX + "--") and term in other.days
+                   and self.df.get(term, 0) <= self.settings.specific_df for term in query if term.startswith(DATE_PREFIX))
 
-    def date_conflict(self, a: Entry, b: Entry) -> bool:
-        """Both articles name days and none of them in common: likely two events of the same kind."""
-        days_a, days_b = dates_of(a.terms), dates_of(b.terms)
-        if days_a and days_b and not days_a & days_b:
-            return True
-        years_a, years_b = years_of(a.terms), years_of(b.terms)
-        return bool(years_a) and bool(years_b) and not years_a & years_b and _YX
+    @staticmethod
+    def date_conflict(a: Entry, b: Entry) -> bool:
+        """Both articles name days (or years) and none in common: likely two events of the same kind
+        (ECB+ pairs two earthquakes, two shootings... of different dates under one topic)."""
+        return bool(a.days and b.days and not a.days & b.days) or bool(a.years and b.years and not a.years & b.years)
 
     def linked(self, entry: Entry) -> set[str]:
         """Articles whose title is one of the entry's related titles, or that list the entry's title."""
