@@ -197,8 +197,8 @@ def test_clause_before_a_colon_introduces_a_quote(extract):
 
 
 def test_quote_after_a_long_speaker_description_carries_on(extract):
-    claim = only(extract("“We disagree with every word of it,” said Anna Berg, who led the port authority for a decade. "
-                         "“The plan has no bearing on the budget at all.”")[1])
+    claim = only(extract("“We disagree with every word of it,” said Anna Berg, who led the port authority "
+                         "for a decade. “The plan has no bearing on the budget at all.”")[1])
     assert claim.content.startswith("We disagree") and claim.content.endswith("budget at all.")
 
 
@@ -271,6 +271,15 @@ def test_quantities_module_links_through_the_claim(extract, nlp):
     article.quantities = quantities.mentions(article)
     article.claims = claims_module.extract(article)
     assert article.quantities and all(q.claim == article.claims[0].id for q in article.quantities)
+
+
+def test_settings_come_from_the_claims_section(extract):
+    from newsdesk import config
+
+    assert claims_module.Settings.from_config(config.defaults()["claims"]) == claims_module.Settings()
+    article, default = extract("Anna Berg: “We are ready to leave at dawn.”")
+    strict = claims_module.extract(article, claims_module.Settings(max_colon_source=1))
+    assert only(default).speaker_text == "Anna Berg" and strict == []
 
 
 # -- robustness ---------------------------------------------------------------------------------------------

@@ -446,11 +446,23 @@ def test_a_person_shot_without_a_count_is_one_injured_and_no_one_hurt_is_none():
 
 
 def test_victims_described_one_by_one_do_not_undercut_the_articles_count():
-    a = Builder("a", ["Five people were shot in Springfield on Monday night. "
-                      "A 14-year-old girl was shot in the leg. A 30-year-old man was shot in the knee."])
+    a = Builder("a", [("Five people were shot in Springfield on Monday night. "
+                       "A 14-year-old girl was shot in the leg. A 30-year-old man was shot in the knee.")])
     a.entity("Springfield", precision=1)
     a.quantity("Five people", "injured", 5, 5)
     a.quantity("A 14-year-old girl", "injured", 1, 1)
     a.quantity("A 30-year-old man", "injured", 1, 1)
     [event] = run([a.article])["events"]
     assert event["injured"]["min"] == event["injured"]["max"] == 5
+
+
+def test_event_date_takes_a_same_type_sentence_placed_elsewhere_when_its_own_give_none():
+    a = Builder("a", ["A man was shot and killed on a farm near Millbrook.",
+                      "A man was shot and killed near Millbrook, police said.",
+                      "The shooting victim died on Tuesday at a hospital in Springfield."], published="2024-03-08")
+    a.entity("Millbrook", precision=1)
+    a.entity("Springfield", precision=1)
+    a.date("on Tuesday", "2024-03-05")
+    found = run([a.article])["events"]
+    assert len(found) == 2 and found[0]["places"][0] == "GPE:Millbrook"
+    assert found[0]["date"] == "2024-03-05"

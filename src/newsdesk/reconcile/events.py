@@ -235,19 +235,23 @@ AFTERMATH = re.compile(r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w
 AFTERMATH_WEIGHT = 0.3
 PREVIOUS_WEIGHT = 0.5
 LATER_ARTICLE_WEIGHT = 0.8
+KIN_WEIGHT = 0.5  # GVC dev: 0.25-0.5 equal, 1 worse (the event's own sentences must lead)
 # A page's own time stamp ("Posted: Tuesday, April 15, 2014", "Updated: ...") dates the page, not the event.
 STAMP = re.compile(r"\b(posted|updated?|published|last modified)\b\W*(on\s+)?$", re.I)
 
 
-def event_date(draft: Draft) -> str | None:
+def event_date(draft: Draft, kin: list[Unit] | tuple = ()) -> str | None:
     """The day the event's sentences give with most weight (days after the report are not the event's), else
-    the claims' dates, else the day before the first report."""
+    the claims' dates, else the day before the first report. ``kin``: the story's other sentences about the
+    same kind of violence, placed elsewhere (often the jail, court or hospital of the same event), which
+    count ``KIN_WEIGHT``."""
     counts: Counter = Counter()
-    for unit in draft.units:
+    own = set(map(id, draft.units))
+    for unit in [*draft.units, *(u for u in kin if id(u) not in own)]:
         published = unit.article.published
         text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
         weight = (2 if unit.type else 1) * (AFTERMATH_WEIGHT if AFTERMATH.search(text) else 1)
-        weight *= LATER_ARTICLE_WEIGHT ** unit.order
+        weight *= LATER_ARTICLE_WEIGHT ** unit.order * (1 if id(unit) in own else KIN_WEIGHT)
         for mention in unit.dates:
             if mention.granularity != "day" or STAMP.search(text[:max(mention.span.start - unit.start, 0)]):
                 continue
@@ -436,7 +440,7 @@ def _story_country(total: Counter, located: dict[str, Place]) -> str | None:
 
 
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
-                 located: dict[str, Place]) -> Event:
+                 located: dict[str, Place], kin: list[Unit] | tuple = ()) -> Event:
     ordered = ordered_places(draft, located, entity_of)
     actors = Counter(a for u in draft.units for a in u.actors)
     killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
@@ -452,7 +456,8 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
     claims = sorted({c.id for u in draft.units for c in u.claims})
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
-        sub_type=draft.type[1], date=event_date(draft), places=ordered, actors=[a for a, _ in actors.most_common(4)],
+        sub_type=draft.type[1], date=event_date(draft, kin), places=ordered,
+        actors=[a for a, _ in actors.most_common(4)],
         fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims, notes=notes(draft),
     )
@@ -504,4 +509,5 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     ordered = sorted(drafts(units(articles, entity_of), entity_of), key=support, reverse=True)
     located = located_places(articles, entity_of)
-    return [event_record(story_id, draft, entity_of, disputed, located) for draft in ordered]
+    return [event_record(story_id, draft, entity_of, disputed, located,
+                         [u for d in ordered if d.type[0] == draft.type[0] for u in d.units]) for draft in ordered]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+
 from .. import outlets
 from ..model import Article, Claim, Quantity
 
