@@ -8,13 +8,14 @@ ARI between the orders' clusterings measure arrival-order sensitivity. Inputs
 that ingest skips (GVC's empty pages) count as singletons. Last, the per-add
 latency: one article added to a desk already holding 5,000.
 
-    .venv/bin/python -m bench.stories [--limit N] [--orders 3] [--entities]
+    .venv/bin/python -m bench.stories [--limit N] [--orders 3] [--entities] [--halves 2]
 """
 from __future__ import annotations
 
 import argparse
 import json
 import random
+import re
 import statistics
 import time
 from collections import Counter, defaultdict
@@ -113,6 +114,18 @@ def evaluate(name: str, records: list[dict], pipeline: list[str], orders: int) -
     return summary
 
 
+def halves(records: list[dict], group, seed: int) -> tuple[list[dict], list[dict]]:
+    """The records split in two by a random half of their groups (incidents, or ECB+ topics: held-out-like)."""
+    groups = sorted({group(r) for r in records})
+    chosen = set(random.Random(seed).sample(groups, len(groups) // 2))
+    return [r for r in records if group(r) in chosen], [r for r in records if group(r) not in chosen]
+
+
+def topic(record: dict) -> str:
+    """ECB+ topic of a record: the number its sub-topic starts with ("12ecbplus" -> "12")."""
+    return re.match(r"\d*", record["gold"])[0]
+
+
 def add_latency(pipeline: list[str], size: int = 5000, samples: int = 20) -> dict:
     """Seconds to add one article to a desk already holding ``size`` (median and max over ``samples``)."""
     import tempfile
@@ -147,9 +160,21 @@ def main(argv=None) -> dict:
     parser.add_argument("--orders", type=int, default=3, help="shuffled arrival orders per dataset")
     parser.add_argument("--entities", action="store_true", help="also run parse + entities (slow: spaCy)")
     parser.add_argument("--no-latency", action="store_true", help="skip the per-add latency at 5,000 articles")
+    parser.add_argument("--halves", type=int, default=0, metavar="N",
+                        help="instead, score both halves of N random splits (GVC by incident, ECB+ by topic)")
     args = parser.parse_args(argv)
     pipeline = steps(args.entities)
     print("steps:", ", ".join(pipeline))
+    if args.halves:
+        result = {}
+        for name, records, group in [("gvc", gvc_documents(args.limit), lambda r: r["gold"]),
+                                     ("ecbplus", ecbplus_documents(args.limit), topic)]:
+            result[name] = [evaluate(f"{name} split {seed} half {i + 1}", half, pipeline, args.orders)["bcubed_f1"]
+                            for seed in range(1, args.halves + 1) for i, half in enumerate(halves(records, group, seed))]
+            print(f"{name} halves: B-cubed F1 {' / '.join(f'{f:.3f}' for f in result[name])}", flush=True)
+        OUT.mkdir(exist_ok=True)
+        (OUT / "stories_halves.json").write_text(json.dumps(result, indent=1) + "\n")
+        return result
     result = {"gvc": evaluate("gvc", gvc_documents(args.limit), pipeline, args.orders),
               "ecbplus": evaluate("ecbplus", ecbplus_documents(args.limit), pipeline, args.orders)}
     if not args.no_latency:

@@ -1,6 +1,8 @@
 """Places: the gazetteer index, disambiguation by context, placing what the gazetteer lacks."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -146,3 +148,45 @@ def test_seed_villages_are_placed_near_their_true_position(seeds):
     truth = {"Kozinka": (50.46, 35.60, 40), "Glotovo": (50.50, 35.72, 40), "Belgorod": (50.60, 36.58, 120)}
     for name, (lat, lon, km) in truth.items():
         assert gazetteer.distance_km(placed[name].lat, placed[name].lon, lat, lon) <= km, name
+
+
+def geocoded(gaz, text: str, names: dict[str, str]) -> Article:
+    """An article whose place entities are given (name -> surface form in ``text``), geocoded."""
+    from newsdesk.model import Entity, Mention, Span, stable_id
+
+    article = Article(id="p2", title="", paragraphs=[Paragraph(index=0, text=text, raw=text)])
+    for name, surface in names.items():
+        spans = [Span(0, m.start(), m.end()) for m in re.finditer(re.escape(surface), text)]
+        article.entities.append(Entity(id=stable_id("GPE", name), name=name, type="GPE",
+                                       mentions=[Mention(span=s, text=surface) for s in spans]))
+    places.geocode(article, gaz)
+    return article
+
+
+def test_neighbourhood_inside_a_named_city_is_a_part_of_it(gaz):
+    article = geocoded(gaz, "A man was shot in North Lawndale, Chicago police said.",
+                       {"North Lawndale": "North Lawndale", "Chicago": "Chicago"})
+    assert place_of(article, "North Lawndale").feature == "place"
+    assert place_of(article, "Chicago").feature == "city"
+
+
+def test_compass_side_is_not_a_town_elsewhere(gaz):
+    article = geocoded(gaz, "Two men were shot on the South Side of Chicago.",
+                       {"South Side": "South Side", "Chicago": "Chicago"})
+    side = place_of(article, "South Side")
+    assert side is None or side.admin1 == "Illinois"
+
+
+def test_place_whose_namesakes_lie_outside_the_articles_state_is_placed_in_it(gaz):
+    article = geocoded(gaz, "Police in Chicago, Illinois, said the man fled to Eltingville. Chicago police "
+                            "and Illinois troopers searched Eltingville overnight.",
+                       {"Chicago": "Chicago", "Illinois": "Illinois", "Eltingville": "Eltingville"})
+    place = place_of(article, "Eltingville")
+    assert place.admin1 == "Illinois" and place.precision == 3 and place.feature == "place"
+
+
+def test_word_fragment_and_sentence_start_word_are_not_places(gaz):
+    article = geocoded(gaz, "UPDATE: Weather slowed the search. The weather cleared by noon in Dallas.",
+                       {"Date": "DATE", "Weather": "Weather", "Dallas": "Dallas"})
+    assert place_of(article, "Date") is None and place_of(article, "Weather") is None
+    assert place_of(article, "Dallas").admin1 == "Texas"

@@ -37,7 +37,7 @@ class Settings:
     linkage: str = "max"
 
     @classmethod
-    def from_config(cls, section: dict) -> "Settings":
+    def from_config(cls, section: dict) -> Settings:
         known = cls.__dataclass_fields__
         return cls(**{k: v for k, v in section.items() if k in known})
 

@@ -3,7 +3,9 @@
 Content words of the title and body (lowercased, stop words out), plus name
 terms: the article's entities when the extraction step has filled
 ``article.entities``, otherwise runs of capitalised words inside sentences (a
-cheap stand-in that still catches victims' and places' names).
+cheap stand-in that still catches victims' and places' names), plus day
+terms: the days the article mentions (``article.dates``, or the date patterns
+run on the text when no dates step ran).
 """
 from __future__ import annotations
 
@@ -19,8 +21,8 @@ NAME_PREFIX = "#"
 TITLE_PREFIX = "^"
 DATE_PREFIX = "@"
 # "May 3", "Dec. 14": a month and day without a year (ECB+ has no publication dates to resolve them).
-MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})\b", re.I)
-MONTHS = "jan feb mar apr may jun jul aug sep oct nov dec".split()
+MONTH_DAY = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.? (\d{1,2})\b", re.IGNORECASE)
+MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def stop_words() -> frozenset[str]:
