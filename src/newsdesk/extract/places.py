@@ -84,24 +84,17 @@ def _areas(text: str, gazetteer: Gazetteer) -> list[Candidate]:
 
 
 def _common_word(article: Article, entity: Entity) -> bool:
-    """A name read off part of a word ("DATE" inside "UPDATE:"), or a one-word name capitalised only where
-    every word is (a title, a heading, a sentence's start, capitals) that the article also writes in lower
-    case ("Police said", "Weather"), is a word, not a place."""
+    """A one-word name capitalised only where every word is (a title, a heading, a sentence's start,
+    capitals) that the article also writes in lower case ("Police said", "Weather") is a word, not a place."""
     name = entity.name
-    fragments = informative = 0
+    if " " in name or not name[:1].isupper() or not name[1:].islower():
+        return False
     for mention in entity.mentions:
         text = article.paragraph_text(mention.span.paragraph)
-        start, end = mention.span.start, mention.span.end
-        surface = text[start:end]
-        if start > 0 and text[start - 1].isalnum() or end < len(text) and text[end].isalnum():
-            fragments += 1
-        elif mention.span.paragraph != -1 and article.paragraphs[mention.span.paragraph].role == "body" \
-                and not surface.isupper() and not SENTENCE_START.search(text[:start]):
-            informative += 1
-    if entity.mentions and fragments == len(entity.mentions):
-        return True
-    if informative or " " in name or not name[:1].isupper() or not name[1:].islower():
-        return False
+        if mention.span.paragraph != -1 and article.paragraphs[mention.span.paragraph].role == "body" \
+                and not text[mention.span.start : mention.span.end].isupper() \
+                and not SENTENCE_START.search(text[: mention.span.start]):
+            return False
     word = re.compile(rf"\b{re.escape(name.lower())}\b")
     return any(word.search(p.text) for p in article.paragraphs)
 
@@ -257,7 +250,8 @@ def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
                     gazetteer: Gazetteer) -> None:
     """In local news — MAIN_REGION_SHARE of the article's place mentions in one first-level region — a town
     placed at a namesake in another region is moved to its namesake in that region, or, when the gazetteer
-    has none there, placed in that region (precision 3) rather than at the far namesake."""
+    has none there and the namesake is a small place of the same country, placed in that region (precision 3)
+    rather than at the far namesake (a city such as Kyiv named in a Kharkiv story stays where it is)."""
     weights: Counter = Counter()
     for entity in entities:
         if entity.id in chosen and chosen[entity.id].feature != "country" and chosen[entity.id].region:
@@ -277,7 +271,7 @@ def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
             chosen[entity.id] = max(inside, key=lambda c: c.population)
             best = chosen[entity.id]
             entity.place = _place(best, 2 if pools[entity.id][1] else 1 if best.feature in SETTLEMENTS else 3, entity)
-        else:
+        elif chosen[entity.id].feature != "city" and chosen[entity.id].country == area.country:
             entity.place = Place(name=entity.name, lat=round(area.lat, 5), lon=round(area.lon, 5), country=area.country,
                                  admin1=area.admin1, feature="place", gazetteer_id=None, precision=3, entity=entity.id)
             chosen[entity.id] = area
