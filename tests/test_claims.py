@@ -358,3 +358,8 @@ def test_cli_claims_without_a_desk_says_how_to_fix(tmp_path):
 
     result = CliRunner().invoke(main, ["claims", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "newsdesk add" in result.output
+
+
+def test_a_clause_only_cue_with_a_to_phrase_reports_nothing(extract):
+    _, claims = extract("Aid groups said that families had fled the town, adding to the camps where thousands live.")
+    assert [(c.cue, c.content) for c in claims] == [("said", "families had fled the town")]

@@ -258,9 +258,12 @@ def _content_tokens(verb) -> tuple[list, str]:
     passive = [c for c in children if c.dep_ == "nsubjpass"]
     if passive and any(c.dep_ == "agent" for c in children):  # "the plan was criticized by analysts"
         return list(passive[0].subtree), "passive"
-    objects = ("xcomp", "pcomp") if verb.lemma_.lower() in NO_OBJECT_VERBS else ("xcomp", "pcomp", "dobj", "oprd")
+    clause_only = verb.lemma_.lower() in NO_OBJECT_VERBS
+    objects = ("xcomp", "pcomp") if clause_only else ("xcomp", "pcomp", "dobj", "oprd")
+    # "speak about the war" reports; "adding to the camps", "spoke to reporters" do not
+    preps = CONTENT_PREPS - {"to"} if clause_only else CONTENT_PREPS
     parts = [c for c in verb.rights if c.dep_ in objects
-             or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c))]
+             or (c.dep_ == "prep" and c.lower_ in preps and not _temporal(c))]
     if not parts:
         return [], ""
     form = "verb" if parts[0].dep_ in ("xcomp", "pcomp") else "verb_object"
