@@ -23,6 +23,7 @@ the list of available steps changes or with --refresh.
 from __future__ import annotations
 
 import argparse
+import sys
 import hashlib
 import json
 import re
@@ -38,7 +39,7 @@ from newsdesk.model import Article, Skip
 from newsdesk.pipeline import REGISTRY, Pipeline, load_builtins
 from newsdesk.reconcile.story import entity_map, reconcile
 
-from . import data
+from . import data, gate
 
 OUT = Path(__file__).parent / "out"
 CACHE = OUT / "events_cache"
@@ -365,6 +366,12 @@ def main(argv=None) -> dict:
     results = {"steps": available_steps(), "gvc": bench_gvc(args.limit, args.refresh)}
     if not args.skip_muc:
         results["muc34"] = bench_muc(args.muc_limit, args.refresh)
+    results["headline"] = {f"gvc_{kind}_{field}": results["gvc"][f"{kind}_stories"][field]
+                           for kind in ("oracle", "predicted") for field in ("date", "city", "killed", "injured")}
+    if "muc34" in results:
+        results["headline"].update(muc34_lower_date=results["muc34"]["lower"]["date"],
+                                   muc34_lower_deaths=results["muc34"]["lower"]["deaths"],
+                                   muc34_truecase_location=results["muc34"]["truecase"]["location"])
     OUT.mkdir(exist_ok=True)
     (OUT / "events.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     printable = {k: v for k, v in results.items()}
@@ -374,4 +381,4 @@ def main(argv=None) -> dict:
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(1 if gate.check("events", main()["headline"]) else 0)

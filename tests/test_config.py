@@ -56,3 +56,28 @@ def test_float_setting_accepts_int():
 @given(st.integers(min_value=-10**9, max_value=10**9))
 def test_integer_override_round_trips(value):
     assert config.parse_override(f"pipeline.batch_size={value}")["pipeline"]["batch_size"] == value
+
+
+def test_step_settings_defaults_match_the_shipped_file():
+    """A dataclass default that drifted from defaults.toml would make Python and CLI runs differ."""
+    import dataclasses
+
+    from newsdesk.clean import glue, roles
+    from newsdesk.dedup import fingerprint, reuse
+    from newsdesk.extract import claims
+    from newsdesk.stories import index
+
+    shipped = config.defaults()
+    for cls in (glue.Settings, roles.Settings, fingerprint.Settings, reuse.Settings, claims.Settings, index.Settings):
+        built = cls.from_config()
+        for field in dataclasses.fields(cls):
+            assert getattr(built, field.name) == shipped[cls.section][field.name], (cls.section, field.name)
+            if field.default is not dataclasses.MISSING:
+                assert field.default == shipped[cls.section][field.name], (cls.section, field.name)
+
+
+def test_step_settings_take_overrides_and_ignore_other_keys():
+    from newsdesk.dedup import fingerprint
+
+    settings = fingerprint.Settings.from_config({"threshold": 0.9, "unrelated": 1})
+    assert settings.threshold == 0.9 and settings.shingle == config.defaults()["dedup"]["shingle"]

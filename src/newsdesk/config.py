@@ -7,6 +7,8 @@ may change a value but not invent a key: a typo is an error, not a silent no-op.
 from __future__ import annotations
 
 import copy
+import dataclasses
+import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -16,8 +18,26 @@ from .errors import ConfigError
 
 
 def defaults() -> dict[str, Any]:
-    text = resources.files("newsdesk").joinpath("defaults.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+    """The shipped settings (a fresh copy: callers may change it)."""
+    return copy.deepcopy(_shipped())
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> dict[str, Any]:
+    return tomllib.loads(resources.files("newsdesk").joinpath("defaults.toml").read_text(encoding="utf-8"))
+
+
+class StepSettings:
+    """Mixin of a step's settings dataclass: ``from_config`` lays a config section over the
+    shipped ``[section]`` defaults and keeps the keys the dataclass declares."""
+
+    section = ""
+
+    @classmethod
+    def from_config(cls, config: dict | None = None, **changes):
+        names = {field.name for field in dataclasses.fields(cls)}
+        values = {**_shipped().get(cls.section, {}), **(config or {}), **changes}
+        return cls(**{key: value for key, value in values.items() if key in names})
 
 
 def load(path: str | Path | None = None, overrides: Iterable[str] = ()) -> dict[str, Any]:

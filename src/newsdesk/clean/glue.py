@@ -33,7 +33,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Callable, Iterable
 
-from ..config import defaults
+from ..config import StepSettings
 from ..errors import ConfigError, NotFound
 from ..model import TITLE, Article, Repair
 from ..pipeline import step
@@ -76,9 +76,10 @@ _OPEN_QUOTES = "“«"
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(StepSettings):
     """The ``[glue]`` section: the model and its frequency floors (log10 shares; see defaults.toml)."""
 
+    section = "glue"
     lexicon: str
     rare: float
     long_word: float
@@ -91,15 +92,9 @@ class Settings:
     corpus_min_count: int
     min_token: int
 
-    @classmethod
-    def from_config(cls, config: dict | None = None, **changes) -> "Settings":
-        """Settings from a ``[glue]`` section (missing keys take the shipped defaults)."""
-        values = {**defaults()["glue"], **(config or {}), **changes}
-        values.pop("enabled", None)
-        settings = cls(**values)
-        if settings.lexicon not in LEXICONS:
-            raise ConfigError(f"[glue] lexicon = {settings.lexicon!r} is not one of {', '.join(LEXICONS)}")
-        return settings
+    def __post_init__(self):
+        if self.lexicon not in LEXICONS:
+            raise ConfigError(f"[glue] lexicon = {self.lexicon!r} is not one of {', '.join(LEXICONS)}")
 
 
 # the word-frequency model ----------------------------------------------------

@@ -26,7 +26,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from ..config import defaults
+from ..config import StepSettings
 from ..model import Article, Paragraph
 from ..pipeline import step
 
@@ -59,18 +59,14 @@ _NAME_SEPARATORS = re.compile(r"\s*(?:[;,/]|\band\b|&)\s*")
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(StepSettings):
     """The ``[roles]`` section (see defaults.toml)."""
 
+    section = "roles"
     max_caption_chars: int
     max_short_words: int
     max_related_chars: int
     end_zone: float
-
-    @classmethod
-    def from_config(cls, config: dict | None = None) -> "Settings":
-        """Settings from a ``[roles]`` section (missing keys take the shipped defaults)."""
-        return cls(**{**defaults()["roles"], **(config or {})})
 
 
 DEFAULTS = Settings.from_config()

@@ -16,22 +16,22 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
+from ..config import StepSettings
 from ..model import Article
 from ..pipeline import step
 from . import minhash
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(StepSettings):
+    """The [dedup] settings (defaults.toml says why each value)."""
+
+    section = "dedup"
     threshold: float = 0.8
     shingle: int = 5
     num_perm: int = 128
     lsh_recall: float = 0.995
     seed: int = 1
-
-    @classmethod
-    def from_config(cls, section: dict) -> "Settings":
-        return cls(**{k: v for k, v in section.items() if k in cls.__dataclass_fields__})
 
 
 def content_text(article: Article) -> str:

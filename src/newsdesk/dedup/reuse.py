@@ -27,13 +27,17 @@ import numpy as np
 import xxhash
 from numpy.lib.stride_tricks import sliding_window_view
 
+from ..config import StepSettings
 from ..model import Article, Reuse
 from ..pipeline import step
 from . import minhash
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(StepSettings):
+    """The [reuse] settings (defaults.toml says why each value)."""
+
+    section = "reuse"
     shingle: int = 5
     window: int = 4
     min_words: int = 6
@@ -41,10 +45,6 @@ class Settings:
     min_passage: int = 10
     max_sources: int = 3
     max_postings: int = 50
-
-    @classmethod
-    def from_config(cls, section: dict) -> "Settings":
-        return cls(**{k: v for k, v in section.items() if k in cls.__dataclass_fields__})
 
 
 def paragraph_hash(tokens: list[str]) -> str:

@@ -28,6 +28,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
+from ..config import StepSettings
 from ..model import TITLE, Article, Claim, Entity, Span, stable_id
 from ..pipeline import step
 
@@ -98,16 +99,13 @@ PHRASE_CUTS = ("relcl", "acl", "advcl", "parataxis", "conj", "cc")
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(StepSettings):
     """The [claims] section of the configuration; defaults.toml says why each default."""
 
+    section = "claims"
     min_quote_words: int = 4
     max_colon_source: int = 6
     role_window: int = 3
-
-    @classmethod
-    def from_config(cls, section: dict) -> "Settings":
-        return cls(**section)
 
 
 @dataclass

@@ -14,13 +14,15 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ..config import StepSettings
 from .terms import DATE_PREFIX, NAME_PREFIX, TITLE_PREFIX
 
 
 @dataclass
-class Settings:
+class Settings(StepSettings):
     """The [stories] settings (defaults.toml says why each value)."""
 
+    section = "stories"
     threshold: float = 0.18
     merge_threshold: float = 0.5
     title_weight: float = 1.0
@@ -36,10 +38,6 @@ class Settings:
     candidate_df: float = 0.05
     linkage: str = "max"
 
-    @classmethod
-    def from_config(cls, section: dict) -> Settings:
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in section.items() if k in known})
 
 
 @dataclass
