@@ -15,11 +15,14 @@ update. A vague figure ("more than 70") keeps its lower bound.
 """
 from __future__ import annotations
 
+import functools
+import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, value_range
 
@@ -266,11 +269,31 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = ()) -> str | None:
             for claim in unit.claims:
                 if claim.date:
                     counts[claim.date] += 1
+    if not counts and ANYWHERE:
+        counts = _article_days(draft)
     if counts:
         best = max(counts.values())
         return min(value for value, n in counts.items() if n >= best - 1e-9)
     published = [u.article.published for u in draft.units if u.article.published]
     return _day_before(min(published)) if published else None
+
+
+ANYWHERE = True
+STRICT = True
+
+
+def _article_days(draft: Draft) -> Counter:
+    counts: Counter = Counter()
+    articles = {id(u.article): (u.order, u.article) for u in draft.units}
+    for order, article in articles.values():
+        published = article.published
+        for mention in article.dates:
+            if mention.granularity != "day" or not mention.value or mention.span.paragraph < 0:
+                continue
+            if published and (not _before(mention.value, published) or (STRICT and mention.value[:10] == published[:10])):
+                continue
+            counts[mention.value] += LATER_ARTICLE_WEIGHT ** order
+    return counts
 
 
 WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
@@ -407,13 +430,14 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
     country = _story_country(total, located)
     candidates |= {k for k in total if _settlement(located.get(k), country)}
+    parts = districts(candidates, located)
 
     def rank(entity_id: str) -> tuple:
         place = located.get(entity_id)
         foreign = place is not None and country is not None and place.country not in (None, country)
         tier = 3 if foreign else 2 if place is None else (0 if place.precision < 3 else 1)
         size = SETTLEMENT_SIZE.index(place.feature) if place is not None and place.feature in SETTLEMENT_SIZE \
-            else len(SETTLEMENT_SIZE)
+            and entity_id not in parts else len(SETTLEMENT_SIZE)
         weight = in_units[entity_id] + TOTAL_WEIGHT * total[entity_id]
         return tier, size > len(SETTLEMENT_SIZE) - 1, -weight, size, entity_id != draft.place, entity_id
 
@@ -422,6 +446,37 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
 
 # A mention elsewhere in the story counts half a mention in the event's sentences (GVC dev: 0.2-1 all equal).
 TOTAL_WEIGHT = 0.5
+
+
+# GeoNames lists big cities' neighbourhoods as towns ("Rogers Park", Chicago). The places step makes one a part
+# of its city when one article names both; across a story's articles the same test applies: a settlement within
+# DISTRICT_RADIUS * sqrt(population) km of a city the story names, in its region, with at least 1/DISTRICT_SHARE
+# times its people (the places step's values).
+DISTRICT_RADIUS = 0.008
+DISTRICT_SHARE = 0.2
+
+
+def districts(candidates: set[str], located: dict[str, Place]) -> set[str]:
+    """The candidate settlements that are parts of a much larger city among the candidates."""
+    towns = {}
+    for key in candidates:
+        place = located.get(key)
+        if place is not None and place.feature in SETTLEMENT_SIZE and place.lat is not None and place.lon is not None:
+            people = _population(place.name, place.gazetteer_id)
+            if people:
+                towns[key] = (place, people)
+    return {key for key, (town, people) in towns.items() if any(
+        other != key and city.admin1 == town.admin1 and city_people * DISTRICT_SHARE >= people
+        and gazetteer.distance_km(city.lat, city.lon, town.lat, town.lon) <= DISTRICT_RADIUS * math.sqrt(city_people)
+        for other, (city, city_people) in towns.items())}
+
+
+@functools.lru_cache(maxsize=4096)
+def _population(name: str, gazetteer_id: str | None) -> int:
+    """The people of a gazetteer place (0 when the gazetteer does not list it under that name)."""
+    if not gazetteer_id:
+        return 0
+    return next((c.population for c in gazetteer.load().candidates(name) if c.gazetteer_id == gazetteer_id), 0)
 
 
 def _settlement(place: Place | None, country: str | None) -> bool:
