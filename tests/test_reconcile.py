@@ -466,3 +466,15 @@ def test_event_date_takes_a_same_type_sentence_placed_elsewhere_when_its_own_giv
     found = run([a.article])["events"]
     assert len(found) == 2 and found[0]["places"][0] == "GPE:Millbrook"
     assert found[0]["date"] == "2024-03-05"
+
+
+def test_a_neighbourhood_named_by_one_article_yields_to_the_city_another_names():
+    # GeoNames lists East New York as a city of its own, 6 km from Brooklyn's centre.
+    a = Builder("a", ["A man was shot and killed in East New York.", "East New York residents were shaken."])
+    b = Builder("b", ["A man was shot and killed in Brooklyn, police said."])
+    for builder, name, gazetteer_id, lat, lon in ((a, "East New York", "geonames:5115985", 40.66677, -73.88236),
+                                                  (b, "Brooklyn", "geonames:5110302", 40.6501, -73.94958)):
+        builder.entity(name, precision=1, admin1="New York")
+        place = builder.article.entities[0].place
+        place.feature, place.gazetteer_id, place.lat, place.lon, place.country = "city", gazetteer_id, lat, lon, "US"
+    assert {event["places"][0] for event in run([a.article, b.article])["events"]} == {"GPE:Brooklyn"}
