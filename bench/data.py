@@ -65,6 +65,15 @@ def ecbplus_sentences(limit: int | None = None) -> list[dict]:
             for r in jsonl(DATA / "ecbplus" / "documents.jsonl")[:limit]]
 
 
+def ecbplus_articles(documents: list[dict]) -> list:
+    """ECB+ documents as articles: the first sentence is the title, each other sentence a paragraph."""
+    from newsdesk.model import Article, Paragraph
+
+    return [Article(id=doc["doc_id"], title=doc["sentences"][0],
+                    paragraphs=[Paragraph(index=i, text=s, raw=s) for i, s in enumerate(doc["sentences"][1:])])
+            for doc in documents]
+
+
 def ecbplus_mentions(prefix: str = "") -> list[dict]:
     """ECB+ annotated mentions whose tag starts with ``prefix`` (e.g. "TIME_", "LOC_")."""
     return [m for m in jsonl(DATA / "ecbplus" / "mentions.jsonl") if m["tag"].startswith(prefix)]

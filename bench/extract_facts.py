@@ -22,7 +22,7 @@ from pathlib import Path
 
 from newsdesk.extract import dates, parse, quantities
 from newsdesk.ingest import Options, read
-from newsdesk.model import Article, Paragraph
+from newsdesk.model import Article
 
 import sys
 
@@ -102,11 +102,7 @@ def bench_gvdb(limit, timer) -> dict:
 
 def bench_ecbplus(limit, timer) -> dict:
     documents = data.ecbplus_sentences(limit)
-    articles = []
-    for doc in documents:
-        sentences = doc["sentences"]
-        paragraphs = [Paragraph(index=i, text=s, raw=s) for i, s in enumerate(sentences[1:])]
-        articles.append(Article(id=doc["doc_id"], title=sentences[0], paragraphs=paragraphs))
+    articles = data.ecbplus_articles(documents)
     extracted(articles, timer)
     spans = {a.id: defaultdict(list) for a in articles}
     text_of = {}

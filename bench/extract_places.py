@@ -27,7 +27,7 @@ from pathlib import Path
 from newsdesk.extract import entities, parse, places
 from newsdesk.extract.gazetteer import distance_km, key
 from newsdesk.extract.gazetteer import load as load_gazetteer
-from newsdesk.model import Article, Paragraph
+from newsdesk.model import Article
 from newsdesk.pipeline import REGISTRY, load_builtins
 
 import sys
@@ -104,11 +104,7 @@ def bench_gvc(limit, timer) -> dict:
 
 def bench_ecbplus(limit, timer) -> dict:
     documents = data.ecbplus_sentences(limit)
-    articles = []
-    for doc in documents:
-        sentences = doc["sentences"]
-        paragraphs = [Paragraph(index=i, text=s, raw=s) for i, s in enumerate(sentences[1:])]
-        articles.append(Article(id=doc["doc_id"], title=sentences[0], paragraphs=paragraphs))
+    articles = data.ecbplus_articles(documents)
     extracted(articles, timer)
     found: dict[tuple[str, int], list[str]] = {}
     for article in articles:
