@@ -47,7 +47,9 @@ class Builder:
                                                 unit="people", claim=claim))
 
     def entity(self, name, type="GPE", precision=None, admin1=None):
-        place = Place(name=name, precision=precision, admin1=admin1, lat=1.0, lon=2.0, country="XX") \
+        # each name its own spot, a degree (over 100 km) from the others: different places are far apart
+        spot = PLACE_SPOTS.setdefault(name, float(len(PLACE_SPOTS)))
+        place = Place(name=name, precision=precision, admin1=admin1, lat=1.0 + spot, lon=2.0, country="XX") \
             if precision else None
         mentions = [Mention(span=Span(p.index, i, i + len(name)), text=name)
                     for p in self.article.paragraphs for i in _positions(p.text, name)]
@@ -55,6 +57,9 @@ class Builder:
 
     def date(self, text, value):
         self.article.dates.append(DateMention(span=self.span(text), text=text, value=value))
+
+
+PLACE_SPOTS: dict[str, float] = {}
 
 
 def _positions(text, word):
@@ -478,3 +483,19 @@ def test_a_neighbourhood_named_by_one_article_yields_to_the_city_another_names()
         place = builder.article.entities[0].place
         place.feature, place.gazetteer_id, place.lat, place.lon, place.country = "city", gazetteer_id, lat, lon, "US"
     assert {event["places"][0] for event in run([a.article, b.article])["events"]} == {"GPE:Brooklyn"}
+
+
+def test_events_of_one_type_near_each_other_are_one_event():
+    from newsdesk.model import Place
+    from newsdesk.reconcile.events import Draft, merged_nearby
+
+    located = {"town": Place("Town", lat=-1.67, lon=29.23, country="CD", feature="city", precision=1),
+               "village": Place("Village", lat=-1.57, lon=29.04, country="CD", feature="village", precision=1),
+               "country": Place("Country", lat=-2.9, lon=23.6, country="CD", feature="country", precision=3),
+               "far": Place("Far", lat=-4.3, lon=15.3, country="CD", feature="city", precision=1)}
+    battle = ("Battles", "Armed clash")
+    found = [Draft(type=battle, place=p) for p in ("town", "village", "country", "far")]
+    found.append(Draft(type=("Protests", "Peaceful protest"), place="town"))
+    merged = merged_nearby(found, located)
+    assert sorted((d.type[0], d.place) for d in merged) == [("Battles", "country"), ("Battles", "far"),
+                                                            ("Battles", "town"), ("Protests", "town")]

@@ -211,6 +211,33 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
     return result
 
 
+# Reports of one clash name the village or the town nearby: within a story, events of one type at
+# settlements this close are one event.
+NEARBY_KM = 30
+AREAS = {"country", "region", "state", "county"}
+
+
+def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
+    """Drafts of one type at settlements near each other merged into the one with the most support."""
+    result: list[Draft] = []
+    for draft in sorted(found, key=support, reverse=True):
+        target = next((kept for kept in result if kept.type[0] == draft.type[0]
+                       and _near(located.get(kept.place), located.get(draft.place))), None)
+        if target is None:
+            result.append(draft)
+        else:
+            target.units.extend(draft.units)
+    return result
+
+
+def _near(a: Place | None, b: Place | None) -> bool:
+    if a is None or b is None or a.lat is None or b.lat is None or a.country != b.country:
+        return False
+    if AREAS & {a.feature, b.feature}:
+        return False  # a region holds many events: only settlements this close are one place
+    return gazetteer.distance_km(a.lat, a.lon, b.lat, b.lon) <= NEARBY_KM
+
+
 def _located(unit: Unit, entity_of: dict[str, str]) -> str | None:
     """The unit's most precise place the gazetteer knows: streets and unknown names do not make an event."""
     places = places_in(unit.article, unit.paragraph, unit.start, unit.end, entity_of, located=True)
@@ -552,7 +579,7 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
            found_contradictions: list[Contradiction]) -> list[Event]:
     """The story's events, the main one (most articles, then figures) first."""
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
-    ordered = sorted(drafts(units(articles, entity_of), entity_of), key=support, reverse=True)
     located = located_places(articles, entity_of)
+    ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
     return [event_record(story_id, draft, entity_of, disputed, located,
                          [u for d in ordered if d.type[0] == draft.type[0] for u in d.units]) for draft in ordered]
