@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import IO, Iterable
 
 from .. import ingest
+from ..components import Components
 from ..model import Article, Skip
 from . import minhash
 from .fingerprint import Settings, content_text
@@ -43,21 +44,10 @@ def kept(articles: list[Article], found: list[tuple[int, int, float]], keep: str
     """One article per group of near-duplicates (groups are connected pairs): the first read, or the longest."""
     if keep not in KEEP:
         raise ValueError(f"keep must be one of {', '.join(KEEP)}, not {keep!r}")
-    parent = list(range(len(articles)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    components = Components(range(len(articles)))
     for i, j, _ in found:
-        a, b = root(i), root(j)
-        if a != b:
-            parent[max(a, b)] = min(a, b)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(articles)):
-        groups.setdefault(root(i), []).append(i)
+        components.join(i, j)
+    groups = components.groups()
     if keep == "first":
         chosen = sorted(members[0] for members in groups.values())
     else:

@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..components import Components
 from ..model import Article, Entity, Mention, Span, stable_id
 from ..pipeline import step
 from .gazetteer import key
@@ -131,29 +132,20 @@ class Mentions:
 
     def __init__(self) -> None:
         self.items: list[Found] = []
-        self.parent: list[int] = []
+        self.components = Components()
 
     def add(self, found: Found) -> int:
         self.items.append(found)
-        self.parent.append(len(self.parent))
-        return len(self.items) - 1
+        return self.components.find(len(self.items) - 1)
 
     def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
+        return self.components.find(i)
 
     def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
+        self.components.join(a, b)
 
     def groups(self) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = {}
-        for i in range(len(self.items)):
-            out.setdefault(self.find(i), []).append(i)
-        return out
+        return self.components.groups()
 
     def covers(self, paragraph: int, start: int, end: int) -> bool:
         return any(f.paragraph == paragraph and f.start < end and start < f.end for f in self.items)
@@ -750,19 +742,8 @@ def resolve_desk(articles: list[Article]) -> dict[str, str]:
     another — a surname, an acronym, a nickname — merges them, as does a single-word name that
     ends another's full name. The merged entity takes the id of its longest, most mentioned name.
     """
-    parent: dict[str, str] = {}
-
-    def find(x: str) -> str:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    def union(a: str, b: str) -> None:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
+    components = Components()
+    find, union = components.find, components.join
 
     info: dict[str, tuple[str, str, int]] = {}  # id -> (name, type, mentions)
     by_story: dict[str, list[Entity]] = {}
@@ -789,11 +770,8 @@ def resolve_desk(articles: list[Article]) -> dict[str, str]:
                       and key(o.name).split()[-len(words):] == words}
             if len(longer) == 1:
                 union(entity.id, longer.pop())
-    groups: dict[str, list[str]] = {}
-    for eid in parent:
-        groups.setdefault(find(eid), []).append(eid)
     out: dict[str, str] = {}
-    for members in groups.values():
+    for members in components.groups().values():
         best = max(members, key=lambda m: (len(info[m][0].split()), info[m][2], info[m][0]))
         for member in members:
             out[member] = best

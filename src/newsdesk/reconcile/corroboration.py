@@ -10,28 +10,9 @@ re-print of a wire story again.
 """
 from __future__ import annotations
 
+from ..components import Components
 from ..model import Article, Reuse
 from .matching import CASUALTY_KINDS, Report, outlet_name, ranges_overlap
-
-
-class Components:
-    """Union-find over hashable items."""
-
-    def __init__(self):
-        self.parent: dict = {}
-
-    def find(self, item):
-        self.parent.setdefault(item, item)
-        while self.parent[item] != item:
-            self.parent[item] = self.parent[self.parent[item]]
-            item = self.parent[item]
-        return item
-
-    def join(self, a, b) -> None:
-        self.parent[self.find(a)] = self.find(b)
-
-    def count(self, items) -> int:
-        return len({self.find(item) for item in items})
 
 
 def _norm(name: str) -> str:

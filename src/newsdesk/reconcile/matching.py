@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from .. import outlets
+from ..components import Components
 from ..model import Article, Claim, Quantity
 
 CASUALTY_KINDS = ("killed", "injured")
@@ -189,22 +190,12 @@ def same_proposition(a: Report, b: Report, config: dict) -> bool:
 
 def proposition_groups(found: list[Report], config: dict) -> list[list[Report]]:
     """Reports joined transitively by :func:`same_proposition`, each group in story order."""
-    parent = list(range(len(found)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    components = Components(range(len(found)))
     for i in range(len(found)):
         for j in range(i + 1, len(found)):
-            if root(i) != root(j) and same_proposition(found[i], found[j], config):
-                parent[root(j)] = root(i)
-    groups: dict[int, list[Report]] = {}
-    for i, report in enumerate(found):
-        groups.setdefault(root(i), []).append(report)
-    return list(groups.values())
+            if components.find(i) != components.find(j) and same_proposition(found[i], found[j], config):
+                components.join(i, j)
+    return [[found[i] for i in members] for members in components.groups().values()]
 
 
 def group_id(story_id: str, group: list[Report]) -> str:
