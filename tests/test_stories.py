@@ -209,3 +209,12 @@ def test_cli_stories_and_story(tmp_path):
     assert "re-uses ferry-1 ¶0 (verbatim, 1.00)" in shown.output
     missing = runner.invoke(main, ["story", "nope", "--db", db])
     assert missing.exit_code == 1 and "newsdesk stories" in missing.output
+
+
+def test_page_template_copies_follow_their_headlines_not_each_other(desk):
+    wall = ["Please confirm your email address to keep reading.", "Check your spam folder if the message is late."]
+    desk.add([FERRY[0], ORCHESTRA[0], LONE, article("wall-0", "Wheat prices slide in Dunmore", wall, "2024-05-03"),
+              article("wall-1", "Grounded ferry Marisol refloated at Kellsund", wall, "2024-05-03"),
+              article("wall-2", "Orlicki named Brenham Philharmonic conductor", wall, "2024-05-03")])
+    assert desk.article("wall-1").duplicate_of == desk.article("wall-2").duplicate_of == "wall-0"
+    assert partition(desk) == [["ferry-1", "wall-1"], ["lone"], ["music-1", "wall-2"], ["wall-0"]]

@@ -19,13 +19,14 @@ from __future__ import annotations
 import datetime
 import json
 import re
+from collections import Counter
 
 from ..clean.normalize import text as normal_text
 from ..model import Article, Story, stable_id
 from ..outlets import outlet_name
 from ..pipeline import step
 from .index import Entry, Settings, StoryIndex
-from .terms import article_terms, content_words, stop_words
+from .terms import TITLE_PREFIX, article_terms, carries_headline, content_words, headline_terms, stop_words
 
 _PUNCT = re.compile(r"[^\w ]+")
 
@@ -79,9 +80,13 @@ class Clusterer:
 
     def __call__(self, article: Article) -> None:
         index = self.fresh()
-        entry = Entry(index.weighted(article_terms(article, self.stop)), day_number(article.published), "",
-                      title_key(article.title), tuple(k for k in map(title_key, article.related_titles) if k),
-                      article.duplicate_of)
+        terms, duplicate_of = article_terms(article, self.stop), article.duplicate_of
+        if duplicate_of and self.template(terms, index.entries.get(duplicate_of)):
+            # The body is a page template (captcha, sign-in) shared with other headlines: the headline alone
+            # tells the story, and the copy does not follow its "original" (another story's template page).
+            terms, duplicate_of = headline_terms(terms), None
+        entry = Entry(index.weighted(terms), day_number(article.published), "", title_key(article.title),
+                      tuple(k for k in map(title_key, article.related_titles) if k), duplicate_of)
         story, moved = index.assign(article.id, entry, stable_id("story", article.id))
         article.story = story
         self.store.db.execute(
@@ -93,6 +98,13 @@ class Clusterer:
                 self.store.set_story(article_id, story)
             self.store.remove_story(old_story)
         self.save(story, pending=article)
+
+    def template(self, terms: Counter, original: Entry | None) -> bool:
+        """Whether a copy's body carries neither its own headline nor its original's (a page template)."""
+        own = {t[len(TITLE_PREFIX):] for t in terms if t.startswith(TITLE_PREFIX)}
+        theirs = set(content_words(original.title, self.stop)) if original else set()
+        share = self.settings.template_headline_share
+        return not carries_headline(own, terms, share) and not carries_headline(theirs, terms, share)
 
     def forget(self, article_id: str) -> None:
         index = self.fresh()

@@ -37,6 +37,7 @@ class Settings(StepSettings):
     candidates: int = 200
     candidate_df: float = 0.05
     linkage: str = "max"
+    template_headline_share: float = 0.3
 
 
 

@@ -61,6 +61,19 @@ def date_terms(article: Article) -> list[str]:
     return found
 
 
+def carries_headline(headline: set[str], terms: Counter, share: float) -> bool:
+    """Whether at least ``share`` of a headline's words occur among the body words of ``terms``: a news body
+    repeats its headline's words; a captcha, sign-in or paywall page served under the headline does not."""
+    return not headline or len(headline & terms.keys()) >= share * len(headline)
+
+
+def headline_terms(terms: Counter) -> Counter:
+    """The headline's words alone, as title terms and as body words (to match other articles' bodies)."""
+    headline = Counter({t: n for t, n in terms.items() if t.startswith(TITLE_PREFIX)})
+    headline.update({t[1:]: n for t, n in headline.items()})
+    return headline
+
+
 def article_terms(article: Article, stop: frozenset[str]) -> Counter:
     """Term → count for the title (prefixed), the content paragraphs and the names."""
     terms: Counter = Counter(TITLE_PREFIX + w for w in content_words(article.title, stop))
