@@ -183,6 +183,15 @@ def test_replaced_article_is_not_its_own_duplicate(desk):
     assert rows == 1
 
 
+def test_removed_original_hands_its_copies_to_the_earliest(desk):
+    desk.add([article("a", REPORT), article("b", REPORT, title="Copy one"), article("c", REPORT, title="Copy two")])
+    desk.remove("a")
+    assert (desk.article("b").duplicate_of, desk.article("c").duplicate_of) == (None, "b")
+    assert desk.store.db.execute("SELECT duplicate_of FROM articles WHERE id = 'c'").fetchone()[0] == "b"
+    desk.add(article("d", REPORT, title="Copy three"))
+    assert desk.article("d").duplicate_of == "b"
+
+
 # the command -----------------------------------------------------------------
 def write_corpus(folder):
     records = [{"id": "a", "title": "Crane", "text": "\n\n".join(REPORT)},

@@ -101,6 +101,13 @@ class Deduplicator:
                 best, best_similarity = other_id, similarity
         return best
 
+    def forget(self, article_id: str) -> None:
+        """A removed or replaced original hands its group to its earliest copy: no copy points at nothing."""
+        copies = [r[0] for r in self.store.db.execute(
+            "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY seq", (article_id,))]
+        for copy in copies:
+            self.store.set_duplicate_of(copy, None if copy == copies[0] else copies[0])
+
     def original(self, article_id: str) -> str:
         """The article a duplicate group is counted under (duplicates point at it, never at each other)."""
         row = self.store.db.execute("SELECT duplicate_of FROM articles WHERE id = ?", (article_id,)).fetchone()

@@ -125,14 +125,21 @@ class Store:
 
     def set_story(self, article_id: str, story_id: str | None) -> None:
         """Move an already stored article to another story (stories merge and split)."""
+        self._set(article_id, "story", story_id)
+
+    def set_duplicate_of(self, article_id: str, original: str | None) -> None:
+        """Point an already stored copy at another original (its original was removed)."""
+        self._set(article_id, "duplicate_of", original)
+
+    def _set(self, article_id: str, column: str, value: str | None) -> None:
         with self.transaction():
             row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
             if row is None:
                 return
             data = json.loads(row[0])
-            data["story"] = story_id
-            self.db.execute("UPDATE articles SET story = ?, data = ? WHERE id = ?",
-                            (story_id, json.dumps(data, ensure_ascii=False), article_id))
+            data[column] = value
+            self.db.execute(f"UPDATE articles SET {column} = ?, data = ? WHERE id = ?",
+                            (value, json.dumps(data, ensure_ascii=False), article_id))
 
     # skips ------------------------------------------------------------------
     def save_skip(self, skip: Skip) -> None:
