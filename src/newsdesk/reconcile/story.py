@@ -63,22 +63,34 @@ def make_reconcile(config, desk):
     """Contradictions, independent reports, novelty and ACLED-like events of the story the article joins."""
     limit = config.get("max_articles", 200)
 
-    def update(article: Article) -> None:
-        if article.story is None:
-            return
+    def refresh(story_id: str, articles: list[Article]) -> None:
         store = desk.store
-        rows = store.db.execute("SELECT id FROM articles WHERE story = ? AND id != ? ORDER BY seq DESC LIMIT ?",
-                                (article.story, article.id, limit - 1)).fetchall()
-        articles = list(store.articles([r[0] for r in rows])) + [article]
-        links = story_links(store, [a.id for a in articles])
-        state = reconcile(article.story, articles, links, config)
-        store.save_story_state(article.story, state)
+        state = reconcile(story_id, articles, story_links(store, [a.id for a in articles]), config)
+        store.save_story_state(story_id, state)
         try:
-            story = store.story(article.story)
+            story = store.story(story_id)
         except NotFound:
             return
         if story.independent_sources != state["independent_sources"]:
             story.independent_sources = state["independent_sources"]
             store.save_story(story)
 
+    def others(story_id: str, article_id: str, count: int) -> list[Article]:
+        """The story's most recent ``count`` stored articles other than ``article_id``."""
+        rows = desk.store.db.execute("SELECT id FROM articles WHERE story = ? AND id != ? ORDER BY seq DESC LIMIT ?",
+                                     (story_id, article_id, count)).fetchall()
+        return list(desk.store.articles([r[0] for r in rows]))
+
+    def update(article: Article) -> None:
+        if article.story is not None:
+            refresh(article.story, others(article.story, article.id, limit - 1) + [article])
+
+    def forget(article_id: str) -> None:
+        """Reconcile the story an article leaves (removed or replaced) without it."""
+        row = desk.store.db.execute("SELECT story FROM articles WHERE id = ?", (article_id,)).fetchone()
+        remaining = others(row[0], article_id, limit) if row and row[0] else []
+        if remaining:
+            refresh(row[0], remaining)
+
+    update.forget = forget
     return update
