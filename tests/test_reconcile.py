@@ -345,6 +345,10 @@ def test_step_saves_the_story_state_and_independent_sources(light_desk):
     assert store.story_state("s1") == state
     update.forget("b")  # b leaves the story: its state is reconciled without it
     assert light_desk.store.story_state("s1")["independent_reports"] == {"a-c0": 1}
+    store.save_story(Story(id="s2", title="split part", articles=["a"]))
+    store.set_story("a", "s2")  # the stories step split "a" off into a story without a state
+    update(b)
+    assert store.story_state("s2")["independent_reports"] == {"a-c0": 1}
 
 
 def test_acled_export_has_the_columns_and_the_claims_behind_figures(light_desk, tmp_path):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import random
 
+import numpy as np
 import pytest
 from click.testing import CliRunner
 
@@ -10,7 +11,7 @@ from newsdesk import Desk
 from newsdesk.cli import main
 from newsdesk.model import Article, Paragraph
 from newsdesk.stories.cluster import representative_title, title_key
-from newsdesk.stories.index import Entry, Settings, StoryIndex
+from newsdesk.stories.index import Entry, Settings, StoryIndex, bisect
 from newsdesk.stories.terms import date_terms, stop_words
 
 STEPS = 'pipeline.steps=["normalize", "dedup", "reuse", "stories"]'
@@ -165,8 +166,47 @@ def test_stories_merge_when_an_article_bridges_them():
     index.assign("b", Entry(terms["b"], None, ""), "s-b")
     index.assign("c", Entry(terms["c"], None, ""), "s-c")
     story, moved = index.assign("bridge", Entry({**terms["a"], **terms["b"]}, None, ""), "s-bridge")
-    assert story == "s-a" and moved == {"s-b": ["b"]}
+    assert story == "s-a" and moved == [("s-b", "s-a", ["b"])]
     assert index.members["s-a"] == {"a", "b", "bridge"} and "s-b" not in index.members
+
+
+def two_events(prefix: str, shared: dict, own: dict, count: int) -> list[tuple[str, Entry]]:
+    """``count`` reports of one event: the words of its kind (``shared``), its own words, one word per report."""
+    return [(f"{prefix}{i}", Entry({**shared, **own, f"{prefix}-detail-{i}": 1.0}, None, "")) for i in range(count)]
+
+
+def test_a_story_of_two_look_alike_events_splits_and_a_tight_one_does_not():
+    kind = {"earthquake": 1.0, "magnitude": 1.0, "aftershocks": 1.0}
+    quake_a = two_events("a", kind, {"islands": 1.0, "ferries": 1.0, "tsunami": 1.0}, 5)
+    quake_b = two_events("b", kind, {"mountains": 1.0, "landslide": 1.0, "villages": 1.0}, 5)
+    index = StoryIndex(Settings(threshold=0.1, days_floor=1.0, max_df=1.0, candidate_df=1.0), story_name=lambda a: "s-" + a)
+    moves = [index.assign(article_id, entry)[1] for article_id, entry in quake_a + quake_b]
+    # the first report of quake b joined quake a's story; the split at 10 articles repaired it
+    assert ("s-a0", "s-b0", ["b0", "b1", "b2", "b3", "b4"]) in moves[-1]
+    assert index.members == {"s-a0": {f"a{i}" for i in range(5)}, "s-b0": {f"b{i}" for i in range(5)}}
+    tight = StoryIndex(Settings(threshold=0.1, days_floor=1.0, max_df=1.0, candidate_df=1.0), story_name=lambda a: "s-" + a)
+    for article_id, entry in two_events("t", kind, {"islands": 1.0}, 10):
+        assert tight.assign(article_id, entry)[0] == "s-t0"
+
+
+def test_desk_records_a_split_in_both_stories():
+    overrides = [STEPS, "stories.threshold=0.1", "stories.max_df=1.0", "stories.candidate_df=1.0"]
+    kind = "Earthquake of magnitude six with aftershocks"
+    with Desk(":memory:", overrides=overrides) as desk:
+        for event, words in [("a", "islands ferries tsunami"), ("b", "mountains landslide villages")]:
+            desk.add([article(f"{event}{i}", f"Quake report {event}{i}", [f"{kind} {words} detail{event}{i}."])
+                      for i in range(5)])
+        assert partition(desk) == [["a0", "a1", "a2", "a3", "a4"], ["b0", "b1", "b2", "b3", "b4"]]
+        assert sorted(len(story.articles) for story in desk.stories()) == [5, 5]
+
+
+def test_bisect_finds_the_two_blocks_of_a_similarity_matrix():
+    sim = np.full((6, 6), 0.1)
+    sim[:3, :3] = sim[3:, 3:] = 0.8
+    np.fill_diagonal(sim, 1.0)
+    order = [4, 0, 5, 1, 3, 2]
+    first, second = bisect(sim[np.ix_(order, order)])
+    assert sorted(map(sorted, ([order[i] for i in first], [order[i] for i in second]))) == [[0, 1, 2], [3, 4, 5]]
 
 
 def test_index_survives_reopening_the_desk(tmp_path):

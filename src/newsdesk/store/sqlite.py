@@ -160,7 +160,7 @@ class Store:
     def remove_story(self, story_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
-            self.db.execute("DELETE FROM story_state WHERE story = ?", (story_id,))
+            self.drop_story_state(story_id)
 
     def story(self, story_id: str) -> Story:
         row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
@@ -186,6 +186,15 @@ class Store:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO story_state (story, data) VALUES (?, ?)",
                             (story_id, json.dumps(state, ensure_ascii=False)))
+
+    def drop_story_state(self, story_id: str) -> None:
+        with self.transaction():
+            self.db.execute("DELETE FROM story_state WHERE story = ?", (story_id,))
+
+    def stateless_stories(self, limit: int) -> list[str]:
+        """Stories without a reconciled state (parts of a split), oldest first."""
+        return [r[0] for r in self.db.execute(
+            "SELECT id FROM stories WHERE id NOT IN (SELECT story FROM story_state) ORDER BY rowid LIMIT ?", (limit,))]
 
     def story_state(self, story_id: str) -> dict:
         row = self.db.execute("SELECT data FROM story_state WHERE story = ?", (story_id,)).fetchone()

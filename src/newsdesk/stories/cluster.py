@@ -6,8 +6,9 @@ its original when published close to it. The index is kept in memory and
 persisted per article in ``story_terms`` (weighted terms, day, normalised
 title, related titles, the article it duplicates), so a reopened desk
 rebuilds it without re-reading articles. Stories are saved through
-``store.save_story``; when stories merge, their articles move with
-``store.set_story``.
+``store.save_story``; when stories merge or one splits, their articles move
+with ``store.set_story`` (a split part's reconciled state is dropped: the
+reconcile step recomputes it).
 
 A story's id derives from the article that founded it; its title is its most
 representative headline (the one sharing most words with the others);
@@ -68,7 +69,7 @@ class Clusterer:
         """The in-memory index, rebuilt from ``story_terms`` when the store changed behind it."""
         count = self.store.db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
         if self.index is None or count != len(self.index.entries):
-            index = StoryIndex(self.settings)
+            index = StoryIndex(self.settings, story_name=lambda article_id: stable_id("story", article_id))
             for article_id, day, data, story in self.store.db.execute(
                     "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
                     " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"):
@@ -87,16 +88,24 @@ class Clusterer:
             terms, duplicate_of = headline_terms(terms), None
         entry = Entry(index.weighted(terms), day_number(article.published), "", title_key(article.title),
                       tuple(k for k in map(title_key, article.related_titles) if k), duplicate_of)
-        story, moved = index.assign(article.id, entry, stable_id("story", article.id))
+        story, moves = index.assign(article.id, entry)
         article.story = story
         self.store.db.execute(
             "INSERT OR REPLACE INTO story_terms (article_id, day, data) VALUES (?, ?, ?)",
             (article.id, entry.day, json.dumps({"terms": entry.terms, "title": entry.title, "links": entry.links,
                                                 "duplicate_of": entry.duplicate_of}, ensure_ascii=False)))
-        for old_story, article_ids in moved.items():
+        touched = set()
+        for source, target, article_ids in moves:
             for article_id in article_ids:
-                self.store.set_story(article_id, story)
-            self.store.remove_story(old_story)
+                if article_id != article.id:
+                    self.store.set_story(article_id, target)
+            touched |= {source, target}
+        for other in sorted(touched - {story}):
+            if index.members.get(other):  # a part of a split: its reconciled state is stale
+                self.save(other, without=article.id)
+                self.store.drop_story_state(other)
+            else:  # merged into the article's story
+                self.store.remove_story(other)
         self.save(story, pending=article)
 
     def template(self, terms: Counter, original: Entry | None) -> bool:

@@ -6,13 +6,20 @@ new article is scored against the articles sharing its rarer terms; its
 story is the best matching story if that clears ``threshold``, else a new
 one. A story that also matches the new article at ``merge_threshold`` is
 merged into it (the second pass that repairs an early split, which makes the
-result depend less on arrival order).
+result depend less on arrival order). A story that grew is bisected by
+average linkage over its articles' similarities and split when its two parts
+are much closer within than between (the repair of an early wrong join: the
+first report of a second, look-alike event joins the first event's story,
+and the later reports follow it).
 """
 from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from ..config import StepSettings
 from .terms import DATE_PREFIX, NAME_PREFIX, TITLE_PREFIX
@@ -38,6 +45,10 @@ class Settings(StepSettings):
     candidate_df: float = 0.05
     linkage: str = "max"
     template_headline_share: float = 0.3
+    split_ratio: float = 0.7
+    split_min: int = 4
+    split_growth: float = 1.25
+    split_max: int = 150
 
 
 
@@ -67,6 +78,10 @@ class StoryIndex:
     members: dict[str, set] = field(default_factory=dict)
     by_title: dict[str, set] = field(default_factory=dict)
     by_link: dict[str, set] = field(default_factory=dict)
+    story_name: Callable[[str], str] = lambda article_id: "story-" + article_id  # a story named by its founder
+    checked: dict[str, int] = field(default_factory=dict)  # story -> its size when last checked for a split
+    arrival: dict[str, int] = field(default_factory=dict)  # article -> insertion number (its story's founder first)
+    arrivals: int = 0
 
     # building ---------------------------------------------------------------
     def weighted(self, counts: Counter) -> dict[str, float]:
@@ -81,6 +96,8 @@ class StoryIndex:
 
     def insert(self, article_id: str, entry: Entry) -> None:
         self.entries[article_id] = entry
+        self.arrival[article_id] = self.arrivals
+        self.arrivals += 1
         for term in entry.terms:
             self.df[term] += 1
             self.postings.setdefault(term, set()).add(article_id)
@@ -94,6 +111,7 @@ class StoryIndex:
         entry = self.entries.pop(article_id, None)
         if entry is None:
             return None
+        del self.arrival[article_id]
         for term in entry.terms:
             self.df[term] -= 1
             if self.df[term] <= 0:
@@ -113,6 +131,7 @@ class StoryIndex:
 
     def move(self, from_story: str, to_story: str) -> list[str]:
         moved = sorted(self.members.pop(from_story, ()))
+        self.checked.pop(from_story, None)
         for article_id in moved:
             self.entries[article_id].story = to_story
         self.members.setdefault(to_story, set()).update(moved)
@@ -157,17 +176,8 @@ class StoryIndex:
             for other in self.postings.get(term, ()):
                 dots[other] += weight * self.entries[other].terms[term] * idf
         dots.pop(exclude, None)
-        sims = {}
-        for other, dot in dots.most_common(self.settings.candidates):
-            other_entry = self.entries[other]
-            vec = self.cached_vector(other_entry, n)
-            cos = sum(weight * vec.get(term, 0.0) for term, weight in query.items())
-            factor = self.time_factor(entry.day, other_entry.day)
-            if factor < 1.0 and self.specific_match(query, other_entry):
-                factor = 1.0
-            if self.date_conflict(entry, other_entry):
-                factor *= self.settings.date_conflict
-            sims[other] = cos * factor
+        sims = {other: self.similarity(query, entry, self.entries[other], n)
+                for other, _ in dots.most_common(self.settings.candidates)}
         for other in self.linked(entry):
             if other != exclude:
                 sims[other] = 1.0
@@ -177,6 +187,17 @@ class StoryIndex:
             # (or a shared page template): it joins the original's story only when close in time.
             sims[entry.duplicate_of] = self.time_factor(entry.day, original.day)
         return sims
+
+    def similarity(self, query: dict[str, float], entry: Entry, other: Entry, n: int) -> float:
+        """Cosine of ``query`` (the vector of ``entry``) with ``other``, times the time and date factors."""
+        vec = self.cached_vector(other, n)
+        cos = sum(weight * vec.get(term, 0.0) for term, weight in query.items())
+        factor = self.time_factor(entry.day, other.day)
+        if factor < 1.0 and self.specific_match(query, other):
+            factor = 1.0
+        if self.date_conflict(entry, other):
+            factor *= self.settings.date_conflict
+        return cos * factor
 
     def specific_match(self, query: dict[str, float], other: Entry) -> bool:
         """Whether the two name a same rare calendar day (with its year): evidence of one incident that holds
@@ -209,18 +230,76 @@ class StoryIndex:
         return {story: sum(values) / len(self.members[story]) for story, values in by_story.items()}
 
     # assigning --------------------------------------------------------------
-    def assign(self, article_id: str, entry: Entry, new_story: str) -> tuple[str, dict[str, list[str]]]:
-        """Insert the article; return its story and, for each story merged into it, the articles moved."""
+    def assign(self, article_id: str, entry: Entry,
+               new_story: str | None = None) -> tuple[str, list[tuple[str, str, list[str]]]]:
+        """Insert the article; return its story and the moves made on the way, each (from story, to story,
+        articles): the stories merged into its story, and the part split off a story it made too mixed."""
         sims = self.similarities(entry, exclude=article_id)
         scores = self.story_scores(sims)
         ranked = sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
         if ranked and ranked[0][1] >= self.settings.threshold:
             story = ranked[0][0]
         else:
-            story = new_story
+            story = new_story or self.story_name(article_id)
         joined = {story} | {other for other, score in ranked if score >= self.settings.merge_threshold}
         survivor = min(joined) if story in self.members else story  # independent of which story came first
-        moved = {other: self.move(other, survivor) for other in sorted(joined - {survivor}) if other in self.members}
+        moves = [(other, survivor, self.move(other, survivor)) for other in sorted(joined - {survivor})
+                 if other in self.members]
         entry.story = survivor
         self.insert(article_id, entry)
-        return survivor, moved
+        split = self.split(survivor)
+        if split is not None:
+            moves.append(split)
+        return self.entries[article_id].story, moves
+
+    def split(self, story: str) -> tuple[str, str, list[str]] | None:
+        """Split ``story`` in two when its average-linkage halves are much closer within than between:
+        mean similarity between them under ``split_ratio`` × the lower mean within. Checked when the story
+        has grown by ``split_growth`` since its last check, up to ``split_max`` articles (the cost is
+        quadratic). The half without the story's founder becomes a story named after its earliest article."""
+        s = self.settings
+        size = len(self.members.get(story, ()))
+        if not 2 * s.split_min <= size <= s.split_max or size < s.split_growth * self.checked.get(story, 0):
+            return None
+        ids = sorted(self.members[story], key=self.arrival.__getitem__)
+        self.checked[story] = len(ids)
+        n = len(self.entries)
+        vectors = [self.cached_vector(self.entries[a], n) for a in ids]
+        sim = np.eye(len(ids))
+        for i, a in enumerate(ids):
+            for j in range(i + 1, len(ids)):
+                sim[i, j] = sim[j, i] = min(1.0, self.similarity(vectors[i], self.entries[a], self.entries[ids[j]], n))
+        first, second = bisect(sim)
+        if min(len(first), len(second)) < s.split_min:
+            return None
+        within = min(sim[np.ix_(part, part)][np.triu_indices(len(part), 1)].mean() for part in (first, second))
+        if sim[np.ix_(first, second)].mean() >= s.split_ratio * within:
+            return None
+        part = second if 0 in first else first  # ids are in arrival order: index 0 is the founder
+        moved = [ids[i] for i in part]
+        new_story = self.story_name(moved[0])
+        for article_id in moved:
+            self.members[story].discard(article_id)
+            self.entries[article_id].story = new_story
+        self.members.setdefault(new_story, set()).update(moved)
+        self.checked[new_story] = len(moved)
+        return story, new_story, moved
+
+
+def bisect(sim: np.ndarray) -> tuple[list[int], list[int]]:
+    """The two clusters average linkage leaves of a similarity matrix (merging the closest pair until two)."""
+    size = len(sim)
+    link = sim.astype(float)
+    np.fill_diagonal(link, -np.inf)
+    clusters = {i: [i] for i in range(size)}
+    while len(clusters) > 2:
+        alive = sorted(clusters)
+        sub = link[np.ix_(alive, alive)]
+        i, j = np.unravel_index(np.argmax(sub), sub.shape)
+        a, b = alive[min(i, j)], alive[max(i, j)]
+        na, nb = len(clusters[a]), len(clusters[b])
+        link[a, :] = link[:, a] = (na * link[a, :] + nb * link[b, :]) / (na + nb)
+        link[a, a] = -np.inf
+        clusters[a] += clusters.pop(b)
+    first, second = (sorted(c) for c in clusters.values())
+    return first, second
