@@ -30,12 +30,13 @@ class Settings(StepSettings):
     """The [stories] settings (defaults.toml says why each value)."""
 
     section = "stories"
-    threshold: float = 0.18
+    threshold: float = 0.22
     merge_threshold: float = 0.5
     title_weight: float = 1.0
     name_weight: float = 1.0
     date_weight: float = 1.0
     specific_df: int = 3
+    specific_weight: float = 0.05
     date_conflict: float = 0.7
     days_window: int = 3
     days_scale: float = 30.0
@@ -176,7 +177,7 @@ class StoryIndex:
             for other in self.postings.get(term, ()):
                 dots[other] += weight * self.entries[other].terms[term] * idf
         dots.pop(exclude, None)
-        sims = {other: self.similarity(query, entry, self.entries[other], n)
+        sims = {other: self.similarity(query, entry, self.entries[other], n) + self.evidence(entry, self.entries[other])
                 for other, _ in dots.most_common(self.settings.candidates)}
         for other in self.linked(entry):
             if other != exclude:
@@ -198,6 +199,17 @@ class StoryIndex:
         if self.date_conflict(entry, other):
             factor *= self.settings.date_conflict
         return cos * factor
+
+    def evidence(self, entry: Entry, other: Entry) -> float:
+        """What specific terms add to a cosine: ``specific_weight`` × (ln(1 + shared words and names that at most
+        ``specific_df`` desk articles hold) + shared full names among them, up to 3). A victim's name, a street,
+        a ship's name shared by two reports is evidence of one event that a long article's cosine dilutes."""
+        shared = [t for t in entry.terms if t in other.terms and not t.startswith((DATE_PREFIX, TITLE_PREFIX))
+                  and self.df.get(t, 0) <= self.settings.specific_df]
+        if not shared:
+            return 0.0
+        names = sum(1 for t in shared if t.startswith(NAME_PREFIX) and " " in t)
+        return self.settings.specific_weight * (math.log1p(len(shared)) + min(names, 3))
 
     def specific_match(self, query: dict[str, float], other: Entry) -> bool:
         """Whether the two name a same rare calendar day (with its year): evidence of one incident that holds
