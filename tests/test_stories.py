@@ -257,4 +257,4 @@ def test_page_template_copies_follow_their_headlines_not_each_other(desk):
               article("wall-1", "Grounded ferry Marisol refloated at Kellsund", wall, "2024-05-03"),
               article("wall-2", "Orlicki named Brenham Philharmonic conductor", wall, "2024-05-03")])
     assert desk.article("wall-1").duplicate_of == desk.article("wall-2").duplicate_of == "wall-0"
-    assert partition(desk) == [["ferry-1", "wall-1"], ["lone"], ["music-1", "wall-2"], ["wall-0"]]
+    assert partition(desk) == [["ferry-1", "wall-1"], ["lone", "wall-0"], ["music-1", "wall-2"]]

@@ -27,7 +27,7 @@ from ..model import Article, Story, stable_id
 from ..outlets import outlet_name
 from ..pipeline import step
 from .index import Entry, Settings, StoryIndex
-from .terms import TITLE_PREFIX, article_terms, carries_headline, content_words, headline_terms, stop_words
+from .terms import body_terms, carries_headline, content_words, headline_terms, stop_words
 
 _PUNCT = re.compile(r"[^\w ]+")
 
@@ -81,12 +81,13 @@ class Clusterer:
 
     def __call__(self, article: Article) -> None:
         index = self.fresh()
-        terms, duplicate_of = article_terms(article, self.stop), article.duplicate_of
-        if duplicate_of and self.template(terms, index.entries.get(duplicate_of)):
+        headline, body = content_words(article.title, self.stop), body_terms(article, self.stop)
+        duplicate_of = article.duplicate_of
+        if duplicate_of and self.template(headline, body, index.entries.get(duplicate_of)):
             # The body is a page template (captcha, sign-in) shared with other headlines: the headline alone
             # tells the story, and the copy does not follow its "original" (another story's template page).
-            terms, duplicate_of = headline_terms(terms), None
-        entry = Entry(index.weighted(terms), day_number(article.published), "", title_key(article.title),
+            body, duplicate_of = Counter(), None
+        entry = Entry(index.weighted(headline_terms(headline) + body), day_number(article.published), "", title_key(article.title),
                       tuple(k for k in map(title_key, article.related_titles) if k), duplicate_of)
         story, moves = index.assign(article.id, entry)
         article.story = story
@@ -108,12 +109,11 @@ class Clusterer:
                 self.store.remove_story(other)
         self.save(story, pending=article)
 
-    def template(self, terms: Counter, original: Entry | None) -> bool:
+    def template(self, headline: list[str], body: Counter, original: Entry | None) -> bool:
         """Whether a copy's body carries neither its own headline nor its original's (a page template)."""
-        own = {t[len(TITLE_PREFIX):] for t in terms if t.startswith(TITLE_PREFIX)}
-        theirs = set(content_words(original.title, self.stop)) if original else set()
+        theirs = content_words(original.title, self.stop) if original else []
         share = self.settings.template_headline_share
-        return not carries_headline(own, terms, share) and not carries_headline(theirs, terms, share)
+        return not carries_headline(headline, body, share) and not carries_headline(theirs, body, share)
 
     def forget(self, article_id: str) -> None:
         index = self.fresh()

@@ -30,7 +30,7 @@ class Settings(StepSettings):
     """The [stories] settings (defaults.toml says why each value)."""
 
     section = "stories"
-    threshold: float = 0.22
+    threshold: float = 0.24
     merge_threshold: float = 0.5
     title_weight: float = 1.0
     name_weight: float = 1.0

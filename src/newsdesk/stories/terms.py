@@ -1,6 +1,7 @@
 """The weighted terms that describe an article for story matching.
 
-Content words of the title and body (lowercased, stop words out), plus name
+Content words of the title (as title terms, and again as text words) and of
+the body (lowercased, stop words out), plus name
 terms: the article's entities when the extraction step has filled
 ``article.entities``, otherwise runs of capitalised words inside sentences (a
 cheap stand-in that still catches victims' and places' names), plus day
@@ -61,22 +62,21 @@ def date_terms(article: Article) -> list[str]:
     return found
 
 
-def carries_headline(headline: set[str], terms: Counter, share: float) -> bool:
-    """Whether at least ``share`` of a headline's words occur among the body words of ``terms``: a news body
-    repeats its headline's words; a captcha, sign-in or paywall page served under the headline does not."""
-    return not headline or len(headline & terms.keys()) >= share * len(headline)
+def carries_headline(headline: list[str], body: Counter, share: float) -> bool:
+    """Whether at least ``share`` of a headline's words occur in ``body``: a news body repeats its headline's
+    words; a captcha, sign-in or paywall page served under the headline does not."""
+    words = set(headline)
+    return not words or len(words & body.keys()) >= share * len(words)
 
 
-def headline_terms(terms: Counter) -> Counter:
-    """The headline's words alone, as title terms and as body words (to match other articles' bodies)."""
-    headline = Counter({t: n for t, n in terms.items() if t.startswith(TITLE_PREFIX)})
-    headline.update({t[1:]: n for t, n in headline.items()})
-    return headline
+def headline_terms(headline: list[str]) -> Counter:
+    """The headline's content words as title terms, and again as text words (a headline is part of the text)."""
+    return Counter(TITLE_PREFIX + w for w in headline) + Counter(headline)
 
 
-def article_terms(article: Article, stop: frozenset[str]) -> Counter:
-    """Term → count for the title (prefixed), the content paragraphs and the names."""
-    terms: Counter = Counter(TITLE_PREFIX + w for w in content_words(article.title, stop))
+def body_terms(article: Article, stop: frozenset[str]) -> Counter:
+    """Term → count for the content paragraphs, the names and the days."""
+    terms: Counter = Counter()
     body = [p.text for p in article.content_paragraphs()]
     for text in body:
         terms.update(content_words(text, stop))
