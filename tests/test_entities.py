@@ -179,3 +179,15 @@ def test_seed_alias_groups(seeds):
     assert "Xi Jinping" not in by_name  # only in a "Keep reading" link list
     assert {"Russian Volunteer Corps", "Vyacheslav Gladkov"} <= set(by_name)
     assert "CVR" in by_name["Russian Volunteer Corps"].aliases
+
+
+def test_a_heading_word_before_a_colon_is_not_cut_into_a_dateline_town(make):
+    article = make("UPDATE: A man was shot on Friday, police said.", "BREAKING: Two more people were hurt.")
+    assert not [e for e in article.entities if e.name.lower() in ("date", "king")]
+    glued = make("KXASDALLAS (AP) - A man was shot on Friday, police said.")
+    assert "Dallas" in [e.name.title() for e in glued.entities]
+
+
+def test_a_dateline_before_a_spaced_hyphen_is_a_place(make):
+    article = make("BASTROP - A man was shot on Friday, police said.")
+    assert "Bastrop" in [e.name.title() for e in article.entities if e.type == "GPE"]

@@ -190,3 +190,12 @@ def test_sentence_start_word_written_in_lower_case_elsewhere_is_not_a_place(gaz)
                        {"Weather": "Weather", "Dallas": "Dallas"})
     assert place_of(article, "Weather") is None
     assert place_of(article, "Dallas").admin1 == "Texas"
+
+
+def test_a_town_written_with_its_state_is_not_a_district_of_the_city_nearby(gaz):
+    near = geocoded(gaz, "A man was shot in Bellaire on Friday, Houston police said.",
+                    {"Bellaire": "Bellaire", "Houston": "Houston"})
+    assert place_of(near, "Bellaire").feature == "place"  # inside Houston's radius: taken as a part of it
+    dateline = geocoded(gaz, "BELLAIRE, Texas - A man was shot on Friday, Houston police said.",
+                        {"Bellaire": "BELLAIRE", "Houston": "Houston"})
+    assert place_of(dateline, "Bellaire").feature in ("town", "village", "city")

@@ -505,3 +505,56 @@ def test_events_of_one_type_near_each_other_are_one_event():
     merged = merged_nearby(found, located)
     assert sorted((d.type[0], d.place) for d in merged) == [("Battles", "country"), ("Battles", "far"),
                                                             ("Battles", "town"), ("Protests", "town")]
+
+
+def _town(builder, name, feature="town", admin1="North", gazetteer_id=None):
+    builder.entity(name, precision=1, admin1=admin1)
+    place = builder.article.entities[-1].place
+    place.feature, place.gazetteer_id = feature, gazetteer_id
+    return builder.article.entities[-1]
+
+
+def test_a_name_written_as_a_neighbourhood_yields_to_the_city():
+    # the gazetteer knows a town called Elmwood, but the story speaks of the Elmwood neighbourhood of Lakeside
+    a = Builder("a", ["Two men were shot in the Elmwood neighborhood on Saturday.",
+                      "Lakeside police said the Elmwood shooting followed a fight in Elmwood."])
+    _town(a, "Elmwood", feature="town", admin1="South")
+    _town(a, "Lakeside", feature="city")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    b = Builder("b", ["Two men were shot in a Lakeside neighborhood on Saturday.", "Officers from Elmwood came."])
+    _town(b, "Lakeside", feature="town")
+    _town(b, "Elmwood", feature="city")
+    assert run([b.article])["events"][0]["places"][0] == "GPE:Lakeside"  # "a Lakeside neighborhood": in Lakeside
+
+
+def test_a_place_in_the_site_name_of_a_title_is_not_the_events():
+    from newsdesk.model import TITLE
+
+    a = Builder("a", ["A man was shot and killed on Elm Street on Monday, police said."])
+    a.article.title = "Man killed in Millbrook - Springfield News | Weather"
+    for name, feature in (("Millbrook", "town"), ("Springfield", "city")):
+        entity = _town(a, name, feature=feature)
+        start = a.article.title.index(name)
+        entity.mentions.append(Mention(span=Span(TITLE, start, start + len(name)), text=name))
+    [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Millbrook"
+    a.article.title = "Man killed on Elm Street - Springfield News"  # the site's town still beats no town
+    a.article.entities = [e for e in a.article.entities if e.name == "Springfield"]
+    a.article.entities[0].mentions[-1].span = Span(TITLE, a.article.title.index("Springfield"),
+                                                    a.article.title.index("Springfield") + len("Springfield"))
+    [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Springfield"
+
+
+def test_a_town_placed_in_another_state_than_the_story_yields_to_one_in_it():
+    a = Builder("a", ["A woman was shot in Harbor on Friday.",
+                      "Lakeside police said the woman from Lakeside was taken to a Lakeside hospital.",
+                      "The North state police are helping."])
+    _town(a, "Harbor", feature="city", admin1="South", gazetteer_id="test:harbor")
+    _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
+    [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Lakeside"
+    a.article.paragraphs[1].text = a.article.paragraphs[1].raw = "Police said the woman was taken to a hospital."
+    a.article.entities[1].mentions = []
+    [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Harbor"  # no state the story's places agree on: the event's own town

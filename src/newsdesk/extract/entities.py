@@ -362,19 +362,22 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
             f.type = "GPE"
 
 
-_DATELINE = re.compile(r"(?<![A-Z])([A-Z][A-Z'.-]{2,}(?: [A-Z][A-Z'.-]+){0,2})(?=\s*(?:,|\(|—|–|--|:))")
+_DATELINE = re.compile(r"(?<![A-Z])([A-Z][A-Z'.-]{2,}(?: [A-Z][A-Z'.-]+){0,2})(?=\s*(?:,|\(|—|–|--|:)|\s-\s)")
+# A station's call letters glued before a dateline (North American ones begin with K, W or C): only those are cut,
+# so "UPDATE:" and "BREAKING:" do not become the towns "Date" and "King".
+CALL_LETTERS = re.compile(r"[CKW][A-Z]{2,3}")
 # Smallest place a dateline may name: the pattern also meets acronyms before a comma.
 DATELINE_POPULATION = 1_000
 
 
 def _datelines(article: Article, mentions: Mentions) -> None:
-    """Place names in capitals before a comma, parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)"),
+    """Place names in capitals before a comma, parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "),
     even glued to the text or station call letters before them ("WCIVCHARLESTON, S.C.")."""
     for paragraph in sorted(article.docs):
         text = article.paragraph_text(paragraph)
         for match in _DATELINE.finditer(text):
             name = match.group(1).rstrip(".")
-            offset = next((i for i in range(0, max(1, len(name) - 3)) if " " not in name[:i]
+            offset = next((i for i in range(0, max(1, len(name) - 3)) if (i == 0 or CALL_LETTERS.fullmatch(name[:i]))
                            and _is_place_name(name[i:], DATELINE_POPULATION)), None)
             if offset is None or len(name) - offset < 4:
                 continue

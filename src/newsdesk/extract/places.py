@@ -238,7 +238,7 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
         else:
             entity.place = _place(best, 1 if best.feature in SETTLEMENTS else 3, entity)
     _in_main_region(entities, chosen, pools, contexts, gazetteer)
-    _districts(entities, chosen)
+    _districts(entities, chosen, {e.id for e in entities if contexts[e.id].qualifiers})
     for entity in entities:
         if entity.id not in chosen:
             entity.place = (_placed_by_context(article, entity, entities, gazetteer)
@@ -277,13 +277,14 @@ def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
             chosen[entity.id] = area
 
 
-def _districts(entities: list[Entity], chosen: dict[str, Candidate]) -> None:
+def _districts(entities: list[Entity], chosen: dict[str, Candidate], qualified: set[str] = frozenset()) -> None:
     """Mark a settlement lying inside a much larger city the article also names as a part of it: a place
-    (precision 1) rather than a town, so the city, not the neighbourhood, is the event's town."""
+    (precision 1) rather than a town, so the city, not the neighbourhood, is the event's town. A name written
+    with its state (``qualified``: "Lakeview, Texas", often a dateline) is a town in its own right."""
     cities = [chosen[e.id] for e in entities if e.id in chosen and chosen[e.id].feature in SETTLEMENTS]
     for entity in entities:
         town = chosen.get(entity.id)
-        if town is None or entity.place is None or entity.place.feature not in SETTLEMENTS:
+        if town is None or entity.place is None or entity.place.feature not in SETTLEMENTS or entity.id in qualified:
             continue
         if any(city.population * DISTRICT_SHARE >= town.population and city.region == town.region
                and distance_km(city.lat, city.lon, town.lat, town.lon) <= DISTRICT_RADIUS * math.sqrt(city.population)
