@@ -200,6 +200,19 @@ def test_desk_records_a_split_in_both_stories():
         assert sorted(len(story.articles) for story in desk.stories()) == [5, 5]
 
 
+def test_shared_rare_names_lift_a_match_at_most_twofold():
+    def sims(weight):
+        index = StoryIndex(Settings(specific_weight=weight, candidate_df=1.0, max_df=1.0, days_floor=1.0))
+        index.insert("first", Entry({"#jane okafor": 1.0, "#elm street": 1.0, "shooting": 1.0, "vigil": 1.0}, None, "s1"))
+        for i in range(6):
+            index.insert(f"other{i}", Entry({"shooting": 1.0, f"filler{i}": 1.0}, None, f"s{i + 2}"))
+        return index.similarities(Entry({"#jane okafor": 1.0, "#elm street": 1.0, "shooting": 1.0, "trial": 1.0},
+                                        None, ""))
+    plain, lifted = sims(0.0), sims(0.05)
+    assert plain["first"] < lifted["first"] <= 2 * plain["first"]
+    assert lifted["other0"] == plain["other0"]  # "shooting" is in most of the desk: no evidence
+
+
 def test_bisect_finds_the_two_blocks_of_a_similarity_matrix():
     sim = np.full((6, 6), 0.1)
     sim[:3, :3] = sim[3:, 3:] = 0.8

@@ -30,7 +30,7 @@ class Settings(StepSettings):
     """The [stories] settings (defaults.toml says why each value)."""
 
     section = "stories"
-    threshold: float = 0.24
+    threshold: float = 0.22
     merge_threshold: float = 0.5
     title_weight: float = 1.0
     name_weight: float = 1.0
@@ -177,8 +177,10 @@ class StoryIndex:
             for other in self.postings.get(term, ()):
                 dots[other] += weight * self.entries[other].terms[term] * idf
         dots.pop(exclude, None)
-        sims = {other: self.similarity(query, entry, self.entries[other], n) + self.evidence(entry, self.entries[other])
-                for other, _ in dots.most_common(self.settings.candidates)}
+        sims = {}
+        for other, _ in dots.most_common(self.settings.candidates):
+            similarity = self.similarity(query, entry, self.entries[other], n)
+            sims[other] = similarity + min(similarity, self.evidence(entry, self.entries[other]))
         for other in self.linked(entry):
             if other != exclude:
                 sims[other] = 1.0
@@ -203,7 +205,8 @@ class StoryIndex:
     def evidence(self, entry: Entry, other: Entry) -> float:
         """What specific terms add to a cosine: ``specific_weight`` × (ln(1 + shared words and names that at most
         ``specific_df`` desk articles hold) + shared full names among them, up to 3). A victim's name, a street,
-        a ship's name shared by two reports is evidence of one event that a long article's cosine dilutes."""
+        a ship's name shared by two reports is evidence of one event that a long article's cosine dilutes.
+        The caller adds at most the similarity itself (it doubles a match, never makes one from nothing)."""
         shared = [t for t in entry.terms if t in other.terms and not t.startswith((DATE_PREFIX, TITLE_PREFIX))
                   and self.df.get(t, 0) <= self.settings.specific_df]
         if not shared:
