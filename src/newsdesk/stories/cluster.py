@@ -87,8 +87,9 @@ class Clusterer:
             # The body is a page template (captcha, sign-in) shared with other headlines: the headline alone
             # tells the story, and the copy does not follow its "original" (another story's template page).
             body, duplicate_of = Counter(), None
-        entry = Entry(index.weighted(headline_terms(headline) + body), day_number(article.published), "", title_key(article.title),
-                      tuple(k for k in map(title_key, article.related_titles) if k), duplicate_of)
+        entry = Entry(index.weighted(headline_terms(headline) + body), day_number(article.published), "",
+                      title_key(article.title), tuple(k for k in map(title_key, article.related_titles) if k),
+                      duplicate_of)
         story, moves = index.assign(article.id, entry)
         article.story = story
         self.store.db.execute(

@@ -216,8 +216,8 @@ class StoryIndex:
 
     def specific_match(self, query: dict[str, float], other: Entry) -> bool:
         """Whether the two name a same rare calendar day (with its year): evidence of one incident that holds
-        however far apart they were published. (Rare shared full names were tried too: spokespeople and
-        officers recur across incidents, precision fell more than recall rose on GVC dev.)"""
+        however far apart they were published. (Rare shared full names as the same override lowered precision
+        on GVC dev: spokespeople and officers recur across incidents; they count as evidence instead.)"""
         return any(not term.startswith(DATE_PREFIX + "--") and term in other.days
                    and self.df.get(term, 0) <= self.settings.specific_df for term in query if term.startswith(DATE_PREFIX))
 
