@@ -155,15 +155,16 @@ def test_malformed_html_never_crashes(light_desk, tmp_path, markup):
 def test_jsonl_broken_lines_are_reported_with_their_number(light_desk, tmp_path):
     lines = [json.dumps({"id": "a", "title": "A", "text": "Body A."}), '{"id": "b", "title": "B", "te',
              "[1, 2", json.dumps({"id": "c", "title": "C"}), "\x00\x01 garbage", json.dumps(["not", "an object"]),
-             json.dumps({"id": "d", "title": "D", "text": "Body D."})]
+             json.dumps({"id": "d", "title": "D", "text": "Body D."}), json.dumps({"id": "e", "text": "  "})]
     (tmp_path / "in").mkdir()
     path = tmp_path / "in" / "feed.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     summary = light_desk.add(path)
-    assert summary.added == ["a", "d"]
+    assert summary.added == ["a", "c", "d"]  # "c" is a headline alone, kept as a feed entry would be
+    assert light_desk.article("c").title == "C" and light_desk.article("c").paragraphs == []
     assert [(s.origin.rsplit("#", 1)[1], s.reason) for s in summary.skipped] == [
-        ("L2", "bad_record"), ("L3", "bad_record"), ("L4", "empty"), ("L5", "bad_record"),
-        ("L6[0]", "bad_record"), ("L6[1]", "bad_record")]
+        ("L2", "bad_record"), ("L3", "bad_record"), ("L5", "bad_record"),
+        ("L6[0]", "bad_record"), ("L6[1]", "bad_record"), ("L8", "empty")]
     assert "line 2" in summary.skipped[0].detail
 
 

@@ -108,11 +108,12 @@ def from_record(record: dict, origin: str, options: Options) -> Article | Skip:
     text = field(record, "text")
     title = field(record, "title")
     article_id = str(field(record, "id") or stable_id(title or "", text or "", length=16))
-    if not isinstance(text, str) or not text.strip():
-        return Skip(origin, "empty", "record has no text", id=article_id)
-    body = parse(text, article_id, title=str(title).strip() if title else None)
-    if body is None or (not body.paragraphs and not title):
-        return Skip(origin, "empty", "record has no text", id=article_id)
+    title = str(title).strip() if title is not None else ""
+    body = parse(text, article_id, title=title or None) if isinstance(text, str) else None
+    if body is None and title:
+        body = Article(id=article_id, title=title)  # a headline alone is news (a feed keeps one too)
+    if body is None or (not body.paragraphs and not body.title):
+        return Skip(origin, "empty", "record has neither title nor text", id=article_id)
     used = {key for name in KNOWN for key in (name, *ALIASES.get(name, ())) if key in record}
     body.url = field(record, "url")
     # The record speaks for itself; the options fill what it does not state.
