@@ -5,7 +5,7 @@ dedup, reuse, stories; add `--entities` for parse + entities) in a shuffled
 arrival order; the stories are scored with B-cubed precision/recall/F1,
 pairwise F1 and ARI. Each dataset runs in 3 orders: the spread of F1 and the
 ARI between the orders' clusterings measure arrival-order sensitivity. Inputs
-that ingest skips (GVC's empty pages) count as singletons. Last, the per-add
+that ingest skips (records with neither title nor text) count as singletons. Last, the per-add
 latency: one article added to a desk already holding 5,000.
 
     .venv/bin/python -m bench.stories [--limit N] [--orders 3] [--entities] [--halves 2]
