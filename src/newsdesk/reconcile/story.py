@@ -85,8 +85,8 @@ def make_reconcile(config, desk):
         if article.story is not None:
             refresh(article.story, others(article.story, article.id, limit - 1) + [article])
         for story_id in desk.store.stateless_stories(10):  # parts of a story the stories step split
-            remaining = others(story_id, article.id, limit)
-            if story_id != article.story and remaining:
+            remaining = others(story_id, article.id, limit) if story_id != article.story else []
+            if remaining:
                 refresh(story_id, remaining)
 
     def forget(article_id: str) -> None:

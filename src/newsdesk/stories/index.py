@@ -277,7 +277,7 @@ class StoryIndex:
         if not 2 * s.split_min <= size <= s.split_max or size < s.split_growth * self.checked.get(story, 0):
             return None
         ids = sorted(self.members[story], key=self.arrival.__getitem__)
-        self.checked[story] = len(ids)
+        self.checked[story] = size
         n = len(self.entries)
         vectors = [self.cached_vector(self.entries[a], n) for a in ids]
         sim = np.eye(len(ids))
