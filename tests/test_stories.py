@@ -118,6 +118,16 @@ def test_follow_up_naming_the_incident_day_joins_months_later(desk):
     assert desk.article("shot-1").story == desk.article("shot-2").story
 
 
+def test_only_a_shared_day_with_its_year_lifts_the_time_factor():
+    words = {"shooting": 1.0, "hollin": 1.0, "varrow": 1.0}
+    index = StoryIndex(Settings(threshold=0.5))
+    for i in range(5):  # a day many desk articles name still counts
+        index.assign(f"other{i}", Entry({f"topic{i}": 1.0, "@2024-05-04": 1.0}, 739000, ""), f"s-other{i}")
+    index.assign("first", Entry({**words, "@2024-05-04": 1.0, "@--05-04": 1.0}, 739000, ""), "s-first")
+    assert index.assign("trial", Entry({**words, "@2024-05-04": 1.0}, 739150, ""), "s-trial")[0] == "s-first"
+    assert index.assign("month-day", Entry({**words, "@--05-04": 1.0}, 739300, ""), "s-month-day")[0] == "s-month-day"
+
+
 def test_date_terms_resolve_relative_days_and_keep_month_days():
     assert {"@2024-05-04", "@--05-04"} <= set(date_terms(article("d1", "", ["He was shot on Saturday night."], "2024-05-06")))
     assert date_terms(article("d2", "", ["The quake struck on May 3 near the coast."], None)) == ["@--05-03"]

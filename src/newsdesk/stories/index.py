@@ -196,7 +196,7 @@ class StoryIndex:
         vec = self.cached_vector(other, n)
         cos = sum(weight * vec.get(term, 0.0) for term, weight in query.items())
         factor = self.time_factor(entry.day, other.day)
-        if factor < 1.0 and self.specific_match(query, other):
+        if factor < 1.0 and self.same_day(entry, other):
             factor = 1.0
         if self.date_conflict(entry, other):
             factor *= self.settings.date_conflict
@@ -214,12 +214,13 @@ class StoryIndex:
         names = sum(1 for t in shared if t.startswith(NAME_PREFIX) and " " in t)
         return self.settings.specific_weight * (math.log1p(len(shared)) + min(names, 3))
 
-    def specific_match(self, query: dict[str, float], other: Entry) -> bool:
-        """Whether the two name a same rare calendar day (with its year): evidence of one incident that holds
-        however far apart they were published. (Rare shared full names as the same override lowered precision
-        on GVC dev: spokespeople and officers recur across incidents; they count as evidence instead.)"""
-        return any(not term.startswith(DATE_PREFIX + "--") and term in other.days
-                   and self.df.get(term, 0) <= self.settings.specific_df for term in query if term.startswith(DATE_PREFIX))
+    @staticmethod
+    def same_day(a: Entry, b: Entry) -> bool:
+        """Whether the two name a same calendar day with its year: a follow-up months later (an arrest, a trial)
+        names the day of the incident, so publication distance is no evidence against it. (GVC dev: of the
+        candidate pairs published over 30 days apart with a cosine of 0.15 or more that share such a day, 95%
+        report one incident; without a shared day, 3%.)"""
+        return any(not term.startswith(DATE_PREFIX + "--") for term in a.days & b.days)
 
     @staticmethod
     def date_conflict(a: Entry, b: Entry) -> bool:
