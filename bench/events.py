@@ -111,7 +111,11 @@ def gvc_records(limit: int | None) -> tuple[list[dict], dict[str, dict]]:
 def norm_place(name: str | None) -> str:
     name = (name or "").lower()
     name = re.sub(r"\(.*?\)|\bcounty\b|\bparish\b|\bcity of\b|\bcity\b|\btownship\b|^the\b|[^a-z ]", " ", name)
-    return " ".join(name.split())
+    # GVA writes "Bay Saint Louis", reports and GeoNames "Bay St. Louis": the same name
+    return " ".join(SAINTS.get(word, word) for word in name.split())
+
+
+SAINTS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 
 
 def gold_places(city_or_county: str) -> set[str]:

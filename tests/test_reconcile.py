@@ -479,6 +479,51 @@ def test_event_date_takes_a_same_type_sentence_placed_elsewhere_when_its_own_giv
     assert found[0]["date"] == "2024-03-05"
 
 
+def test_event_date_is_never_more_than_a_day_after_the_first_report():
+    first = Builder("a", ["A man was shot and killed in Springfield on Tuesday."], published="2024-03-06")
+    later = Builder("b", ["A man was shot in Springfield on Monday, police said.",
+                          "The shooting in Springfield on Monday night left one man dead."], published="2024-03-12")
+    for builder in (first, later):
+        builder.entity("Springfield", precision=1)
+    first.date("on Tuesday", "2024-03-05")
+    later.date("on Monday,", "2024-03-11")
+    later.date("on Monday night", "2024-03-11")
+    [event] = run([first.article, later.article])["events"]
+    assert event["date"] == "2024-03-05"
+
+
+def test_event_date_comes_from_a_sentence_without_a_cue_word_before_the_publication_fallback():
+    a = Builder("a", ["A woman was shot in Springfield.", "She died at a hospital on Sunday."], published="2024-03-08")
+    a.entity("Springfield", precision=1)
+    a.date("on Sunday", "2024-03-03")
+    [event] = run([a.article])["events"]
+    assert event["date"] == "2024-03-03"
+
+
+@pytest.mark.parametrize("words, expected", [("on Saturday", "2024-03-09"), ("last Saturday", "2024-03-02")])
+def test_a_bare_weekday_six_days_before_the_stamp_is_the_day_after_it(words, expected):
+    a = Builder("a", [f"A man was shot and killed in Springfield {words}, police said."], published="2024-03-08")
+    a.entity("Springfield", precision=1)  # stamped on a Friday
+    a.date(words, "2024-03-02")
+    a.article.dates[-1].anchor = "published"
+    [event] = run([a.article])["events"]
+    assert event["date"] == expected
+
+
+def test_neighbouring_days_of_the_event_outweigh_a_lone_earlier_day():
+    a = Builder("a", ["A gunman shot a man in Springfield on Saturday night.",
+                      "The man shot in Springfield died early Sunday.",
+                      "The gunman had shot at the same house in Springfield on Feb. 20.",
+                      "Neighbours remember Feb. 20 well."], published="2024-03-04")
+    a.entity("Springfield", precision=1)
+    a.date("on Saturday night", "2024-03-02")
+    a.date("early Sunday", "2024-03-03")
+    a.date("on Feb. 20", "2024-02-20")
+    a.article.dates.append(DateMention(span=a.span("Feb. 20", paragraph=3), text="Feb. 20", value="2024-02-20"))
+    [event] = run([a.article])["events"]
+    assert event["date"] == "2024-03-02"
+
+
 def test_a_neighbourhood_named_by_one_article_yields_to_the_city_another_names():
     # GeoNames lists East New York as a city of its own, 6 km from Brooklyn's centre.
     a = Builder("a", ["A man was shot and killed in East New York.", "East New York residents were shaken."])
@@ -558,3 +603,39 @@ def test_a_town_placed_in_another_state_than_the_story_yields_to_one_in_it():
     a.article.entities[1].mentions = []
     [event] = run([a.article])["events"]
     assert event["places"][0] == "GPE:Harbor"  # no state the story's places agree on: the event's own town
+
+
+def test_the_dateline_state_decides_between_towns_of_two_states():
+    # Harbor (a namesake in the South state) and Lakeside (North) are named as often: the dateline elects North
+    a = Builder("a", ["Lakeside, North — A man was shot in Harbor on Friday.",
+                      "The Harbor shooting is the second this month, Lakeside police said."])
+    _town(a, "Harbor", feature="city", admin1="South", gazetteer_id="test:harbor")
+    _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    a.article.paragraphs[0].text = a.article.paragraphs[0].raw = "Lakeside: a man was shot in Harbor on Friday."
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"  # no dateline: the event's own town
+
+
+def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
+    a = Builder("a", ["A man was shot in Lakeside on Friday and taken to Harbor Hospital.",
+                      "Harbor Hospital staff said he was shot twice, the Harbor Herald reported."])
+    _town(a, "Lakeside", feature="village")
+    _town(a, "Harbor", feature="city")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+
+
+def test_a_common_word_the_gazetteer_matched_is_not_a_place():
+    a = Builder("a", ["Police said a man was shot in Lakeside on Friday.",
+                      "Police found him hurt and police arrested a suspect, police said."])
+    _town(a, "Lakeside", feature="village")
+    _town(a, "Police", feature="city")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+
+
+def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
+    a = Builder("a", ["Smallwood, Ohio — A man was shot on Friday.",
+                      "He was flown to a hospital in Bigtown, where he was shot at before, police said."])
+    a.entity("Smallwood", precision=3, admin1="Ohio")
+    a.article.entities[-1].place.feature = "place"
+    _town(a, "Bigtown", feature="city", admin1="Ohio")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Smallwood"
