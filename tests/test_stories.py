@@ -1,6 +1,7 @@
 """Online story clustering: joining, starting, linking, merging, replacing, order, persistence, CLI."""
 from __future__ import annotations
 
+import math
 import random
 
 import numpy as np
@@ -221,6 +222,26 @@ def test_shared_rare_names_lift_a_match_at_most_twofold():
     plain, lifted = sims(0.0), sims(0.05)
     assert plain["first"] < lifted["first"] <= 2 * plain["first"]
     assert lifted["other0"] == plain["other0"]  # "shooting" is in most of the desk: no evidence
+
+
+def test_a_rare_headline_word_is_strong_evidence_and_a_number_is_not():
+    index = StoryIndex(Settings(specific_weight=0.1))
+    first = Entry({"^marlow": 1.0, "^7": 1.0, "marlow": 1.0, "shooting": 1.0}, None, "s1")
+    index.insert("first", first)
+    town = index.evidence(Entry({"^marlow": 1.0, "marlow": 1.0}, None, ""), first)
+    number = index.evidence(Entry({"^7": 1.0, "marlow": 1.0}, None, ""), first)
+    assert town == pytest.approx(0.1 * (math.log(2) + 1))
+    assert number == pytest.approx(0.1 * math.log(2))
+
+
+def test_a_round_up_joins_a_story_but_draws_no_article_to_it():
+    index = StoryIndex(Settings(threshold=0.3, roundup_days=3, max_df=1.0, candidate_df=1.0))
+    days = {f"@2024-05-0{d}": 1.0 for d in range(1, 5)}
+    index.assign("roundup", Entry({"okafor": 1.0, "marlow": 1.0, "vigil": 1.0, **days}, 739000, ""), "s-roundup")
+    later = index.assign("later", Entry({"okafor": 1.0, "marlow": 1.0, "vigil": 1.0}, 739001, ""), "s-later")
+    assert later[0] == "s-later"
+    index.assign("report", Entry({"okafor": 1.0, "marlow": 1.0, "trial": 1.0}, 739001, ""), "s-report")
+    assert index.assign("roundup2", Entry({"okafor": 1.0, "marlow": 1.0, **days}, 739002, ""), "s-r2")[0] != "s-r2"
 
 
 def test_bisect_finds_the_two_blocks_of_a_similarity_matrix():

@@ -36,10 +36,11 @@ class Settings(StepSettings):
     name_weight: float = 1.0
     date_weight: float = 1.0
     specific_df: int = 3
-    specific_weight: float = 0.05
+    specific_weight: float = 0.08
+    roundup_days: int = 10
     date_conflict: float = 0.7
     days_window: int = 3
-    days_scale: float = 30.0
+    days_scale: float = 10.0
     days_floor: float = 0.05
     max_df: float = 0.2
     candidates: int = 200
@@ -64,9 +65,11 @@ class Entry:
     cached: tuple[int, dict] | None = field(default=None, repr=False)  # (desk size, vector) last computed
     days: frozenset = field(init=False, repr=False)  # the day terms (DATE_PREFIX) it holds
     years: frozenset = field(init=False, repr=False)  # the years it mentions (four-digit words)
+    resolved_days: int = field(init=False, repr=False)  # how many of its days carry their year
 
     def __post_init__(self):
         self.days = frozenset(t for t in self.terms if t.startswith(DATE_PREFIX))
+        self.resolved_days = sum(1 for t in self.days if not t.startswith(DATE_PREFIX + "--"))
         self.years = frozenset(t for t in self.terms if len(t) == 4 and t.isdigit() and "1900" <= t <= "2099")
 
 
@@ -179,6 +182,8 @@ class StoryIndex:
         dots.pop(exclude, None)
         sims = {}
         for other, _ in dots.most_common(self.settings.candidates):
+            if self.roundup(self.entries[other]):
+                continue
             similarity = self.similarity(query, entry, self.entries[other], n)
             sims[other] = similarity + min(similarity, self.evidence(entry, self.entries[other]))
         for other in self.linked(entry):
@@ -204,15 +209,23 @@ class StoryIndex:
 
     def evidence(self, entry: Entry, other: Entry) -> float:
         """What specific terms add to a cosine: ``specific_weight`` × (ln(1 + shared words and names that at most
-        ``specific_df`` desk articles hold) + shared full names among them, up to 3). A victim's name, a street,
-        a ship's name shared by two reports is evidence of one event that a long article's cosine dilutes.
-        The caller adds at most the similarity itself (it doubles a match, never makes one from nothing)."""
-        shared = [t for t in entry.terms if t in other.terms and not t.startswith((DATE_PREFIX, TITLE_PREFIX))
-                  and self.df.get(t, 0) <= self.settings.specific_df]
-        if not shared:
+        ``specific_df`` desk articles hold) + the strong ones among them, up to 3: full names, and headline words).
+        A victim's name, a street, a small town in both headlines is evidence of one event that a long article's
+        cosine dilutes. The caller adds at most the similarity itself (it doubles a match, never makes one from
+        nothing)."""
+        rare = [t for t in entry.terms if t in other.terms and not t.startswith(DATE_PREFIX)
+                and self.df.get(t, 0) <= self.settings.specific_df]
+        words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
+        strong = sum(1 for t in rare if t.startswith(NAME_PREFIX) and " " in t
+                     or t.startswith(TITLE_PREFIX) and not t[1:].isdigit())
+        if not rare:
             return 0.0
-        names = sum(1 for t in shared if t.startswith(NAME_PREFIX) and " " in t)
-        return self.settings.specific_weight * (math.log1p(len(shared)) + min(names, 3))
+        return self.settings.specific_weight * (math.log1p(words) + min(strong, 3))
+
+    def roundup(self, entry: Entry) -> bool:
+        """Whether the article names ``roundup_days`` resolved days or more: a round-up or an archive page listing
+        many incidents. It joins a story but draws no article to its story (it would bridge unrelated ones)."""
+        return entry.resolved_days >= self.settings.roundup_days
 
     @staticmethod
     def same_day(a: Entry, b: Entry) -> bool:
