@@ -625,7 +625,7 @@ def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
 
 
 def test_a_common_word_the_gazetteer_matched_is_not_a_place():
-    a = Builder("a", ["Police said a man was shot in Lakeside on Friday.",
+    a = Builder("a", ["A man was shot in Lakeside on Friday, Police said.",
                       "Police found him hurt and police arrested a suspect, police said."])
     _town(a, "Lakeside", feature="village")
     _town(a, "Police", feature="city")

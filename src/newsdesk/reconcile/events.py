@@ -486,7 +486,8 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     then the story (a city named throughout beats a neighbourhood named once). The candidates are the event's
     places and every settlement the story's articles name (``story``; else the event's articles): reports often
     put the town in the dateline or the lede, or in another article, and the event's own sentence names only
-    the street."""
+    the street. Mentions in the lede and the dateline count more, names of facilities and newspapers and
+    common words hardly or not at all; the datelines' state stands in when the mentions elect none."""
     articles = list({id(a): a for a in [*(u.article for u in draft.units), *story]}.values())
     in_units, total, lead, datelines = Counter(), Counter(), Counter(), Counter()
     quarters, unlisted = set(), set()
@@ -617,7 +618,8 @@ def _with_region(article: Article, mention) -> bool:
 
 def _common_words(articles: list[Article], entity_of: dict[str, str], total: Counter) -> set[str]:
     """Place entities named by a one-word name the story writes at least as often in lower case ("Police",
-    "Metro", "Home"): a common word the gazetteer matched, not a place."""
+    "Metro", "Home"): a common word the gazetteer matched, not a place. Only where the story also capitalises it
+    inside a sentence: text in lower case or capitals (wire copy, transcripts) tells nothing."""
     names = {}
     for article in articles:
         for entity in article.entities:
@@ -626,14 +628,18 @@ def _common_words(articles: list[Article], entity_of: dict[str, str], total: Cou
                 names.setdefault(entity_of.get(entity.id, entity.id), name)
     if not names:
         return set()
-    words = Counter(word for article in articles for text in [article.title or ""]
-                    + [p.text for p in article.content_paragraphs()] for word in WORD.findall(text))
-    return {key for key, name in names.items() if key in total and words[name.lower()]
+    texts = [text for article in articles for text in [article.title or ""]
+             + [p.text for p in article.content_paragraphs()]]
+    words = Counter(word for text in texts for word in WORD.findall(text))
+    inside = Counter(word for text in texts for word in INSIDE.findall(text))
+    return {key for key, name in names.items() if key in total and words[name.lower()] >= 2 and inside[name]
             and words[name.lower()] >= words[name]}
 
 
 # A word of running text (not part of an address such as "townville.com" or "@townville").
 WORD = re.compile(r"(?<![\w./@-])[A-Za-z]+(?![\w/@-]|\.\w)")
+# A capitalised word inside a sentence (after a lower-case word or a comma).
+INSIDE = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
 
 
 def _dateline_region(datelines: Counter, located: dict[str, Place]) -> tuple[str, str] | None:

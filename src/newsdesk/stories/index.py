@@ -218,8 +218,6 @@ class StoryIndex:
         words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
         strong = sum(1 for t in rare if t.startswith(NAME_PREFIX) and " " in t
                      or t.startswith(TITLE_PREFIX) and not t[1:].isdigit())
-        if not rare:
-            return 0.0
         return self.settings.specific_weight * (math.log1p(words) + min(strong, 3))
 
     def roundup(self, entry: Entry) -> bool:
