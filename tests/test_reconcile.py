@@ -446,6 +446,24 @@ def test_event_location_is_the_settlement_of_the_lede_over_a_street_or_a_namesak
     assert event["places"][0] == "GPE:Springfield"
 
 
+def test_a_local_agency_names_the_town_it_serves():
+    a = Builder("a", ["A man was shot on Elm Street near Riverton on Friday.",
+                      "The Millbrook Police Department said the man was shot after an argument.",
+                      "Millbrook Police asked witnesses to call. Millbrook residents were shaken."])
+    a.entity("Riverton", precision=1)
+    a.entity("Millbrook", precision=1)
+    a.entity("the Millbrook Police Department", type="ORG")
+    a.entity("Millbrook Police", type="ORG")
+    town = a.article.entities[1]
+    town.mentions = [m for m in town.mentions if not a.article.paragraphs[m.span.paragraph].text[m.span.end:]
+                     .startswith(" Police")]
+    for entity in a.article.entities[:2]:
+        entity.place.feature = "town"
+    assert len(town.mentions) == 1
+    [event] = run([a.article])["events"]
+    assert event["places"][:2] == ["GPE:Millbrook", "GPE:Riverton"]
+
+
 def test_a_person_shot_without_a_count_is_one_injured_and_no_one_hurt_is_none():
     [a] = gvc_like(("A teenager was shot in the leg in Springfield and taken to a hospital.", None, 0, "A",
                     "2024-03-05"))

@@ -491,20 +491,22 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     articles = list({id(a): a for a in [*(u.article for u in draft.units), *story]}.values())
     in_units, total, lead, datelines = Counter(), Counter(), Counter(), Counter()
     quarters, unlisted = set(), set()
+    named = {gazetteer.key(e.name): entity_of.get(e.id, e.id) for a in articles for e in place_entities(a)}
     for article in articles:
         spans = [(u.paragraph, u.start, u.end) for u in draft.units if u.article is article]
         opening = [p.index for p in article.content_paragraphs()[:DATELINE_PARAGRAPHS]]
         for entity in article.entities:
-            key = entity_of.get(entity.id, entity.id)
+            agency = _agency_town(entity, named)
+            key, share = (agency, AGENCY_WEIGHT) if agency else (entity_of.get(entity.id, entity.id), 1)
             for mention in entity.mentions:
                 if _site_name(article, mention) or _facility_name(article, mention):
                     total[key] += SITE_WEIGHT  # a fallback when the story names no other place
                     continue
-                total[key] += 1
+                total[key] += share
                 if any(_in(mention.span, *span) for span in spans):
-                    in_units[key] += 1
+                    in_units[key] += share
                 if mention.span.paragraph in opening[:LEDE_PARAGRAPHS]:
-                    lead[key] += 1
+                    lead[key] += share
                 if mention.span.paragraph in opening and _dateline(article, mention):
                     datelines[key] += 1
                 if _unlisted_town(located.get(key)) and _with_region(article, mention):
@@ -541,6 +543,30 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
         return tier, size > len(SETTLEMENT_SIZE) - 1, -weight, size, entity_id != draft.place, entity_id
 
     return sorted((c for c in candidates if c in total or c == draft.place), key=rank)
+
+
+# "the Townville Police Department", "Shire County Sheriff's Office": a local agency is named after the town or
+# county it serves, which is where its officers answer calls. A mention of such an organisation counts as a
+# mention of the place of that name the story names (the prefix, else the prefix without "Township", "City"...).
+AGENCY = re.compile(r"^(?:the\s+)?(.+?)\s+(?:Police|Fire|Sheriff|Marshal|City Council|Town Council|"
+                    r"Village Council|Borough Council)\b")
+AGENCY_QUALIFIERS = ("township", "city", "village", "borough", "town")
+# Each agency mention counts as one mention of its town (GVC dev, 2,617 incidents, oracle stories: city
+# 0.786 → 0.788 at 1, +7 incidents; 0.5 gains +3, 2 gains +9).
+AGENCY_WEIGHT = 1.0
+
+
+def _agency_town(entity: Entity, named: dict[str, str]) -> str | None:
+    """The story's place entity a local agency is named after ("Townville Police" → Townville), or None."""
+    match = AGENCY.match(entity.name) if entity.type == "ORG" else None
+    if not match:
+        return None
+    words = gazetteer.key(match.group(1)).split()
+    if words and " ".join(words) in named:
+        return named[" ".join(words)]
+    if len(words) > 1 and words[-1] in AGENCY_QUALIFIERS:
+        return named.get(" ".join(words[:-1]))
+    return None
 
 
 # "in the Elmwood neighborhood", "the city's Eastgate section": the name is a quarter of a city, even where the
