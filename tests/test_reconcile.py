@@ -447,7 +447,7 @@ def test_event_location_is_the_settlement_of_the_lede_over_a_street_or_a_namesak
 
 
 def test_a_local_agency_names_the_town_it_serves():
-    a = Builder("a", ["A man was shot on Elm Street near Riverton on Friday.",
+    a = Builder("a", ["A man was shot on Elm Street on Friday, Riverton officials said.",
                       "The Millbrook Police Department said the man was shot after an argument.",
                       "Millbrook Police asked witnesses to call. Millbrook residents were shaken."])
     a.entity("Riverton", precision=1)
@@ -657,3 +657,36 @@ def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
     a.article.entities[-1].place.feature = "place"
     _town(a, "Bigtown", feature="city", admin1="Ohio")
     assert run([a.article])["events"][0]["places"][0] == "GPE:Smallwood"
+
+
+def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(monkeypatch):
+    from newsdesk.reconcile import events
+
+    a = Builder("a", ["Harbor police said a woman was shot in Lakeside on Friday.",
+                      "The Harbor officers said the shooting was the first this year."])
+    _town(a, "Lakeside", feature="town")
+    _town(a, "Harbor", feature="town")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    monkeypatch.setattr(events, "SCENE_WEIGHT", 0.0)  # without the rule, the town named more often
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
+
+
+def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
+    from newsdesk.reconcile import events
+
+    a = Builder("a", ["A man was shot on Elm Street on Friday and taken to a hospital in Harbor.",
+                      "Neighbours in Lakeside said they heard the shots.",
+                      "He was flown to a trauma center in Harbor later, police said."])
+    _town(a, "Lakeside", feature="town")
+    _town(a, "Harbor", feature="town")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    monkeypatch.setattr(events, "DESTINATION_WEIGHT", 1.0)
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
+
+
+def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
+    a = Builder("a", ["Warren, 19, was shot on Friday, police said.",
+                      "Warren said he was shot twice. Warren told officers he knew the shooter from Lakeside."])
+    _town(a, "Warren", feature="town")
+    _town(a, "Lakeside", feature="town")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
