@@ -660,19 +660,19 @@ def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
 
 
 def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(monkeypatch):
-    from newsdesk.reconcile import events
+    from newsdesk.reconcile import scene
 
     a = Builder("a", ["Harbor police said a woman was shot in Lakeside on Friday.",
                       "The Harbor officers said the shooting was the first this year."])
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
     assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
-    monkeypatch.setattr(events, "SCENE_WEIGHT", 0.0)  # without the rule, the town named more often
+    monkeypatch.setattr(scene, "SCENE_WEIGHT", 0.0)  # without the rule, the town named more often
     assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
 
 
 def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
-    from newsdesk.reconcile import events
+    from newsdesk.reconcile import scene
 
     a = Builder("a", ["A man was shot on Elm Street on Friday and taken to a hospital in Harbor.",
                       "Neighbours in Lakeside said they heard the shots.",
@@ -680,7 +680,7 @@ def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
     assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
-    monkeypatch.setattr(events, "DESTINATION_WEIGHT", 1.0)
+    monkeypatch.setattr(scene, "DESTINATION_WEIGHT", 1.0)
     assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
 
 

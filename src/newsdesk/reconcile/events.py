@@ -15,8 +15,6 @@ update. A vague figure ("more than 70") keeps its lower bound.
 """
 from __future__ import annotations
 
-import functools
-import math
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,6 +23,8 @@ from datetime import date, timedelta
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, value_range
+from .scene import in_span, located_places, ordered_places, place_entities
+from .sentences import sentences
 
 # (ACLED event type, sub-event type, cue words), most specific first: a
 # sentence takes the first that matches. ACLED's own categories; the words are
@@ -49,28 +49,6 @@ EVENT_TYPES: list[tuple[str, str, re.Pattern]] = [(t, s, re.compile(p, re.I)) fo
     ("Strategic developments", "Agreement", r"\b(ceasefire|cease-fire|truce|peace (?:deal|agreement|talks))\b"),
 ]]
 OTHER = ("Strategic developments", "Other")
-
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"”’)]*\s+(?=[\"“‘(]?[A-Z0-9])")
-PLACE_TYPES = ("GPE", "LOC")
-
-
-# Abbreviations news style puts before a capital or a number ("Sept. 21", "Lt. Paul", "Ave. SE"), and initials.
-ABBREVIATION = re.compile(r"(?:\b(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec|mr|mrs|ms|dr|st|ave|blvd|rd|"
-                          r"lt|sgt|det|capt|cpl|gov|sen|rep|jr|sr|no|mt|ft|gen|col|atty|supt|insp|ofc|dept)|"
-                          r"\b[A-Z]|\bU\.S)\.$", re.I)
-
-
-def sentences(text: str) -> list[tuple[int, int]]:
-    """(start, end) of each sentence of a paragraph (a light splitter: stored articles carry no parse)."""
-    bounds, start = [], 0
-    for match in SENTENCE_END.finditer(text):
-        if ABBREVIATION.search(text, max(start, match.start() - 6), match.start()):
-            continue
-        bounds.append((start, match.start()))
-        start = match.end()
-    bounds.append((start, len(text)))
-    return [(s, e) for s, e in bounds if text[s:e].strip()]
-
 
 def event_type(text: str) -> tuple[str, str] | None:
     for kind, sub, cue in EVENT_TYPES:
@@ -103,14 +81,6 @@ class Draft:
     units: list[Unit] = field(default_factory=list)
 
 
-def _in(span, paragraph: int, start: int, end: int) -> bool:
-    return span.paragraph == paragraph and start <= span.start and span.end <= end
-
-
-def place_entities(article: Article) -> list[Entity]:
-    return [e for e in article.entities if e.place is not None or e.type in PLACE_TYPES]
-
-
 def _precision(entity: Entity) -> int:
     """ACLED precision of a located place; 4 ranks a name the gazetteer could not place (a street) after them."""
     return entity.place.precision if entity.place is not None else 4
@@ -124,7 +94,7 @@ def places_in(article: Article, paragraph: int, start: int, end: int, entity_of:
     for entity in place_entities(article):
         if located and entity.place is None:
             continue
-        positions = [m.span.start for m in entity.mentions if _in(m.span, paragraph, start, end)]
+        positions = [m.span.start for m in entity.mentions if in_span(m.span, paragraph, start, end)]
         if positions:
             found.append((_precision(entity), min(positions), entity_of.get(entity.id, entity.id)))
     return [entity_id for _, _, entity_id in sorted(found)]
@@ -159,7 +129,7 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
         for index, paragraph_text in texts:
             for start, end in sentences(paragraph_text):
                 text = paragraph_text[start:end]
-                figures = [q for q in casualties if _in(q.span, index, start, end)]
+                figures = [q for q in casualties if in_span(q.span, index, start, end)]
                 kind = event_type(text)
                 if kind is None and not figures and not OCCURRED.search(text):
                     continue
@@ -167,11 +137,11 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
                 found.append(Unit(
                     article=article, order=order, paragraph=index, start=start, end=end, type=kind,
                     figures=figures, places=places,
-                    dates=[d for d in article.dates if d.value and _in(d.span, index, start, end)],
+                    dates=[d for d in article.dates if d.value and in_span(d.span, index, start, end)],
                     claims=[c for c in article.claims if c.span.paragraph == index
                             and c.span.start < end and start < c.span.end],
                     actors=[entity_of.get(e.id, e.id) for e in groups
-                            if any(_in(m.span, index, start, end) for m in e.mentions)],
+                            if any(in_span(m.span, index, start, end) for m in e.mentions)],
                 ))
     return found
 
@@ -306,7 +276,7 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
         for index, paragraph_text in texts:
             days = [d for d in article.dates if d.span.paragraph == index and d.granularity == "day" and d.value]
             for start, end in sentences(paragraph_text) if days else ():
-                inside = [d for d in days if _in(d.span, index, start, end)]
+                inside = [d for d in days if in_span(d.span, index, start, end)]
                 if inside and (id(article), index, start) not in covered \
                         and INCIDENT.search(paragraph_text, start, end):
                     _count_days(counts, article, order, inside, paragraph_text[start:end], start,
@@ -462,369 +432,6 @@ def _risen_past(figure: Figure, others: list[Figure]) -> bool:
 
 def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
-
-
-# A city named in an event's sentences is where a neighbourhood or village named there lies, more often than not.
-SETTLEMENT_SIZE = ("city", "town", "village")
-
-
-def located_places(articles: list[Article], entity_of: dict[str, str]) -> dict[str, Place]:
-    """Desk entity id → its most precise gazetteer place among the articles."""
-    found: dict[str, Place] = {}
-    for article in articles:
-        for entity in article.entities:
-            key = entity_of.get(entity.id, entity.id)
-            if entity.place is not None and (key not in found or entity.place.precision < found[key].precision):
-                found[key] = entity.place
-    return found
-
-
-def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str, str],
-                   story: list[Article] | tuple = ()) -> list[str]:
-    """The event's places, its location first: settlements of the story's country before regions before names
-    the gazetteer could not place or places abroad; among settlements, the one the event's sentences name most,
-    then the story (a city named throughout beats a neighbourhood named once). The candidates are the event's
-    places and every settlement the story's articles name (``story``; else the event's articles): reports often
-    put the town in the dateline or the lede, or in another article, and the event's own sentence names only
-    the street. Mentions in the lede and the dateline count more, names of facilities and newspapers and
-    common words hardly or not at all; the datelines' state stands in when the mentions elect none."""
-    articles = list({id(a): a for a in [*(u.article for u in draft.units), *story]}.values())
-    in_units, total, lead, datelines, scene = Counter(), Counter(), Counter(), Counter(), Counter()
-    quarters, unlisted = set(), set()
-    named = {gazetteer.key(e.name): entity_of.get(e.id, e.id) for a in articles for e in place_entities(a)}
-    for article in articles:
-        spans = [(u.paragraph, u.start, u.end) for u in draft.units if u.article is article]
-        opening = [p.index for p in article.content_paragraphs()[:DATELINE_PARAGRAPHS]]
-        for entity in article.entities:
-            agency = _agency_town(entity, named)
-            key = agency or entity_of.get(entity.id, entity.id)
-            for mention in entity.mentions:
-                if _site_name(article, mention) or _facility_name(article, mention):
-                    total[key] += SITE_WEIGHT  # a fallback when the story names no other place
-                    continue
-                share = (AGENCY_WEIGHT if agency else 1) * (DESTINATION_WEIGHT if _destination(article, mention) else 1)
-                if _person(article, mention):
-                    share *= PERSON_WEIGHT
-                total[key] += share
-                if any(_in(mention.span, *span) for span in spans):
-                    in_units[key] += share
-                    if _scene(article, mention):
-                        scene[key] += share
-                if mention.span.paragraph in opening[:LEDE_PARAGRAPHS]:
-                    lead[key] += share
-                if mention.span.paragraph in opening and _dateline(article, mention):
-                    datelines[key] += 1
-                if _unlisted_town(located.get(key)) and _with_region(article, mention):
-                    unlisted.add(key)
-                if _named_quarter(article, mention):
-                    quarters.add(key)
-    candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
-    words = _common_words(articles, entity_of, total)
-    located = {k: place for k, place in located.items() if k not in words}
-    country = _story_country(total + lead + datelines + datelines, located)
-    region = _story_region(Counter({k: n for k, n in total.items() if k not in quarters}), located) \
-        or _dateline_region(datelines, located)
-    candidates |= {k for k in total if _settlement(located.get(k), country)} | unlisted
-    parts = districts(candidates, located)
-    for part, city in parts.items():  # the city stands for its part, with the part's mentions
-        candidates.add(city)
-        in_units[city] += in_units[part]
-        total[city] += total[part]
-        lead[city] += lead[part]
-        datelines[city] += datelines[part]
-        scene[city] += scene[part]
-
-    def rank(entity_id: str) -> tuple:
-        place = located.get(entity_id)
-        foreign = place is not None and country is not None and place.country not in (None, country)
-        elsewhere = place is not None and region is not None and place.admin1 is not None \
-            and place.country == region[0] and place.admin1 != region[1]
-        tier = 4 if foreign else 3 if place is None else 2 if elsewhere else \
-            (0 if place.precision < 3 or entity_id in unlisted else 1)
-        size = SETTLEMENT_SIZE.index(place.feature) if place is not None and place.feature in SETTLEMENT_SIZE \
-            and entity_id not in parts and entity_id not in quarters else \
-            SETTLEMENT_SIZE.index("village") if entity_id in unlisted else len(SETTLEMENT_SIZE)
-        weight = in_units[entity_id] + TOTAL_WEIGHT * total[entity_id] + LEDE_WEIGHT * lead[entity_id] \
-            + DATELINE_WEIGHT * datelines[entity_id] + SCENE_WEIGHT * scene[entity_id]
-        return tier, size > len(SETTLEMENT_SIZE) - 1, -weight, size, entity_id != draft.place, entity_id
-
-    return sorted((c for c in candidates if c in total or c == draft.place), key=rank)
-
-
-# "the Townville Police Department", "Shire County Sheriff's Office": a local agency is named after the town or
-# county it serves, which is where its officers answer calls. A mention of such an organisation counts as a
-# mention of the place of that name the story names (the prefix, else the prefix without "Township", "City"...).
-AGENCY = re.compile(r"^(?:the\s+)?(.+?)\s+(?:Police|Fire|Sheriff|Marshal|City Council|Town Council|"
-                    r"Village Council|Borough Council)\b")
-AGENCY_QUALIFIERS = ("township", "city", "village", "borough", "town")
-# Each agency mention counts as one mention of its town (GVC dev, 2,617 incidents, oracle stories: city
-# 0.786 → 0.788 at 1, +7 incidents; 0.5 gains +3, 2 gains +9).
-AGENCY_WEIGHT = 1.0
-
-
-def _agency_town(entity: Entity, named: dict[str, str]) -> str | None:
-    """The story's place entity a local agency is named after ("Townville Police" → Townville), or None."""
-    match = AGENCY.match(entity.name) if entity.type == "ORG" else None
-    if not match:
-        return None
-    words = gazetteer.key(match.group(1)).split()
-    if words and " ".join(words) in named:
-        return named[" ".join(words)]
-    if len(words) > 1 and words[-1] in AGENCY_QUALIFIERS:
-        return named.get(" ".join(words[:-1]))
-    return None
-
-
-# "in the Elmwood neighborhood", "the city's Eastgate section": the name is a quarter of a city, even where the
-# gazetteer lists a town of that name (often in another state). Not "a Townville neighborhood" (one in Townville).
-QUARTER_AFTER = re.compile(r"^\s+(?:neighbou?rhoods?|section)\b", re.I)
-QUARTER_BEFORE = re.compile(r"\b(?:a|an|his|her|their|our|my|your|one|another|every|each)\s+(?:[\w-]+\s+)?$", re.I)
-
-
-# A page title ends with its site's name after a separator ("Man shot - Townville News | Weather"): a place
-# named there is the outlet's home, not the event's.
-SITE_WEIGHT = 0.1
-SITE_SEPARATOR = re.compile(r"\s(?:[|\-–—]|::)\s")
-
-
-# "was shot in Townville", "a home near Townville", "in the town of Townville", "in east Townville": a place
-# written after "in"/"near" in the event's sentence is where it happened — unless a destination comes before it
-# ("taken to Mercy Hospital in Townville"). GVC dev, 2,617 incidents, oracle stories: city 0.788 → 0.791 at 3 (1: +3
-# incidents, 3-8 alike, both halves up); counted outside the event's sentences too, one half lost.
-SCENE_WEIGHT = 3.0
-SCENE_BEFORE = re.compile(r"\b(?:in|near|outside)\s+(?:the\s+)?(?:(?:town|city|village|community|borough|township)"
-                          r"\s+of\s+)?(?:(?:north|south|east|west|northeast|northwest|southeast|southwest|"
-                          r"downtown|central|rural|suburban)\s+)?$", re.I)
-DESTINATION = re.compile(r"\b(?:hospital|medical|clinic|cent(?:er|re)|taken|transported|airlifted|flown|rushed|"
-                         r"driven|drove)\b", re.I)
-
-# The incident itself, written before the place in its sentence ("was shot ... in", "a shooting in", "it happened in").
-SCENE_CUE = re.compile(r"\b(?:shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|"
-                      r"dead|died|happened|occurred|found)\b", re.I)
-
-
-# "taken to Mercy Hospital in Townville", "flown to a hospital in Townville": where a victim was brought, counting
-# DESTINATION_WEIGHT of a mention (GVC dev: +3 incidents at 0.3, +2 at 0, both halves up).
-DESTINATION_WEIGHT = 0.3
-BROUGHT_TO = re.compile(r"(?:\b(?:taken|transported|airlifted|flown|rushed|driven|brought|sent)\s+to\b[^.;]{0,50}|"
-                        r"\b(?:hospital|medical cent(?:er|re)|clinic|trauma cent(?:er|re))\s+)(?:in|near)\s+$", re.I)
-
-
-# "Tyler said", "Robinson, 16, told police": a place name followed by an age or a verb of speech is a person's
-# name; such a mention counts PERSON_WEIGHT (GVC dev: +2 incidents at 0, one in each half; 0.3 none).
-PERSON_WEIGHT = 0.0
-PERSON_AFTER = re.compile(r"^(?:,\s+\d{1,2},|\s+(?:said|says|told|testified|pleaded|was charged|is charged|"
-                          r"was arrested)\b)")
-
-PLACE_BEFORE = re.compile(r"\b(?:in|of|from|near|at|to)\s+$", re.I)  # "neighbours in Townville said"
-
-
-def _person(article: Article, mention) -> bool:
-    text = article.paragraph_text(mention.span.paragraph)
-    return bool(PERSON_AFTER.match(text[mention.span.end:mention.span.end + 30])) \
-        and not PLACE_BEFORE.search(text[max(0, mention.span.start - 10):mention.span.start])
-
-
-def _destination(article: Article, mention) -> bool:
-    text = article.paragraph_text(mention.span.paragraph)
-    return bool(BROUGHT_TO.search(text[max(0, mention.span.start - 80):mention.span.start]))
-
-
-def _scene(article: Article, mention) -> bool:
-    text = article.paragraph_text(mention.span.paragraph)
-    before = text[max(0, mention.span.start - 60):mention.span.start]
-    if not SCENE_BEFORE.search(before) or DESTINATION.search(before):
-        return False
-    opening = max([s for s, _ in sentences(text) if s <= mention.span.start], default=0)
-    return bool(SCENE_CUE.search(text[opening:mention.span.start]))
-
-
-def _site_name(article: Article, mention) -> bool:
-    if mention.span.paragraph != TITLE:
-        return False
-    separator = SITE_SEPARATOR.search(article.title or "")
-    return separator is not None and mention.span.start >= separator.end()
-
-
-# A place named right before a facility noun names the facility ("taken to Townville Memorial Hospital",
-# "the Townville Road bridge", "Townville Herald"): often a namesake elsewhere or the outlet's home, not where the
-# event happened.
-FACILITY_AFTER = re.compile(r"^(?:[\s'’s]*[A-Z][\w.'’-]*){0,3}\s+(?:Hospital|Medical|Clinic|Center|Centre|School|High|"
-                            r"Elementary|Academy|University|College|Church|Airport|Street|Avenue|Road|Boulevard|"
-                            r"Drive|Lane|Highway|Parkway|Mall|Plaza|Hotel|Apartments|Station|Jail|Prison|Courthouse|"
-                            r"Chronicle|Times|Tribune|Herald|Journal|Gazette|Post|Daily|Press|Examiner|Register|Observer|"
-                            r"Courier|Dispatch|Inquirer|Bee|Sentinel|Record|Telegraph|Star|Sun|News)\b")
-
-
-def _facility_name(article: Article, mention) -> bool:
-    text = article.paragraph_text(mention.span.paragraph)
-    return bool(FACILITY_AFTER.match(text[mention.span.end:mention.span.end + 60]))
-
-
-# A dateline opens a report: "TOWNVILLE, State —", "TOWNVILLE (AP) —", "Townville, Ill. --". The place written
-# there is where the report was filed: the event's town or its region's city. The first DATELINE_PARAGRAPHS
-# content paragraphs are searched (pages often open with captions or menus).
-DATELINE_PARAGRAPHS = 6
-DATELINE_BEFORE = re.compile(r"^\W{0,3}(?:\([^)]{0,30}\)\s*)?$")
-DATELINE_AFTER = re.compile(r"^\s*(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?)?\s*(?:\([^)]{1,25}\))?\s*(?:—|–|--?)\s")
-# The opening paragraphs (the lede) name the event's place; a mention there counts LEDE_WEIGHT more, one in the
-# dateline DATELINE_WEIGHT more (GVC dev, 2,617 incidents, oracle stories: lede weights 0.5-1.5 and dateline 1-2
-# alike, either alone about a third of the gain; three lede paragraphs +3 incidents over two, one -10).
-LEDE_PARAGRAPHS = 3
-LEDE_WEIGHT = 1.0
-DATELINE_WEIGHT = 1.0
-
-
-def _dateline(article: Article, mention) -> bool:
-    text = article.paragraph_text(mention.span.paragraph)
-    return bool(DATELINE_BEFORE.match(text[:mention.span.start])) \
-        and bool(DATELINE_AFTER.match(text[mention.span.end:mention.span.end + 60]))
-
-
-# "Smallville, Ill.": a name written with its state or region is a town there, also when the gazetteer does not
-# list it (the places step then puts it at its region, precision 3): it ranks as a village.
-WITH_REGION = re.compile(r"^\s*,\s*([A-Z][\w.]*(?:\s[A-Z][\w.]*)?)")
-
-
-def _unlisted_town(place: Place | None) -> bool:
-    return place is not None and place.gazetteer_id is None and place.feature == "place"
-
-
-def _with_region(article: Article, mention) -> bool:
-    text = article.paragraph_text(mention.span.paragraph)
-    match = WITH_REGION.match(text[mention.span.end:mention.span.end + 40])
-    if not match:
-        return False
-    name = match.group(1).rstrip(".")
-    places = gazetteer.load()
-    return bool(places.us_state_written(name)) or any(c.feature in ("region", "state") for c in places.candidates(name))
-
-
-def _common_words(articles: list[Article], entity_of: dict[str, str], total: Counter) -> set[str]:
-    """Place entities named by a one-word name the story writes at least as often in lower case ("Police",
-    "Metro", "Home"): a common word the gazetteer matched, not a place. Only where the story also capitalises it
-    inside a sentence: text in lower case or capitals (wire copy, transcripts) tells nothing."""
-    names = {}
-    for article in articles:
-        for entity in article.entities:
-            name = entity.name
-            if " " not in name and name[:1].isupper() and name[1:].islower() and len(name) > 1:
-                names.setdefault(entity_of.get(entity.id, entity.id), name)
-    if not names:
-        return set()
-    texts = [text for article in articles for text in [article.title or ""]
-             + [p.text for p in article.content_paragraphs()]]
-    words = Counter(word for text in texts for word in WORD.findall(text))
-    inside = Counter(word for text in texts for word in INSIDE.findall(text))
-    return {key for key, name in names.items() if key in total and words[name.lower()] >= 2 and inside[name]
-            and words[name.lower()] >= words[name]}
-
-
-# A word of running text (not part of an address such as "townville.com" or "@townville").
-WORD = re.compile(r"(?<![\w./@-])[A-Za-z]+(?![\w/@-]|\.\w)")
-# A capitalised word inside a sentence (after a lower-case word or a comma).
-INSIDE = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
-
-
-def _dateline_region(datelines: Counter, located: dict[str, Place]) -> tuple[str, str] | None:
-    """(country, first-level region) of the place the story's datelines name most, when the mentions elect none."""
-    placed = [(n, key) for key, n in datelines.items() if key in located and located[key].admin1]
-    if not placed:
-        return None
-    place = located[max(placed)[1]]
-    return place.country, place.admin1
-
-
-def _named_quarter(article: Article, mention) -> bool:
-    text = article.paragraph_text(mention.span.paragraph)
-    return bool(QUARTER_AFTER.match(text[mention.span.end:mention.span.end + 20])) \
-        and not QUARTER_BEFORE.search(text[max(0, mention.span.start - 30):mention.span.start])
-
-
-# A mention elsewhere in the story counts half a mention in the event's sentences (GVC dev: 0.2-1 all equal).
-TOTAL_WEIGHT = 0.5
-
-
-# GeoNames lists big cities' neighbourhoods as towns ("Rogers Park", Chicago). The places step makes one a part
-# of its city when one article names both; across a story's articles the same test applies: a settlement within
-# DISTRICT_RADIUS * sqrt(population) km of a city the story names, in its region, with at least 1/DISTRICT_SHARE
-# times its people (the places step's values; GVC dev: no incident changes, as the places step already catches
-# most; a wider radius, 0.010-0.016, gains Rogers Park but loses suburbs the record names, Compton and Hawthorne).
-DISTRICT_RADIUS = 0.008
-DISTRICT_SHARE = 0.2
-
-
-def districts(candidates: set[str], located: dict[str, Place]) -> dict[str, str]:
-    """Candidate settlement → the much larger city it is a part of, among the settlements the story names."""
-    towns = {}
-    for key, place in located.items():
-        if place.feature in SETTLEMENT_SIZE and place.lat is not None and place.lon is not None:
-            people = _population(place.name, place.gazetteer_id)
-            if people:
-                towns[key] = (place, people)
-    found = {}
-    for key in candidates & towns.keys():
-        town, people = towns[key]
-        cities = [(city_people, other) for other, (city, city_people) in towns.items()
-                  if other != key and city.admin1 == town.admin1 and city_people * DISTRICT_SHARE >= people
-                  and gazetteer.distance_km(city.lat, city.lon, town.lat, town.lon)
-                  <= DISTRICT_RADIUS * math.sqrt(city_people)]
-        if cities:
-            found[key] = max(cities)[1]
-    return found
-
-
-@functools.lru_cache(maxsize=4096)
-def _population(name: str, gazetteer_id: str | None) -> int:
-    """The people of a gazetteer place (0 when the gazetteer does not list it under that name)."""
-    if not gazetteer_id:
-        return 0
-    return next((c.population for c in gazetteer.load().candidates(name) if c.gazetteer_id == gazetteer_id), 0)
-
-
-def _settlement(place: Place | None, country: str | None) -> bool:
-    return place is not None and place.feature in SETTLEMENT_SIZE and place.precision < 3 \
-        and (country is None or place.country in (None, country))
-
-
-# The story's region must have this many times the votes of the next (GVC dev: a tie or a lead by one is no
-# evidence; without this, +6/-8 incidents on one sample).
-REGION_DOMINANCE = 2
-
-
-def _story_region(total: Counter, located: dict[str, Place]) -> tuple[str, str] | None:
-    """(country, first-level region) holding at least two and REGION_DOMINANCE times the place mentions of any
-    other, or None; a name shared by towns of several regions ("Springfield") votes by its share of their
-    people. Local news happens in one state: a town the gazetteer placed in another is more likely a namesake
-    or a neighbourhood of the same name."""
-    votes = Counter()
-    for key, n in total.items():
-        place = located.get(key)
-        if place is None or place.admin1 is None or place.gazetteer_id is None:
-            continue
-        votes[(place.country, place.admin1)] += n * _namesake_share(place.name, place.gazetteer_id, place.country)
-    ranked = votes.most_common(2) + [(None, 0.0), (None, 0.0)]
-    (best, n), (_, runner_up) = ranked[0], ranked[1]
-    return best if best is not None and n >= 2 and n >= REGION_DOMINANCE * runner_up else None
-
-
-@functools.lru_cache(maxsize=4096)
-def _namesake_share(name: str, gazetteer_id: str, country: str | None) -> float:
-    """The place's share of the people of the country's places called ``name`` (1 for a unique name)."""
-    found = [c for c in gazetteer.load().candidates(name) if c.country == country]
-    mine = sum(c.population for c in found if c.gazetteer_id == gazetteer_id)
-    total = sum(c.population for c in found)
-    return mine / total if total and mine else 1.0
-
-
-def _story_country(total: Counter, located: dict[str, Place]) -> str | None:
-    """The country most of the story's place mentions lie in (a gazetteer match abroad is more likely a
-    misreading than the event's place)."""
-    countries = Counter()
-    for key, n in total.items():
-        if key in located and located[key].country:
-            countries[located[key].country] += n
-    return countries.most_common(1)[0][0] if countries else None
 
 
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
