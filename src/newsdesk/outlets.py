@@ -1,6 +1,7 @@
 """The outlet an article comes from, shared by story clustering and reconciliation."""
 from __future__ import annotations
 
+import functools
 import re
 from urllib.parse import urlsplit
 
@@ -22,6 +23,7 @@ def web_domain(url: str | None) -> str | None:
     return host.lower().split("@")[-1].split(":")[0].removeprefix("www.") or None
 
 
+@functools.lru_cache(maxsize=65536)  # reconciliation asks it for every pair of reports of a story
 def outlet_name(source: str | None, url: str | None) -> str | None:
     """The outlet that published an article: its source name (lower case), else its web domain, else None."""
     if source and source.strip():
