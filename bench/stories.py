@@ -119,7 +119,7 @@ def evaluate(name: str, records: list[dict], pipeline: list[str], orders: int) -
 
 def replay(name: str, records: list[dict], pipeline: list[str], orders: int, overrides: list[str]) -> dict:
     """B-cubed over ``orders`` arrival orders, replayed from the story terms one desk pass stored: a bare
-    StoryIndex re-assigns them (seconds per order instead of minutes; the terms do not depend on the order).
+    StoryIndex re-assigns them (a third of a full order's time, no pipeline; the terms do not depend on the order).
     For tuning the [stories] settings with --set; the figures of record come from the full run."""
     from newsdesk import Desk
     from newsdesk.ingest import Options
