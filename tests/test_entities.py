@@ -191,3 +191,40 @@ def test_a_heading_word_before_a_colon_is_not_cut_into_a_dateline_town(make):
 def test_a_dateline_before_a_spaced_hyphen_is_a_place(make):
     article = make("BASTROP - A man was shot on Friday, police said.")
     assert "Bastrop" in [e.name.title() for e in article.entities if e.type == "GPE"]
+
+
+def _found(text: str, name: str, type_: str, paragraph: int = 0) -> tuple[Article, entities.Mentions]:
+    """An article of one paragraph whose model tagged ``name`` as ``type_``."""
+    article = Article(id="a1", title="", paragraphs=[Paragraph(index=paragraph, text=text, raw=text)])
+    article.docs = {paragraph: None}
+    mentions = entities.Mentions()
+    start = text.index(name)
+    mentions.add(entities.Found(paragraph, start, start + len(name), name, type_))
+    return article, mentions
+
+
+def test_a_dateline_town_the_model_took_for_an_organisation_is_a_place():
+    article, mentions = _found("PADUCAH, Ky. (AP) — A man was hurt on Friday, police said.", "PADUCAH", "ORG")
+    entities._datelines(article, mentions)
+    assert [f.type for f in mentions.items] == ["GPE"]
+
+
+def test_a_town_written_with_its_state_the_model_took_for_a_person_is_a_place():
+    article, mentions = _found("Officers in Paducah, Ky., said the man was hurt.", "Paducah", "PERSON")
+    entities._city_state_pairs(article, mentions)
+    assert [f.type for f in mentions.items] == ["GPE"]
+
+
+def test_a_town_before_police_the_model_took_for_a_nationality_is_a_place():
+    article, mentions = _found("Paducah police said the man was hurt.", "Paducah", "NORP")
+    entities._mistagged_places(article, mentions)
+    assert mentions.items[0].type == "GPE"
+    article, mentions = _found("A Paducah man was hurt on Friday.", "Paducah", "NORP")
+    entities._mistagged_places(article, mentions)
+    assert mentions.items[0].type == "NORP"  # before a person noun a nationality stays one
+
+
+def test_a_town_keeps_its_own_name_over_a_big_city_known_by_it_long_ago():
+    # GeoNames lists "Canton" as an old name of Guangzhou, but US towns are called Canton
+    assert entities.canonical_name([entities.Found(0, 0, 6, "Canton", "GPE")], "GPE") == "Canton"
+    assert entities.canonical_name([entities.Found(0, 0, 4, "Kiev", "GPE")], "GPE") == "Kyiv"

@@ -642,6 +642,15 @@ def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
     assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
 
 
+def test_a_town_named_only_as_part_of_its_county_is_not_the_events():
+    # "Harbor County" names the county (the model tagged only "Harbor"), not the city of Harbor
+    a = Builder("a", ["A man was shot and killed in Lakeside on Friday, Harbor County deputies said.",
+                      "The Harbor County coroner and the Harbor Parish sheriff identified him."])
+    _town(a, "Lakeside", feature="village")
+    _town(a, "Harbor", feature="city")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+
+
 def test_a_common_word_the_gazetteer_matched_is_not_a_place():
     a = Builder("a", ["A man was shot in Lakeside on Friday, Police said.",
                       "Police found him hurt and police arrested a suspect, police said."])
@@ -690,3 +699,19 @@ def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
     _town(a, "Warren", feature="town")
     _town(a, "Lakeside", feature="town")
     assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+
+
+def test_a_far_town_of_another_state_yields_to_the_city_the_story_names():
+    # Elmwood is a quarter of Lakeside; the gazetteer knows only a town of that name in another, far state
+    a = Builder("a", ["A man was shot in Elmwood on Friday night.", "Lakeside police are investigating.",
+                      "The mayor of Lakeside spoke to reporters."])
+    _town(a, "Elmwood", feature="town", admin1="South")
+    _town(a, "Lakeside", feature="city", admin1="North")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    a.article.entities[0].place.lat = a.article.entities[1].place.lat + 0.2  # a suburb across the state line
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Elmwood"
+    b = Builder("b", ["A man was shot in Elmwood, Ohio, on Friday night.", "Lakeside police are investigating.",
+                      "The mayor of Lakeside spoke to reporters."])
+    _town(b, "Elmwood", feature="town", admin1="South")
+    _town(b, "Lakeside", feature="city", admin1="North")
+    assert run([b.article])["events"][0]["places"][0] == "GPE:Elmwood"  # written with its state: a town there

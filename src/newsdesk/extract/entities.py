@@ -311,6 +311,7 @@ def _collect(article: Article, mentions: Mentions) -> None:
 PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "boy", "girl", "resident", "residents", "home",
                    "area", "neighborhood", "officials", "shooting", "mayor", "city", "county", "fire", "native",
                    "sheriff", "council", "schools", "suburb", "downtown"}
+PEOPLE_NOUNS = {"man", "woman", "men", "women", "teen", "boy", "girl", "resident", "residents", "native"}
 MUNICIPAL = {"police", "department", "dept", "sheriff", "sheriff's", "office", "fire", "rescue", "county", "city",
              "council", "school", "schools", "district", "hospital", "coroner", "court", "pd", "officials",
              "prosecutor's", "attorney's", "jail", "detention", "center", "board", "state", "highway", "patrol",
@@ -338,13 +339,13 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
 
 
 def _mistagged_places(article: Article, mentions: Mentions) -> None:
-    """A person or organisation name that is a place the context shows as such: after a
-    locative preposition, before "police"/"man"/"county", starting a municipal organisation's
-    name, or (organisations only) a city of 50,000 people or more."""
+    """A person, organisation or nationality name that is a place the context shows as such: after a
+    locative preposition, before "police"/"man"/"county" (a nationality: not before a person noun), starting
+    a municipal organisation's name, or (organisations only) a city of 50,000 people or more."""
     people = [key(f.text).split() for f in mentions.items if f.type == "PERSON"]
     municipal = {key(f.text) for f in mentions.items if f.type == "GPE"}
     for f in mentions.items:
-        if f.type not in ("ORG", "PERSON") or f.role:
+        if f.type not in ("ORG", "PERSON", "NORP") or f.role:
             continue
         words = key(f.text).split()
         if f.type == "PERSON" and any(len(n) > len(words) and n[-len(words):] == words for n in people):
@@ -355,13 +356,18 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         text = article.paragraph_text(f.paragraph)
         before = text[: f.start].split()[-1:] or [""]
         after = text[f.end :].split()[:1] or [""]
-        context = (before[0].lower() in LOCATIVE or after[0].lower().strip(".,") in PLACE_FOLLOWERS
-                   or key(f.text) in municipal)
+        follower = after[0].lower().strip(".,")
+        if f.type == "NORP":  # "Townville police", "in Townville"; not "a Mexican man", a nationality
+            context = before[0].lower() in LOCATIVE or follower in PLACE_FOLLOWERS and follower not in PEOPLE_NOUNS
+        else:
+            context = before[0].lower() in LOCATIVE or follower in PLACE_FOLLOWERS or key(f.text) in municipal
         big = f.type == "ORG" and any(c.population >= ORG_AS_CITY_POPULATION or c.is_area for c in candidates)
         if context or big:
             f.type = "GPE"
 
 
+# Types the model gives a town's name by mistake ("TOWNVILLE, Ore." an organisation, "Townville police" a nationality).
+MISTYPED = ("ORG", "NORP", "PERSON")
 _DATELINE = re.compile(r"(?<![A-Z])([A-Z][A-Z'.-]{2,}(?: [A-Z][A-Z'.-]+){0,2})(?=\s*(?:,|\(|—|–|--|:)|\s-\s)")
 # A station's call letters glued before a dateline (North American ones begin with K, W or C): only those are cut,
 # so "UPDATE:" and "BREAKING:" do not become the towns "Date" and "King".
@@ -383,7 +389,11 @@ def _datelines(article: Article, mentions: Mentions) -> None:
                 continue
             name = name[offset:]
             start, end = match.start(1) + offset, match.start(1) + offset + len(name)
-            if not any(f.paragraph == paragraph and f.start == start and f.end == end for f in mentions.items):
+            same = [f for f in mentions.items if f.paragraph == paragraph and f.start == start and f.end == end]
+            for f in same:  # "TOWNVILLE, Ore. (AP)" tagged as an organisation: the dateline makes it a place
+                if f.type in MISTYPED and not f.role:
+                    f.type = "GPE"
+            if not same:
                 mentions.add(Found(paragraph, start, end, name, "GPE"))
 
 
@@ -433,8 +443,12 @@ def _city_state_pairs(article: Article, mentions: Mentions) -> None:
                 name = " ".join(words[first:])
                 if any(c.region == f"US.{state}" and not c.is_area for c in gazetteer.candidates(name)):
                     start = match.start(1) + match.group(1).index(name)
-                    if not any(f.paragraph == paragraph and f.start == start and f.text == name
-                               for f in mentions.items):
+                    same = [f for f in mentions.items if f.paragraph == paragraph and f.start == start
+                            and f.text == name]
+                    for f in same:  # "Townville, Ore." tagged as a person: a town of that state
+                        if f.type in MISTYPED and not f.role:
+                            f.type = "GPE"
+                    if not same:
                         mentions.add(Found(paragraph, start, start + len(name), name, "GPE"))
                     break
 
@@ -661,12 +675,19 @@ def canonical_name(found: list[Found], type_: str) -> str:
     aliases = {key(f.text) for f in found if f.alias}
     proper = [n for n in proper if not any(a.endswith(key(n)) for a in aliases)] or proper
     if type_ in PLACE:
+        written = {key(n) for n in names}
         for name in names:
             candidates = _gazetteer().candidates(name)
             # the gazetteer's name replaces the article's when it is the same name or the place is big
-            # enough for its alternate names to be trusted ("Kiev" → "Kyiv"; not "EFE" → "Efeköy")
-            if candidates and (key(candidates[0].name) in {key(n) for n in names}
-                               or candidates[0].is_area or candidates[0].population >= LOWERCASE_PLACE_POPULATION):
+            # enough for its alternate names to be trusted ("Kiev" → "Kyiv"; not "EFE" → "Efeköy") — unless a
+            # town has the article's name as its own: "Canton" stays Canton (US towns) rather than Guangzhou's old
+            # name; the places step still chooses among all of them by the article's context
+            if candidates and (key(candidates[0].name) in written or candidates[0].is_area):
+                return candidates[0].name
+            own = next((c for c in candidates if key(c.name) in written), None)
+            if own is not None:
+                return own.name
+            if candidates and candidates[0].population >= LOWERCASE_PLACE_POPULATION:
                 return candidates[0].name
     pool = proper or names
     counts = Counter(pool)
