@@ -388,13 +388,20 @@ def _datelines(article: Article, mentions: Mentions) -> None:
             if offset is None or len(name) - offset < 4:
                 continue
             name = name[offset:]
-            start, end = match.start(1) + offset, match.start(1) + offset + len(name)
-            same = [f for f in mentions.items if f.paragraph == paragraph and f.start == start and f.end == end]
-            for f in same:  # "TOWNVILLE, Ore. (AP)" tagged as an organisation: the dateline makes it a place
-                if f.type in MISTYPED and not f.role:
-                    f.type = "GPE"
-            if not same:
-                mentions.add(Found(paragraph, start, end, name, "GPE"))
+            start = match.start(1) + offset
+            _place_at(mentions, paragraph, start, name)  # "TOWNVILLE, Ore. (AP)": a place, whatever the model said
+
+
+def _place_at(mentions: Mentions, paragraph: int, start: int, name: str) -> None:
+    """The name at ``start`` is a place: a mention of it the model typed as an organisation, a nationality or a
+    person becomes one (not a role's), and where the model found none, one is added."""
+    end = start + len(name)
+    same = [f for f in mentions.items if f.paragraph == paragraph and f.start == start and f.end == end]
+    for f in same:
+        if f.type in MISTYPED and not f.role:
+            f.type = "GPE"
+    if not same:
+        mentions.add(Found(paragraph, start, end, name, "GPE"))
 
 
 # Smallest place an untagged capitalised name in a place context may name.
@@ -443,13 +450,7 @@ def _city_state_pairs(article: Article, mentions: Mentions) -> None:
                 name = " ".join(words[first:])
                 if any(c.region == f"US.{state}" and not c.is_area for c in gazetteer.candidates(name)):
                     start = match.start(1) + match.group(1).index(name)
-                    same = [f for f in mentions.items if f.paragraph == paragraph and f.start == start
-                            and f.text == name]
-                    for f in same:  # "Townville, Ore." tagged as a person: a town of that state
-                        if f.type in MISTYPED and not f.role:
-                            f.type = "GPE"
-                    if not same:
-                        mentions.add(Found(paragraph, start, start + len(name), name, "GPE"))
+                    _place_at(mentions, paragraph, start, name)  # "Townville, Ore.": a town of that state
                     break
 
 
