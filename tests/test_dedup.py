@@ -231,3 +231,23 @@ def test_cli_dedup_rejects_a_bad_threshold_and_missing_input(tmp_path):
     assert CliRunner().invoke(main, ["dedup", str(tmp_path / "news.jsonl"), "--threshold", "0"]).exit_code == 2
     missing = CliRunner().invoke(main, ["dedup", str(tmp_path / "nothing.jsonl")])
     assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+def test_texts_without_words_are_nobodys_near_duplicates():
+    hashes = [minhash.shingle_hashes(t) for t in ("", "...", "one two three four five six", "")]
+    assert list(minhash.near_pairs(hashes, 0.8)) == []
+
+
+def test_cli_dedup_judges_one_line_records_on_their_line(tmp_path):
+    # A record without a title whose text is one line is a headline-only article: its line is what it says,
+    # so two copies pair and two different lines do not (all of them have an empty body).
+    lines = ["Storm floods the river town and closes three bridges overnight",
+             "Storm floods the river town and closes three bridges overnight",
+             "Council approves the new budget for schools after a long debate",
+             "Rail strike ends as unions and the operator sign a pay deal"]
+    corpus = tmp_path / "lines.jsonl"
+    corpus.write_text("".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(lines)))
+    out = tmp_path / "pairs.jsonl"
+    result = CliRunner().invoke(main, ["dedup", str(corpus), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert [(p["a"], p["b"]) for p in map(json.loads, out.read_text().splitlines())] == [("r0", "r1")]

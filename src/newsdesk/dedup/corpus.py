@@ -33,9 +33,15 @@ def read(paths: Iterable[str], options: ingest.Options | None = None) -> Corpus:
     return corpus
 
 
+def text_of(article: Article) -> str:
+    """What a corpus text is judged on: its body (:func:`content_text`), or its headline when that is all it has
+    (a one-line record, a feed entry). The desk does not pair headline-only articles: it sees their bodies later."""
+    return content_text(article) or article.title
+
+
 def pairs(articles: list[Article], settings: Settings) -> list[tuple[int, int, float]]:
     """(i, j, Jaccard) with i < j for every pair of articles at or above ``settings.threshold``."""
-    hashes = minhash.shingle_hashes_of([content_text(a) for a in articles], settings.shingle)
+    hashes = minhash.shingle_hashes_of([text_of(a) for a in articles], settings.shingle)
     hasher = minhash.Hasher(settings.num_perm, settings.seed)
     return sorted(minhash.near_pairs(hashes, settings.threshold, hasher, settings.lsh_recall))
 
@@ -51,7 +57,7 @@ def kept(articles: list[Article], found: list[tuple[int, int, float]], keep: str
     if keep == "first":
         chosen = sorted(members[0] for members in groups.values())
     else:
-        length = [len(minhash.words(content_text(a))) for a in articles]
+        length = [len(minhash.words(text_of(a))) for a in articles]
         chosen = sorted(max(members, key=lambda i: (length[i], -i)) for members in groups.values())
     return [articles[i] for i in chosen]
 

@@ -328,12 +328,15 @@ def near_pairs(hashes: Sequence[np.ndarray], threshold: float, hasher: Hasher | 
     """(i, j, exact Jaccard) for every pair of shingle hash arrays at or above ``threshold`` found by LSH.
 
     The arrays may repeat values (positional hashes): the minimum ignores repeats, and
-    only the texts of candidate pairs are reduced to sets for the exact verification.
+    only the texts of candidate pairs are reduced to sets for the exact verification. A text without words
+    is nobody's near-duplicate (all empty texts share one signature).
     """
     hasher = hasher or Hasher()
     bands, rows = lsh_params(threshold, hasher.num_perm, recall)
     sets: dict[int, np.ndarray] = {}
     for i, j in candidate_pairs(hasher.signatures(hashes), bands, rows).tolist():
+        if not len(hashes[i]) or not len(hashes[j]):
+            continue
         for k in (i, j):
             if k not in sets:
                 sets[k] = np.unique(hashes[k])

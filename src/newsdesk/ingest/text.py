@@ -53,7 +53,7 @@ def parse(text: str, article_id: str, title: str | None = None) -> Article | Non
     if not blocks:
         return None
     if title is None:
-        title = blocks[0][0][1].strip()
+        title = blocks[0][0][1]
         blocks[0] = blocks[0][1:]
     paragraphs: list[Paragraph] = []
     for block in blocks:
@@ -63,10 +63,12 @@ def parse(text: str, article_id: str, title: str | None = None) -> Article | Non
 
 
 def _blocks(lines: list[str]):
+    """Runs of non-blank lines as (1-based line number, stripped line) lists."""
     block: list[tuple[int, str]] = []
     for number, line in enumerate(lines, start=1):
-        if line.strip():
-            block.append((number, line.rstrip()))
+        line = line.strip()
+        if line:
+            block.append((number, line))
         elif block:
             yield block
             block = []
@@ -76,14 +78,16 @@ def _blocks(lines: list[str]):
 
 def split_block(block: list[tuple[int, str]]) -> list[tuple[int, str]]:
     """One paragraph for wrapped prose, one per line for a block of distinct lines."""
-    if len(block) == 1 or _wrapped(block):
-        return [(block[0][0], " ".join(line.strip() for _, line in block))]
-    return [(n, line.strip()) for n, line in block]
-
-
-def _wrapped(block: list[tuple[int, str]]) -> bool:
-    """Hard-wrapped prose: every line but the last is long and runs on into the next."""
+    if len(block) == 1:
+        return [(block[0][0], block[0][1].strip())]
     lines = [line.strip() for _, line in block]
+    if _wrapped(lines):
+        return [(block[0][0], " ".join(lines))]
+    return [(n, line) for (n, _), line in zip(block, lines)]
+
+
+def _wrapped(lines: list[str]) -> bool:
+    """Hard-wrapped prose (stripped lines): every line but the last is long and runs on into the next."""
     longest = max(len(line) for line in lines)
     for line, following in zip(lines, lines[1:]):
         # Wrapped prose fills its lines (editors wrap at 60-80 columns); a short
