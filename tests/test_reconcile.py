@@ -715,3 +715,51 @@ def test_a_far_town_of_another_state_yields_to_the_city_the_story_names():
     _town(b, "Elmwood", feature="town", admin1="South")
     _town(b, "Lakeside", feature="city", admin1="North")
     assert run([b.article])["events"][0]["places"][0] == "GPE:Elmwood"  # written with its state: a town there
+
+
+def test_a_word_capitalised_only_in_an_agency_name_and_at_sentence_starts_is_common():
+    # "Police" is capitalised in "Lakeside Police" and at a sentence's start, written in lower case as often
+    a = Builder("a", ["Lakeside Police officers said a man was shot on Friday.",
+                      "Police said the man was hurt, police said.",
+                      "Anyone who saw it should call Lakeside Police, police said."])
+    _town(a, "Lakeside", feature="village")
+    _town(a, "Police", feature="city")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+
+
+def test_a_city_named_for_its_metropolitan_area_yields_to_its_suburb():
+    a = Builder("a", ["Two men were shot at a party in the Lakeside suburb of Elmwood on Friday.",
+                      "It was the third shooting in suburban Lakeside this year."])
+    _town(a, "Elmwood", feature="town")
+    _town(a, "Lakeside", feature="city")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Elmwood"
+    b = Builder("b", ["Two men were shot at a party in Lakeside on Friday, Elmwood police said."])
+    _town(b, "Elmwood", feature="town")
+    _town(b, "Lakeside", feature="city")
+    assert run([b.article])["events"][0]["places"][0] == "GPE:Lakeside"
+
+
+def test_an_unplaced_town_the_shooting_is_reported_in_outranks_the_state():
+    a = Builder("a", ["A man was shot and killed in Smallwood on Friday, Newland state police said.",
+                      "Newland troopers are investigating."])
+    a.entity("Smallwood")  # the gazetteer lacks it
+    a.entity("Newland", precision=3, admin1="Newland")
+    a.article.entities[-1].place.feature = "state"
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Smallwood"
+    b = Builder("b", ["A man was shot and killed in Northeast Smallwood on Friday, Newland state police said."])
+    b.entity("Northeast Smallwood")  # a quarter of a town, not a town
+    b.entity("Newland", precision=3, admin1="Newland")
+    b.article.entities[-1].place.feature = "state"
+    assert run([b.article])["events"][0]["places"][0] == "GPE:Newland"
+
+
+def test_a_city_size_part_of_a_city_named_in_the_events_sentences_stays(monkeypatch):
+    from newsdesk.reconcile import scene
+
+    monkeypatch.setattr(scene, "districts", lambda candidates, located: {"GPE:Harbor": "GPE:Lakeside"})
+    a = Builder("a", ["A man was shot and killed in Harbor on Friday.", "Lakeside police are investigating."])
+    _town(a, "Harbor", feature="city")
+    _town(a, "Lakeside", feature="city")
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
+    a.article.entities[0].place.feature = "town"  # a smaller part: the city stands for it
+    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
