@@ -197,14 +197,19 @@ class Hasher:
         if not lengths.sum():
             return out
         values = np.concatenate([s for s in sets if len(s)]).astype(np.uint64, copy=False)
+        # In place where possible: the arrays hold one value per shingle of the whole corpus.
         with np.errstate(over="ignore"):
-            mixed = (values ^ _seed_mask(self.seed)) * np.uint64(0xBF58476D1CE4E5B9)
+            mixed = values ^ _seed_mask(self.seed)
+            mixed *= np.uint64(0xBF58476D1CE4E5B9)
             mixed ^= mixed >> np.uint64(31)
             mixed *= np.uint64(0x94D049BB133111EB)
             mixed ^= mixed >> np.uint64(29)
-        bins = ((mixed >> np.uint64(32)) * np.uint64(self.num_perm)) >> np.uint64(32)
-        cells = np.repeat(np.arange(len(sets), dtype=np.int64) * self.num_perm, lengths) + bins.astype(np.int64)
-        np.minimum.at(out.reshape(-1), cells, (mixed & np.uint64(0xFFFFFFFF)).astype(np.uint32))
+        bins = mixed >> np.uint64(32)
+        bins *= np.uint64(self.num_perm)
+        bins >>= np.uint64(32)
+        cells = np.repeat(np.arange(len(sets), dtype=np.int64) * self.num_perm, lengths)
+        cells += bins.view(np.int64)  # bins < num_perm
+        np.minimum.at(out.reshape(-1), cells, mixed.astype(np.uint32))  # the low 32 bits
         return out
 
 

@@ -20,6 +20,8 @@ KNOWN = ("id", "title", "text", "published", "url", "source", "language")
 # Common spellings of the same fields in public corpora (GVC uses content/dct).
 ALIASES = {"text": ("content", "body", "maintext"), "published": ("date", "dct", "date_publish", "pubdate"),
            "id": ("doc_id", "article_id", "uuid"), "title": ("headline",), "url": ("uri", "link")}
+# Every key read into an article's own fields (the rest of a record goes to its metadata).
+READ_KEYS = frozenset(key for name in KNOWN for key in (name, *ALIASES.get(name, ())))
 
 
 def read(stream: IO[bytes], origin: str, options: Options) -> Iterator[Article | Skip]:
@@ -114,12 +116,11 @@ def from_record(record: dict, origin: str, options: Options) -> Article | Skip:
         body = Article(id=article_id, title=title)  # a headline alone is news (a feed keeps one too)
     if body is None or (not body.paragraphs and not body.title):
         return Skip(origin, "empty", "record has neither title nor text", id=article_id)
-    used = {key for name in KNOWN for key in (name, *ALIASES.get(name, ())) if key in record}
     body.url = field(record, "url")
     # The record speaks for itself; the options fill what it does not state.
     body.source = field(record, "source") or options.source
     body.published = iso_date(field(record, "published")) or iso_date(options.published)
     body.language = field(record, "language")
     body.origin = origin
-    body.metadata = {k: v for k, v in record.items() if k not in used}
+    body.metadata = {k: v for k, v in record.items() if k not in READ_KEYS}
     return body
