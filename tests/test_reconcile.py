@@ -570,6 +570,11 @@ def test_events_of_one_type_near_each_other_are_one_event():
                                                             ("Battles", "town"), ("Protests", "town")]
 
 
+def scene_of(builder) -> str:
+    """The first place of the main event of a story of the builder's one article."""
+    return run([builder.article])["events"][0]["places"][0]
+
+
 def _town(builder, name, feature="town", admin1="North", gazetteer_id=None):
     builder.entity(name, precision=1, admin1=admin1)
     place = builder.article.entities[-1].place
@@ -583,7 +588,7 @@ def test_a_name_written_as_a_neighbourhood_yields_to_the_city():
                       "Lakeside police said the Elmwood shooting followed a fight in Elmwood."])
     _town(a, "Elmwood", feature="town", admin1="South")
     _town(a, "Lakeside", feature="city")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
     b = Builder("b", ["Two men were shot in a Lakeside neighborhood on Saturday.", "Officers from Elmwood came."])
     _town(b, "Lakeside", feature="town")
     _town(b, "Elmwood", feature="city")
@@ -629,9 +634,9 @@ def test_the_dateline_state_decides_between_towns_of_two_states():
                       "The Harbor shooting is the second this month, Lakeside police said."])
     _town(a, "Harbor", feature="city", admin1="South", gazetteer_id="test:harbor")
     _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
     a.article.paragraphs[0].text = a.article.paragraphs[0].raw = "Lakeside: a man was shot in Harbor on Friday."
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"  # no dateline: the event's own town
+    assert scene_of(a) == "GPE:Harbor"  # no dateline: the event's own town
 
 
 def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
@@ -639,7 +644,7 @@ def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
                       "Harbor Hospital staff said he was shot twice, the Harbor Herald reported."])
     _town(a, "Lakeside", feature="village")
     _town(a, "Harbor", feature="city")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
 
 
 def test_a_town_named_only_as_part_of_its_county_is_not_the_events():
@@ -648,7 +653,7 @@ def test_a_town_named_only_as_part_of_its_county_is_not_the_events():
                       "The Harbor County coroner and the Harbor Parish sheriff identified him."])
     _town(a, "Lakeside", feature="village")
     _town(a, "Harbor", feature="city")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
 
 
 def test_a_common_word_the_gazetteer_matched_is_not_a_place():
@@ -656,7 +661,7 @@ def test_a_common_word_the_gazetteer_matched_is_not_a_place():
                       "Police found him hurt and police arrested a suspect, police said."])
     _town(a, "Lakeside", feature="village")
     _town(a, "Police", feature="city")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
 
 
 def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
@@ -665,7 +670,7 @@ def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
     a.entity("Smallwood", precision=3, admin1="Ohio")
     a.article.entities[-1].place.feature = "place"
     _town(a, "Bigtown", feature="city", admin1="Ohio")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Smallwood"
+    assert scene_of(a) == "GPE:Smallwood"
 
 
 def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(monkeypatch):
@@ -675,9 +680,9 @@ def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(mon
                       "The Harbor officers said the shooting was the first this year."])
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
     monkeypatch.setattr(scene, "SCENE_WEIGHT", 0.0)  # without the rule, the town named more often
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
+    assert scene_of(a) == "GPE:Harbor"
 
 
 def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
@@ -688,9 +693,9 @@ def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
                       "He was flown to a trauma center in Harbor later, police said."])
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
     monkeypatch.setattr(scene, "DESTINATION_WEIGHT", 1.0)
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
+    assert scene_of(a) == "GPE:Harbor"
 
 
 def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
@@ -698,7 +703,7 @@ def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
                       "Warren said he was shot twice. Warren told officers he knew the shooter from Lakeside."])
     _town(a, "Warren", feature="town")
     _town(a, "Lakeside", feature="town")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
 
 
 def test_a_far_town_of_another_state_yields_to_the_city_the_story_names():
@@ -707,9 +712,9 @@ def test_a_far_town_of_another_state_yields_to_the_city_the_story_names():
                       "The mayor of Lakeside spoke to reporters."])
     _town(a, "Elmwood", feature="town", admin1="South")
     _town(a, "Lakeside", feature="city", admin1="North")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
     a.article.entities[0].place.lat = a.article.entities[1].place.lat + 0.2  # a suburb across the state line
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Elmwood"
+    assert scene_of(a) == "GPE:Elmwood"
     b = Builder("b", ["A man was shot in Elmwood, Ohio, on Friday night.", "Lakeside police are investigating.",
                       "The mayor of Lakeside spoke to reporters."])
     _town(b, "Elmwood", feature="town", admin1="South")
@@ -724,7 +729,7 @@ def test_a_word_capitalised_only_in_an_agency_name_and_at_sentence_starts_is_com
                       "Anyone who saw it should call Lakeside Police, police said."])
     _town(a, "Lakeside", feature="village")
     _town(a, "Police", feature="city")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"
 
 
 def test_a_city_named_for_its_metropolitan_area_yields_to_its_suburb():
@@ -732,7 +737,7 @@ def test_a_city_named_for_its_metropolitan_area_yields_to_its_suburb():
                       "It was the third shooting in suburban Lakeside this year."])
     _town(a, "Elmwood", feature="town")
     _town(a, "Lakeside", feature="city")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Elmwood"
+    assert scene_of(a) == "GPE:Elmwood"
     b = Builder("b", ["Two men were shot at a party in Lakeside on Friday, Elmwood police said."])
     _town(b, "Elmwood", feature="town")
     _town(b, "Lakeside", feature="city")
@@ -745,7 +750,7 @@ def test_an_unplaced_town_the_shooting_is_reported_in_outranks_the_state():
     a.entity("Smallwood")  # the gazetteer lacks it
     a.entity("Newland", precision=3, admin1="Newland")
     a.article.entities[-1].place.feature = "state"
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Smallwood"
+    assert scene_of(a) == "GPE:Smallwood"
     b = Builder("b", ["A man was shot and killed in Northeast Smallwood on Friday, Newland state police said."])
     b.entity("Northeast Smallwood")  # a quarter of a town, not a town
     b.entity("Newland", precision=3, admin1="Newland")
@@ -760,6 +765,6 @@ def test_a_city_size_part_of_a_city_named_in_the_events_sentences_stays(monkeypa
     a = Builder("a", ["A man was shot and killed in Harbor on Friday.", "Lakeside police are investigating."])
     _town(a, "Harbor", feature="city")
     _town(a, "Lakeside", feature="city")
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Harbor"
+    assert scene_of(a) == "GPE:Harbor"
     a.article.entities[0].place.feature = "town"  # a smaller part: the city stands for it
-    assert run([a.article])["events"][0]["places"][0] == "GPE:Lakeside"
+    assert scene_of(a) == "GPE:Lakeside"

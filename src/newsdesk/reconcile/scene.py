@@ -60,7 +60,7 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     common words hardly or not at all; the datelines' state stands in when the mentions elect none."""
     articles = list({id(a): a for a in [*(u.article for u in draft.units), *story]}.values())
     in_units, total, lead, datelines, scene = Counter(), Counter(), Counter(), Counter(), Counter()
-    quarters, unlisted, qualified = set(), set(), set()
+    quarters, qualified, spoken = set(), set(), set()
     named = {gazetteer.key(e.name): entity_of.get(e.id, e.id) for a in articles for e in place_entities(a)}
     for article in articles:
         spans = [(u.paragraph, u.start, u.end) for u in draft.units if u.article is article]
@@ -68,6 +68,8 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
         for entity in article.entities:
             agency = _agency_town(entity, named)
             key = agency or entity_of.get(entity.id, entity.id)
+            if entity.type == "GPE" and not COMPASS.match(entity.name):
+                spoken.add(key)  # a town by its type ("Northwest ...": a quarter)
             for mention in entity.mentions:
                 if _site_name(article, mention) or _facility_name(article, mention):
                     total[key] += SITE_WEIGHT  # a fallback when the story names no other place
@@ -86,12 +88,11 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
                     lead[key] += share
                 if mention.span.paragraph in opening and _dateline(article, mention):
                     datelines[key] += 1
-                if _unlisted_town(located.get(key)) and _with_region(article, mention):
-                    unlisted.add(key)
                 if _with_region(article, mention):
                     qualified.add(key)
                 if _named_quarter(article, mention):
                     quarters.add(key)
+    unlisted = {k for k in qualified if _unlisted_town(located.get(k))}
     candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
     words = _common_words(articles, entity_of, total)
     located = {k: place for k, place in located.items() if k not in words}
@@ -101,8 +102,6 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     # "was shot in Smallwood": a town the gazetteer lacks, named after the incident in an event sentence, ranks as
     # a village beside regions and counties, before the state (GVC dev oracle city +3/-0, all in the second half;
     # ranked with the placed settlements, -9: stations, streets, quarters; quarters "Northwest ..." -1).
-    spoken = {entity_of.get(e.id, e.id) for a in articles for e in a.entities
-              if e.type == "GPE" and not COMPASS.match(e.name)}
     scene_only = {k for k in scene if k not in located and k in spoken}
     candidates |= {k for k in total if _settlement(located.get(k), country)} | unlisted
     # A part as big as a city (100,000 people: a borough) that the event's sentences name more than its city stays
