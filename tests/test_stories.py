@@ -302,3 +302,34 @@ def test_page_template_copies_follow_their_headlines_not_each_other(desk):
               article("wall-2", "Orlicki named Brenham Philharmonic conductor", wall, "2024-05-03")])
     assert desk.article("wall-1").duplicate_of == desk.article("wall-2").duplicate_of == "wall-0"
     assert partition(desk) == [["ferry-1", "wall-1"], ["lone", "wall-0"], ["music-1", "wall-2"]]
+
+
+def story_terms(desk, article_id):
+    import json
+
+    row = desk.store.db.execute("SELECT data FROM story_terms WHERE article_id = ?", (article_id,)).fetchone()
+    return json.loads(row[0])["terms"]
+
+
+def test_a_paragraph_printed_under_other_stories_is_left_out_of_the_terms(desk):
+    sign_off = "Follow the Harbourview Gazette newsroom on its weekly podcast for more local reporting."
+    signed = [article(a.id, a.title, [p.text for p in a.paragraphs] + [sign_off], a.published, "Harbourview Gazette")
+              for a in (FERRY[0], ORCHESTRA[0], LONE)]
+    desk.add(signed)
+    wire = FERRY[0].paragraphs[0].text  # the first ferry report, reprinted by another outlet under its own lead
+    late = article("late", "Divers inspect the Marisol hull", [
+        "Divers inspected the hull of the Marisol at Kellsund on Friday.", wire, sign_off], "2024-05-03")
+    desk.add(late)
+    terms = story_terms(desk, "late")
+    assert "podcast" not in terms and "harbourview" not in terms  # the sign-off under three stories
+    assert "sandbank" in terms and "passengers" in terms  # the reprinted report: its holders share one story
+    assert "podcast" in story_terms(desk, "ferry-1")  # the first pages printing it could not know
+    assert desk.article("late").story == desk.article("ferry-1").story
+
+
+def test_boilerplate_articles_zero_keeps_every_paragraph():
+    sign_off = "Follow the Harbourview Gazette newsroom on its weekly podcast for more local reporting."
+    with Desk(":memory:", overrides=[STEPS, "stories.boilerplate_articles=0"]) as desk:
+        desk.add([article(a.id, a.title, [p.text for p in a.paragraphs] + [sign_off], a.published)
+                  for a in (FERRY[0], ORCHESTRA[0], LONE)])
+        assert "podcast" in story_terms(desk, "lone")

@@ -81,7 +81,8 @@ class Clusterer:
 
     def __call__(self, article: Article) -> None:
         index = self.fresh()
-        headline, body = content_words(article.title, self.stop), body_terms(article, self.stop)
+        headline = content_words(article.title, self.stop)
+        body = body_terms(article, self.stop, self.boilerplate(article.id, headline))
         duplicate_of = article.duplicate_of
         if duplicate_of and self.template(headline, body, index.entries.get(duplicate_of)):
             # The body is a page template (captcha, sign-in) shared with other headlines: the headline alone
@@ -109,6 +110,23 @@ class Clusterer:
             else:  # merged into the article's story
                 self.store.remove_story(other)
         self.save(story, pending=article)
+
+    def boilerplate(self, article_id: str, headline: list[str]) -> frozenset[int]:
+        """The article's paragraphs that at least ``boilerplate_articles`` other articles print word for word
+        under headlines sharing no word with its own (the hashes the reuse step stored): a sign-in notice, a
+        copyright line, a station's sign-off. Words in them say which outlet printed the page, not which story
+        it tells. A wire report reprinted by several outlets keeps its paragraphs: their headlines share words."""
+        least = self.settings.boilerplate_articles
+        if least <= 0:
+            return frozenset()
+        mine = set(headline)
+        elsewhere = Counter()
+        for paragraph, _, title in self.store.db.execute(
+                "SELECT DISTINCT mine.paragraph, a.id, a.title FROM paragraph_hashes mine"
+                " JOIN paragraph_hashes other ON other.hash = mine.hash JOIN articles a ON a.id = other.article_id"
+                " WHERE mine.article_id = ? AND other.article_id != ?", (article_id, article_id)):
+            elsewhere[paragraph] += not mine & set(content_words(title or "", self.stop))
+        return frozenset(paragraph for paragraph, n in elsewhere.items() if n >= least)
 
     def template(self, headline: list[str], body: Counter, original: Entry | None) -> bool:
         """Whether a copy's body carries neither its own headline nor its original's (a page template)."""

@@ -47,6 +47,7 @@ class Settings(StepSettings):
     candidate_df: float = 0.05
     linkage: str = "max"
     template_headline_share: float = 0.3
+    boilerplate_articles: int = 2
     split_ratio: float = 0.7
     split_min: int = 4
     split_growth: float = 1.25

@@ -74,10 +74,10 @@ def headline_terms(headline: list[str]) -> Counter:
     return Counter(TITLE_PREFIX + w for w in headline) + Counter(headline)
 
 
-def body_terms(article: Article, stop: frozenset[str]) -> Counter:
-    """Term → count for the content paragraphs, the names and the days."""
+def body_terms(article: Article, stop: frozenset[str], skip: frozenset[int] = frozenset()) -> Counter:
+    """Term → count for the content paragraphs (but those indexed in ``skip``), the names and the days."""
     terms: Counter = Counter()
-    body = [p.text for p in article.content_paragraphs()]
+    body = [p.text for p in article.content_paragraphs() if p.index not in skip]
     for text in body:
         terms.update(content_words(text, stop))
     if article.entities:
