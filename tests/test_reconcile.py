@@ -698,6 +698,23 @@ def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
     assert scene_of(a) == "GPE:Harbor"
 
 
+def test_a_hospital_named_before_the_shooting_does_not_hide_the_scene():
+    # the station's city in the dateline and before "hospital"; the shooting's town after the incident
+    a = Builder("a", ["Harbor — A girl is in critical condition at a Harbor hospital after a police shooting in "
+                      "Lakeside on Friday, officials said."])
+    _town(a, "Harbor", feature="city")
+    _town(a, "Lakeside", feature="town")
+    assert scene_of(a) == "GPE:Lakeside"
+    b = Builder("b", ["Harbor — A girl shot on Friday was taken to a hospital in Lakeside, officials said."])
+    _town(b, "Harbor", feature="city")
+    _town(b, "Lakeside", feature="town")
+    assert scene_of(b) == "GPE:Harbor"  # brought to Lakeside after the shooting: a destination
+    c = Builder("c", ["Harbor — Two men were shot and killed in a truck just north of Lakeside on Friday."])
+    _town(c, "Harbor", feature="city")
+    _town(c, "Lakeside", feature="village")
+    assert scene_of(c) == "GPE:Lakeside"
+
+
 def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
     a = Builder("a", ["Warren, 19, was shot on Friday, police said.",
                       "Warren said he was shot twice. Warren told officers he knew the shooter from Lakeside."])
