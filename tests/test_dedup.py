@@ -109,6 +109,19 @@ def test_signature_of_union_is_merge_of_signatures(a, b):
 
 
 @settings(max_examples=30, deadline=None)
+@given(st.lists(sets, max_size=12), st.integers(min_value=1, max_value=400))
+def test_signatures_in_passes_equal_the_signatures_one_by_one(many, chunk):
+    hasher = minhash.Hasher(num_perm=32)
+    saved, minhash.CHUNK = minhash.CHUNK, chunk  # passes of at most `chunk` shingles (one set at least)
+    try:
+        together = hasher.signatures(many)
+    finally:
+        minhash.CHUNK = saved
+    assert together.shape == (len(many), 32)
+    assert all(np.array_equal(row, hasher.signature(one)) for row, one in zip(together, many))
+
+
+@settings(max_examples=30, deadline=None)
 @given(st.lists(sets, min_size=2, max_size=8), st.integers(min_value=1, max_value=7))
 def test_merged_lsh_indexes_equal_the_index_of_all(shards, cut):
     hasher = minhash.Hasher(num_perm=32)

@@ -29,6 +29,7 @@ import xxhash
 WORD = re.compile(r"\w+")
 EMPTY = np.zeros(0, dtype=np.uint64)
 MAX32 = np.uint32(0xFFFFFFFF)
+CHUNK = 1 << 20  # shingles hashed into signatures per numpy pass
 _MIX = np.uint64(0x9E3779B97F4A7C15)  # golden-ratio multiplier: spreads the polynomial combination
 
 
@@ -191,11 +192,21 @@ class Hasher:
         return self.signatures([shingle_hashes])[0]
 
     def signatures(self, sets: Sequence[np.ndarray]) -> np.ndarray:
-        """Raw signatures of many shingle sets (``uint32[len(sets), num_perm]``), all in one numpy pass."""
+        """Raw signatures of many shingle sets (``uint32[len(sets), num_perm]``), in numpy passes over about a
+        million shingles each (the working arrays stay small: fewer page faults than one pass over a corpus)."""
         out = np.full((len(sets), self.num_perm), MAX32, dtype=np.uint32)
         lengths = np.fromiter((len(s) for s in sets), dtype=np.int64, count=len(sets))
+        ends = np.cumsum(lengths)
+        start = 0
+        while start < len(sets):
+            stop = max(start + 1, int(np.searchsorted(ends, (ends[start - 1] if start else 0) + CHUNK, side="right")))
+            self._fill(out[start:stop], sets[start:stop], lengths[start:stop])
+            start = stop
+        return out
+
+    def _fill(self, out: np.ndarray, sets: Sequence[np.ndarray], lengths: np.ndarray) -> None:
         if not lengths.sum():
-            return out
+            return
         values = np.concatenate([s for s in sets if len(s)]).astype(np.uint64, copy=False)
         # In place where possible: the arrays hold one value per shingle of the whole corpus.
         with np.errstate(over="ignore"):
@@ -210,7 +221,6 @@ class Hasher:
         cells = np.repeat(np.arange(len(sets), dtype=np.int64) * self.num_perm, lengths)
         cells += bins.view(np.int64)  # bins < num_perm
         np.minimum.at(out.reshape(-1), cells, mixed.astype(np.uint32))  # the low 32 bits
-        return out
 
 
 def _seed_mask(seed: int) -> np.uint64:
