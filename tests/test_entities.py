@@ -228,3 +228,22 @@ def test_a_town_keeps_its_own_name_over_a_big_city_known_by_it_long_ago():
     # GeoNames lists "Canton" as an old name of Guangzhou, but US towns are called Canton
     assert entities.canonical_name([entities.Found(0, 0, 6, "Canton", "GPE")], "GPE") == "Canton"
     assert entities.canonical_name([entities.Found(0, 0, 4, "Kiev", "GPE")], "GPE") == "Kyiv"
+
+
+@pytest.mark.parametrize("text, name, label, found", [
+    ("A man was hurt in a shooting in Temecula on Friday.", "Temecula", "PRODUCT", ["Temecula"]),
+    ("Two men were hurt in a shooting in Seminole, deputies said.", "Seminole", "DATE", ["Seminole"]),
+    ("Two men were hurt in a shooting in Seminole, deputies said.", "Seminole", "ORG", []),  # kept: other rules
+    ("Two men were hurt in a shooting in March, deputies said.", "March", "DATE", []),  # a calendar word
+])
+def test_a_town_the_model_gave_a_label_no_step_keeps_is_a_place(nlp, text, name, label, found):
+    from spacy.tokens import Span as Tokens
+
+    article = Article(id="a", paragraphs=[Paragraph(index=0, text=text, raw=text)])
+    doc = nlp(text)
+    at = next(t.i for t in doc if t.text == name)
+    doc.ents = [Tokens(doc, at, at + 1, label=label)]
+    article.docs[0] = doc
+    mentions = entities.Mentions()
+    entities._untagged_places(article, mentions)
+    assert [(f.text, f.type) for f in mentions.items] == [(n, "GPE") for n in found]

@@ -408,18 +408,31 @@ def _place_at(mentions: Mentions, paragraph: int, start: int, name: str) -> None
 UNTAGGED_PLACE_POPULATION = 10_000
 
 
+# Labels the small model gives a town's name that no step keeps ("a shooting in Temecula" a PRODUCT, "in
+# Fellsmere" a DATE): such a name counts as untagged, a calendar word ("in March", "in Spring") excepted.
+UNKEPT_LABELS = {"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "DATE"}
+CALENDAR_WORD = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?:mon|tues|wednes|thurs|"
+                           r"fri|satur|sun)day|spring|summer|fall|autumn|winter|christmas|easter|thanksgiving|"
+                           r"halloween|today|tonight|yesterday|tomorrow", re.I)
+
+
+def _untagged(token) -> bool:
+    return token.tag_ == "NNP" and token.text[:1].isupper() and (
+        not token.ent_type_ or token.ent_type_ in UNKEPT_LABELS and not CALENDAR_WORD.fullmatch(token.text))
+
+
 def _untagged_places(article: Article, mentions: Mentions) -> None:
-    """Capitalised names the model left untagged that the gazetteer knows and the context shows
-    as places: after a locative preposition, or before "police", "man", "shooting"..."""
+    """Capitalised names the model left untagged (or gave a label no step keeps) that the gazetteer knows and
+    the context shows as places: after a locative preposition, or before "police", "man", "shooting"..."""
     for paragraph in sorted(article.docs):
         doc = article.docs[paragraph]
         i = 0
         while i < len(doc):
-            if doc[i].tag_ != "NNP" or not doc[i].text[:1].isupper() or doc[i].ent_type_:
+            if not _untagged(doc[i]):
                 i += 1
                 continue
             j = i
-            while j < len(doc) and j - i < 3 and doc[j].tag_ == "NNP" and doc[j].text[:1].isupper():
+            while j < len(doc) and j - i < 3 and _untagged(doc[j]):
                 j += 1
             span = doc[i:j]
             before = doc[i - 1].lower_ if i > 0 else ""
