@@ -406,6 +406,7 @@ def _place_at(mentions: Mentions, paragraph: int, start: int, name: str) -> None
 
 # Smallest place an untagged capitalised name in a place context may name.
 UNTAGGED_PLACE_POPULATION = 10_000
+LABELLED_PLACE_POPULATION = 1_000  # the model took it for a name of something
 
 
 # Labels the small model gives a town's name that no step keeps ("a shooting in Temecula" a PRODUCT, "in
@@ -439,7 +440,8 @@ def _untagged_places(article: Article, mentions: Mentions) -> None:
             after = doc[j].lower_ if j < len(doc) else ""
             if ((before in LOCATIVE or after in PLACE_FOLLOWERS)
                     and not mentions.covers(paragraph, span.start_char, span.end_char)
-                    and _is_place_name(span.text, UNTAGGED_PLACE_POPULATION)):
+                    and _is_place_name(span.text, LABELLED_PLACE_POPULATION if any(t.ent_type_ for t in span)
+                                       else UNTAGGED_PLACE_POPULATION)):
                 mentions.add(Found(paragraph, span.start_char, span.end_char, span.text, "GPE"))
             i = j
 
