@@ -237,8 +237,9 @@ def test_a_town_keeps_its_own_name_over_a_big_city_known_by_it_long_ago():
     ("Two men were hurt in a shooting in March, deputies said.", "March", "DATE", []),  # a calendar word
     ("A boy was hurt in a hunting accident in Fellsmere.", "Fellsmere", "DATE", ["Fellsmere"]),  # 5,000 people
     ("A boy was hurt in a hunting accident in Fellsmere.", "Fellsmere", None, []),  # untagged: 10,000 at least
+    ("Four people were hurt in a shooting in a Zanesville bar.", "Zanesville", None, ["Zanesville"]),
 ])
-def test_a_town_the_model_gave_a_label_no_step_keeps_is_a_place(nlp, text, name, label, found):
+def test_a_town_untagged_or_given_a_label_no_step_keeps_is_a_place(nlp, text, name, label, found):
     from spacy.tokens import Span as Tokens
 
     article = Article(id="a", paragraphs=[Paragraph(index=0, text=text, raw=text)])

@@ -437,6 +437,8 @@ def _untagged_places(article: Article, mentions: Mentions) -> None:
                 j += 1
             span = doc[i:j]
             before = doc[i - 1].lower_ if i > 0 else ""
+            if before in ("a", "an") and i > 1:  # "in a Townville bar"
+                before = doc[i - 2].lower_
             after = doc[j].lower_ if j < len(doc) else ""
             if ((before in LOCATIVE or after in PLACE_FOLLOWERS)
                     and not mentions.covers(paragraph, span.start_char, span.end_char)
