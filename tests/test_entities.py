@@ -250,3 +250,15 @@ def test_a_town_untagged_or_given_a_label_no_step_keeps_is_a_place(nlp, text, na
     mentions = entities.Mentions()
     entities._untagged_places(article, mentions)
     assert [(f.text, f.type) for f in mentions.items] == [(n, "GPE") for n in found]
+
+
+def test_a_town_police_the_model_took_for_a_person_is_an_agency_of_the_town():
+    article, mentions = _found("Zanesville Police say a boy was hurt on Friday.", "Zanesville Police", "PERSON")
+    entities._municipal_places(article, mentions)
+    assert [(f.text, f.type) for f in mentions.items] == [("Zanesville Police", "ORG"), ("Zanesville", "GPE")]
+    article, mentions = _found("Emily Post said the boy was hurt.", "Emily Post", "PERSON")
+    entities._municipal_places(article, mentions)
+    assert [(f.text, f.type) for f in mentions.items] == [("Emily Post", "PERSON")]  # a name may end in "Post"
+    article, mentions = _found("The Las Vegas Metropolitan Police said so.", "Las Vegas Metropolitan Police", "ORG")
+    entities._municipal_places(article, mentions)
+    assert ("Las Vegas", "GPE") in [(f.text, f.type) for f in mentions.items]

@@ -312,8 +312,9 @@ PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "boy", "gir
                    "area", "neighborhood", "officials", "shooting", "mayor", "city", "county", "fire", "native",
                    "sheriff", "council", "schools", "suburb", "downtown"}
 PEOPLE_NOUNS = {"man", "woman", "men", "women", "teen", "boy", "girl", "resident", "residents", "native"}
-MUNICIPAL = {"police", "department", "dept", "sheriff", "sheriff's", "office", "fire", "rescue", "county", "city",
-             "council", "school", "schools", "district", "hospital", "coroner", "court", "pd", "officials",
+AGENCY_HEADS = {"police", "sheriff", "sheriff's", "pd", "metropolitan", "metro"}
+MUNICIPAL = AGENCY_HEADS | {"department", "dept", "office", "fire", "rescue", "county", "city",
+             "council", "school", "schools", "district", "hospital", "coroner", "court", "officials",
              "prosecutor's", "attorney's", "jail", "detention", "center", "board", "state", "highway", "patrol",
              "troopers",
              # local newspapers carry their town's name ("Orlando Sentinel", "Augusta Chronicle")
@@ -328,13 +329,16 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
     """The place at the start of a municipal organisation's or local newspaper's name
     ("Aurora Police Department", "Los Angeles Times"): a nested mention of the place."""
     for f in list(mentions.items):
-        if f.type != "ORG":
+        if f.type not in ("ORG", "PERSON"):
             continue
         words = f.text.split()
+        # a person's name may end in "Post" or "Bee", not in "Police": the model took "Townville Police" for one
+        heads = MUNICIPAL if f.type == "ORG" else AGENCY_HEADS
         for cut in range(len(words) - 1, 0, -1):
-            if words[cut].lower() in MUNICIPAL and _is_place_name(" ".join(words[:cut]), 500):
+            if words[cut].lower() in heads and _is_place_name(" ".join(words[:cut]), 500):
                 name = " ".join(words[:cut])
                 mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE"))
+                f.type = "ORG"
                 break
 
 
