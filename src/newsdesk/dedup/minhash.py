@@ -208,7 +208,7 @@ class Hasher:
         if not lengths.sum():
             return
         values = np.concatenate([s for s in sets if len(s)]).astype(np.uint64, copy=False)
-        # In place where possible: the arrays hold one value per shingle of the whole corpus.
+        # In place where possible: the arrays hold one value per shingle of the pass.
         with np.errstate(over="ignore"):
             mixed = values ^ _seed_mask(self.seed)
             mixed *= np.uint64(0xBF58476D1CE4E5B9)
