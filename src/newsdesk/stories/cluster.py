@@ -30,6 +30,7 @@ from .index import Entry, Settings, StoryIndex
 from .terms import body_terms, carries_headline, content_words, headline_terms, stop_words
 
 _PUNCT = re.compile(r"[^\w ]+")
+BOILERPLATE_HOLDERS = 50  # holders of a paragraph read to judge it boilerplate
 
 
 def title_key(title: str) -> str:
@@ -120,13 +121,17 @@ class Clusterer:
         if least <= 0:
             return frozenset()
         mine = set(headline)
-        elsewhere = Counter()
-        for paragraph, _, title in self.store.db.execute(
-                "SELECT DISTINCT mine.paragraph, a.id, a.title FROM paragraph_hashes mine"
-                " JOIN paragraph_hashes other ON other.hash = mine.hash JOIN articles a ON a.id = other.article_id"
-                " WHERE mine.article_id = ? AND other.article_id != ?", (article_id, article_id)):
-            elsewhere[paragraph] += not mine & set(content_words(title or "", self.stop))
-        return frozenset(paragraph for paragraph, n in elsewhere.items() if n >= least)
+        found = set()
+        db = self.store.db
+        for paragraph, value in db.execute("SELECT paragraph, hash FROM paragraph_hashes WHERE article_id = ?",
+                                           (article_id,)).fetchall():
+            # a template's holders are many: the first few tell (the cost of an add stays flat as the desk grows)
+            titles = db.execute("SELECT DISTINCT a.id, a.title FROM paragraph_hashes h JOIN articles a"
+                                " ON a.id = h.article_id WHERE h.hash = ? AND h.article_id != ? LIMIT ?",
+                                (value, article_id, BOILERPLATE_HOLDERS)).fetchall()
+            if sum(not mine & set(content_words(title or "", self.stop)) for _, title in titles) >= least:
+                found.add(paragraph)
+        return frozenset(found)
 
     def template(self, headline: list[str], body: Counter, original: Entry | None) -> bool:
         """Whether a copy's body carries neither its own headline nor its original's (a page template)."""
