@@ -1,6 +1,7 @@
 """Online story clustering: joining, starting, linking, merging, replacing, order, persistence, CLI."""
 from __future__ import annotations
 
+import json
 import math
 import random
 
@@ -305,8 +306,6 @@ def test_page_template_copies_follow_their_headlines_not_each_other(desk):
 
 
 def story_terms(desk, article_id):
-    import json
-
     row = desk.store.db.execute("SELECT data FROM story_terms WHERE article_id = ?", (article_id,)).fetchone()
     return json.loads(row[0])["terms"]
 
