@@ -715,6 +715,26 @@ def test_a_hospital_named_before_the_shooting_does_not_hide_the_scene():
     assert scene_of(c) == "GPE:Lakeside"
 
 
+def test_a_town_placed_abroad_is_its_namesake_in_the_storys_state_and_exported_there():
+    from newsdesk.model import Event
+    from newsdesk.reconcile.acled import acled_row
+
+    # each article is placed alone: "Burlington" went to the larger Burlington, in Canada; the story is in Washington
+    a = Builder("a", ["A man was shot and killed in Burlington on Friday, police said.",
+                      "Seattle detectives and Seattle officers are helping Burlington police."])
+    _town(a, "Burlington", feature="city", admin1=None, gazetteer_id="geonames:5911592").place.country = "CA"
+    _town(a, "Seattle", feature="city", admin1="Washington", gazetteer_id="geonames:5809844").place.country = "US"
+    [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Burlington"
+    assert (event["location"]["country"], event["location"]["admin1"]) == ("US", "Washington")
+    assert event["location"]["lon"] < -100  # the Washington town's coordinates, not Ontario's
+    row = acled_row(Event.from_dict(event), {}, {e.id: e.place for e in a.article.entities}, [])
+    assert (row["location"], row["country"], row["admin1"]) == ("Burlington", "US", "Washington")
+    a.article.entities[1].place.admin1 = "Alaska"  # no Burlington in the story's state: it stays abroad, last
+    [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Seattle" and event["location"]["admin1"] == "Alaska"
+
+
 def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
     a = Builder("a", ["Warren, 19, was shot on Friday, police said.",
                       "Warren said he was shot twice. Warren told officers he knew the shooter from Lakeside."])

@@ -271,6 +271,7 @@ class Event(Record):
     claims: list[str] = field(default_factory=list)
     notes: str = ""
     sub_type: str = ""  # ACLED sub-event type (e.g. "Air/drone strike")
+    location: Optional[Place] = None  # its first placed place as the story reads it (a namesake in the story's state)
 
 
 @dataclass

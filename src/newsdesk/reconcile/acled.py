@@ -49,7 +49,7 @@ def acled_rows(desk) -> list[dict]:
 
 def acled_row(event: Event, names: dict[str, str], places: dict[str, Place], sources: list[str]) -> dict:
     located = next((p for p in event.places if p in places), None)
-    place = places.get(located) if located else None
+    place = event.location or (places.get(located) if located else None)
     actors = [names.get(a, a) for a in event.actors]
     location = place.name if place else (names.get(event.places[0], "") if event.places else "")
     return {

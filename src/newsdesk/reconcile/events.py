@@ -436,7 +436,7 @@ def _number(value: float) -> int | float:
 
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
                  located: dict[str, Place], kin: list[Unit] | tuple = (), story: list[Article] | tuple = ()) -> Event:
-    ordered = ordered_places(draft, located, entity_of, story)
+    ordered, placed = ordered_places(draft, located, entity_of, story)
     actors = Counter(a for u in draft.units for a in u.actors)
     killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
     if killed["min"] is None and not killed["disputed"] and any(_reports_a_death(u) for u in draft.units):
@@ -452,6 +452,7 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
         sub_type=draft.type[1], date=event_date(draft, kin, story), places=ordered,
+        location=next((placed[p] for p in ordered if p in placed), None),
         actors=[a for a, _ in actors.most_common(4)],
         fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims, notes=notes(draft),
