@@ -238,6 +238,17 @@ def test_event_type_from_general_cues():
     assert event_type("The weather was fine.") is None
 
 
+def test_a_death_by_disaster_or_accident_is_no_attack():
+    assert event_type("The floods that killed at least 12 people receded.") is None
+    assert event_type("A head-on crash killed two teenagers.") is None
+    assert event_type("A gunman killed two people after a crash.")[0] == "Violence against civilians"
+    assert event_type("Militants killed five villagers.")[0] == "Battles"
+    a = Builder("a", ["Floods in the valley killed at least 12 people on Sunday, officials said."])
+    a.quantity("at least 12 people", "killed", 12, None)
+    [event] = run([a.article])["events"]
+    assert (event["type"], event["fatalities"]["min"]) == ("Strategic developments", 12)  # a toll, not an attack
+
+
 def test_sentences_split_on_sentence_ends():
     text = "A man was shot. He died. “It was awful,” she said."
     assert [text[s:e] for s, e in sentences(text)] == ["A man was shot.", "He died.", "“It was awful,” she said."]
@@ -562,12 +573,23 @@ def test_events_of_one_type_near_each_other_are_one_event():
                "village": Place("Village", lat=-1.57, lon=29.04, country="CD", feature="village", precision=1),
                "country": Place("Country", lat=-2.9, lon=23.6, country="CD", feature="country", precision=3),
                "far": Place("Far", lat=-4.3, lon=15.3, country="CD", feature="city", precision=1)}
+    from newsdesk.reconcile.events import Unit
+
     battle = ("Battles", "Armed clash")
-    found = [Draft(type=battle, place=p) for p in ("town", "village", "country", "far")]
+    found = [Draft(type=battle, place=p) for p in ("town", "village", "far")]
     found.append(Draft(type=("Protests", "Peaceful protest"), place="town"))
     merged = merged_nearby(found, located)
-    assert sorted((d.type[0], d.place) for d in merged) == [("Battles", "country"), ("Battles", "far"),
-                                                            ("Battles", "town"), ("Protests", "town")]
+    assert sorted((d.type[0], d.place) for d in merged) == [("Battles", "far"), ("Battles", "town"),
+                                                            ("Protests", "town")]
+    # placed only in the country: the clash at the town reported vaguely, unless it names the country for a toll
+    toll = Unit(article=Article(id="x"), order=0, paragraph=0, start=0, end=9, type=battle, places=[], dates=[],
+                claims=[], actors=[], figures=[Quantity(span=Span(0, 0, 2), text="40", min=40, max=40, kind="killed",
+                                                        unit="people")])
+    vague = Draft(type=battle, place="country", units=[toll])
+    [one] = merged_nearby([Draft(type=battle, place="town"), vague], located)
+    assert one.units == [toll]  # one event (its location is ranked later: the town first)
+    vague.named = True  # "40 were killed in the country this year"
+    assert {d.place for d in merged_nearby([Draft(type=battle, place="town"), vague], located)} == {"town", "country"}
 
 
 def scene_of(builder) -> str:

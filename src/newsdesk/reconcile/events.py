@@ -49,11 +49,23 @@ EVENT_TYPES: list[tuple[str, str, re.Pattern]] = [(t, s, re.compile(p, re.I)) fo
     ("Strategic developments", "Agreement", r"\b(ceasefire|cease-fire|truce|peace (?:deal|agreement|talks))\b"),
 ]]
 OTHER = ("Strategic developments", "Other")
+# "Floods that killed 12", "a crash killed two": a death by a disaster or an accident is no attack. A sentence
+# whose only violence cue is "kill" and that names such a cause has no event type (a figure alone).
+KILL_ONLY = re.compile(r"\bkill(?:s|ed|ing|ings)?\b", re.I)
+DISASTER = re.compile(r"\b(floods?|flooding|flash floods?|earthquakes?|quakes?|storms?|hurricanes?|cyclones?|typhoons?|"
+                      r"tornado(?:e?s)?|landslides?|mudslides?|avalanches?|wildfires?|blazes?|heat ?waves?|droughts?|"
+                      r"tsunamis?|eruptions?|lightning|crash(?:es|ed)?|collisions?|collided|derail\w*|accidents?|"
+                      r"outbreaks?|epidemics?|pandemic|cholera|ebola|measles|disease)\b", re.I)
+
 
 def event_type(text: str) -> tuple[str, str] | None:
     for kind, sub, cue in EVENT_TYPES:
-        if cue.search(text):
-            return kind, sub
+        found = cue.findall(text)
+        if not found:
+            continue
+        if sub == "Attack" and all(KILL_ONLY.fullmatch(w) for w in found) and DISASTER.search(text):
+            return None
+        return kind, sub
     return None
 
 
@@ -79,6 +91,7 @@ class Draft:
     type: tuple[str, str]
     place: str | None
     units: list[Unit] = field(default_factory=list)
+    named: bool = False  # whether a sentence or paragraph of it names its place (not only its article's first)
 
 
 def _precision(entity: Entity) -> int:
@@ -159,12 +172,14 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
             else:
                 pending.append(unit)
             continue
-        place = _located(unit, entity_of) or _paragraph_place(unit, entity_of) or first_place(article, entity_of)
+        own = _located(unit, entity_of) or _paragraph_place(unit, entity_of)
+        place = own or first_place(article, entity_of)
         key = (unit.type[0], place)
         draft = events.get(key)
         if draft is None:
             draft = events[key] = Draft(type=unit.type, place=place)
         draft.units.append(unit)
+        draft.named |= own is not None
         current[article.id] = draft
     result = []
     for draft in events.values():  # an event of no known place is the story's event of that type, if there is one
@@ -185,14 +200,20 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
 # settlements this close are one event.
 NEARBY_KM = 30
 AREAS = {"country", "region", "state", "county"}
+SETTLEMENT_FEATURES = ("city", "town", "village")
 
 
 def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
-    """Drafts of one type at settlements near each other merged into the one with the most support."""
+    """Drafts of one type at settlements near each other merged into the one with the most support; a draft
+    without figures placed only in a country or a state joins the one at a settlement there ("the rebels were
+    driven back", "fighting in Congo": the story's clash at Sake). With figures it stays apart: a state's or a
+    country's toll ("133 homicides in the state this year") is not the event's."""
     result: list[Draft] = []
     for draft in sorted(found, key=support, reverse=True):
         target = next((kept for kept in result if kept.type[0] == draft.type[0]
-                       and _near(located.get(kept.place), located.get(draft.place))), None)
+                       and _near(located.get(kept.place), located.get(draft.place))
+                       or _holds(located.get(draft.place), located.get(kept.place), draft)
+                       or _holds(located.get(kept.place), located.get(draft.place), kept)), None)
         if target is None:
             result.append(draft)
         else:
@@ -206,6 +227,15 @@ def _near(a: Place | None, b: Place | None) -> bool:
     if AREAS & {a.feature, b.feature}:
         return False  # a region holds many events: only settlements this close are one place
     return gazetteer.distance_km(a.lat, a.lon, b.lat, b.lon) <= NEARBY_KM
+
+
+def _holds(area: Place | None, town: Place | None, draft: Draft) -> bool:
+    """Whether ``draft``, placed in the country or first-level region ``area`` and stating no figure, is an
+    event at the settlement ``town`` reported vaguely."""
+    if area is None or town is None or town.feature not in SETTLEMENT_FEATURES or area.country != town.country \
+            or draft.named and any(u.figures for u in draft.units):
+        return False
+    return area.feature == "country" or area.feature in ("region", "state") and area.admin1 == town.admin1
 
 
 def _located(unit: Unit, entity_of: dict[str, str]) -> str | None:
