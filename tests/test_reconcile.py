@@ -241,6 +241,8 @@ def test_event_type_from_general_cues():
 def test_a_death_by_disaster_or_accident_is_no_attack():
     assert event_type("The floods that killed at least 12 people receded.") is None
     assert event_type("A head-on crash killed two teenagers.") is None
+    assert event_type("He did not say whether any members had been killed.") is None  # no killing reported
+    assert event_type("It is fortunate that no one was killed.") is None
     assert event_type("A gunman killed two people after a crash.")[0] == "Violence against civilians"
     assert event_type("Militants killed five villagers.")[0] == "Battles"
     a = Builder("a", ["Floods in the valley killed at least 12 people on Sunday, officials said."])

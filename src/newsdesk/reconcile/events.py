@@ -57,13 +57,17 @@ DISASTER = re.compile(r"\b(floods?|flooding|flash floods?|earthquakes?|quakes?|s
                       r"tsunamis?|eruptions?|lightning|crash(?:es|ed)?|collisions?|collided|derail\w*|accidents?|"
                       r"outbreaks?|epidemics?|pandemic|cholera|ebola|measles|disease)\b", re.I)
 
+# "did not say whether anyone had been killed", "no one was killed": a killing not reported.
+UNSAID = re.compile(r"\b(?:no one|nobody|none|whether|if any)\b", re.I)
+
 
 def event_type(text: str) -> tuple[str, str] | None:
     for kind, sub, cue in EVENT_TYPES:
         found = cue.findall(text)
         if not found:
             continue
-        if sub == "Attack" and all(KILL_ONLY.fullmatch(w) for w in found) and DISASTER.search(text):
+        if sub == "Attack" and all(KILL_ONLY.fullmatch(w) for w in found) and (
+                DISASTER.search(text) or UNSAID.search(text)):
             return None
         return kind, sub
     return None
