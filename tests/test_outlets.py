@@ -5,8 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.outlets import outlet_name, web_domain
-from newsdesk.stories.cluster import outlet
+from newsdesk.outlets import outlet_count, outlet_name, web_domain
 
 
 @pytest.mark.parametrize("url, domain", [
@@ -28,11 +27,15 @@ def test_outlet_name_prefers_the_source_and_normalises_it():
     assert outlet_name(None, None) is None
 
 
-def test_story_outlet_of_archived_pages_is_the_archived_domain():
-    row = {"id": "a1", "source": None,
-           "url": "http://web.archive.org/web/2015/http://www.kxan.com/news/story"}
-    assert outlet(row) == "kxan.com"
-    assert outlet({"id": "a2", "source": None, "url": None}) == "article:a2"
+def test_outlets_of_a_story_count_archived_pages_by_their_domain_and_unknown_outlets_alone():
+    def row(id, source=None, url=None, duplicate_of=None):
+        return {"id": id, "source": source, "url": url, "duplicate_of": duplicate_of}
+
+    archived = "http://web.archive.org/web/2015/http://www.kxan.com/news/story"
+    assert outlet_count([row("a1", url=archived), row("a2", url="https://kxan.com/other")]) == 1
+    assert outlet_count([row("a1", url=archived), row("a2"), row("a3")]) == 3  # no outlet known: each its own
+    assert outlet_count([row("a1", "Daily"), row("a2", "Weekly", duplicate_of="a1")]) == 1  # a duplicate is no outlet
+    assert outlet_count([row("a2", "Weekly", duplicate_of="a1")]) == 1  # unless all are
 
 
 @given(st.text(max_size=60))

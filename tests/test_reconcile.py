@@ -172,6 +172,18 @@ def test_reused_text_counts_once():
     assert state["independent_sources"] == 1
 
 
+def test_an_outlet_that_reprints_one_background_paragraph_is_still_an_independent_source():
+    a = Builder("a", ["Army says it repelled the attack.", "Families fled the town.", "Fighting went on.",
+                      "Roads are closed."], source="Outlet A").article
+    b = Builder("b", ["Rebels deny losses.", "Families fled the town.", "They hold the road.", "Talks stalled."],
+                source="Outlet B").article
+    def link(pa, pb):
+        return Reuse(a={"article": "a", "paragraph": pa}, b={"article": "b", "paragraph": pb}, kind="verbatim",
+                     similarity=1.0)
+    assert independent_sources([a, b], [link(1, 1)]) == 2  # one shared paragraph of four
+    assert independent_sources([a, b], [link(1, 1), link(2, 2)]) == 1  # half of it re-used: a copy
+
+
 def test_identical_paragraph_counts_once_without_a_link():
     a, b = reprinted("Outlet A", "Outlet B")
     assert run([a, b])["independent_reports"]["a-c0"] == 1

@@ -183,16 +183,20 @@ def dedup(inputs, config_path, overrides, threshold, keep, output):
 @db_option
 @library_errors
 def stories(db):
-    """List the stories: id, title, articles (duplicates not counted), outlets, first and last date."""
+    """List the stories: id, title, articles (duplicates not counted), outlets, independent sources (outlets
+    that copied another's text count once), first and last date."""
+    from .outlets import outlet_count
+
     with open_desk(db, must_exist=True) as desk:
         rows = desk.stories()
-        duplicates = {row["id"] for row in desk.store.article_rows() if row["duplicate_of"]}
-    click.echo(f"{'id':<16}  {'articles':>8}  {'outlets':>7}  {'first':<10}  {'last':<10}  title")
+        articles = {row["id"]: row for row in desk.store.article_rows()}
+    click.echo(f"{'id':<16}  {'articles':>8}  {'outlets':>7}  {'indep.':>6}  {'first':<10}  {'last':<10}  title")
     for story in rows:
-        count = sum(1 for a in story.articles if a not in duplicates)
+        count = sum(1 for a in story.articles if not articles[a]["duplicate_of"])
         extra = len(story.articles) - count
         shown = f"{count}+{extra}d" if extra else str(count)
-        click.echo(f"{story.id:<16}  {shown:>8}  {story.independent_sources:>7}  {story.first_published or '-':<10}  "
+        click.echo(f"{story.id:<16}  {shown:>8}  {outlet_count(articles[a] for a in story.articles):>7}  "
+                   f"{story.independent_sources:>6}  {story.first_published or '-':<10}  "
                    f"{story.last_published or '-':<10}  {story.title[:80]}")
     click.echo(f"{len(rows)} stories", err=True)
 

@@ -29,3 +29,11 @@ def outlet_name(source: str | None, url: str | None) -> str | None:
     if source and source.strip():
         return " ".join(source.lower().split())
     return web_domain(url)
+
+
+def outlet_count(rows) -> int:
+    """Distinct outlets among article rows (``id``, ``source``, ``url``, ``duplicate_of``), duplicates left out
+    unless all are: an article of no known outlet counts as its own."""
+    rows = list(rows)
+    kept = [r for r in rows if not r["duplicate_of"]] or rows
+    return len({outlet_name(r["source"], r["url"]) or "article:" + r["id"] for r in kept})

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from .model import Article
+from .outlets import outlet_count
 
 ROLE_COLORS = {"body": None, "heading": "cyan", "caption": "yellow", "credit": "magenta", "related": "blue",
                "boilerplate": "bright_black"}
@@ -51,7 +52,9 @@ def story_text(desk, story, color: bool = False) -> str:
     lines = [style(story.title, bold=True), "",
              f"{'id':>12}: {story.id}",
              f"{'articles':>12}: {len(story.articles) - duplicates}" + (f" (+{duplicates} duplicates)" if duplicates else ""),
-             f"{'outlets':>12}: {story.independent_sources}", f"{'dates':>12}: {dates}", ""]
+             f"{'outlets':>12}: {outlet_count(rows[a] for a in story.articles if a in rows)}"
+             f" ({story.independent_sources} independent: an outlet that copied another's text counts once)",
+             f"{'dates':>12}: {dates}", ""]
     for article_id in story.articles:
         row = rows.get(article_id)
         if row is None:

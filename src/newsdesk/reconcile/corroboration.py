@@ -84,21 +84,33 @@ def independent_reports(groups: list[list[Report]], links: list[Reuse]) -> dict[
     return counts
 
 
+# An article whose re-used paragraphs are at least this share of its content paragraphs is a copy of the other:
+# one shared background paragraph ("aid groups said families had fled") does not make a report of its own a copy.
+COPY_SHARE = 0.5
+
+
 def independent_sources(articles: list[Article], links: list[Reuse]) -> int:
-    """Independent sources of a story: articles joined by re-used text, outlet, wire credit or duplication."""
+    """Independent sources of a story: articles joined by outlet, wire credit, duplication, or re-used text
+    making up at least ``COPY_SHARE`` of either one's content paragraphs."""
     if not articles:
         return 0
-    ids = {a.id for a in articles}
+    by_id = {a.id: a for a in articles}
     components = Components()
     for article in articles:
         components.find(article.id)
-        if article.duplicate_of in ids:
+        if article.duplicate_of in by_id:
             components.join(article.id, article.duplicate_of)
+    shared: dict[tuple[str, str], set] = {}
     for link in links:
-        if link.a["article"] in ids and link.b["article"] in ids:
-            components.join(link.a["article"], link.b["article"])
+        a, b = link.a["article"], link.b["article"]
+        if a in by_id and b in by_id and a != b:
+            shared.setdefault((a, b), set()).add((a, link.a["paragraph"]))
+            shared.setdefault((b, a), set()).add((b, link.b["paragraph"]))
+    for (a, b), paragraphs in shared.items():
+        if len(paragraphs) >= COPY_SHARE * max(1, len(by_id[a].content_paragraphs())):
+            components.join(a, b)
     for i, a in enumerate(articles):
         for b in articles[i + 1:]:
             if same_outlet(a, b):
                 components.join(a.id, b.id)
-    return components.count(ids)
+    return components.count(by_id)

@@ -24,7 +24,7 @@ from collections import Counter
 
 from ..clean.normalize import text as normal_text
 from ..model import Article, Story, stable_id
-from ..outlets import outlet_name
+from ..outlets import outlet_count
 from ..pipeline import step
 from .index import Entry, Settings, StoryIndex
 from .terms import body_terms, carries_headline, content_words, headline_terms, stop_words
@@ -43,11 +43,6 @@ def day_number(published: str | None) -> int | None:
         return datetime.date.fromisoformat((published or "")[:10]).toordinal()
     except ValueError:
         return None
-
-
-def outlet(row) -> str:
-    """The outlet an article came from: its source, else its web domain (an archived page's own), else itself."""
-    return outlet_name(row["source"], row["url"]) or "article:" + row["id"]
 
 
 def representative_title(titles: list[str], stop: frozenset[str]) -> str:
@@ -170,7 +165,7 @@ class Clusterer:
             articles=[r["id"] for r in rows],
             first_published=dates[0] if dates else None,
             last_published=dates[-1] if dates else None,
-            independent_sources=len({outlet(r) for r in originals}),
+            independent_sources=outlet_count(originals),
         ))
 
 
