@@ -606,6 +606,27 @@ def test_events_of_one_type_near_each_other_are_one_event():
     assert {d.place for d in merged_nearby([Draft(type=battle, place="town"), vague], located)} == {"town", "country"}
 
 
+def test_a_sentence_of_the_same_event_placed_elsewhere_joins_it_unless_both_give_figures():
+    a = Builder("a", ["Rebels attacked Lakeside on Friday, killing 5 soldiers, the army said.",
+                      "Residents of Lakeside fled. Lakeside was calm by the evening.",
+                      "In Harbor, the government denied taking part in the fighting."])
+    a.quantity("5 soldiers", "killed", 5, 5)
+    _town(a, "Lakeside", feature="village")
+    _town(a, "Harbor", feature="city")
+    battles = [e for e in run([a.article])["events"] if e["type"] == "Battles"]
+    assert [(e["places"][0], e["fatalities"]["min"]) for e in battles] == [("GPE:Lakeside", 5)]
+    assert "GPE:Harbor" in battles[0]["places"]  # the denial's sentence is one of the event's
+    b = Builder("b", ["Rebels attacked Lakeside on Friday, killing 5 soldiers, the army said.",
+                      "Residents of Lakeside fled. Lakeside was calm by the evening.",
+                      "In Harbor, one civilian was killed in the fighting."])
+    b.quantity("5 soldiers", "killed", 5, 5)
+    b.quantity("one civilian", "killed", 1, 1)
+    _town(b, "Lakeside", feature="village")
+    _town(b, "Harbor", feature="city")
+    # two figures of one type: kept apart (a toll each), never summed
+    assert sorted(e["fatalities"]["min"] for e in run([b.article])["events"] if e["type"] == "Battles") == [1, 5]
+
+
 def scene_of(builder) -> str:
     """The first place of the main event of a story of the builder's one article."""
     return run([builder.article])["events"][0]["places"][0]

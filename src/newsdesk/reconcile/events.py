@@ -225,6 +225,29 @@ def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
     return result
 
 
+def merged_at_location(found: list[Draft], located: dict[str, Place], entity_of: dict[str, str],
+                       story: list[Article]) -> list[Draft]:
+    """Drafts (most support first) of one type and one location (their first ranked place) joined when at most
+    one of them states a casualty figure (a denied one does not count): "the government denied taking part in
+    the attack", "the minister promised to respond" speak of the story's clash, whatever place they name. Two
+    that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed).
+    GVC dev, all incidents: date +0.001, killed +0.004, injured +0.008; MUC unchanged."""
+    where = {id(d): next(iter(ordered_places(d, located, entity_of, story)[0]), None) for d in found}
+    result: list[Draft] = []
+    for draft in found:
+        target = next((kept for kept in result if kept.type[0] == draft.type[0]
+                       and where[id(kept)] == where[id(draft)]), None)
+        if target is None or _states_figures(target, entity_of) and _states_figures(draft, entity_of):
+            result.append(draft)
+        else:
+            target.units.extend(draft.units)
+    return result
+
+
+def _states_figures(draft: Draft, entity_of: dict[str, str]) -> bool:
+    return any(not f.denies for kind in CASUALTY_KINDS for f in figures(draft, kind, entity_of))
+
+
 def _near(a: Place | None, b: Place | None) -> bool:
     if a is None or b is None or a.lat is None or b.lat is None or a.country != b.country:
         return False
@@ -419,11 +442,19 @@ def figures(draft: Draft, kind: str, entity_of: dict[str, str]) -> list[Figure]:
                 # "a 30-year-old man was shot in the knee" is one of the article's count, not a report of it. Not
                 # for deaths: the quantities step already counts a named victim once (GVC dev: worse for killed).
                 continue
-            claim = next((c for c in unit.claims if c.id == quantity.claim or inside(quantity.span, c.span)), None)
+            claim = _claim_of(quantity, unit.claims)
             source = (speaker_key(claim, entity_of) if claim else None) or outlet_key(unit.article)
             found.append(Figure(quantity, unit.order, unit.article.published or "", source,
                                 claim.id if claim else None, bool(claim and claim.polarity == "deny")))
     return found
+
+
+def _claim_of(quantity: Quantity, claims: list[Claim]) -> Claim | None:
+    """The claim that states a figure: the one the quantities step linked it to, else the innermost holding it
+    ("X said, according to Y, that Z denied that dozens were killed": Z's denial, not Y's report)."""
+    linked = next((c for c in claims if c.id == quantity.claim), None)
+    holding = [c for c in claims if inside(quantity.span, c.span)]
+    return linked or min(holding, key=lambda c: c.span.end - c.span.start, default=None)
 
 
 def _one_person(quantity: Quantity) -> bool:
@@ -539,6 +570,7 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     located = located_places(articles, entity_of)
     ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
+    ordered = merged_at_location(ordered, located, entity_of, articles)
     return [event_record(story_id, draft, entity_of, disputed, located,
                          [u for d in ordered if d.type[0] == draft.type[0] for u in d.units], articles)
             for draft in ordered]
