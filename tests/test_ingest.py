@@ -7,7 +7,7 @@ import json
 import sys
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from newsdesk import ingest
@@ -376,17 +376,31 @@ LATIN_WORD = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzäöüßéèàç
     lambda w: any(c.isascii() for c in w))
 
 
+UTF16_BOMS = (b"\xfe\xff", b"\xff\xfe")  # "юя" / "яю" in cp1251, "þÿ" / "ÿþ" in latin-1: a BOM wins when it decodes
+
+
 @given(st.lists(CYRILLIC_WORD, min_size=1, max_size=20))
 def test_decode_cp1251_cyrillic(words):
     value = " ".join(words) + "."
+    assume(not value.encode("cp1251").startswith(UTF16_BOMS))
     assert decode(value.encode("cp1251"), Options()) == value
 
 
 @given(st.lists(LATIN_WORD, min_size=1, max_size=20))
 def test_decode_latin1_accented(words):
     value = " ".join(words)
+    assume(not value.encode("latin-1").startswith(UTF16_BOMS))
     decoded = decode(value.encode("latin-1"), Options())
     assert decoded == value
+
+
+@pytest.mark.parametrize("value, encoding", [("юя.", "cp1251"), ("юя, привет.", "cp1251"), ("þÿa", "latin-1")])
+def test_bytes_that_start_like_a_bom_but_do_not_decode_in_it_go_the_other_ways(value, encoding):
+    assert decode(value.encode(encoding), Options()) == value
+
+
+def test_a_bom_with_bad_bytes_still_reads_with_the_bad_bytes_replaced():
+    assert decode(b"\xef\xbb\xbfok \xff\xfe\xfd\xfc\xfb\xfa", Options(fallback_encodings=[])).startswith("ok ")
 
 
 def test_paragraphs_of_a_trafilatura_body_with_nested_blocks():

@@ -232,10 +232,17 @@ def _sidecar(path: Path | None) -> Path | None:
 
 
 def decode(data: bytes, options: Options) -> str:
-    """Bytes → str: BOMs, then UTF-8, then the configured fallbacks (which must decode plausibly)."""
+    """Bytes → str: BOMs, then UTF-8, then the configured fallbacks (which must decode plausibly). Bytes that
+    start like a BOM but do not decode in its encoding ("юя." in cp1251 is FE FF 2E) go the other ways first;
+    only when none reads them are they decoded by the BOM, bad bytes replaced."""
+    marked = None
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
-            return data[len(bom):].decode(encoding, errors="replace")
+            try:
+                return data[len(bom):].decode(encoding)
+            except UnicodeDecodeError:
+                marked = (len(bom), encoding)
+                break
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -250,6 +257,8 @@ def decode(data: bytes, options: Options) -> str:
         if best is None or score > best[0]:
             best = (score, text)
     if best is None or best[0] < 0.5:
+        if marked:
+            return data[marked[0]:].decode(marked[1], errors="replace")
         raise BadEncoding("not UTF-8 and no fallback encoding gives readable text")
     return best[1]
 
