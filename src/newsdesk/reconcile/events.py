@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, value_range
-from .scene import in_span, located_places, ordered_places, place_entities
+from .scene import SETTLEMENT_SIZE, in_span, located_places, ordered_places, place_entities
 from .sentences import sentences
 
 # (ACLED event type, sub-event type, cue words), most specific first: a
@@ -56,7 +56,6 @@ DISASTER = re.compile(r"\b(floods?|flooding|flash floods?|earthquakes?|quakes?|s
                       r"tornado(?:e?s)?|landslides?|mudslides?|avalanches?|wildfires?|blazes?|heat ?waves?|droughts?|"
                       r"tsunamis?|eruptions?|lightning|crash(?:es|ed)?|collisions?|collided|derail\w*|accidents?|"
                       r"outbreaks?|epidemics?|pandemic|cholera|ebola|measles|disease)\b", re.I)
-
 # "did not say whether anyone had been killed", "no one was killed": a killing not reported.
 UNSAID = re.compile(r"\b(?:no one|nobody|none|whether|if any)\b", re.I)
 
@@ -204,14 +203,13 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
 # settlements this close are one event.
 NEARBY_KM = 30
 AREAS = {"country", "region", "state", "county"}
-SETTLEMENT_FEATURES = ("city", "town", "village")
 
 
 def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
     """Drafts of one type at settlements near each other merged into the one with the most support; a draft
-    without figures placed only in a country or a state joins the one at a settlement there ("the rebels were
-    driven back", "fighting in Congo": the story's clash at Sake). With figures it stays apart: a state's or a
-    country's toll ("133 homicides in the state this year") is not the event's."""
+    placed only in a country or a state joins the one at a settlement there ("the rebels were driven back",
+    "fighting in Congo": the story's clash at Sake), unless its own sentences name that area and give a figure:
+    a state's or a country's toll ("133 homicides in the state this year") is not the event's."""
     result: list[Draft] = []
     for draft in sorted(found, key=support, reverse=True):
         target = next((kept for kept in result if kept.type[0] == draft.type[0]
@@ -257,9 +255,9 @@ def _near(a: Place | None, b: Place | None) -> bool:
 
 
 def _holds(area: Place | None, town: Place | None, draft: Draft) -> bool:
-    """Whether ``draft``, placed in the country or first-level region ``area`` and stating no figure, is an
-    event at the settlement ``town`` reported vaguely."""
-    if area is None or town is None or town.feature not in SETTLEMENT_FEATURES or area.country != town.country \
+    """Whether ``draft``, placed in the country or first-level region ``area`` (by its article's first place, or
+    by its own sentences without a figure), is an event at the settlement ``town`` reported vaguely."""
+    if area is None or town is None or town.feature not in SETTLEMENT_SIZE or area.country != town.country \
             or draft.named and any(u.figures for u in draft.units):
         return False
     return area.feature == "country" or area.feature in ("region", "state") and area.admin1 == town.admin1

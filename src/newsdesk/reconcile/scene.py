@@ -53,13 +53,13 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
                    story: list[Article] | tuple = ()) -> tuple[list[str], dict[str, Place]]:
     """The event's places, its location first, and the gazetteer places as the story reads them (a town placed in
     another state moved to its namesake in the story's state). Settlements of the story's country rank before
-    regions before names the gazetteer could not place or places abroad; among settlements, the one the event's sentences name most,
-    then the story (a city named throughout beats a neighbourhood named once). The candidates are the event's
-    places and every settlement the story's articles name (``story``; else the event's articles): reports often
-    put the town in the dateline or the lede, or in another article, and the event's own sentence names only
-    the street. Mentions in the lede and the dateline count more, names of facilities and newspapers and
-    common words hardly or not at all; headline mentions count more; the datelines' state stands in when the
-    mentions elect none."""
+    regions before names the gazetteer could not place or places abroad; among settlements, the one the event's
+    sentences name most, then the story (a city named throughout beats a neighbourhood named once). The
+    candidates are the event's places and every settlement the story's articles name (``story``; else the
+    event's articles): reports often put the town in the dateline or the lede, or in another article, and the
+    event's own sentence names only the street. Mentions in the headline, the lede and the dateline count more,
+    names of facilities and newspapers and common words hardly or not at all; the datelines' state stands in
+    when the mentions elect none."""
     articles = list({id(a): a for a in [*(u.article for u in draft.units), *story]}.values())
     in_units, total, lead, datelines, scene, titles = Counter(), Counter(), Counter(), Counter(), Counter(), Counter()
     quarters, qualified, spoken = set(), set(), set()
