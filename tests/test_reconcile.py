@@ -104,6 +104,22 @@ def seed_like():
     return a, b
 
 
+def test_a_report_of_a_denial_neither_asserts_the_figure_nor_disputes_the_denial():
+    a, b = seed_like()
+    # "according to the agency, the commander denied that dozens were killed": the agency reports the denial
+    b.article.paragraphs[0].text = b.article.paragraphs[0].raw = \
+        "According to the agency the commander denied that dozens of fighters had been killed near the border."
+    b.article.claims, b.article.quantities = [], []
+    b.claim("the commander denied that dozens of fighters had been killed near the border", "the agency")
+    b.claim("dozens of fighters had been killed near the border", "The commander", "dozens", low=24, high=None,
+            polarity="deny")
+    state = run([a.article, b.article])
+    disputes = {(c["kind"], frozenset(c["claims"])) for c in state["contradictions"]}
+    assert disputes == {("numeric", frozenset({"a-c0", "b-c1"}))}  # the army's 70 against the commander's denial
+    [event] = [e for e in state["events"] if e["fatalities"]["min"]]
+    assert event["fatalities"]["min"] == 71  # the agency's report of the denial is no toll of "dozens"
+
+
 def test_denial_of_a_figure_is_a_numeric_contradiction():
     a, b = seed_like()
     state = run([a.article, b.article])

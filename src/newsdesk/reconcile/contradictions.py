@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Contradiction, stable_id
-from .matching import CASUALTY_KINDS, Report, jaccard, ranges_overlap, same_proposition
+from .matching import CASUALTY_KINDS, Report, inside, jaccard, ranges_overlap, same_proposition
 
 # A fight or operation said to be over, and one said to go on. General verbs of
 # military reporting, not words of one article.
@@ -65,7 +65,7 @@ def numeric_conflict(a: Report, b: Report) -> str | None:
 def contradiction(story_id: str, first: list[Report], second: list[Report], config: dict) -> Contradiction | None:
     """The contradiction between two statements of one group (``first`` printed earlier), if they conflict."""
     a, b = first[0], second[0]
-    if not same_proposition(a, b, config):  # groups are transitive; a dispute needs the two to meet directly
+    if not same_proposition(a, b, config) or _nested(a, b):  # groups are transitive; a dispute needs two that meet
         return None
     claims = [r.id for r in first] + [r.id for r in second]
     kind = numeric_conflict(a, b)
@@ -85,6 +85,13 @@ def contradiction(story_id: str, first: list[Report], second: list[Report], conf
         text = f"{who(denying)} denies what {who(asserting)} reports: {asserting.claim.content[:120]}"
         return Contradiction(stable_id(story_id, *claims), story_id, claims, "denial", text)
     return None
+
+
+def _nested(a: Report, b: Report) -> bool:
+    """Whether one claim lies inside the other's words ("according to Y, X denied that ..."): the outer one reports
+    the inner one, it does not dispute it."""
+    return a.article is b.article and (inside(a.claim.span, b.claim.content_span or b.claim.span)
+                                       or inside(b.claim.span, a.claim.content_span or a.claim.span))
 
 
 def status_contradictions(story_id: str, found: list[Report]) -> list[Contradiction]:

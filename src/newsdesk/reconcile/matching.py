@@ -129,9 +129,12 @@ def story_order(articles: list[Article]) -> list[Article]:
 
 def claim_figures(article: Article, claim: Claim) -> list[Quantity]:
     """Quantities the claim states: linked to it, or inside its content (also when a nested claim took them:
-    "X denied that dozens were killed, as Y claims" states the figure it denies)."""
+    "X denied that dozens were killed, as Y claims" states the figure it denies), but for a nested denial inside
+    an assertion: "according to Y, X denied that dozens were killed" is Y reporting X's denial, not Y's figure."""
     content = claim.content_span or claim.span
-    return [q for q in article.quantities if q.claim == claim.id or inside(q.span, content)]
+    denials = {c.id for c in article.claims if c.polarity == "deny" and c.id != claim.id}
+    return [q for q in article.quantities if q.claim == claim.id
+            or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny")]
 
 
 def claim_entities(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
