@@ -136,6 +136,34 @@ def test_defeated_against_continues_is_a_status_contradiction():
     assert [set(c["claims"]) for c in status] == [{"a-c0", "b-c1"}]
 
 
+def test_one_status_dispute_per_story_holds_every_claim_of_it():
+    a, b = seed_like()
+    c = Builder("c", ["The defence ministry said the militants were driven back across the border."])
+    c.claim("the militants were driven back across the border", "The defence ministry")
+    state = run([a.article, b.article, c.article])
+    [status] = [x for x in state["contradictions"] if x["kind"] == "status"]
+    assert set(status["claims"]) == {"a-c0", "c-c0", "b-c1"}
+    assert status["explanation"].startswith("The army and The defence ministry say the other side was defeated or")
+
+
+def speaking_for(builder, claim, group):
+    """Let the claim's speaker words name ``group`` (an organisation entity)."""
+    claim.speaker_span = builder.span(claim.speaker_text)
+    builder.entity(group, "ORG")
+
+
+def test_a_denial_and_an_assertion_by_one_side_are_no_dispute():
+    a = Builder("a", ["The Front denied that it lost the town.",
+                      "Front spokesman Ali Musa said the town was lost by the army, not by the Front."])
+    speaking_for(a, a.claim("it lost the town", "The Front", polarity="deny"), "Front")
+    speaking_for(a, a.claim("the town was lost by the army", "Front spokesman Ali Musa"), "Front")
+    assert run([a.article])["contradictions"] == []
+    b = Builder("b", ["The Front denied that it lost the town.", "Army spokesman Ali Musa said the Front lost the town."])
+    b.claim("it lost the town", "The Front", polarity="deny")
+    b.claim("the Front lost the town", "Army spokesman Ali Musa")
+    assert [c["kind"] for c in run([b.article])["contradictions"]] == ["denial"]
+
+
 def test_different_counts_from_two_sources_conflict_and_a_revision_is_an_update():
     a = Builder("a", ["Five people were injured in the blast, police said."], source="Daily A", published="2024-03-05")
     a.claim("Five people were injured in the blast", "police", "Five people", "injured", 5, 5)

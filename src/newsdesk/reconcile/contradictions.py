@@ -80,7 +80,7 @@ def contradiction(story_id: str, first: list[Report], second: list[Report], conf
         else:
             text = f"{who(a)} reports {figure_text(a, kind)} {kind}; {who(b)} reports {figure_text(b, kind)}"
         return Contradiction(stable_id(story_id, *claims), story_id, claims, "numeric", text, update=update)
-    if a.denies != b.denies and a.source != b.source:
+    if a.denies != b.denies and a.source != b.source and not a.side & b.side:
         asserting, denying = (b, a) if a.denies else (a, b)
         text = f"{who(denying)} denies what {who(asserting)} reports: {asserting.claim.content[:120]}"
         return Contradiction(stable_id(story_id, *claims), story_id, claims, "denial", text)
@@ -95,26 +95,37 @@ def _nested(a: Report, b: Report) -> bool:
 
 
 def status_contradictions(story_id: str, found: list[Report]) -> list[Contradiction]:
-    """An operation said to be over (defeated, driven back) by one source and to go on by another."""
+    """An operation said to be over (defeated, driven back) and said to go on, by sources of different sides: one
+    contradiction per story holding every such claim (four phrasings of "the army" against one rebel spokesman
+    are one dispute, not four)."""
     finished = [r for r in found if not r.denies and FINISHED.search(r.claim.content)]
     ongoing = [r for r in found if not r.denies and ONGOING.search(r.claim.content) and r not in finished]
-    result: dict[str, Contradiction] = {}
-    for done in finished:
-        for going in ongoing:
-            if done.source == going.source:
-                continue
-            pair = (done.source, going.source)
-            key = stable_id(story_id, "status", *pair)
-            if key in result:
-                for claim_id in (done.id, going.id):
-                    if claim_id not in result[key].claims:
-                        result[key].claims.append(claim_id)
-                continue
-            ended = FINISHED.search(done.claim.content).group(0)
-            goes_on = ONGOING.search(going.claim.content).group(0)
-            text = f"{who(done)} says the other side was {ended}; {who(going)} says it {goes_on}"
-            result[key] = Contradiction(key, story_id, [done.id, going.id], "status", text)
-    return list(result.values())
+    pairs = [(done, going) for done in finished for going in ongoing
+             if done.source != going.source and not done.side & going.side]
+    if not pairs:
+        return []
+    done = list({id(d): d for d, _ in pairs}.values())
+    going = list({id(g): g for _, g in pairs}.values())
+    ended = _listed(FINISHED.search(r.claim.content).group(0).lower() for r in done)
+    goes_on = _listed(f"“{ONGOING.search(r.claim.content).group(0).lower()}”" for r in going)
+    text = f"{_voices(done)} the other side was {ended}; {_voices(going)} it goes on ({goes_on})"
+    claims = [r.id for r in done] + [r.id for r in going]
+    return [Contradiction(stable_id(story_id, "status", *claims), story_id, claims, "status", text)]
+
+
+def _listed(words) -> str:
+    unique = list(dict.fromkeys(words))
+    return unique[0] if len(unique) == 1 else ", ".join(unique[:-1]) + " or " + unique[-1]
+
+
+def _voices(reports: list[Report]) -> str:
+    """"X says", "X and Y say", "X, Y and 2 others say"."""
+    names = list(dict.fromkeys(who(r) for r in reports))
+    if len(names) == 1:
+        return f"{names[0]} says"
+    if len(names) <= 3:
+        return f"{', '.join(names[:-1])} and {names[-1]} say"
+    return f"{', '.join(names[:2])} and {len(names) - 2} others say"
 
 
 def contradictions(story_id: str, groups: list[list[Report]], found: list[Report], config: dict) -> list[Contradiction]:

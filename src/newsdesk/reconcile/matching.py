@@ -26,6 +26,8 @@ can could did do does doing down during each few for from further had has have h
 i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own same
 she should so some such than that the their them then there these they this those through to too under until up
 very was we were what when where which while who whom why will with would you your said says say told according
+near towards toward across around within without since among amid along behind beyond upon onto via despite
+still yet even however already almost
 stated declared claimed added reported announced assured denied deny denies
 one two three four five six seven eight nine ten dozen dozens hundred hundreds
 """.split())
@@ -98,6 +100,7 @@ class Report:
     words: frozenset = frozenset()
     entities: frozenset = frozenset()
     speaker: str | None = None
+    side: frozenset = frozenset()  # organisations and groups named in the speaker's words ("M23 spokesman X": M23)
 
     @property
     def id(self) -> str:
@@ -145,6 +148,16 @@ def claim_entities(article: Article, claim: Claim, entity_of: dict[str, str]) ->
     return frozenset(found)
 
 
+def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
+    """The organisations, groups and nationalities named in the speaker's words: "M23 spokesman Lawrence Kanyuka"
+    and "the M23 rebel group" speak for one side; "the Russian army" and "Ukrainian officials" do not."""
+    span = claim.speaker_span
+    if span is None:
+        return frozenset()
+    return frozenset(entity_of.get(e.id, e.id) for e in article.entities if e.type in ("ORG", "NORP", "GPE")
+                     and any(inside(m.span, span) for m in e.mentions))
+
+
 def reports(articles: list[Article], entity_of: dict[str, str]) -> list[Report]:
     """Every claim of the story's articles, in story order."""
     found = []
@@ -152,7 +165,7 @@ def reports(articles: list[Article], entity_of: dict[str, str]) -> list[Report]:
         for claim in article.claims:
             found.append(Report(article=article, order=order, claim=claim, figures=claim_figures(article, claim),
                                 words=content_words(claim.content), entities=claim_entities(article, claim, entity_of),
-                                speaker=speaker_key(claim, entity_of)))
+                                speaker=speaker_key(claim, entity_of), side=speaker_side(article, claim, entity_of)))
     return found
 
 
