@@ -146,6 +146,16 @@ def test_one_status_dispute_per_story_holds_every_claim_of_it():
     assert status["explanation"].startswith("The army and The defence ministry say the other side was defeated or")
 
 
+def test_a_statement_not_made_is_neither_news_nor_a_dispute():
+    a, b = seed_like()
+    c = Builder("c", ["The commander did not say whether dozens of fighters had been killed near the border."])
+    c.claim("whether dozens of fighters had been killed near the border", "The commander").cue = "did not say"
+    state = run([a.article, b.article, c.article])
+    assert "c-c0" not in state["novelty"]["c"]["claims"]
+    assert all("c-c0" not in x["claims"] for x in state["contradictions"])
+    assert "c-c0" not in state["independent_reports"]
+
+
 def speaking_for(builder, claim, group):
     """Let the claim's speaker words name ``group`` (an organisation entity)."""
     claim.speaker_span = builder.span(claim.speaker_text)

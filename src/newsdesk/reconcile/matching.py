@@ -158,11 +158,22 @@ def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> f
                      and any(inside(m.span, span) for m in e.mentions))
 
 
+# "did not say whether", "declined to say", "would never confirm": the claims step keeps these attributions (the
+# PolNeAR annotation counts them), but no statement was made: reconciliation reads no proposition in them.
+UNSPOKEN = re.compile(r"\b(?:not|never|declined|refused)\b|n't\b", re.I)
+
+
+def stated(claim: Claim) -> bool:
+    """Whether the claim's cue makes a statement (not "did not say", "declined to say")."""
+    return not UNSPOKEN.search(claim.cue or "")
+
+
 def reports(articles: list[Article], entity_of: dict[str, str]) -> list[Report]:
-    """Every claim of the story's articles, in story order."""
+    """Every claim of the story's articles that states something (not "X did not say whether ..."), in story
+    order."""
     found = []
     for order, article in enumerate(story_order(articles)):
-        for claim in article.claims:
+        for claim in filter(stated, article.claims):
             found.append(Report(article=article, order=order, claim=claim, figures=claim_figures(article, claim),
                                 words=content_words(claim.content), entities=claim_entities(article, claim, entity_of),
                                 speaker=speaker_key(claim, entity_of), side=speaker_side(article, claim, entity_of)))

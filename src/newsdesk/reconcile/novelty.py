@@ -9,7 +9,7 @@ the same (desk-resolved) entity.
 from __future__ import annotations
 
 from ..model import Article
-from .matching import COUNTED_KINDS, Report, claim_figures, story_order
+from .matching import COUNTED_KINDS, Report, claim_figures, stated, story_order
 
 
 def _figure_key(q) -> tuple:
@@ -26,7 +26,7 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
     for article in story_order(articles):
         new: dict[str, list] = {"claims": [], "figures": [], "places": [], "people": []}
         keys = []
-        for claim in article.claims:
+        for claim in filter(stated, article.claims):
             figures = frozenset(_figure_key(q) for q in claim_figures(article, claim))
             key = (group_of.get(claim.id, claim.id), claim.polarity, figures)
             keys.append(key)
