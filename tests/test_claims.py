@@ -233,6 +233,15 @@ def test_role_noun_takes_the_entity_named_later(extract):
     assert [c.speaker for c in claims] == ["e-berg", "e-berg"]
 
 
+def test_a_bare_role_takes_up_the_earlier_speaker_but_another_group_does_not(extract):
+    first = "The rebel group said that its fighters held the road."
+    second = "Aid groups said that families had fled. The group also said that the bridge was open."
+    front = Entity("e-front", "The Front", "ORG", mentions=[mention(first, "The rebel group")])
+    _, claims = extract(first, second, entities=[front])
+    assert [(c.speaker_text, c.speaker) for c in claims] == [
+        ("The rebel group", "e-front"), ("Aid groups", None), ("The group", "e-front")]
+
+
 def test_apposition_name_resolves_the_speaker(extract):
     text = "Two houses burned, according to the regional governor Ivan Petrov."
     petrov = Entity("e-petrov", "Ivan Petrov", "PERSON", mentions=[mention(text, "Ivan Petrov")])

@@ -677,7 +677,11 @@ class Speakers:
         self.recent.append((kind, claim.speaker, claim.speaker_text or "", head.lemma_.lower()))
 
     def _same_role(self, head) -> Optional[Entity]:
-        """'the leader' after 'the leader of X' resolved earlier: the same role noun, the same speaker."""
+        """'the leader' after 'the leader of X' resolved earlier: the same role noun, the same speaker. Only a bare
+        role taken up again ("the group"): "aid groups" after "the M23 rebel group" are other groups."""
+        if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children) \
+                or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+            return None
         for kind, entity_id, _, lemma in reversed(self.recent):
             if lemma == head.lemma_.lower() and entity_id:
                 return next((e for e in self.article.entities if e.id == entity_id), None)
