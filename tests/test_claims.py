@@ -249,6 +249,12 @@ def test_apposition_name_resolves_the_speaker(extract):
     assert claim.speaker == "e-petrov" and claim.speaker_text == "the regional governor Ivan Petrov"
 
 
+def test_the_cue_is_the_verb_with_the_auxiliaries_next_to_it(extract):
+    text = "At least 12 people died in the state of Rio Grande do Sul, the state Civil Defense said on Monday."
+    assert only(extract(text)[1]).cue == "said"  # not "do Sul, the state Civil Defense said"
+    assert only(extract("The minister has also said that the road was open.")[1]).cue == "has also said"
+
+
 def test_date_of_the_cue(extract):
     text = "The army said on Tuesday that the village was quiet."
     start = text.index("Tuesday")

@@ -232,8 +232,13 @@ def _is_cue(token) -> bool:
 
 
 def _cue_range(verb) -> tuple[int, int]:
-    tokens = [verb] + [c for c in verb.children if c.dep_ in CUE_EXTRA_DEPS or (c.dep_ == "advmod" and c.i == verb.i - 1)]
-    return _char_range(tokens)
+    """The cue verb with its auxiliaries, negation, particle and an adverb right before it, where only such words
+    lie between them and the verb ("did not say", "has also said"; not the Portuguese "do" of "Rio Grande do Sul,
+    the state Civil Defense said", which the parser hangs on "said")."""
+    doc = verb.doc
+    extra = [c for c in verb.children if c.dep_ in CUE_EXTRA_DEPS or (c.dep_ == "advmod" and c.i == verb.i - 1)]
+    return _char_range([verb] + [c for c in extra if all(
+        t.pos_ in ("AUX", "PART", "ADV", "VERB") for t in doc[min(c.i, verb.i) + 1:max(c.i, verb.i)])])
 
 
 def _content_tokens(verb) -> tuple[list, str]:
