@@ -95,13 +95,14 @@ def entity_id(type: str, name: str) -> str:
 
 
 def unglued(word: str) -> str:
-    """``word`` without a lower-case word glued to its end ("Shoigupromised" → "Shoigu")."""
+    """``word`` without a lower-case word glued to its end ("Ivanovpromised" → "Ivanov")."""
     caps = re.fullmatch(r"([A-Z][a-z]+)([A-Z]{3,})", word)
     if caps:  # a dateline glued to the name before it ("ChicagoCHICAGO")
         return caps.group(1)
     words = _unigrams()
-    if len(word) < 5 or not word.isalpha() or not word[0].isupper() or word.lower() in words:
-        return word
+    if len(word) < 5 or not word.isalpha() or not word[0].isupper() or word.lower() in words \
+            or _gazetteer().candidates(word):
+        return word  # a word, or a place the gazetteer knows ("Canoas" is no "Cano" + "as")
     lower = word.lower()
     for cut in range(3, len(word)):
         suffix = lower[cut:]
