@@ -287,6 +287,16 @@ def test_novelty_lists_what_each_article_adds():
     assert novelty_lines(b.article, {}) == ["  adds: (not reconciled yet)"]
 
 
+def test_a_figure_restated_more_exactly_is_not_news_but_another_number_is():
+    a = Builder("a", ["At least 12 people died in the floods."], published="2024-03-05")
+    a.quantity("At least 12 people", "killed", 12, None)
+    b = Builder("b", ["The 12 deaths were confirmed. Rescuers found 15 bodies."], published="2024-03-06")
+    b.quantity("12 deaths", "killed", 12, 12)
+    b.quantity("15 bodies", "killed", 15, 15)
+    found = run([a.article, b.article])["novelty"]
+    assert [f["text"] for f in found["b"]["figures"]] == ["15 bodies"]
+
+
 def test_novelty_of_an_article_that_adds_nothing():
     a, b = reprinted("A", "B")
     found = novelty([a, b], proposition_groups(reports([a, b], {}), {}), {})

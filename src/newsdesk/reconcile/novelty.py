@@ -13,7 +13,8 @@ from .matching import COUNTED_KINDS, Report, claim_figures, stated, story_order
 
 
 def _figure_key(q) -> tuple:
-    return (q.kind, q.min, q.max)
+    """A figure as news: its kind and the number it states ("12 deaths" after "at least 12 dead" is not news)."""
+    return (q.kind, q.min if q.min is not None else q.max)
 
 
 def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict[str, str]) -> dict[str, dict]:
