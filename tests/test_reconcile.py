@@ -146,12 +146,15 @@ def test_one_status_dispute_per_story_holds_every_claim_of_it():
     assert status["explanation"].startswith("The army and The defence ministry say the other side was defeated or")
 
 
-def test_a_statement_not_made_is_neither_news_nor_a_dispute():
+def test_a_statement_not_made_or_a_request_is_neither_news_nor_a_dispute():
     a, b = seed_like()
     c = Builder("c", ["The commander did not say whether dozens of fighters had been killed near the border."])
     c.claim("whether dozens of fighters had been killed near the border", "The commander").cue = "did not say"
+    c.article.paragraphs.append(Paragraph(index=1, text="A doctor, who asked not to be named, was there.",
+                                          raw="A doctor, who asked not to be named, was there."))
+    c.claim("not to be named", "A doctor").cue = "asked"
     state = run([a.article, b.article, c.article])
-    assert "c-c0" not in state["novelty"]["c"]["claims"]
+    assert state["novelty"]["c"]["claims"] == []  # a statement not made and a request are no news
     assert all("c-c0" not in x["claims"] for x in state["contradictions"])
     assert "c-c0" not in state["independent_reports"]
 

@@ -163,9 +163,14 @@ def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> f
 UNSPOKEN = re.compile(r"\b(?:not|never|declined|refused)\b|n't\b", re.I)
 
 
+# "who asked not to be named", "urged residents to stay indoors": a request, not a proposition.
+REQUEST = re.compile(r"(?:not\s+)?to\s+\w+", re.I)
+
+
 def stated(claim: Claim) -> bool:
-    """Whether the claim's cue makes a statement (not "did not say", "declined to say")."""
-    return not UNSPOKEN.search(claim.cue or "")
+    """Whether the claim states something: its cue makes a statement (not "did not say", "declined to say") and its
+    content is not a request ("asked not to be named")."""
+    return not UNSPOKEN.search(claim.cue or "") and not REQUEST.match(claim.content.strip())
 
 
 def reports(articles: list[Article], entity_of: dict[str, str]) -> list[Report]:
