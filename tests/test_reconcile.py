@@ -300,6 +300,16 @@ def test_a_figure_restated_more_exactly_is_not_news_but_another_number_is():
     assert [f["text"] for f in found["b"]["figures"]] == ["15 bodies"]
 
 
+def test_an_organisation_the_model_took_for_a_person_is_not_a_new_person():
+    a = Builder("a", ["The Civil Defense said the river fell."], published="2024-03-05")
+    a.entity("Civil Defense", "ORG")
+    b = Builder("b", ["The state Civil Defense said shelters stay open, Governor Ana Ruiz said."], published="2024-03-06")
+    b.entity("Civil Defense", "PERSON")
+    b.entity("Ana Ruiz", "PERSON")
+    a.article.story = b.article.story = "s1"
+    assert run([a.article, b.article])["novelty"]["b"]["people"] == ["Ana Ruiz"]
+
+
 def test_novelty_of_an_article_that_adds_nothing():
     a, b = reprinted("A", "B")
     found = novelty([a, b], proposition_groups(reports([a, b], {}), {}), {})

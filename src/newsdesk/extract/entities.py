@@ -810,6 +810,12 @@ def resolve_desk(articles: list[Article]) -> dict[str, str]:
                     union(names[k], entity.id)
                 else:
                     names[k] = entity.id
+        # the small model types one organisation a person in one sentence ("the state Civil Defense said"): a person
+        # of several words named exactly like an organisation of the story is that organisation
+        organisations = {key(e.name): e.id for e in entities if e.type == "ORG" and " " in key(e.name)}
+        for entity in entities:
+            if entity.type == "PERSON" and key(entity.name) in organisations:
+                union(entity.id, organisations[key(entity.name)])
         people = [e for e in entities if e.type == "PERSON"]
         for entity in people:
             words = key(entity.name).split()

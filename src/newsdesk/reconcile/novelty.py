@@ -24,6 +24,7 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
     figures_seen: set[tuple] = set()
     names_seen: set[str] = set()
     result: dict[str, dict] = {}
+    types = {entity.id: entity.type for article in articles for entity in article.entities}
     for article in story_order(articles):
         new: dict[str, list] = {"claims": [], "figures": [], "places": [], "people": []}
         keys = []
@@ -45,13 +46,11 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
             key = entity_of.get(entity.id, entity.id)
             if key in names_seen or key in entity_keys:
                 continue
+            entity_keys.append(key)  # every entity named is known from here on, whatever its type
             if entity.place is not None or entity.type in ("GPE", "LOC"):
                 new["places"].append(entity.name)
-            elif entity.type == "PERSON":
+            elif entity.type == "PERSON" and types.get(key, "PERSON") == "PERSON":  # not one merged into an organisation
                 new["people"].append(entity.name)
-            else:
-                continue
-            entity_keys.append(key)
         said.update(keys)
         figures_seen.update(figure_keys)
         names_seen.update(entity_keys)
