@@ -282,6 +282,8 @@ def test_novelty_lists_what_each_article_adds():
     b.entity("Jane Roe", "PERSON")
     found = run([b.article, a.article])["novelty"]  # arrival order differs from publication order
     assert found["a"]["claims"] == ["a-c0"] and found["a"]["places"] == ["Millbrook"]
+    a.claim("Two people were killed in Millbrook", "police", "Two people", low=2, high=2)  # printed twice in a
+    assert run([b.article, a.article])["novelty"]["a"]["claims"] == ["a-c0"]  # listed once
     assert found["b"]["claims"] == ["b-c1"]
     assert [f["text"] for f in found["b"]["figures"]] == ["four"]
     assert found["b"]["places"] == [] and found["b"]["people"] == ["Jane Roe"]

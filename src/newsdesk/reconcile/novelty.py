@@ -31,9 +31,9 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
         for claim in filter(stated, article.claims):
             figures = frozenset(_figure_key(q) for q in claim_figures(article, claim))
             key = (group_of.get(claim.id, claim.id), claim.polarity, figures)
-            keys.append(key)
-            if key not in said:
+            if key not in said and key not in keys:  # new, and not a second copy in the same article
                 new["claims"].append(claim.id)
+            keys.append(key)
         figure_keys = []
         for quantity in article.quantities:
             key = _figure_key(quantity)
