@@ -242,6 +242,12 @@ def test_a_bare_role_takes_up_the_earlier_speaker_but_another_group_does_not(ext
         ("The rebel group", "e-front"), ("Aid groups", None), ("The group", "e-front")]
 
 
+def test_a_which_clause_after_the_speaker_is_not_part_of_the_speaker(extract):
+    text = "Two houses burned, according to the regional governor Ivan Petrov, which caused a fire."
+    petrov = Entity("e-petrov", "Ivan Petrov", "PERSON", mentions=[mention(text, "Ivan Petrov")])
+    assert only(extract(text, entities=[petrov])[1]).speaker_text == "the regional governor Ivan Petrov"
+
+
 def test_apposition_name_resolves_the_speaker(extract):
     text = "Two houses burned, according to the regional governor Ivan Petrov."
     petrov = Entity("e-petrov", "Ivan Petrov", "PERSON", mentions=[mention(text, "Ivan Petrov")])

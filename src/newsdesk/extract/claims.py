@@ -187,7 +187,8 @@ def _trimmed(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
 def _noun_phrase(head) -> tuple[int, int]:
     """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash."""
     cuts = [t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i for t in head.subtree
-            if t.i > head.i and ((t.dep_ in PHRASE_CUTS and not (t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos"))
+            if t.i > head.i and ((t.dep_ in PHRASE_CUTS and not (t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos"
+                                                                   and t.left_edge.lower_ != "which"))
                                  or t.text in ("—", "–"))]
     last = min(cuts, default=head.right_edge.i + 1) - 1
     tokens = [t for t in head.subtree if t.i <= max(last, head.i)]
