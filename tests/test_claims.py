@@ -248,6 +248,12 @@ def test_a_which_clause_after_the_speaker_is_not_part_of_the_speaker(extract):
     assert only(extract(text, entities=[petrov])[1]).speaker_text == "the regional governor Ivan Petrov"
 
 
+def test_of_two_subjects_the_one_next_to_the_cue_speaks(extract):
+    text = ("The hospital received 34 wounded people on Thursday, most of them civilians hit by shells near the town, "
+            "the medical charity running its ward said.")
+    assert only(extract(text)[1]).speaker_text == "the medical charity"
+
+
 def test_apposition_name_resolves_the_speaker(extract):
     text = "Two houses burned, according to the regional governor Ivan Petrov."
     petrov = Entity("e-petrov", "Ivan Petrov", "PERSON", mentions=[mention(text, "Ivan Petrov")])

@@ -203,8 +203,10 @@ def _subject(verb):
     seen = 0
     while verb is not None and seen < 4:
         subjects = [c for c in verb.children if c.dep_ in ("nsubj", "csubj")]
-        if subjects:  # "Another group, the Freedom Legion said": the name, parsed as a second subject
-            return next((c for c in reversed(subjects) if c.pos_ == "PROPN"), subjects[0])
+        if subjects:  # "Another group, the Freedom Legion said": the name, parsed as a second subject; else the
+            # one next to the verb ("..., most of them civilians hit by shells, the charity said": the charity)
+            before = [c for c in subjects if c.i < verb.i]
+            return next((c for c in reversed(subjects) if c.pos_ == "PROPN"), before[-1] if before else subjects[0])
         for child in verb.children:
             if child.dep_ == "agent":
                 return next((c for c in child.children if c.dep_ == "pobj"), None)
