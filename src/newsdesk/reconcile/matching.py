@@ -161,8 +161,6 @@ def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> f
 # "did not say whether", "declined to say", "would never confirm": the claims step keeps these attributions (the
 # PolNeAR annotation counts them), but no statement was made: reconciliation reads no proposition in them.
 UNSPOKEN = re.compile(r"\b(?:not|never|declined|refused)\b|n't\b", re.I)
-
-
 # "who asked not to be named", "urged residents to stay indoors": a request, not a proposition.
 REQUEST = re.compile(r"(?:not\s+)?to\s+\w+", re.I)
 
