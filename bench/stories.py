@@ -262,7 +262,7 @@ def main(argv=None) -> dict:
         result[name] = evaluate(name, records, pipeline, args.orders)
         result[name]["tfidf_baseline"] = tfidf_baseline(records)
         print(f"{name}: tuned TF-IDF baseline B-cubed F1 {result[name]['tfidf_baseline']:.3f} "
-              f"(on the held-out set, per the issue: {HELD_OUT_BASELINE[name]})", flush=True)
+              f"(on the held-out set, per the issue: {HELD_OUT_BASELINE[name]:.3f})", flush=True)
     if not args.no_latency:
         result["latency"] = add_latency(pipeline)
     result["headline"] = {
