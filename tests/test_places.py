@@ -199,3 +199,31 @@ def test_a_town_written_with_its_state_is_not_a_district_of_the_city_nearby(gaz)
     dateline = geocoded(gaz, "BELLAIRE, Texas - A man was shot on Friday, Houston police said.",
                         {"Bellaire": "BELLAIRE", "Houston": "Houston"})
     assert place_of(dateline, "Bellaire").feature in ("town", "village", "city")
+
+
+def test_postal_city_of_a_neighbourhood_name():
+    from newsdesk.extract.postal import postal_city
+
+    assert postal_city("Rogers Park", "IL") == "Chicago"  # ZIP 60626: "Rogers Park" is not an address's city
+    assert postal_city("rogers  park", "IL") == "Chicago"  # names compare in the gazetteer's lookup form
+    assert postal_city("Chicago", "IL") is None  # a postal city itself
+    assert postal_city("Evanston", "IL") is None
+    assert postal_city("Rogers Park", "TX") is None  # only in its state
+    assert postal_city("Nowhere Such Place", "IL") is None
+    assert postal_city("Rogers Park", "ZZ") is None  # not a state: nothing, no error
+
+
+def test_a_neighbourhood_the_postal_service_gives_to_a_named_city_is_its_part():
+    from newsdesk.model import Place
+    from newsdesk.reconcile.scene import districts
+
+    def town(name, feature="town", state="Illinois"):
+        return Place(name=name, country="US", admin1=state, feature=feature, precision=1)
+
+    located = {"GPE:Rogers Park": town("Rogers Park"), "GPE:Chicago": town("Chicago", "city"),
+               "GPE:Evanston": town("Evanston")}
+    assert districts(set(located), located) == {"GPE:Rogers Park": "GPE:Chicago"}
+    # the city must be among the candidates, and in the same state
+    assert districts({"GPE:Rogers Park", "GPE:Evanston"}, located) == {}
+    located["GPE:Chicago"] = town("Chicago", "city", state="Ohio")
+    assert districts(set(located), located) == {}
