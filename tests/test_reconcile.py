@@ -192,6 +192,34 @@ def test_different_counts_from_two_sources_conflict_and_a_revision_is_an_update(
     assert "revises" in pairs[frozenset({"a-c0", "c-c0"})]["explanation"]
 
 
+def test_a_figure_set_aside_is_not_stated_and_detained_counts_conflict():
+    a = Builder("a", ["Police detained six people after the march, the regional government said."], source="Daily A")
+    a.claim("Police detained six people after the march", "the regional government", "six people", "detained", 6, 6)
+    b = Builder("b", ["Ten people had been detained after the march, not six as first reported, police said."],
+                source="Daily B", published="2024-03-06")
+    b.claim("Ten people had been detained after the march, not six as first reported", "police",
+            "Ten people", "detained", 10, 10)
+    b.quantity("six", "detained", 6, 6, claim="b-c0")  # "not six": the claim sets it aside
+    state = run([a.article, b.article])
+    [found] = [x for x in state["contradictions"] if x["kind"] == "numeric"]
+    assert set(found["claims"]) == {"a-c0", "b-c0"}
+    assert found["explanation"] == "the regional government reports six people detained; police reports Ten people"
+    b.article.quantities.pop()  # the same report without "not six" holds one figure: still a conflict
+    assert [x["kind"] for x in run([a.article, b.article])["contradictions"]] == ["numeric"]
+    same = Builder("c", ["Six people were detained after the march, police said."], source="Daily C")
+    same.claim("Six people were detained after the march", "police", "Six people", "detained", 6, 6)
+    assert not run([a.article, same.article])["contradictions"]
+
+
+def test_superseded_figures():
+    from newsdesk.reconcile.matching import superseded
+
+    a = Builder("a", ["The toll rose to 15, up from 12 on Monday; 3 were hurt, not 4 as first reported, and 2 fled."])
+    for text, low in (("15", 15), ("12", 12), ("3", 3), ("4", 4), ("2", 2)):
+        a.quantity(text, "killed", low, low)
+    assert [superseded(a.article, q) for q in a.article.quantities] == [False, True, False, True, False]
+
+
 def test_denial_against_assertion_without_figures():
     a = Builder("a", ["The government of Ruritania supports the rebels who attacked the town, the report said."])
     a.claim("The government of Ruritania supports the rebels who attacked the town", "the report")

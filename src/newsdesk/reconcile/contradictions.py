@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..model import Contradiction, stable_id
-from .matching import CASUALTY_KINDS, Report, inside, jaccard, ranges_overlap, same_proposition
+from .matching import DISPUTED_KINDS, Report, inside, jaccard, ranges_overlap, same_proposition
 
 # A fight or operation said to be over, and one said to go on. General verbs of
 # military reporting, not words of one article.
@@ -37,7 +37,7 @@ def statements(group: list[Report], config: dict) -> list[list[Report]]:
 
 
 def _figures(report: Report) -> set:
-    return {(q.kind, q.min, q.max) for q in report.figures if q.kind in CASUALTY_KINDS}
+    return {(q.kind, q.min, q.max) for q in report.figures if q.kind in DISPUTED_KINDS}
 
 
 def who(report: Report) -> str:
@@ -49,8 +49,8 @@ def figure_text(report: Report, kind: str) -> str:
 
 
 def numeric_conflict(a: Report, b: Report) -> str | None:
-    """The casualty kind on which two reports' figures conflict, if any."""
-    for kind in CASUALTY_KINDS:
+    """The kind of figure (killed, injured, detained) on which two reports' figures conflict, if any."""
+    for kind in DISPUTED_KINDS:
         mine, theirs = a.figures_of(kind), b.figures_of(kind)
         if not mine or not theirs:
             continue

@@ -22,7 +22,7 @@ from datetime import date, timedelta
 
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
-from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, value_range
+from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
 from .scene import SETTLEMENT_SIZE, in_span, located_places, ordered_places, place_entities
 from .sentences import sentences
 
@@ -139,7 +139,7 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     """Event units of the story's articles, in story order."""
     found = []
     for order, article in enumerate(story_order(articles)):
-        casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS]
+        casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS and not superseded(article, q)]
         groups = [e for e in article.entities if e.type in ("ORG", "NORP")]
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
         for index, paragraph_text in texts:

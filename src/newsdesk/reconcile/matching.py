@@ -17,6 +17,7 @@ from ..components import Components
 from ..model import Article, Claim, Quantity
 
 CASUALTY_KINDS = ("killed", "injured")
+DISPUTED_KINDS = (*CASUALTY_KINDS, "detained")  # figures whose disagreement is a contradiction
 COUNTED_KINDS = ("killed", "injured", "evacuated", "detained")
 
 # Function words and reporting verbs: they say nothing about the proposition.
@@ -130,14 +131,28 @@ def story_order(articles: list[Article]) -> list[Article]:
     return [a for _, a in sorted(indexed, key=lambda item: (item[1].published or fallback, item[0]))]
 
 
+# A figure the claim itself sets aside for its own: "ten detained, not six as first reported", "15 dead, up from
+# 12", "2,400 in shelters, down from more than 3,000".
+SUPERSEDED = re.compile(r"\b(?:not|rather than|instead of|up from|down from|revised from|corrected from)\s+"
+                        r"(?:the\s+)?(?:(?:about|around|some|nearly|almost|more than|over|at least)\s+)?$", re.I)
+
+
 def claim_figures(article: Article, claim: Claim) -> list[Quantity]:
     """Quantities the claim states: linked to it, or inside its content (also when a nested claim took them:
     "X denied that dozens were killed, as Y claims" states the figure it denies), but for a nested denial inside
-    an assertion: "according to Y, X denied that dozens were killed" is Y reporting X's denial, not Y's figure."""
+    an assertion ("according to Y, X denied that dozens were killed" is Y reporting X's denial, not Y's figure)
+    and for a figure the claim sets aside ("ten detained, not six as first reported")."""
     content = claim.content_span or claim.span
     denials = {c.id for c in article.claims if c.polarity == "deny" and c.id != claim.id}
-    return [q for q in article.quantities if q.claim == claim.id
-            or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny")]
+    return [q for q in article.quantities if (q.claim == claim.id
+            or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny"))
+            and not superseded(article, q)]
+
+
+def superseded(article: Article, quantity: Quantity) -> bool:
+    """Whether the text sets ``quantity`` aside for another figure ("not six as first reported")."""
+    text = article.paragraph_text(quantity.span.paragraph)
+    return bool(SUPERSEDED.search(text[max(0, quantity.span.start - 40):quantity.span.start]))
 
 
 def claim_entities(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
@@ -206,7 +221,7 @@ def same_proposition(a: Report, b: Report, config: dict) -> bool:
     """Whether two reports are about the same thing (see docs/reconcile.md for the rules and thresholds)."""
     if jaccard(a.words, b.words) >= config.get("same_text", 0.6):
         return True
-    shared_kinds = a.kinds() & b.kinds() & set(CASUALTY_KINDS)
+    shared_kinds = a.kinds() & b.kinds() & set(DISPUTED_KINDS)
     topical = overlap(a.words, b.words) >= config.get("same_topic", 0.2) or bool(a.entities & b.entities)
     if shared_kinds:
         if a.denies != b.denies:  # a denial of a figure answers any report of that kind whose range it meets
