@@ -227,3 +227,7 @@ def test_a_neighbourhood_the_postal_service_gives_to_a_named_city_is_its_part():
     assert districts({"GPE:Rogers Park", "GPE:Evanston"}, located) == {}
     located["GPE:Chicago"] = town("Chicago", "city", state="Ohio")
     assert districts(set(located), located) == {}
+    # a name the places step put in another state is still the named city's part
+    located["GPE:Chicago"] = town("Chicago", "city")
+    located["GPE:Rogers Park"] = town("Rogers Park", state="Texas")
+    assert districts(set(located), located) == {"GPE:Rogers Park": "GPE:Chicago"}

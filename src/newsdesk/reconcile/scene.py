@@ -391,8 +391,9 @@ TOTAL_WEIGHT = 0.5
 # times its people (the places step's values; GVC dev: no incident changes, as the places step already catches
 # most; a wider radius, 0.010-0.016, gains Rogers Park but loses suburbs the record names, Compton and Hawthorne).
 # In the US a settlement is also a part of a city the story names when the Postal Service knows its name only as
-# another name of that city's ZIP codes ("Rogers Park" of 60626, Chicago; GVC dev oracle city +6/-2 incidents,
-# both halves up; a quarter "Southeast Townville" that is no postal city, of Townville: no change).
+# another name of that city's ZIP codes ("Rogers Park" of 60626, Chicago), also when the places step put the name
+# in another state (GVC dev oracle city +9/-2 incidents, both halves up; a quarter "Southeast Townville" that is
+# no postal city, of Townville: no change).
 DISTRICT_RADIUS = 0.008
 DISTRICT_SHARE = 0.2
 
@@ -418,11 +419,15 @@ def districts(candidates: set[str], located: dict[str, Place]) -> dict[str, str]
     us = {key: place for key, place in located.items() if key in candidates and place.country == "US"
           and place.feature in SETTLEMENT_SIZE and place.admin1}
     by_name = {(place.admin1, gazetteer.key(place.name)): key for key, place in us.items()}
+    states = {place.admin1: gazetteer.load().us_states.get(gazetteer.key(place.admin1)) for place in us.values()}
     for key, place in us.items():
-        state = gazetteer.load().us_states.get(gazetteer.key(place.admin1))
-        city = postal_city(place.name, state) if state and key not in found else None
-        if city and by_name.get((place.admin1, gazetteer.key(city)), key) != key:
-            found[key] = by_name[(place.admin1, gazetteer.key(city))]
+        if key in found:
+            continue
+        for admin1 in sorted(states, key=lambda a: a != place.admin1):  # its own state first
+            city = postal_city(place.name, states[admin1]) if states[admin1] else None
+            if city and by_name.get((admin1, gazetteer.key(city)), key) != key:
+                found[key] = by_name[(admin1, gazetteer.key(city))]
+                break
     return found
 
 
