@@ -42,5 +42,3 @@ def postal_city(name: str, state: str) -> str | None:
     """The postal city of which ``name`` is only another name in ``state`` (a postal code: "IL"), or None (a postal
     city itself, or a name the Postal Service does not use there)."""
     return _index()[1].get((state, key(name)))
-
-
