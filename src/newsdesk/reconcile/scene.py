@@ -425,8 +425,9 @@ def districts(candidates: set[str], located: dict[str, Place]) -> dict[str, str]
             continue
         for admin1 in sorted(states, key=lambda a: a != place.admin1):  # its own state first
             city = postal_city(place.name, states[admin1]) if states[admin1] else None
-            if city and by_name.get((admin1, gazetteer.key(city)), key) != key:
-                found[key] = by_name[(admin1, gazetteer.key(city))]
+            other = by_name.get((admin1, gazetteer.key(city))) if city else None
+            if other not in (None, key):
+                found[key] = other
                 break
     return found
 
