@@ -88,6 +88,13 @@ def test_lowercase_and_transliterated_place_names(make):
     assert len([e for e in article.entities if e.name in ("Kiev", "Kyiv")]) == 1
 
 
+def test_a_season_capitalised_inside_a_sentence_is_a_town(make):
+    article = make("The suspect was arrested on Wednesday in Spring after a standoff.")
+    assert named(article, "Spring").type == "GPE"
+    seasons = make("Spring rains had flooded the road.", "In spring the creek rises in Townsend County.")
+    assert not [e for e in seasons.entities if e.name.lower() == "spring"]  # a sentence's first word, lower case
+
+
 def test_place_tagged_org_becomes_a_place(make):
     article = make("Shelling continued in Kharkiv overnight.", "Drones struck near Kharkiv, Kharkiv officials said.")
     assert named(article, "Kharkiv").type in ("GPE", "LOC")

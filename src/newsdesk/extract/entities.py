@@ -422,9 +422,14 @@ CALENDAR_WORD = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)
                            r"halloween|today|tonight|yesterday|tomorrow", re.I)
 
 
+# A season is written in lower case: capitalised inside a sentence it names a place ("in Spring", Texas).
+SEASON = re.compile(r"spring|summer|fall|autumn|winter", re.I)
+
+
 def _untagged(token) -> bool:
+    calendar = CALENDAR_WORD.fullmatch(token.text) and not (SEASON.fullmatch(token.text) and not token.is_sent_start)
     return token.tag_ == "NNP" and token.text[:1].isupper() and (
-        not token.ent_type_ or token.ent_type_ in UNKEPT_LABELS and not CALENDAR_WORD.fullmatch(token.text))
+        not token.ent_type_ or token.ent_type_ in UNKEPT_LABELS and not calendar)
 
 
 def _untagged_places(article: Article, mentions: Mentions) -> None:
