@@ -137,13 +137,13 @@ SUPERSEDED = re.compile(r"\b(?:not|rather than|instead of|up from|down from|revi
                         r"(?:the\s+)?(?:(?:about|around|some|nearly|almost|more than|over|at least)\s+)?$", re.I)
 
 
-def claim_figures(article: Article, claim: Claim) -> list[Quantity]:
+def claim_figures(article: Article, claim: Claim, denials: frozenset[str]) -> list[Quantity]:
     """Quantities the claim states: linked to it, or inside its content (also when a nested claim took them:
     "X denied that dozens were killed, as Y claims" states the figure it denies), but for a nested denial inside
-    an assertion ("according to Y, X denied that dozens were killed" is Y reporting X's denial, not Y's figure)
-    and for a figure the claim sets aside ("ten detained, not six as first reported")."""
+    an assertion ("according to Y, X denied that dozens were killed" is Y reporting X's denial, not Y's figure:
+    ``denials`` holds the ids of the article's denials) and for a figure the claim sets aside ("ten detained, not
+    six as first reported")."""
     content = claim.content_span or claim.span
-    denials = {c.id for c in article.claims if c.polarity == "deny" and c.id != claim.id}
     return [q for q in article.quantities if (q.claim == claim.id
             or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny"))
             and not superseded(article, q)]
@@ -191,8 +191,10 @@ def reports(articles: list[Article], entity_of: dict[str, str]) -> list[Report]:
     order."""
     found = []
     for order, article in enumerate(story_order(articles)):
+        denials = frozenset(c.id for c in article.claims if c.polarity == "deny")
         for claim in filter(stated, article.claims):
-            found.append(Report(article=article, order=order, claim=claim, figures=claim_figures(article, claim),
+            found.append(Report(article=article, order=order, claim=claim,
+                                figures=claim_figures(article, claim, denials),
                                 words=content_words(claim.content), entities=claim_entities(article, claim, entity_of),
                                 speaker=speaker_key(claim, entity_of), side=speaker_side(article, claim, entity_of)))
     return found

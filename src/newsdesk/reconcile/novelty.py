@@ -9,7 +9,7 @@ the same (desk-resolved) entity.
 from __future__ import annotations
 
 from ..model import Article
-from .matching import COUNTED_KINDS, Report, claim_figures, stated, story_order
+from .matching import COUNTED_KINDS, Report, stated, story_order
 
 
 def _figure_key(q) -> tuple:
@@ -20,6 +20,7 @@ def _figure_key(q) -> tuple:
 def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict[str, str]) -> dict[str, dict]:
     """Article id → {"claims": [claim id], "figures": [{text, kind, min, max}], "places": [name], "people": [name]}."""
     group_of = {report.id: index for index, group in enumerate(groups) for report in group}
+    figures_of = {report.id: report.figures for group in groups for report in group}
     said: set[tuple] = set()
     figures_seen: set[tuple] = set()
     names_seen: set[str] = set()
@@ -29,7 +30,7 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
         new: dict[str, list] = {"claims": [], "figures": [], "places": [], "people": []}
         keys = []
         for claim in filter(stated, article.claims):
-            figures = frozenset(_figure_key(q) for q in claim_figures(article, claim))
+            figures = frozenset(_figure_key(q) for q in figures_of.get(claim.id, ()))
             key = (group_of.get(claim.id, claim.id), claim.polarity, figures)
             if key not in said and key not in keys:  # new, and not a second copy in the same article
                 new["claims"].append(claim.id)
