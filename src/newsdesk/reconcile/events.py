@@ -224,14 +224,17 @@ def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
 
 
 def merged_at_location(found: list[Draft], located: dict[str, Place], entity_of: dict[str, str],
-                       story: list[Article]) -> list[Draft]:
+                       story: list[Article]) -> list[tuple[Draft, tuple[list[str], dict[str, Place]]]]:
     """Drafts (most support first) of one type and one location (their first ranked place) joined when at most
     one of them states a casualty figure (a denied one does not count): "the government denied taking part in
     the attack", "the minister promised to respond" speak of the story's clash, whatever place they name. Two
     that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed).
-    GVC dev, all incidents: date +0.001, killed +0.004, injured +0.008; MUC unchanged."""
-    where = {id(d): next(iter(ordered_places(d, located, entity_of, story)[0]), None) for d in found}
+    GVC dev, all incidents: date +0.001, killed +0.004, injured +0.008; MUC unchanged. Each kept draft comes
+    with its ranked places (``ordered_places``), ranked again only when it took in another."""
+    ranked = {id(d): ordered_places(d, located, entity_of, story) for d in found}
+    where = {key: next(iter(places), None) for key, (places, _) in ranked.items()}
     result: list[Draft] = []
+    grown = set()
     for draft in found:
         target = next((kept for kept in result if kept.type[0] == draft.type[0]
                        and where[id(kept)] == where[id(draft)]), None)
@@ -239,7 +242,8 @@ def merged_at_location(found: list[Draft], located: dict[str, Place], entity_of:
             result.append(draft)
         else:
             target.units.extend(draft.units)
-    return result
+            grown.add(id(target))
+    return [(d, ordered_places(d, located, entity_of, story) if id(d) in grown else ranked[id(d)]) for d in result]
 
 
 def _states_figures(draft: Draft, entity_of: dict[str, str]) -> bool:
@@ -498,8 +502,10 @@ def _number(value: float) -> int | float:
 
 
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
-                 located: dict[str, Place], kin: list[Unit] | tuple = (), story: list[Article] | tuple = ()) -> Event:
-    ordered, placed = ordered_places(draft, located, entity_of, story)
+                 ranked: tuple[list[str], dict[str, Place]], kin: list[Unit] | tuple = (),
+                 story: list[Article] | tuple = ()) -> Event:
+    """The event of a draft whose places ``ordered_places`` ranked (``ranked``)."""
+    ordered, placed = ranked
     actors = Counter(a for u in draft.units for a in u.actors)
     killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
     if killed["min"] is None and not killed["disputed"] and any(_reports_a_death(u) for u in draft.units):
@@ -568,7 +574,7 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     located = located_places(articles, entity_of)
     ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
-    ordered = merged_at_location(ordered, located, entity_of, articles)
-    return [event_record(story_id, draft, entity_of, disputed, located,
-                         [u for d in ordered if d.type[0] == draft.type[0] for u in d.units], articles)
-            for draft in ordered]
+    kept = merged_at_location(ordered, located, entity_of, articles)
+    return [event_record(story_id, draft, entity_of, disputed, ranked,
+                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles)
+            for draft, ranked in kept]
