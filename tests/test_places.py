@@ -231,3 +231,16 @@ def test_a_neighbourhood_the_postal_service_gives_to_a_named_city_is_its_part():
     located["GPE:Chicago"] = town("Chicago", "city")
     located["GPE:Rogers Park"] = town("Rogers Park", state="Texas")
     assert districts(set(located), located) == {"GPE:Rogers Park": "GPE:Chicago"}
+
+
+def test_the_district_of_columbia_named_as_a_place_is_washington(gaz):
+    assert gaz.as_city(gaz.candidates("District of Columbia")[0]).name == "Washington"
+    assert gaz.as_city(gaz.candidates("Maryland")[0]).feature == "state"  # a state stays a state
+    written = geocoded(gaz, "Two men were shot in Southeast, D.C., on Friday night.", {"D.C.": "D.C."})
+    assert (place_of(written, "D.C.").name, place_of(written, "D.C.").feature) == ("Washington", "city")
+    assert place_of(written, "D.C.").precision == 1
+    named = geocoded(gaz, "The District of Columbia police said two men were shot.",
+                     {"District of Columbia": "District of Columbia"})
+    assert place_of(named, "District of Columbia").name == "Washington"
+    state = geocoded(gaz, "Two men were shot in Maryland on Friday.", {"Maryland": "Maryland"})
+    assert place_of(state, "Maryland").feature == "state"

@@ -163,6 +163,16 @@ class Gazetteer:
             self.us_states[key(state["name"])] = code
             self.us_states[key(code)] = code
         self.us_states.update(AP_STATES)
+        # A first-level area that is one city (the District of Columbia, ISO 3166-2 type "District" among the US
+        # states) named as a place is its city: an event "in D.C." happened in Washington.
+        self.district_cities: dict[str, Candidate] = {}
+        districts = {f"US.{sub.code[3:]}" for sub in pycountry.subdivisions.get(country_code="US") or ()
+                     if sub.type == "District"}
+        for place in self.places:
+            if place.region in districts and not place.is_area and place.feature != "county" and (
+                    place.region not in self.district_cities
+                    or place.population > self.district_cities[place.region].population):
+                self.district_cities[place.region] = place
 
     def _add(self, candidate: Candidate) -> int:
         self.places.append(candidate)
@@ -190,6 +200,10 @@ class Gazetteer:
         alternate = [self.places[~i] for i in entry if i < 0]
         found = primary + [c for c in alternate if not primary or c.population > ALTERNATE_DOMINANCE * largest]
         return sorted(found, key=lambda c: (-c.is_area, -c.population))
+
+    def as_city(self, candidate: Candidate) -> Candidate:
+        """The city an area that is one city stands for (the District of Columbia: Washington), else the place."""
+        return self.district_cities.get(candidate.region, candidate) if candidate.is_area else candidate
 
     def region_of(self, candidate: Candidate) -> Candidate | None:
         """The first-level region a place lies in (or the region itself)."""
@@ -276,7 +290,7 @@ def _subdivision_names(cities: list[dict], pycountry) -> dict[str, str]:
 
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 
 def cache_path() -> str | None:

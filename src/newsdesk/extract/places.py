@@ -188,8 +188,8 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
     for entity in entities:
         state = gazetteer.us_state_written(entity.name)
         if state and f"US.{state}" in gazetteer.regions:  # "N.C.", "Colo", "NC" written as a place
-            chosen[entity.id] = gazetteer.regions[f"US.{state}"]
-            entity.place = _place(chosen[entity.id], 3, entity)
+            chosen[entity.id] = gazetteer.as_city(gazetteer.regions[f"US.{state}"])
+            entity.place = _place(chosen[entity.id], 3 if chosen[entity.id].is_area else 1, entity)
             continue
         if any(q.feature != "country" for q in contexts[entity.id].qualifiers):
             continue  # "Washington, D.C.": the state after the name decides among the towns
@@ -199,8 +199,8 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
                                                           for c in found):
             continue
         if found and found[0].is_area:
-            chosen[entity.id] = found[0]
-            entity.place = _place(found[0], 3, entity)
+            chosen[entity.id] = gazetteer.as_city(found[0])
+            entity.place = _place(chosen[entity.id], 3 if chosen[entity.id].is_area else 1, entity)
     pools: dict[str, tuple[list[Candidate], bool]] = {}  # entity id -> (candidates, a district of a town)
     for entity in entities:
         if entity.id in chosen:
