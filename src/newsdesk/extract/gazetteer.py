@@ -27,6 +27,7 @@ CITY_POPULATION = 100_000
 TOWN_POPULATION = 5_000
 
 # Words after a town's name that GeoNames leaves out ("Hummelstown Borough").
+SETTLEMENTS = ("city", "town", "village")
 MUNICIPALITY_WORDS = ("city", "borough", "township", "twp", "village", "town")
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
@@ -166,13 +167,10 @@ class Gazetteer:
         # A first-level area that is one city (the District of Columbia, ISO 3166-2 type "District" among the US
         # states) named as a place is its city: an event "in D.C." happened in Washington.
         self.district_cities: dict[str, Candidate] = {}
-        districts = {f"US.{sub.code[3:]}" for sub in pycountry.subdivisions.get(country_code="US") or ()
-                     if sub.type == "District"}
-        for place in self.places:
-            if place.region in districts and not place.is_area and place.feature != "county" and (
-                    place.region not in self.district_cities
-                    or place.population > self.district_cities[place.region].population):
-                self.district_cities[place.region] = place
+        for sub in pycountry.subdivisions.get(country_code="US") or ():
+            towns = [p for p in self.places if p.region == f"US.{sub.code[3:]}" and p.feature in SETTLEMENTS]
+            if sub.type == "District" and towns:
+                self.district_cities[f"US.{sub.code[3:]}"] = max(towns, key=lambda p: p.population)
 
     def _add(self, candidate: Candidate) -> int:
         self.places.append(candidate)

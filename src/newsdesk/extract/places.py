@@ -27,10 +27,9 @@ from dataclasses import dataclass
 
 from ..model import Article, Entity, Place
 from ..pipeline import step
-from .gazetteer import Candidate, Gazetteer, distance_km, load
+from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, load
 
 PLACE_TYPES = ("GPE", "LOC")
-SETTLEMENTS = ("city", "town", "village")
 
 REGION_BEFORE = re.compile(r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$",
                            re.IGNORECASE)
@@ -188,8 +187,7 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
     for entity in entities:
         state = gazetteer.us_state_written(entity.name)
         if state and f"US.{state}" in gazetteer.regions:  # "N.C.", "Colo", "NC" written as a place
-            chosen[entity.id] = gazetteer.as_city(gazetteer.regions[f"US.{state}"])
-            entity.place = _place(chosen[entity.id], 3 if chosen[entity.id].is_area else 1, entity)
+            chosen[entity.id] = _area_place(entity, gazetteer.regions[f"US.{state}"], gazetteer)
             continue
         if any(q.feature != "country" for q in contexts[entity.id].qualifiers):
             continue  # "Washington, D.C.": the state after the name decides among the towns
@@ -199,8 +197,7 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
                                                           for c in found):
             continue
         if found and found[0].is_area:
-            chosen[entity.id] = gazetteer.as_city(found[0])
-            entity.place = _place(chosen[entity.id], 3 if chosen[entity.id].is_area else 1, entity)
+            chosen[entity.id] = _area_place(entity, found[0], gazetteer)
     pools: dict[str, tuple[list[Candidate], bool]] = {}  # entity id -> (candidates, a district of a town)
     for entity in entities:
         if entity.id in chosen:
@@ -243,6 +240,13 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
         if entity.id not in chosen:
             entity.place = (_placed_by_context(article, entity, entities, gazetteer)
                             or _placed_in_local_area(entity, entities, chosen))
+
+
+def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
+    """Place ``entity`` at an area it names (precision 3), or at the city an area of one city is (precision 1)."""
+    chosen = gazetteer.as_city(area)
+    entity.place = _place(chosen, 3 if chosen.is_area else 1, entity)
+    return chosen
 
 
 def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
