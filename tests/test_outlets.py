@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.outlets import outlet_count, outlet_name, web_domain
+from newsdesk.outlets import outlet_count, outlet_name, outlet_town, web_domain
 
 
 @pytest.mark.parametrize("url, domain", [
@@ -42,3 +42,28 @@ def test_outlets_of_a_story_count_archived_pages_by_their_domain_and_unknown_out
 def test_web_domain_never_fails_and_is_lower_case(url):
     domain = web_domain(url)
     assert domain is None or domain == domain.lower()
+
+
+@pytest.mark.parametrize("url, town", [
+    ("http://web.archive.org/web/20141108120159/http://www.tuscaloosanews.com:80/story/1", "Tuscaloosa"),
+    ("http://chicago.suntimes.com/news/x", "Chicago"),  # a label of its own
+    ("https://www.theoaklandpress.com/x", "Oakland"),  # newspaper words on both sides
+    ("https://kansascity.com/news", "Kansas City"),
+    ("https://www.star-telegram.com/x", None),  # newspaper words only: "Star" is no town here
+    ("https://www.huffingtonpost.com/x", None),  # "huffington" is no place
+    ("https://www.delawareonline.com/x", None),  # a state's name, not a town's
+    ("https://www.king5.com/x", None),  # a broadcaster's call sign
+    ("https://www.kansas.com/x", None),
+    ("not a url [", None),
+    (None, None),
+])
+def test_outlet_town_reads_the_town_an_outlet_is_named_after(url, town):
+    found = outlet_town(url)
+    assert (found.name if found else None) == town
+    assert found is None or found.feature in ("city", "town", "village")
+
+
+@given(st.text(max_size=60))
+def test_outlet_town_of_any_text_is_a_settlement_or_none(text):
+    found = outlet_town(text)
+    assert found is None or found.feature in ("city", "town", "village")

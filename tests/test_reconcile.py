@@ -803,6 +803,18 @@ def test_the_dateline_state_decides_between_towns_of_two_states():
     assert scene_of(a) == "GPE:Harbor"  # no dateline: the event's own town
 
 
+def test_the_outlets_home_town_decides_the_state_when_the_story_names_two_alike():
+    # Harbor (a namesake in the South state; in the story a quarter of Lakeside) and Lakeside (North) are named
+    # as often; a Lakeside outlet's report is a Lakeside story
+    a = Builder("a", ["A woman was shot in Harbor on Friday, Lakeside police said.",
+                      "The Harbor shooting is the second this month in Lakeside."])
+    _town(a, "Harbor", feature="city", admin1="South", gazetteer_id="test:harbor")
+    _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
+    assert scene_of(a) == "GPE:Harbor"  # no state elected: the event's own town
+    a.article.url = "https://web.archive.org/web/2016/https://www.lakesidenews.com/crime/1"
+    assert scene_of(a) == "GPE:Lakeside"
+
+
 def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
     a = Builder("a", ["A man was shot in Lakeside on Friday and taken to Harbor Hospital.",
                       "Harbor Hospital staff said he was shot twice, the Harbor Herald reported."])

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from ..extract import gazetteer
 from ..extract.postal import postal_city
 from ..model import TITLE, Article, Entity, Place
+from ..outlets import outlet_town
 from .sentences import sentences
 
 if TYPE_CHECKING:
@@ -59,8 +60,8 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     candidates are the event's places and every settlement the story's articles name (``story``; else the
     event's articles): reports often put the town in the dateline or the lede, or in another article, and the
     event's own sentence names only the street. Mentions in the headline, the lede and the dateline count more,
-    names of facilities and newspapers and common words hardly or not at all; the datelines' state stands in
-    when the mentions elect none."""
+    names of facilities and newspapers and common words hardly or not at all; the datelines' state, then the
+    outlets' home state, stands in when the mentions elect none."""
     articles = list({id(a): a for a in [*(u.article for u in draft.units), *story]}.values())
     in_units, total, lead, datelines, scene, titles = Counter(), Counter(), Counter(), Counter(), Counter(), Counter()
     quarters, qualified, spoken = set(), set(), set()
@@ -102,8 +103,9 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
     words = _common_words(articles, entity_of, total)
     located = {k: place for k, place in located.items() if k not in words}
     country = _story_country(total + lead + datelines + datelines, located)
-    region = _story_region(Counter({k: n for k, n in total.items() if k not in quarters}), located) \
-        or _dateline_region(datelines, located)
+    outlets = _outlet_regions(articles, named, located, country)
+    region = _story_region(Counter({k: n for k, n in total.items() if k not in quarters}), located, outlets) \
+        or _dateline_region(datelines, located) or max(outlets, key=outlets.get, default=None)
     if region is not None:  # the story's state decides its country and which namesake a name is
         country = region[0]
         located = {k: namesake_in(place, region) for k, place in located.items()}
@@ -358,6 +360,31 @@ WORD = re.compile(r"(?<![\w./@-])[A-Za-z]+(?![\w/@-]|\.\w)")
 INSIDE = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
 
 
+# "tuscaloosanews.com": a local outlet's home town, read from its address, is one vote per article for the
+# story's state, and elects it when neither the mentions nor the datelines do (GVC dev oracle city +7/-0
+# incidents, both halves up: "Austin" a Chicago neighbourhood in Chicago outlets' reports; as a mention of the
+# town, no change: the town is named in the text when it is the scene).
+def _outlet_regions(articles: list[Article], named: dict[str, str], located: dict[str, Place],
+                    country: str | None) -> Counter:
+    """(country, first-level region) → the articles whose outlet is named after a town there: the town as the
+    story places it, else the most populous of that name in the story's country."""
+    votes = Counter()
+    for article in articles:
+        town = outlet_town(article.url)
+        if town is None:
+            continue
+        place = located.get(named.get(gazetteer.key(town.name), ""))
+        if place is not None and place.admin1 is not None:
+            votes[(place.country, place.admin1)] += 1
+            continue
+        found = [c for c in gazetteer.load().candidates(town.name)
+                 if c.feature in SETTLEMENT_SIZE and c.admin1 and country in (None, c.country)]
+        if found:
+            place = max(found, key=lambda c: c.population)
+            votes[(place.country, place.admin1)] += 1
+    return votes
+
+
 def _dateline_region(datelines: Counter, located: dict[str, Place]) -> tuple[str, str] | None:
     """(country, first-level region) of the place the story's datelines name most, when the mentions elect none."""
     placed = [(n, key) for key, n in datelines.items() if key in located and located[key].admin1]
@@ -450,12 +477,12 @@ def _settlement(place: Place | None, country: str | None) -> bool:
 REGION_DOMINANCE = 2
 
 
-def _story_region(total: Counter, located: dict[str, Place]) -> tuple[str, str] | None:
+def _story_region(total: Counter, located: dict[str, Place], outlets: Counter) -> tuple[str, str] | None:
     """(country, first-level region) holding at least two and REGION_DOMINANCE times the place mentions of any
-    other, or None; a name shared by towns of several regions ("Springfield") votes by its share of their
-    people. Local news happens in one state: a town the gazetteer placed in another is more likely a namesake
-    or a neighbourhood of the same name."""
-    votes = Counter()
+    other (with the ``outlets``' votes), or None; a name shared by towns of several regions ("Springfield") votes
+    by its share of their people. Local news happens in one state: a town the gazetteer placed in another is more
+    likely a namesake or a neighbourhood of the same name."""
+    votes = Counter(outlets)
     for key, n in total.items():
         place = located.get(key)
         if place is None or place.admin1 is None or place.gazetteer_id is None:
