@@ -27,6 +27,7 @@ import sys
 import hashlib
 import json
 import re
+import unicodedata
 import time
 from collections import Counter, defaultdict
 from datetime import date
@@ -110,7 +111,8 @@ def gvc_records(limit: int | None) -> tuple[list[dict], dict[str, dict]]:
 
 
 def norm_place(name: str | None) -> str:
-    name = (name or "").lower()
+    name = unicodedata.normalize("NFKD", name or "")
+    name = "".join(c for c in name if not unicodedata.combining(c)).lower()  # GVA writes "Pahoa" for "Pāhoa"
     name = re.sub(r"\(.*?\)|\bcounty\b|\bparish\b|\bcity of\b|\bcity\b|\btownship\b|^the\b|[^a-z ]", " ", name)
     # GVA writes "Bay Saint Louis", reports and GeoNames "Bay St. Louis": the same name
     return " ".join(SAINTS.get(word, word) for word in name.split())
