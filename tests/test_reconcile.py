@@ -778,6 +778,22 @@ def test_a_place_in_the_site_name_of_a_title_is_not_the_events():
     assert event["places"][0] == "GPE:Springfield"
 
 
+def test_the_town_a_headline_says_it_happened_in_outweighs_a_page_full_of_the_outlets_town(monkeypatch):
+    from newsdesk.model import TITLE
+    from newsdesk.reconcile import scene
+
+    a = Builder("a", ["Teen hurt, police say."] + [f"Harbor news item {i}." for i in range(9)])
+    a.article.title = "Teen shot in Lakeside"
+    for name in ("Harbor", "Lakeside"):
+        entity = _town(a, name)
+        start = a.article.title.find(name)
+        if start >= 0:
+            entity.mentions.append(Mention(span=Span(TITLE, start, start + len(name)), text=name))
+    assert scene_of(a) == "GPE:Lakeside"
+    monkeypatch.setattr(scene, "TITLE_SCENE_SHARE", 0.0)
+    assert scene_of(a) == "GPE:Harbor"
+
+
 def test_a_town_placed_in_another_state_than_the_story_yields_to_one_in_it():
     a = Builder("a", ["A woman was shot in Harbor on Friday.",
                       "Lakeside police said the woman from Lakeside was taken to a Lakeside hospital.",
@@ -885,6 +901,10 @@ def test_a_hospital_named_before_the_shooting_does_not_hide_the_scene():
     _town(b, "Harbor", feature="city")
     _town(b, "Lakeside", feature="town")
     assert scene_of(b) == "GPE:Harbor"  # brought to Lakeside after the shooting: a destination
+    b = Builder("b", ["Harbor — A girl shot on Friday was airlifted to Lakeside, officials said."])
+    _town(b, "Harbor", feature="city")
+    _town(b, "Lakeside", feature="town")
+    assert scene_of(b) == "GPE:Harbor"  # "airlifted to Lakeside": a destination too
     c = Builder("c", ["Harbor — Two men were shot and killed in a truck just north of Lakeside on Friday."])
     _town(c, "Harbor", feature="city")
     _town(c, "Lakeside", feature="village")

@@ -92,6 +92,8 @@ def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str,
                     lead[key] += share
                 if mention.span.paragraph == TITLE:
                     titles[key] += share
+                    if _scene(article, mention):  # "Teen shot in Townville"
+                        scene[key] += TITLE_SCENE_SHARE * share
                 if mention.span.paragraph in opening and _dateline(article, mention):
                     datelines[key] += 1
                 if _with_region(article, mention):
@@ -208,11 +210,13 @@ SCENE_CUE = re.compile(r"\b(?:shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb
                       r"dead|died|happened|occurred|found)\b", re.I)
 
 
-# "taken to Mercy Hospital in Townville", "flown to a hospital in Townville", "at a Townville hospital": where a
-# victim was brought, counting DESTINATION_WEIGHT of a mention (GVC dev: +3 incidents at 0.3, +2 at 0, both halves up).
+# "taken to Mercy Hospital in Townville", "flown to a hospital in Townville", "at a Townville hospital", "airlifted
+# to Bigtown": where a victim was brought, counting DESTINATION_WEIGHT of a mention (GVC dev: +3 incidents at 0.3,
+# +2 at 0, both halves up; "to Bigtown" +1).
 DESTINATION_WEIGHT = 0.3
 BROUGHT_TO = re.compile(r"(?:\b(?:taken|transported|airlifted|flown|rushed|driven|brought|sent)\s+to\b[^.;]{0,50}|"
-                        r"\b(?:hospital|medical cent(?:er|re)|clinic|trauma cent(?:er|re))\s+)(?:in|near)\s+$", re.I)
+                        r"\b(?:hospital|medical cent(?:er|re)|clinic|trauma cent(?:er|re))\s+)(?:in|near)\s+$|"
+                        r"\b(?:taken|transported|airlifted|flown|rushed|driven|brought)\s+to\s+(?:the\s+)?$", re.I)
 
 
 # "Tyler said", "Robinson, 16, told police": a place name followed by an age or a verb of speech is a person's
@@ -300,11 +304,15 @@ DATELINE_AFTER = re.compile(r"^\s*(?:,\s*[A-Z][\w.]*(?:\s[A-Z][\w.]*)?\.?)?\s*(?
 # The opening paragraphs (the lede) name the event's place; a mention there counts LEDE_WEIGHT more, one in the
 # dateline DATELINE_WEIGHT more (GVC dev, 2,617 incidents, oracle stories: lede weights 0.5-1.5 and dateline 1-2
 # alike, either alone about a third of the gain; three lede paragraphs +3 incidents over two, one -10). A mention
-# in the headline counts TITLE_WEIGHT more (+5/-2 incidents, 0.5 +1, 2 alike).
+# in the headline counts TITLE_WEIGHT more (+5/-2 incidents, 0.5 +1, 2 alike), and after an incident verb
+# ("Teen shot in Townville") TITLE_SCENE_SHARE of a scene mention more, whether or not the headline is one of the
+# event's sentences: it outweighs the outlet's town repeated in a page's menus (+3/-1 incidents, both halves up;
+# a whole one alike but moves a casualty figure).
 LEDE_PARAGRAPHS = 3
 LEDE_WEIGHT = 1.0
 DATELINE_WEIGHT = 1.0
 TITLE_WEIGHT = 1.0
+TITLE_SCENE_SHARE = 0.5
 
 
 def _dateline(article: Article, mention) -> bool:
