@@ -46,8 +46,8 @@ def outlet_count(rows) -> int:
 
 # Local outlets carry the town they cover in their name ("tuscaloosanews.com"), and their reports often name only a
 # street or a neighbourhood. A label of the domain names a town when it is a settlement's name with nothing but
-# newspaper words around it ("theoaklandpress", "chicago.suntimes"); not a name that is itself a newspaper word
-# ("Star", "Post") or an area's ("delawareonline"), nor a broadcaster's call sign.
+# newspaper or site words around it ("theoaklandpress", "chicago.suntimes"); not a name that is itself one of
+# those words ("Star", "Post", "Police") or an area's ("delawareonline"), nor a broadcaster's call sign.
 MASTHEAD = frozenset(
     "news times tribune trib herald post journal gazette daily online press star record courier observer "
     "register sun dispatch democrat republican eagle bee chronicle independent leader today now reporter review "
@@ -81,14 +81,14 @@ def _label_town(label: str) -> Candidate | None:
 
 @functools.lru_cache(maxsize=4096)
 def _masthead(letters: str) -> bool:
-    """Whether ``letters`` are newspaper words written together, or none."""
+    """Whether ``letters`` are masthead words written together, or none."""
     return not letters or any(letters.startswith(w) and _masthead(letters[len(w):]) for w in MASTHEAD)
 
 
 @functools.lru_cache(maxsize=1)
 def _towns() -> dict[str, Candidate]:
     """A settlement's name without spaces → the most populous settlement of that main name, leaving out names
-    that are newspaper words or also name a country or region."""
+    that are masthead words or also name a country or region."""
     from .extract import gazetteer
 
     gaz = gazetteer.load()

@@ -382,13 +382,11 @@ def _outlet_regions(articles: list[Article], named: dict[str, str], located: dic
         if town is None:
             continue
         place = located.get(named.get(gazetteer.key(town.name), ""))
-        if place is not None and place.admin1 is not None:
-            votes[(place.country, place.admin1)] += 1
-            continue
-        found = [c for c in gazetteer.load().candidates(town.name)
-                 if c.feature in SETTLEMENT_SIZE and c.admin1 and country in (None, c.country)]
-        if found:
-            place = max(found, key=lambda c: c.population)
+        if place is None or place.admin1 is None:
+            place = max((c for c in gazetteer.load().candidates(town.name)
+                         if c.feature in SETTLEMENT_SIZE and c.admin1 and country in (None, c.country)),
+                        key=lambda c: c.population, default=None)
+        if place is not None:
             votes[(place.country, place.admin1)] += 1
     return votes
 
