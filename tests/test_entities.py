@@ -282,3 +282,24 @@ def test_a_town_police_the_model_took_for_a_person_is_an_agency_of_the_town():
     article, mentions = _found("The Las Vegas Metropolitan Police said so.", "Las Vegas Metropolitan Police", "ORG")
     entities._municipal_places(article, mentions)
     assert ("Las Vegas", "GPE") in [(f.text, f.type) for f in mentions.items]
+
+
+@pytest.mark.parametrize("text, name, town", [
+    ("He died at Orlando Regional Medical Center.", "Orlando Regional Medical Center", "Orlando"),
+    ("The Savannah-Chatham Metropolitan Police said so.", "Savannah-Chatham Metropolitan Police", "Savannah"),
+    ("He was taken to Tampa General Hospital.", "Tampa General Hospital", "Tampa"),
+])
+def test_a_hospital_or_a_joint_agency_is_named_after_its_town(text, name, town):
+    article, mentions = _found(text, name, "ORG")
+    entities._municipal_places(article, mentions)
+    assert [(f.text, f.type) for f in mentions.items] == [(name, "ORG"), (town, "GPE")]
+
+
+def test_the_town_an_agency_is_named_after_is_a_place_however_else_the_model_typed_it():
+    text = "A Valdosta teenager was hurt. Valdosta Police were called. The Valdosta boy is stable."
+    article, mentions = _found(text, "Valdosta Police", "ORG")
+    for start in (text.index("Valdosta teenager"), text.index("Valdosta boy")):
+        mentions.add(entities.Found(0, start, start + len("Valdosta"), "Valdosta", "NORP"))
+    entities._municipal_places(article, mentions)
+    entities._vote_types(mentions)
+    assert sorted({(f.text, f.type) for f in mentions.items}) == [("Valdosta", "GPE"), ("Valdosta Police", "ORG")]

@@ -126,6 +126,7 @@ class Found:
     alias: bool = False  # introduced as an alternative name ("known as X")
     role: bool = False  # a role reference ("the governor")
     weak: bool = False  # a common word ("Brown") kept only if it is part of a longer name
+    seat: bool = False  # the town a municipal organisation is named after ("Townville" of "Townville Police")
 
 
 class Mentions:
@@ -317,7 +318,7 @@ AGENCY_HEADS = {"police", "sheriff", "sheriff's", "pd", "metropolitan", "metro"}
 MUNICIPAL = AGENCY_HEADS | {"department", "dept", "office", "fire", "rescue", "county", "city",
              "council", "school", "schools", "district", "hospital", "coroner", "court", "officials",
              "prosecutor's", "attorney's", "jail", "detention", "center", "board", "state", "highway", "patrol",
-             "troopers",
+             "troopers", "regional", "memorial", "general",
              # local newspapers carry their town's name ("Orlando Sentinel", "Augusta Chronicle")
              "times", "chronicle", "herald", "sentinel", "tribune", "journal", "gazette", "post", "news",
              "daily", "press", "examiner", "register", "observer", "courier", "dispatch", "inquirer", "bee"}
@@ -327,8 +328,9 @@ ORG_AS_CITY_POPULATION = 50_000
 
 
 def _municipal_places(article: Article, mentions: Mentions) -> None:
-    """The place at the start of a municipal organisation's or local newspaper's name
-    ("Aurora Police Department", "Los Angeles Times"): a nested mention of the place."""
+    """The place at the start of a municipal organisation's, hospital's or local newspaper's name
+    ("Aurora Police Department", "Orlando Regional Medical Center", "Los Angeles Times"): a nested mention of
+    the place."""
     for f in list(mentions.items):
         if f.type not in ("ORG", "PERSON"):
             continue
@@ -336,9 +338,13 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
         # a person's name may end in "Post" or "Bee", not in "Police": the model took "Townville Police" for one
         heads = MUNICIPAL if f.type == "ORG" else AGENCY_HEADS
         for cut in range(len(words) - 1, 0, -1):
-            if words[cut].lower() in heads and _is_place_name(" ".join(words[:cut]), 500):
-                name = " ".join(words[:cut])
-                mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE"))
+            if words[cut].lower() not in heads:
+                continue
+            name = " ".join(words[:cut])
+            if not _is_place_name(name, 500):
+                name = name.split("-")[0]  # "Townville-Shire Metropolitan Police": a joint agency's first town
+            if _is_place_name(name, 500):
+                mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE", seat=True))
                 f.type = "ORG"
                 break
 
@@ -483,14 +489,16 @@ def _city_state_pairs(article: Article, mentions: Mentions) -> None:
 
 def _vote_types(mentions: Mentions) -> None:
     """The same name tagged ORG here and GPE there takes the type most of its mentions have
-    (places counting together); PERSON stays apart."""
+    (places counting together), a place's when an organisation is named after it ("a Valdosta teenager",
+    "Valdosta Police"); PERSON stays apart."""
     votes: dict[str, Counter] = {}
+    seats = {key(f.text) for f in mentions.items if f.seat}
     for f in mentions.items:
         if f.type != "PERSON":
             votes.setdefault(key(f.text), Counter())["GPE" if f.type in PLACE else f.type] += 1
     for f in mentions.items:
         if f.type != "PERSON":
-            best = votes[key(f.text)].most_common(1)[0][0]
+            best = "GPE" if key(f.text) in seats else votes[key(f.text)].most_common(1)[0][0]
             if best == "GPE" and f.type in PLACE:
                 continue
             f.type = best
