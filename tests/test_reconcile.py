@@ -901,8 +901,8 @@ def test_a_hospital_named_before_the_shooting_does_not_hide_the_scene():
     _town(b, "Harbor", feature="city")
     _town(b, "Lakeside", feature="town")
     assert scene_of(b) == "GPE:Harbor"  # brought to Lakeside after the shooting: a destination
-    b = Builder("b", ["Harbor — A girl shot on Friday was airlifted to Lakeside, officials said."])
-    _town(b, "Harbor", feature="city")
+    b = Builder("b", ["A girl was shot and airlifted to Lakeside on Friday, Harbor police said."])
+    _town(b, "Harbor", feature="town")
     _town(b, "Lakeside", feature="town")
     assert scene_of(b) == "GPE:Harbor"  # "airlifted to Lakeside": a destination too
     c = Builder("c", ["Harbor — Two men were shot and killed in a truck just north of Lakeside on Friday."])
