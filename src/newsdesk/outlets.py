@@ -48,11 +48,13 @@ def outlet_count(rows) -> int:
 # street or a neighbourhood. A label of the domain names a town when it is a settlement's name with nothing but
 # newspaper or site words around it ("theoaklandpress", "chicago.suntimes"); not a name that is itself one of
 # those words ("Star", "Post", "Police") or an area's ("delawareonline"), nor a broadcaster's call sign.
-MASTHEAD = frozenset(
-    "news times tribune trib herald post journal gazette daily online press star record courier observer "
-    "register sun dispatch democrat republican eagle bee chronicle independent leader today now reporter review "
-    "enquirer examiner telegram telegraph mercury sentinel standard argus citizen free local live patch weekly "
-    "tv radio police legacy the my in of city county area metro web media".split())
+NEWSPAPER_WORDS = frozenset(  # also the words after a town in a local newspaper's name ("Augusta Chronicle")
+    "times chronicle herald sentinel tribune journal gazette post news daily press examiner register observer "
+    "courier dispatch inquirer bee".split())
+MASTHEAD = NEWSPAPER_WORDS | frozenset(
+    "trib star record sun democrat republican eagle independent leader reporter review enquirer telegram "
+    "telegraph mercury standard argus citizen online today now free local live patch weekly tv radio police "
+    "legacy the my in of city county area metro web media".split())
 # US broadcasters' call signs: four letters from K or W, then a channel number or a masthead word ("king5",
 # "winknews", "kake").
 CALL_SIGN = re.compile(r"^[kw][a-z]{3}(?:\d|tv|news|$)")

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from ..components import Components
 from ..model import Article, Entity, Mention, Span, stable_id
+from ..outlets import NEWSPAPER_WORDS
 from ..pipeline import step
 from .gazetteer import key
 
@@ -318,10 +319,8 @@ AGENCY_HEADS = {"police", "sheriff", "sheriff's", "pd", "metropolitan", "metro"}
 MUNICIPAL = AGENCY_HEADS | {"department", "dept", "office", "fire", "rescue", "county", "city",
              "council", "school", "schools", "district", "hospital", "coroner", "court", "officials",
              "prosecutor's", "attorney's", "jail", "detention", "center", "board", "state", "highway", "patrol",
-             "troopers", "regional", "memorial", "general",
-             # local newspapers carry their town's name ("Orlando Sentinel", "Augusta Chronicle")
-             "times", "chronicle", "herald", "sentinel", "tribune", "journal", "gazette", "post", "news",
-             "daily", "press", "examiner", "register", "observer", "courier", "dispatch", "inquirer", "bee"}
+             "troopers", "regional", "memorial", "general"} \
+    | NEWSPAPER_WORDS  # local newspapers carry their town's name ("Orlando Sentinel", "Augusta Chronicle")
 # Without such context, an organisation named exactly like a city this big is the city
 # ("Burbank", "Reno" tagged ORG in local news); smaller namesakes are often real organisations.
 ORG_AS_CITY_POPULATION = 50_000
