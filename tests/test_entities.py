@@ -244,6 +244,19 @@ def test_a_town_before_police_the_model_took_for_a_nationality_is_a_place():
     assert mentions.items[0].type == "NORP"  # before a person noun a nationality stays one
 
 
+@pytest.mark.parametrize("text, name, place", [
+    ("It happened on Hillside Drive in south Paducah.", "Paducah", True),  # a part of the town after "in"
+    ("Deputies went to a rural Paducah address.", "Paducah", True),
+    ("A Paducah teenager was hurt on Friday.", "Paducah", True),
+    ("Paducah Smith said the boy was hurt.", "Paducah", False),
+    ("He spoke in south with Paducah later.", "Paducah", False),
+])
+def test_a_town_the_model_took_for_a_person_is_a_place_in_a_places_context(text, name, place):
+    article, mentions = _found(text, name, "PERSON")
+    entities._mistagged_places(article, mentions)
+    assert (mentions.items[0].type == "GPE") is place
+
+
 def test_a_town_keeps_its_own_name_over_a_big_city_known_by_it_long_ago():
     # GeoNames lists "Canton" as an old name of Guangzhou, but US towns are called Canton
     assert entities.canonical_name([entities.Found(0, 0, 6, "Canton", "GPE")], "GPE") == "Canton"

@@ -311,10 +311,15 @@ def _collect(article: Article, mentions: Mentions) -> None:
 
 # Words after a town's name in local news ("Stockton man", "Reno police") and the tails of
 # municipal organisation names ("Aurora Police Department") that contain a place name.
-PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "boy", "girl", "resident", "residents", "home",
-                   "area", "neighborhood", "officials", "shooting", "mayor", "city", "county", "fire", "native",
-                   "sheriff", "council", "schools", "suburb", "downtown"}
-PEOPLE_NOUNS = {"man", "woman", "men", "women", "teen", "boy", "girl", "resident", "residents", "native"}
+PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "teenager", "toddler", "boy", "girl", "resident",
+                   "residents", "home", "area", "neighborhood", "community", "address", "apartment", "officials",
+                   "shooting", "mayor", "city", "county", "fire", "native", "sheriff", "council", "schools", "suburb",
+                   "downtown"}
+PEOPLE_NOUNS = {"man", "woman", "men", "women", "teen", "teenager", "toddler", "boy", "girl", "resident", "residents",
+                "native"}
+# "in south Townville", "in rural Townville": a part of a place between the preposition and the name
+PLACE_MODIFIERS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "rural",
+                   "downtown", "central", "suburban"}
 AGENCY_HEADS = {"police", "sheriff", "sheriff's", "pd", "metropolitan", "metro"}
 MUNICIPAL = AGENCY_HEADS | {"department", "dept", "office", "fire", "rescue", "county", "city",
              "council", "school", "schools", "district", "hospital", "coroner", "court", "officials",
@@ -350,7 +355,8 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
 
 def _mistagged_places(article: Article, mentions: Mentions) -> None:
     """A person, organisation or nationality name that is a place the context shows as such: after a
-    locative preposition, before "police"/"man"/"county" (a nationality: not before a person noun), starting
+    locative preposition ("in south Townville" too), before "police"/"man"/"address" (a nationality: not before a
+    person noun), starting
     a municipal organisation's name, or (organisations only) a city of 50,000 people or more."""
     people = [key(f.text).split() for f in mentions.items if f.type == "PERSON"]
     municipal = {key(f.text) for f in mentions.items if f.type == "GPE"}
@@ -364,13 +370,15 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         if not candidates:
             continue
         text = article.paragraph_text(f.paragraph)
-        before = text[: f.start].split()[-1:] or [""]
+        before = [w.lower() for w in text[: f.start].split()[-2:]] or [""]
         after = text[f.end :].split()[:1] or [""]
         follower = after[0].lower().strip(".,")
+        modified = len(before) == 2 and before[0] in LOCATIVE and before[1] in PLACE_MODIFIERS
+        locative = before[-1] in LOCATIVE or modified and follower not in PEOPLE_NOUNS
         if f.type == "NORP":  # "Townville police", "in Townville"; not "a Mexican man", a nationality
-            context = before[0].lower() in LOCATIVE or follower in PLACE_FOLLOWERS and follower not in PEOPLE_NOUNS
+            context = locative or follower in PLACE_FOLLOWERS and follower not in PEOPLE_NOUNS
         else:
-            context = before[0].lower() in LOCATIVE or follower in PLACE_FOLLOWERS or key(f.text) in municipal
+            context = locative or follower in PLACE_FOLLOWERS or key(f.text) in municipal
         big = f.type == "ORG" and any(c.population >= ORG_AS_CITY_POPULATION or c.is_area for c in candidates)
         if context or big:
             f.type = "GPE"
