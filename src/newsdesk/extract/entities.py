@@ -356,8 +356,8 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
 def _mistagged_places(article: Article, mentions: Mentions) -> None:
     """A person, organisation or nationality name that is a place the context shows as such: after a
     locative preposition ("in south Townville" too), before "police"/"man"/"address" (a nationality: not before a
-    person noun), starting
-    a municipal organisation's name, or (organisations only) a city of 50,000 people or more."""
+    person noun), starting a municipal organisation's name, or (organisations only) a city of 50,000 people or
+    more."""
     people = [key(f.text).split() for f in mentions.items if f.type == "PERSON"]
     municipal = {key(f.text) for f in mentions.items if f.type == "GPE"}
     for f in mentions.items:

@@ -26,8 +26,8 @@ from dataclasses import dataclass
 CITY_POPULATION = 100_000
 TOWN_POPULATION = 5_000
 
+SETTLEMENTS = ("city", "town", "village")  # settlement features, largest first
 # Words after a town's name that GeoNames leaves out ("Hummelstown Borough").
-SETTLEMENTS = ("city", "town", "village")
 MUNICIPALITY_WORDS = ("city", "borough", "township", "twp", "village", "town")
 
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
@@ -168,8 +168,10 @@ class Gazetteer:
         # states) named as a place is its city: an event "in D.C." happened in Washington.
         self.district_cities: dict[str, Candidate] = {}
         for sub in pycountry.subdivisions.get(country_code="US") or ():
+            if sub.type != "District":
+                continue
             towns = [p for p in self.places if p.region == f"US.{sub.code[3:]}" and p.feature in SETTLEMENTS]
-            if sub.type == "District" and towns:
+            if towns:
                 self.district_cities[f"US.{sub.code[3:]}"] = max(towns, key=lambda p: p.population)
 
     def _add(self, candidate: Candidate) -> int:

@@ -37,7 +37,7 @@ def place_entities(article: Article) -> list[Entity]:
     return [e for e in article.entities if e.place is not None or e.type in PLACE_TYPES]
 
 # A city named in an event's sentences is where a neighbourhood or village named there lies, more often than not.
-SETTLEMENT_SIZE = ("city", "town", "village")
+SETTLEMENT_SIZE = gazetteer.SETTLEMENTS  # largest first
 
 
 def located_places(articles: list[Article], entity_of: dict[str, str]) -> dict[str, Place]:
