@@ -113,9 +113,10 @@ def gvc_records(limit: int | None) -> tuple[list[dict], dict[str, dict]]:
 def norm_place(name: str | None) -> str:
     name = unicodedata.normalize("NFKD", name or "")
     name = "".join(c for c in name if not unicodedata.combining(c)).lower()  # GVA writes "Pahoa" for "Pāhoa"
-    name = re.sub(r"\(.*?\)|\bcounty\b|\bparish\b|\bcity of\b|\bcity\b|\btownship\b|^the\b|[^a-z ]", " ", name)
-    # GVA writes "Bay Saint Louis", reports and GeoNames "Bay St. Louis": the same name
-    return " ".join(SAINTS.get(word, word) for word in name.split())
+    name = re.sub(r"\(.*?\)|\bcounty\b|\bparish\b|\bcity of\b|\bcity\b|\btownship\b|\btwp\b|^the\b|[^a-z ]", " ",
+                  name)
+    # GVA writes "Bay Saint Louis", reports and GeoNames "Bay St. Louis": the same name; "La Salle", "LaSalle" too
+    return "".join(SAINTS.get(word, word) for word in name.split())
 
 
 SAINTS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
@@ -138,7 +139,7 @@ def within_a_day(predicted: str | None, gold: str) -> bool:
 
 
 def main_event_facts(state: dict, articles: list[Article]) -> dict:
-    """date, city (name of the event's first place), killed and injured (ACLED's figure: min, 0 if none).
+    """date, city (name of the event's first place, else of its location), killed and injured (ACLED's figure: min, 0 if none).
 
     The city's names are the gazetteer's and the text's (``city_names``): a name the gazetteer resolved to
     another place ("Townville" to a namesake) still names the place the desk chose."""
@@ -155,6 +156,8 @@ def main_event_facts(state: dict, articles: list[Article]) -> dict:
                 if name not in names[key]:
                     names[key].append(name)
     city = names.get(event["places"][0], []) if event["places"] else []
+    if not city and event.get("location"):  # no place in the text: the outlet's town
+        city = [event["location"]["name"]]
     return {"date": event["date"], "city": city[0] if city else None, "city_names": city,
             "killed": event["fatalities"].get("min") or 0, "injured": (event["injured"] or {}).get("min") or 0}
 

@@ -49,6 +49,8 @@ def test_web_domain_never_fails_and_is_lower_case(url):
     ("http://chicago.suntimes.com/news/x", "Chicago"),  # a label of its own
     ("https://www.theoaklandpress.com/x", "Oakland"),  # newspaper words on both sides
     ("https://kansascity.com/news", "Kansas City"),
+    ("http://www.fox13memphis.com:80/news/x", "Memphis"),  # a network's name, its channel, the town
+    ("http://www.goerie.com/news/20161223/x", "Erie"),
     ("https://www.star-telegram.com/x", None),  # newspaper words only: "Star" is no town here
     ("https://www.huffingtonpost.com/x", None),  # "huffington" is no place
     ("https://www.delawareonline.com/x", None),  # a state's name, not a town's

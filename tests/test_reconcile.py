@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.model import Article, Claim, DateMention, Entity, Mention, Paragraph, Place, Quantity, Reuse, Span, Story
-from newsdesk.reconcile.acled import COLUMNS, write_acled
+from newsdesk.model import Article, Claim, DateMention, Entity, Event, Mention, Paragraph, Place, Quantity, Reuse, Span, Story
+from newsdesk.reconcile.acled import COLUMNS, acled_row, write_acled
 from newsdesk.reconcile.corroboration import independent_reports, independent_sources
 from newsdesk.reconcile.events import event_type, sentences
 from newsdesk.reconcile.matching import content_words, proposition_groups, reports, value_range
@@ -839,6 +839,20 @@ def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
     assert scene_of(a) == "GPE:Lakeside"
 
 
+def test_a_report_naming_no_place_is_located_near_its_local_outlets_town():
+    a = Builder("a", ["A man was shot on Friday night, police said.", "He was taken to a hospital."])
+    [event] = run([a.article])["events"]
+    assert event["places"] == [] and event["location"] is None  # nothing to go on: no location, not a guess
+    a.article.url = "https://web.archive.org/web/2017/http://www.tuscaloosanews.com/news/20170404/teen-shot"
+    [event] = run([a.article])["events"]
+    location = event["location"]
+    assert event["places"] == []
+    assert (location["name"], location["admin1"], location["precision"]) == ("Tuscaloosa", "Alabama", 2)
+    assert location["entity"] is None  # no span of the text names it
+    row = acled_row(Event.from_dict(event), {}, {}, [])
+    assert (row["location"], row["admin1"], row["geo_precision"]) == ("Tuscaloosa", "Alabama", 2)
+
+
 def test_a_town_named_only_as_part_of_its_county_is_not_the_events():
     # "Harbor County" names the county (the model tagged only "Harbor"), not the city of Harbor
     a = Builder("a", ["A man was shot and killed in Lakeside on Friday, Harbor County deputies said.",
@@ -854,6 +868,22 @@ def test_a_common_word_the_gazetteer_matched_is_not_a_place():
     _town(a, "Lakeside", feature="village")
     _town(a, "Police", feature="city")
     assert scene_of(a) == "GPE:Lakeside"
+
+
+def test_a_place_name_the_story_writes_only_in_lower_case_is_a_common_word(monkeypatch):
+    from newsdesk.reconcile import scene
+
+    people = ["Ann Lee", "Bo Ray", "Cy Dunn", "Di Moss", "Ed Holt", "Flo Kerr", "Gus Ames", "Hal Cobb", "Ivy Lund"]
+    a = Builder("a", ["Lakeside police said a teen was shot at home while getting a perm on Friday.",
+                      "She was getting a perm when the gun went off, said " + ", ".join(people) + ".",
+                      "Her mother washed the perm out of her hair."])
+    _town(a, "Lakeside", feature="village")
+    for person in people:
+        a.entity(person, type="PERSON")
+    _town(a, "perm", feature="city").name = "Perm"  # the model tagged the word, the gazetteer matched a city
+    assert scene_of(a) == "GPE:Lakeside"
+    monkeypatch.setattr(scene, "LOWER_CASE_SHARE", 0.05)  # as if more names were in lower case (a truecased text)
+    assert scene_of(a) != "GPE:Lakeside"
 
 
 def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():

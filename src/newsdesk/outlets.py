@@ -46,15 +46,16 @@ def outlet_count(rows) -> int:
 
 # Local outlets carry the town they cover in their name ("tuscaloosanews.com"), and their reports often name only a
 # street or a neighbourhood. A label of the domain names a town when it is a settlement's name with nothing but
-# newspaper or site words around it ("theoaklandpress", "chicago.suntimes"); not a name that is itself one of
-# those words ("Star", "Post", "Police") or an area's ("delawareonline"), nor a broadcaster's call sign.
+# newspaper, site or network words around it ("theoaklandpress", "chicago.suntimes", "fox13memphis"); not a name
+# that is itself one of those words ("Star", "Post", "Police") or an area's ("delawareonline"), nor a broadcaster's
+# call sign.
 NEWSPAPER_WORDS = frozenset(  # also the words after a town in a local newspaper's name ("Augusta Chronicle")
     "times chronicle herald sentinel tribune journal gazette post news daily press examiner register observer "
     "courier dispatch inquirer bee".split())
 MASTHEAD = NEWSPAPER_WORDS | frozenset(
     "trib star record sun democrat republican eagle independent leader reporter review enquirer telegram "
     "telegraph mercury standard argus citizen online today now free local live patch weekly tv radio police "
-    "legacy the my in of city county area metro web media".split())
+    "legacy the my in of city county area metro web media fox nbc abc cbs click go".split())
 # US broadcasters' call signs: four letters from K or W, then a channel number or a masthead word ("king5",
 # "winknews", "kake").
 CALL_SIGN = re.compile(r"^[kw][a-z]{3}(?:\d|tv|news|$)")

@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
-from .scene import SETTLEMENT_SIZE, in_span, located_places, ordered_places, place_entities
+from .scene import SETTLEMENT_SIZE, in_span, located_places, ordered_places, outlet_place, place_entities
 from .sentences import sentences
 
 # (ACLED event type, sub-event type, cue words), most specific first: a
@@ -521,7 +521,8 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
         sub_type=draft.type[1], date=event_date(draft, kin, story), places=ordered,
-        location=next((placed[p] for p in ordered if p in placed), None),
+        location=next((placed[p] for p in ordered if p in placed), None) if ordered
+        else outlet_place(story or [u.article for u in draft.units]),  # a report that names no place
         actors=[a for a, _ in actors.most_common(4)],
         fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims, notes=notes(draft),
