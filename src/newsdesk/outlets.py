@@ -102,7 +102,7 @@ def _towns() -> dict[str, Candidate]:
         if len(letters) < SHORTEST or letters in MASTHEAD or any(p.is_area for p in places):
             continue
         for place in places:
-            if place.feature in gazetteer.SETTLEMENTS and (letters not in towns
+            if place.feature in gazetteer.SETTLEMENTS and place.population and (letters not in towns
                                                            or place.population > towns[letters].population):
                 towns[letters] = place
     return towns

