@@ -58,6 +58,7 @@ ALTERNATE_DOMINANCE = 10
 _SCRIPT_OK = re.compile(r"[a-z0-9' ]+")
 
 
+@functools.lru_cache(maxsize=65536)  # the events step asks it for the same names again and again
 def key(name: str) -> str:
     """The lookup form of a place name: accents stripped, case folded, punctuation to spaces,
     "the" dropped, "St."/"Ft."/"Mt." expanded."""

@@ -38,6 +38,7 @@ def _index() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], str]]:
     return postal, parts
 
 
+@functools.lru_cache(maxsize=65536)
 def postal_city(name: str, state: str) -> str | None:
     """The postal city of which ``name`` is only another name in ``state`` (a postal code: "IL"), or None (a postal
     city itself, or a name the Postal Service does not use there)."""

@@ -333,9 +333,11 @@ def _unlisted_town(place: Place | None) -> bool:
 def _with_region(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
     match = WITH_REGION.match(text[mention.span.end:mention.span.end + 40])
-    if not match:
-        return False
-    name = match.group(1).rstrip(".")
+    return bool(match) and _region_name(match.group(1).rstrip("."))
+
+
+@functools.lru_cache(maxsize=4096)
+def _region_name(name: str) -> bool:
     places = gazetteer.load()
     return bool(places.us_state_written(name)) or any(c.feature in ("region", "state") for c in places.candidates(name))
 
