@@ -345,10 +345,11 @@ def _region_name(name: str) -> bool:
 def _common_words(articles: list[Article], entity_of: dict[str, str], total: Counter) -> set[str]:
     """Place entities named by a one-word name the story writes at least as often in lower case as capitalised
     inside a sentence ("Police", "Metro", "Home"; a sentence's first word tells nothing), or only in lower case
-    while it capitalises other names ("a perm" the model tagged as Perm): a common word the gazetteer matched, not
-    a place. Only where the story also capitalises words inside sentences: text in lower case or capitals (wire
-    copy, transcripts) tells nothing. (Against every capitalised use: GVC dev oracle city -1, "Police" at
-    sentence starts outnumbering "police"; never capitalised: +1/-0.)"""
+    while it writes other names capitalised ("a perm" the model tagged as Perm): a common word the gazetteer
+    matched, not a place. Text in lower case or capitals (wire copy, transcripts, truecased text) tells nothing:
+    the first test needs the name capitalised inside a sentence, the second a story that writes at most
+    LOWER_CASE_SHARE of its names in lower case. (Against every capitalised use: GVC dev oracle city -1, "Police"
+    at sentence starts outnumbering "police"; never capitalised: +1/-0.)"""
     names = {}
     for article in articles:
         for entity in article.entities:
