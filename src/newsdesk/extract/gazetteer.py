@@ -311,7 +311,8 @@ def _subdivision_names(cities: list[dict], pycountry) -> dict[str, str]:
     return names
 
 
-# ZIP codes of a post office's own addresses (not the military's, APO/FPO, which name no town).
+# ZIP codes of a post office's own addresses: not the military's (APO/FPO), which name no town, nor one
+# organisation's (UNIQUE), whose position is that building's.
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
