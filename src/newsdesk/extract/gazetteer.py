@@ -21,6 +21,8 @@ import statistics
 import unicodedata
 from dataclasses import dataclass
 
+from ..model import Place
+
 # Population classes for the feature label (GeoNames cities500 only knows
 # populated places): rough conventional thresholds, used for display only.
 CITY_POPULATION = 100_000
@@ -85,6 +87,13 @@ class Candidate:
     @property
     def is_area(self) -> bool:
         return self.feature in ("region", "state", "country")
+
+    def as_place(self, precision: int, entity: str | None = None, name: str | None = None,
+                 feature: str | None = None) -> Place:
+        """This candidate as an entity's place (``entity`` its id; ``name`` and ``feature`` as the text reads it)."""
+        return Place(name=name or self.name, lat=round(self.lat, 5), lon=round(self.lon, 5), country=self.country,
+                     admin1=self.admin1, feature=feature or self.feature, gazetteer_id=self.gazetteer_id,
+                     precision=precision, entity=entity)
 
     def __reduce__(self):  # pickled as its constructor's arguments: the cached index loads faster
         return Candidate, (self.gazetteer_id, self.name, self.lat, self.lon, self.country, self.admin1, self.region,

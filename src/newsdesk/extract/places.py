@@ -169,14 +169,6 @@ def _score(candidate: Candidate, regions: Counter, countries: Counter) -> float:
             + COUNTRY_BONUS * min(1.0, countries[candidate.country]))
 
 
-def _place(candidate: Candidate, precision: int, entity: Entity, name: str | None = None,
-           feature: str | None = None, gazetteer_id: str | None = "same") -> Place:
-    return Place(name=name or candidate.name, lat=round(candidate.lat, 5), lon=round(candidate.lon, 5),
-                 country=candidate.country, admin1=candidate.admin1, feature=feature or candidate.feature,
-                 gazetteer_id=candidate.gazetteer_id if gazetteer_id == "same" else gazetteer_id,
-                 precision=precision, entity=entity.id)
-
-
 def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
     """Set ``entity.place`` on the article's GPE/LOC entities that can be placed."""
     gazetteer = gazetteer or load()
@@ -229,11 +221,11 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
         region = gazetteer.region_of(best)
         context = contexts[entity.id]
         if context.region_votes > context.city_votes and region is not None:
-            entity.place = _place(region, 3, entity, name=region.admin1 or entity.name)
+            entity.place = region.as_place(3, entity.id, name=region.admin1 or entity.name)
         elif part:
-            entity.place = _place(best, 2, entity)
+            entity.place = best.as_place(2, entity.id)
         else:
-            entity.place = _place(best, 1 if best.feature in SETTLEMENTS else 3, entity)
+            entity.place = best.as_place(1 if best.feature in SETTLEMENTS else 3, entity.id)
     _in_main_region(entities, chosen, pools, contexts, gazetteer)
     _districts(entities, chosen, {e.id for e in entities if contexts[e.id].qualifiers})
     for entity in entities:
@@ -245,7 +237,7 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
 def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
     """Place ``entity`` at an area it names (precision 3), or at the city an area of one city is (precision 1)."""
     chosen = gazetteer.as_city(area)
-    entity.place = _place(chosen, 3 if chosen.is_area else 1, entity)
+    entity.place = chosen.as_place(3 if chosen.is_area else 1, entity.id)
     return chosen
 
 
@@ -274,7 +266,7 @@ def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
         if inside:
             chosen[entity.id] = max(inside, key=lambda c: c.population)
             best = chosen[entity.id]
-            entity.place = _place(best, 2 if pools[entity.id][1] else 1 if best.feature in SETTLEMENTS else 3, entity)
+            entity.place = best.as_place(2 if pools[entity.id][1] else 1 if best.feature in SETTLEMENTS else 3, entity.id)
         elif chosen[entity.id].feature != "city" and chosen[entity.id].country == area.country:
             entity.place = Place(name=entity.name, lat=round(area.lat, 5), lon=round(area.lon, 5), country=area.country,
                                  admin1=area.admin1, feature="place", gazetteer_id=None, precision=3, entity=entity.id)
@@ -293,7 +285,7 @@ def _districts(entities: list[Entity], chosen: dict[str, Candidate], qualified: 
         if any(city.population * DISTRICT_SHARE >= town.population and city.region == town.region
                and distance_km(city.lat, city.lon, town.lat, town.lon) <= DISTRICT_RADIUS * math.sqrt(city.population)
                for city in cities):
-            entity.place = _place(town, 1, entity, feature="place")
+            entity.place = town.as_place(1, entity.id, feature="place")
 
 
 def _placed_by_context(article: Article, entity: Entity, entities: list[Entity], gazetteer: Gazetteer) -> Place | None:

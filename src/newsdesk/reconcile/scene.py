@@ -412,9 +412,7 @@ def outlet_place(articles: list[Article]) -> Place | None:
     towns = Counter(town for article in articles if (town := outlet_town(article.url)) is not None)
     if not towns:
         return None
-    town = towns.most_common(1)[0][0]
-    return Place(name=town.name, lat=round(town.lat, 5), lon=round(town.lon, 5), country=town.country,
-                 admin1=town.admin1, feature=town.feature, gazetteer_id=town.gazetteer_id, precision=2)
+    return towns.most_common(1)[0][0].as_place(2)
 
 
 def _dateline_region(datelines: Counter, located: dict[str, Place]) -> tuple[str, str] | None:
@@ -535,10 +533,7 @@ def namesake_in(place: Place, region: tuple[str, str]) -> Place:
              if (c.country, c.admin1) == region and c.feature in SETTLEMENT_SIZE]
     if not found:
         return place
-    town = max(found, key=lambda c: c.population)
-    return Place(name=place.name, lat=round(town.lat, 5), lon=round(town.lon, 5), country=town.country,
-                 admin1=town.admin1, feature=town.feature, gazetteer_id=town.gazetteer_id, precision=place.precision,
-                 entity=place.entity)
+    return max(found, key=lambda c: c.population).as_place(place.precision, place.entity, name=place.name)
 
 
 @functools.lru_cache(maxsize=4096)
