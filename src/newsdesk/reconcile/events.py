@@ -23,7 +23,7 @@ from datetime import date, timedelta
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
-from .scene import SETTLEMENT_SIZE, in_span, located_places, ordered_places, outlet_place, place_entities
+from .scene import SETTLEMENT_SIZE, StoryPlaces, in_span, located_places, ordered_places, outlet_place, place_entities
 from .sentences import sentences
 
 # (ACLED event type, sub-event type, cue words), most specific first: a
@@ -223,15 +223,15 @@ def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
     return result
 
 
-def merged_at_location(found: list[Draft], located: dict[str, Place], entity_of: dict[str, str],
-                       story: list[Article]) -> list[tuple[Draft, tuple[list[str], dict[str, Place]]]]:
+def merged_at_location(found: list[Draft], story: StoryPlaces,
+                       entity_of: dict[str, str]) -> list[tuple[Draft, tuple[list[str], dict[str, Place]]]]:
     """Drafts (most support first) of one type and one location (their first ranked place) joined when at most
     one of them states a casualty figure (a denied one does not count): "the government denied taking part in
     the attack", "the minister promised to respond" speak of the story's clash, whatever place they name. Two
     that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed).
     GVC dev, all incidents: date +0.001, killed +0.004, injured +0.008; MUC unchanged. Each kept draft comes
     with its ranked places (``ordered_places``), ranked again only when it took in another."""
-    ranked = {id(d): ordered_places(d, located, entity_of, story) for d in found}
+    ranked = {id(d): ordered_places(d, story) for d in found}
     where = {key: next(iter(places), None) for key, (places, _) in ranked.items()}
     result: list[Draft] = []
     grown = set()
@@ -243,7 +243,7 @@ def merged_at_location(found: list[Draft], located: dict[str, Place], entity_of:
         else:
             target.units.extend(draft.units)
             grown.add(id(target))
-    return [(d, ordered_places(d, located, entity_of, story) if id(d) in grown else ranked[id(d)]) for d in result]
+    return [(d, ordered_places(d, story) if id(d) in grown else ranked[id(d)]) for d in result]
 
 
 def _states_figures(draft: Draft, entity_of: dict[str, str]) -> bool:
@@ -575,7 +575,7 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     located = located_places(articles, entity_of)
     ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
-    kept = merged_at_location(ordered, located, entity_of, articles)
+    kept = merged_at_location(ordered, StoryPlaces(articles, located, entity_of), entity_of)
     return [event_record(story_id, draft, entity_of, disputed, ranked,
                          [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles)
             for draft, ranked in kept]

@@ -15,11 +15,12 @@ import functools
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..extract import gazetteer
 from ..extract.postal import postal_city
-from ..model import TITLE, Article, Entity, Place
+from ..model import TITLE, Article, Entity, Place, Span
 from ..outlets import outlet_town
 from .sentences import sentences
 
@@ -51,71 +52,102 @@ def located_places(articles: list[Article], entity_of: dict[str, str]) -> dict[s
     return found
 
 
-def ordered_places(draft: Draft, located: dict[str, Place], entity_of: dict[str, str],
-                   story: list[Article] | tuple = ()) -> tuple[list[str], dict[str, Place]]:
-    """The event's places, its location first, and the gazetteer places as the story reads them (a town placed in
-    another state moved to its namesake in the story's state). Settlements of the story's country rank before
-    regions before names the gazetteer could not place or places abroad; among settlements, the one the event's
-    sentences name most, then the story (a city named throughout beats a neighbourhood named once). The
-    candidates are the event's places and every settlement the story's articles name (``story``; else the
-    event's articles): reports often put the town in the dateline or the lede, or in another article, and the
-    event's own sentence names only the street. Mentions in the headline, the lede and the dateline count more,
-    names of facilities and newspapers and common words hardly or not at all; the datelines' state, then the
-    outlets' home state, stands in when the mentions elect none."""
-    articles = list({id(a): a for a in [*(u.article for u in draft.units), *story]}.values())
-    in_units, total, lead, datelines, scene, titles = Counter(), Counter(), Counter(), Counter(), Counter(), Counter()
-    quarters, qualified, spoken = set(), set(), set()
-    named = {gazetteer.key(e.name): entity_of.get(e.id, e.id) for a in articles for e in place_entities(a)}
-    for article in articles:
-        spans = [(u.paragraph, u.start, u.end) for u in draft.units if u.article is article]
-        opening = [p.index for p in article.content_paragraphs()[:DATELINE_PARAGRAPHS]]
-        for entity in article.entities:
-            agency = _agency_town(entity, named)
-            key = agency or entity_of.get(entity.id, entity.id)
-            if entity.type == "GPE" and not COMPASS.match(entity.name):
-                spoken.add(key)  # a town by its type ("Northwest ...": a quarter)
-            for mention in entity.mentions:
-                if _site_name(article, mention) or _facility_name(article, mention):
-                    total[key] += SITE_WEIGHT  # a fallback when the story names no other place
-                    continue
-                share = (AGENCY_WEIGHT if agency else 1) * (DESTINATION_WEIGHT if _destination(article, mention) else 1)
-                if _person(article, mention):
-                    share *= PERSON_WEIGHT
-                total[key] += share
-                if _metro_area(article, mention):
-                    continue  # the metropolitan area: a vote for the story's region, not for the event's place
-                if any(in_span(mention.span, *span) for span in spans):
-                    in_units[key] += share
-                    if _scene(article, mention):
-                        scene[key] += share
-                if mention.span.paragraph in opening[:LEDE_PARAGRAPHS]:
-                    lead[key] += share
-                if mention.span.paragraph == TITLE:
-                    titles[key] += share
-                    if _scene(article, mention):  # "Teen shot in Townville"
-                        scene[key] += TITLE_SCENE_SHARE * share
-                if mention.span.paragraph in opening and _dateline(article, mention):
-                    datelines[key] += 1
-                if _with_region(article, mention):
-                    qualified.add(key)
-                if _named_quarter(article, mention):
-                    quarters.add(key)
-    unlisted = {k for k in qualified if _unlisted_town(located.get(k))}
+@dataclass(frozen=True)
+class _Mention:
+    """A mention that can count in an event's sentences: its article, span, share and whether it follows an
+    incident verb ("shot ... in Townville")."""
+    article: int  # id() of its article
+    key: str
+    span: Span
+    share: float
+    scene: bool
+
+
+class StoryPlaces:
+    """The story's place mentions read once for all its events: the counts that do not depend on an event (the
+    whole story, the lede, the headline, the datelines), the common words left out, the story's country and state
+    and each gazetteer place as the story reads it (a town placed in another state moved to its namesake in the
+    story's state). ``ordered_places`` ranks them for each event."""
+
+    def __init__(self, articles: list[Article], located: dict[str, Place], entity_of: dict[str, str]) -> None:
+        self.mentions: list[_Mention] = []
+        total, lead, datelines, titles, scene = Counter(), Counter(), Counter(), Counter(), Counter()
+        quarters, qualified, self.spoken = set(), set(), set()
+        named = {gazetteer.key(e.name): entity_of.get(e.id, e.id) for a in articles for e in place_entities(a)}
+        for article in articles:
+            opening = [p.index for p in article.content_paragraphs()[:DATELINE_PARAGRAPHS]]
+            for entity in article.entities:
+                agency = _agency_town(entity, named)
+                key = agency or entity_of.get(entity.id, entity.id)
+                if entity.type == "GPE" and not COMPASS.match(entity.name):
+                    self.spoken.add(key)  # a town by its type ("Northwest ...": a quarter)
+                for mention in entity.mentions:
+                    if _site_name(article, mention) or _facility_name(article, mention):
+                        total[key] += SITE_WEIGHT  # a fallback when the story names no other place
+                        continue
+                    share = (AGENCY_WEIGHT if agency else 1) * \
+                        (DESTINATION_WEIGHT if _destination(article, mention) else 1)
+                    if _person(article, mention):
+                        share *= PERSON_WEIGHT
+                    total[key] += share
+                    if _metro_area(article, mention):
+                        continue  # the metropolitan area: a vote for the story's region, not for the event's place
+                    self.mentions.append(_Mention(id(article), key, mention.span, share, _scene(article, mention)))
+                    if mention.span.paragraph in opening[:LEDE_PARAGRAPHS]:
+                        lead[key] += share
+                    if mention.span.paragraph == TITLE:
+                        titles[key] += share
+                        if self.mentions[-1].scene:  # "Teen shot in Townville"
+                            scene[key] += TITLE_SCENE_SHARE * share
+                    if mention.span.paragraph in opening and _dateline(article, mention):
+                        datelines[key] += 1
+                    if _with_region(article, mention):
+                        qualified.add(key)
+                    if _named_quarter(article, mention):
+                        quarters.add(key)
+        self.total, self.lead, self.datelines, self.titles, self.title_scenes = total, lead, datelines, titles, scene
+        self.quarters, self.qualified = quarters, qualified
+        self.unlisted = {k for k in qualified if _unlisted_town(located.get(k))}
+        words = _common_words(articles, entity_of, total)
+        located = {k: place for k, place in located.items() if k not in words}
+        country = _story_country(total + lead + datelines + datelines, located)
+        outlets = _outlet_regions(articles, named, located, country)
+        self.region = _story_region(Counter({k: n for k, n in total.items() if k not in quarters}), located, outlets) \
+            or _dateline_region(datelines, located) or max(outlets, key=outlets.get, default=None)
+        if self.region is not None:  # the story's state decides its country and which namesake a name is
+            country = self.region[0]
+            located = {k: namesake_in(place, self.region) for k, place in located.items()}
+        self.country, self.located = country, located
+        self.settlements = {k for k in total if _settlement(located.get(k), country)} | self.unlisted
+
+
+def ordered_places(draft: Draft, story: StoryPlaces) -> tuple[list[str], dict[str, Place]]:
+    """The event's places, its location first, and the gazetteer places as the story reads them. Settlements of
+    the story's country rank before regions before names the gazetteer could not place or places abroad; among
+    settlements, the one the event's sentences name most, then the story (a city named throughout beats a
+    neighbourhood named once). The candidates are the event's places and every settlement the story's articles
+    name: reports often put the town in the dateline or the lede, or in another article, and the event's own
+    sentence names only the street. Mentions in the headline, the lede and the dateline count more, names of
+    facilities and newspapers and common words hardly or not at all; the datelines' state, then the outlets'
+    home state, stands in when the mentions elect none."""
+    spans: dict[int, list[tuple[int, int, int]]] = {}
+    for u in draft.units:
+        spans.setdefault(id(u.article), []).append((u.paragraph, u.start, u.end))
+    in_units, scene = Counter(), Counter(story.title_scenes)
+    for mention in story.mentions:
+        if any(in_span(mention.span, *span) for span in spans.get(mention.article, ())):
+            in_units[mention.key] += mention.share
+            if mention.scene:
+                scene[mention.key] += mention.share
+    total, lead, datelines = Counter(story.total), Counter(story.lead), Counter(story.datelines)
+    titles, located, country, region = story.titles, story.located, story.country, story.region
+    quarters, qualified, unlisted = story.quarters, story.qualified, story.unlisted
     candidates = {p for u in draft.units for p in u.places} | ({draft.place} if draft.place else set())
-    words = _common_words(articles, entity_of, total)
-    located = {k: place for k, place in located.items() if k not in words}
-    country = _story_country(total + lead + datelines + datelines, located)
-    outlets = _outlet_regions(articles, named, located, country)
-    region = _story_region(Counter({k: n for k, n in total.items() if k not in quarters}), located, outlets) \
-        or _dateline_region(datelines, located) or max(outlets, key=outlets.get, default=None)
-    if region is not None:  # the story's state decides its country and which namesake a name is
-        country = region[0]
-        located = {k: namesake_in(place, region) for k, place in located.items()}
     # "was shot in Smallwood": a town the gazetteer lacks, named after the incident in an event sentence, ranks as
     # a village beside regions and counties, before the state (GVC dev oracle city +3/-0, all in the second half;
     # ranked with the placed settlements, -9: stations, streets, quarters; quarters "Northwest ..." -1).
-    scene_only = {k for k in scene if k not in located and k in spoken}
-    candidates |= {k for k in total if _settlement(located.get(k), country)} | unlisted
+    scene_only = {k for k in scene if k not in located and k in story.spoken}
+    candidates |= story.settlements
     # A part as big as a city (100,000 people: a borough) that the event's sentences name more than its city stays
     # (GVC dev oracle city +2/-0, second half; kept whenever the event's sentences name it, -2).
     parts = {part: city for part, city in districts(candidates, located).items()
