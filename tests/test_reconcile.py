@@ -1031,3 +1031,16 @@ def test_a_city_size_part_of_a_city_named_in_the_events_sentences_stays(monkeypa
     assert scene_of(a) == "GPE:Harbor"
     a.article.entities[0].place.feature = "town"  # a smaller part: the city stands for it
     assert scene_of(a) == "GPE:Lakeside"
+
+
+def test_each_event_of_a_story_ranks_the_towns_its_own_sentences_name_first():
+    # the story's mentions are read once; each event counts those inside its own sentences
+    a = Builder("a", ["A man was shot dead in Lakeside on Friday.",
+                      "Hundreds of protesters marched in Harbor on Saturday against the violence.",
+                      "The weather was mild.", "Schools stay open.",
+                      "Lakeside officials thanked the volunteers."])  # the story names Lakeside more
+    _town(a, "Lakeside")
+    _town(a, "Harbor")
+    found = run([a.article])["events"]
+    first = {event["type"]: event["places"][0] for event in found}
+    assert first == {"Violence against civilians": "GPE:Lakeside", "Protests": "GPE:Harbor"}
