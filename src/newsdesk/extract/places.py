@@ -205,9 +205,7 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
             # (a country after the name is no such evidence: "in Kharkiv, Russia said")
             area = regions_named[0]
-            entity.place = Place(name=entity.name, lat=round(area.lat, 5), lon=round(area.lon, 5),
-                                 country=area.country, admin1=area.admin1, feature="place", gazetteer_id=None,
-                                 precision=3, entity=entity.id)
+            entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
         elif found:
             pools[entity.id] = (_qualified(found, context) or found, part)
@@ -268,8 +266,7 @@ def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
             best = chosen[entity.id]
             entity.place = best.as_place(2 if pools[entity.id][1] else 1 if best.feature in SETTLEMENTS else 3, entity.id)
         elif chosen[entity.id].feature != "city" and chosen[entity.id].country == area.country:
-            entity.place = Place(name=entity.name, lat=round(area.lat, 5), lon=round(area.lon, 5), country=area.country,
-                                 admin1=area.admin1, feature="place", gazetteer_id=None, precision=3, entity=entity.id)
+            entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
 
 
@@ -301,9 +298,7 @@ def _placed_by_context(article: Article, entity: Entity, entities: list[Entity],
             between = text[mention.span.end : other.span.start] if other.span.start >= mention.span.end \
                 else text[other.span.end : mention.span.start]
             if LISTED_WITH.match(between):
-                return Place(name=entity.name, lat=owner.place.lat, lon=owner.place.lon, country=owner.place.country,
-                             admin1=owner.place.admin1, feature="place", gazetteer_id=None, precision=2,
-                             entity=entity.id)
+                return _unlisted(entity, owner.place, 2)
     for mention in entity.mentions:
         paragraph = mention.span.paragraph
         text = article.paragraph_text(paragraph)
@@ -315,8 +310,7 @@ def _placed_by_context(article: Article, entity: Entity, entities: list[Entity],
             region = gazetteer.regions.get(_region_code(owner.place, gazetteer))
             if region is None:
                 continue
-            return Place(name=entity.name, lat=round(region.lat, 5), lon=round(region.lon, 5), country=region.country,
-                         admin1=region.admin1, feature="place", gazetteer_id=None, precision=3, entity=entity.id)
+            return _unlisted(entity, region, 3)
     return None
 
 
@@ -330,8 +324,14 @@ def _placed_in_local_area(entity: Entity, entities: list[Entity], chosen: dict[s
     if not towns:
         return None
     town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
-    return Place(name=entity.name, lat=town.place.lat, lon=town.place.lon, country=town.place.country,
-                 admin1=town.place.admin1, feature="place", gazetteer_id=None, precision=2, entity=entity.id)
+    return _unlisted(entity, town.place, 2)
+
+
+def _unlisted(entity: Entity, at: Candidate | Place, precision: int) -> Place:
+    """A place the gazetteer lacks, named as the text writes it, at the area or place ``at`` it lies in or beside."""
+    return Place(name=entity.name, lat=None if at.lat is None else round(at.lat, 5),
+                 lon=None if at.lon is None else round(at.lon, 5), country=at.country, admin1=at.admin1,
+                 feature="place", gazetteer_id=None, precision=precision, entity=entity.id)
 
 
 def _region_code(place: Place, gazetteer: Gazetteer) -> str | None:
