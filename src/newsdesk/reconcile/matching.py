@@ -144,9 +144,17 @@ def claim_figures(article: Article, claim: Claim, denials: frozenset[str]) -> li
     ``denials`` holds the ids of the article's denials) and for a figure the claim sets aside ("ten detained, not
     six as first reported")."""
     content = claim.content_span or claim.span
-    return [q for q in article.quantities if (q.claim == claim.id
+    linked = article.grouped(article.quantities, claim_of).get(claim.id, ())
+    # the figures of its paragraph, unless one linked to it lies elsewhere (then all, in article order)
+    nearby = article.grouped(article.quantities).get(content.paragraph, []) \
+        if all(q.span.paragraph == content.paragraph for q in linked) else article.quantities
+    return [q for q in nearby if (q.claim == claim.id
             or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny"))
             and not superseded(article, q)]
+
+
+def claim_of(quantity: Quantity) -> str | None:
+    return quantity.claim
 
 
 def superseded(article: Article, quantity: Quantity) -> bool:
@@ -156,11 +164,8 @@ def superseded(article: Article, quantity: Quantity) -> bool:
 
 
 def claim_entities(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
-    found = set()
-    for entity in article.entities:
-        if any(inside(m.span, claim.span) for m in entity.mentions):
-            found.add(entity_of.get(entity.id, entity.id))
-    return frozenset(found)
+    return frozenset(entity_of.get(e.id, e.id) for e, m in article.mentions_at(claim.span.paragraph)
+                     if inside(m.span, claim.span))
 
 
 def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
@@ -169,8 +174,8 @@ def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> f
     span = claim.speaker_span
     if span is None:
         return frozenset()
-    return frozenset(entity_of.get(e.id, e.id) for e in article.entities if e.type in ("ORG", "NORP", "GPE")
-                     and any(inside(m.span, span) for m in e.mentions))
+    return frozenset(entity_of.get(e.id, e.id) for e, m in article.mentions_at(span.paragraph)
+                     if e.type in ("ORG", "NORP", "GPE") and inside(m.span, span))
 
 
 # "did not say whether", "declined to say", "would never confirm": the claims step keeps these attributions (the
