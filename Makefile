@@ -23,6 +23,7 @@ demo: install
 	$(BIN)/newsdesk export --db demo.db --format json -o demo.json
 
 test: install
+	$(BIN)/ruff check src tests bench
 	$(BIN)/python -m pytest
 
 bench: install

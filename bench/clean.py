@@ -109,7 +109,7 @@ def seed_glue_unguarded() -> dict:
     gold_lower = {(aid, line, b.lower(), a.lower()) for aid, line, b, a in gold}
     found = set()
     for article in seed_articles(glue=False).values():
-        for index, paragraph in [(-1, None), *enumerate(article.paragraphs)]:
+        for index, _ in [(-1, None), *enumerate(article.paragraphs)]:
             text = article.paragraph_text(index)
             for chunk in text.split():
                 pieces = [p for p in (_edge(t) for t in tokens(chunk)) if len(p) >= 5 and p.lower() not in words]

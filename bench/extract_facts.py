@@ -142,11 +142,11 @@ def bench_seeds(timer) -> dict:
         return any(m.text.lower() == label["text"].lower() and all(getattr(m, f) == label[f] for f in fields if f in label)
                    for m in found)
 
-    date_hits = [met(l, by_id[l["article"]].dates, ("value", "anchor")) for l in labels["dates"]]
-    quantity_hits = [met(l, by_id[l["article"]].quantities, ("min", "max", "kind", "unit")) for l in labels["quantities"]]
+    date_hits = [met(x, by_id[x["article"]].dates, ("value", "anchor")) for x in labels["dates"]]
+    quantity_hits = [met(x, by_id[x["article"]].quantities, ("min", "max", "kind", "unit")) for x in labels["quantities"]]
     return {"dates_resolved": sum(date_hits), "dates_labelled": len(date_hits),
             "quantities_parsed": sum(quantity_hits), "quantities_labelled": len(quantity_hits),
-            "missed": [l["text"] for l, hit in zip(labels["dates"] + labels["quantities"], date_hits + quantity_hits)
+            "missed": [x["text"] for x, hit in zip(labels["dates"] + labels["quantities"], date_hits + quantity_hits)
                        if not hit]}
 
 

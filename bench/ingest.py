@@ -167,7 +167,7 @@ def throughput(steps: list[str], limit: int | None) -> dict:
             source = subset
         before = peak_rss_mb()
         with Desk(Path(folder) / "bench.db", overrides=[f"pipeline.steps={json.dumps(steps)}"]) as desk:
-            desk.pipeline  # built (models loaded) before the clock starts
+            _ = desk.pipeline  # built (models loaded) before the clock starts
             started = time.perf_counter()
             summary = desk.add(source)
             seconds = time.perf_counter() - started

@@ -48,7 +48,7 @@ def bcubed(predicted: list, gold: list) -> tuple[float, float, float]:
         by_pred[p].add(i)
         by_gold[g].add(i)
     precision = recall = 0.0
-    for i, (p, g) in enumerate(zip(predicted, gold)):
+    for p, g in zip(predicted, gold):
         shared = len(by_pred[p] & by_gold[g])
         precision += shared / len(by_pred[p])
         recall += shared / len(by_gold[g])

@@ -37,7 +37,7 @@ def desk():
 
 
 def links(desk, article_id):
-    return {(l.a["paragraph"], l.b["paragraph"]): l for l in desk.store.reuse(article_id) if l.b["article"] == article_id}
+    return {(x.a["paragraph"], x.b["paragraph"]): x for x in desk.store.reuse(article_id) if x.b["article"] == article_id}
 
 
 def test_verbatim_near_and_partial_are_linked(desk):
@@ -105,6 +105,6 @@ def test_seeds_reuse_four_of_five_paragraphs(seeds):
         assert all(a.duplicate_of is None for a in articles)
         assert len({a.story for a in articles}) == 1
         later = articles[1]
-        reused = [l for l in desk.store.reuse() if l.b["article"] == later.id]
-        assert len({l.b["paragraph"] for l in reused}) >= 4
-        assert {l.kind for l in reused} >= {"verbatim"}
+        reused = [x for x in desk.store.reuse() if x.b["article"] == later.id]
+        assert len({x.b["paragraph"] for x in reused}) >= 4
+        assert {x.kind for x in reused} >= {"verbatim"}

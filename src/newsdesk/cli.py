@@ -46,7 +46,7 @@ def open_desk(db: str, config_path: str | None = None, overrides=(), must_exist:
 
     if must_exist and db != ":memory:" and not Path(db).exists():
         raise NewsdeskError(f"no desk at {db}; create one with `newsdesk add PATH --db {db}` or pass --db")
-    return Desk(db, config=config_path, overrides=overrides)
+    return Desk(db, config=config_path, overrides=overrides, on_wait=lambda message: click.echo(message, err=True))
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -65,6 +65,12 @@ def main():
 @library_errors
 def add(paths, db, config_path, overrides, published, source_name, progress):
     """Add articles from files, folders, globs or - (stdin): text, JSONL, HTML, RSS/Atom, WARC."""
+    from . import ingest
+
+    for _ in ingest.named(paths):  # a path that does not exist is an error before the database is created
+        pass
+    if published is not None:
+        ingest.given_date(published)
     desk = open_desk(db, config_path, overrides)
     show = sys.stderr.isatty() if progress is None else progress
     with desk:

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 from . import config as config_module
 from . import ingest
 from .model import Article, Claim, Skip, Story
+from .errors import StoreError
 from .pipeline import Pipeline
 from .store import Store
 
@@ -42,14 +43,15 @@ class Desk:
     """Articles, stories and claims in one store, updated one article at a time."""
 
     def __init__(self, path: str | Path = "newsdesk.db", config: dict | str | Path | None = None,
-                 overrides: Iterable[str] = ()):
+                 overrides: Iterable[str] = (), on_wait: Callable[[str], None] | None = None):
+        """``on_wait(message)`` is told when a write waits for another writer (``store.lock_timeout``)."""
         if isinstance(config, dict):
             self.config = config
             for item in overrides:
                 config_module.merge(self.config, config_module.parse_override(item))
         else:
             self.config = config_module.load(config, overrides)
-        self.store = Store(path)
+        self.store = Store(path, lock_timeout=self.config["store"]["lock_timeout"], on_wait=on_wait)
         self._pipeline: Pipeline | None = None
 
     @property
@@ -95,7 +97,8 @@ class Desk:
         todo = []
         for article in batch:
             old = self.store.content_hash(article.id)
-            if old == article.content_hash():
+            article.read_hash = article.content_hash()  # of what was read, before the steps clean the title
+            if old == article.read_hash:
                 summary.unchanged.append(article.id)
                 if progress:
                     progress(1)
@@ -103,17 +106,56 @@ class Desk:
                 todo.append((article, old is not None))
         if not todo:
             return
-        articles = self.pipeline.process([article for article, _ in todo])
-        for article, replaces in zip(articles, (r for _, r in todo)):
-            with self.store.transaction():
-                if replaces:
-                    self._forget(article.id)
-                self.pipeline.update(article)
-                self.store.save_article(article)
-            (summary.updated if replaces else summary.added).append(article.id)
+        for article, replaces in self._processed(todo, summary, progress):
+            try:
+                with self.store.transaction():
+                    if replaces:
+                        self._forget(article.id)
+                    self.pipeline.update(article)
+                    self.store.save_article(article)
+            except StoreError:  # the database itself (locked past the timeout): nothing more can be stored
+                raise
+            except Exception as exc:  # this article's transaction is rolled back; the batch goes on
+                self._failed(article, exc, summary)
+            else:
+                (summary.updated if replaces else summary.added).append(article.id)
             if progress:
                 progress(1)
-        self.pipeline.close(articles)
+            self.pipeline.close([article])
+
+    def _processed(self, todo: list[tuple[Article, bool]], summary: Summary, progress) -> list[tuple[Article, bool]]:
+        """The article steps run on the batch; when they fail, on each article alone, failures recorded as skips."""
+        copies = [article.to_dict() for article, _ in todo]  # the articles as read, should one fail
+        try:
+            self.pipeline.process([article for article, _ in todo])
+            return todo
+        except StoreError:
+            raise
+        except Exception:
+            pass
+        done = []
+        for data, (read, replaces) in zip(copies, todo):
+            article = Article.from_dict(data)
+            article.read_hash = read.read_hash
+            try:
+                self.pipeline.process([article])
+            except StoreError:
+                raise
+            except Exception as exc:
+                self._failed(article, exc, summary)
+                if progress:
+                    progress(1)
+                continue
+            done.append((article, replaces))
+        return done
+
+    def _failed(self, article: Article, exc: Exception, summary: Summary) -> None:
+        """Record an article a step failed on as a skip (``failed``, the step and the error), never a crash."""
+        step = getattr(exc, "step", None)
+        where = f"step {step}: " if step else ""
+        skip = Skip(article.origin or article.id, "failed", f"{where}{type(exc).__name__}: {exc}"[:500], id=article.id)
+        self.store.save_skip(skip)
+        summary.skipped.append(skip)
 
     def _forget(self, article_id: str) -> None:
         for _, fn in self.pipeline.steps:
@@ -176,8 +218,12 @@ class Desk:
 
 
 def _read(items: Iterable[str | Path | Article], options: ingest.Options):
+    paths: list[str | Path] = []  # read together, so that two files never get one id
     for item in items:
         if isinstance(item, Article):
-            yield item
+            yield from ingest.read(paths, options)
+            paths = []
+            yield ingest.split_long(item, options.max_paragraph_chars)
         else:
-            yield from ingest.read([item], options)
+            paths.append(item)
+    yield from ingest.read(paths, options)

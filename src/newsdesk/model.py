@@ -22,7 +22,7 @@ ROLES = ("body", "heading", "caption", "credit", "related", "boilerplate")
 CONTENT_ROLES = ("body", "heading")
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER")
 QUANTITY_KINDS = ("killed", "injured", "evacuated", "detained", "distance", "other")
-SKIP_REASONS = ("empty", "not_text", "too_large", "bad_encoding", "bad_record", "duplicate_of", "unreadable")
+SKIP_REASONS = ("empty", "not_text", "too_large", "bad_encoding", "bad_record", "duplicate_of", "unreadable", "failed")
 TITLE = -1  # paragraph index of the title in spans
 
 
@@ -217,6 +217,7 @@ class Article(Record):
     steps: list[str] = field(default_factory=list)  # names of the steps applied
     docs: dict = transient()  # paragraph index -> spaCy Doc, never stored
     groupings: dict = transient()  # memo of :meth:`grouped`
+    read_hash: Optional[str] = transient(lambda: None)  # content_hash() as read, before the steps clean the title
 
     def paragraph_text(self, index: int) -> str:
         return self.title if index == TITLE else self.paragraphs[index].text

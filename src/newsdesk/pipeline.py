@@ -16,6 +16,7 @@ misordered or missing step is an error before any article is read.
 from __future__ import annotations
 
 import importlib
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Literal
 
@@ -98,6 +99,20 @@ def resolve(names: Iterable[str]) -> list[StepInfo]:
     return infos
 
 
+@contextmanager
+def _naming(name: str):
+    """Mark an error raised inside step ``name`` with the step's name (for the skip that records it)."""
+    try:
+        yield
+    except Exception as exc:
+        if getattr(exc, "step", None) is None:
+            try:
+                exc.step = name
+            except AttributeError:  # a built-in exception type without a __dict__
+                pass
+        raise
+
+
 class Pipeline:
     """The configured steps, built once per desk."""
 
@@ -112,16 +127,17 @@ class Pipeline:
         return [info.name for info in self.infos]
 
     def process(self, articles: list[Article]) -> list[Article]:
-        """Run the article steps on a batch (in place) and return it."""
+        """Run the article steps on a batch (in place) and return it. An error names its step (``exc.step``)."""
         for info, fn in self.steps:
             if info.scope != "article":
                 continue
-            pipe = getattr(fn, "pipe", None)
-            if pipe is not None:
-                pipe(articles)
-            else:
-                for article in articles:
-                    fn(article)
+            with _naming(info.name):
+                pipe = getattr(fn, "pipe", None)
+                if pipe is not None:
+                    pipe(articles)
+                else:
+                    for article in articles:
+                        fn(article)
             for article in articles:
                 article.steps.append(info.name)
         return articles
@@ -130,7 +146,8 @@ class Pipeline:
         """Run the desk steps for one article about to be stored."""
         for info, fn in self.steps:
             if info.scope == "desk":
-                fn(article)
+                with _naming(info.name):
+                    fn(article)
 
     def close(self, articles: list[Article]) -> None:
         for article in articles:

@@ -33,15 +33,16 @@ def read(paths: Iterable[str], options: ingest.Options | None = None) -> Corpus:
     return corpus
 
 
-def text_of(article: Article) -> str:
-    """What a corpus text is judged on: its body (:func:`content_text`), or its headline when that is all it has
-    (a one-line record, a feed entry). The desk does not pair headline-only articles: it sees their bodies later."""
-    return content_text(article) or article.title
+def text_of(article: Article, short_body: int = 0) -> str:
+    """What a corpus text is judged on: its body (:func:`content_text`, the headline before a short one), or its
+    headline when that is all it has (a one-line record, a feed entry). The desk does not pair headline-only
+    articles: it sees their bodies later."""
+    return content_text(article, short_body) or article.title
 
 
 def pairs(articles: list[Article], settings: Settings) -> list[tuple[int, int, float]]:
     """(i, j, Jaccard) with i < j for every pair of articles at or above ``settings.threshold``."""
-    hashes = minhash.shingle_hashes_of([text_of(a) for a in articles], settings.shingle)
+    hashes = minhash.shingle_hashes_of([text_of(a, settings.short_body) for a in articles], settings.shingle)
     hasher = minhash.Hasher(settings.num_perm, settings.seed)
     return sorted(minhash.near_pairs(hashes, settings.threshold, hasher, settings.lsh_recall))
 

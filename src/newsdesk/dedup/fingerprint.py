@@ -32,11 +32,17 @@ class Settings(StepSettings):
     num_perm: int = 128
     lsh_recall: float = 0.995
     seed: int = 1
+    short_body: int = 50
 
 
-def content_text(article: Article) -> str:
-    """The text duplicates are judged on: body and heading paragraphs (captions and link lists left out)."""
-    return "\n\n".join(p.text for p in article.content_paragraphs())
+def content_text(article: Article, short_body: int = 0) -> str:
+    """The text duplicates are judged on: body and heading paragraphs (captions and link lists left out), after
+    the headline when the body has fewer than ``short_body`` words (a paywall notice, a link list: two pages
+    sharing only that are not copies of each other). Empty when the article has no body at all."""
+    body = "\n\n".join(p.text for p in article.content_paragraphs())
+    if body and len(minhash.words(body)) < short_body:
+        return f"{article.title}\n\n{body}"
+    return body
 
 
 def fingerprint(text: str) -> str | None:
@@ -56,7 +62,7 @@ class Deduplicator:
 
     def __call__(self, article: Article) -> None:
         db = self.store.db
-        text = content_text(article)
+        text = content_text(article, self.settings.short_body)
         article.fingerprint = fingerprint(text)
         article.duplicate_of = None
         if article.fingerprint is None:
@@ -96,7 +102,8 @@ class Deduplicator:
         best, best_similarity = None, self.settings.threshold
         for other_id, data in rows:
             other = Article.from_dict(json.loads(data))
-            similarity = minhash.jaccard(shingles, minhash.shingles(content_text(other), self.settings.shingle))
+            similarity = minhash.jaccard(shingles, minhash.shingles(content_text(other, self.settings.short_body),
+                                                                     self.settings.shingle))
             if similarity > best_similarity or (best is None and similarity >= best_similarity):
                 best, best_similarity = other_id, similarity
         return best

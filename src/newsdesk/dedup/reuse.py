@@ -94,8 +94,8 @@ class ReuseFinder:
         links = self.verified(pairs, paragraphs)
         db.executemany("INSERT INTO reuse (a_article, a_paragraph, b_article, b_paragraph, kind, similarity)"
                        " VALUES (?, ?, ?, ?, ?, ?)",
-                       [(l.a["article"], l.a["paragraph"], l.b["article"] or article.id, l.b["paragraph"], l.kind,
-                         l.similarity) for l in links])
+                       [(x.a["article"], x.a["paragraph"], x.b["article"] or article.id, x.b["paragraph"], x.kind,
+                         x.similarity) for x in links])
         db.executemany("INSERT INTO paragraph_hashes (hash, article_id, paragraph) VALUES (?, ?, ?)",
                        [(h, article.id, index) for index, h in hashes.items()])
         db.executemany("INSERT INTO paragraph_shingles (hash, article_id, paragraph) VALUES (?, ?, ?)",
@@ -146,7 +146,7 @@ class ReuseFinder:
             seq[other] = order
             texts.update({f"{other}\x1f{p['index']}": p["text"] for p in json.loads(data)["paragraphs"]})
         best: dict[int, list[tuple[float, int, Reuse]]] = {}
-        for other, paragraph, index in pairs:
+        for other, paragraph, index in sorted(pairs):  # sorted: a set's order changes with the hash seed
             text = texts.get(f"{other}\x1f{paragraph}")
             if text is None:
                 continue
@@ -156,10 +156,10 @@ class ReuseFinder:
             kind, similarity = found
             link = Reuse(a={"article": other, "paragraph": paragraph}, b={"article": None, "paragraph": index},
                          kind=kind, similarity=similarity)
-            best.setdefault(index, []).append((-similarity, seq[other], link))
+            best.setdefault(index, []).append((-similarity, seq[other], paragraph, link))
         links = []
         for index in sorted(best):
-            links.extend(link for _, _, link in sorted(best[index], key=lambda x: x[:2])[: self.settings.max_sources])
+            links.extend(link for *_, link in sorted(best[index], key=lambda x: x[:3])[: self.settings.max_sources])
         return links
 
 

@@ -691,7 +691,7 @@ class Speakers:
         if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children) \
                 or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
             return None
-        for kind, entity_id, _, lemma in reversed(self.recent):
+        for _kind, entity_id, _, lemma in reversed(self.recent):
             if lemma == head.lemma_.lower() and entity_id:
                 return next((e for e in self.article.entities if e.id == entity_id), None)
         return None
@@ -821,7 +821,7 @@ def _roles_named_later(found: list[Found], window: int) -> None:
             continue
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
             continue
-        nearby = takewhile(lambda c: c.paragraph - claim.paragraph <= window, islice(found, i + 1, None))
+        nearby = takewhile(lambda c, first=claim.paragraph: c.paragraph - first <= window, islice(found, i + 1, None))
         later = next((c for c in nearby if c.speaker and c.source_head is not None
                       and c.source_head.lemma_.lower() == head.lemma_.lower() and c.paragraph >= claim.paragraph),
                      None)

@@ -705,7 +705,7 @@ def _case_variants(article: Article, mentions: Mentions) -> None:
     """Occurrences of a found name in another case ("BELGOROD", "belgorod") that the model missed."""
     for root, indexes in mentions.groups().items():
         names = {mentions.items[i].text for i in indexes if not mentions.items[i].role}
-        for name in names:
+        for name in sorted(names, key=lambda n: (-len(n), n)):  # a full name claims its words before a part of it
             if len(name) >= 4 and _unigrams().get(name.lower(), 0) < COMMON_NAME and not name.isupper():
                 _scan(article, mentions, name, root, case_sensitive=False)
 

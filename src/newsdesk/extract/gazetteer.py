@@ -148,7 +148,7 @@ class Gazetteer:
                 if _usable_alternate(alternate):
                     self._name(alternate, ~number)
         self._add_post_offices()
-        for code, region in self.regions.items():
+        for region in self.regions.values():
             if region.admin1:
                 number = self._add(region)
                 for name in _region_names(region.admin1):

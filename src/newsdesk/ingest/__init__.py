@@ -7,19 +7,24 @@ stops the batch, it is reported with a reason.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import glob
 import gzip
+import hashlib
 import io
+import os
 import re
 import sys
 import unicodedata
 import zlib
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterable, Iterator
 
 from ..errors import ConfigError, InputError
-from ..model import Article, Skip
+from ..model import Article, Skip, stable_id
+from .meta import iso_date
 
 FORMATS = ("text", "jsonl", "html", "feed", "warc")
 _EXTENSIONS = {
@@ -40,6 +45,7 @@ class Options:
     published: str | None = None  # for inputs that do not state a date
     source: str | None = None  # outlet name; wins over a site name guessed from HTML or a feed title
     max_bytes: int = 20_000_000
+    max_paragraph_chars: int = 100_000  # longer paragraphs are split (the parser refuses 1,000,000)
     fallback_encodings: tuple[str, ...] = ("cp1252", "cp1251", "latin-1")
     format: str | None = None  # force a format instead of sniffing
     html_favor: str = "balanced"  # trafilatura: "precision", "balanced" or "recall"
@@ -47,6 +53,8 @@ class Options:
     html_fallback: bool = True  # trafilatura's fallback extractors (readability, jusText)
 
     def __post_init__(self):
+        if self.published is not None:
+            self.published = given_date(self.published)
         if self.html_favor not in ("precision", "balanced", "recall"):
             raise ConfigError(f"ingest.html_favor is {self.html_favor!r}; use \"precision\", \"balanced\" or \"recall\"")
         if self.format is not None and self.format not in FORMATS:
@@ -59,16 +67,33 @@ class Options:
         return cls(**settings, **{k: v for k, v in given.items() if v is not None})
 
 
+def given_date(value: str) -> str:
+    """A publication date the caller gives (``--published``), checked: a real day, not after tomorrow."""
+    found = iso_date(value)
+    if found is None:
+        raise InputError(f"--published {value!r} is not a date; give it as YYYY-MM-DD (e.g. 2023-05-24)")
+    if found > (dt.date.today() + dt.timedelta(days=1)).isoformat():
+        raise InputError(f"--published {value!r} is in the future; give the day the articles were published")
+    return found
+
+
 class BadEncoding(ValueError):
     pass
 
 
 def expand(paths: Iterable[str | Path]) -> Iterator[str | Path]:
     """Files named, found under folders (sorted, recursive) or matched by globs; ``-`` is stdin."""
+    for path, _ in named(paths):
+        yield path
+
+
+def named(paths: Iterable[str | Path]) -> Iterator[tuple[str | Path, str]]:
+    """(path, article id) of every input of :func:`expand`: the file stem for a file named, the path inside the
+    folder without its extension for a file found under one (``2024/floods-1``), ``stdin`` for ``-``."""
     for item in paths:
         text = str(item)
         if text == "-":
-            yield "-"
+            yield "-", "stdin"
             continue
         path = Path(text)
         if path.is_dir():
@@ -76,16 +101,37 @@ def expand(paths: Iterable[str | Path]) -> Iterator[str | Path]:
             # only files with an article extension are read; name a file to read it anyway.
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if sniff_path(child) and not _is_sidecar(child) and not child.name.startswith("."):
-                    yield child
+                    inside = child.relative_to(path)
+                    yield child, readable(str(inside.parent / _stem(child.name)) if inside.parent.parts
+                                          else _stem(child.name))
         elif path.exists():
-            yield path
+            yield path, readable(_stem(path.name))
         elif glob.has_magic(text):
             matches = sorted(glob.glob(text, recursive=True))
             if not matches:
                 raise InputError(f"no file matches {text!r}; check the pattern or quote it so the shell does not expand it")
-            yield from expand(matches)
+            yield from named(matches)
         else:
-            raise InputError(f"{text} does not exist; give a file, a folder, a glob or - for stdin")
+            raise InputError(f"{readable(text)} does not exist; give a file, a folder, a glob or - for stdin")
+
+
+def unique_ids(inputs: list[tuple[str | Path, str]]) -> list[tuple[str | Path, str]]:
+    """Each file once (named twice, or found under two arguments), with an id no other file of the call has:
+    files whose ids repeat (``a/article.txt`` and ``b/article.txt``) each get ``~`` and 8 hex digits of a hash
+    of their absolute path."""
+    files: dict[str, tuple[str | Path, str]] = {}
+    for path, article_id in inputs:
+        key = "-" if path == "-" else readable(os.path.abspath(path))
+        files.setdefault(key, (path, article_id))
+    paths = Counter(article_id for _, article_id in files.values())
+    return [(path, f"{article_id}~{stable_id(key, length=8)}" if paths[article_id] > 1 else article_id)
+            for key, (path, article_id) in files.items()]
+
+
+def readable(text: str) -> str:
+    """A file name as text that can be stored and printed: bytes that are not UTF-8 (``bad\\xffname``) become
+    U+FFFD."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def _is_sidecar(path: Path) -> bool:
@@ -97,22 +143,55 @@ def _is_sidecar(path: Path) -> bool:
 def read(paths: Iterable[str | Path], options: Options | None = None) -> Iterator[Article | Skip]:
     """Every article (or skip) of every input in ``paths``."""
     options = options or Options()
-    for path in expand(paths):
-        yield from read_one(path, options)
+    for path, article_id in unique_ids(list(named(paths))):
+        for item in read_one(path, options, article_id):
+            yield split_long(item, options.max_paragraph_chars) if isinstance(item, Article) else item
 
 
-def read_one(path: str | Path, options: Options) -> Iterator[Article | Skip]:
-    origin = "<stdin>" if path == "-" else str(path)
+def split_long(article: Article, limit: int) -> Article:
+    """Paragraphs longer than ``limit`` characters split into parts (at the last sentence end before the limit,
+    else the last space, else at the limit); each part keeps its paragraph's line and path."""
+    if limit <= 0 or all(len(p.text) <= limit and len(p.raw) <= limit for p in article.paragraphs):
+        return article
+    paragraphs = []
+    for paragraph in article.paragraphs:
+        raws = _parts(paragraph.raw, limit) if paragraph.raw != paragraph.text else None
+        for number, part in enumerate(_parts(paragraph.text, limit)):
+            raw = part if raws is None else (raws[number] if number < len(raws) else "")
+            paragraphs.append(dataclasses.replace(paragraph, index=len(paragraphs), text=part, raw=raw))
+    article.paragraphs = paragraphs
+    return article
+
+
+_BREAKS = (re.compile(r"[.!?…][\"”’)]*\s"), re.compile(r"\s"))
+
+
+def _parts(text: str, limit: int) -> list[str]:
+    parts = []
+    while len(text) > limit:
+        cut = limit
+        for pattern in _BREAKS:
+            ends = [m.end() for m in pattern.finditer(text, max(0, limit - 10_000), limit)]
+            if ends:
+                cut = ends[-1]
+                break
+        parts.append(text[:cut].strip())
+        text = text[cut:]
+    return [p for p in (*parts, text.strip()) if p] or [""]
+
+
+def read_one(path: str | Path, options: Options, article_id: str | None = None) -> Iterator[Article | Skip]:
+    origin = "<stdin>" if path == "-" else readable(str(path))
     try:
         if path == "-":
-            yield from read_stream(sys.stdin.buffer, origin, options, name="stdin")
+            yield from read_stream(sys.stdin.buffer, origin, options, name="stdin", article_id=article_id)
             return
         path = Path(path)
         with open(path, "rb") as stream:
             yield from read_stream(stream, origin, options, name=path.name, kind=sniff_path(path), path=path,
-                                   size=path.stat().st_size)
+                                   size=path.stat().st_size, article_id=article_id)
     except OSError as exc:
-        yield Skip(origin, "unreadable", f"{type(exc).__name__}: {exc}")
+        yield Skip(origin, "unreadable", readable(f"{type(exc).__name__}: {exc}"))
 
 
 def sniff_path(path: Path) -> str | None:
@@ -127,6 +206,9 @@ _HTML_STARTS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<ti
 
 def sniff_bytes(head: bytes) -> str | None:
     """The format of content from its first bytes: "text" when nothing more specific shows, None for binary data."""
+    for bom, encoding in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):  # judge the text, not its two-byte code units
+            return sniff_bytes(head[2:].decode(encoding, errors="ignore").encode("utf-8"))
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n")[:2048]
     lower = start.lower()
     if start.startswith(b"WARC/"):
@@ -167,8 +249,9 @@ CONTAINERS = ("jsonl", "warc")  # streamed record by record, so their size is no
 
 
 def read_stream(stream: IO[bytes], origin: str, options: Options, *, name: str, kind: str | None = None,
-                path: Path | None = None, size: int | None = None) -> Iterator[Article | Skip]:
-    stem = _stem(name)
+                path: Path | None = None, size: int | None = None,
+                article_id: str | None = None) -> Iterator[Article | Skip]:
+    stem = article_id or readable(_stem(name))
     head = stream.read(2)
     gzipped = head == b"\x1f\x8b"
     source = Prepended(head, stream)
@@ -200,6 +283,8 @@ def read_stream(stream: IO[bytes], origin: str, options: Options, *, name: str, 
         yield Skip(origin, "too_large", f"{size} bytes > ingest.max_bytes={options.max_bytes}", id=stem)
         return
     data = rest.read(options.max_bytes + 1)
+    if path is None and name == "stdin":  # texts piped one after the other are told apart by their content
+        stem = f"stdin-{hashlib.sha1(data).hexdigest()[:16]}"
     if tolerant.error:
         yield Skip(origin, "unreadable", f"corrupt or truncated gzip data: {tolerant.error}", id=stem)
         return

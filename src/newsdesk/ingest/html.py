@@ -33,9 +33,14 @@ def read(data: bytes | str, origin: str, options: Options, *, article_id: str, u
     """
     try:
         document = extract(data, options, url=url)
+        paragraphs = list(paragraphs_of(document.body)) if document is not None and document.body is not None else []
+        tree = _deep_tree(data) if not paragraphs else None
+        if tree is not None:  # libxml2 stops at 256 nested elements: a page nested deeper is read without limit
+            document = extract(tree, options, url=url)
+            paragraphs = list(paragraphs_of(document.body)) if document is not None and document.body is not None \
+                else []
     except (ValueError, TypeError, AssertionError, RecursionError) as exc:  # lxml and trafilatura on broken markup
         return Skip(origin, "unreadable", f"HTML could not be parsed: {type(exc).__name__}: {exc}", id=article_id)
-    paragraphs = list(paragraphs_of(document.body)) if document is not None and document.body is not None else []
     if not paragraphs:
         return Skip(origin, "empty", "no main text found in the page", id=article_id)
     article = Article(id=article_id, title=(document.title or "").strip(), paragraphs=paragraphs, origin=origin)
@@ -63,6 +68,19 @@ def extract(data: bytes | str, options: Options, *, url: str | None = None):
         favor_precision=options.html_favor == "precision", favor_recall=options.html_favor == "recall",
         include_tables=options.html_tables, include_comments=False,
         include_formatting=False, include_links=False, include_images=False, deduplicate=False)
+
+
+def _deep_tree(data: bytes | str):
+    """The page parsed without libxml2's depth limit (``huge_tree``), when it nests that deep; else None."""
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.fromstring(data, parser=lxml.html.HTMLParser(huge_tree=True))
+    except (lxml.etree.LxmlError, ValueError):
+        return None
+    deepest = max((sum(1 for _ in element.iterancestors()) for element in tree.iter()), default=0)
+    return tree if deepest >= 250 else None
 
 
 def paragraphs(fragment: str, options: Options) -> list[Paragraph]:

@@ -23,7 +23,8 @@ def build(desk) -> dict[str, Any]:
     articles = list(store.articles())
     entity_of = canonical_entities(articles)
     doc: dict[str, Any] = {"schema": SCHEMA, "articles": [], "stories": [], "reuse": [], "entities": [], "places": [],
-                           "dates": [], "quantities": [], "claims": [], "events": [], "contradictions": []}
+                           "dates": [], "quantities": [], "claims": [], "events": [], "contradictions": [],
+                           "skips": [skip.to_dict() for skip in store.skips()]}
     merged: dict[str, dict] = {}
     places: dict[str, Place] = {}
     for article in articles:
@@ -103,11 +104,14 @@ def claim_record(article: Article, claim, entity_of: dict[str, str]) -> dict[str
 def export(desk, path: str | Path | None, format: str = "json") -> dict[str, Any] | None:
     if format not in FORMATS:
         raise NewsdeskError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
-    if format == "acled":
-        from ..reconcile.acled import write_acled
+    if path is not None and format in ("csv", "parquet") and Path(path).exists() and not Path(path).is_dir():
+        raise NewsdeskError(f"--format {format} writes a folder of tables, and {path} is a file; give a folder with -o")
+    with desk.store.snapshot():  # one consistent record while an add goes on
+        if format == "acled":
+            from ..reconcile.acled import write_acled
 
-        return write_acled(desk, path)
-    doc = build(desk)
+            return write_acled(desk, path)
+        doc = build(desk)
     if path is None and format == "json":
         return doc
     if path is None:
@@ -149,7 +153,8 @@ def flatten(doc: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
             paragraphs.append({"article": article["id"], **paragraph})
     tables["articles"] = [{k: v for k, v in a.items() if k != "paragraphs"} for a in doc["articles"]]
     tables["paragraphs"] = paragraphs
-    for name in ("stories", "reuse", "entities", "places", "dates", "quantities", "claims", "events", "contradictions"):
+    for name in ("stories", "reuse", "entities", "places", "dates", "quantities", "claims", "events", "contradictions",
+                 "skips"):
         tables[name] = doc[name]
     return {name: [{k: _flat(v) for k, v in row.items()} for row in rows] for name, rows in tables.items()}
 

@@ -9,20 +9,33 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from ..errors import NotFound, StoreError
 from ..model import Article, Reuse, Skip, Story
 from .schema import ARTICLE_KEYED, MIGRATIONS
 
 
+def busy(exc: sqlite3.OperationalError) -> bool:
+    """Whether SQLite gave up waiting for a lock another connection holds."""
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 class Store:
-    def __init__(self, path: str | Path = "newsdesk.db"):
+    """``lock_timeout``: seconds a write waits for another writer (an add, a backup) to release the database;
+    ``on_wait(message)`` is told once when a write has to wait."""
+
+    def __init__(self, path: str | Path = "newsdesk.db", lock_timeout: float = 600,
+                 on_wait: Callable[[str], None] | None = None):
         self.path = str(path)
+        self.lock_timeout, self.on_wait = lock_timeout, on_wait
         try:
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            # each attempt to take the write lock waits up to a second inside SQLite; transaction() retries
+            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
+                                      timeout=min(1.0, lock_timeout))
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}; check the path and its permissions") from None
         self.db.row_factory = sqlite3.Row
@@ -33,6 +46,8 @@ class Store:
             self.migrate()
         except sqlite3.DatabaseError as exc:
             self.db.close()
+            if isinstance(exc, sqlite3.OperationalError) and busy(exc):
+                raise StoreError(f"{self.path} is locked by another writer; try again when it is done") from None
             raise StoreError(f"{self.path} is not a newsdesk database ({exc}); pass another --db path") from None
 
     # schema -----------------------------------------------------------------
@@ -55,16 +70,50 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (nested ones join the outer one), once the write lock is free."""
         if self.db.in_transaction:  # nested: the outer transaction commits
             yield self.db
             return
-        self.db.execute("BEGIN IMMEDIATE")
+        self._begin("BEGIN IMMEDIATE")
         try:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
             raise
         self.db.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[sqlite3.Connection]:
+        """A read transaction: everything read inside sees the database as it was at its first read, whatever
+        a concurrent add commits meanwhile (an export is one consistent record)."""
+        if self.db.in_transaction:
+            yield self.db
+            return
+        self.db.execute("BEGIN")
+        try:
+            yield self.db
+        finally:
+            self.db.execute("ROLLBACK")
+
+    def _begin(self, statement: str) -> None:
+        """Take the write lock, waiting up to ``lock_timeout`` seconds for another writer."""
+        deadline = time.monotonic() + self.lock_timeout
+        told = False
+        while True:
+            try:
+                self.db.execute(statement)
+                return
+            except sqlite3.OperationalError as exc:
+                if not busy(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise StoreError(f"{self.path} is locked by another writer (another `newsdesk add`, a backup) for"
+                                     f" more than {self.lock_timeout:g} s; try again when it is done, or wait longer"
+                                     f" with --set store.lock_timeout=SECONDS") from None
+                if not told and self.on_wait is not None:
+                    self.on_wait(f"waiting for {self.path}: another writer holds it (up to"
+                                 f" store.lock_timeout={self.lock_timeout:g} s)")
+                    told = True
 
     def close(self) -> None:
         self.db.close()
@@ -82,7 +131,7 @@ class Store:
             self.db.execute(
                 "INSERT OR REPLACE INTO articles (id, seq, content_hash, title, published, source, url, story, duplicate_of, data)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article.id, seq, article.content_hash(), article.title, article.published, article.source,
+                (article.id, seq, article.read_hash or article.content_hash(), article.title, article.published, article.source,
                  article.url, article.story, article.duplicate_of, json.dumps(article.to_dict(), ensure_ascii=False)),
             )
 
