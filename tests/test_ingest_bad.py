@@ -195,9 +195,9 @@ def test_folder_of_10000_files(light_desk, tmp_path):
     (folder / "s3" / "a3_0007.txt").write_bytes(b"")
     summary = light_desk.add(folder)
     assert len(summary.added) == 9999
-    assert [(s.reason, s.id) for s in summary.skipped] == [("empty", "a3_0007")]
+    assert [(s.reason, s.id) for s in summary.skipped] == [("empty", "s3/a3_0007")]  # ids: the path in the folder
     assert light_desk.store.count() == 9999
-    assert [p.text for p in light_desk.article("a9_0999").paragraphs] == ["Paragraph one of article 999.", "Paragraph two."]
+    assert [p.text for p in light_desk.article("s9/a9_0999").paragraphs] == ["Paragraph one of article 999.", "Paragraph two."]
 
 
 @pytest.mark.parametrize("content", [b"\n\n\n", b"[]", b"  [ ]\n"])

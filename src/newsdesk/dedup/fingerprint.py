@@ -32,7 +32,7 @@ class Settings(StepSettings):
     num_perm: int = 128
     lsh_recall: float = 0.995
     seed: int = 1
-    short_body: int = 50
+    short_body: int = 25
 
 
 def content_text(article: Article, short_body: int = 0) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import IO, Iterator
 
-from ..model import Article, Skip
+from ..model import Article, Skip, stable_id
 from . import Options, html, sniff_bytes
 from .meta import iso_date
 
@@ -37,9 +37,10 @@ def read(stream: IO[bytes], origin: str, options: Options) -> Iterator[Article |
 
 
 def record_id(record) -> str:
-    """The UUID of a WARC-Record-ID (``<urn:uuid:…>``), or the id as given."""
-    value = (record.record_id or "").strip("<>")
-    return value.removeprefix("urn:uuid:")
+    """The UUID of a WARC-Record-ID (``<urn:uuid:…>``), or the id as given; a record without one gets a hash of
+    its target URI and date."""
+    value = (record.record_id or "").strip("<>").removeprefix("urn:uuid:").strip()
+    return value or stable_id("warc-record", record.headers.get("WARC-Target-URI"), record.headers.get("WARC-Date"))
 
 
 def from_record(record, origin: str, options: Options) -> Article | Skip | None:

@@ -80,7 +80,8 @@ class Clusterer:
         headline = content_words(article.title, self.stop)
         body = body_terms(article, self.stop, self.boilerplate(article.id, headline))
         duplicate_of = article.duplicate_of
-        if duplicate_of and self.template(headline, body, index.entries.get(duplicate_of)):
+        twin = duplicate_of or self.body_twin(article.id)
+        if twin and self.template(headline, body, index.entries.get(twin)):
             # The body is a page template (captcha, sign-in) shared with other headlines: the headline alone
             # tells the story, and the copy does not follow its "original" (another story's template page).
             body, duplicate_of = Counter(), None
@@ -130,6 +131,21 @@ class Clusterer:
             if sum(not mine & set(content_words(title or "", self.stop)) for _, title in titles) >= least:
                 found.update(indexes)
         return frozenset(found)
+
+    def body_twin(self, article_id: str) -> str | None:
+        """The earliest stored article printing exactly this article's content paragraphs (the hashes the reuse
+        step stored), when the dedup step did not call it a copy: a short page template under another headline."""
+        db = self.store.db
+        mine = {r[0] for r in db.execute("SELECT hash FROM paragraph_hashes WHERE article_id = ?", (article_id,))}
+        if not mine:
+            return None
+        for (other,) in db.execute("SELECT h.article_id FROM paragraph_hashes h JOIN articles a ON a.id = h.article_id"
+                                   " WHERE h.hash = ? AND h.article_id != ? ORDER BY a.seq LIMIT ?",
+                                   (min(mine), article_id, BOILERPLATE_HOLDERS)).fetchall():
+            theirs = {r[0] for r in db.execute("SELECT hash FROM paragraph_hashes WHERE article_id = ?", (other,))}
+            if theirs == mine:
+                return other
+        return None
 
     def template(self, headline: list[str], body: Counter, original: Entry | None) -> bool:
         """Whether a copy's body carries neither its own headline nor its original's (a page template)."""
