@@ -47,6 +47,9 @@ class Settings(StepSettings):
     max_postings: int = 50
 
 
+PARAGRAPHS_PER_POSTING = 10  # a passage in more than ten times max_postings paragraphs is boilerplate too
+
+
 def paragraph_hash(tokens: list[str]) -> str:
     return xxhash.xxh3_64_hexdigest(" ".join(tokens).encode("utf-8"))
 
@@ -90,8 +93,16 @@ class ReuseFinder:
             return
         hashes = {index: paragraph_hash(tokens) for index, tokens in paragraphs.items()}
         sampled = {index: winnowed(texts[index], s.shingle, s.window) for index in paragraphs}
-        pairs = self.candidates(article.id, hashes, sampled)
-        links = self.verified(pairs, paragraphs)
+        first: dict[str, int] = {}  # a paragraph printed again in the article is looked up once, as its first
+        for index, value in hashes.items():
+            first.setdefault(value, index)
+        unique = {index: paragraphs[index] for index in first.values()}
+        pairs = self.candidates(article.id, {i: hashes[i] for i in unique}, {i: sampled[i] for i in unique})
+        found: dict[int, list[Reuse]] = {}
+        for link in self.verified(pairs, unique):
+            found.setdefault(link.b["paragraph"], []).append(link)
+        links = [Reuse(a=link.a, b={"article": None, "paragraph": index}, kind=link.kind, similarity=link.similarity)
+                 for index, value in hashes.items() for link in found.get(first[value], ())]
         db.executemany("INSERT INTO reuse (a_article, a_paragraph, b_article, b_paragraph, kind, similarity)"
                        " VALUES (?, ?, ?, ?, ?, ?)",
                        [(x.a["article"], x.a["paragraph"], x.b["article"] or article.id, x.b["paragraph"], x.kind,
@@ -125,8 +136,10 @@ class ReuseFinder:
             for value, other, paragraph in rows:
                 by_hash.setdefault(value, []).append((other, paragraph))
             for value, matches in by_hash.items():
-                # A passage found in very many paragraphs is boilerplate (a byline, a copyright line), not re-use.
-                if len({other for other, _ in matches}) > self.settings.max_postings:
+                # A passage found in very many articles is boilerplate (a byline, a copyright line), not re-use;
+                # so is one repeated in very many paragraphs (of a few articles).
+                if len(matches) > PARAGRAPHS_PER_POSTING * self.settings.max_postings \
+                        or len({other for other, _ in matches}) > self.settings.max_postings:
                     continue
                 for other, paragraph in matches:
                     for index in owners[value]:

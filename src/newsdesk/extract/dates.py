@@ -303,9 +303,10 @@ def mentions(article: Article, future_days: int = FUTURE_DAYS) -> list[DateMenti
     found: list[DateMention] = []
     previous = None
     for index, text in items:
-        found += in_text(text, published, paragraph=index, doc=article.docs.get(index), previous=previous,
-                         future_days=future_days)
-        days = [m for m in found if m.value and m.granularity == "day"]
+        here = in_text(text, published, paragraph=index, doc=article.docs.get(index), previous=previous,
+                       future_days=future_days)
+        found += here
+        days = [m for m in here if m.value and m.granularity == "day"]  # else the last day is still ``previous``
         previous = dt.date.fromisoformat(days[-1].value) if days else previous
     return found
 

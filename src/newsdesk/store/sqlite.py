@@ -61,12 +61,16 @@ class Store:
             raise StoreError(
                 f"{self.path} has schema version {version}, newer than this newsdesk ({len(MIGRATIONS)}); upgrade newsdesk"
             )
-        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        while version < len(MIGRATIONS):
             with self.transaction():
-                for statement in script.split(";"):
+                version = self.version  # read again under the write lock: another process may have migrated
+                if version >= len(MIGRATIONS):
+                    break
+                for statement in MIGRATIONS[version].split(";"):
                     if statement.strip():
                         self.db.execute(statement)
-                self.db.execute(f"PRAGMA user_version = {number}")
+                version += 1
+                self.db.execute(f"PRAGMA user_version = {version}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
