@@ -86,7 +86,7 @@ def run_kills(folder: Path, corpus: Path, kills: int, duration: float, pipeline:
     while done < kills:
         process = subprocess.Popen(newsdesk("add", str(corpus), "--db", str(db), "--no-progress", pipeline=pipeline),
                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(rng.uniform(0.2, duration))
+        time.sleep(rng.uniform(0.2, duration / 3))  # a resumed add has less left to do
         if process.poll() is not None:  # finished before the kill: start over on a fresh desk for more kills
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{db}{suffix}").unlink(missing_ok=True)
@@ -151,7 +151,7 @@ def main() -> None:
         duration = add(folder / "reference.db", corpus, args.pipeline)
         reference = state(folder / "reference.db")
         print(f"{len(records)} GVC articles ({len(set(reference['ids']))} ids), pipeline {args.pipeline}: "
-              f"sequential add {duration:.0f} s, {len(set(reference['mates'].values()))} stories")
+              f"sequential add {duration:.0f} s, {len(set(reference['mates'].values()))} stories", flush=True)
         rows = []
         killed = run_kills(folder, corpus, args.kills, duration, args.pipeline, rng)
         during = [compare(c, reference) for c in killed["checks"]]
