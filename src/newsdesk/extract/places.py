@@ -142,11 +142,13 @@ class Weights:
     country_bonus: float = 1.5  # a country they lie in (or the article names) outweighs a ratio of 30
     capital_bonus: float = 1.0  # a national capital outweighs a namesake ten times its size
     demonym_weight: float = 0.5  # "Ukrainian" counts half a place of Ukraine as evidence for it
+    outlet_weight: float = 0.5  # an outlet under a country's domain (".co.uk") counts half a place there
     us_local_share: float = 0.5  # the share of place mentions below country level in the US that makes US local news
 
 
 def _evidence(article: Article, gazetteer: Gazetteer, weights: Weights) -> Counter:
-    """Countries the article speaks of without naming a place there: demonyms ("Ukrainian", "Russians")."""
+    """Countries the article speaks of without naming a place there: demonyms ("Ukrainian", "Russians"), and the
+    country of its outlet's domain."""
     countries: Counter = Counter()
     for entity in article.entities:
         if entity.type == "NORP":
@@ -154,7 +156,22 @@ def _evidence(article: Article, gazetteer: Gazetteer, weights: Weights) -> Count
             iso = gazetteer.demonyms.get(k) or gazetteer.demonyms.get(k.removesuffix("s"))
             if iso:
                 countries[iso] += weights.demonym_weight * len(entity.mentions)
+    iso = outlet_country(article.url)
+    if iso in gazetteer.countries:
+        countries[iso] += weights.outlet_weight
     return countries
+
+
+def outlet_country(url: str | None) -> str | None:
+    """The country of an outlet's country-code domain ("irishtimes.ie" → IE, ".co.uk" → GB), else None (".com",
+    and country codes sold as words: ".tv", ".io")."""
+    from ..outlets import web_domain
+    from ..profiles.world import VANITY_DOMAINS
+
+    suffix = (web_domain(url) or "").rsplit(".", 1)[-1]
+    if len(suffix) != 2 or not suffix.isalpha() or suffix in VANITY_DOMAINS:
+        return None
+    return "GB" if suffix == "uk" else suffix.upper()
 
 
 def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tuple[list[Candidate], bool]],
@@ -230,13 +247,19 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None, profile: str |
 
 def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
     """Whether most of the article's place mentions below country level lie in the United States (national
-    capitals left out: "Washington" is world news)."""
+    capitals left out: "Washington" is world news), or a name is written with a US state's abbreviation after it
+    ("York, Pa.", "Lima, OH": the style of US news, whatever the world profile made of the name)."""
     counts: Counter = Counter()
     for entity in article.entities:
         place = entity.place
         if place is not None and place.country and place.feature not in ("country", "continent") \
                 and place.gazetteer_id not in gazetteer.capitals:
             counts[place.country == "US"] += len(entity.mentions)
+        for mention in entity.mentions:  # "York, Pa.", "Lima, OH": a US state written the US way after a name
+            match = QUALIFIER.match(article.paragraph_text(mention.span.paragraph)[mention.span.end:])
+            state = match and gazetteer.us_state_written(match.group(1).strip())
+            if state and key(match.group(1)) != key(gazetteer.regions[f"US.{state}"].name):  # not "Georgia"
+                return True
     total = sum(counts.values())
     if total == 0:  # no place below country level: a US broadcaster's call sign ("king5.com") makes it local news
         from ..outlets import CALL_SIGN, web_domain
