@@ -103,6 +103,7 @@ def _candidates(name: str, gazetteer: Gazetteer, profile: Profile) -> list[Candi
 
 
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+           "northern", "southern", "eastern", "western",
            "downtown", "upper", "lower", "greater", "n", "s", "e", "w", "ne", "nw", "se", "sw"}
 
 
@@ -282,9 +283,10 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             # "N.C.", "Colo", "NC" written as a place (a full name is ranked with its namesakes below)
             chosen[entity.id] = _area_place(entity, gazetteer.regions[f"US.{state}"], gazetteer)
             continue
-        if any(q.feature != "country" for q in contexts[entity.id].qualifiers):
-            continue  # "Washington, D.C.": the state after the name decides among the towns
-        area = _best_area(_candidates(entity.name, gazetteer, profile), gazetteer, profile, evidence)
+        found = _candidates(entity.name, gazetteer, profile)
+        if any(q.feature != "country" for q in contexts[entity.id].qualifiers) and any(not c.is_area for c in found):
+            continue  # "Washington, D.C.": the state after the name decides among the towns ("Utah, Colorado": a list)
+        area = _best_area(found, gazetteer, profile, evidence)
         if area is not None:
             chosen[entity.id] = _area_place(entity, area, gazetteer)
     for area in list(chosen.values()):
@@ -300,7 +302,12 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             [c for c in _candidates(entity.name, gazetteer, profile) if not c.is_area] \
             or _candidates(entity.name, gazetteer, profile)
         if not found and _part_of(entity.name):  # a district named after its town: at the town
-            found, part = [c for c in _candidates(_part_of(entity.name), gazetteer, profile) if not c.is_area], True
+            whole = _candidates(_part_of(entity.name), gazetteer, profile)
+            found, part = [c for c in whole if not c.is_area], True
+            area = None if found else _best_area(whole, gazetteer, profile, evidence)
+            if area is not None:  # "Western US", "South Venezuela": a part of an area, at the area
+                entity.place, chosen[entity.id] = _unlisted(entity, area, 3), area
+                continue
         regions_named = [q for q in context.qualifiers if q.feature != "country"]
         if regions_named and not _qualified(found, context):
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
