@@ -144,6 +144,7 @@ class Weights:
     capital_bonus: float = 1.0  # a national capital outweighs a namesake ten times its size
     demonym_weight: float = 0.5  # "Ukrainian" counts half a place of Ukraine as evidence for it
     outlet_weight: float = 0.5  # an outlet under a country's domain (".co.uk") counts half a place there
+    main_town_share: float = 0.5  # an article about one town: that share of its settlement mentions
     us_local_share: float = 0.5  # the share of place mentions below country level in the US that makes US local news
 
 
@@ -337,7 +338,8 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
     for entity in entities:
         if entity.id not in chosen:
             entity.place = (_placed_by_context(article, entity, entities, gazetteer)
-                            or _placed_in_local_area(entity, entities, chosen))
+                            or _placed_in_local_area(entity, entities, chosen)
+                            or _placed_at_main_town(entity, entities, chosen, weights))
 
 
 def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
@@ -433,6 +435,20 @@ def _placed_in_local_area(entity: Entity, entities: list[Entity], chosen: dict[s
         return None
     town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
     return _unlisted(entity, town.place, 2)
+
+
+def _placed_at_main_town(entity: Entity, entities: list[Entity], chosen: dict[str, Candidate],
+                         weights: Weights) -> Place | None:
+    """A location the gazetteer lacks (LOC: a river, an airport, a square) in an article that is about one town —
+    it holds ``main_town_share`` of the mentions of the article's settlements — is near that town, precision 2."""
+    if entity.type != "LOC":
+        return None
+    towns = [e for e in entities if e.id in chosen and chosen[e.id].feature in SETTLEMENTS and e.place is not None]
+    total = sum(len(e.mentions) for e in towns)
+    if not towns:
+        return None
+    town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
+    return _unlisted(entity, town.place, 2) if len(town.mentions) >= weights.main_town_share * total else None
 
 
 def _unlisted(entity: Entity, at: Candidate | Place, precision: int) -> Place:
