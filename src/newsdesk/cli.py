@@ -107,14 +107,15 @@ def export(db, fmt, output):
 @db_option
 @library_errors
 def articles(db):
-    """List the articles: id, published, source, story, title."""
+    """List the articles: id, published, language, source, story, title, and notes such as unsupported_language."""
     with open_desk(db, must_exist=True) as desk:
         rows = desk.store.article_rows()
         skips = desk.skips()
     for row in rows:
         mark = f" [duplicate of {row['duplicate_of']}]" if row["duplicate_of"] else ""
-        click.echo(f"{row['id']:<28} {row['published'] or '-':<10}  {(row['source'] or '-')[:16]:<16} "
-                   f"{(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
+        mark += "".join(f" [{code}]" for code in (row["notes"] or "").split(",") if code)
+        click.echo(f"{row['id']:<28} {row['published'] or '-':<10} {(row['language'] or '-')[:5]:<5} "
+                   f"{(row['source'] or '-')[:16]:<16} {(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
     click.echo(f"{len(rows)} articles, {len(skips)} skipped inputs", err=True)
 
 

@@ -21,7 +21,7 @@ from typing import Any, Literal, Optional
 ROLES = ("body", "heading", "caption", "credit", "related", "boilerplate")
 CONTENT_ROLES = ("body", "heading")
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER")
-QUANTITY_KINDS = ("killed", "injured", "evacuated", "detained", "distance", "other")
+QUANTITY_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained", "distance", "other")
 SKIP_REASONS = ("empty", "not_text", "too_large", "bad_encoding", "bad_record", "duplicate_of", "unreadable")
 TITLE = -1  # paragraph index of the title in spans
 
@@ -184,6 +184,29 @@ class Claim(Record):
 
 
 @dataclass
+class Note(Record):
+    """Something a reader of an article's record must know: a stage that did not run on it, and why."""
+
+    code: str  # e.g. "unsupported_language"
+    detail: str = ""
+
+
+UNSUPPORTED_LANGUAGE = "unsupported_language"
+
+
+@dataclass
+class Dateline(Record):
+    """Where, when and by whom a report was filed, as its opening says: "KYIV, June 3 (Reuters) -"."""
+
+    span: Span  # the whole dateline, separator included
+    place: str
+    place_span: Span
+    date: Optional[str] = None  # ISO date, when the dateline names a day and it resolves
+    date_text: Optional[str] = None
+    credit: Optional[str] = None  # the agency: "Reuters", "AP", "EFE"
+
+
+@dataclass
 class Article(Record):
     id: str
     title: str = ""
@@ -199,6 +222,9 @@ class Article(Record):
     repairs: list[Repair] = field(default_factory=list)
     related_titles: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    # extract
+    dateline: Optional[Dateline] = None
     # dedup / stories
     fingerprint: Optional[str] = None
     duplicate_of: Optional[str] = None
@@ -211,6 +237,11 @@ class Article(Record):
     # pipeline bookkeeping
     steps: list[str] = field(default_factory=list)  # names of the steps applied
     docs: dict = transient()  # paragraph index -> spaCy Doc, never stored
+
+    @property
+    def supported(self) -> bool:
+        """Whether the language-specific steps ran on it (not an article in a language without a pipeline)."""
+        return not any(note.code == UNSUPPORTED_LANGUAGE for note in self.notes)
 
     def paragraph_text(self, index: int) -> str:
         return self.title if index == TITLE else self.paragraphs[index].text

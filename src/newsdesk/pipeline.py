@@ -9,6 +9,11 @@ after the article steps, inside the store transaction that saves the article:
 they read what the desk holds, set the article's desk fields (``story``,
 ``duplicate_of``) and keep their own indexes through the store.
 
+A step that applies rules or models of one language (English: the spaCy
+parse, entities, dates, quantities, claims) is registered ``language_specific``:
+it skips an article the ``language`` step marked ``unsupported_language``,
+which keeps only what needs no language (dedup, re-use, stories).
+
 ``[pipeline] steps`` in the config lists the names in order. Building the
 pipeline checks that every ``requires`` is assigned by an earlier step, so a
 misordered or missing step is an error before any article is read.
@@ -27,6 +32,7 @@ from .model import Article
 BUILTIN_MODULES = (
     "newsdesk.clean.normalize",
     "newsdesk.clean.roles",
+    "newsdesk.clean.language",
     "newsdesk.clean.glue",
     "newsdesk.extract.parse",
     "newsdesk.extract.entities",
@@ -49,18 +55,22 @@ class StepInfo:
     assigns: tuple[str, ...]
     scope: Literal["article", "desk"]
     doc: str
+    language_specific: bool = False
 
 
 REGISTRY: dict[str, StepInfo] = {}
 
 
-def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), scope: str = "article"):
-    """Register ``factory(config, desk) -> callable`` as the step ``name``."""
+def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), scope: str = "article",
+         language_specific: bool = False):
+    """Register ``factory(config, desk) -> callable`` as the step ``name`` (``language_specific``: it runs only on
+    articles of a supported language)."""
     if scope not in ("article", "desk"):
         raise ValueError(f"scope must be 'article' or 'desk', not {scope!r}")
 
     def register(factory: Callable) -> Callable:
-        REGISTRY[name] = StepInfo(name, factory, tuple(requires), tuple(assigns), scope, (factory.__doc__ or "").strip())
+        REGISTRY[name] = StepInfo(name, factory, tuple(requires), tuple(assigns), scope, (factory.__doc__ or "").strip(),
+                                  language_specific)
         return factory
 
     return register
@@ -116,13 +126,14 @@ class Pipeline:
         for info, fn in self.steps:
             if info.scope != "article":
                 continue
+            chosen = [a for a in articles if a.supported] if info.language_specific else articles
             pipe = getattr(fn, "pipe", None)
             if pipe is not None:
-                pipe(articles)
+                pipe(chosen)
             else:
-                for article in articles:
+                for article in chosen:
                     fn(article)
-            for article in articles:
+            for article in chosen:
                 article.steps.append(info.name)
         return articles
 

@@ -310,7 +310,7 @@ def mentions(article: Article, future_days: int = FUTURE_DAYS) -> list[DateMenti
     return found
 
 
-@step("dates", requires=("docs",), assigns=("dates",))
+@step("dates", requires=("docs",), assigns=("dates",), language_specific=True)
 def make_dates(config, desk):
     """Date expressions with their resolved ISO value and the anchor used (absolute, published, previous)."""
     future_days = config.get("future_days", FUTURE_DAYS)

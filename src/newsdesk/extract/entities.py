@@ -774,7 +774,7 @@ def entities_of(article: Article) -> list[Entity]:
     return sorted(entities.values(), key=lambda e: (e.mentions[0].span.paragraph, e.mentions[0].span.start))
 
 
-@step("entities", requires=("docs",), assigns=("entities",))
+@step("entities", requires=("docs",), assigns=("entities",), language_specific=True)
 def make_entities(config, desk):
     """People, organisations, places and groups, with aliases, acronyms and role references merged."""
 

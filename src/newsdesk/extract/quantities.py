@@ -413,7 +413,7 @@ def _surname(text: str) -> Optional[str]:
     return words[-1]
 
 
-@step("quantities", requires=("docs",), assigns=("quantities",))
+@step("quantities", requires=("docs",), assigns=("quantities",), language_specific=True)
 def make_quantities(config, desk):
     """Numbers with modifiers (min, max, approximate), what they count (unit) and whether they are
     killed / injured / evacuated / detained / distance figures."""

@@ -139,6 +139,8 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     """Event units of the story's articles, in story order."""
     found = []
     for order, article in enumerate(story_order(articles)):
+        if not article.supported:
+            continue  # an article no pipeline reads: English cue words would type its sentences wrongly
         casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS and not superseded(article, q)]
         groups = [e for e in article.entities if e.type in ("ORG", "NORP")]
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]

@@ -87,6 +87,7 @@ def article_record(article: Article) -> dict[str, Any]:
                        for p in article.paragraphs],
         "repairs": [r.to_dict() for r in article.repairs],
         "related_titles": article.related_titles, "credits": article.credits,
+        "notes": [n.to_dict() for n in article.notes], "dateline": article.dateline and article.dateline.to_dict(),
         "story": article.story, "duplicate_of": article.duplicate_of, "metadata": article.metadata,
     }
 

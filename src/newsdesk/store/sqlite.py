@@ -115,9 +115,13 @@ class Store:
             yield Article.from_dict(json.loads(row[0]))
 
     def article_rows(self) -> list[sqlite3.Row]:
-        """Id, title, dates, source, story and duplicate of every article, without loading its text."""
+        """Id, title, dates, source, story, duplicate of, language and note codes of every article, without
+        loading it whole."""
         return self.db.execute(
-            "SELECT id, title, published, source, url, story, duplicate_of, seq FROM articles ORDER BY seq"
+            "SELECT id, title, published, source, url, story, duplicate_of, seq,"
+            " json_extract(data, '$.language') AS language,"
+            " (SELECT group_concat(json_extract(n.value, '$.code'), ',') FROM json_each(data, '$.notes') AS n) AS notes"
+            " FROM articles ORDER BY seq"
         ).fetchall()
 
     def count(self) -> int:
