@@ -34,6 +34,7 @@ BUILTIN_MODULES = (
     "newsdesk.clean.roles",
     "newsdesk.clean.language",
     "newsdesk.clean.glue",
+    "newsdesk.extract.datelines",
     "newsdesk.extract.parse",
     "newsdesk.extract.entities",
     "newsdesk.extract.places",

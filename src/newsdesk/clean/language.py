@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Optional
 
 from ..errors import ConfigError
 from ..model import UNSUPPORTED_LANGUAGE, Article, Note
@@ -24,14 +23,14 @@ DETECTORS = ("py3langid", "lingua")
 LETTERS = re.compile(r"[^\W\d_]")
 
 
-def base(tag: Optional[str]) -> Optional[str]:
+def base(tag: str | None) -> str | None:
     """The language of a tag without its region or script, lower case: "en-GB" → "en", "pt_BR" → "pt"."""
     if not tag or not tag.strip():
         return None
     return re.split(r"[-_]", tag.strip().lower(), maxsplit=1)[0] or None
 
 
-def region(tag: Optional[str]) -> Optional[str]:
+def region(tag: str | None) -> str | None:
     """The region of a tag, upper case: "en-GB" → "GB", "en" → None."""
     parts = re.split(r"[-_]", (tag or "").strip())
     return parts[1].upper() if len(parts) > 1 and len(parts[1]) == 2 and parts[1].isalpha() else None
@@ -51,7 +50,7 @@ def _lingua():
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
 
 
-def detect(text: str, detector: str = "py3langid", min_letters: int = 20) -> Optional[str]:
+def detect(text: str, detector: str = "py3langid", min_letters: int = 20) -> str | None:
     """The ISO 639-1 code of ``text``'s language, None when the text has too few letters to tell."""
     if len(LETTERS.findall(text)) < min_letters:
         return None

@@ -395,8 +395,12 @@ DATELINE_POPULATION = 1_000
 
 
 def _datelines(article: Article, mentions: Mentions) -> None:
-    """Place names in capitals before a comma, parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "),
-    even glued to the text or station call letters before them ("WCIVCHARLESTON, S.C.")."""
+    """The place of the article's dateline ("Moscow, 23 May (EFE).-"), and place names in capitals before a comma,
+    parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "), even glued to the text or station call
+    letters before them ("WCIVCHARLESTON, S.C.")."""
+    line = article.dateline
+    if line is not None and line.place_span.paragraph in article.docs:
+        _place_at(mentions, line.place_span.paragraph, line.place_span.start, line.place)
     for paragraph in sorted(article.docs):
         text = article.paragraph_text(paragraph)
         for match in _DATELINE.finditer(text):
