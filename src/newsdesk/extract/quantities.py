@@ -229,6 +229,8 @@ def _verb_kind(verb) -> str:
                 return "killed"
             if c.lemma_.lower() in LEMMA_KIND and c.lemma_.lower() != "shoot":
                 return LEMMA_KIND[c.lemma_.lower()]
+            if c.lower_ in LEMMA_KIND:  # "left two missing": the adjective is lemmatised as the verb "miss"
+                return LEMMA_KIND[c.lower_]
         return "injured" if lemma == "shoot" else "other"
     return LEMMA_KIND.get(lemma, "other")
 
