@@ -16,7 +16,8 @@ content, the first ``[language] max_chars`` characters):
   spacy wheel): one or two short sentences for each of the languages both
   detectors know; a hard case (a headline-length text).
 
-Speed: seconds over all texts per detector, and lingua's time as a multiple
+Each detector reads the text as the step hands it over (lower-cased when most
+letters are capitals). Speed: seconds over all texts per detector, and lingua's time as a multiple
 of py3langid's in the same run; model loading is timed apart.
 """
 from __future__ import annotations
@@ -31,7 +32,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from newsdesk.clean.language import base
+from newsdesk.clean.language import base, prepared
 
 from . import data, gate
 
@@ -89,7 +90,7 @@ def detectors() -> dict:
     import py3langid
 
     py3langid.classify("warm up")
-    found["py3langid"] = (time.perf_counter() - start, lambda text: py3langid.classify(text)[0])
+    found["py3langid"] = (time.perf_counter() - start, lambda text: py3langid.classify(prepared(text))[0])
     from lingua import LanguageDetectorBuilder
 
     for name, builder in (("lingua_low", lambda b: b.with_low_accuracy_mode()), ("lingua_high", lambda b: b)):
@@ -98,7 +99,7 @@ def detectors() -> dict:
         load = time.perf_counter() - start
 
         def predict(text, detector=detector):
-            found = detector.detect_language_of(text)
+            found = detector.detect_language_of(prepared(text))
             return found.iso_code_639_1.name.lower() if found is not None else "?"
 
         found[name] = (load, predict)

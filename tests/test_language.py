@@ -53,6 +53,8 @@ def write(tmp_path, name, text, meta=None):
 @pytest.mark.parametrize("detector", ["py3langid", "lingua"])
 @pytest.mark.parametrize("text, code", [(ENGLISH, "en"), (SPANISH, "es"), (RUSSIAN, "ru")])
 def test_both_detectors_tell_the_language_of_an_article(detector, text, code):
+    if detector == "lingua":
+        pytest.importorskip("lingua", reason="lingua-language-detector is an extra: pip install 'newsdesk[lingua]'")
     assert detect(text, detector) == code
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import re
 
-from ..errors import ConfigError
+from ..errors import ConfigError, MissingExtra
 from ..model import UNSUPPORTED_LANGUAGE, Article, Note
 from ..pipeline import step
 
@@ -44,16 +44,27 @@ def sample(article: Article, max_chars: int) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _lingua():
-    from lingua import LanguageDetectorBuilder
+    try:
+        from lingua import LanguageDetectorBuilder
+    except ImportError:
+        raise MissingExtra("lingua-language-detector", "lingua", "[language] detector = \"lingua\"") from None
 
     # low accuracy mode: trigram models only, about 10 times faster and lighter; article-length texts lose little
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
+
+
+def prepared(text: str) -> str:
+    """``text`` lower-cased when most of its letters are capitals: the detectors learnt from ordinary case, and
+    a transcript in capitals read as it is was taken for Nigerian Pidgin (bench/language.py)."""
+    upper = sum(c.isupper() for c in text)
+    return text.lower() if upper > sum(c.islower() for c in text) else text
 
 
 def detect(text: str, detector: str = "py3langid", min_letters: int = 20) -> str | None:
     """The ISO 639-1 code of ``text``'s language, None when the text has too few letters to tell."""
     if len(LETTERS.findall(text)) < min_letters:
         return None
+    text = prepared(text)
     if detector == "py3langid":
         import py3langid
 
