@@ -39,7 +39,7 @@ from . import data, gate
 OUT = Path(__file__).parent / "out" / "language.json"
 MAX_CHARS = 2000
 ALIASES = {"nb": "no", "nn": "no"}  # Norwegian: the detectors differ in how they name it
-DECLARED = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2})\b", re.I)
+DECLARED = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2})\b", re.IGNORECASE)
 
 
 def english(limit: int) -> list[tuple[str, str, str]]:
@@ -77,7 +77,7 @@ def spacy_examples(known: set[str]) -> list[tuple[str, str, str]]:
             continue
         try:
             sentences = importlib.import_module(f"spacy.lang.{path.parent.name}.examples").sentences
-        except Exception:  # an examples module needing an optional tokenizer dependency
+        except ImportError:  # an examples module needing an optional tokenizer dependency
             continue
         texts += [("spacy_examples", code, s) for s in sentences]
     return texts

@@ -12,20 +12,20 @@ from newsdesk import Desk
 
 ARTICLES = {
     "shelling": ("Russian shelling kills three in Kharkiv", "2023-06-04", None,
-                 "KHARKIV, June 3 (Reuters) - Russian forces shelled residential districts of Kharkiv on Saturday, "
+                 ("KHARKIV, June 3 (Reuters) - Russian forces shelled residential districts of Kharkiv on Saturday, "
                  "killing three civilians and wounding 12, the regional governor said.\n\n"
-                 "Artillery fire also hit a school, he said."),
+                 "Artillery fire also hit a school, he said.")),
     "flood": ("Floods in Assam displace thousands", "2023-06-20", None,
-              "GUWAHATI, June 19 (Reuters) - Floods in the Indian state of Assam have displaced more than 30,000 "
+              ("GUWAHATI, June 19 (Reuters) - Floods in the Indian state of Assam have displaced more than 30,000 "
               "people and left two missing, officials said on Monday.\n\n"
-              "Rescue teams evacuated about 500 residents from villages along the Brahmaputra."),
+              "Rescue teams evacuated about 500 residents from villages along the Brahmaputra.")),
     "protest": ("Thousands protest in Tbilisi", "2023-03-08", None,
-                "TBILISI, March 8 (AP) — Thousands of demonstrators protested outside parliament in Tbilisi, "
+                ("TBILISI, March 8 (AP) — Thousands of demonstrators protested outside parliament in Tbilisi, "
                 "Georgia, on Wednesday against a draft law on foreign agents. Police detained 66 people.\n\n"
-                "The protest went on into the night."),
+                "The protest went on into the night.")),
     "british": ("Inquiry opens into Leeds fire", "2023-04-05", "https://www.bbc.co.uk/news/uk-england-leeds-1",
-                "LEEDS, England (PA) - A public inquiry into the fire opened on 03/04/2023, West Yorkshire "
-                "Police said.\n\nThe fire broke out at a warehouse in the city."),
+                ("LEEDS, England (PA) - A public inquiry into the fire opened on 03/04/2023, West Yorkshire "
+                "Police said.\n\nThe fire broke out at a warehouse in the city.")),
 }
 
 
@@ -47,7 +47,7 @@ def events_of(world, article_id):
 
 
 def test_a_reuters_dateline_is_read_and_its_place_is_a_place(world):
-    desk, doc = world
+    desk, _ = world
     article = desk.article("shelling")
     line = article.dateline
     assert (line.place, line.date, line.credit) == ("KHARKIV", "2023-06-03", "Reuters")
@@ -64,7 +64,7 @@ def test_shelling_is_typed_with_its_toll(world):
 
 def test_a_flood_is_a_disaster_with_displaced_missing_and_evacuated(world):
     desk, _ = world
-    assert [(e["type"], e["sub_type"]) for e in events_of(world, "flood")][0] == ("Disasters", "Flood")
+    assert next((e["type"], e["sub_type"]) for e in events_of(world, "flood")) == ("Disasters", "Flood")
     kinds = {(q.kind, q.min) for q in desk.article("flood").quantities}
     assert {("displaced", 30001), ("missing", 2), ("evacuated", 500)} <= kinds
 

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import functools
 import re
-import tomllib
 from importlib import resources
 from typing import Any
+
+import tomllib
 
 
 @functools.lru_cache(maxsize=1)

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import re
-from typing import Optional
 
 from .. import vocabulary
 from ..model import Article, Dateline, Span
@@ -58,8 +57,8 @@ def _place_ok(place: str) -> bool:
     return all(word[0].isupper() or word.lower() in CONNECTORS for word in words)
 
 
-def read(text: str, published: Optional[dt.date] = None, paragraph: int = 0,
-         future_days: int = dates.FUTURE_DAYS) -> Optional[Dateline]:
+def read(text: str, published: dt.date | None = None, paragraph: int = 0,
+         future_days: int = dates.FUTURE_DAYS) -> Dateline | None:
     """The dateline opening ``text``, or None. A day without a year takes the publication's year (the year
     before when that puts it more than ``future_days`` ahead); without publication it stays unresolved."""
     match = pattern().match(text)
@@ -83,7 +82,7 @@ def read(text: str, published: Optional[dt.date] = None, paragraph: int = 0,
                     credit=credit)
 
 
-def _day(match: re.Match, published: Optional[dt.date], future_days: int) -> Optional[str]:
+def _day(match: re.Match, published: dt.date | None, future_days: int) -> str | None:
     p = "a" if match.group("date") else "b"
     month = vocabulary.month_numbers()[(match.group(p + "m1") or match.group(p + "m2")).lower().rstrip(".")]
     day = int(re.match(r"\d+", match.group(p + "d1") or match.group(p + "d2")).group())
@@ -100,7 +99,7 @@ def _day(match: re.Match, published: Optional[dt.date], future_days: int) -> Opt
     return value.isoformat() if value else None
 
 
-def dateline_of(article: Article, future_days: int = dates.FUTURE_DAYS) -> Optional[Dateline]:
+def dateline_of(article: Article, future_days: int = dates.FUTURE_DAYS) -> Dateline | None:
     """The dateline of the first of the opening content paragraphs that has one."""
     published = dates.parse_published(article.published)
     for paragraph in article.content_paragraphs()[:PARAGRAPHS]:

@@ -27,11 +27,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
-from urllib.parse import urlsplit
 
 from .. import vocabulary
 from ..errors import ConfigError
 from ..model import TITLE, Article, DateMention, Span
+from ..outlets import web_domain
 from ..pipeline import step
 
 WEEKDAYS = {"mon": 0, "tues": 1, "wednes": 2, "thurs": 3, "fri": 4, "satur": 5, "sun": 6}
@@ -339,9 +339,7 @@ def day_first(article: Article, order: str = "auto") -> bool:
     one order reads (its first number above 12: day first), the region of its language tag ("en-US"), its
     URL's country domain, the country most of its placed names lie in. A source of a country that writes the
     month first (``vocabulary.toml [dates]``: the US) reads month first; any other, or no evidence, day first."""
-    if order not in NUMERIC_ORDERS:
-        raise ConfigError(f"[dates] numeric_order must be one of {', '.join(NUMERIC_ORDERS)}, not {order!r}")
-    if order != "auto":
+    if _checked(order) != "auto":
         return order == "day_first"
     for paragraph in [article.title, *(p.text for p in article.content_paragraphs())]:
         for match in _NUMERIC.finditer(paragraph):
@@ -352,14 +350,19 @@ def day_first(article: Article, order: str = "auto") -> bool:
     return country is None or country not in vocabulary.load()["dates"]["month_first"]
 
 
+def _checked(order: str) -> str:
+    if order not in NUMERIC_ORDERS:
+        raise ConfigError(f"[dates] numeric_order must be one of {', '.join(NUMERIC_ORDERS)}, not {order!r}")
+    return order
+
+
 def _country(article: Article) -> Optional[str]:
     """The source's country as the article shows it: language region, URL country domain, placed names."""
     from ..clean.language import region
 
     if region(article.language):
         return region(article.language)
-    host = (urlsplit(article.url).netloc if article.url and "//" in article.url else "").lower().rstrip(".")
-    tld = host.rsplit(".", 1)[-1] if "." in host else ""
+    tld = (web_domain(article.url) or "").rstrip(".").rsplit(".", 1)[-1]
     if len(tld) == 2 and tld.isalpha() and tld not in GENERIC_TLDS:
         return {"uk": "GB"}.get(tld, tld.upper())
     counts = Counter(entity.place.country for entity in article.entities
@@ -371,9 +374,7 @@ def _country(article: Article) -> Optional[str]:
 def make_dates(config, desk):
     """Date expressions with their resolved ISO value and the anchor used (absolute, published, previous)."""
     future_days = config.get("future_days", FUTURE_DAYS)
-    order = config.get("numeric_order", "auto")
-    if order not in NUMERIC_ORDERS:
-        raise ConfigError(f"[dates] numeric_order must be one of {', '.join(NUMERIC_ORDERS)}, not {order!r}")
+    order = _checked(config.get("numeric_order", "auto"))
 
     def dates(article: Article) -> None:
         article.dates = mentions(article, future_days, order)

@@ -220,7 +220,7 @@ def _verb_kind(verb) -> str:
     if lemma in LINKING and lemma != "leave":  # "ten people remain missing", "were reported missing"
         for c in verb.children:
             kind = LEMMA_KIND.get(c.lower_) or LEMMA_KIND.get(c.lemma_.lower())  # "missing" is lemmatised "miss"
-            if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and kind:
+            if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and c.pos_ in ("ADJ", "VERB") and kind:  # not "is jail"
                 return kind
     if lemma == "shoot" or lemma == "leave":
         related = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "conj", "advmod", "xcomp")]
@@ -346,6 +346,9 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
                 end = noun.idx + len(noun.text)
         else:
             kind = kind_of(noun if noun is not None and noun.i > number.i else number)
+            if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != number.i \
+                    and noun.head.head.tag_ == "CD":
+                kind = "other"  # "one of the two kids was dead": the part is the casualty, not the whole
             if kind == "other" and noun is not None and noun.i > number.i:
                 kind = kind_of(number) if number.dep_ not in ("nummod", "quantmod") else "other"
             if kind != "other" and unit is None:

@@ -31,12 +31,16 @@ from .sentences import sentences
 # The words are general vocabulary of conflict, disaster and crime reporting, kept as data (vocabulary.toml).
 EVENT_TYPES: list[tuple[str, str, re.Pattern]] = vocabulary.event_types()
 OTHER = ("Strategic developments", "Other")
-# "A crash killed two": a death by an accident is no attack. A sentence whose only violence cue is "kill" and
-# that names an accident has no event type (a figure alone).
+# "A crash killed two", "floods killed 12": a death by an accident or a disaster is no attack. A sentence whose
+# only violence cue is "kill" is the disaster's when it names one, and has no event type (a figure alone) when it
+# names an accident.
 KILL_ONLY = re.compile(r"\bkill(?:s|ed|ing|ings)?\b", re.I)
 ACCIDENT = vocabulary.words(vocabulary.load()["accidents"]["words"])
 # "did not say whether anyone had been killed", "no one was killed": a killing not reported.
 UNSAID = re.compile(r"\b(?:no one|nobody|none|whether|if any)\b", re.I)
+
+
+DISASTERS = "Disasters"
 
 
 def event_type(text: str) -> tuple[str, str] | None:
@@ -44,9 +48,10 @@ def event_type(text: str) -> tuple[str, str] | None:
         found = cue.findall(text)
         if not found:
             continue
-        if sub == "Attack" and all(KILL_ONLY.fullmatch(w) for w in found) and (
-                ACCIDENT.search(text) or UNSAID.search(text)):
-            return None
+        if sub == "Attack" and all(KILL_ONLY.fullmatch(w) for w in found):  # "killed" alone: by whom or what?
+            disaster = next(((k, s) for k, s, c in EVENT_TYPES if k == DISASTERS and c.search(text)), None)
+            if disaster or ACCIDENT.search(text) or UNSAID.search(text):
+                return disaster
         return kind, sub
     return None
 
