@@ -1,0 +1,16 @@
+"""Follow feeds, news sitemaps and folders as news happens (``newsdesk watch``).
+
+    from newsdesk import Desk
+    from newsdesk.watch import Watch, sources_from
+
+    with Desk("news.db") as desk:
+        Watch(desk, sources_from(["https://example.org/feed.xml"], 900)).run(once=True)
+
+Modules: ``urls`` (canonical URLs), ``guard`` (which addresses may be contacted),
+``fetch`` (one guarded GET), ``robots`` (robots.txt), ``listings`` (feed and sitemap
+entries), ``state`` (what is remembered in the store), ``loop`` (scheduling and storing).
+"""
+from .loop import Settings, Source, Stats, Watch, sources_from
+from .state import sources_health
+
+__all__ = ["Settings", "Source", "Stats", "Watch", "sources_from", "sources_health"]

@@ -1,0 +1,467 @@
+"""The watch loop: poll each source on its own interval, fetch new pages politely, store each article
+through the desk's pipeline as it arrives.
+
+One thread (the caller's) owns the desk: it schedules, parses listings and runs the pipeline.
+Worker threads only fetch (and extract a page's text); they never touch the store. Each host has
+its own queue: at most ``per_host`` requests at once, ``host_delay`` (or the site's Crawl-delay)
+between two starts, and a 429/5xx pushes the whole host back by its Retry-After.
+"""
+from __future__ import annotations
+
+import collections
+import queue
+import random
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import __version__, ingest
+from ..config import StepSettings
+from ..errors import ConfigError, InputError
+from ..ingest import html, text
+from ..model import Article, Skip
+from . import listings
+from .fetch import Fetcher, FetchError, Limits, Response
+from .guard import Guard
+from .listings import Entry
+from .robots import Robots
+from .state import State
+from .urls import BadURL, canonical, host_of
+
+
+@dataclass
+class Settings(StepSettings):
+    section = "watch"
+    sources: list = field(default_factory=list)
+    interval: float = 900.0
+    jitter: float = 0.1
+    user_agent: str = "newsdesk/{version}"
+    connect_timeout: float = 10.0
+    timeout: float = 20.0
+    max_seconds: float = 60.0
+    max_redirects: int = 5
+    max_bytes: int = 5_000_000
+    workers: int = 8
+    per_host: int = 2
+    host_delay: float = 1.0
+    max_crawl_delay: float = 30.0
+    retries: int = 3
+    backoff: float = 2.0
+    max_retry_after: float = 300.0
+    max_interval: float = 21600.0
+    robots_ttl: float = 86400.0
+    allow_networks: list = field(default_factory=list)
+
+
+@dataclass
+class Source:
+    name: str  # URL, or the folder's absolute path
+    kind: str  # "web" or "folder"
+    interval: float
+
+
+def sources_from(items: list, default_interval: float) -> list[Source]:
+    """Sources from command-line strings and ``[watch] sources`` items (a string or {url, interval})."""
+    found: dict[str, Source] = {}
+    for item in items:
+        name, interval = (item.get("url"), item.get("interval", default_interval)) if isinstance(item, dict) else (item, default_interval)
+        if not isinstance(name, str) or not name:
+            raise ConfigError(f"a watch source needs a url, got {item!r}")
+        if "://" in name:
+            try:
+                name = canonical(name)
+            except BadURL as exc:
+                raise InputError(f"{exc}; a source is an http(s) feed or sitemap URL, or a folder") from None
+            found[name] = Source(name, "web", float(interval))
+        elif Path(name).is_dir():
+            path = str(Path(name).resolve())
+            found[path] = Source(path, "folder", float(interval))
+        else:
+            raise InputError(f"{name} is neither an http(s) URL nor a folder; give a feed or sitemap URL or a folder")
+    return list(found.values())
+
+
+@dataclass
+class Stats:
+    """What a run did (printed by the CLI, read by bench/watch.py)."""
+
+    started: float = field(default_factory=time.monotonic)
+    requests: int = 0  # HTTP exchanges that got an answer (304s included)
+    downloads: int = 0  # full listing downloads (200)
+    not_modified: int = 0
+    pages: int = 0  # article pages fetched
+    processed: int = 0  # articles handed to the pipeline
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    from_listing: int = 0  # kept from the feed's own text
+    skipped: int = 0
+    errors: collections.Counter = field(default_factory=collections.Counter)
+    first_article: float | None = None  # seconds from start to the first stored article
+    last_article: float | None = None
+
+    def __str__(self) -> str:
+        line = (f"{self.requests} requests ({self.downloads} listings downloaded, {self.not_modified} not modified, "
+                f"{self.pages} pages), {self.processed} articles processed: added {self.added}, updated {self.updated}, "
+                f"unchanged {self.unchanged}, kept from the listing {self.from_listing}, skipped {self.skipped}")
+        if self.errors:
+            line += "; errors: " + ", ".join(f"{k} {n}" for k, n in sorted(self.errors.items()))
+        return line
+
+
+@dataclass
+class _Poll:
+    """One poll of a web source: its listing (and a sitemap index's children) being fetched."""
+
+    source: Source
+    outstanding: int = 0
+    kind: str | None = None
+    entries: list[Entry] = field(default_factory=list)
+    validators: dict = field(default_factory=dict)
+    error: FetchError | None = None
+    problem: str = ""
+    downloaded: bool = False
+
+
+@dataclass
+class _Job:
+    kind: str  # "listing" or "page"
+    url: str
+    source: Source
+    poll: _Poll | None = None
+    entry: Entry | None = None
+    attempt: int = 0
+    validators: tuple = (None, None)
+
+
+@dataclass
+class _Host:
+    jobs: collections.deque = field(default_factory=collections.deque)
+    running: int = 0
+    ready_at: float = 0.0  # monotonic time of the next allowed start
+    delay: float = 0.0
+
+
+class Watch:
+    """``Watch(desk, sources).run(once=True)``; ``stop`` (an Event) ends a run after the batch in hand."""
+
+    def __init__(self, desk, sources: list[Source], settings: Settings | None = None, *, allow_private: bool = False,
+                 report: Callable[[str], None] | None = None):
+        self.desk = desk
+        self.settings = settings or Settings.from_config(desk.config.get("watch"))
+        self.sources = sources
+        self.state = State(desk.store)
+        self.report = report or (lambda message: None)
+        s = self.settings
+        agent = s.user_agent.format(version=__version__)
+        self.fetcher = Fetcher(Limits(agent, s.connect_timeout, s.timeout, s.max_seconds, s.max_redirects, s.max_bytes),
+                               Guard(allow_private, s.allow_networks), connections=2 * s.workers)
+        self.robots = Robots(self.fetcher, agent.split("/")[0], s.robots_ttl)
+        self.options = ingest.Options.from_config(desk.config["ingest"])
+        self.stats = Stats()
+        self.stop = threading.Event()
+        self._jobs: queue.Queue = queue.Queue()
+        self._results: queue.Queue = queue.Queue()
+        self._hosts: dict[str, _Host] = collections.defaultdict(_Host)
+        self._running = 0
+        self._ready: list[tuple[Source, Entry, Article | Skip, str, set]] = []
+        self._polling: set[str] = set()
+        self._next: dict[str, float] = {}
+        self._flight: set[str] = set()  # entry keys being fetched or waiting to be stored
+        for source in sources:
+            self.state.register(source.name, source.kind, source.interval)
+            row = self.state.source(source.name)
+            self._next[source.name] = row["next_poll"] or 0.0
+
+    # the loop ---------------------------------------------------------------
+    def run(self, once: bool = False) -> Stats:
+        """Poll until stopped (or, with ``once``, until every source was polled once and its pages stored)."""
+        workers = [threading.Thread(target=self._work, daemon=True, name=f"watch-fetch-{i}")
+                   for i in range(self.settings.workers)]
+        for worker in workers:
+            worker.start()
+        by_name = {source.name: source for source in self.sources}
+        for name, entry in self.state.queued():  # pages listed before a stop or a crash
+            source = by_name.get(name) or Source(name, "web", self.settings.interval)
+            self._queue_page(source, entry)
+        polled: set[str] = set()
+        try:
+            while not self.stop.is_set():
+                now = time.time()
+                for source in self.sources:
+                    if source.name in self._polling or (once and source.name in polled):
+                        continue
+                    if once or self._next[source.name] <= now:
+                        polled.add(source.name)
+                        self._poll(source)
+                self._dispatch()
+                self._collect(timeout=0.0 if self._ready else self._sleep())
+                self._store()
+                if once and len(polled) == len(self.sources) and self._idle():
+                    break
+        finally:
+            for _ in workers:
+                self._jobs.put(None)
+            self.fetcher_close_later(workers)
+        return self.stats
+
+    def fetcher_close_later(self, workers: list[threading.Thread]) -> None:
+        """Close the HTTP client once the workers are done (they may still be in a fetch after a stop)."""
+        def close():
+            for worker in workers:
+                worker.join()
+            self.fetcher.close()
+        threading.Thread(target=close, daemon=True).start()
+
+    def _idle(self) -> bool:
+        return not (self._ready or self._polling or self._running or any(h.jobs for h in self._hosts.values()))
+
+    def _sleep(self) -> float:
+        """Seconds until something may happen: a poll due, a host ready (a result wakes us sooner)."""
+        now_wall, now = time.time(), time.monotonic()
+        waits = [self._next[s.name] - now_wall for s in self.sources if s.name not in self._polling]
+        waits += [h.ready_at - now for h in self._hosts.values() if h.jobs]
+        return min([1.0] + [max(0.01, w) for w in waits])
+
+    # polling ----------------------------------------------------------------
+    def _poll(self, source: Source) -> None:
+        if source.kind == "folder":
+            self._poll_folder(source)
+            return
+        self._polling.add(source.name)
+        poll = _Poll(source)
+        self._queue_listing(poll, source.name)
+
+    def _queue_listing(self, poll: _Poll, url: str) -> None:
+        poll.outstanding += 1
+        job = _Job("listing", url, poll.source, poll=poll, validators=self.state.validators(url))
+        self._hosts[host_of(url)].jobs.appendleft(job)  # listings first: they find the work
+
+    def _listing_done(self, job: _Job, response: Response | None, error: FetchError | None) -> None:
+        poll = job.poll
+        if error is not None:
+            poll.error = poll.error or error
+        elif response.not_modified:
+            self.stats.not_modified += 1
+        else:
+            self.stats.downloads += 1
+            poll.downloaded = True
+            listing = listings.read(response.body, response.url, self.options, self.settings.max_bytes)
+            poll.kind = poll.kind if listing.kind == "sitemapindex" else listing.kind
+            poll.problem = poll.problem or listing.problem
+            if listing.kind == "sitemapindex" and job.url == poll.source.name:
+                for child in listing.sitemaps:
+                    self._queue_listing(poll, child)
+            poll.entries.extend(listing.entries)
+            if not listing.problem:  # a listing that could not be read is downloaded again next time
+                poll.validators[job.url] = (response.etag, response.last_modified)
+        poll.outstanding -= 1
+        if poll.outstanding == 0:
+            self._poll_done(poll)
+
+    def _poll_done(self, poll: _Poll) -> None:
+        source, s = poll.source, self.settings
+        self._polling.discard(source.name)
+        new, keys = [], set()
+        for entry in poll.entries:
+            if entry.key not in keys and entry.key not in self._flight and not self.state.known(entry.key, entry.article_id):
+                keys.add(entry.key)
+                new.append(entry)
+        failures = self.state.source(source.name)["failures"]
+        if poll.error or poll.problem:
+            kind, detail = (poll.error.kind, poll.error.detail) if poll.error else ("unreadable", poll.problem)
+            self.state.error(source.name, kind, detail)
+            self.stats.errors[kind] += 1
+            self.report(f"{source.name}: {kind}: {detail}")
+        failed = bool(poll.error or poll.problem) and not new
+        wait = min(source.interval * 2 ** (failures + 1 if failed else 0), max(s.max_interval, source.interval))
+        if poll.error and poll.error.retry_after:
+            wait = max(wait, min(poll.error.retry_after, s.max_interval))
+        status = poll.error.kind if poll.error else ("unreadable" if poll.problem else "ok" if poll.downloaded else "not_modified")
+        next_poll = time.time() + wait * (1 + random.uniform(-s.jitter, s.jitter))
+        self._next[source.name] = next_poll
+        self.state.polled(source.name, status=status, next_poll=next_poll, new=len(new), kind=poll.kind,
+                          failed=failed, validators=poll.validators, entries=new)
+        if new:
+            self.report(f"{source.name}: {len(new)} new")
+        for entry in new:
+            self._queue_page(source, entry)
+
+    def _poll_folder(self, source: Source) -> None:
+        """New and changed files of a folder, through the desk as ``add`` reads them."""
+        changed = []
+        for path in ingest.expand([source.name]):
+            stat = Path(path).stat()
+            mark = f"{stat.st_mtime_ns}:{stat.st_size}"
+            if self.state.validators(str(path))[0] != mark:
+                changed.append((str(path), mark))
+        total = 0
+        for path, mark in changed:
+            if self.stop.is_set():
+                break
+            summary = self._add(list(ingest.read_one(path, self.options)))
+            total += len(summary.added) + len(summary.updated)
+            self.state.set_validators(path, mark)  # after the add: a crash in between re-reads an unchanged file
+        self.state.add_articles(source.name, total)
+        next_poll = time.time() + source.interval * (1 + random.uniform(-self.settings.jitter, self.settings.jitter))
+        self._next[source.name] = next_poll
+        self.state.polled(source.name, status="ok", next_poll=next_poll, new=total)
+        if changed:
+            self.report(f"{source.name}: {len(changed)} new or changed files, {total} articles")
+
+    # pages ------------------------------------------------------------------
+    def _queue_page(self, source: Source, entry: Entry) -> None:
+        if entry.key in self._flight:
+            return
+        self._flight.add(entry.key)
+        if entry.url is None:
+            self._ready.append((source, entry, entry.fallback, "listing", set()))
+        else:
+            self._hosts[host_of(entry.url)].jobs.append(_Job("page", entry.url, source, entry=entry))
+
+    def _page_done(self, job: _Job, result: tuple[Response, Article | Skip] | None, error: FetchError | None) -> None:
+        entry, source = job.entry, job.source
+        if error is None:
+            response, article = result
+            self.stats.pages += 1
+            aliases = {canonical(u) for u in (response.url, getattr(article, "url", None)) if _is_web(u)} - {entry.key}
+            if any(alias in self._flight or self.state.known(alias) for alias in aliases):
+                self.state.done(source.name, entry, "alias", aliases, stored=False)  # the same page by another link
+                self._flight.discard(entry.key)
+                return
+            if isinstance(article, Article):
+                article.metadata.update(fetch="page", listing=source.name)
+                self._ready.append((source, entry, article, "page", aliases))
+                return
+            error = FetchError("empty_page", article.detail)
+        self.state.error(source.name, error.kind, error.detail)
+        self.stats.errors[error.kind] += 1
+        if entry.fallback is None:
+            skip = Skip(entry.url or entry.key, "unreadable", f"{error.kind}: {error.detail}", id=entry.article_id)
+            self._ready.append((source, entry, skip, error.kind, set()))
+            return
+        article = entry.fallback
+        article.metadata.update(fetch="listing", fetch_error=f"{error.kind}: {error.detail}", listing=source.name)
+        self._ready.append((source, entry, article, error.kind, set()))
+
+    def _store(self) -> None:
+        """Run the ready articles through the pipeline (one batch), then mark them done."""
+        if not self._ready:
+            return
+        size = self.desk.config["pipeline"]["batch_size"]
+        batch, self._ready = self._ready[:size], self._ready[size:]
+        summary = self._add([item for _, _, item, _, _ in batch])
+        stored = set(summary.added) | set(summary.updated) | set(summary.unchanged)
+        for source, entry, item, status, aliases in batch:
+            self.state.done(source.name, entry, status, aliases, stored=entry.article_id in stored)
+            self._flight.discard(entry.key)
+            if isinstance(item, Article) and status != "page":
+                self.stats.from_listing += 1
+
+    def _add(self, items: list):
+        summary = self.desk.add_many(items)
+        stats = self.stats
+        stats.processed += len(summary.added) + len(summary.updated) + len(summary.unchanged)
+        stats.added, stats.updated = stats.added + len(summary.added), stats.updated + len(summary.updated)
+        stats.unchanged += len(summary.unchanged)
+        stats.skipped += len(summary.skipped)
+        if summary.added or summary.updated:
+            stats.last_article = time.monotonic() - stats.started
+            stats.first_article = stats.first_article or stats.last_article
+            self.report(f"stored {len(summary.added) + len(summary.updated)} articles")
+        return summary
+
+    # fetching ---------------------------------------------------------------
+    def _dispatch(self) -> None:
+        """Hand ready jobs to the workers, host by host, within each host's limits."""
+        now, s = time.monotonic(), self.settings
+        backlog = len(self._ready) >= 4 * self.desk.config["pipeline"]["batch_size"]  # pages wait for the pipeline
+        for host in self._hosts.values():
+            while host.jobs and host.running < s.per_host and host.ready_at <= now:
+                if backlog and host.jobs[0].kind == "page":
+                    break
+                job = host.jobs.popleft()
+                host.running += 1
+                self._running += 1
+                host.ready_at = now + max(s.host_delay, host.delay)
+                self._jobs.put(job)
+
+    def _work(self) -> None:
+        while (job := self._jobs.get()) is not None:
+            try:
+                if job.kind == "listing":
+                    etag, modified = job.validators
+                    result = self.fetcher.get(job.url, "feed", etag=etag, last_modified=modified)
+                else:
+                    response = self.fetcher.get(job.url, "page", check=self.robots.check)
+                    result = (response, page_article(response, job.entry, self.options))
+                delay = min(self.robots.delay(job.url), self.settings.max_crawl_delay)
+                self._results.put((job, result, None, delay))
+            except FetchError as error:
+                self._results.put((job, None, error, 0.0))
+            except Exception as exc:  # noqa: BLE001 - a parser bug must not kill the worker: the page is recorded as failed
+                self._results.put((job, None, FetchError("unreadable", f"{type(exc).__name__}: {exc}"), 0.0))
+
+    def _collect(self, timeout: float) -> None:
+        try:
+            item = self._results.get(timeout=timeout) if timeout > 0 else self._results.get_nowait()
+        except queue.Empty:
+            return
+        while item is not None:
+            self._handle(*item)
+            try:
+                item = self._results.get_nowait()
+            except queue.Empty:
+                item = None
+
+    def _handle(self, job: _Job, result, error: FetchError | None, delay: float) -> None:
+        host = self._hosts[host_of(job.url)]
+        host.running -= 1
+        self._running -= 1
+        host.delay = delay
+        if error is None or error.kind.startswith("http_"):
+            self.stats.requests += 1
+        if error is not None and error.transient and job.attempt < self.settings.retries:
+            wait = self.settings.backoff * 2 ** job.attempt * random.uniform(1.0, 1.5)
+            if error.retry_after is not None:
+                wait = error.retry_after
+            if wait <= self.settings.max_retry_after:
+                job.attempt += 1
+                host.ready_at = max(host.ready_at, time.monotonic() + wait)  # the whole host waits
+                host.jobs.appendleft(job)
+                return
+        if job.kind == "listing":
+            self._listing_done(job, result, error)
+        else:
+            self._page_done(job, result, error)
+
+
+def page_article(response: Response, entry: Entry, options: ingest.Options) -> Article | Skip:
+    """The article of a fetched page, completed by what its listing said (title, date, outlet)."""
+    origin, fallback = response.url, entry.fallback
+    kind = ingest.sniff_bytes(response.body[:4096])
+    if response.content_type == "text/plain" or kind == "text":
+        article = text.read(response.body, origin, options, article_id=entry.article_id)
+    elif kind == "html":
+        article = html.read(response.body, origin, options, article_id=entry.article_id, url=response.url,
+                            published=fallback.published if fallback else None)
+    else:
+        return Skip(origin, "not_text", f"the page is {kind or 'binary'} content, not an article", id=entry.article_id)
+    if isinstance(article, Skip) or fallback is None:
+        return article
+    article.title = article.title or fallback.title
+    article.published = fallback.published or article.published  # the listing states it; the page's is a guess
+    article.source = article.source or fallback.source
+    article.language = article.language or fallback.language
+    article.authors = article.authors or fallback.authors
+    return article
+
+
+def _is_web(url: str | None) -> bool:
+    try:
+        return bool(url) and canonical(url) is not None
+    except BadURL:
+        return False
+
