@@ -83,7 +83,8 @@ MIGRATIONS: list[str] = [
     CREATE TABLE watch_seen (key TEXT PRIMARY KEY, source TEXT, article_id TEXT, status TEXT NOT NULL, at REAL NOT NULL);
     CREATE TABLE watch_queue (
         key TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, article_id TEXT NOT NULL,
-        fallback TEXT,                    -- the listing's own text as an Article (JSON), kept if the page fails
+        kind TEXT NOT NULL,               -- of listing: feed or sitemap
+        item TEXT NOT NULL,               -- what the listing says of the page (JSON): kept if the page fails
         at REAL NOT NULL
     );
     """,

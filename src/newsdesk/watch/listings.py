@@ -28,7 +28,8 @@ class Entry:
     key: str  # the page's canonical URL, or "entry:ID" for an entry without a link
     url: str | None  # the page to fetch, as listed
     article_id: str
-    fallback: Article | None = None  # from the listing's own text
+    kind: str = "feed"  # the listing it comes from: "feed" or "sitemap"
+    item: dict = field(default_factory=dict)  # what the listing says of it (JSON): see fallback()
 
 
 @dataclass
@@ -43,8 +44,9 @@ def article_id(key: str) -> str:
     return stable_id("url", key)
 
 
-def read(body: bytes, origin: str, options: Options, max_bytes: int) -> Listing:
-    """The entries of a feed or sitemap (gzipped or not)."""
+def read(body: bytes, origin: str, max_bytes: int) -> Listing:
+    """The entries of a feed or sitemap (gzipped or not). Cheap: the text of an entry is only
+    extracted (by :func:`fallback`) for new entries whose page is wanted."""
     if body[:2] == b"\x1f\x8b":
         try:
             body = _gunzip(body, max_bytes)
@@ -53,32 +55,56 @@ def read(body: bytes, origin: str, options: Options, max_bytes: int) -> Listing:
     head = body[:4096].lower()
     if b"<urlset" in head or b"<sitemapindex" in head:
         return _sitemap(body, origin)
-    return _feed(body, origin, options)
+    return _feed(body, origin)
 
 
-def _feed(body: bytes, origin: str, options: Options) -> Listing:
+def fallback(entry: Entry, options: Options, text: bool = True) -> Article | None:
+    """The article the listing itself gives (kept when the page cannot be fetched); with ``text=False``
+    only its metadata (title, date, outlet, authors), without extracting the entry's text."""
+    item = entry.item
+    if entry.kind == "sitemap":
+        if not item.get("title"):
+            return None
+        article = Article(id=entry.article_id, title=item["title"], url=entry.url, source=item.get("source"),
+                          published=item.get("published"), language=item.get("language"))
+    else:
+        fields = item if text else {k: v for k, v in item.items() if k not in ("content", "summary", "summary_detail")}
+        article = from_entry(fields, item.get("feed", {}), entry.url or entry.key, options)
+        if not isinstance(article, Article):
+            return None
+        article.id = entry.article_id
+    article.origin = entry.url or entry.key
+    return article
+
+
+# feedparser fields that from_entry reads (JSON-able; the parsed dates are left out, their text is kept)
+_FEED_FIELDS = ("id", "link", "title", "title_detail", "summary", "summary_detail", "content", "published",
+                "updated", "language", "authors", "author")
+
+
+def _feed(body: bytes, origin: str) -> Listing:
     import feedparser
 
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     listing = Listing("feed")
     if not parsed.entries:
-        listing.problem = (f"not a readable RSS/Atom feed: {parsed.get('bozo_exception')}" if parsed.bozo
-                           else "the feed has no entries")
+        listing.problem = ("the feed has no entries" if parsed.get("version") else
+                           f"not a readable RSS/Atom feed or sitemap ({parsed.get('bozo_exception') or 'no feed element'})")
         return listing
-    for number, item in enumerate(parsed.entries, start=1):
-        fallback = from_entry(item, parsed.feed, f"{origin}#entry{number}", options)
-        fallback = fallback if isinstance(fallback, Article) else None
-        link = item.get("link")
+    feed = {"title": parsed.feed.get("title"), "language": parsed.feed.get("language")}
+    for entry in parsed.entries:
+        item = {name: entry[name] for name in _FEED_FIELDS if name in entry} | {"feed": feed}
+        link = entry.get("link")
         try:
-            key = canonical(_absolute(link, origin)) if link else None
+            url = _absolute(link, origin) if link else None
+            key = canonical(url) if url else None
         except BadURL:
-            key = None
+            url = key = None
         if key is None:  # nothing to fetch: the entry is the article
-            if fallback is None:
+            if not (entry.get("title") or entry.get("summary") or entry.get("content")):
                 continue
-            key = f"entry:{fallback.id}"
-            link = None
-        listing.entries.append(Entry(key, link and _absolute(link, origin), article_id(key), fallback))
+            key = "entry:" + stable_id("feed-entry", entry.get("id") or f"{entry.get('title', '')}\x1f{entry.get('published', '')}")
+        listing.entries.append(Entry(key, url, article_id(key), "feed", item))
     return listing
 
 
@@ -93,33 +119,32 @@ def _sitemap(body: bytes, origin: str) -> Listing:
     if etree.QName(root).localname == "sitemapindex":
         return Listing("sitemapindex", sitemaps=[_absolute(loc, origin) for loc in _texts(root, "sitemap", "loc")])
     listing = Listing("sitemap")
-    for url in root:
-        if not isinstance(url.tag, str) or etree.QName(url).localname != "url":
+    for node in root:
+        if not isinstance(node.tag, str) or etree.QName(node).localname != "url":
             continue
-        loc = _child_text(url, "loc")
+        loc = _child_text(node, "loc")
         try:
-            key = canonical(_absolute(loc, origin)) if loc else None
+            url = _absolute(loc, origin) if loc else None
+            key = canonical(url) if url else None
         except BadURL:
             continue
-        if key is None:
-            continue
-        listing.entries.append(Entry(key, _absolute(loc, origin), article_id(key), _news_article(url, key)))
+        if key is not None:
+            listing.entries.append(Entry(key, url, article_id(key), "sitemap", _news(node)))
     return listing
 
 
-def _news_article(url, key: str) -> Article | None:
-    """The title-only article a news sitemap describes (kept when the page cannot be fetched)."""
-    news = url.find(f"{_NEWS}news")
-    title = (news.findtext(f"{_NEWS}title") or "").strip() if news is not None else ""
-    if not title:
-        return None
-    article = Article(id=article_id(key), title=title, url=_child_text(url, "loc"), origin=key)
-    article.published = iso_date(news.findtext(f"{_NEWS}publication_date"))
+def _news(node) -> dict:
+    """What a news sitemap says of a page: title, date, outlet, language."""
+    news = node.find(f"{_NEWS}news")
+    if news is None:
+        return {}
     publication = news.find(f"{_NEWS}publication")
+    item = {"title": (news.findtext(f"{_NEWS}title") or "").strip(),
+            "published": iso_date(news.findtext(f"{_NEWS}publication_date"))}
     if publication is not None:
-        article.source = (publication.findtext(f"{_NEWS}name") or "").strip() or None
-        article.language = (publication.findtext(f"{_NEWS}language") or "")[:2].lower() or None
-    return article
+        item["source"] = (publication.findtext(f"{_NEWS}name") or "").strip() or None
+        item["language"] = (publication.findtext(f"{_NEWS}language") or "")[:2].lower() or None
+    return item
 
 
 def _texts(root, parent: str, child: str) -> list[str]:

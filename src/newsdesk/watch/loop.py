@@ -239,16 +239,16 @@ class Watch:
         job = _Job("listing", url, poll.source, poll=poll, validators=self.state.validators(url))
         self._hosts[host_of(url)].jobs.appendleft(job)  # listings first: they find the work
 
-    def _listing_done(self, job: _Job, response: Response | None, error: FetchError | None) -> None:
+    def _listing_done(self, job: _Job, result: tuple[Response, listings.Listing] | None, error: FetchError | None) -> None:
         poll = job.poll
         if error is not None:
             poll.error = poll.error or error
-        elif response.not_modified:
+        elif result[0].not_modified:
             self.stats.not_modified += 1
         else:
+            response, listing = result
             self.stats.downloads += 1
             poll.downloaded = True
-            listing = listings.read(response.body, response.url, self.options, self.settings.max_bytes)
             poll.kind = poll.kind if listing.kind == "sitemapindex" else listing.kind
             poll.problem = poll.problem or listing.problem
             if listing.kind == "sitemapindex" and job.url == poll.source.name:
@@ -316,33 +316,33 @@ class Watch:
         if entry.key in self._flight:
             return
         self._flight.add(entry.key)
-        if entry.url is None:
-            self._ready.append((source, entry, entry.fallback, "listing", set()))
+        if entry.url is None:  # the listing's text is all there is
+            article = listings.fallback(entry, self.options)
+            self._ready.append((source, entry, article or Skip(entry.key, "empty", "entry without text", id=entry.article_id),
+                                "listing", set()))
         else:
             self._hosts[host_of(entry.url)].jobs.append(_Job("page", entry.url, source, entry=entry))
 
-    def _page_done(self, job: _Job, result: tuple[Response, Article | Skip] | None, error: FetchError | None) -> None:
+    def _page_done(self, job: _Job, result: tuple[str | None, Article | None], error: FetchError | None) -> None:
+        """``result``: the final URL and the page's article, or (None, the listing's article) when it failed."""
         entry, source = job.entry, job.source
+        final_url, article = result
         if error is None:
-            response, article = result
             self.stats.pages += 1
-            aliases = {canonical(u) for u in (response.url, getattr(article, "url", None)) if _is_web(u)} - {entry.key}
+            aliases = {canonical(u) for u in (final_url, article.url) if _is_web(u)} - {entry.key}
             if any(alias in self._flight or self.state.known(alias) for alias in aliases):
                 self.state.done(source.name, entry, "alias", aliases, stored=False)  # the same page by another link
                 self._flight.discard(entry.key)
                 return
-            if isinstance(article, Article):
-                article.metadata.update(fetch="page", listing=source.name)
-                self._ready.append((source, entry, article, "page", aliases))
-                return
-            error = FetchError("empty_page", article.detail)
+            article.metadata.update(fetch="page", listing=source.name)
+            self._ready.append((source, entry, article, "page", aliases))
+            return
         self.state.error(source.name, error.kind, error.detail)
         self.stats.errors[error.kind] += 1
-        if entry.fallback is None:
+        if article is None:
             skip = Skip(entry.url or entry.key, "unreadable", f"{error.kind}: {error.detail}", id=entry.article_id)
             self._ready.append((source, entry, skip, error.kind, set()))
             return
-        article = entry.fallback
         article.metadata.update(fetch="listing", fetch_error=f"{error.kind}: {error.detail}", listing=source.name)
         self._ready.append((source, entry, article, error.kind, set()))
 
@@ -389,20 +389,30 @@ class Watch:
                 self._jobs.put(job)
 
     def _work(self) -> None:
+        """Fetch, and parse what was fetched (listing entries, a page's text): CPU work off the pipeline's thread."""
         while (job := self._jobs.get()) is not None:
+            result, error = None, None
             try:
                 if job.kind == "listing":
                     etag, modified = job.validators
-                    result = self.fetcher.get(job.url, "feed", etag=etag, last_modified=modified)
+                    response = self.fetcher.get(job.url, "feed", etag=etag, last_modified=modified)
+                    result = (response, None if response.not_modified else
+                              listings.read(response.body, response.url, self.settings.max_bytes))
                 else:
                     response = self.fetcher.get(job.url, "page", check=self.robots.check)
-                    result = (response, page_article(response, job.entry, self.options))
-                delay = min(self.robots.delay(job.url), self.settings.max_crawl_delay)
-                self._results.put((job, result, None, delay))
-            except FetchError as error:
-                self._results.put((job, None, error, 0.0))
-            except Exception as exc:  # noqa: BLE001 - a parser bug must not kill the worker: the page is recorded as failed
-                self._results.put((job, None, FetchError("unreadable", f"{type(exc).__name__}: {exc}"), 0.0))
+                    result = (response.url, page_article(response, job.entry, self.options))
+            except FetchError as exc:
+                error = exc
+            except Exception as exc:  # noqa: BLE001 - a parser bug must not kill the worker: recorded as a failure
+                error = FetchError("unreadable", f"{type(exc).__name__}: {exc}")
+            if error is not None and job.kind == "page":
+                try:
+                    result = (None, listings.fallback(job.entry, self.options))
+                except Exception as exc:  # noqa: BLE001 - as above
+                    result = (None, None)
+                    error = FetchError(error.kind, f"{error.detail}; the entry's own text: {type(exc).__name__}: {exc}")
+            delay = min(self.robots.delay(job.url), self.settings.max_crawl_delay) if error is None else 0.0
+            self._results.put((job, result, error, delay))
 
     def _collect(self, timeout: float) -> None:
         try:
@@ -438,9 +448,10 @@ class Watch:
             self._page_done(job, result, error)
 
 
-def page_article(response: Response, entry: Entry, options: ingest.Options) -> Article | Skip:
-    """The article of a fetched page, completed by what its listing said (title, date, outlet)."""
-    origin, fallback = response.url, entry.fallback
+def page_article(response: Response, entry: Entry, options: ingest.Options) -> Article:
+    """The article of a fetched page, completed by what its listing said (title, date, outlet);
+    FetchError when the page holds no article text."""
+    origin, fallback = response.url, listings.fallback(entry, options, text=False)
     kind = ingest.sniff_bytes(response.body[:4096])
     if response.content_type == "text/plain" or kind == "text":
         article = text.read(response.body, origin, options, article_id=entry.article_id)
@@ -448,8 +459,10 @@ def page_article(response: Response, entry: Entry, options: ingest.Options) -> A
         article = html.read(response.body, origin, options, article_id=entry.article_id, url=response.url,
                             published=fallback.published if fallback else None)
     else:
-        return Skip(origin, "not_text", f"the page is {kind or 'binary'} content, not an article", id=entry.article_id)
-    if isinstance(article, Skip) or fallback is None:
+        raise FetchError("content_type", f"{origin} is {kind or 'binary'} content, not an article page")
+    if isinstance(article, Skip):
+        raise FetchError("empty_page", f"{origin}: {article.detail}")
+    if fallback is None:
         return article
     article.title = article.title or fallback.title
     article.published = fallback.published or article.published  # the listing states it; the page's is a guess

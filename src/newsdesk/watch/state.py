@@ -13,7 +13,6 @@ import json
 import time
 from collections.abc import Iterable
 
-from ..model import Article
 from ..store import Store
 from .listings import Entry
 
@@ -42,9 +41,9 @@ class State:
         now = time.time()
         with self.store.transaction():
             for entry in entries:
-                fallback = json.dumps(entry.fallback.to_dict(), ensure_ascii=False) if entry.fallback else None
-                self.db.execute("INSERT OR IGNORE INTO watch_queue (key, source, url, article_id, fallback, at) "
-                                "VALUES (?, ?, ?, ?, ?, ?)", (entry.key, source, entry.url, entry.article_id, fallback, now))
+                self.db.execute("INSERT OR IGNORE INTO watch_queue (key, source, url, article_id, kind, item, at) "
+                                "VALUES (?, ?, ?, ?, ?, ?, ?)", (entry.key, source, entry.url, entry.article_id, entry.kind,
+                                                                 json.dumps(entry.item, ensure_ascii=False), now))
             for url, (etag, last_modified) in (validators or {}).items():
                 self.db.execute("INSERT OR REPLACE INTO watch_validators (url, etag, last_modified) VALUES (?, ?, ?)",
                                 (url, etag, last_modified))
@@ -79,8 +78,8 @@ class State:
 
     def queued(self) -> list[tuple[str, Entry]]:
         """(source, entry) of every listed page not yet stored, oldest first."""
-        rows = self.db.execute("SELECT source, key, url, article_id, fallback FROM watch_queue ORDER BY at, rowid")
-        return [(r[0], Entry(r[1], r[2], r[3], Article.from_dict(json.loads(r[4])) if r[4] else None)) for r in rows]
+        rows = self.db.execute("SELECT source, key, url, article_id, kind, item FROM watch_queue ORDER BY at, rowid")
+        return [(r[0], Entry(r[1], r[2], r[3], r[4], json.loads(r[5]))) for r in rows]
 
     def done(self, source: str, entry: Entry, status: str, aliases: Iterable[str] = (), stored: bool = True) -> None:
         """An entry is finished (its article stored, or given up): seen, out of the queue, counted."""
