@@ -169,7 +169,7 @@ class Watch:
         self._ready: list[tuple[Source, Entry, Article | Skip, str, set]] = []
         self._polling: set[str] = set()
         self._next: dict[str, float] = {}
-        self._flight: set[str] = set()  # entry keys being fetched or waiting to be stored
+        self._flight: set[str] = set()  # canonical URLs being fetched or waiting to be stored
         for source in sources:
             self.state.register(source.name, source.kind, source.interval)
             row = self.state.source(source.name)
@@ -204,10 +204,10 @@ class Watch:
         finally:
             for _ in workers:
                 self._jobs.put(None)
-            self.fetcher_close_later(workers)
+            self._close_when_done(workers)
         return self.stats
 
-    def fetcher_close_later(self, workers: list[threading.Thread]) -> None:
+    def _close_when_done(self, workers: list[threading.Thread]) -> None:
         """Close the HTTP client once the workers are done (they may still be in a fetch after a stop)."""
         def close():
             for worker in workers:
@@ -232,11 +232,13 @@ class Watch:
             return
         self._polling.add(source.name)
         poll = _Poll(source)
-        self._queue_listing(poll, source.name)
+        # a sitemap index may stay the same while its sitemaps change: it is downloaded each time (it is small)
+        self._queue_listing(poll, source.name, conditional=self.state.source(source.name)["kind"] != "sitemapindex")
 
-    def _queue_listing(self, poll: _Poll, url: str) -> None:
+    def _queue_listing(self, poll: _Poll, url: str, conditional: bool = True) -> None:
         poll.outstanding += 1
-        job = _Job("listing", url, poll.source, poll=poll, validators=self.state.validators(url))
+        job = _Job("listing", url, poll.source, poll=poll,
+                   validators=self.state.validators(url) if conditional else (None, None))
         self._hosts[host_of(url)].jobs.appendleft(job)  # listings first: they find the work
 
     def _listing_done(self, job: _Job, result: tuple[Response, listings.Listing] | None, error: FetchError | None) -> None:
@@ -249,9 +251,10 @@ class Watch:
             response, listing = result
             self.stats.downloads += 1
             poll.downloaded = True
-            poll.kind = poll.kind if listing.kind == "sitemapindex" else listing.kind
+            if job.url == poll.source.name:
+                poll.kind = listing.kind
             poll.problem = poll.problem or listing.problem
-            if listing.kind == "sitemapindex" and job.url == poll.source.name:
+            if listing.kind == "sitemapindex" and job.url == poll.source.name:  # one level: an index of indexes is not followed
                 for child in listing.sitemaps:
                     self._queue_listing(poll, child)
             poll.entries.extend(listing.entries)
@@ -292,11 +295,18 @@ class Watch:
     def _poll_folder(self, source: Source) -> None:
         """New and changed files of a folder, through the desk as ``add`` reads them."""
         changed = []
-        for path in ingest.expand([source.name]):
-            stat = Path(path).stat()
-            mark = f"{stat.st_mtime_ns}:{stat.st_size}"
-            if self.state.validators(str(path))[0] != mark:
-                changed.append((str(path), mark))
+        try:
+            for path in ingest.expand([source.name]):
+                stat = Path(path).stat()
+                mark = f"{stat.st_mtime_ns}:{stat.st_size}"
+                if self.state.validators(str(path))[0] != mark:
+                    changed.append((str(path), mark))
+        except (OSError, InputError) as exc:  # the folder (or a file) went away: try again next time
+            problem = str(exc)
+            self.state.error(source.name, "unreadable", problem)
+            self.stats.errors["unreadable"] += 1
+        else:
+            problem = ""
         total = 0
         for path, mark in changed:
             if self.stop.is_set():
@@ -307,7 +317,8 @@ class Watch:
         self.state.add_articles(source.name, total)
         next_poll = time.time() + source.interval * (1 + random.uniform(-self.settings.jitter, self.settings.jitter))
         self._next[source.name] = next_poll
-        self.state.polled(source.name, status="ok", next_poll=next_poll, new=total)
+        self.state.polled(source.name, status="unreadable" if problem else "ok", next_poll=next_poll, new=total,
+                          failed=bool(problem))
         if changed:
             self.report(f"{source.name}: {len(changed)} new or changed files, {total} articles")
 
@@ -335,6 +346,7 @@ class Watch:
                 self._flight.discard(entry.key)
                 return
             article.metadata.update(fetch="page", listing=source.name)
+            self._flight |= aliases
             self._ready.append((source, entry, article, "page", aliases))
             return
         self.state.error(source.name, error.kind, error.detail)
@@ -356,7 +368,7 @@ class Watch:
         stored = set(summary.added) | set(summary.updated) | set(summary.unchanged)
         for source, entry, item, status, aliases in batch:
             self.state.done(source.name, entry, status, aliases, stored=entry.article_id in stored)
-            self._flight.discard(entry.key)
+            self._flight -= {entry.key, *aliases}
             if isinstance(item, Article) and status != "page":
                 self.stats.from_listing += 1
 
