@@ -1,6 +1,6 @@
 """newsdesk watch over many local feeds: first poll, second poll, kill -9 and restart.
 
-    .venv/bin/python -m bench.watch [--feeds 200] [--entries 20] [--steps full|light] [--kills 3]
+    .venv/bin/python -m bench.watch [--feeds 200] [--entries 20] [--steps full|light] [--kills 3] [--limit N]
 
 A server in its own process (127.0.0.1, random port) serves FEEDS RSS feeds of ENTRIES entries,
 each entry a page made from one GVC article (../shared/data, read in place), feeds with ETag and
@@ -186,8 +186,11 @@ def main(argv=None) -> dict:
     parser.add_argument("--steps", choices=["full", "light"], default="full",
                         help="the configured pipeline, or normalize only (the fetch side alone)")
     parser.add_argument("--kills", type=int, default=3, help="kill -9 / restart rounds (0: none)")
+    parser.add_argument("--limit", type=int, help="at most this many entries in all (fewer feeds), for a quick run")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.limit:
+        args.feeds = max(1, min(args.feeds, args.limit // args.entries))
     if args.serve:
         serve(args.feeds, args.entries)
         return {}
@@ -226,8 +229,9 @@ def main(argv=None) -> dict:
     result["headline"] = {"articles_stored_share": round(len(reference) / (args.feeds * args.entries), 4),
                           "second_poll_full_downloads": result["second_poll"]["full_downloads"],
                           "second_poll_articles_processed": second.processed,
-                          "kill_lost": killed.get("lost", 0), "kill_doubled": killed.get("doubled", 0),
                           "fetch_speed_ratio": speed["ratio"]}
+    if killed:
+        result["headline"].update(kill_lost=killed["lost"], kill_doubled=killed["doubled"])
     print(json.dumps(result, indent=1))
     OUT.mkdir(exist_ok=True)
     (OUT / "watch.json").write_text(json.dumps(result, indent=1), encoding="utf-8")

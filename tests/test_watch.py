@@ -10,6 +10,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import http.server
+import itertools
 import os
 import signal
 import socket
@@ -61,6 +62,7 @@ class Site:
     def __init__(self):
         self.routes: dict = {}
         self.log: list[tuple[str, int]] = []  # (path, status) of every request
+        self.agents: set[str] = set()
         handler = self._handler()
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         self.server.daemon_threads = True
@@ -100,6 +102,7 @@ class Site:
                 route = site.routes.get(path, (404, {"Content-Type": "text/html"}, b"<html><body>not here</body></html>"))
                 status, headers, body = route(self) if callable(route) else route
                 site.log.append((path, status))
+                site.agents.add(self.headers.get("User-Agent", ""))
                 self.send_response(status)
                 for name, value in headers.items():
                     self.send_header(name, value)
@@ -197,6 +200,8 @@ def test_entries_added_between_polls_are_the_only_pages_fetched(site, light):
     assert [len(site.requests(p)) for p in ("/a1", "/a2", "/a4")] == [1, 1, 1]
     health = sources_health(light.store)[0]
     assert (health["polls"], health["last_new"], health["articles"], health["last_status"]) == (2, 1, 3, "ok")
+    row = light.store.db.execute("SELECT last_poll, next_poll FROM watch_sources").fetchone()
+    assert 60 * 0.9 - 1 <= row[1] - row[0] <= 60 * 1.1  # the source's interval, with jitter
 
 
 def test_redirects_are_followed_and_a_redirect_to_a_private_address_is_refused_without_contact(site, light, contacted):
@@ -242,9 +247,12 @@ def test_429_with_retry_after_is_retried_after_the_wait(site, light):
 
 
 def test_pages_that_cannot_be_fetched_are_kept_from_the_feed_text_and_marked(site, light):
+    slow_calls = []
+
     def slow(request):
+        slow_calls.append(request.path)
         time.sleep(1.5)
-        return site.routes["/a1"] if False else (200, {"Content-Type": "text/html"}, b"<html>late</html>")
+        return 200, {"Content-Type": "text/html"}, b"<html>late</html>"
 
     def endless(out):
         chunk = b"<p>" + b"x" * 65_530 + b"</p>"
@@ -256,14 +264,44 @@ def test_pages_that_cannot_be_fetched_are_kept_from_the_feed_text_and_marked(sit
     site.routes["/bomb"] = (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
                             gzip.compress(b"<p>" + b"\0" * 30_000_000))
     site.routes["/pdf"] = (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4")
-    site.feed("/feed.xml", rss([(site.url(f"/{p}"), f"Report {p}", f"Summary of {p}.")
-                                for p in ("slow", "huge", "bomb", "gone", "pdf")]))
-    stats = watch_once(light, [site.url("/feed.xml")], timeout=0.5, retries=0, max_bytes=200_000)
+    site.routes["/loop"] = (302, {"Location": "/loop"}, b"")
+    site.routes["/later"] = (503, {"Retry-After": "3600"}, b"")  # beyond max_retry_after: given up at once
+    pages = ("slow", "huge", "bomb", "gone", "pdf", "loop", "later")
+    site.feed("/feed.xml", rss([(site.url(f"/{p}"), f"Report {p}", f"Summary of {p}.") for p in pages]))
+    started = time.monotonic()
+    stats = watch_once(light, [site.url("/feed.xml")], timeout=0.5, retries=2, backoff=0.01, max_bytes=200_000)
     marks = {a.title: a.metadata["fetch_error"].split(":")[0] for a in light.articles()}
     assert marks == {"Report slow": "timeout", "Report huge": "too_large", "Report bomb": "too_large",
-                     "Report gone": "http_404", "Report pdf": "content_type"}
-    assert stats.from_listing == 5
-    assert sources_health(light.store)[0]["errors"] == {"content_type": 1, "http_404": 1, "timeout": 1, "too_large": 2}
+                     "Report gone": "http_404", "Report pdf": "content_type", "Report loop": "redirects",
+                     "Report later": "http_503"}
+    assert stats.from_listing == len(pages) and time.monotonic() - started < 10
+    assert len(slow_calls) == 3 and site.requests("/later") == [503]  # timeouts retried, twice
+    assert site.requests("/gone") == [404] and len(site.requests("/loop")) == 6  # the first hop and 5 redirects
+    assert sources_health(light.store)[0]["errors"] == {"content_type": 1, "http_404": 1, "http_503": 1,
+                                                         "redirects": 1, "timeout": 1, "too_large": 2}
+
+
+def test_per_host_politeness_limits_parallel_requests_and_spaces_their_starts(site, light):
+    starts, running, most = [], [0], [0]
+    lock = threading.Lock()
+
+    def page(request):
+        with lock:
+            starts.append(time.monotonic())
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.3)
+        with lock:
+            running[0] -= 1
+        return 200, {"Content-Type": "text/html"}, PAGE.format(title="Pier", lead=request.path).encode()
+    for n in range(6):
+        site.routes[f"/p{n}"] = page
+    site.feed("/feed.xml", rss([(site.url(f"/p{n}"), f"Entry {n}", "Summary.") for n in range(6)]))
+    watch_once(light, [site.url("/feed.xml")], per_host=2, host_delay=0.1, workers=6)
+    gaps = [b - a for a, b in itertools.pairwise(starts)]
+    assert most[0] == 2 and len(starts) == 6  # two at once, never three
+    assert min(gaps) >= 0.05 and starts[-1] - starts[0] >= 0.45  # 0.1 s between starts (less the server's jitter)
+    assert all(agent.startswith("newsdesk/") for agent in site.agents)
 
 
 def test_robots_txt_disallowing_a_path_keeps_its_pages_unfetched(site, light):

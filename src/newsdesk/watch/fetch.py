@@ -72,7 +72,10 @@ class Fetcher:
     def __init__(self, limits: Limits, guard: Guard, connections: int = 16):
         self.limits = limits
         transport = httpx.HTTPTransport(trust_env=False, limits=httpx.Limits(max_connections=connections))
-        transport._pool._network_backend = GuardedBackend(guard)  # httpx has no public hook at the socket
+        pool = getattr(transport, "_pool", None)  # httpx has no public hook at the socket: fail closed if this moves
+        if not hasattr(pool, "_network_backend"):
+            raise RuntimeError("this httpx version hides its connection pool; the address guard cannot be installed")
+        pool._network_backend = GuardedBackend(guard)
         self.client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False,
                                    timeout=httpx.Timeout(limits.timeout, connect=limits.connect_timeout))
         self.encodings = "gzip, deflate" + (", br" if _brotli() else "")
@@ -88,7 +91,11 @@ class Fetcher:
         redirects: list[str] = []
         deadline = time.monotonic() + self.limits.max_seconds
         while True:
-            if httpx.URL(url).scheme not in SCHEMES:
+            try:
+                scheme = httpx.URL(url).scheme
+            except httpx.InvalidURL as exc:
+                raise FetchError("bad_url", f"{url!r}: {exc}") from None
+            if scheme not in SCHEMES:
                 raise FetchError("bad_url", f"only http and https are fetched, not {url}")
             if check is not None:
                 check(url)
@@ -130,9 +137,9 @@ class Fetcher:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
             raise FetchError("too_large", f"{url} declares {declared} bytes > {limit}")
-        decoder = Decoder(response.headers.get("content-encoding", ""), limit)
         parts: list[bytes] = []
         try:
+            decoder = Decoder(response.headers.get("content-encoding", ""), limit)
             for chunk in response.iter_raw():
                 parts.append(decoder.feed(chunk))
                 if time.monotonic() > deadline:
