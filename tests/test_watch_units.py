@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from newsdesk.ingest import Options
 from newsdesk.watch import listings
-from newsdesk.watch.fetch import DecodeError, Decoder, TooLarge, retry_after
+from newsdesk.watch.fetch import DecodeError, Decoder, FetchError, TooLarge, retry_after
 from newsdesk.watch.guard import Guard, Refused
 from newsdesk.watch.urls import BadURL, canonical
 
@@ -135,3 +135,25 @@ def test_feed_links_are_made_absolute_and_entries_without_a_link_are_their_own_a
     assert listings.fallback(entries[0], Options()).paragraphs[0].text == "First."
     assert listings.fallback(entries[0], Options(), text=False).paragraphs == []
     assert len({e.article_id for e in entries}) == 3
+
+
+# a fetched page as an article -------------------------------------------------------------
+def test_a_page_is_completed_by_its_feed_entry():
+    from newsdesk.watch.fetch import Response
+    from newsdesk.watch.loop import page_article
+
+    feed = (b'<rss version="2.0"><channel><title>Harbour Gazette</title><item><title>Storm hits harbour</title>'
+            b"<link>https://news.example/a1</link><pubDate>Tue, 03 Dec 2024 08:00:00 GMT</pubDate>"
+            b"<description>Summary.</description></item></channel></rss>")
+    entry = listings.read(feed, "https://news.example/feed.xml", 10**6).entries[0]
+    body = (b"<div><p>A storm tore three pontoons from their moorings overnight, the harbour authority said.</p>"
+            b"<p>The island ferry will leave from the north pier until further notice, officials added.</p></div>")
+    article = page_article(Response("https://news.example/a1", 200, body, "text/html"), entry, Options())
+    assert article.id == entry.article_id and article.title == "Storm hits harbour"
+    assert (article.source, article.published, article.url) == ("Harbour Gazette", "2024-12-03", "https://news.example/a1")
+    assert "north pier" in article.paragraphs[-1].text
+    plain = page_article(Response("https://news.example/a1", 200, b"Storm\n\nThe ferry moved.\n", "text/plain"),
+                         entry, Options())
+    assert plain.paragraphs[0].text == "The ferry moved." and plain.source == "Harbour Gazette"
+    with pytest.raises(FetchError, match="content_type"):
+        page_article(Response("https://news.example/a1", 200, b"\x00\x01\x02PK\x03\x04" * 50, ""), entry, Options())
