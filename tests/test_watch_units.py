@@ -140,7 +140,7 @@ def test_feed_links_are_made_absolute_and_entries_without_a_link_are_their_own_a
 # a fetched page as an article -------------------------------------------------------------
 def test_a_page_is_completed_by_its_feed_entry():
     from newsdesk.watch.fetch import Response
-    from newsdesk.watch.loop import page_article
+    from newsdesk.watch.pages import page_article
 
     feed = (b'<rss version="2.0"><channel><title>Harbour Gazette</title><item><title>Storm hits harbour</title>'
             b"<link>https://news.example/a1</link><pubDate>Tue, 03 Dec 2024 08:00:00 GMT</pubDate>"

@@ -1,8 +1,8 @@
 """The watch loop: poll each source on its own interval, fetch new pages politely, store each article
 through the desk's pipeline as it arrives.
 
-One thread (the caller's) owns the desk: it schedules, parses listings and runs the pipeline.
-Worker threads only fetch (and extract a page's text); they never touch the store. Each host has
+One thread (the caller's) owns the desk: it schedules, checks what is new and runs the pipeline.
+Worker threads fetch and parse (listings, a page's text); they never touch the store. Each host has
 its own queue: at most ``per_host`` requests at once, ``host_delay`` (or the site's Crawl-delay)
 between two starts, and a 429/5xx pushes the whole host back by its Retry-After.
 """
@@ -18,69 +18,17 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__, ingest
-from ..config import StepSettings
-from ..errors import ConfigError, InputError
-from ..ingest import html, text
+from ..errors import InputError
 from ..model import Article, Skip
 from . import listings
 from .fetch import Fetcher, FetchError, Limits, Response
 from .guard import Guard
 from .listings import Entry
+from .pages import page_article
 from .robots import Robots
+from .sources import Settings, Source
 from .state import State
 from .urls import BadURL, canonical, host_of
-
-
-@dataclass
-class Settings(StepSettings):
-    section = "watch"
-    sources: list = field(default_factory=list)
-    interval: float = 900.0
-    jitter: float = 0.1
-    user_agent: str = "newsdesk/{version}"
-    connect_timeout: float = 10.0
-    timeout: float = 20.0
-    max_seconds: float = 60.0
-    max_redirects: int = 5
-    max_bytes: int = 5_000_000
-    workers: int = 8
-    per_host: int = 2
-    host_delay: float = 1.0
-    max_crawl_delay: float = 30.0
-    retries: int = 3
-    backoff: float = 2.0
-    max_retry_after: float = 300.0
-    max_interval: float = 21600.0
-    robots_ttl: float = 86400.0
-    allow_networks: list = field(default_factory=list)
-
-
-@dataclass
-class Source:
-    name: str  # URL, or the folder's absolute path
-    kind: str  # "web" or "folder"
-    interval: float
-
-
-def sources_from(items: list, default_interval: float) -> list[Source]:
-    """Sources from command-line strings and ``[watch] sources`` items (a string or {url, interval})."""
-    found: dict[str, Source] = {}
-    for item in items:
-        name, interval = (item.get("url"), item.get("interval", default_interval)) if isinstance(item, dict) else (item, default_interval)
-        if not isinstance(name, str) or not name:
-            raise ConfigError(f"a watch source needs a url, got {item!r}")
-        if "://" in name:
-            try:
-                name = canonical(name)
-            except BadURL as exc:
-                raise InputError(f"{exc}; a source is an http(s) feed or sitemap URL, or a folder") from None
-            found[name] = Source(name, "web", float(interval))
-        elif Path(name).is_dir():
-            path = str(Path(name).resolve())
-            found[path] = Source(path, "folder", float(interval))
-        else:
-            raise InputError(f"{name} is neither an http(s) URL nor a folder; give a feed or sitemap URL or a folder")
-    return list(found.values())
 
 
 @dataclass
@@ -458,34 +406,6 @@ class Watch:
             self._listing_done(job, result, error)
         else:
             self._page_done(job, result, error)
-
-
-def page_article(response: Response, entry: Entry, options: ingest.Options) -> Article:
-    """The article of a fetched page, completed by what its listing said (title, date, outlet);
-    FetchError when the page holds no article text."""
-    origin, fallback = response.url, listings.fallback(entry, options, text=False)
-    kind = ingest.sniff_bytes(response.body[:4096])
-    if kind == "text" and response.content_type in ("text/html", "application/xhtml+xml"):
-        kind = "html"  # a page without <html> or <body> at its start
-    if kind == "html":
-        article = html.read(response.body, origin, options, article_id=entry.article_id, url=response.url,
-                            published=fallback.published if fallback else None)
-    elif kind == "text":
-        article = text.read(response.body, origin, options, article_id=entry.article_id)
-    else:
-        raise FetchError("content_type", f"{origin} is {kind or 'binary'} content, not an article page")
-    if isinstance(article, Skip):
-        raise FetchError("empty_page", f"{origin}: {article.detail}")
-    article.url = article.url or response.url
-    if fallback is None:
-        return article
-    article.title = article.title or fallback.title
-    article.published = fallback.published or article.published  # the listing states it; the page's is a guess
-    if fallback.source and (not article.source or article.source.lower() in origin.lower()):
-        article.source = fallback.source  # the page named no outlet (trafilatura fell back to its host name)
-    article.language = article.language or fallback.language
-    article.authors = article.authors or fallback.authors
-    return article
 
 
 def _is_web(url: str | None) -> bool:
