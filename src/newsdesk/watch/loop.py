@@ -227,7 +227,7 @@ class Watch:
             self.stats.errors[kind] += 1
             self.report(f"{source.name}: {kind}: {detail}")
         failed = bool(poll.error or poll.problem) and not new
-        wait = min(source.interval * 2 ** (failures + 1 if failed else 0), max(s.max_interval, source.interval))
+        wait = min(source.interval * 2 ** (min(failures + 1, 30) if failed else 0), max(s.max_interval, source.interval))
         if poll.error and poll.error.retry_after:
             wait = max(wait, min(poll.error.retry_after, s.max_interval))
         status = poll.error.kind if poll.error else ("unreadable" if poll.problem else "ok" if poll.downloaded else "not_modified")
@@ -255,13 +255,15 @@ class Watch:
             self.stats.errors["unreadable"] += 1
         else:
             problem = ""
-        total = 0
-        for path, mark in changed:
+        total, size = 0, self.desk.config["pipeline"]["batch_size"]
+        for start in range(0, len(changed), size):  # a batch of files at a time, as `add` would
             if self.stop.is_set():
                 break
-            summary = self._add(list(ingest.read_one(path, self.options)))
+            chunk = changed[start:start + size]
+            summary = self._add([item for path, _ in chunk for item in ingest.read_one(path, self.options)])
             total += len(summary.added) + len(summary.updated)
-            self.state.set_validators(path, mark)  # after the add: a crash in between re-reads an unchanged file
+            for path, mark in chunk:  # after the add: a crash in between re-reads unchanged files
+                self.state.set_validators(path, mark)
         self.state.add_articles(source.name, total)
         next_poll = time.time() + source.interval * (1 + random.uniform(-self.settings.jitter, self.settings.jitter))
         self._next[source.name] = next_poll
