@@ -290,7 +290,7 @@ class Watch:
         final_url, article = result
         if error is None:
             self.stats.pages += 1
-            aliases = {canonical(u) for u in (final_url, article.url) if _is_web(u)} - {entry.key}
+            aliases = {key for key in map(_canonical_or_none, (final_url, article.url)) if key} - {entry.key}
             if any(alias in self._flight or self.state.known(alias) for alias in aliases):
                 self.state.done(source.name, entry, "alias", aliases, stored=False)  # the same page by another link
                 self._flight.discard(entry.key)
@@ -392,7 +392,8 @@ class Watch:
         host = self._hosts[host_of(job.url)]
         host.running -= 1
         self._running -= 1
-        host.delay = delay
+        if error is None:
+            host.delay = delay
         if error is None or error.kind.startswith("http_"):
             self.stats.requests += 1
         if error is not None and error.transient and job.attempt < self.settings.retries:
@@ -410,9 +411,9 @@ class Watch:
             self._page_done(job, result, error)
 
 
-def _is_web(url: str | None) -> bool:
+def _canonical_or_none(url: str | None) -> str | None:
     try:
-        return bool(url) and canonical(url) is not None
+        return canonical(url) if url else None
     except BadURL:
-        return False
+        return None
 
