@@ -115,7 +115,9 @@ def test_retry_after_in_seconds_or_as_a_date():
 
 
 # listings ---------------------------------------------------------------------------
-def test_an_unreadable_listing_says_why():
+def test_an_unreadable_listing_says_why_and_an_empty_one_is_no_problem():
+    assert listings.read(b'<rss version="2.0"><channel><title>T</title></channel></rss>', "http://x/", 10**6).problem == ""
+    assert listings.read(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>', "http://x/", 10**6).problem == ""
     assert "not a readable" in listings.read(b"<html><body>hello</body></html>", "http://x/", 10**6).problem
     assert "gzip" in listings.read(b"\x1f\x8b\x08broken", "http://x/", 10**6).problem
     bomb = gzip.compress(b"<urlset>" + b" " * 5_000_000)
@@ -157,3 +159,23 @@ def test_a_page_is_completed_by_its_feed_entry():
     assert plain.paragraphs[0].text == "The ferry moved." and plain.source == "Harbour Gazette"
     with pytest.raises(FetchError, match="content_type"):
         page_article(Response("https://news.example/a1", 200, b"\x00\x01\x02PK\x03\x04" * 50, ""), entry, Options())
+
+
+@given(st.binary(max_size=3000) | st.builds(lambda head, tail: head + tail, st.sampled_from(
+    [b"<?xml version='1.0'?><rss><channel><item><link>", b"<urlset><url><loc>", b"<sitemapindex><sitemap><loc>",
+     b"\x1f\x8b\x08\x00", b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><link href='"]), st.binary(max_size=500)))
+def test_any_listing_bytes_give_entries_or_a_reason_never_an_exception(data):
+    listing = listings.read(data, "https://example.org/feed.xml", 100_000)
+    assert listing.kind in ("feed", "sitemap", "sitemapindex") and isinstance(listing.problem, str)
+    for entry in listing.entries:
+        assert entry.key.startswith(("http://", "https://", "entry:"))
+
+
+@given(st.sampled_from(["gzip", "deflate", "br", ""]), st.binary(max_size=2000))
+def test_any_bytes_decode_within_the_limit_or_fail_cleanly(encoding, data):
+    decoder = Decoder(encoding, 5000)
+    try:
+        out = decoder.feed(data)
+    except (DecodeError, TooLarge):
+        return
+    assert len(out) <= 5000

@@ -87,9 +87,9 @@ def _feed(body: bytes, origin: str) -> Listing:
 
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     listing = Listing("feed")
-    if not parsed.entries:
-        listing.problem = ("the feed has no entries" if parsed.get("version") else
-                           f"not a readable RSS/Atom feed or sitemap ({parsed.get('bozo_exception') or 'no feed element'})")
+    if not parsed.entries:  # an empty feed is fine; something that is no feed at all is not
+        if not parsed.get("version"):
+            listing.problem = f"not a readable RSS/Atom feed or sitemap ({parsed.get('bozo_exception') or 'no feed element'})"
         return listing
     feed = {"title": parsed.feed.get("title"), "language": parsed.feed.get("language")}
     for entry in parsed.entries:
@@ -117,7 +117,8 @@ def _sitemap(body: bytes, origin: str) -> Listing:
     if root is None:
         return Listing("sitemap", problem="not a readable sitemap")
     if etree.QName(root).localname == "sitemapindex":
-        return Listing("sitemapindex", sitemaps=[_absolute(loc, origin) for loc in _texts(root, "sitemap", "loc")])
+        sitemaps = [_absolute(loc, origin) for loc in _texts(root, "sitemap", "loc")]
+        return Listing("sitemapindex", sitemaps=sitemaps)
     listing = Listing("sitemap")
     for node in root:
         if not isinstance(node.tag, str) or etree.QName(node).localname != "url":
