@@ -179,3 +179,25 @@ def test_any_bytes_decode_within_the_limit_or_fail_cleanly(encoding, data):
     except (DecodeError, TooLarge):
         return
     assert len(out) <= 5000
+
+
+def test_sources_come_from_the_command_line_and_the_config_else_from_what_the_desk_watched(tmp_path):
+    from newsdesk.errors import InputError
+    from newsdesk.store import Store
+    from newsdesk.watch import Settings, watched
+    from newsdesk.watch.state import State
+
+    store = Store(":memory:")
+    settings = Settings.from_config({"sources": ["https://a.example/rss", {"url": str(tmp_path), "interval": 60}]})
+    found = watched(store, ["https://A.example/rss#top", "https://b.example/sitemap.xml"], settings, 120)
+    assert [(s.name, s.kind, s.interval) for s in found] == [
+        ("https://a.example/rss", "web", 120.0), (str(tmp_path.resolve()), "folder", 60.0),
+        ("https://b.example/sitemap.xml", "web", 120.0)]
+    for source in found:
+        State(store).register(source.name, source.kind, source.interval)
+    again = watched(store, [], Settings.from_config(None))
+    assert [(s.name, s.interval) for s in again] == [(s.name, s.interval) for s in found]
+    with pytest.raises(InputError, match="only http and https"):
+        watched(store, ["ftp://a.example/feed"], settings)
+    with pytest.raises(InputError, match="neither"):
+        watched(store, [str(tmp_path / "missing")], settings)

@@ -246,17 +246,12 @@ def watch(sources, db, config_path, overrides, once, interval, allow_private):
     (docs/watch.md). Without SOURCE, the [watch] sources of the config, else those the desk watched before."""
     import signal
 
-    from .watch import Settings, Watch, sources_from
+    from .watch import Settings, Watch, watched
 
     desk = open_desk(db, config_path, overrides)
     with desk:
         settings = Settings.from_config(desk.config["watch"])
-        found = sources_from(list(sources), interval or settings.interval)
-        found += sources_from(settings.sources, settings.interval)
-        if not found:
-            from .watch.state import State
-
-            found = sources_from(State(desk.store).known_sources(), settings.interval)
+        found = watched(desk.store, list(sources), settings, interval)
         if not found:
             raise click.UsageError("name a feed, sitemap or folder to watch, or list them in [watch] sources")
         watcher = Watch(desk, found, settings, allow_private=allow_private, report=lambda m: click.echo(m, err=True))

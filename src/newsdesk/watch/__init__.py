@@ -12,7 +12,7 @@ addresses may be contacted), ``fetch`` (one guarded GET), ``robots`` (robots.txt
 remembered in the store), ``loop`` (scheduling and storing).
 """
 from .loop import Stats, Watch
-from .sources import Settings, Source, sources_from
+from .sources import Settings, Source, sources_from, watched
 from .state import sources_health
 
-__all__ = ["Settings", "Source", "Stats", "Watch", "sources_from", "sources_health"]
+__all__ = ["Settings", "Source", "Stats", "Watch", "sources_from", "sources_health", "watched"]

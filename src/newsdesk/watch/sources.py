@@ -61,3 +61,15 @@ def sources_from(items: list, default_interval: float) -> list[Source]:
         else:
             raise InputError(f"{name} is neither an http(s) URL nor a folder; give a feed or sitemap URL or a folder")
     return list(found.values())
+
+
+def watched(store, names: list[str], settings: Settings, interval: float | None = None) -> list[Source]:
+    """The sources to poll: those named (every ``interval`` seconds) and the ``[watch] sources``; without
+    either, the sources the desk watched before, at their intervals."""
+    named = [{"url": name, "interval": interval or settings.interval} for name in names]
+    found = sources_from([*settings.sources, *named], settings.interval)  # a source named here wins
+    if not found:
+        from .state import State
+
+        found = sources_from(State(store).known_sources(), settings.interval)
+    return found

@@ -30,8 +30,9 @@ class State:
     def source(self, source: str):
         return self.db.execute("SELECT * FROM watch_sources WHERE source = ?", (source,)).fetchone()
 
-    def known_sources(self) -> list[str]:
-        return [r[0] for r in self.db.execute("SELECT source FROM watch_sources ORDER BY rowid")]
+    def known_sources(self) -> list[dict]:
+        """Every source watched before, as ``[watch] sources`` items."""
+        return [{"url": r[0], "interval": r[1]} for r in self.db.execute("SELECT source, interval FROM watch_sources ORDER BY rowid")]
 
     def polled(self, source: str, *, status: str, next_poll: float, new: int = 0, kind: str | None = None,
                failed: bool = False, validators: dict[str, tuple[str | None, str | None]] | None = None,
