@@ -231,5 +231,60 @@ def claims(story, speaker, db):
         click.echo(claims_table(desk.attributed(story=story, speaker=speaker)))
 
 
+@main.command()
+@click.argument("sources", nargs=-1)
+@db_option
+@config_options
+@click.option("--once", is_flag=True, help="Poll every source once, store what is new, then exit (for cron).")
+@click.option("--interval", type=click.FloatRange(min=1), default=None,
+              help="Seconds between polls of the sources named here (default: watch.interval, 900).")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch loopback, private and link-local addresses (a local server, an intranet); "
+                   "cloud metadata addresses stay refused.")
+@library_errors
+def watch(sources, db, config_path, overrides, once, interval, allow_private):
+    """Follow RSS/Atom feeds, news sitemaps and folders: poll each on its interval, add each new article
+    (docs/watch.md). Without SOURCE, the [watch] sources of the config, else those the desk watched before."""
+    import signal
+
+    from .watch import Settings, Watch, watched
+
+    desk = open_desk(db, config_path, overrides)
+    with desk:
+        settings = Settings.from_config(desk.config["watch"])
+        found = watched(desk.store, list(sources), settings, interval)
+        if not found:
+            raise click.UsageError("name a feed, sitemap or folder to watch, or list them in [watch] sources")
+        watcher = Watch(desk, found, settings, allow_private=allow_private, report=lambda m: click.echo(m, err=True))
+
+        def stop(signum, frame):
+            if watcher.stop.is_set():  # a second Ctrl-C does not wait
+                raise KeyboardInterrupt
+            click.echo("stopping after the articles in hand (Ctrl-C again to quit now)", err=True)
+            watcher.stop.set()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        stats = watcher.run(once=once)
+    click.echo(str(stats))
+
+
+@main.command()
+@db_option
+@library_errors
+def sources(db):
+    """Health of each watched source: last poll, status, new articles (last poll / all), pages waiting, errors by kind."""
+    from .watch import sources_health
+
+    with open_desk(db, must_exist=True) as desk:
+        rows = sources_health(desk.store)
+    click.echo(f"{'last poll':<20}  {'status':<12}  {'new':>4}  {'articles':>8}  {'waiting':>7}  {'errors':<24}  source")
+    for row in rows:
+        errors = ", ".join(f"{kind} {n}" for kind, n in row["errors"].items()) or "-"
+        click.echo(f"{row['last_poll'] or 'never':<20}  {row['last_status'] or '-':<12}  {row['last_new']:>4}  "
+                   f"{row['articles']:>8}  {row['pending']:>7}  {errors:<24}  {row['source']} ({row['kind']})")
+    click.echo(f"{len(rows)} sources", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
