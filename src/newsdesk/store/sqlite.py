@@ -8,6 +8,7 @@ connection (``store.db``) inside the same transaction.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Iterator
 
 from ..errors import NotFound, StoreError
 from ..model import Article, Reuse, Skip, Story
-from .schema import ARTICLE_KEYED, MIGRATIONS
+from .schema import ARTICLE_KEYED, MIGRATIONS, statements
 
 
 class Store:
@@ -35,6 +36,19 @@ class Store:
             self.db.close()
             raise StoreError(f"{self.path} is not a newsdesk database ({exc}); pass another --db path") from None
 
+    @classmethod
+    def reader(cls, path: str | Path) -> "Store":
+        """A read-only connection to an existing, migrated store (one per web server thread)."""
+        store = cls.__new__(cls)
+        store.path = str(path)
+        try:
+            store.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                       check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}; check the path and its permissions") from None
+        store.db.row_factory = sqlite3.Row
+        return store
+
     # schema -----------------------------------------------------------------
     @property
     def version(self) -> int:
@@ -48,9 +62,8 @@ class Store:
             )
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             with self.transaction():
-                for statement in script.split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in statements(script):
+                    self.db.execute(statement)
                 self.db.execute(f"PRAGMA user_version = {number}")
 
     @contextmanager
@@ -119,6 +132,17 @@ class Store:
         return self.db.execute(
             "SELECT id, title, published, source, url, story, duplicate_of, seq FROM articles ORDER BY seq"
         ).fetchall()
+
+    def search(self, text: str, limit: int = 1000) -> list[str]:
+        """Ids of the articles whose title or content matches every word of ``text``, best first (FTS5, BM25)."""
+        words = [w for w in re.findall(r"\w+", text) if w]
+        if not words:
+            return []
+        query = " ".join('"' + w + '"' for w in words)  # quoted words: the user's text is never FTS syntax
+        rows = self.db.execute("SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid"
+                               " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?",
+                               (query, limit))
+        return [r[0] for r in rows]
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
