@@ -5,7 +5,7 @@ Tables whose rows derive from one article name their article column in
 ``ARTICLE_KEYED`` so that replacing or removing the article removes them too.
 """
 import sqlite3
-from typing import Iterator
+from collections.abc import Iterator
 
 MIGRATIONS: list[str] = [
     # 1: articles, skips, desk settings
