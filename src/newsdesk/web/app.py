@@ -1,0 +1,77 @@
+"""The FastAPI app: security headers, one JSON error shape for the API, static files, pages and ``/api/v1``."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException
+
+from ..errors import NewsdeskError, NotFound
+from . import api, pages
+from .data import Reader
+
+HERE = Path(__file__).parent
+# Everything a page uses comes from this server; nothing inline can run, nothing can frame the desk.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+         413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "internal"}
+
+
+def build_app(db: Path, token: str | None = None, max_upload: int = 20 * 1024 * 1024) -> FastAPI:
+    app = FastAPI(title="newsdesk", version="1", docs_url=None, redoc_url=None,
+                  description="The desk's stories, articles, claims, events, entities and contradictions; "
+                              "items have the shapes of the newsdesk/1 export (docs/export.md).")
+    app.state.reader = Reader(db)
+    app.state.token = token
+    app.state.max_upload = max_upload
+    app.state.templates = pages.templates(Jinja2Templates(directory=HERE / "templates"))
+
+    @app.middleware("http")
+    async def security_headers(request: Request, call_next):
+        response = await call_next(request)
+        response.headers["Content-Security-Policy"] = CSP
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Referrer-Policy"] = "no-referrer"
+        return response
+
+    def error(request: Request, status: int, message: str):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": {"status": status, "code": CODES.get(status, "error"), "message": message}},
+                                status_code=status)
+        return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
+                                                    status_code=status)
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request: Request, exc: HTTPException):
+        response = error(request, exc.status_code, str(exc.detail))
+        response.headers.update(exc.headers or {})
+        return response
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request: Request, exc: RequestValidationError):
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'][1:])}: {e['msg']}" for e in exc.errors())
+        return error(request, 422, problems or "invalid request")
+
+    @app.exception_handler(NotFound)
+    async def not_found(request: Request, exc: NotFound):
+        return error(request, 404, str(exc))
+
+    @app.exception_handler(NewsdeskError)
+    async def library_error(request: Request, exc: NewsdeskError):
+        return error(request, 400, str(exc))
+
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+    app.include_router(api.router)
+    app.include_router(pages.router)
+
+    @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
+    def docs(request: Request):
+        """The API's operations from the OpenAPI document, rendered here (no script from elsewhere)."""
+        return app.state.templates.TemplateResponse(request, "docs.html", {"spec": app.openapi()})
+
+    return app
