@@ -184,7 +184,7 @@ def claims(request: Request, story: str | None = Query(None, pattern=ID), articl
            polarity: str | None = Query(None, pattern="^(assert|deny)$"), cursor: str | None = CURSOR,
            limit: int = LIMIT):
     desk = view(request)
-    items = list(desk.claims.values())
+    items = desk.claim_list
     if story:
         members = set(desk.stories.get(story, {}).get("articles", []))
         items = [c for c in items if c["article"] in members]

@@ -104,6 +104,7 @@ class DeskView:
         self.stories = {s["id"]: s for s in doc["stories"]}
         self.entities = {e["id"]: e for e in doc["entities"]}
         self.places = {p["entity"]: p for p in doc["places"]}
+        self.claim_list = doc["claims"]  # as exported (an id may repeat: the API lists what the export lists)
         self.claims = {c["id"]: c for c in doc["claims"]}
         self.events = doc["events"]
         self.contradictions = doc["contradictions"]

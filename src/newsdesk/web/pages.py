@@ -57,7 +57,7 @@ def overview(request: Request):
     desk = view(request)
     latest = sorted(desk.stories.values(), key=lambda s: (s["last_published"] or "", s["id"]), reverse=True)[:10]
     counts = {"articles": len(desk.articles), "stories": len(desk.stories), "entities": len(desk.entities),
-              "claims": len(desk.claims), "events": len(desk.events), "contradictions": len(desk.contradictions)}
+              "claims": len(desk.claim_list), "events": len(desk.events), "contradictions": len(desk.contradictions)}
     return render(request, "overview.html", counts=counts, latest=latest, skips=desk.skips.most_common(),
                   languages=desk.languages.most_common(), facets=desk.facets)
 
