@@ -4,15 +4,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
-
 from conftest import MARKUP_ARTICLE, SEEDS
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'newsdesk[web]'")
-from fastapi.testclient import TestClient  # noqa: E402
+from fastapi.testclient import TestClient
 
-from newsdesk import Desk  # noqa: E402
-from newsdesk.store import Store  # noqa: E402
-from newsdesk.web import create_app  # noqa: E402
+from newsdesk import Desk
+from newsdesk.store import Store
+from newsdesk.web import create_app
 
 
 @pytest.fixture(scope="module")

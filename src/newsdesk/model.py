@@ -12,6 +12,7 @@ that can be looked up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import types
 import typing
@@ -40,12 +41,18 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        hints = typing.get_type_hints(cls)
+        hints = _hints(cls)
         kwargs = {}
         for f in dataclasses.fields(cls):
             if f.name in data and not f.metadata.get("transient"):
                 kwargs[f.name] = _load(hints[f.name], data[f.name])
         return cls(**kwargs)
+
+
+@functools.cache
+def _hints(cls) -> dict[str, Any]:
+    """A record's field types, resolved once per class (resolving them is most of a load's cost)."""
+    return typing.get_type_hints(cls)
 
 
 def _dump(value: Any) -> Any:

@@ -17,7 +17,8 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Path as PathParam, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -27,7 +28,7 @@ from .data import DeskView
 router = APIRouter(prefix="/api/v1", tags=["desk"])
 # Ids are file stems or record ids: any printable text without a slash or a backslash, bounded.
 ID = r"^[^\x00-\x1f\x7f/\\]{1,256}$"
-LIMIT = Query(50, ge=1, le=500, description="Items per page.")
+LIMIT = Query(20, ge=1, le=500, description="Items per page.")
 CURSOR = Query(None, max_length=512, description="The `next` of the previous page.")
 DAY = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
@@ -140,12 +141,12 @@ def find_stories(desk: DeskView, store, q=None, since=None, until=None, country=
     return sorted(out, key=lambda s: key(s, desk.facets[s["id"]]), reverse=True)
 
 
-STORY_FILTERS = dict(q=Query(None, max_length=500, description="Words the story's articles must contain."),
-                     since=Query(None, pattern=DAY), until=Query(None, pattern=DAY),
-                     country=Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
-                     place=Query(None, max_length=200), entity=Query(None, max_length=200),
-                     type=Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
-                     sort=Query("updated", pattern="^(updated|size|sources)$"))
+STORY_FILTERS = {"q": Query(None, max_length=500, description="Words the story's articles must contain."),
+                 "since": Query(None, pattern=DAY), "until": Query(None, pattern=DAY),
+                 "country": Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
+                 "place": Query(None, max_length=200), "entity": Query(None, max_length=200),
+                 "type": Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
+                 "sort": Query("updated", pattern="^(updated|size|sources)$")}
 
 
 @router.get("/stories", summary="Stories, filtered and sorted as on the stories page")

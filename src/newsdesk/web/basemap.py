@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import os
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 from ..errors import MissingExtra
@@ -61,7 +62,7 @@ def _build_world_svg() -> str:
         for shape in reader.iterShapes():
             parts = list(shape.parts) + [len(shape.points)]
             rings = []
-            for start, end in zip(parts, parts[1:]):
+            for start, end in pairwise(parts):
                 ring = simplify(shape.points[start:end])
                 if len(ring) >= 3:
                     rings.append("M" + "L".join(f"{x:g} {y:g}" for x, y in ring) + "Z")
@@ -92,7 +93,7 @@ def _collinear(a, b, c) -> bool:
 
 
 def frame(points: list[tuple[float, float]], aspect: float = 2.0, margin: float = 0.25,
-          min_span: float = 8.0) -> tuple[float, float, float, float]:
+          min_span: float = 16.0) -> tuple[float, float, float, float]:
     """The map window (x, y, width, height in map units) around the points, with ``aspect`` = width / height."""
     if not points:
         return WORLD

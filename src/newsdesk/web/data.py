@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import threading
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
-from collections.abc import Iterator
 from typing import Any
 
 from ..store import Store

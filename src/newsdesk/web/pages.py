@@ -6,16 +6,27 @@ scrolls to it and highlights it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from itertools import pairwise
 from urllib.parse import quote, urlencode
 
-from fastapi import APIRouter, Path as PathParam, Query, Request, Response
+from fastapi import APIRouter, Query, Request, Response
+from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 
 from ..model import TITLE
 from . import basemap
-from .api import DAY, ID, STORY_FILTERS, find_events, find_stories, page, story_detail, view
+from .api import (
+    DAY,
+    ID,
+    STORY_FILTERS,
+    find_events,
+    find_stories,
+    page,
+    story_detail,
+    view,
+)
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
@@ -134,7 +145,7 @@ def marked(text: str, marks: list[tuple[int, int, str, dict]]) -> Markup:
     """``text`` escaped, with entity mentions as links, repaired words and claims marked (marks may overlap)."""
     bounds = sorted({0, len(text)} | {max(0, min(len(text), b)) for s, e, *_ in marks for b in (s, e)})
     out = []
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         piece = escape(text[start:end])
         for s, e, kind, data in sorted(marks, key=lambda m: (m[1] - m[0], m[2])):  # innermost first
             if not (s <= start and end <= e):
@@ -212,8 +223,8 @@ def point_map(points: list[tuple[float, float, str, float | None, str | None]]) 
         x, y, width, height, len(points), wx, wy, ww, wh, Markup("").join(dots))
 
 
-def day_chart(events: list[dict], width: int = 720, height: int = 160) -> Markup | None:
-    """Bars of events per day with the day's fatalities (lower bounds summed) as a line."""
+def day_chart(events: list[dict], height: int = 140) -> Markup | None:
+    """Bars of events per day (days with events, in order) and the day's fatalities (lower bounds summed) as a line."""
     days: dict[str, list[float]] = {}
     for event in events:
         if event["date"] and len(event["date"]) == 10:
@@ -225,16 +236,20 @@ def day_chart(events: list[dict], width: int = 720, height: int = 160) -> Markup
     order = sorted(days)
     most_events = max(c[0] for c in days.values())
     most_dead = max(c[1] for c in days.values()) or 1
-    step = width / len(order)
+    step = min(24.0, 960 / len(order))
+    top, bottom = 18, height - 16
     bars, line = [], []
     for i, day in enumerate(order):
         count, dead = days[day]
-        h = (height - 20) * count / most_events
+        h = (bottom - top) * count / most_events
         bars.append(Markup('<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
                            '<title>{}: {} events, {:g} killed</title></rect>').format(
-            i * step + 1, height - h, max(step - 2, 1), h, day, count, dead))
-        line.append(f"{i * step + step / 2:.1f},{height - (height - 20) * dead / most_dead:.1f}")
-    return Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="events and fatalities per day">'
-                  '{}<polyline class="dead" points="{}"/><text x="2" y="12">{} – {}: bars events (max {}), '
-                  'line killed (max {:g})</text></svg>').format(
-        width, height, Markup("").join(bars), " ".join(line), order[0], order[-1], most_events, most_dead)
+            i * step + 1, bottom - h, max(step - 2, 1), h, day, count, dead))
+        line.append(f"{i * step + step / 2:.1f},{bottom - (bottom - top) * dead / most_dead:.1f}")
+    width = max(step * len(order), 320)
+    return Markup('<svg class="chart" viewBox="0 0 {:g} {}" width="{:g}" height="{}" role="img" '
+                  'aria-label="events and fatalities per day">{}<polyline class="dead" points="{}"/>'
+                  '<text x="0" y="11">bars: events per day (max {}) · line: killed (max {:g})</text>'
+                  '<text x="0" y="{}">{}</text><text x="{:g}" y="{}" text-anchor="end">{}</text></svg>').format(
+        width, height, width, height, Markup("").join(bars), " ".join(line), most_events, most_dead,
+        height - 2, order[0], width, height - 2, order[-1])
