@@ -184,3 +184,22 @@ def test_the_seeds_story_page_shows_timeline_reuse_contradiction_and_kozinka(cli
     events = page.split('id="events"')[1]
     assert "Kozinka" in events and "event-point" in events
     assert "Kozinka" in client.get("/events").text
+
+
+def test_without_the_web_extra_serve_says_what_to_install(monkeypatch, tmp_path):
+    import sys
+
+    from newsdesk.errors import MissingExtra
+
+    monkeypatch.setitem(sys.modules, "fastapi", None)  # import fastapi now raises ImportError
+    with pytest.raises(MissingExtra, match=r"pip install 'newsdesk\[web\]'"):
+        create_app(tmp_path / "any.db")
+
+
+def test_serve_refuses_a_missing_desk(tmp_path):
+    from click.testing import CliRunner
+
+    from newsdesk.cli import main
+
+    result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
+    assert result.exit_code == 1 and "newsdesk add" in result.output

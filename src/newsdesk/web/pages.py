@@ -6,6 +6,7 @@ scrolls to it and highlights it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date
 from itertools import pairwise
 from urllib.parse import quote, urlencode
 
@@ -223,33 +224,37 @@ def point_map(points: list[tuple[float, float, str, float | None, str | None]]) 
         x, y, width, height, len(points), wx, wy, ww, wh, Markup("").join(dots))
 
 
-def day_chart(events: list[dict], height: int = 140) -> Markup | None:
-    """Bars of events per day (days with events, in order) and the day's fatalities (lower bounds summed) as a line."""
-    days: dict[str, list[float]] = {}
+def day_chart(events: list[dict], width: int = 960, height: int = 140) -> Markup | None:
+    """Events per day as bars on a time axis, and the day's fatalities (lower bounds summed) as a line."""
+    days: dict[date, list[float]] = {}
     for event in events:
-        if event["date"] and len(event["date"]) == 10:
-            count = days.setdefault(event["date"], [0, 0])
-            count[0] += 1
-            count[1] += (event["fatalities"] or {}).get("min") or 0
+        try:
+            day = date.fromisoformat(event["date"] or "")
+        except ValueError:
+            continue  # no date, or a week / month / year
+        count = days.setdefault(day, [0, 0])
+        count[0] += 1
+        count[1] += (event["fatalities"] or {}).get("min") or 0
     if not days:
         return None
-    order = sorted(days)
+    first, last = min(days), max(days)
+    span = (last - first).days + 1
+    bar = min(24.0, max(2.0, width / span))
     most_events = max(c[0] for c in days.values())
     most_dead = max(c[1] for c in days.values()) or 1
-    step = min(24.0, 960 / len(order))
     top, bottom = 18, height - 16
     bars, line = [], []
-    for i, day in enumerate(order):
+    for day in sorted(days):
         count, dead = days[day]
+        x = (day - first).days / max(span - 1, 1) * (width - bar)
         h = (bottom - top) * count / most_events
         bars.append(Markup('<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
                            '<title>{}: {} events, {:g} killed</title></rect>').format(
-            i * step + 1, bottom - h, max(step - 2, 1), h, day, count, dead))
-        line.append(f"{i * step + step / 2:.1f},{bottom - (bottom - top) * dead / most_dead:.1f}")
-    width = max(step * len(order), 320)
-    return Markup('<svg class="chart" viewBox="0 0 {:g} {}" width="{:g}" height="{}" role="img" '
-                  'aria-label="events and fatalities per day">{}<polyline class="dead" points="{}"/>'
+            x, bottom - h, max(bar - 1, 1), h, day, count, dead))
+        line.append(f"{x + bar / 2:.1f},{bottom - (bottom - top) * dead / most_dead:.1f}")
+    return Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="events and fatalities per day">'
+                  '{}<polyline class="dead" points="{}"/>'
                   '<text x="0" y="11">bars: events per day (max {}) · line: killed (max {:g})</text>'
-                  '<text x="0" y="{}">{}</text><text x="{:g}" y="{}" text-anchor="end">{}</text></svg>').format(
-        width, height, width, height, Markup("").join(bars), " ".join(line), most_events, most_dead,
-        height - 2, order[0], width, height - 2, order[-1])
+                  '<text x="0" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></svg>').format(
+        width, height, Markup("").join(bars), " ".join(line), most_events, most_dead,
+        height - 2, first, width, height - 2, last)
