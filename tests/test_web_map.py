@@ -6,8 +6,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'newsdesk[web]'")
-from newsdesk.web import basemap  # noqa: E402
-from newsdesk.web.pages import day_chart, marked  # noqa: E402
+from newsdesk.web import basemap
+from newsdesk.web.pages import day_chart, marked
 
 points = st.lists(st.tuples(st.floats(-179, 179), st.floats(-89, 89)), min_size=1, max_size=20)
 
