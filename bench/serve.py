@@ -51,6 +51,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time a process has used (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def peak_memory_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of a process, MB (Linux /proc)."""
     fields = dict(line.split(":", 1) for line in Path(f"/proc/{pid}/status").read_text().splitlines() if ":" in line)
@@ -146,9 +152,10 @@ def main() -> int:
                 time.sleep(0.2)
         idle, _ = peak_memory_mb(server.pid)
         mix = requests_mix(db)
-        started = time.monotonic()
+        started, server_cpu, client_cpu = time.monotonic(), cpu_seconds(server.pid), time.process_time()
         times = asyncio.run(load(base, mix, args.clients, args.seconds, args.max_requests))
         elapsed = time.monotonic() - started
+        server_cpu, client_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
         current, peak = peak_memory_mb(server.pid)
     finally:
         server.send_signal(signal.SIGINT)
@@ -158,7 +165,8 @@ def main() -> int:
             server.kill()
     total = sum(len(v) for v in times.values())
     print(f"desk {db} ({count} articles); {args.clients} clients for {elapsed:.0f} s: {total} requests, "
-          f"{total / elapsed:.0f}/s")
+          f"{total / elapsed:.0f}/s; CPU used: server {server_cpu:.0f} s ({server_cpu / total * 1000:.1f} ms a request), "
+          f"load clients {client_cpu:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"first request (builds the desk-wide view): {first:.0f} ms; server memory: {idle:.0f} MB after it, "
           f"{current:.0f} MB after the load (peak {peak:.0f} MB)")
     print(f"{'kind':<14} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")

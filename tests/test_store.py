@@ -90,10 +90,23 @@ def test_search_finds_titles_and_content_and_follows_replace_and_remove():
     assert store.search("dockworkers") == ["a2"]
     assert store.search("zebra") == []  # captions are not content
     assert store.search('cargo" OR "floods') == []  # the query is words, never FTS syntax
+    assert store.search("") == [] and store.search_count("!!") == 0 and store.matches("") == set()
+    assert store.search_count("title") == 1 and store.matches("Porto") == {"a1"}
     store.save_article(make("a1", "Drought in the north."))
     assert store.search("floods") == [] and store.search("drought") == ["a1"]
     store.remove_article("a1")
     assert store.search("drought") == []
+
+
+def test_search_ranks_title_words_first_and_pages():
+    store = Store(":memory:")
+    for i in range(5):
+        store.save_article(make(f"b{i}", "A storm hit the coast." if i else "Calm day."))
+    store.save_article(Article(id="t", title="Storm warning", paragraphs=[Paragraph(0, "Rain.", "Rain.")]))
+    ranked = store.search("storm", limit=10)
+    assert ranked[0] == "t" and sorted(ranked) == ["b1", "b2", "b3", "b4", "t"]
+    assert store.search("storm", limit=2) + store.search("storm", limit=10, offset=2) == ranked
+    assert store.search_count("storm") == 5
 
 
 def test_an_existing_desk_gets_its_search_index_by_migration(tmp_path):

@@ -133,16 +133,28 @@ class Store:
             "SELECT id, title, published, source, url, story, duplicate_of, seq FROM articles ORDER BY seq"
         ).fetchall()
 
-    def search(self, text: str, limit: int = 1000) -> list[str]:
-        """Ids of the articles whose title or content matches every word of ``text``, best first (FTS5, BM25)."""
-        words = [w for w in re.findall(r"\w+", text) if w]
-        if not words:
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> list[str]:
+        """Ids of the articles whose title or content has every word of ``text``, best first (FTS5, BM25)."""
+        query = _match(text)
+        if query is None:
             return []
-        query = " ".join('"' + w + '"' for w in words)  # quoted words: the user's text is never FTS syntax
-        rows = self.db.execute("SELECT a.id FROM articles_fts f JOIN articles a ON a.seq = f.rowid"
-                               " WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ?",
-                               (query, limit))
-        return [r[0] for r in rows]
+        rows = self.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+                               " ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ? OFFSET ?", (query, limit, offset))
+        seqs = [r[0] for r in rows]
+        ids = dict(self.db.execute(f"SELECT seq, id FROM articles WHERE seq IN ({','.join('?' * len(seqs))})", seqs))
+        return [ids[seq] for seq in seqs if seq in ids]
+
+    def search_count(self, text: str) -> int:
+        query = _match(text)
+        return self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                               (query,)).fetchone()[0] if query else 0
+
+    def matches(self, text: str) -> set[str]:
+        """Ids of all the articles :meth:`search` finds, unranked."""
+        query = _match(text)
+        return {r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
+            (query,))} if query else set()
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -231,3 +243,9 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def _match(text: str) -> str | None:
+    """An FTS5 query for all the words of ``text``, each quoted: the user's text is never FTS syntax."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{word}"' for word in words) if words else None

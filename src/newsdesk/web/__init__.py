@@ -14,7 +14,8 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def create_app(db: str | Path, token: str | None = None, max_upload: int = 20 * 1024 * 1024):
     """The ASGI app serving the desk at ``db`` (pages, ``/api/v1``); ``token`` enables ``POST /api/v1/articles``."""
-    for module, package in (("fastapi", "fastapi"), ("jinja2", "jinja2"), ("python_multipart", "python-multipart")):
+    for module, package in (("fastapi", "fastapi"), ("jinja2", "jinja2"), ("python_multipart", "python-multipart"),
+                            ("orjson", "orjson")):
         try:
             __import__(module)
         except ImportError:

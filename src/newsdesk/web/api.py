@@ -17,15 +17,18 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
+import orjson
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
+from ..model import Article
 from ..store.export import article_record
 from .data import DeskView
 
 router = APIRouter(prefix="/api/v1", tags=["desk"])
+DERIVED = ("entities", "dates", "quantities", "claims")  # article fields the export lists apart, not in its record
 # Ids are file stems or record ids: any printable text without a slash or a backslash, bounded.
 ID = r"^[^\x00-\x1f\x7f/\\]{1,256}$"
 LIMIT = Query(20, ge=1, le=500, description="Items per page.")
@@ -35,7 +38,7 @@ DAY = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 
 def respond(request: Request, data: Any) -> Response:
     """JSON with an ETag; 304 when the client already has this body."""
-    body = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
     tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
@@ -45,15 +48,20 @@ def respond(request: Request, data: Any) -> Response:
 
 def page(items: list, keys: list[int], cursor: str | None, limit: int) -> tuple[list, str | None]:
     """Items after the cursor's key (``keys`` ascending, one per item), and the cursor of the next page."""
-    start = 0
-    if cursor:
-        try:
-            start = bisect_right(keys, int(base64.urlsafe_b64decode(cursor.encode() + b"===")))
-        except (ValueError, binascii.Error):
-            raise HTTPException(400, "cursor is not one this server gave; start again without it") from None
+    start = bisect_right(keys, after(cursor)) if cursor else 0
     more = start + limit < len(items)
-    token = base64.urlsafe_b64encode(str(keys[start + limit - 1]).encode()).decode().rstrip("=") if more else None
-    return items[start:start + limit], token
+    return items[start:start + limit], next_cursor(keys[start + limit - 1]) if more else None
+
+
+def after(cursor: str) -> int:
+    try:
+        return int(base64.urlsafe_b64decode(cursor.encode() + b"==="))
+    except (ValueError, binascii.Error):
+        raise HTTPException(400, "cursor is not one this server gave; start again without it") from None
+
+
+def next_cursor(key: int) -> str:
+    return base64.urlsafe_b64encode(str(key).encode()).decode().rstrip("=")
 
 
 def listing(request: Request, items: list, keys: list, cursor: str | None, limit: int, **extra) -> Response:
@@ -75,30 +83,33 @@ def in_range(day: str | None, since: str | None, until: str | None) -> bool:
 
 
 # articles ---------------------------------------------------------------------
-@router.get("/articles", summary="Articles in arrival order (or by relevance with q)")
-def articles(request: Request, story: str | None = Query(None, pattern=ID), source: str | None = None,
+@router.get("/articles", summary="Articles in arrival order")
+async def articles(request: Request, story: str | None = Query(None, pattern=ID), source: str | None = None,
              since: str | None = Query(None, pattern=DAY), until: str | None = Query(None, pattern=DAY),
              q: str | None = Query(None, max_length=500, description="Words that title or text must contain."),
              cursor: str | None = CURSOR, limit: int = LIMIT):
     with request.app.state.reader.read() as store:
-        if q:
-            ranked = store.search(q)
-            rows = {r["id"]: r for r in store.article_rows()}
-            chosen = [rows[i] for i in ranked if i in rows]
-        else:
-            chosen = store.article_rows()
-        chosen = [r for r in chosen if (story is None or r["story"] == story)
+        matched = store.matches(q) if q else None
+        chosen = [r for r in store.article_rows() if (story is None or r["story"] == story)
                   and (source is None or (r["source"] or "").lower() == source.lower())
-                  and in_range(r["published"], since, until)]
-        keys = list(range(len(chosen))) if q else [r["seq"] for r in chosen]
-        ids, token = page([r["id"] for r in chosen], keys, cursor, limit)
-        found = {a.id: a for a in store.articles(ids)}
-        items = [article_record(found[i]) for i in ids if i in found]
+                  and in_range(r["published"], since, until) and (matched is None or r["id"] in matched)]
+        ids, token = page([r["id"] for r in chosen], [r["seq"] for r in chosen], cursor, limit)
+        items = article_records(store, ids)
     return respond(request, {"items": items, "next": token, "count": len(chosen)})
 
 
+def article_records(store, ids: list[str]) -> list[dict]:
+    """Export records of these articles, in this order; what the record leaves out is not even loaded."""
+    marks = ",".join("?" * len(ids))
+    found = {}
+    for (data,) in store.db.execute(f"SELECT data FROM articles WHERE id IN ({marks})", ids):
+        stored = orjson.loads(data)
+        found[stored["id"]] = article_record(Article.from_dict({k: v for k, v in stored.items() if k not in DERIVED}))
+    return [found[i] for i in ids if i in found]
+
+
 @router.get("/articles/{article_id}", summary="One article with its paragraphs, repairs and claims")
-def article(request: Request, article_id: str = PathParam(pattern=ID)):
+async def article(request: Request, article_id: str = PathParam(pattern=ID)):
     with request.app.state.reader.read() as store:
         record = article_record(store.article(article_id))
     return respond(request, {"article": record, "claims": view(request).claims_by_article.get(article_id, [])})
@@ -115,7 +126,7 @@ def find_stories(desk: DeskView, store, q=None, since=None, until=None, country=
     """Stories matching the filters, in ``sort`` order, largest / latest first (shared with the stories page)."""
     matched = None
     if q:
-        matched = {desk.articles[i]["story"] for i in store.search(q) if i in desk.articles}
+        matched = {desk.articles[i]["story"] for i in store.matches(q) if i in desk.articles}
     entities = None
     if entity:
         entities = {entity} if entity in desk.entities else desk.entity_named(entity)
@@ -150,7 +161,7 @@ STORY_FILTERS = {"q": Query(None, max_length=500, description="Words the story's
 
 
 @router.get("/stories", summary="Stories, filtered and sorted as on the stories page")
-def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: str | None = STORY_FILTERS["since"],
+async def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: str | None = STORY_FILTERS["since"],
             until: str | None = STORY_FILTERS["until"], country: str | None = STORY_FILTERS["country"],
             place: str | None = STORY_FILTERS["place"], entity: str | None = STORY_FILTERS["entity"],
             type: str | None = STORY_FILTERS["type"], sort: str = STORY_FILTERS["sort"],
@@ -174,13 +185,13 @@ def story_detail(desk: DeskView, story_id: str) -> dict[str, Any]:
 
 
 @router.get("/stories/{story_id}", summary="One story with its re-use links, claims, events and contradictions")
-def story(request: Request, story_id: str = PathParam(pattern=ID)):
+async def story(request: Request, story_id: str = PathParam(pattern=ID)):
     return respond(request, story_detail(view(request), story_id))
 
 
 # claims, events, entities, contradictions --------------------------------------
 @router.get("/claims", summary="Attributed statements")
-def claims(request: Request, story: str | None = Query(None, pattern=ID), article: str | None = Query(None, pattern=ID),
+async def claims(request: Request, story: str | None = Query(None, pattern=ID), article: str | None = Query(None, pattern=ID),
            speaker: str | None = Query(None, max_length=200, description="Part of the speaker's text or name."),
            polarity: str | None = Query(None, pattern="^(assert|deny)$"), cursor: str | None = CURSOR,
            limit: int = LIMIT):
@@ -200,7 +211,7 @@ def claims(request: Request, story: str | None = Query(None, pattern=ID), articl
 
 
 @router.get("/events", summary="ACLED-like events")
-def events(request: Request, story: str | None = Query(None, pattern=ID), type: str | None = Query(None, max_length=100),
+async def events(request: Request, story: str | None = Query(None, pattern=ID), type: str | None = Query(None, max_length=100),
            country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"), since: str | None = Query(None, pattern=DAY),
            until: str | None = Query(None, pattern=DAY), cursor: str | None = CURSOR, limit: int = LIMIT):
     items = find_events(view(request), story, type, country, since, until)
@@ -214,18 +225,17 @@ def find_events(desk: DeskView, story=None, type=None, country=None, since=None,
 
 
 @router.get("/entities", summary="Entities merged across the desk")
-def entities(request: Request, type: str | None = Query(None, pattern="^(PERSON|ORG|GPE|LOC|NORP|OTHER)$"),
+async def entities(request: Request, type: str | None = Query(None, pattern="^(PERSON|ORG|GPE|LOC|NORP|OTHER)$"),
              q: str | None = Query(None, max_length=200, description="Part of a name or alias."),
              cursor: str | None = CURSOR, limit: int = LIMIT):
     desk = view(request)
     named = desk.entity_named(q) if q else None
-    items = [e for e in desk.entities.values() if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
-    items.sort(key=lambda e: (-len(e["mentions"]), e["id"]))
+    items = [e for e in desk.entity_list if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
     return listing(request, items, list(range(len(items))), cursor, limit)
 
 
 @router.get("/entities/{entity_id}", summary="One entity, its place and the claims it made")
-def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
+async def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
     desk = view(request)
     record = desk.entities.get(entity_id)
     if record is None:
@@ -235,7 +245,7 @@ def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
 
 
 @router.get("/contradictions", summary="Where sources disagree")
-def contradictions(request: Request, story: str | None = Query(None, pattern=ID),
+async def contradictions(request: Request, story: str | None = Query(None, pattern=ID),
                    kind: str | None = Query(None, pattern="^(numeric|denial|status|other)$"),
                    cursor: str | None = CURSOR, limit: int = LIMIT):
     items = [c for c in view(request).contradictions
@@ -244,16 +254,16 @@ def contradictions(request: Request, story: str | None = Query(None, pattern=ID)
 
 
 @router.get("/search", summary="Full-text search: matching articles by relevance, and their stories")
-def search(request: Request, q: str = Query(..., min_length=1, max_length=500), cursor: str | None = CURSOR,
+async def search(request: Request, q: str = Query(..., min_length=1, max_length=500), cursor: str | None = CURSOR,
            limit: int = Query(20, ge=1, le=100)):
     desk = view(request)
+    start = after(cursor) + 1 if cursor else 0
     with request.app.state.reader.read() as store:
-        ranked = store.search(q)
-        ids, token = page(ranked, list(range(len(ranked))), cursor, limit)
-        found = {a.id: a for a in store.articles(ids)}
-        items = [article_record(found[i]) for i in ids if i in found]
+        items = article_records(store, store.search(q, limit, start))
+        count = store.search_count(q)
+    token = next_cursor(start + limit - 1) if start + limit < count else None
     story_ids = dict.fromkeys(a["story"] for a in items if a["story"] in desk.stories)
-    return respond(request, {"items": items, "next": token, "count": len(ranked),
+    return respond(request, {"items": items, "next": token, "count": count,
                              "stories": [desk.stories[s] for s in story_ids]})
 
 

@@ -1,6 +1,7 @@
 """The FastAPI app: security headers, one JSON error shape for the API, static files, pages and ``/api/v1``."""
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI, Request
@@ -48,6 +49,9 @@ def build_app(db: Path, token: str | None = None, max_upload: int = 20 * 1024 * 
                   description="The desk's stories, articles, claims, events, entities and contradictions; "
                               "items have the shapes of the newsdesk/1 export (docs/export.md).")
     app.state.reader = Reader(db)
+    # Handlers are coroutines: each request's reads are short and CPU-bound, a thread hop per request cost more
+    # than it saved; the desk-wide view is built off the event loop (below, then in the background on changes).
+    threading.Thread(target=app.state.reader.view, daemon=True).start()
     app.state.token = token
     app.state.max_upload = max_upload
     app.state.templates = pages.templates(Jinja2Templates(directory=HERE / "templates"))
@@ -85,7 +89,7 @@ def build_app(db: Path, token: str | None = None, max_upload: int = 20 * 1024 * 
     app.include_router(pages.router)
 
     @app.get("/docs", response_class=HTMLResponse, include_in_schema=False)
-    def docs(request: Request):
+    async def docs(request: Request):
         """The API's operations from the OpenAPI document, rendered here (no script from elsewhere)."""
         return app.state.templates.TemplateResponse(request, "docs.html", {"spec": app.openapi()})
 

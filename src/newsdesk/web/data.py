@@ -103,6 +103,7 @@ class DeskView:
                          for a in doc["articles"]}
         self.stories = {s["id"]: s for s in doc["stories"]}
         self.entities = {e["id"]: e for e in doc["entities"]}
+        self.entity_list = sorted(doc["entities"], key=lambda e: (-len(e["mentions"]), e["id"]))  # most mentioned first
         self.places = {p["entity"]: p for p in doc["places"]}
         self.claim_list = doc["claims"]  # as exported (an id may repeat: the API lists what the export lists)
         self.claims = {c["id"]: c for c in doc["claims"]}

@@ -65,7 +65,7 @@ def render(request: Request, name: str, **context) -> Response:
 
 
 @router.get("/")
-def overview(request: Request):
+async def overview(request: Request):
     desk = view(request)
     latest = sorted(desk.stories.values(), key=lambda s: (s["last_published"] or "", s["id"]), reverse=True)[:10]
     counts = {"articles": len(desk.articles), "stories": len(desk.stories), "entities": len(desk.entities),
@@ -75,7 +75,7 @@ def overview(request: Request):
 
 
 @router.get("/stories")
-def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: str | None = STORY_FILTERS["since"],
+async def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: str | None = STORY_FILTERS["since"],
             until: str | None = STORY_FILTERS["until"], country: str | None = STORY_FILTERS["country"],
             place: str | None = STORY_FILTERS["place"], entity: str | None = STORY_FILTERS["entity"],
             type: str | None = STORY_FILTERS["type"], sort: str = STORY_FILTERS["sort"],
@@ -93,7 +93,7 @@ def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: str | N
 
 
 @router.get("/stories/{story_id}")
-def story(request: Request, story_id: str = PathParam(pattern=ID)):
+async def story(request: Request, story_id: str = PathParam(pattern=ID)):
     desk = view(request)
     detail = story_detail(desk, story_id)
     with request.app.state.reader.read() as store:
@@ -117,7 +117,7 @@ def story(request: Request, story_id: str = PathParam(pattern=ID)):
 
 
 @router.get("/articles/{article_id}")
-def article(request: Request, article_id: str = PathParam(pattern=ID)):
+async def article(request: Request, article_id: str = PathParam(pattern=ID)):
     desk = view(request)
     with request.app.state.reader.read() as store:
         found = store.article(article_id)
@@ -163,7 +163,7 @@ def marked(text: str, marks: list[tuple[int, int, str, dict]]) -> Markup:
 
 
 @router.get("/entities/{entity_id}")
-def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
+async def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
     desk = view(request)
     record = desk.entities.get(entity_id)
     if record is None:
@@ -179,7 +179,7 @@ def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
 
 
 @router.get("/events")
-def events(request: Request, story: str | None = Query(None, pattern=ID), type: str | None = Query(None, max_length=100),
+async def events(request: Request, story: str | None = Query(None, pattern=ID), type: str | None = Query(None, max_length=100),
            country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"), since: str | None = Query(None, pattern=DAY),
            until: str | None = Query(None, pattern=DAY)):
     desk = view(request)
@@ -191,7 +191,7 @@ def events(request: Request, story: str | None = Query(None, pattern=ID), type: 
 
 
 @router.get("/map/world.svg", response_class=Response)
-def world(request: Request):
+async def world(request: Request):
     """The basemap under every map (cached by the browser for a day)."""
     return Response(basemap.world_svg(), media_type="image/svg+xml", headers={"Cache-Control": "max-age=86400"})
 
