@@ -135,7 +135,7 @@ class Store:
 
     def search(self, text: str, limit: int = 20, offset: int = 0) -> list[str]:
         """Ids of the articles whose title or content has every word of ``text``, best first (FTS5, BM25)."""
-        query = _match(text)
+        query = fts_query(text)
         if query is None:
             return []
         rows = self.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
@@ -145,13 +145,13 @@ class Store:
         return [ids[seq] for seq in seqs if seq in ids]
 
     def search_count(self, text: str) -> int:
-        query = _match(text)
+        query = fts_query(text)
         return self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
                                (query,)).fetchone()[0] if query else 0
 
     def matches(self, text: str) -> set[str]:
         """Ids of all the articles :meth:`search` finds, unranked."""
-        query = _match(text)
+        query = fts_query(text)
         return {r[0] for r in self.db.execute(
             "SELECT id FROM articles WHERE seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
             (query,))} if query else set()
@@ -245,7 +245,7 @@ class Store:
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
 
 
-def _match(text: str) -> str | None:
+def fts_query(text: str) -> str | None:
     """An FTS5 query for all the words of ``text``, each quoted: the user's text is never FTS syntax."""
     words = re.findall(r"\w+", text)
     return " ".join(f'"{word}"' for word in words) if words else None

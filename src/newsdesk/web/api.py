@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import xxhash
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
@@ -25,6 +26,7 @@ from starlette.exceptions import HTTPException
 
 from ..model import Article
 from ..store.export import article_record
+from ..store.sqlite import fts_query
 from .data import DeskView
 
 router = APIRouter(prefix="/api/v1", tags=["desk"])
@@ -83,28 +85,51 @@ def in_range(day: str | None, since: str | None, until: str | None) -> bool:
 
 
 # articles ---------------------------------------------------------------------
+ARTICLE_FILTERS = {"story": "story = :story", "source": "lower(source) = lower(:source)",
+                   "since": "substr(published, 1, length(:since)) >= :since",
+                   "until": "substr(published, 1, length(:until)) <= :until",
+                   "match": "seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)"}
+
+
 @router.get("/articles", summary="Articles in arrival order")
-async def articles(request: Request, story: str | None = Query(None, pattern=ID), source: str | None = None,
-             since: str | None = Query(None, pattern=DAY), until: str | None = Query(None, pattern=DAY),
-             q: str | None = Query(None, max_length=500, description="Words that title or text must contain."),
-             cursor: str | None = CURSOR, limit: int = LIMIT):
+async def articles(request: Request, story: str | None = Query(None, pattern=ID),
+                   source: str | None = Query(None, max_length=200), since: str | None = Query(None, pattern=DAY),
+                   until: str | None = Query(None, pattern=DAY),
+                   q: str | None = Query(None, max_length=500, description="Words that title or text must contain."),
+                   cursor: str | None = CURSOR, limit: int = LIMIT):
+    given = {"story": story, "source": source, "since": since, "until": until, "match": fts_query(q) if q else None}
+    if q and given["match"] is None:  # no searchable word in q: nothing matches
+        return respond(request, {"items": [], "next": None, "count": 0})
+    where = " AND ".join(["1", *(ARTICLE_FILTERS[name] for name, value in given.items() if value is not None)])
+    start = after(cursor) if cursor else 0
     with request.app.state.reader.read() as store:
-        matched = store.matches(q) if q else None
-        chosen = [r for r in store.article_rows() if (story is None or r["story"] == story)
-                  and (source is None or (r["source"] or "").lower() == source.lower())
-                  and in_range(r["published"], since, until) and (matched is None or r["id"] in matched)]
-        ids, token = page([r["id"] for r in chosen], [r["seq"] for r in chosen], cursor, limit)
-        items = article_records(store, ids)
-    return respond(request, {"items": items, "next": token, "count": len(chosen)})
+        count = store.db.execute(f"SELECT COUNT(*) FROM articles WHERE {where}", given).fetchone()[0]
+        rows = store.db.execute(f"SELECT id, seq FROM articles WHERE {where} AND seq > :after ORDER BY seq LIMIT :n",
+                                {**given, "after": start, "n": limit + 1}).fetchall()
+        items = article_records(store, [r[0] for r in rows[:limit]])
+    token = next_cursor(rows[limit - 1][1]) if len(rows) > limit else None
+    return respond(request, {"items": items, "next": token, "count": count})
+
+
+_records_cache: dict[str, tuple[int, dict]] = {}  # article id -> (hash of its stored data, export record)
+RECORDS_CACHED = 20_000
 
 
 def article_records(store, ids: list[str]) -> list[dict]:
-    """Export records of these articles, in this order; what the record leaves out is not even loaded."""
-    marks = ",".join("?" * len(ids))
+    """Export records of these articles, in this order. A record is made once per stored version of the article
+    (parsing the stored article is most of a list's cost); what the record leaves out is not even loaded."""
     found = {}
-    for (data,) in store.db.execute(f"SELECT data FROM articles WHERE id IN ({marks})", ids):
-        stored = orjson.loads(data)
-        found[stored["id"]] = article_record(Article.from_dict({k: v for k, v in stored.items() if k not in DERIVED}))
+    marks = ",".join("?" * len(ids))
+    for article_id, data in store.db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", ids):
+        digest = xxhash.xxh3_64_intdigest(data.encode("utf-8"))
+        cached = _records_cache.get(article_id)
+        if cached is None or cached[0] != digest:
+            stored = orjson.loads(data)
+            record = article_record(Article.from_dict({k: v for k, v in stored.items() if k not in DERIVED}))
+            if len(_records_cache) >= RECORDS_CACHED:
+                _records_cache.clear()
+            cached = _records_cache[article_id] = (digest, record)
+        found[article_id] = cached[1]
     return [found[i] for i in ids if i in found]
 
 
