@@ -8,7 +8,7 @@ search, and the API lists. Prints p50/p95 per kind against the targets (API list
 story page < 500 ms), requests per second, the first request's latency (the desk-wide view is built then)
 and the server's peak memory.
 
-    .venv/bin/python -m bench.serve [--articles 2000] [--clients 50] [--seconds 30] [--db PATH]
+    .venv/bin/python -m bench.serve [--articles 2000] [--clients 50] [--seconds 30] [--think 0] [--db PATH]
 """
 from __future__ import annotations
 
@@ -82,7 +82,8 @@ def requests_mix(db: Path, seed: int = 7) -> list[tuple[str, str]]:
     return mix
 
 
-async def load(base: str, mix: list[tuple[str, str]], clients: int, seconds: float, cap: int) -> dict[str, list[float]]:
+async def load(base: str, mix: list[tuple[str, str]], clients: int, seconds: float, cap: int,
+               think: float = 0.0) -> dict[str, list[float]]:
     import httpx
 
     times: dict[str, list[float]] = {}
@@ -98,11 +99,17 @@ async def load(base: str, mix: list[tuple[str, str]], clients: int, seconds: flo
             i += clients
             sent += 1
             started = time.perf_counter()
-            response = await http.get(path)
+            try:
+                response = await http.get(path)
+            except httpx.TransportError as exc:
+                errors.append(f"{type(exc).__name__} {path}")
+                continue
             elapsed = (time.perf_counter() - started) * 1000
             if response.status_code != 200:
                 errors.append(f"{response.status_code} {path}")
             times.setdefault(kind, []).append(elapsed)
+            if think:
+                await asyncio.sleep(think)
 
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
@@ -123,6 +130,8 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many requests")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each client waits between requests (0: back to back, the hardest case)")
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"newsdesk-bench-serve-{args.articles}.db"
     if not db.exists():
@@ -133,8 +142,9 @@ def main() -> int:
         count = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
     port = free_port()
     base = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (the server writes to it until the end)
     server = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "serve", "--db", str(db), "--port", str(port)],
-                              stderr=subprocess.DEVNULL)
+                              stderr=log)
     try:
         import httpx
 
@@ -153,7 +163,7 @@ def main() -> int:
         idle, _ = peak_memory_mb(server.pid)
         mix = requests_mix(db)
         started, server_cpu, client_cpu = time.monotonic(), cpu_seconds(server.pid), time.process_time()
-        times = asyncio.run(load(base, mix, args.clients, args.seconds, args.max_requests))
+        times = asyncio.run(load(base, mix, args.clients, args.seconds, args.max_requests, args.think))
         elapsed = time.monotonic() - started
         server_cpu, client_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
         current, peak = peak_memory_mb(server.pid)
@@ -163,8 +173,13 @@ def main() -> int:
             server.wait(10)
         except subprocess.TimeoutExpired:
             server.kill()
+        log.seek(0)
+        problems = [line for line in log.read().splitlines()[1:] if line.strip()]
+        if problems:
+            print("server said:\n" + "\n".join(problems[-15:]), file=sys.stderr)
     total = sum(len(v) for v in times.values())
-    print(f"desk {db} ({count} articles); {args.clients} clients for {elapsed:.0f} s: {total} requests, "
+    pace = f", each waiting {args.think:g} s between requests" if args.think else " back to back"
+    print(f"desk {db} ({count} articles); {args.clients} clients{pace} for {elapsed:.0f} s: {total} requests, "
           f"{total / elapsed:.0f}/s; CPU used: server {server_cpu:.0f} s ({server_cpu / total * 1000:.1f} ms a request), "
           f"load clients {client_cpu:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print(f"first request (builds the desk-wide view): {first:.0f} ms; server memory: {idle:.0f} MB after it, "

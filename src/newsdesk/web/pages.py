@@ -31,6 +31,7 @@ from .api import (
 
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 PAGE = 50
+TABLE_ROWS = 500  # events listed under the map (the map and the chart show them all)
 
 
 def templates(engine):
@@ -185,7 +186,8 @@ async def events(request: Request, story: str | None = Query(None, pattern=ID), 
     desk = view(request)
     found = find_events(desk, story, type, country, since, until)
     found = sorted(found, key=lambda e: (e["date"] or "", e["id"]), reverse=True)
-    return render(request, "events.html", events=found, stories=desk.stories, map=event_map(found, desk),
+    return render(request, "events.html", events=found[:TABLE_ROWS], total=len(found), stories=desk.stories,
+                  map=event_map(found, desk),
                   chart=day_chart(found), types=sorted({e["type"] for e in desk.events}),
                   filters={"story": story, "type": type, "country": country, "since": since, "until": until})
 
@@ -237,7 +239,9 @@ def day_chart(events: list[dict], width: int = 960, height: int = 140) -> Markup
         count[1] += (event["fatalities"] or {}).get("min") or 0
     if not days:
         return None
-    first, last = min(days), max(days)
+    order = sorted(days)
+    first, last = order[len(order) // 100], order[-1]  # a stray old date (a misread year) does not squash the axis
+    left_out = sum(days.pop(day)[0] for day in order if day < first)
     span = (last - first).days + 1
     bar = min(24.0, max(2.0, width / span))
     most_events = max(c[0] for c in days.values())
@@ -254,7 +258,7 @@ def day_chart(events: list[dict], width: int = 960, height: int = 140) -> Markup
         line.append(f"{x + bar / 2:.1f},{bottom - (bottom - top) * dead / most_dead:.1f}")
     return Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="events and fatalities per day">'
                   '{}<polyline class="dead" points="{}"/>'
-                  '<text x="0" y="11">bars: events per day (max {}) · line: killed (max {:g})</text>'
+                  '<text x="0" y="11">bars: events per day (max {}) · line: killed (max {:g}){}</text>'
                   '<text x="0" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></svg>').format(
         width, height, Markup("").join(bars), " ".join(line), most_events, most_dead,
-        height - 2, first, width, height - 2, last)
+        f" · {left_out} events before {first} not shown" if left_out else "", height - 2, first, width, height - 2, last)
