@@ -48,7 +48,7 @@ def respond(request: Request, data: Any) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-def page(items: list, keys: list[int], cursor: str | None, limit: int) -> tuple[list, str | None]:
+def page(items: list, keys, cursor: str | None, limit: int) -> tuple[list, str | None]:
     """Items after the cursor's key (``keys`` ascending, one per item), and the cursor of the next page."""
     start = bisect_right(keys, after(cursor)) if cursor else 0
     more = start + limit < len(items)
@@ -66,9 +66,10 @@ def next_cursor(key: int) -> str:
     return base64.urlsafe_b64encode(str(key).encode()).decode().rstrip("=")
 
 
-def listing(request: Request, items: list, keys: list, cursor: str | None, limit: int, **extra) -> Response:
-    chunk, token = page(items, keys, cursor, limit)
-    return respond(request, {"items": chunk, "next": token, "count": len(items), **extra})
+def listing(request: Request, items: list, cursor: str | None, limit: int) -> Response:
+    """A page of a desk-wide list; its cursor is a position (the view changes only when the desk does)."""
+    chunk, token = page(items, range(len(items)), cursor, limit)
+    return respond(request, {"items": chunk, "next": token, "count": len(items)})
 
 
 def view(request: Request) -> DeskView:
@@ -194,7 +195,7 @@ async def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: s
     desk = view(request)
     with request.app.state.reader.read() as store:
         found = find_stories(desk, store, q, since, until, country, place, entity, type, sort)
-    return listing(request, found, list(range(len(found))), cursor, limit)
+    return listing(request, found, cursor, limit)
 
 
 def story_detail(desk: DeskView, story_id: str) -> dict[str, Any]:
@@ -232,7 +233,7 @@ async def claims(request: Request, story: str | None = Query(None, pattern=ID), 
         items = [c for c in items if c["speaker"] in ids or speaker.lower() in (c["speaker_text"] or "").lower()]
     if polarity:
         items = [c for c in items if c["polarity"] == polarity]
-    return listing(request, items, list(range(len(items))), cursor, limit)
+    return listing(request, items, cursor, limit)
 
 
 @router.get("/events", summary="ACLED-like events")
@@ -240,7 +241,7 @@ async def events(request: Request, story: str | None = Query(None, pattern=ID), 
            country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"), since: str | None = Query(None, pattern=DAY),
            until: str | None = Query(None, pattern=DAY), cursor: str | None = CURSOR, limit: int = LIMIT):
     items = find_events(view(request), story, type, country, since, until)
-    return listing(request, items, list(range(len(items))), cursor, limit)
+    return listing(request, items, cursor, limit)
 
 
 def find_events(desk: DeskView, story=None, type=None, country=None, since=None, until=None) -> list[dict]:
@@ -256,7 +257,7 @@ async def entities(request: Request, type: str | None = Query(None, pattern="^(P
     desk = view(request)
     named = desk.entity_named(q) if q else None
     items = [e for e in desk.entity_list if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
-    return listing(request, items, list(range(len(items))), cursor, limit)
+    return listing(request, items, cursor, limit)
 
 
 @router.get("/entities/{entity_id}", summary="One entity, its place and the claims it made")
@@ -275,7 +276,7 @@ async def contradictions(request: Request, story: str | None = Query(None, patte
                    cursor: str | None = CURSOR, limit: int = LIMIT):
     items = [c for c in view(request).contradictions
              if (story is None or c["story"] == story) and (kind is None or c["kind"] == kind)]
-    return listing(request, items, list(range(len(items))), cursor, limit)
+    return listing(request, items, cursor, limit)
 
 
 @router.get("/search", summary="Full-text search: matching articles by relevance, and their stories")
@@ -329,7 +330,7 @@ async def add(request: Request):
         else:
             raise HTTPException(415, "send application/json records or a multipart/form-data file")
         summary = await run_in_threadpool(_add, request.app, path)
-    request.app.state.reader.view(wait=True)
+    await run_in_threadpool(request.app.state.reader.view, True)  # answer once lists show what was added
     return {"added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
             "skipped": [s.to_dict() for s in summary.skipped], "summary": str(summary)}
 

@@ -86,7 +86,7 @@ async def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: s
                "type": type, "sort": sort}
     with request.app.state.reader.read() as store:
         found = find_stories(desk, store, **filters)
-    shown, token = page(found, list(range(len(found))), cursor, PAGE)
+    shown, token = page(found, range(len(found)), cursor, PAGE)
     given = {k: v for k, v in filters.items() if v}
     types = sorted({e["type"] for e in desk.events})
     return render(request, "stories.html", stories=shown, total=len(found), filters=filters, types=types,
