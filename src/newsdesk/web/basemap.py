@@ -111,5 +111,5 @@ def frame(points: list[tuple[float, float]], aspect: float = 2.0, margin: float 
 
 
 def radius(fatalities: float | None, span: float) -> float:
-    """A point's radius in map units: grows with the log of the dead (1,000 dead: 5.5 times a bare point)."""
-    return span / 250 * (1 + 1.5 * math.log10(1 + (fatalities or 0)))
+    """A point's radius in map units: grows with the log of the dead (1,000 dead: 4 times a bare point)."""
+    return span / 150 * (1 + math.log10(1 + (fatalities or 0)))
