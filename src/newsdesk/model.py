@@ -12,6 +12,7 @@ that can be looked up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import types
 import typing
@@ -40,12 +41,15 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        hints = typing.get_type_hints(cls)
-        kwargs = {}
-        for f in dataclasses.fields(cls):
-            if f.name in data and not f.metadata.get("transient"):
-                kwargs[f.name] = _load(hints[f.name], data[f.name])
-        return cls(**kwargs)
+        return cls(**{name: load(data[name]) for name, load in _loaders(cls) if name in data})
+
+
+@functools.cache
+def _loaders(cls) -> list[tuple[str, Any]]:
+    """(field name, function loading its stored value) per stored field, worked out once per class: resolving
+    type hints on every load was most of the cost of reading an article back."""
+    hints = typing.get_type_hints(cls)
+    return [(f.name, _loader(hints[f.name])) for f in dataclasses.fields(cls) if not f.metadata.get("transient")]
 
 
 def _dump(value: Any) -> Any:
@@ -58,21 +62,27 @@ def _dump(value: Any) -> Any:
     return value
 
 
-def _load(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _same(value: Any) -> Any:
+    return value
+
+
+def _loader(hint: Any):
+    """A function turning a stored value of type ``hint`` back into it (None stays None)."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        return _load(inner[0], value) if len(inner) == 1 else value
+        return _loader(inner[0]) if len(inner) == 1 else _same
     if origin is list:
-        return [_load(args[0], v) for v in value]
+        item = _loader(args[0])
+        if item is _same:
+            return lambda value: None if value is None else list(value)
+        return lambda value: None if value is None else [item(v) for v in value]
     if origin is tuple:
-        return tuple(value)
+        return lambda value: None if value is None else tuple(value)
     if isinstance(hint, type) and issubclass(hint, Record):
-        return hint.from_dict(value)
-    return value
+        return lambda value: None if value is None else hint.from_dict(value)
+    return _same
 
 
 def paragraph_of(item) -> int:
