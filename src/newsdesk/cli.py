@@ -62,14 +62,19 @@ def main():
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
 @click.option("--source", "source_name", help="Outlet name for inputs that do not state one.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes for the per-article steps (parse, extract); the desk steps stay in order, so the "
+                   "result is the same with any number. Default: the machine's cores.")
 @library_errors
-def add(paths, db, config_path, overrides, published, source_name, progress):
+def add(paths, db, config_path, overrides, published, source_name, progress, workers):
     """Add articles from files, folders, globs or - (stdin): text, JSONL, HTML, RSS/Atom, WARC."""
+    from .workers import default_workers
+
     desk = open_desk(db, config_path, overrides)
     show = sys.stderr.isatty() if progress is None else progress
     with desk:
         summary = desk.add(list(paths), published=published, source_name=source_name,
-                           progress=_Counter() if show else None)
+                           progress=_Counter() if show else None, workers=workers or default_workers())
     if show:
         click.echo("", err=True)
     click.echo(str(summary))

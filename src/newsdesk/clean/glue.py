@@ -420,7 +420,7 @@ def _trim(text: str, start: int, end: int, spaces: list[int]) -> tuple[int, int]
 
 
 # the step ------------------------------------------------------------------
-@step("glue", requires=("roles",), assigns=("repairs",))
+@step("glue", requires=("roles",), assigns=("repairs",), ordered=True)
 def make_glue(config, desk):
     """Repair glued words (recorded as repairs); reads and updates the corpus vocabulary."""
     settings = Settings.from_config(config)
