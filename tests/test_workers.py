@@ -4,13 +4,12 @@ from __future__ import annotations
 import json
 
 import pytest
+from conftest import DATA, EXAMPLES, need
 
 from newsdesk import Desk
 from newsdesk.errors import NewsdeskError
 from newsdesk.model import Article, Paragraph
 from newsdesk.pipeline import REGISTRY, step
-
-from conftest import DATA, EXAMPLES, need
 
 
 def exported(source, workers: int, batch_size: int, steps: list[str] | None = None) -> dict:
@@ -59,7 +58,7 @@ def test_replaced_article_in_flight_is_stored_in_order(tmp_path):
     one = exported(sources, workers=1, batch_size=1, steps=steps)
     two = exported(sources, workers=2, batch_size=1, steps=steps)
     assert two == one
-    assert [a for a in two["articles"] if a["id"] == "same"][0]["paragraphs"][0]["text"].startswith("The river rose again")
+    assert next(a for a in two["articles"] if a["id"] == "same")["paragraphs"][0]["text"].startswith("The river rose again")
 
 
 @pytest.fixture

@@ -110,8 +110,9 @@ def resolve(names: Iterable[str]) -> list[StepInfo]:
 class Pipeline:
     """The configured steps, built once per desk."""
 
-    def __init__(self, config: dict[str, Any], desk: Any = None):
-        self.infos = resolve(config["pipeline"]["steps"])
+    def __init__(self, config: dict[str, Any], desk: Any = None, scope: str | None = None):
+        """All the steps, or only those of ``scope`` ("article": what a worker process needs, without a desk)."""
+        self.infos = [info for info in resolve(config["pipeline"]["steps"]) if scope in (None, info.scope)]
         self.steps: list[tuple[StepInfo, Callable]] = [
             (info, info.factory(config.get(info.name, {}), desk)) for info in self.infos
         ]

@@ -38,7 +38,7 @@ def default_workers() -> int:
 
 def _start(config: dict[str, Any]) -> None:
     global _PIPELINE
-    _PIPELINE = Pipeline(config)
+    _PIPELINE = Pipeline(config, scope="article")
 
 
 def _extract(articles: list[Article]) -> list[Article]:

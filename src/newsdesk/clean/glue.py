@@ -444,7 +444,13 @@ def make_glue(config, desk):
             return
         _count(store, corpus, article_tokens(old), -1)
 
+    def count(article: Article) -> None:
+        """Count an article repaired elsewhere (a batch result loaded into the desk)."""
+        if store is not None:
+            _count(store, corpus, article_tokens(article), 1)
+
     glue.forget = forget
+    glue.count = count
     return glue
 
 

@@ -87,6 +87,10 @@ class StoryIndex:
     checked: dict[str, int] = field(default_factory=dict)  # story -> its size when last checked for a split
     arrival: dict[str, int] = field(default_factory=dict)  # article -> insertion number (its story's founder first)
     arrivals: int = 0
+    # articles counted as already seen though not indexed here: a block of a batch run sees the rest of the
+    # corpus through their document frequencies (newsdesk.distributed)
+    base_df: dict[str, int] = field(default_factory=dict)
+    base_n: int = 0
 
     # building ---------------------------------------------------------------
     def weighted(self, counts: Counter) -> dict[str, float]:
@@ -143,11 +147,17 @@ class StoryIndex:
         return moved
 
     # scoring ----------------------------------------------------------------
+    def frequency(self, term: str) -> int:
+        return self.df.get(term, 0) + self.base_df.get(term, 0)
+
+    def size(self) -> int:
+        return len(self.entries) + self.base_n
+
     def idf(self, term: str, n: int) -> float:
-        return math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0
+        return math.log((n + 1) / (self.frequency(term) + 1)) + 1.0
 
     def vector(self, terms: dict[str, float], n: int) -> dict[str, float]:
-        vec = {t: w * self.idf(t, n) for t, w in terms.items() if self.df.get(t, 0) <= max(2, self.settings.max_df * n)}
+        vec = {t: w * self.idf(t, n) for t, w in terms.items() if self.frequency(t) <= max(2, self.settings.max_df * n)}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
@@ -168,14 +178,14 @@ class StoryIndex:
     def similarities(self, entry: Entry, exclude: str | None = None) -> dict[str, float]:
         """Article id → similarity with ``entry``: cosine × time factor; 1 for an explicit title link;
         the time factor alone for the article it duplicates."""
-        n = len(self.entries) + (exclude not in self.entries)
+        n = self.size() + (exclude not in self.entries)
         query = self.vector(entry.terms, n)
         # Candidates come from the rarer terms only: a term in more than `candidate_df` of the
         # desk has long postings and adds little to a cosine; the full cosine is computed below.
         rare = max(2, self.settings.candidate_df * n)
         dots: Counter = Counter()
         for term, weight in query.items():
-            if self.df.get(term, 0) > rare:
+            if self.frequency(term) > rare:
                 continue
             idf = self.idf(term, n)
             for other in self.postings.get(term, ()):
@@ -215,7 +225,7 @@ class StoryIndex:
         cosine dilutes. The caller adds at most the similarity itself (it doubles a match, never makes one from
         nothing)."""
         rare = [t for t in entry.terms if t in other.terms and not t.startswith(DATE_PREFIX)
-                and self.df.get(t, 0) <= self.settings.specific_df]
+                and self.frequency(t) <= self.settings.specific_df]
         words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
         strong = sum(1 for t in rare if t.startswith(NAME_PREFIX) and " " in t
                      or t.startswith(TITLE_PREFIX) and not t[1:].isdigit())
@@ -291,7 +301,7 @@ class StoryIndex:
             return None
         ids = sorted(self.members[story], key=self.arrival.__getitem__)
         self.checked[story] = size
-        n = len(self.entries)
+        n = self.size()
         vectors = [self.cached_vector(self.entries[a], n) for a in ids]
         sim = np.eye(len(ids))
         for i, a in enumerate(ids):
