@@ -71,8 +71,9 @@ class Summary:
     worker_peak_mb: dict[str, float] = field(default_factory=dict)
 
     def __str__(self) -> str:
+        peak = max(self.worker_peak_mb.values(), default=0)
         return (f"{self.articles} articles in {self.blocks} blocks (largest {self.largest_block}) and {self.groups}"
-                f" groups, skipped {len(self.skipped)}")
+                f" groups, skipped {len(self.skipped)}; peak memory per worker {peak:.0f} MB")
 
 
 def require_dask():
@@ -137,7 +138,8 @@ def run(inputs: Iterable[str], out: str | Path, config: dict, *, scheduler: str 
         summary.groups = sum(written.compute())
         summary.worker_peak_mb = client.run(_peak_mb)
         _write_skips(out, summary.skipped)
-        (out / TABLES_DIR_MARK).write_text(json.dumps({"schema": "newsdesk/1", "articles": total}) + "\n",
+        (out / TABLES_DIR_MARK).write_text(json.dumps({"schema": "newsdesk/1", "articles": total,
+                                                       "worker_peak_mb": summary.worker_peak_mb}) + "\n",
                                            encoding="utf-8")
     finally:
         client.close()

@@ -64,10 +64,12 @@ class Clusterer:
 
     def fresh(self) -> StoryIndex:
         """The in-memory index, rebuilt from ``story_terms`` when the store changed behind it."""
+        if self.index is not None and not self.store.changed_elsewhere("stories"):
+            return self.index  # counting the rows costs as much as the desk is large
         count = self.store.db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
         if self.index is None or count != len(self.index.entries):
             index = StoryIndex(self.settings, story_name=lambda article_id: stable_id("story", article_id),
-                               base_df=self.background[0], base_n=self.background[1])
+                               df=Counter(self.background[0]), base_n=self.background[1])
             for article_id, day, data, story in self.store.db.execute(
                     "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
                     " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"):

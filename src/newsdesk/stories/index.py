@@ -14,6 +14,7 @@ and the later reports follow it).
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -45,6 +46,7 @@ class Settings(StepSettings):
     max_df: float = 0.2
     candidates: int = 200
     candidate_df: float = 0.05
+    candidate_postings: int = 500
     linkage: str = "max"
     template_headline_share: float = 0.3
     boilerplate_articles: int = 2
@@ -79,7 +81,7 @@ class StoryIndex:
     settings: Settings = field(default_factory=Settings)
     entries: dict[str, Entry] = field(default_factory=dict)
     df: Counter = field(default_factory=Counter)
-    postings: dict[str, set] = field(default_factory=dict)
+    postings: dict[str, dict[str, None]] = field(default_factory=dict)  # term -> its articles, in insertion order
     members: dict[str, set] = field(default_factory=dict)
     by_title: dict[str, set] = field(default_factory=dict)
     by_link: dict[str, set] = field(default_factory=dict)
@@ -87,9 +89,8 @@ class StoryIndex:
     checked: dict[str, int] = field(default_factory=dict)  # story -> its size when last checked for a split
     arrival: dict[str, int] = field(default_factory=dict)  # article -> insertion number (its story's founder first)
     arrivals: int = 0
-    # articles counted as already seen though not indexed here: a block of a batch run sees the rest of the
-    # corpus through their document frequencies (newsdesk.distributed)
-    base_df: dict[str, int] = field(default_factory=dict)
+    # articles counted in ``df`` though not indexed here: a block of a batch run sees the rest of the corpus
+    # through its document frequencies (newsdesk.distributed)
     base_n: int = 0
 
     # building ---------------------------------------------------------------
@@ -109,7 +110,7 @@ class StoryIndex:
         self.arrivals += 1
         for term in entry.terms:
             self.df[term] += 1
-            self.postings.setdefault(term, set()).add(article_id)
+            self.postings.setdefault(term, {})[article_id] = None
         self.members.setdefault(entry.story, set()).add(article_id)
         if entry.title:
             self.by_title.setdefault(entry.title, set()).add(article_id)
@@ -127,7 +128,7 @@ class StoryIndex:
                 del self.df[term]
             ids = self.postings.get(term)
             if ids is not None:
-                ids.discard(article_id)
+                ids.pop(article_id, None)
                 if not ids:
                     del self.postings[term]
         for table, key in [(self.members, entry.story), (self.by_title, entry.title)] + [(self.by_link, k) for k in entry.links]:
@@ -147,17 +148,14 @@ class StoryIndex:
         return moved
 
     # scoring ----------------------------------------------------------------
-    def frequency(self, term: str) -> int:
-        return self.df.get(term, 0) + self.base_df.get(term, 0)
-
     def size(self) -> int:
         return len(self.entries) + self.base_n
 
     def idf(self, term: str, n: int) -> float:
-        return math.log((n + 1) / (self.frequency(term) + 1)) + 1.0
+        return math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
     def vector(self, terms: dict[str, float], n: int) -> dict[str, float]:
-        vec = {t: w * self.idf(t, n) for t, w in terms.items() if self.frequency(t) <= max(2, self.settings.max_df * n)}
+        vec = {t: w * self.idf(t, n) for t, w in terms.items() if self.df.get(t, 0) <= max(2, self.settings.max_df * n)}
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
@@ -185,10 +183,13 @@ class StoryIndex:
         rare = max(2, self.settings.candidate_df * n)
         dots: Counter = Counter()
         for term, weight in query.items():
-            if self.frequency(term) > rare:
+            if self.df.get(term, 0) > rare:
                 continue
             idf = self.idf(term, n)
-            for other in self.postings.get(term, ()):
+            postings = self.postings.get(term, {})
+            if len(postings) > self.settings.candidate_postings:  # the most recent: an add costs the same on any desk
+                postings = itertools.islice(reversed(postings), self.settings.candidate_postings)
+            for other in postings:
                 dots[other] += weight * self.entries[other].terms[term] * idf
         dots.pop(exclude, None)
         sims = {}
@@ -225,7 +226,7 @@ class StoryIndex:
         cosine dilutes. The caller adds at most the similarity itself (it doubles a match, never makes one from
         nothing)."""
         rare = [t for t in entry.terms if t in other.terms and not t.startswith(DATE_PREFIX)
-                and self.frequency(t) <= self.settings.specific_df]
+                and self.df.get(t, 0) <= self.settings.specific_df]
         words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
         strong = sum(1 for t in rare if t.startswith(NAME_PREFIX) and " " in t
                      or t.startswith(TITLE_PREFIX) and not t[1:].isdigit())
