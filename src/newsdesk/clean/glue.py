@@ -98,14 +98,20 @@ class Settings(StepSettings):
 
 
 # the word-frequency model ----------------------------------------------------
+@lru_cache(maxsize=1)
+def web_unigrams() -> dict[str, float]:
+    """wordsegment's word counts (Google Web 1T), read once per process: its bigrams, which nothing here uses,
+    would double the start-up time."""
+    from wordsegment import Segmenter
+
+    return Segmenter.parse(Segmenter.UNIGRAMS_FILENAME)
+
+
 @lru_cache(maxsize=None)
 def lexicon(name: str = "wordsegment") -> dict[str, float]:
     """log10 frequency of each lowercase word in the chosen package's model."""
     if name == "wordsegment":
-        import wordsegment
-
-        wordsegment.load()
-        return {w: math.log10(c / _WEB_TOTAL) for w, c in wordsegment.UNIGRAMS.items()}
+        return {w: math.log10(c / _WEB_TOTAL) for w, c in web_unigrams().items()}
     if name == "wordninja":
         import wordninja
 
