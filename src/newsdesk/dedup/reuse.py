@@ -158,7 +158,7 @@ class ReuseFinder:
                 continue
             seq[other] = row[0]
             texts.update(((other, n), text) for n, text in zip(numbers, json.loads(row[1])) if text is not None)
-        best: dict[int, list[tuple[float, int, Reuse]]] = {}
+        best: dict[int, list[tuple[float, int, int, Reuse]]] = {}
         for other, paragraph, index in pairs:
             text = texts.get((other, paragraph))
             if text is None:
@@ -169,10 +169,10 @@ class ReuseFinder:
             kind, similarity = found
             link = Reuse(a={"article": other, "paragraph": paragraph}, b={"article": None, "paragraph": index},
                          kind=kind, similarity=similarity)
-            best.setdefault(index, []).append((-similarity, seq[other], link))
+            best.setdefault(index, []).append((-similarity, seq[other], paragraph, link))
         links = []
-        for index in sorted(best):
-            links.extend(link for _, _, link in sorted(best[index], key=lambda x: x[:2])[: self.settings.max_sources])
+        for index in sorted(best):  # the most similar, then the earliest (article, then paragraph)
+            links.extend(link for *_, link in sorted(best[index], key=lambda x: x[:3])[: self.settings.max_sources])
         return links
 
 
