@@ -37,11 +37,16 @@ class Record:
     """Mixin: plain-dict round trip for storage and export."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self) if not f.metadata.get("transient")}
+        return {name: _dump(getattr(self, name)) for name in _stored_names(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
         return cls(**{name: load(data[name]) for name, load in _loaders(cls) if name in data})
+
+
+@functools.cache
+def _stored_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("transient"))
 
 
 @functools.cache

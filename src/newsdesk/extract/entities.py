@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..clean.glue import web_unigrams
 from ..components import Components
 from ..model import Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
@@ -76,12 +77,7 @@ POSSESSIVE = ("'s", "’s", "'", "’")
 EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*"
 
 
-@functools.lru_cache(maxsize=1)
-def _unigrams() -> dict[str, float]:
-    import wordsegment
-
-    wordsegment.load()
-    return wordsegment.UNIGRAMS
+_unigrams = web_unigrams  # word counts of the web (wordsegment's), loaded once per process
 
 
 @functools.lru_cache(maxsize=1)
