@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..clean.glue import web_unigrams
 from ..components import Components
 from ..model import Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
@@ -76,12 +77,7 @@ POSSESSIVE = ("'s", "’s", "'", "’")
 EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*"
 
 
-@functools.lru_cache(maxsize=1)
-def _unigrams() -> dict[str, float]:
-    import wordsegment
-
-    wordsegment.load()
-    return wordsegment.UNIGRAMS
+_unigrams = web_unigrams  # word counts of the web (wordsegment's), loaded once per process
 
 
 @functools.lru_cache(maxsize=1)
@@ -401,8 +397,12 @@ DATELINE_POPULATION = 1_000
 
 
 def _datelines(article: Article, mentions: Mentions) -> None:
-    """Place names in capitals before a comma, parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "),
-    even glued to the text or station call letters before them ("WCIVCHARLESTON, S.C.")."""
+    """The place of the article's dateline ("Moscow, 23 May (EFE).-"), and place names in capitals before a comma,
+    parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "), even glued to the text or station call
+    letters before them ("WCIVCHARLESTON, S.C.")."""
+    line = article.dateline
+    if line is not None and line.place_span.paragraph in article.docs:
+        _place_at(mentions, line.place_span.paragraph, line.place_span.start, line.place)
     for paragraph in sorted(article.docs):
         text = article.paragraph_text(paragraph)
         for match in _DATELINE.finditer(text):
@@ -807,7 +807,7 @@ def entities_of(article: Article) -> list[Entity]:
     return sorted(entities.values(), key=lambda e: (e.mentions[0].span.paragraph, e.mentions[0].span.start))
 
 
-@step("entities", requires=("docs",), assigns=("entities",))
+@step("entities", requires=("docs",), assigns=("entities",), language_specific=True)
 def make_entities(config, desk):
     """People, organisations, places and groups, with aliases, acronyms and role references merged."""
 

@@ -467,7 +467,7 @@ def _region_code(place: Place, gazetteer: Gazetteer) -> str | None:
     return None
 
 
-@step("places", requires=("entities",), assigns=("places",))
+@step("places", requires=("entities",), assigns=("places",), language_specific=True)
 def make_places(config, desk):
     """Latitude, longitude, country, region and ACLED precision of each place entity (embedded GeoNames)."""
     gazetteer = load()

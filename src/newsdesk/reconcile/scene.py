@@ -348,6 +348,10 @@ TITLE_SCENE_SHARE = 0.5
 
 
 def _dateline(article: Article, mention) -> bool:
+    line = article.dateline  # read by extract/datelines.py: wire datelines of every form
+    if line is not None and in_span(mention.span, line.place_span.paragraph, line.place_span.start,
+                                    line.place_span.end):
+        return True
     text = article.paragraph_text(mention.span.paragraph)
     return bool(DATELINE_BEFORE.match(text[:mention.span.start])) \
         and bool(DATELINE_AFTER.match(text[mention.span.end:mention.span.end + 60]))
