@@ -30,7 +30,8 @@ MACRO_REGIONS = {
 }
 
 # Country-code domains sold as words ("news.tv", "app.io"): no evidence of the outlet's country.
-VANITY_DOMAINS = frozenset("tv io co me fm ai ly cc ws to gg la am nu tk ml ga cf gq su eu".split())
+VANITY_DOMAINS = frozenset({"tv", "io", "co", "me", "fm", "ai", "ly", "cc", "ws", "to", "gg", "la", "am", "nu", "tk",
+                            "ml", "ga", "cf", "gq", "su", "eu"})
 
 # Gazetteer additions: the macro-regions above, built into the world gazetteer (extract/gazetteer.py).
 PROFILE = Profile(name="world")
