@@ -4,6 +4,8 @@ Append a migration to change the schema; never edit one that has shipped.
 Tables whose rows derive from one article name their article column in
 ``ARTICLE_KEYED`` so that replacing or removing the article removes them too.
 """
+import sqlite3
+from collections.abc import Iterator
 
 MIGRATIONS: list[str] = [
     # 1: articles, skips, desk settings
@@ -88,7 +90,43 @@ MIGRATIONS: list[str] = [
         at REAL NOT NULL
     );
     """,
+    # 5: full-text search over titles and content paragraphs (body, heading), rowid = articles.seq (kept on
+    # replace); triggers keep it current on every write path, the last statement fills it for an existing desk
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = new.seq;
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, (
+            SELECT group_concat(json_extract(p.value, '$.text'), char(10)) FROM json_each(new.data, '$.paragraphs') p
+            WHERE json_extract(p.value, '$.role') IN ('body', 'heading')));
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, data ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.seq;
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, (
+            SELECT group_concat(json_extract(p.value, '$.text'), char(10)) FROM json_each(new.data, '$.paragraphs') p
+            WHERE json_extract(p.value, '$.role') IN ('body', 'heading')));
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.seq;
+    END;
+    INSERT INTO articles_fts (rowid, title, body)
+        SELECT a.seq, a.title, (SELECT group_concat(json_extract(p.value, '$.text'), char(10))
+                                FROM json_each(a.data, '$.paragraphs') p
+                                WHERE json_extract(p.value, '$.role') IN ('body', 'heading'))
+        FROM articles a;
+    """,
 ]
+
+
+def statements(script: str) -> Iterator[str]:
+    """The complete SQL statements of a migration (a trigger body holds semicolons of its own)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending.strip()
+            pending = ""
 
 # table -> column holding the article id (rows removed with the article)
 ARTICLE_KEYED: dict[str, str | tuple[str, ...]] = {
