@@ -112,9 +112,6 @@ def test_seeds_reuse_four_of_five_paragraphs(seeds):
 
 def test_a_source_with_hundreds_of_matching_paragraphs():
     # more candidate paragraphs of one stored article than SQLite takes function arguments (127)
-    from newsdesk import Desk
-    from newsdesk.model import Article, Paragraph
-
     texts = [f"Paragraph {i} tells how the river rose past the old mill near the bridge on day {i}." for i in range(300)]
     first = Article(id="first", title="River rises", paragraphs=[Paragraph(i, t, t) for i, t in enumerate(texts)])
     second = Article(id="second", title="River rises again",
