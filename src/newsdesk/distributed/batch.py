@@ -43,6 +43,7 @@ from typing import Any
 
 import xxhash
 
+from ..config import StepSettings
 from ..errors import MissingExtra, NewsdeskError
 from ..model import Article, Skip
 
@@ -187,7 +188,7 @@ def clean(part: list[tuple[int, Article]], config: dict) -> list[tuple[int, Arti
     """The article steps before glue (normalize, roles)."""
     pipeline = _pipeline(config)
     steps = [(info, fn) for info, fn in pipeline.ordered if info.name != "glue"]
-    pipeline._run(steps, [article for _, article in part])
+    pipeline.run_steps(steps, [article for _, article in part])
     return part
 
 
