@@ -51,15 +51,14 @@ TABLES_DIR_MARK = "newsdesk-batch.json"  # written last: a folder holding it is 
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(StepSettings):
+    """The [batch] settings (defaults.toml says why each value)."""
+
+    section = "batch"
     partition: int = 200
     group: int = 2000
     block_days: int = 14
     block_df: float = 0.01
-
-    @classmethod
-    def from_config(cls, section: dict) -> Settings:
-        return cls(**{k: section[k] for k in ("partition", "group", "block_days", "block_df") if k in section})
 
 
 @dataclass
