@@ -53,19 +53,18 @@ lambast credit thank highlight issue
 # train content and full F1 once nested claims were dropped (see ``_outermost``).
 BELIEF_VERBS = frozenset("""
 think believe consider feel hope fear expect know suspect doubt worry guess assume imagine reckon understand realize
-realise wonder wish learn convince recognize prefer like want decide plan see offer
+realise wonder wish learn convince recognize prefer like want decide plan offer
 """.split())
-# Raising verbs: "X seems to ..." is the writer's hedge about X, a stance with no source
-# (PolNeAR annotates them as cues without one: 55% of "seem/appear + to-clause" on train).
-RAISING_VERBS = frozenset("seem appear".split())
+# Verbs of appearance and perception ("seemed to have achieved surprise", "smoke was seen", "what it sees as")
+# are not cues: they report how something looks, not what a source asserts.
 DENY_VERBS = frozenset("deny reject dismiss refute dispute disavow".split())
 # Verbs that report evidence rather than speech: cues only with a noun subject ("a poll shows").
 EVIDENCE_VERBS = frozenset("show find estimate".split())
-CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS | RAISING_VERBS
+CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS
 # Verbs whose object is the addressee or a find, not what was said ("told reporters", "added a clause",
 # "spoke English", "continued the tour"): on PolNeAR train, under 30% of the objects of the verbs
 # after "find" are gold contents, below the precision at which a prediction adds to F1.
-NO_OBJECT_VERBS = frozenset("tell add find speak consider continue understand advise maintain seem appear".split())
+NO_OBJECT_VERBS = frozenset("tell add find speak consider continue understand advise maintain".split())
 # Nouns that name a statement ("his assertion that ...", "her call for ...", "Trump's remarks about ...").
 CUE_NOUNS = frozenset("""
 assertion allegation accusation remark comment warning promise pledge denial criticism assessment belief insistence
@@ -123,6 +122,7 @@ class Found:
     direct_quote: bool = False
     speaker: Optional[str] = None
     speaker_text: Optional[str] = None
+    unresolved: bool = False  # a pronoun with no speaker or person before it to stand for
 
 
 # -- quotations -------------------------------------------------------------------------------------------
@@ -330,8 +330,6 @@ def verb_claims(doc, paragraph: int) -> list[Found]:
         if content is None:
             continue
         subject = _inverted_subject(verb) if form == "parataxis" and _inverted(verb) else _subject(verb)
-        if verb.lemma_.lower() in RAISING_VERBS:
-            subject = None
         source = head = antecedent = None
         if subject is not None:
             head = subject
@@ -448,6 +446,8 @@ def according_claims(doc, paragraph: int) -> list[Found]:
         after = [t for t in sent if t.i > token.right_edge.i]
         if _words(" ".join(t.text for t in before)) and _words(" ".join(t.text for t in after)):
             tokens = [t for t in sent if t.i not in phrase]  # the cue sits inside the statement
+        elif not before and after and after[0].lower_ in RELATIVE_PRONOUNS:
+            tokens = _after_description(after)  # "According to X, who is ..., the plan works": not the "who" clause
         else:
             tokens = before or after
         span = _char_range(tokens)
@@ -456,6 +456,19 @@ def according_claims(doc, paragraph: int) -> list[Found]:
             continue
         found.append(Found(paragraph, content, "according_to", _char_range([token, to]), _noun_phrase(pobj), pobj, token))
     return found
+
+
+def _after_description(tokens: list) -> list:
+    """The statement after a relative clause describing the source ("According to X who is the former Y the
+    operation continues"): the first clause with a subject of its own that is not the relative pronoun, from its
+    subject on; none when the words only describe the source."""
+    inside = {t.i for t in tokens}
+    for verb in tokens:
+        subject = max((c for c in verb.children if c.dep_.startswith("nsubj") and c.lower_ not in RELATIVE_PRONOUNS
+                       and c.left_edge.i in inside and c.i < verb.i), key=lambda c: c.i, default=None)
+        if verb.dep_ in ("ccomp", "conj") and verb.pos_ in ("VERB", "AUX") and subject is not None:
+            return [t for t in tokens if subject.left_edge.i <= t.i <= verb.right_edge.i]
+    return []
 
 
 def for_claims(doc, paragraph: int) -> list[Found]:
@@ -671,6 +684,7 @@ class Speakers:
             previous = self._previous(kind, claim, doc)
             if previous is not None:
                 claim.speaker = previous[1]
+            claim.unresolved = previous is None
             return
         self._resolve_named(claim, doc, [head] + [c for c in head.children if c.dep_ in ("appos", "compound")])
 
@@ -738,7 +752,7 @@ def colon_next(article: Article, index: int, opener: Found) -> list[Found]:
     if content is None:
         return []
     return [Found(index + 1, content, "colon_next", None, None, None, None, opener.polarity, quoted,
-                  opener.speaker, opener.speaker_text)]
+                  opener.speaker, opener.speaker_text, opener.unresolved)]
 
 
 def continued_quotes(article: Article, index: int, previous: list[Found]) -> list[Found]:
@@ -760,7 +774,7 @@ def continued_quotes(article: Article, index: int, previous: list[Found]) -> lis
     if content is None:
         return []
     return [Found(index + 1, content, "quote_continued", None, None, None, None, last.polarity, True,
-                  last.speaker, last.speaker_text)]
+                  last.speaker, last.speaker_text, last.unresolved)]
 
 
 def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
@@ -784,7 +798,9 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
         carried = [] if index == TITLE else (
             colon_next(article, index, openers[-1]) if openers else continued_quotes(article, index, found))
     _roles_named_later(everything, settings.role_window)
-    claims = [_claim(article, found) for found in _outermost(everything)]
+    spoken = [f for f in everything if (f.speaker or f.speaker_text) and not f.unresolved]
+    found = _apart(_own_name_cut(article, _outermost(spoken)), article.paragraph_text)
+    claims = [_claim(article, f) for f in found]
     _link_quantities(article, claims)
     return claims
 
@@ -805,6 +821,48 @@ def _outermost(found: list[Found]) -> list[Found]:
     return [f for f in found if not f.cue or not any(
         g is not f and g.paragraph == f.paragraph and g.form != "according_to" and inside(f.cue, g.content)
         and not (g.cue and inside(g.cue, f.content)) for g in found)]
+
+
+def _apart(found: list[Found], text_of) -> list[Found]:
+    """A speaker never leaks into another claim's content: "A said B, according to C" gives A's content B, and C's
+    what is left of the sentence without A's speaker, cue and statement (nothing left: no claim of C's own)."""
+    kept = []
+    for outer in found:
+        inner = [f for f in found if f is not outer and f.paragraph == outer.paragraph and f.cue
+                 and outer.content[0] <= f.cue[0] and f.cue[1] <= outer.content[1]]
+        if inner:
+            taken = sorted(s for f in inner for s in (f.source, f.cue, f.content if outer.form == "according_to" else None)
+                           if s)
+            text = text_of(outer.paragraph)
+            pieces, start = [], outer.content[0]
+            for cut_start, cut_end in taken:
+                pieces.append((start, min(cut_start, outer.content[1])))
+                start = max(start, cut_end)
+            pieces.append((start, outer.content[1]))
+            pieces = [p for p in (_trimmed(text, a, b) for a, b in pieces if b > a) if p and _words(text[p[0]:p[1]]) > 2]
+            if not pieces:
+                continue
+            outer.content = max(pieces, key=lambda p: _words(text[p[0]:p[1]]))
+        kept.append(outer)
+    return kept
+
+
+def _own_name_cut(article: Article, found: list[Found]) -> list[Found]:
+    """A content opening with its own speaker's name ("For the leader, identified as Jane Roe the raid shows ...",
+    where a comma was lost) starts after the name."""
+    kept = []
+    for claim in found:
+        entity = next((e for e in article.entities if e.id == claim.speaker), None) if claim.speaker else None
+        text = article.paragraph_text(claim.paragraph)
+        for mention in entity.mentions if entity else ():
+            span = mention.span
+            if span.paragraph == claim.paragraph and span.start == claim.content[0] and not (
+                    claim.source and claim.source[0] <= span.start < claim.source[1]):
+                claim.content = _trimmed(text, span.end, claim.content[1])
+                break
+        if claim.content is not None:
+            kept.append(claim)
+    return kept
 
 
 def _roles_named_later(found: list[Found], window: int) -> None:
