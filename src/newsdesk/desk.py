@@ -27,6 +27,7 @@ class Summary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)  # added or updated articles without a publication date
 
     def reasons(self) -> Counter:
         return Counter(skip.reason for skip in self.skipped)
@@ -111,6 +112,8 @@ class Desk:
                 self.pipeline.update(article)
                 self.store.save_article(article)
             (summary.updated if replaces else summary.added).append(article.id)
+            if not article.published:
+                summary.undated.append(article.id)
             if progress:
                 progress(1)
         self.pipeline.close(articles)
@@ -124,7 +127,7 @@ class Desk:
 
     def remove(self, article_id: str) -> None:
         """Remove an article and everything derived from it."""
-        self.store.article(article_id)  # NotFound if absent
+        article_id = self.store.full_id("articles", article_id)  # NotFound if absent
         with self.store.transaction():
             self._forget(article_id)
             self.store.remove_article(article_id)
@@ -159,11 +162,13 @@ class Desk:
         return [(article, claim) for article in self.store.articles(ids) for claim in article.claims
                 if wanted is None or any(wanted in name.lower() for name in speaker_names(article, claim))]
 
-    def export(self, path: str | Path | None = None, format: str = "json") -> dict[str, Any] | None:
-        """The export contract as a dict (no path), or written to ``path`` in ``format``."""
+    def export(self, path: str | Path | None = None, format: str = "json",
+               progress: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+        """The export contract as a dict (no path), or written to ``path`` in ``format``; ``progress(1)`` after
+        each article (each story for ``acled``)."""
         from .store import export
 
-        return export.export(self, path, format)
+        return export.export(self, path, format, progress)
 
     def close(self) -> None:
         self.store.close()

@@ -801,6 +801,12 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
     spoken = [f for f in everything if (f.speaker or f.speaker_text) and not f.unresolved]
     found = _apart(_own_name_cut(article, _outermost(spoken)), article.paragraph_text)
     claims = [_claim(article, f) for f in found]
+    seen: set[str] = set()
+    for claim in claims:  # two claims of one sentence ("according to A, who according to B is ...") share a span
+        if claim.id in seen:
+            claim.id = stable_id(article.id, claim.span.paragraph, claim.span.start, claim.span.end,
+                                 claim.content_span.start, claim.content_span.end)
+        seen.add(claim.id)
     _link_quantities(article, claims)
     return claims
 

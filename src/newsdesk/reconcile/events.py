@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from ..extract import gazetteer
@@ -140,7 +140,10 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     found = []
     for order, article in enumerate(story_order(articles)):
         casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS and not superseded(article, q)]
-        groups = [e for e in article.entities if e.type in ("ORG", "NORP")]
+        # actors are the organisations that take part, not nationalities ("Russian", "Ukrainian": both sides of a
+        # raid by Russian nationals may be Russian), nor those named in a denial of taking part
+        groups = [e for e in article.entities if e.type == "ORG"]
+        denials = [c.span for c in article.claims if c.polarity == "deny"]
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
         for index, paragraph_text in texts:
             for start, end in sentences(paragraph_text):
@@ -157,7 +160,8 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
                     claims=[c for c in article.claims if c.span.paragraph == index
                             and c.span.start < end and start < c.span.end],
                     actors=[entity_of.get(e.id, e.id) for e in groups
-                            if any(in_span(m.span, index, start, end) for m in e.mentions)],
+                            if any(in_span(m.span, index, start, end) and not any(inside(m.span, d) for d in denials)
+                                   for m in e.mentions)],
                 ))
     return found
 
@@ -501,9 +505,25 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+# "Two areas of the region were attacked": a report at the level of a region, whatever town its paragraph names.
+REGION_LEVEL = re.compile(r"\b(?:the|this|that|areas? of the|parts? of the|across the) "
+                          r"(?:region|province|oblast|governorate|prefecture)\b", re.I)
+
+
+def _region_level(draft: Draft, location: Place | None, located: dict[str, Place]) -> Place | None:
+    """ACLED's precision 3: an event whose sentences name no place of their own but speak of "the region" is
+    located at the region that holds the place its paragraph or article names, never at that town's point."""
+    if location is None or location.feature in AREAS or any(u.places for u in draft.units) or not any(
+            REGION_LEVEL.search(u.article.paragraph_text(u.paragraph)[u.start:u.end]) for u in draft.units):
+        return location
+    region = next((p for p in located.values() if p.feature in ("region", "state") and p.country == location.country
+                   and p.admin1 == location.admin1), None)
+    return region or replace(location, precision=3)
+
+
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
                  ranked: tuple[list[str], dict[str, Place]], kin: list[Unit] | tuple = (),
-                 story: list[Article] | tuple = ()) -> Event:
+                 story: list[Article] | tuple = (), located: dict[str, Place] | None = None) -> Event:
     """The event of a draft whose places ``ordered_places`` ranked (``ranked``)."""
     ordered, placed = ranked
     actors = Counter(a for u in draft.units for a in u.actors)
@@ -518,11 +538,12 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
             and any(_reports_an_injury(u) for u in draft.units):
         injured["min"] = 1  # someone shot or hurt, no count, nobody dead: at least one injured
     claims = sorted({c.id for u in draft.units for c in u.claims})
+    location = next((placed[p] for p in ordered if p in placed), None) if ordered \
+        else outlet_place(story or [u.article for u in draft.units])  # a report that names no place
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
         sub_type=draft.type[1], date=event_date(draft, kin, story), places=ordered,
-        location=next((placed[p] for p in ordered if p in placed), None) if ordered
-        else outlet_place(story or [u.article for u in draft.units]),  # a report that names no place
+        location=_region_level(draft, location, located or placed),
         actors=[a for a, _ in actors.most_common(4)],
         fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims, notes=notes(draft),
@@ -563,8 +584,13 @@ def _shot_dead(unit: Unit) -> bool:
 
 
 def notes(draft: Draft) -> str:
-    """The first sentence that speaks of the event, as ACLED's notes column (a pointer, shortened)."""
-    unit = min(draft.units, key=lambda u: (u.order, u.paragraph, u.start))
+    """The sentence that tells the event, as ACLED's notes column (a pointer, shortened): the first that no claim
+    in it denies ("X denied having taken part in the attack" is a reaction, not the event), states a casualty
+    figure, and is of the event's type, in that order of preference."""
+    def rank(unit: Unit) -> tuple:
+        denied = any(c.polarity == "deny" for c in unit.claims)
+        return (denied, not unit.figures, unit.type != draft.type, unit.order, unit.paragraph, unit.start)
+    unit = min(draft.units, key=rank)
     text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
     return text if len(text) <= 200 else text[:197] + "..."
 
@@ -577,5 +603,5 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
     kept = merged_at_location(ordered, StoryPlaces(articles, located, entity_of), entity_of)
     return [event_record(story_id, draft, entity_of, disputed, ranked,
-                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles)
+                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles, located)
             for draft, ranked in kept]

@@ -77,13 +77,9 @@ def outlet_name(article: Article) -> str | None:
 
 
 def outlet_key(article: Article) -> str:
-    """Who stands behind an article's own reporting: its outlet, else its first wire credit, else itself."""
-    name = outlet_name(article)
-    if name:
-        return "outlet:" + name
-    if article.credits:
-        return "credit:" + article.credits[0].strip().lower()
-    return "article:" + article.id
+    """Who stands behind an article's own reporting: its outlet, else the unknown outlet (one for all articles of
+    no known outlet; a wire credit names a source it used, not its outlet)."""
+    return "outlet:" + outlets.outlet_label(article.source, article.url)
 
 
 def inside(span, container) -> bool:

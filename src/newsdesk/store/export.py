@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ..errors import MissingExtra, NewsdeskError
 from ..model import Article, Place
@@ -18,7 +18,7 @@ SCHEMA = "newsdesk/1"
 FORMATS = ("json", "csv", "parquet", "acled")
 
 
-def build(desk) -> dict[str, Any]:
+def build(desk, progress: Callable[[int], None] | None = None) -> dict[str, Any]:
     store = desk.store
     articles = list(store.articles())
     entity_of = canonical_entities(articles)
@@ -48,6 +48,8 @@ def build(desk) -> dict[str, Any]:
             doc["quantities"].append(record)
         for claim in article.claims:
             doc["claims"].append(claim_record(article, claim, entity_of))
+        if progress:
+            progress(1)
     doc["entities"] = list(merged.values())
     for entity_id, place in places.items():
         record = place.to_dict()
@@ -100,14 +102,15 @@ def claim_record(article: Article, claim, entity_of: dict[str, str]) -> dict[str
     return record
 
 
-def export(desk, path: str | Path | None, format: str = "json") -> dict[str, Any] | None:
+def export(desk, path: str | Path | None, format: str = "json",
+           progress: Callable[[int], None] | None = None) -> dict[str, Any] | None:
     if format not in FORMATS:
         raise NewsdeskError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     if format == "acled":
         from ..reconcile.acled import write_acled
 
-        return write_acled(desk, path)
-    doc = build(desk)
+        return write_acled(desk, path, progress)
+    doc = build(desk, progress)
     if path is None and format == "json":
         return doc
     if path is None:
