@@ -31,6 +31,7 @@ from typing import Iterable, Optional
 from ..config import StepSettings
 from ..model import TITLE, Article, Claim, Entity, Span, stable_id
 from ..pipeline import step
+from . import claims_model
 
 # Reporting verbs (lemmas) whose complement is the reported content: the common English
 # reporting verbs, and the verbs that introduce at least 40% of their occurrences as an
@@ -56,7 +57,8 @@ think believe consider feel hope fear expect know suspect doubt worry guess assu
 realise wonder wish learn convince recognize prefer like want decide plan offer
 """.split())
 # Verbs of appearance and perception ("seemed to have achieved surprise", "smoke was seen", "what it sees as")
-# are not cues: they report how something looks, not what a source asserts.
+# are not cues: they report how something looks, not what a source asserts (nor may the learned model make them).
+NOT_CUES = frozenset("seem appear see look sound hear watch".split())
 DENY_VERBS = frozenset("deny reject dismiss refute dispute disavow".split())
 # Verbs that report evidence rather than speech: cues only with a noun subject ("a poll shows").
 EVIDENCE_VERBS = frozenset("show find estimate".split())
@@ -105,6 +107,8 @@ class Settings(StepSettings):
     min_quote_words: int = 4
     max_colon_source: int = 6
     role_window: int = 3
+    learned_cues: float = 0.3
+    learned_claims: float = 0.4
 
 
 @dataclass
@@ -225,13 +229,29 @@ def _subject(verb):
     return None
 
 
-def _is_cue(token) -> bool:
+def _is_cue(token, learned: float = 1.0) -> bool:
+    """Whether ``token`` is an attribution cue: a verb of the lexicon, or one the learned model rates at least
+    ``learned`` (1.0: the lexicon only)."""
     if token.lemma_.lower() in EVIDENCE_VERBS and not any(
             c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in token.children):
         return False  # "videos showing ...", "it shows ...": not a source's statement
-    return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS
+    lemma = token.lemma_.lower()
+    if lemma not in CUE_VERBS and (learned >= 1.0 or lemma in NOT_CUES or token.pos_ != "VERB" or not _reports(token)
+                                   or claims_model.probability("cue", claims_model.cue_features(token)) < learned):
+        return False
+    return (token.pos_ in ("VERB", "AUX")
             and token.dep_ not in ("amod", "compound", "acl" if token.tag_ != "VBG" else "_")
             and not (token.dep_ == "relcl" and token.tag_ == "VBN" and not any(c.dep_ == "aux" for c in token.children)))
+
+
+def _reports(verb) -> bool:
+    """Whether a verb outside the lexicon can report: in the active voice, with a clause or a prepositional
+    complement ("was excited to ...", "took swipes at ..."); "released videos", "were attacked by drones" tell of
+    acts."""
+    children = list(verb.children)
+    return not any(c.dep_ == "auxpass" for c in children) and any(
+        c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c)
+        for c in children)
 
 
 def _cue_range(verb) -> tuple[int, int]:
@@ -308,12 +328,12 @@ def _is_attached_cue(token, clause) -> bool:
     return False
 
 
-def verb_claims(doc, paragraph: int) -> list[Found]:
+def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
     found = []
     text = doc.text
     segments = quote_segments(text)[0]
     for verb in doc:
-        if not _is_cue(verb) or _quoted(verb, segments):
+        if not _is_cue(verb, learned) or _quoted(verb, segments):
             continue  # a statement inside a quotation ("“I think ...,” she said") is part of the quoted one
         tokens, form = _content_tokens(verb)
         if len(tokens) == 1 and tokens[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -656,6 +676,17 @@ def _named_after(claim: Found, doc) -> Optional[tuple[int, int]]:
     return None
 
 
+def _sentence_subject(pronoun):
+    """The name or noun that is the subject of the clause the pronoun ("it", "they") depends on, earlier in its
+    sentence: the nearest antecedent, of the pronoun's number ("it" is no "analysts")."""
+    plural = pronoun.lower_ in ("they", "them", "we", "us")
+    for token in reversed(pronoun.sent[:pronoun.i - pronoun.sent.start]):
+        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN") \
+                and (plural or token.tag_ in ("NN", "NNP")) and pronoun.i in {t.i for t in token.head.subtree}:
+            return token
+    return None
+
+
 class Speakers:
     """Resolves sources to entities, walking the article in reading order."""
 
@@ -681,6 +712,11 @@ class Speakers:
                 self._resolve_named(claim, doc, list(name))
                 return
             kind = "person" if lower in PERSON_PRONOUNS else "group"
+            subject = _sentence_subject(head) if kind == "group" else None
+            if subject is not None:  # "Kyiv is preparing an offensive with which it hopes to ...": Kyiv
+                claim.source_head = subject
+                self._resolve_named(claim, doc, [subject])
+                return
             previous = self._previous(kind, claim, doc)
             if previous is not None:
                 claim.speaker = previous[1]
@@ -732,7 +768,7 @@ class Speakers:
 
 def paragraph_claims(doc, paragraph: int, settings: Settings = Settings()) -> list[Found]:
     """The claims of one parsed paragraph (or title), speakers not yet resolved."""
-    found = (verb_claims(doc, paragraph) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
+    found = (verb_claims(doc, paragraph, settings.learned_cues) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
              + noun_claims(doc, paragraph))
     found += colon_claims(doc, paragraph, found, settings)
     mark_quotes(found, doc.text, settings)
@@ -801,6 +837,9 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
     spoken = [f for f in everything if (f.speaker or f.speaker_text) and not f.unresolved]
     found = _apart(_own_name_cut(article, _outermost(spoken)), article.paragraph_text)
     claims = [_claim(article, f) for f in found]
+    if settings.learned_claims > 0:  # the learned filter: claims the model rates below the setting are dropped
+        claims = [c for c in claims if claims_model.probability("claim", claims_model.claim_features(
+            article.docs[c.span.paragraph], c, CUE_VERBS)) >= settings.learned_claims]
     seen: set[str] = set()
     for claim in claims:  # two claims of one sentence ("according to A, who according to B is ...") share a span
         if claim.id in seen:
