@@ -16,7 +16,7 @@ import hashlib
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 ROLES = ("body", "heading", "caption", "credit", "related", "boilerplate")
 CONTENT_ROLES = ("body", "heading")
@@ -73,6 +73,11 @@ def _load(hint: Any, value: Any) -> Any:
     if isinstance(hint, type) and issubclass(hint, Record):
         return hint.from_dict(value)
     return value
+
+
+def paragraph_of(item) -> int:
+    """The paragraph of anything placed by a ``span`` (the default key of :meth:`Article.grouped`)."""
+    return item.span.paragraph
 
 
 def transient(default_factory=dict):
@@ -211,9 +216,32 @@ class Article(Record):
     # pipeline bookkeeping
     steps: list[str] = field(default_factory=list)  # names of the steps applied
     docs: dict = transient()  # paragraph index -> spaCy Doc, never stored
+    groupings: dict = transient()  # memo of :meth:`grouped`
 
     def paragraph_text(self, index: int) -> str:
         return self.title if index == TITLE else self.paragraphs[index].text
+
+    def grouped(self, items: list, key: Callable = paragraph_of) -> dict[Any, list]:
+        """``items`` (quantities, dates, claims of this article) grouped by ``key`` (their paragraph), in order.
+        Grouped once per list and length: a stage asking paragraph after paragraph stays linear."""
+        memo = self.groupings.get((id(items), key))
+        if memo is None or memo[0] is not items or memo[1] != len(items):
+            groups: dict[Any, list] = {}
+            for item in items:
+                groups.setdefault(key(item), []).append(item)
+            memo = self.groupings[(id(items), key)] = (items, len(items), groups)
+        return memo[2]
+
+    def mentions_at(self, paragraph: int) -> list[tuple["Entity", "Mention"]]:
+        """(entity, mention) of every entity mention in one paragraph, in entity order."""
+        memo = self.groupings.get("mentions")
+        if memo is None or memo[0] is not self.entities or memo[1] != len(self.entities):
+            groups: dict[int, list] = {}
+            for entity in self.entities:
+                for mention in entity.mentions:
+                    groups.setdefault(mention.span.paragraph, []).append((entity, mention))
+            memo = self.groupings["mentions"] = (self.entities, len(self.entities), groups)
+        return memo[2].get(paragraph, [])
 
     def content_paragraphs(self) -> list[Paragraph]:
         """Paragraphs whose text is the article's own reporting (body and headings)."""

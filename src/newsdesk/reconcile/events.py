@@ -23,7 +23,8 @@ from datetime import date, timedelta
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
-from .scene import SETTLEMENT_SIZE, StoryPlaces, in_span, located_places, ordered_places, outlet_place, place_entities
+from .scene import (PLACE_TYPES, SETTLEMENT_SIZE, StoryPlaces, in_span, located_places, ordered_places, outlet_place,
+                    place_entities)
 from .sentences import sentences
 
 # (ACLED event type, sub-event type, cue words), most specific first: a
@@ -106,14 +107,14 @@ def places_in(article: Article, paragraph: int, start: int, end: int, entity_of:
               located: bool = False) -> list[str]:
     """Place entities mentioned between ``start`` and ``end``: most precise first, then first mentioned
     (only those the gazetteer placed when ``located``)."""
-    found = []
-    for entity in place_entities(article):
-        if located and entity.place is None:
+    first: dict[int, tuple] = {}  # entity (by identity) → (precision, first position, desk entity)
+    for entity, mention in article.mentions_at(paragraph):
+        if (entity.place is None and (located or entity.type not in PLACE_TYPES)) \
+                or not in_span(mention.span, paragraph, start, end):
             continue
-        positions = [m.span.start for m in entity.mentions if in_span(m.span, paragraph, start, end)]
-        if positions:
-            found.append((_precision(entity), min(positions), entity_of.get(entity.id, entity.id)))
-    return [entity_id for _, _, entity_id in sorted(found)]
+        found = (_precision(entity), mention.span.start, entity_of.get(entity.id, entity.id))
+        first[id(entity)] = min(first.get(id(entity), found), found)
+    return [entity_id for _, _, entity_id in sorted(first.values())]
 
 
 def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
@@ -140,15 +141,12 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     found = []
     for order, article in enumerate(story_order(articles)):
         casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS and not superseded(article, q)]
-        # actors are the organisations that take part, not nationalities ("Russian", "Ukrainian": both sides of a
-        # raid by Russian nationals may be Russian), nor those named in a denial of taking part
-        groups = [e for e in article.entities if e.type == "ORG"]
-        denials = [c.span for c in article.claims if c.polarity == "deny"]
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
         for index, paragraph_text in texts:
+            here = article.grouped(casualties).get(index, [])
             for start, end in sentences(paragraph_text):
                 text = paragraph_text[start:end]
-                figures = [q for q in casualties if in_span(q.span, index, start, end)]
+                figures = [q for q in here if in_span(q.span, index, start, end)]
                 kind = event_type(text)
                 if kind is None and not figures and not OCCURRED.search(text):
                     continue
@@ -156,14 +154,23 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
                 found.append(Unit(
                     article=article, order=order, paragraph=index, start=start, end=end, type=kind,
                     figures=figures, places=places,
-                    dates=[d for d in article.dates if d.value and in_span(d.span, index, start, end)],
-                    claims=[c for c in article.claims if c.span.paragraph == index
-                            and c.span.start < end and start < c.span.end],
-                    actors=[entity_of.get(e.id, e.id) for e in groups
-                            if any(in_span(m.span, index, start, end) and not any(inside(m.span, d) for d in denials)
-                                   for m in e.mentions)],
+                    dates=[d for d in article.grouped(article.dates).get(index, ())
+                           if d.value and in_span(d.span, index, start, end)],
+                    claims=[c for c in article.grouped(article.claims).get(index, ())
+                            if c.span.start < end and start < c.span.end],
+                    actors=_actors(article, index, start, end, entity_of),
                 ))
     return found
+
+
+def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:
+    """The organisations mentioned between ``start`` and ``end``, once per entity, in entity order: not
+    nationalities ("Russian", "Ukrainian": both sides of a raid by Russian nationals may be Russian), nor an
+    organisation named in a denial of taking part."""
+    denials = [c.span for c in article.grouped(article.claims).get(paragraph, ()) if c.polarity == "deny"]
+    found = {id(e): entity_of.get(e.id, e.id) for e, m in article.mentions_at(paragraph)
+             if e.type == "ORG" and in_span(m.span, paragraph, start, end) and not any(inside(m.span, d) for d in denials)}
+    return list(found.values())
 
 
 def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
@@ -337,7 +344,7 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
     for order, article in enumerate(story_order(list(story))):
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
         for index, paragraph_text in texts:
-            days = [d for d in article.dates if d.span.paragraph == index and d.granularity == "day" and d.value]
+            days = [d for d in article.grouped(article.dates).get(index, ()) if d.granularity == "day" and d.value]
             for start, end in sentences(paragraph_text) if days else ():
                 inside = [d for d in days if in_span(d.span, index, start, end)]
                 if inside and (id(article), index, start) not in covered \
