@@ -991,7 +991,7 @@ def speaker_names(article: Article, claim: Claim) -> list[str]:
     return names + ([entity.name, *entity.aliases] if entity else [])
 
 
-@step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",))
+@step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",), language_specific=True)
 def make_claims(config, desk):
     """Attributed statements: speaker (resolved to an entity), cue, polarity, content, date; links quantities."""
     settings = Settings.from_config(config)

@@ -18,7 +18,7 @@ from ..model import Article, Claim, Quantity
 
 CASUALTY_KINDS = ("killed", "injured")
 DISPUTED_KINDS = (*CASUALTY_KINDS, "detained")  # figures whose disagreement is a contradiction
-COUNTED_KINDS = ("killed", "injured", "evacuated", "detained")
+COUNTED_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained")
 
 # Function words and reporting verbs: they say nothing about the proposition.
 STOPWORDS = frozenset("""
