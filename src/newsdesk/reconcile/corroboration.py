@@ -102,8 +102,8 @@ def independent_count(reports: list[Report], pairs: set) -> int:
     for i, report in enumerate(reports):
         article, paragraph = report.article, report.claim.span.paragraph
         components.find((0, i))
-        keys = [("article", article.id), ("text", article.paragraph_text(paragraph))]
-        keys.append(("outlet", outlet_label(article.source, article.url)))
+        keys = [("article", article.id), ("text", article.paragraph_text(paragraph)),
+                ("outlet", outlet_label(article.source, article.url))]
         keys.extend(("credit", _norm(c)) for c in article.credits)
         for key in keys:
             components.join((0, i), (1, key))
