@@ -888,6 +888,7 @@ def _apart(found: list[Found], text_of) -> list[Found]:
                 pieces.append((start, min(cut_start, outer.content[1])))
                 start = max(start, cut_end)
             pieces.append((start, outer.content[1]))
+            # a piece of one or two words is what joined the parts ("that", "and denied"), not a statement
             pieces = [p for p in (_trimmed(text, a, b) for a, b in pieces if b > a) if p and _words(text[p[0]:p[1]]) > 2]
             if not pieces:
                 continue
