@@ -78,23 +78,17 @@ def test_an_outlet_is_never_an_article_id():
     assert outlet_label("  ", "") == "unknown" and outlet_label("EFE", None) == "efe"
 
 
-def test_a_wire_dateline_credits_the_outlet():
-    from newsdesk.outlets import dateline_outlet
-
-    assert dateline_outlet("MOSCOW (Reuters) - Russia said on Monday ...") == "Reuters"
-    assert dateline_outlet("KYIV, Ukraine (AP) — Ukraine's army said ...") == "AP"
-    assert dateline_outlet("The Russian Volunteer Corps (CVR) said ...") is None
-    assert dateline_outlet("Two areas (of the region) - were hit") is None
-
-
-def test_roles_take_the_outlet_from_a_dateline_only_when_the_metadata_has_none():
-    from newsdesk.clean.roles import assign
+def test_the_dateline_credit_is_the_outlet_only_when_the_metadata_has_none():
+    from newsdesk.extract.datelines import make_dateline
     from newsdesk.model import Article, Paragraph
+
+    step = make_dateline({}, None)
 
     def article(source=None, url=None):
         text = "BEIRUT (AFP) — Two people were killed in a strike on Monday, officials said."
-        return assign(Article(id="x", title="T", source=source, url=url,
-                              paragraphs=[Paragraph(index=0, text=text, raw=text)]))
+        found = Article(id="x", title="T", source=source, url=url, paragraphs=[Paragraph(index=0, text=text, raw=text)])
+        step(found)
+        return found
 
     assert article().source == "AFP"
     assert article(source="Harbor Times").source == "Harbor Times"

@@ -44,16 +44,6 @@ def outlet_label(source: str | None, url: str | None) -> str:
     return outlet_name(source, url) or UNKNOWN
 
 
-# A wire dateline credits the agency whose copy it is: "MOSCOW (Reuters) -", "KYIV, Ukraine (AP) —".
-DATELINE_CREDIT = re.compile(r"^[A-Z][A-Za-z.,' -]{1,60}?\(([A-Z][A-Za-z&.' -]{0,40}?)\)\s*[-—–]")
-
-
-def dateline_outlet(text: str) -> str | None:
-    """The agency a paragraph's opening wire dateline credits, else None."""
-    found = DATELINE_CREDIT.match(text.strip())
-    return found.group(1).strip() if found else None
-
-
 def outlet_count(rows) -> int:
     """Distinct outlets among article rows (``id``, ``source``, ``url``, ``duplicate_of``), duplicates left out
     unless all are; articles of no known outlet count as one, :data:`UNKNOWN`."""

@@ -29,7 +29,6 @@ from itertools import accumulate
 
 from ..config import StepSettings
 from ..model import Article, Paragraph
-from ..outlets import dateline_outlet, web_domain
 from ..pipeline import step
 
 _WORD = re.compile(r"\S+")
@@ -100,9 +99,6 @@ def assign(article: Article, settings: Settings = DEFAULTS) -> Article:
     article.credits = list(dict.fromkeys(name for p in paragraphs if p.role == "credit"
                                          for name in credited_names(p.text)))
     article.related_titles = [p.text for i, p in enumerate(paragraphs) if p.role == "related" and i != header]
-    if not (article.source or "").strip() and not web_domain(article.url):
-        lead = next((p.text for p in paragraphs if p.role == "body"), "")
-        article.source = dateline_outlet(lead)  # no outlet in the metadata: the wire credit of its dateline
     return article
 
 
