@@ -203,3 +203,19 @@ def test_serve_refuses_a_missing_desk(tmp_path):
 
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "newsdesk add" in result.output
+
+
+def test_the_desk_wide_view_follows_writes_without_making_reads_wait(web_desk, tmp_path):
+    from newsdesk.model import Article, Paragraph
+    from newsdesk.web.data import Reader
+
+    path = tmp_path / "desk.db"
+    shutil.copy(web_desk, path)
+    reader = Reader(path)
+    before = reader.view()
+    writer = Store(path)
+    writer.save_article(Article(id="late-1", title="Late", paragraphs=[Paragraph(0, "Text.", "Text.")]))
+    assert reader.view() is before  # stale at once, rebuilt in the background
+    fresh = reader.view(wait=True)
+    assert fresh.generation > before.generation and "late-1" in fresh.articles
+    writer.close()
