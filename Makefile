@@ -11,7 +11,7 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -e '.[test,bench,web,browser]'
+	$(BIN)/python -m pip install -q -e '.[test,bench,web,browser,scale]'
 	touch $(STAMP)
 
 demo: install

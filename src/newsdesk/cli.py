@@ -62,14 +62,19 @@ def main():
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
 @click.option("--source", "source_name", help="Outlet name for inputs that do not state one.")
 @click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes for the per-article steps (parse, extract); the desk steps stay in order, so the "
+                   "result is the same with any number. Default: the machine's cores.")
 @library_errors
-def add(paths, db, config_path, overrides, published, source_name, progress):
+def add(paths, db, config_path, overrides, published, source_name, progress, workers):
     """Add articles from files, folders, globs or - (stdin): text, JSONL, HTML, RSS/Atom, WARC."""
+    from .workers import default_workers
+
     desk = open_desk(db, config_path, overrides)
     show = sys.stderr.isatty() if progress is None else progress
     with desk:
         summary = desk.add(list(paths), published=published, source_name=source_name,
-                           progress=_Counter() if show else None)
+                           progress=_Counter() if show else None, workers=workers or default_workers())
     if show:
         click.echo("", err=True)
     click.echo(str(summary))
@@ -107,14 +112,15 @@ def export(db, fmt, output):
 @db_option
 @library_errors
 def articles(db):
-    """List the articles: id, published, source, story, title."""
+    """List the articles: id, published, language, source, story, title, and notes such as unsupported_language."""
     with open_desk(db, must_exist=True) as desk:
         rows = desk.store.article_rows()
         skips = desk.skips()
     for row in rows:
         mark = f" [duplicate of {row['duplicate_of']}]" if row["duplicate_of"] else ""
-        click.echo(f"{row['id']:<28} {row['published'] or '-':<10}  {(row['source'] or '-')[:16]:<16} "
-                   f"{(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
+        mark += "".join(f" [{code}]" for code in (row["notes"] or "").split(",") if code)
+        click.echo(f"{row['id']:<28} {row['published'] or '-':<10} {(row['language'] or '-')[:5]:<5} "
+                   f"{(row['source'] or '-')[:16]:<16} {(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
     click.echo(f"{len(rows)} articles, {len(skips)} skipped inputs", err=True)
 
 
@@ -180,6 +186,48 @@ def dedup(inputs, config_path, overrides, threshold, keep, output):
 
 
 @main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder to write: one Parquet dataset per table of the export contract, plus records and skips.")
+@click.option("--engine", type=click.Choice(["dask"]), default="dask", show_default=True,
+              help="Distributed engine (Dask distributed; install with pip install 'newsdesk[scale]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes of the local cluster (default: the machine's cores).")
+@config_options
+@library_errors
+def batch(inputs, output, engine, scheduler, workers, config_path, overrides):
+    """Process a corpus (files, folders, globs: text, JSONL, HTML, feeds, WARC) on a Dask cluster into Parquet
+    tables (docs/scale.md); `newsdesk load` turns the result into a desk."""
+    from . import config as config_module
+    from .distributed import batch as batch_module
+    from .workers import default_workers
+
+    settings = config_module.load(config_path, overrides)
+    summary = batch_module.run(list(inputs), output, settings, scheduler=scheduler,
+                               workers=workers or default_workers())
+    click.echo(str(summary))
+    for skip in summary.skipped:
+        click.echo(f"  skipped {skip.origin}: {skip.reason}" + (f" ({skip.detail})" if skip.detail else ""))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@db_option
+@config_options
+@library_errors
+def load(folder, db, config_path, overrides):
+    """Load a `newsdesk batch` result into a desk: its parsed articles go through the desk steps in input order
+    (no parsing), so the desk can be browsed and added to."""
+    from .distributed import batch as batch_module
+
+    with open_desk(db, config_path, overrides) as desk:
+        count = batch_module.load(folder, desk)
+    click.echo(f"loaded {count} articles into {db}")
+
+
+@main.command()
 @db_option
 @library_errors
 def stories(db):
@@ -228,6 +276,61 @@ def claims(story, speaker, db):
 
     with open_desk(db, must_exist=True) as desk:
         click.echo(claims_table(desk.attributed(story=story, speaker=speaker)))
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@db_option
+@config_options
+@click.option("--once", is_flag=True, help="Poll every source once, store what is new, then exit (for cron).")
+@click.option("--interval", type=click.FloatRange(min=1), default=None,
+              help="Seconds between polls of the sources named here (default: watch.interval, 900).")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch loopback, private and link-local addresses (a local server, an intranet); "
+                   "cloud metadata addresses stay refused.")
+@library_errors
+def watch(sources, db, config_path, overrides, once, interval, allow_private):
+    """Follow RSS/Atom feeds, news sitemaps and folders: poll each on its interval, add each new article
+    (docs/watch.md). Without SOURCE, the [watch] sources of the config, else those the desk watched before."""
+    import signal
+
+    from .watch import Settings, Watch, watched
+
+    desk = open_desk(db, config_path, overrides)
+    with desk:
+        settings = Settings.from_config(desk.config["watch"])
+        found = watched(desk.store, list(sources), settings, interval)
+        if not found:
+            raise click.UsageError("name a feed, sitemap or folder to watch, or list them in [watch] sources")
+        watcher = Watch(desk, found, settings, allow_private=allow_private, report=lambda m: click.echo(m, err=True))
+
+        def stop(signum, frame):
+            if watcher.stop.is_set():  # a second Ctrl-C does not wait
+                raise KeyboardInterrupt
+            click.echo("stopping after the articles in hand (Ctrl-C again to quit now)", err=True)
+            watcher.stop.set()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        stats = watcher.run(once=once)
+    click.echo(str(stats))
+
+
+@main.command()
+@db_option
+@library_errors
+def sources(db):
+    """Health of each watched source: last poll, status, new articles (last poll / all), pages waiting, errors by kind."""
+    from .watch import sources_health
+
+    with open_desk(db, must_exist=True) as desk:
+        rows = sources_health(desk.store)
+    click.echo(f"{'last poll':<20}  {'status':<12}  {'new':>4}  {'articles':>8}  {'waiting':>7}  {'errors':<24}  source")
+    for row in rows:
+        errors = ", ".join(f"{kind} {n}" for kind, n in row["errors"].items()) or "-"
+        click.echo(f"{row['last_poll'] or 'never':<20}  {row['last_status'] or '-':<12}  {row['last_new']:>4}  "
+                   f"{row['articles']:>8}  {row['pending']:>7}  {errors:<24}  {row['source']} ({row['kind']})")
+    click.echo(f"{len(rows)} sources", err=True)
 
 
 @main.command()

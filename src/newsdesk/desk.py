@@ -42,7 +42,7 @@ class Desk:
     """Articles, stories and claims in one store, updated one article at a time."""
 
     def __init__(self, path: str | Path = "newsdesk.db", config: dict | str | Path | None = None,
-                 overrides: Iterable[str] = ()):
+                 overrides: Iterable[str] = (), workers: int = 1):
         if isinstance(config, dict):
             self.config = config
             for item in overrides:
@@ -50,6 +50,7 @@ class Desk:
         else:
             self.config = config_module.load(config, overrides)
         self.store = Store(path)
+        self.workers = workers
         self._pipeline: Pipeline | None = None
 
     @property
@@ -60,60 +61,44 @@ class Desk:
 
     # adding -----------------------------------------------------------------
     def add(self, source: str | Path | Article | Iterable[str | Path | Article], *, published: str | None = None,
-            source_name: str | None = None, progress: Callable[[int], None] | None = None) -> Summary:
+            source_name: str | None = None, progress: Callable[[int], None] | None = None,
+            workers: int | None = None) -> Summary:
         """Add files, folders, globs, ``-`` (stdin), Article objects, or an iterable of them."""
         if isinstance(source, (str, Path, Article)):
             source = [source]
         options = ingest.Options.from_config(self.config["ingest"], published=published, source=source_name)
-        return self.add_many(_read(source, options), progress=progress)
+        return self.add_many(_read(source, options), progress=progress, workers=workers)
 
-    def add_many(self, items: Iterable[Article | Skip], progress: Callable[[int], None] | None = None) -> Summary:
-        """Add a stream of articles (and skips), in batches, incrementally."""
+    def add_many(self, items: Iterable[Article | Skip], progress: Callable[[int], None] | None = None,
+                 workers: int | None = None) -> Summary:
+        """Add a stream of articles (and skips), in batches, incrementally. ``workers`` processes (default: the
+        desk's) run the per-article steps; the result is the same with any number."""
         summary = Summary()
+        flow = _Flow(self, summary, progress, self.workers if workers is None else workers)
         batch: list[Article] = []
         batch_ids: set[str] = set()
         size = self.config["pipeline"]["batch_size"]
-        for item in items:
-            if isinstance(item, Skip):
-                self.store.save_skip(item)
-                summary.skipped.append(item)
-                if progress:
-                    progress(1)
-                continue
-            if item.id in batch_ids:  # same id twice: the earlier one must be stored first
-                self._flush(batch, summary, progress)
-                batch, batch_ids = [], set()
-            batch.append(item)
-            batch_ids.add(item.id)
-            if len(batch) >= size:
-                self._flush(batch, summary, progress)
-                batch, batch_ids = [], set()
-        self._flush(batch, summary, progress)
+        try:
+            for item in items:
+                if isinstance(item, Skip):
+                    self.store.save_skip(item)
+                    summary.skipped.append(item)
+                    if progress:
+                        progress(1)
+                    continue
+                if item.id in batch_ids:  # same id twice: the earlier one must be stored first
+                    flow.send(batch)
+                    batch, batch_ids = [], set()
+                batch.append(item)
+                batch_ids.add(item.id)
+                if len(batch) >= size:
+                    flow.send(batch)
+                    batch, batch_ids = [], set()
+            flow.send(batch, last=True)
+            flow.drain()
+        finally:
+            flow.close()
         return summary
-
-    def _flush(self, batch: list[Article], summary: Summary, progress) -> None:
-        todo = []
-        for article in batch:
-            old = self.store.content_hash(article.id)
-            if old == article.content_hash():
-                summary.unchanged.append(article.id)
-                if progress:
-                    progress(1)
-            else:
-                todo.append((article, old is not None))
-        if not todo:
-            return
-        articles = self.pipeline.process([article for article, _ in todo])
-        for article, replaces in zip(articles, (r for _, r in todo)):
-            with self.store.transaction():
-                if replaces:
-                    self._forget(article.id)
-                self.pipeline.update(article)
-                self.store.save_article(article)
-            (summary.updated if replaces else summary.added).append(article.id)
-            if progress:
-                progress(1)
-        self.pipeline.close(articles)
 
     def _forget(self, article_id: str) -> None:
         for _, fn in self.pipeline.steps:
@@ -173,6 +158,73 @@ class Desk:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Flow:
+    """Batches on their way: the ordered article steps here, the others in worker processes when there are
+    several, then the desk steps and the store here, in arrival order."""
+
+    def __init__(self, desk: Desk, summary: Summary, progress, workers: int):
+        self.desk, self.summary, self.progress, self.workers = desk, summary, progress, workers
+        self.pool = None
+
+    def send(self, batch: list[Article], last: bool = False) -> None:
+        # a batch in flight must be stored first when it holds one of these ids (is it unchanged?) or replaces
+        # stored articles (forgetting them updates the vocabulary the ordered steps read)
+        ids = {article.id for article in batch}
+        if self.pool is not None and any(ids & sent or any(replaces) for (sent, replaces) in self.pool.tags()):
+            self.drain()
+        todo = []
+        for article in batch:
+            old = self.desk.store.content_hash(article.id)
+            if old == article.content_hash():
+                self.summary.unchanged.append(article.id)
+                if self.progress:
+                    self.progress(1)
+            else:
+                todo.append((article, old is not None))
+        if not todo:
+            return
+        articles = [article for article, _ in todo]
+        replaces = [replaced for _, replaced in todo]
+        pipeline = self.desk.pipeline
+        pipeline.prepare(articles)
+        if self.pool is None and self.workers > 1 and not last:
+            from .workers import Pool
+
+            self.pool = Pool(pipeline, self.desk.config, self.workers)
+        if self.pool is None:
+            self.store(pipeline.extract(articles), replaces)
+            return
+        self.pool.send(articles, (ids, replaces))
+        while self.pool.full():
+            self.receive()
+
+    def receive(self) -> None:
+        articles, (_, replaces) = self.pool.receive()
+        self.store(articles, replaces)
+
+    def drain(self) -> None:
+        while self.pool is not None and self.pool.pending:
+            self.receive()
+
+    def store(self, articles: list[Article], replaces: list[bool]) -> None:
+        desk = self.desk
+        for article, replaced in zip(articles, replaces):
+            with desk.store.transaction():
+                if replaced:
+                    desk._forget(article.id)
+                desk.pipeline.update(article)
+                desk.store.save_article(article)
+            (self.summary.updated if replaced else self.summary.added).append(article.id)
+            if self.progress:
+                self.progress(1)
+        desk.pipeline.close(articles)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
 
 def _read(items: Iterable[str | Path | Article], options: ingest.Options):

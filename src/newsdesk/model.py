@@ -17,12 +17,12 @@ import hashlib
 import types
 import typing
 from dataclasses import dataclass, field
-from typing import Any, Literal, Optional
+from typing import Any, Callable, Literal, Optional
 
 ROLES = ("body", "heading", "caption", "credit", "related", "boilerplate")
 CONTENT_ROLES = ("body", "heading")
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER")
-QUANTITY_KINDS = ("killed", "injured", "evacuated", "detained", "distance", "other")
+QUANTITY_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained", "distance", "other")
 SKIP_REASONS = ("empty", "not_text", "too_large", "bad_encoding", "bad_record", "duplicate_of", "unreadable")
 TITLE = -1  # paragraph index of the title in spans
 
@@ -37,11 +37,16 @@ class Record:
     """Mixin: plain-dict round trip for storage and export."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self) if not f.metadata.get("transient")}
+        return {name: _dump(getattr(self, name)) for name in _stored_names(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
         return cls(**{name: load(data[name]) for name, load in _loaders(cls) if name in data})
+
+
+@functools.cache
+def _stored_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("transient"))
 
 
 @functools.cache
@@ -83,6 +88,11 @@ def _loader(hint: Any):
     if isinstance(hint, type) and issubclass(hint, Record):
         return lambda value: None if value is None else hint.from_dict(value)
     return _same
+
+
+def paragraph_of(item) -> int:
+    """The paragraph of anything placed by a ``span`` (the default key of :meth:`Article.grouped`)."""
+    return item.span.paragraph
 
 
 def transient(default_factory=dict):
@@ -194,6 +204,29 @@ class Claim(Record):
 
 
 @dataclass
+class Note(Record):
+    """Something a reader of an article's record must know: a stage that did not run on it, and why."""
+
+    code: str  # e.g. "unsupported_language"
+    detail: str = ""
+
+
+UNSUPPORTED_LANGUAGE = "unsupported_language"
+
+
+@dataclass
+class Dateline(Record):
+    """Where, when and by whom a report was filed, as its opening says: "KYIV, June 3 (Reuters) -"."""
+
+    span: Span  # the whole dateline, separator included
+    place: str
+    place_span: Span
+    date: Optional[str] = None  # ISO date, when the dateline names a day and it resolves
+    date_text: Optional[str] = None
+    credit: Optional[str] = None  # the agency: "Reuters", "AP", "EFE"
+
+
+@dataclass
 class Article(Record):
     id: str
     title: str = ""
@@ -209,6 +242,9 @@ class Article(Record):
     repairs: list[Repair] = field(default_factory=list)
     related_titles: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    # extract
+    dateline: Optional[Dateline] = None
     # dedup / stories
     fingerprint: Optional[str] = None
     duplicate_of: Optional[str] = None
@@ -221,9 +257,37 @@ class Article(Record):
     # pipeline bookkeeping
     steps: list[str] = field(default_factory=list)  # names of the steps applied
     docs: dict = transient()  # paragraph index -> spaCy Doc, never stored
+    groupings: dict = transient()  # memo of :meth:`grouped`
+
+    @property
+    def supported(self) -> bool:
+        """Whether the language-specific steps ran on it (not an article in a language without a pipeline)."""
+        return not any(note.code == UNSUPPORTED_LANGUAGE for note in self.notes)
 
     def paragraph_text(self, index: int) -> str:
         return self.title if index == TITLE else self.paragraphs[index].text
+
+    def grouped(self, items: list, key: Callable = paragraph_of) -> dict[Any, list]:
+        """``items`` (quantities, dates, claims of this article) grouped by ``key`` (their paragraph), in order.
+        Grouped once per list and length: a stage asking paragraph after paragraph stays linear."""
+        memo = self.groupings.get((id(items), key))
+        if memo is None or memo[0] is not items or memo[1] != len(items):
+            groups: dict[Any, list] = {}
+            for item in items:
+                groups.setdefault(key(item), []).append(item)
+            memo = self.groupings[(id(items), key)] = (items, len(items), groups)
+        return memo[2]
+
+    def mentions_at(self, paragraph: int) -> list[tuple["Entity", "Mention"]]:
+        """(entity, mention) of every entity mention in one paragraph, in entity order."""
+        memo = self.groupings.get("mentions")
+        if memo is None or memo[0] is not self.entities or memo[1] != len(self.entities):
+            groups: dict[int, list] = {}
+            for entity in self.entities:
+                for mention in entity.mentions:
+                    groups.setdefault(mention.span.paragraph, []).append((entity, mention))
+            memo = self.groupings["mentions"] = (self.entities, len(self.entities), groups)
+        return memo[2].get(paragraph, [])
 
     def content_paragraphs(self) -> list[Paragraph]:
         """Paragraphs whose text is the article's own reporting (body and headings)."""

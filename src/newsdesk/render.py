@@ -15,10 +15,14 @@ def article_text(article: Article, color: bool = False) -> str:
         return click.style(text, **kw) if color else text
 
     lines = [style(article.title, bold=True), ""]
-    meta = [("id", article.id), ("published", article.published), ("source", article.source), ("url", article.url),
+    dateline = article.dateline
+    meta = [("id", article.id), ("published", article.published), ("language", article.language),
+            ("source", article.source), ("url", article.url),
             ("story", article.story), ("duplicate of", article.duplicate_of),
-            ("credits", ", ".join(article.credits) or None)]
+            ("credits", ", ".join(article.credits) or None),
+            ("dateline", dateline and ", ".join(filter(None, (dateline.place, dateline.date, dateline.credit))))]
     lines += [f"{key:>12}: {value}" for key, value in meta if value]
+    lines += [style(f"{'note':>12}: {note.code}: {note.detail}", fg="red") for note in article.notes]
     lines.append("")
     repairs: dict[int, list] = {}
     for repair in article.repairs:

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice, takewhile
 from typing import Iterable, Optional
 
 from ..config import StepSettings
@@ -802,9 +803,12 @@ def _outermost(found: list[Found]) -> list[Found]:
     def inside(span, outer) -> bool:
         return outer[0] <= span[0] and span[1] <= outer[1]
 
+    by_paragraph: dict[int, list[Found]] = {}
+    for f in found:
+        by_paragraph.setdefault(f.paragraph, []).append(f)
     return [f for f in found if not f.cue or not any(
-        g is not f and g.paragraph == f.paragraph and g.form != "according_to" and inside(f.cue, g.content)
-        and not (g.cue and inside(g.cue, f.content)) for g in found)]
+        g is not f and g.form != "according_to" and inside(f.cue, g.content)
+        and not (g.cue and inside(g.cue, f.content)) for g in by_paragraph[f.paragraph])]
 
 
 def _roles_named_later(found: list[Found], window: int) -> None:
@@ -817,9 +821,10 @@ def _roles_named_later(found: list[Found], window: int) -> None:
             continue
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
             continue
-        later = next((c for c in found[i + 1:] if c.speaker and c.source_head is not None
-                      and c.source_head.lemma_.lower() == head.lemma_.lower()
-                      and 0 <= c.paragraph - claim.paragraph <= window), None)
+        nearby = takewhile(lambda c: c.paragraph - claim.paragraph <= window, islice(found, i + 1, None))
+        later = next((c for c in nearby if c.speaker and c.source_head is not None
+                      and c.source_head.lemma_.lower() == head.lemma_.lower() and c.paragraph >= claim.paragraph),
+                     None)
         if later is not None:
             claim.speaker = later.speaker
 
@@ -857,17 +862,21 @@ def _cue_date(article: Article, index: int, cue, found: Found) -> Optional[str]:
         start, end = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
         if any(s[0] <= start and end <= s[1] for s in taken):
             continue
-        for date in article.dates:
-            if date.span.paragraph == index and date.span.start < end and start < date.span.end and date.value:
+        for date in article.grouped(article.dates).get(index, ()):
+            if date.span.start < end and start < date.span.end and date.value:
                 return date.value
     return None
 
 
 def _link_quantities(article: Article, claims: list[Claim]) -> None:
     """A quantity inside a claim's content is that claim's (the innermost claim when they nest)."""
+    by_paragraph: dict[int, list[Claim]] = {}
+    for claim in claims:
+        if claim.content_span:
+            by_paragraph.setdefault(claim.content_span.paragraph, []).append(claim)
     for quantity in article.quantities:
-        inside = [c for c in claims if c.content_span and c.content_span.paragraph == quantity.span.paragraph
-                  and c.content_span.start <= quantity.span.start and quantity.span.end <= c.content_span.end]
+        inside = [c for c in by_paragraph.get(quantity.span.paragraph, ())
+                  if c.content_span.start <= quantity.span.start and quantity.span.end <= c.content_span.end]
         if inside:
             quantity.claim = min(inside, key=lambda c: c.content_span.end - c.content_span.start).id
 
@@ -879,7 +888,7 @@ def speaker_names(article: Article, claim: Claim) -> list[str]:
     return names + ([entity.name, *entity.aliases] if entity else [])
 
 
-@step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",))
+@step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",), language_specific=True)
 def make_claims(config, desk):
     """Attributed statements: speaker (resolved to an entity), cue, polarity, content, date; links quantities."""
     settings = Settings.from_config(config)

@@ -24,6 +24,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ..clean.glue import web_unigrams
 from ..components import Components
 from ..model import Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
@@ -50,6 +51,7 @@ LOCATIVE = {"in", "of", "from", "near", "to", "at", "into", "across", "around", 
             "on", "inside", "through", "via"}
 REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "governorate", "border", "city",
                 "village", "town", "prefecture"}
+AREA_WORDS = {"oblast", "province", "region", "governorate", "prefecture", "krai", "kray"}  # never an org's head
 ORG_HEADS = {"house", "institute", "university", "council", "ministry", "party", "corps", "group", "agency",
              "committee", "company", "bank", "foundation", "legion", "army", "court", "office", "department",
              "association", "union", "center", "centre", "service", "network", "press", "news", "times", "post"}
@@ -75,12 +77,7 @@ POSSESSIVE = ("'s", "’s", "'", "’")
 EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*"
 
 
-@functools.lru_cache(maxsize=1)
-def _unigrams() -> dict[str, float]:
-    import wordsegment
-
-    wordsegment.load()
-    return wordsegment.UNIGRAMS
+_unigrams = web_unigrams  # word counts of the web (wordsegment's), loaded once per process
 
 
 @functools.lru_cache(maxsize=1)
@@ -231,6 +228,11 @@ def _retype(label: str, ent, text: str) -> str | None:
     place_context = (before in LOCATIVE and not doc[ent.start].lower_ == "the") or after in REGION_WORDS
     if label in ("ORG", "NORP") and place_context and _is_place_name(text):
         return "GPE"
+    if label in ("ORG", "NORP") and words[-1].lower() in AREA_WORDS and any(
+            c.is_area for c in _gazetteer().candidates(text)):
+        return "GPE"  # "Belgorod Oblast", "Punjab province": a region's name with its type word
+    if label == "PERSON" and place_context and _is_place_name(text, NAMED_PLACE_POPULATION):
+        return "GPE"  # "in Misrata", "in Kosice": the small model takes many towns abroad for people
     if label in PLACE and not _gazetteer().candidates(text):
         if len(words) > 1 and words[-1].lower() in ORG_HEADS:
             return "ORG"
@@ -395,8 +397,12 @@ DATELINE_POPULATION = 1_000
 
 
 def _datelines(article: Article, mentions: Mentions) -> None:
-    """Place names in capitals before a comma, parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "),
-    even glued to the text or station call letters before them ("WCIVCHARLESTON, S.C.")."""
+    """The place of the article's dateline ("Moscow, 23 May (EFE).-"), and place names in capitals before a comma,
+    parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "), even glued to the text or station call
+    letters before them ("WCIVCHARLESTON, S.C.")."""
+    line = article.dateline
+    if line is not None and line.place_span.paragraph in article.docs:
+        _place_at(mentions, line.place_span.paragraph, line.place_span.start, line.place)
     for paragraph in sorted(article.docs):
         text = article.paragraph_text(paragraph)
         for match in _DATELINE.finditer(text):
@@ -424,6 +430,7 @@ def _place_at(mentions: Mentions, paragraph: int, start: int, name: str) -> None
 
 # Smallest place an untagged capitalised name in a place context may name.
 UNTAGGED_PLACE_POPULATION = 10_000
+NAMED_PLACE_POPULATION = 50_000  # a name the model took for a person's, after "in": a town this large or an area
 LABELLED_PLACE_POPULATION = 1_000  # the model took it for a name of something
 
 
@@ -727,7 +734,7 @@ def canonical_name(found: list[Found], type_: str) -> str:
             # name; the places step still chooses among all of them by the article's context
             if candidates and (key(candidates[0].name) in written or candidates[0].is_area):
                 return candidates[0].name
-            own = next((c for c in candidates if key(c.name) in written), None)
+            own = next((c for c in candidates if key(c.name) in written and not c.is_area), None)
             if own is not None:
                 return own.name
             if candidates and candidates[0].population >= LOWERCASE_PLACE_POPULATION:
@@ -774,7 +781,7 @@ def entities_of(article: Article) -> list[Entity]:
     return sorted(entities.values(), key=lambda e: (e.mentions[0].span.paragraph, e.mentions[0].span.start))
 
 
-@step("entities", requires=("docs",), assigns=("entities",))
+@step("entities", requires=("docs",), assigns=("entities",), language_specific=True)
 def make_entities(config, desk):
     """People, organisations, places and groups, with aliases, acronyms and role references merged."""
 

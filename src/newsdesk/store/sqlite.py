@@ -27,6 +27,8 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}; check the path and its permissions") from None
         self.db.row_factory = sqlite3.Row
+        self._versions: dict[str, int] = {}  # PRAGMA data_version when each in-memory index last looked
+        self._stateless: set[str] | None = None  # stories that may lack a reconciled state (None: unknown)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -82,6 +84,13 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def changed_elsewhere(self, reader: str) -> bool:
+        """Whether another connection committed since ``reader`` last asked (its in-memory index may be stale)."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        changed = version != self._versions.get(reader)
+        self._versions[reader] = version
+        return changed
+
     # articles ---------------------------------------------------------------
     def content_hash(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -128,9 +137,13 @@ class Store:
             yield Article.from_dict(json.loads(row[0]))
 
     def article_rows(self) -> list[sqlite3.Row]:
-        """Id, title, dates, source, story and duplicate of every article, without loading its text."""
+        """Id, title, dates, source, story, duplicate of, language and note codes of every article, without
+        loading it whole."""
         return self.db.execute(
-            "SELECT id, title, published, source, url, story, duplicate_of, seq FROM articles ORDER BY seq"
+            "SELECT id, title, published, source, url, story, duplicate_of, seq,"
+            " json_extract(data, '$.language') AS language,"
+            " (SELECT group_concat(json_extract(n.value, '$.code'), ',') FROM json_each(data, '$.notes') AS n) AS notes"
+            " FROM articles ORDER BY seq"
         ).fetchall()
 
     def search(self, text: str, limit: int = 20, offset: int = 0) -> list[str]:
@@ -192,11 +205,15 @@ class Store:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO stories (id, data) VALUES (?, ?)",
                             (story.id, json.dumps(story.to_dict(), ensure_ascii=False)))
+        if self._stateless is not None:
+            self._stateless.add(story.id)
 
     def remove_story(self, story_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
             self.drop_story_state(story_id)
+        if self._stateless is not None:
+            self._stateless.discard(story_id)
 
     def story(self, story_id: str) -> Story:
         row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
@@ -222,15 +239,30 @@ class Store:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO story_state (story, data) VALUES (?, ?)",
                             (story_id, json.dumps(state, ensure_ascii=False)))
+        if self._stateless is not None:
+            self._stateless.discard(story_id)
 
     def drop_story_state(self, story_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM story_state WHERE story = ?", (story_id,))
+        if self._stateless is not None:
+            self._stateless.add(story_id)
 
     def stateless_stories(self, limit: int) -> list[str]:
-        """Stories without a reconciled state (parts of a split), oldest first."""
-        return [r[0] for r in self.db.execute(
-            "SELECT id FROM stories WHERE id NOT IN (SELECT story FROM story_state) ORDER BY rowid LIMIT ?", (limit,))]
+        """Stories without a reconciled state (parts of a split), oldest first. The whole table is read once;
+        then only the stories this connection saved or dropped the state of since (an add costs the same on
+        any desk size)."""
+        if self.changed_elsewhere("stateless") or self._stateless is None:
+            self._stateless = {r[0] for r in self.db.execute(
+                "SELECT id FROM stories WHERE id NOT IN (SELECT story FROM story_state)")}
+        if not self._stateless:
+            return []
+        ids = sorted(self._stateless)
+        found = [r[0] for r in self.db.execute(
+            f"SELECT id FROM stories s WHERE id IN ({','.join('?' * len(ids))})"
+            " AND NOT EXISTS (SELECT 1 FROM story_state WHERE story = s.id) ORDER BY rowid", ids)]
+        self._stateless = set(found)
+        return found[:limit]
 
     def story_state(self, story_id: str) -> dict:
         row = self.db.execute("SELECT data FROM story_state WHERE story = ?", (story_id,)).fetchone()

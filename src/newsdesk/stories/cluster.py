@@ -60,12 +60,16 @@ class Clusterer:
         self.settings = settings
         self.stop = stop_words()
         self.index: StoryIndex | None = None
+        self.background: tuple[dict[str, int], int] = ({}, 0)  # (document frequencies, articles) seen elsewhere
 
     def fresh(self) -> StoryIndex:
         """The in-memory index, rebuilt from ``story_terms`` when the store changed behind it."""
+        if self.index is not None and not self.store.changed_elsewhere("stories"):
+            return self.index  # counting the rows costs as much as the desk is large
         count = self.store.db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
         if self.index is None or count != len(self.index.entries):
-            index = StoryIndex(self.settings, story_name=lambda article_id: stable_id("story", article_id))
+            index = StoryIndex(self.settings, story_name=lambda article_id: stable_id("story", article_id),
+                               df=Counter(self.background[0]), base_n=self.background[1])
             for article_id, day, data, story in self.store.db.execute(
                     "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
                     " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"):
@@ -116,16 +120,19 @@ class Clusterer:
         if least <= 0:
             return frozenset()
         mine = set(headline)
-        found = set()
         db = self.store.db
+        paragraphs: dict[str, list[int]] = {}  # a paragraph printed many times is looked up once
         for paragraph, value in db.execute("SELECT paragraph, hash FROM paragraph_hashes WHERE article_id = ?",
                                            (article_id,)).fetchall():
+            paragraphs.setdefault(value, []).append(paragraph)
+        found = set()
+        for value, indexes in paragraphs.items():
             # a template's holders are many: the first few tell (the cost of an add stays flat as the desk grows)
             titles = db.execute("SELECT DISTINCT a.id, a.title FROM paragraph_hashes h JOIN articles a"
                                 " ON a.id = h.article_id WHERE h.hash = ? AND h.article_id != ? LIMIT ?",
                                 (value, article_id, BOILERPLATE_HOLDERS)).fetchall()
             if sum(not mine & set(content_words(title or "", self.stop)) for _, title in titles) >= least:
-                found.add(paragraph)
+                found.update(indexes)
         return frozenset(found)
 
     def template(self, headline: list[str], body: Counter, original: Entry | None) -> bool:
