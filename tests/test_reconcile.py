@@ -849,7 +849,8 @@ def test_the_outlets_home_town_decides_the_state_when_the_story_names_two_alike(
     _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
     assert scene_of(a) == "GPE:Harbor"  # no state elected: the event's own town
     a.article.url = "https://web.archive.org/web/2016/https://www.lakesidenews.com/crime/1"
-    a.article.metadata["places_profile"] = "us_local"  # an outlet's name is a town's only in US local news
+    assert scene_of(a) == "GPE:Harbor"  # in world news an outlet's name is no clue
+    a.article.metadata["places_profile"] = "us_local"
     assert scene_of(a) == "GPE:Lakeside"
 
 
@@ -866,7 +867,8 @@ def test_a_report_naming_no_place_is_located_near_its_local_outlets_town():
     [event] = run([a.article])["events"]
     assert event["places"] == [] and event["location"] is None  # nothing to go on: no location, not a guess
     a.article.url = "https://web.archive.org/web/2017/http://www.tuscaloosanews.com/news/20170404/teen-shot"
-    a.article.metadata["places_profile"] = "us_local"  # an outlet's name is a town's only in US local news
+    assert run([a.article])["events"][0]["location"] is None  # read as world news: "arabnews.com" is no place
+    a.article.metadata["places_profile"] = "us_local"  # read as US local news
     [event] = run([a.article])["events"]
     location = event["location"]
     assert event["places"] == []
