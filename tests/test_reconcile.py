@@ -371,6 +371,8 @@ def test_event_type_from_general_cues():
     ("Wildfires forced thousands to leave.", ("Disasters", "Wildfire")),
     ("A cholera outbreak has spread to three provinces.", ("Disasters", "Epidemic")),
     ("Police arrested 40 people.", ("Strategic developments", "Arrests")),
+    ("Gunfire erupted at a party, leaving three dead.", ("Violence against civilians", "Attack")),
+    ("Police got a flood of calls after the shooting.", ("Violence against civilians", "Attack")),
 ])
 def test_world_event_types(text, kind):
     assert event_type(text) == kind
@@ -847,6 +849,8 @@ def test_the_outlets_home_town_decides_the_state_when_the_story_names_two_alike(
     _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
     assert scene_of(a) == "GPE:Harbor"  # no state elected: the event's own town
     a.article.url = "https://web.archive.org/web/2016/https://www.lakesidenews.com/crime/1"
+    assert scene_of(a) == "GPE:Harbor"  # in world news an outlet's name is no clue
+    a.article.metadata["places_profile"] = "us_local"
     assert scene_of(a) == "GPE:Lakeside"
 
 
@@ -863,6 +867,8 @@ def test_a_report_naming_no_place_is_located_near_its_local_outlets_town():
     [event] = run([a.article])["events"]
     assert event["places"] == [] and event["location"] is None  # nothing to go on: no location, not a guess
     a.article.url = "https://web.archive.org/web/2017/http://www.tuscaloosanews.com/news/20170404/teen-shot"
+    assert run([a.article])["events"][0]["location"] is None  # read as world news: "arabnews.com" is no place
+    a.article.metadata["places_profile"] = "us_local"  # read as US local news
     [event] = run([a.article])["events"]
     location = event["location"]
     assert event["places"] == []

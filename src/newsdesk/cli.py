@@ -356,15 +356,18 @@ def sources(db):
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
 @click.option("--token", envvar="NEWSDESK_TOKEN", help="Enable POST /api/v1/articles for clients sending "
               "'Authorization: Bearer TOKEN' (also read from NEWSDESK_TOKEN).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes; each builds its own view of the desk (memory grows with them).")
 @library_errors
-def serve(db, host, port, token):
+def serve(db, host, port, token, workers):
     """The desk in a browser and over HTTP: pages and the JSON API /api/v1 (docs/serve.md)."""
-    from .web import LOOPBACK, serve as run
+    from .web import LOOPBACK
+    from .web import serve as run
 
     if host not in LOOPBACK:
         click.echo(f"warning: listening on {host}: anyone who can reach it can read the desk", err=True)
     click.echo(f"serving {db} on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)", err=True)
-    run(db, host=host, port=port, token=token)
+    run(db, host=host, port=port, token=token, workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

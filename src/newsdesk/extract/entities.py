@@ -501,6 +501,31 @@ def _city_state_pairs(article: Article, mentions: Mentions) -> None:
                     break
 
 
+LISTED = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
+
+
+def _listed_places(article: Article, mentions: Mentions) -> None:
+    """A name the model took for a person's or an organisation's, listed with places ("in Hilversum and Almelo",
+    "from Gloucester and Cheltenham", "Zilina, Nitra and Kosice"), is a place when the gazetteer knows it as
+    one of LABELLED_PLACE_POPULATION people or an area."""
+    by_paragraph: dict[int, list[Found]] = {}
+    for f in mentions.items:
+        by_paragraph.setdefault(f.paragraph, []).append(f)
+    for paragraph, found in by_paragraph.items():
+        text = article.paragraph_text(paragraph)
+        found.sort(key=lambda f: f.start)
+        changed = True
+        while changed:  # a list runs on: "A, B, C and D" with only A tagged
+            changed = False
+            for a, b in zip(found, found[1:]):
+                if not LISTED.match(text[a.end : b.start]) or (a.type in PLACE) == (b.type in PLACE):
+                    continue
+                other = b if a.type in PLACE else a
+                if other.type in ("PERSON", "ORG", "NORP") and not other.role and _is_place_name(
+                        other.text, LABELLED_PLACE_POPULATION):
+                    other.type, changed = "GPE", True
+
+
 def _vote_types(mentions: Mentions) -> None:
     """The same name tagged ORG here and GPE there takes the type most of its mentions have
     (places counting together), a place's when an organisation is named after it ("a Valdosta teenager",
@@ -753,6 +778,7 @@ def entities_of(article: Article) -> list[Entity]:
     _untagged_places(article, mentions)
     _city_state_pairs(article, mentions)
     _mistagged_places(article, mentions)
+    _listed_places(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)
     _merge_surnames(mentions)

@@ -103,6 +103,7 @@ def _candidates(name: str, gazetteer: Gazetteer, profile: Profile) -> list[Candi
 
 
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+           "northern", "southern", "eastern", "western",
            "downtown", "upper", "lower", "greater", "n", "s", "e", "w", "ne", "nw", "se", "sw"}
 
 
@@ -143,6 +144,7 @@ class Weights:
     capital_bonus: float = 1.0  # a national capital outweighs a namesake ten times its size
     demonym_weight: float = 0.5  # "Ukrainian" counts half a place of Ukraine as evidence for it
     outlet_weight: float = 0.5  # an outlet under a country's domain (".co.uk") counts half a place there
+    main_town_share: float = 0.5  # an article about one town: that share of its settlement mentions
     us_local_share: float = 0.5  # the share of place mentions below country level in the US that makes US local news
 
 
@@ -282,9 +284,10 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             # "N.C.", "Colo", "NC" written as a place (a full name is ranked with its namesakes below)
             chosen[entity.id] = _area_place(entity, gazetteer.regions[f"US.{state}"], gazetteer)
             continue
-        if any(q.feature != "country" for q in contexts[entity.id].qualifiers):
-            continue  # "Washington, D.C.": the state after the name decides among the towns
-        area = _best_area(_candidates(entity.name, gazetteer, profile), gazetteer, profile, evidence)
+        found = _candidates(entity.name, gazetteer, profile)
+        if any(q.feature != "country" for q in contexts[entity.id].qualifiers) and any(not c.is_area for c in found):
+            continue  # "Washington, D.C.": the state after the name decides among the towns ("Utah, Colorado": a list)
+        area = _best_area(found, gazetteer, profile, evidence)
         if area is not None:
             chosen[entity.id] = _area_place(entity, area, gazetteer)
     for area in list(chosen.values()):
@@ -300,7 +303,12 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             [c for c in _candidates(entity.name, gazetteer, profile) if not c.is_area] \
             or _candidates(entity.name, gazetteer, profile)
         if not found and _part_of(entity.name):  # a district named after its town: at the town
-            found, part = [c for c in _candidates(_part_of(entity.name), gazetteer, profile) if not c.is_area], True
+            whole = _candidates(_part_of(entity.name), gazetteer, profile)
+            found, part = [c for c in whole if not c.is_area], True
+            area = None if found else _best_area(whole, gazetteer, profile, evidence)
+            if area is not None:  # "Western US", "South Venezuela": a part of an area, at the area
+                entity.place, chosen[entity.id] = _unlisted(entity, area, 3), area
+                continue
         regions_named = [q for q in context.qualifiers if q.feature != "country"]
         if regions_named and not _qualified(found, context):
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
@@ -330,7 +338,8 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
     for entity in entities:
         if entity.id not in chosen:
             entity.place = (_placed_by_context(article, entity, entities, gazetteer)
-                            or _placed_in_local_area(entity, entities, chosen))
+                            or _placed_in_local_area(entity, entities, chosen)
+                            or _placed_at_main_town(entity, entities, chosen, weights))
 
 
 def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
@@ -426,6 +435,20 @@ def _placed_in_local_area(entity: Entity, entities: list[Entity], chosen: dict[s
         return None
     town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
     return _unlisted(entity, town.place, 2)
+
+
+def _placed_at_main_town(entity: Entity, entities: list[Entity], chosen: dict[str, Candidate],
+                         weights: Weights) -> Place | None:
+    """A location the gazetteer lacks (LOC: a river, an airport, a square) in an article that is about one town —
+    it holds ``main_town_share`` of the mentions of the article's settlements — is near that town, precision 2."""
+    if entity.type != "LOC":
+        return None
+    towns = [e for e in entities if e.id in chosen and chosen[e.id].feature in SETTLEMENTS and e.place is not None]
+    total = sum(len(e.mentions) for e in towns)
+    if not towns:
+        return None
+    town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
+    return _unlisted(entity, town.place, 2) if len(town.mentions) >= weights.main_town_share * total else None
 
 
 def _unlisted(entity: Entity, at: Candidate | Place, precision: int) -> Place:
