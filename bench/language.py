@@ -116,11 +116,11 @@ def main() -> int:
                     for lang in Language.all()}
     import py3langid
 
-    py3langid.classify("")  # loads the model
+    found = detectors()  # first: times loading the models
     langid_codes = set(py3langid.langid.IDENTIFIER.nb_classes)
     texts = english(args.limit) + web_pages(args.limit) + spacy_examples(lingua_codes & langid_codes)
     result = {"texts": dict(Counter(kind for kind, _, _ in texts)), "detectors": {}}
-    for name, (load, predict) in detectors().items():
+    for name, (load, predict) in found.items():
         start = time.perf_counter()
         predicted = [predict(text) for _, _, text in texts]
         seconds = time.perf_counter() - start

@@ -173,3 +173,17 @@ def test_supported_languages_are_a_setting(tmp_path):
                                      'pipeline.steps=["normalize", "roles", "language"]']) as desk:
         desk.add(str(tmp_path))
         assert desk.article("es").supported
+
+
+def test_the_web_article_page_shows_language_dateline_and_note(tmp_path):
+    pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'newsdesk[web]'")
+    from fastapi.testclient import TestClient
+
+    from newsdesk.web import create_app
+
+    write(tmp_path, "es", SPANISH, {"published": "2023-05-23"})
+    db = tmp_path / "web.db"
+    with Desk(db) as desk:
+        desk.add(str(tmp_path / "es.txt"))
+    page = TestClient(create_app(db)).get("/articles/es").text
+    assert "unsupported_language" in page and "· es" in page and "dateline MOSCÚ, 2023-05-23 (EFE)" in page

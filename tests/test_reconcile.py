@@ -371,6 +371,8 @@ def test_event_type_from_general_cues():
     ("Wildfires forced thousands to leave.", ("Disasters", "Wildfire")),
     ("A cholera outbreak has spread to three provinces.", ("Disasters", "Epidemic")),
     ("Police arrested 40 people.", ("Strategic developments", "Arrests")),
+    ("Gunfire erupted at a party, leaving three dead.", ("Violence against civilians", "Attack")),
+    ("Police got a flood of calls after the shooting.", ("Violence against civilians", "Attack")),
 ])
 def test_world_event_types(text, kind):
     assert event_type(text) == kind

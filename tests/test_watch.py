@@ -450,3 +450,17 @@ def test_a_source_that_is_not_http_or_a_folder_is_a_clear_error(tmp_path):
     assert result.exit_code == 1 and "only http and https" in result.output
     result = CliRunner().invoke(main, ["watch", "--db", str(tmp_path / "d.db"), "--once"])
     assert result.exit_code == 2 and "name a feed" in result.output
+
+
+def test_serve_overview_shows_each_watched_source_health(site, tmp_path):
+    pytest.importorskip("fastapi", reason="the web extra is not installed: pip install 'newsdesk[web]'")
+    from fastapi.testclient import TestClient
+
+    from newsdesk.web import create_app
+
+    site.page("/a1", "a1")
+    site.feed("/feed.xml", rss([(site.url("/a1"), *STORIES["a1"]), (site.url("/gone"), *STORIES["a2"])]))
+    with Desk(tmp_path / "d.db", overrides=LIGHT) as desk:
+        watch_once(desk, [site.url("/feed.xml")])
+    page = TestClient(create_app(tmp_path / "d.db")).get("/").text
+    assert "Watched sources" in page and site.url("/feed.xml") in page and "http_404 1" in page

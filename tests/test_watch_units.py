@@ -37,6 +37,15 @@ def test_fragments_and_tracking_parameters_do_not_make_another_page(url, fragmen
     assert canonical(f"{url}&{tracker}=newsletter#{fragment}") == canonical(url)
 
 
+@given(st.text(max_size=120) | st.builds(lambda rest: "http://" + rest, st.text(max_size=80)))
+def test_any_text_is_a_canonical_url_or_a_bad_url_error(text):
+    try:
+        url = canonical(text)
+    except BadURL:
+        return
+    assert url.startswith(("http://", "https://")) and canonical(url) == url
+
+
 def test_canonical_forms():
     assert canonical("HTTP://Example.COM:80/a/./b/../c?b=2&a=1&utm_source=x#top") == "http://example.com/a/c?a=1&b=2"
     assert canonical("https://example.com/%7euser/%2f") == "https://example.com/~user/%2F"

@@ -203,3 +203,48 @@ def test_serve_refuses_a_missing_desk(tmp_path):
 
     result = CliRunner().invoke(main, ["serve", "--db", str(tmp_path / "none.db")])
     assert result.exit_code == 1 and "newsdesk add" in result.output
+
+
+def test_the_desk_wide_view_follows_writes_without_making_reads_wait(web_desk, tmp_path):
+    from newsdesk.model import Article, Paragraph
+    from newsdesk.web.data import Reader
+
+    path = tmp_path / "desk.db"
+    shutil.copy(web_desk, path)
+    reader = Reader(path)
+    before = reader.view()
+    writer = Store(path)
+    writer.save_article(Article(id="late-1", title="Late", paragraphs=[Paragraph(0, "Text.", "Text.")]))
+    assert reader.view() is before  # stale at once, rebuilt in the background
+    fresh = reader.view(wait=True)
+    assert fresh.generation > before.generation and "late-1" in fresh.articles
+    writer.close()
+
+
+def test_serve_with_two_workers_answers(web_desk):
+    import socket
+    import subprocess
+    import sys
+    import time
+
+    import httpx
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "serve", "--db", str(web_desk), "--port", str(port),
+                               "--workers", "2"], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/stories", timeout=30)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
+                time.sleep(0.3)
+        assert answer.status_code == 200 and answer.json()["count"] > 0
+        assert all(httpx.get(f"http://127.0.0.1:{port}/", timeout=30).status_code == 200 for _ in range(4))
+    finally:
+        server.terminate()
+        server.wait(20)

@@ -141,14 +141,15 @@ class Pipeline:
 
     def prepare(self, articles: list[Article]) -> list[Article]:
         """The article steps up to the last ``ordered`` one (in the desk's process, in arrival order)."""
-        return self._run(self.ordered, articles)
+        return self.run_steps(self.ordered, articles)
 
     def extract(self, articles: list[Article]) -> list[Article]:
         """The article steps that depend on the article alone (in a worker process with ``workers`` > 1)."""
-        return self._run(self.independent, articles)
+        return self.run_steps(self.independent, articles)
 
     @staticmethod
-    def _run(steps: list[tuple[StepInfo, Callable]], articles: list[Article]) -> list[Article]:
+    def run_steps(steps: list[tuple[StepInfo, Callable]], articles: list[Article]) -> list[Article]:
+        """Run ``steps`` (some of this pipeline's) on a batch, in place."""
         for info, fn in steps:
             chosen = [a for a in articles if a.supported] if info.language_specific else articles
             pipe = getattr(fn, "pipe", None)

@@ -149,15 +149,17 @@ class ReuseFinder:
         seq: dict[str, int] = {}
         for other, paragraphs_wanted in sorted(wanted.items()):
             # SQLite cuts the paragraphs out of the stored article (a paragraph's index is its position): the
-            # article's JSON is never loaded here
+            # article's JSON is never loaded here. SQLite functions take at most 127 arguments.
             numbers = sorted(paragraphs_wanted)
-            paths = ", ".join(f"json_extract(data, '$.paragraphs[{n}].text')" for n in numbers)
-            row = self.store.db.execute(f"SELECT seq, json_array({paths}) FROM articles WHERE id = ?",
-                                        (other,)).fetchone()
-            if row is None:
-                continue
-            seq[other] = row[0]
-            texts.update(((other, n), text) for n, text in zip(numbers, json.loads(row[1])) if text is not None)
+            for start in range(0, len(numbers), 100):
+                chunk = numbers[start:start + 100]
+                paths = ", ".join(f"json_extract(data, '$.paragraphs[{n}].text')" for n in chunk)
+                row = self.store.db.execute(f"SELECT seq, json_array({paths}) FROM articles WHERE id = ?",
+                                            (other,)).fetchone()
+                if row is None:
+                    break
+                seq[other] = row[0]
+                texts.update(((other, n), text) for n, text in zip(chunk, json.loads(row[1])) if text is not None)
         best: dict[int, list[tuple[float, int, int, Reuse]]] = {}
         for other, paragraph, index in pairs:
             text = texts.get((other, paragraph))

@@ -43,6 +43,7 @@ from typing import Any
 
 import xxhash
 
+from ..config import StepSettings
 from ..errors import MissingExtra, NewsdeskError
 from ..model import Article, Skip
 
@@ -50,15 +51,14 @@ TABLES_DIR_MARK = "newsdesk-batch.json"  # written last: a folder holding it is 
 
 
 @dataclass(frozen=True)
-class Settings:
+class Settings(StepSettings):
+    """The [batch] settings (defaults.toml says why each value)."""
+
+    section = "batch"
     partition: int = 200
     group: int = 2000
     block_days: int = 14
     block_df: float = 0.01
-
-    @classmethod
-    def from_config(cls, section: dict) -> Settings:
-        return cls(**{k: section[k] for k in ("partition", "group", "block_days", "block_df") if k in section})
 
 
 @dataclass
@@ -187,7 +187,7 @@ def clean(part: list[tuple[int, Article]], config: dict) -> list[tuple[int, Arti
     """The article steps before glue (normalize, roles)."""
     pipeline = _pipeline(config)
     steps = [(info, fn) for info, fn in pipeline.ordered if info.name != "glue"]
-    pipeline._run(steps, [article for _, article in part])
+    pipeline.run_steps(steps, [article for _, article in part])
     return part
 
 

@@ -19,6 +19,7 @@ import re
 
 from .. import vocabulary
 from ..model import Article, Dateline, Span
+from ..outlets import outlet_name
 from ..pipeline import step
 from . import dates
 
@@ -115,5 +116,7 @@ def make_dateline(config, desk):
 
     def dateline(article: Article) -> None:
         article.dateline = dateline_of(article)
+        if article.dateline and article.dateline.credit and not outlet_name(article.source, article.url):
+            article.source = article.dateline.credit  # no outlet in the metadata: the agency its dateline credits
 
     return dateline

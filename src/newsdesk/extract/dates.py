@@ -31,7 +31,6 @@ from typing import Optional
 from .. import vocabulary
 from ..errors import ConfigError
 from ..model import TITLE, Article, DateMention, Span
-from ..outlets import web_domain
 from ..pipeline import step
 
 WEEKDAYS = {"mon": 0, "tues": 1, "wednes": 2, "thurs": 3, "fri": 4, "satur": 5, "sun": 6}
@@ -329,15 +328,13 @@ def mentions(article: Article, future_days: int = FUTURE_DAYS, order: str = "aut
 
 NUMERIC_ORDERS = ("auto", "day_first", "month_first")
 _NUMERIC = dict(PATTERNS)["numeric"]
-# Country-code domains used as generic ones ("news.io", "channel.tv"): they say nothing of the outlet's country.
-GENERIC_TLDS = {"io", "co", "tv", "me", "ai", "fm", "ly", "ws", "cc", "to", "gg", "sh", "am", "la", "gl", "so", "is"}
 
 
 def day_first(article: Article, order: str = "auto") -> bool:
     """Whether the article's numeric dates read day first ("03/04/2023" is 3 April). ``order`` "day_first" or
     "month_first" decides; "auto" reads the evidence, strongest first: a numeric date of the article that only
     one order reads (its first number above 12: day first), the region of its language tag ("en-US"), its
-    URL's country domain, the country most of its placed names lie in. A source of a country that writes the
+    URL's country domain, the places step's profile (US local news), the country most of its placed names lie in. A source of a country that writes the
     month first (``vocabulary.toml [dates]``: the US) reads month first; any other, or no evidence, day first."""
     if _checked(order) != "auto":
         return order == "day_first"
@@ -357,14 +354,16 @@ def _checked(order: str) -> str:
 
 
 def _country(article: Article) -> Optional[str]:
-    """The source's country as the article shows it: language region, URL country domain, placed names."""
+    """The source's country as the article shows it: language region, URL country domain, the places step's
+    profile (US local news), the country most placed names lie in."""
     from ..clean.language import region
+    from .places import outlet_country
 
-    if region(article.language):
-        return region(article.language)
-    tld = (web_domain(article.url) or "").rstrip(".").rsplit(".", 1)[-1]
-    if len(tld) == 2 and tld.isalpha() and tld not in GENERIC_TLDS:
-        return {"uk": "GB"}.get(tld, tld.upper())
+    found = region(article.language) or outlet_country(article.url)
+    if found:
+        return found
+    if article.metadata.get("places_profile") == "us_local":
+        return "US"
     counts = Counter(entity.place.country for entity in article.entities
                      if entity.place is not None and entity.place.country for _ in entity.mentions)
     return counts.most_common(1)[0][0] if counts else None

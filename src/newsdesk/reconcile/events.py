@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from .. import vocabulary
@@ -150,9 +150,12 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
 
 
 def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:
-    """The organisations and groups mentioned between ``start`` and ``end``, once per entity, in entity order."""
+    """The organisations mentioned between ``start`` and ``end``, once per entity, in entity order: not
+    nationalities ("Russian", "Ukrainian": both sides of a raid by Russian nationals may be Russian), nor an
+    organisation named in a denial of taking part."""
+    denials = [c.span for c in article.grouped(article.claims).get(paragraph, ()) if c.polarity == "deny"]
     found = {id(e): entity_of.get(e.id, e.id) for e, m in article.mentions_at(paragraph)
-             if e.type in ("ORG", "NORP") and in_span(m.span, paragraph, start, end)}
+             if e.type == "ORG" and in_span(m.span, paragraph, start, end) and not any(inside(m.span, d) for d in denials)}
     return list(found.values())
 
 
@@ -495,9 +498,25 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+# "Two areas of the region were attacked": a report at the level of a region, whatever town its paragraph names.
+REGION_LEVEL = re.compile(r"\b(?:the|this|that|areas? of the|parts? of the|across the) "
+                          r"(?:region|province|oblast|governorate|prefecture)\b", re.I)
+
+
+def _region_level(draft: Draft, location: Place | None, located: dict[str, Place]) -> Place | None:
+    """ACLED's precision 3: an event whose sentences name no place of their own but speak of "the region" is
+    located at the region that holds the place its paragraph or article names, never at that town's point."""
+    if location is None or location.feature in AREAS or any(u.places for u in draft.units) or not any(
+            REGION_LEVEL.search(u.article.paragraph_text(u.paragraph)[u.start:u.end]) for u in draft.units):
+        return location
+    region = next((p for p in located.values() if p.feature in ("region", "state") and p.country == location.country
+                   and p.admin1 == location.admin1), None)
+    return region or replace(location, precision=3)
+
+
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
                  ranked: tuple[list[str], dict[str, Place]], kin: list[Unit] | tuple = (),
-                 story: list[Article] | tuple = ()) -> Event:
+                 story: list[Article] | tuple = (), located: dict[str, Place] | None = None) -> Event:
     """The event of a draft whose places ``ordered_places`` ranked (``ranked``)."""
     ordered, placed = ranked
     actors = Counter(a for u in draft.units for a in u.actors)
@@ -512,11 +531,12 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
             and any(_reports_an_injury(u) for u in draft.units):
         injured["min"] = 1  # someone shot or hurt, no count, nobody dead: at least one injured
     claims = sorted({c.id for u in draft.units for c in u.claims})
+    location = next((placed[p] for p in ordered if p in placed), None) if ordered \
+        else outlet_place(story or [u.article for u in draft.units])  # a report that names no place
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
         sub_type=draft.type[1], date=event_date(draft, kin, story), places=ordered,
-        location=next((placed[p] for p in ordered if p in placed), None) if ordered
-        else outlet_place(story or [u.article for u in draft.units]),  # a report that names no place
+        location=_region_level(draft, location, located or placed),
         actors=[a for a, _ in actors.most_common(4)],
         fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims, notes=notes(draft),
@@ -557,8 +577,13 @@ def _shot_dead(unit: Unit) -> bool:
 
 
 def notes(draft: Draft) -> str:
-    """The first sentence that speaks of the event, as ACLED's notes column (a pointer, shortened)."""
-    unit = min(draft.units, key=lambda u: (u.order, u.paragraph, u.start))
+    """The sentence that tells the event, as ACLED's notes column (a pointer, shortened): the first that no claim
+    in it denies ("X denied having taken part in the attack" is a reaction, not the event), states a casualty
+    figure, and is of the event's type, in that order of preference."""
+    def rank(unit: Unit) -> tuple:
+        denied = any(c.polarity == "deny" for c in unit.claims)
+        return (denied, not unit.figures, unit.type != draft.type, unit.order, unit.paragraph, unit.start)
+    unit = min(draft.units, key=rank)
     text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
     return text if len(text) <= 200 else text[:197] + "..."
 
@@ -571,5 +596,5 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
     kept = merged_at_location(ordered, StoryPlaces(articles, located, entity_of), entity_of)
     return [event_record(story_id, draft, entity_of, disputed, ranked,
-                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles)
+                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles, located)
             for draft, ranked in kept]

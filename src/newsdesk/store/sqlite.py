@@ -120,10 +120,24 @@ class Store:
             self.forget_derived(article_id)
             self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
+    def full_id(self, table: str, prefix: str) -> str:
+        """The id of ``table`` ("articles" or "stories") that is ``prefix`` or the only one starting with it."""
+        if self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (prefix,)).fetchone():
+            return prefix
+        rows = self.db.execute(f"SELECT id FROM {table} WHERE substr(id, 1, ?) = ? LIMIT 3",
+                               (len(prefix), prefix)).fetchall()
+        kind, command = ("article", "articles") if table == "articles" else ("story", "stories")
+        if not rows or not prefix:
+            raise NotFound(f"no {kind} with id {prefix!r} in {self.path}; `newsdesk {command}` lists the ids")
+        if len(rows) > 1:
+            shown = ", ".join(r[0] for r in rows[:2])
+            raise NotFound(f"{prefix!r} is the start of several {kind} ids ({shown}, ...); give more characters")
+        return rows[0][0]
+
     def article(self, article_id: str) -> Article:
+        """The article of that id, or of the only id starting with it."""
+        article_id = self.full_id("articles", article_id)
         row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no article with id {article_id!r} in {self.path}; `newsdesk articles` lists the ids")
         return Article.from_dict(json.loads(row[0]))
 
     def articles(self, ids: list[str] | None = None) -> Iterator[Article]:
@@ -216,9 +230,9 @@ class Store:
             self._stateless.discard(story_id)
 
     def story(self, story_id: str) -> Story:
+        """The story of that id, or of the only id starting with it."""
+        story_id = self.full_id("stories", story_id)
         row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no story with id {story_id!r} in {self.path}; `newsdesk stories` lists the ids")
         return Story.from_dict(json.loads(row[0]))
 
     def stories(self) -> list[Story]:

@@ -12,7 +12,7 @@ import email.utils
 import time
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import urljoin
 
 import httpcore
@@ -51,7 +51,6 @@ class Response:
     content_type: str = ""
     etag: str | None = None
     last_modified: str | None = None
-    redirects: list[str] = field(default_factory=list)
 
     @property
     def not_modified(self) -> bool:
@@ -107,7 +106,7 @@ class Fetcher:
                     redirects.append(url)
                     url = urljoin(url, response.headers["location"])
                     continue
-                return self._read(response, url, kind, redirects, deadline)
+                return self._read(response, url, kind, deadline)
             finally:
                 response.close()
 
@@ -121,9 +120,9 @@ class Fetcher:
         except (httpx.TransportError, httpx.InvalidURL, httpx.UnsupportedProtocol) as exc:
             raise FetchError("connect", f"{url}: {type(exc).__name__}: {exc}") from None
 
-    def _read(self, response: httpx.Response, url: str, kind: str, redirects: list[str], deadline: float) -> Response:
+    def _read(self, response: httpx.Response, url: str, kind: str, deadline: float) -> Response:
         status = response.status_code
-        result = Response(url=url, status=status, redirects=redirects, etag=response.headers.get("etag"),
+        result = Response(url=url, status=status, etag=response.headers.get("etag"),
                           last_modified=response.headers.get("last-modified"),
                           content_type=response.headers.get("content-type", "").split(";")[0].strip().lower())
         if status == 304:

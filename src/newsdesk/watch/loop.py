@@ -86,10 +86,31 @@ class _Job:
 
 @dataclass
 class _Host:
-    jobs: collections.deque = field(default_factory=collections.deque)
+    """One host's queue: listings and pages taken in turn (listings find the work, pages finish it)."""
+
+    listings: collections.deque = field(default_factory=collections.deque)
+    pages: collections.deque = field(default_factory=collections.deque)
     running: int = 0
     ready_at: float = 0.0  # monotonic time of the next allowed start
     delay: float = 0.0
+    page_turn: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.listings or self.pages)
+
+    def add(self, job: _Job, first: bool = False) -> None:
+        jobs = self.listings if job.kind == "listing" else self.pages
+        if first:  # a retry goes before the others
+            jobs.appendleft(job)
+        else:
+            jobs.append(job)
+
+    def take(self, pages_allowed: bool) -> _Job | None:
+        take_page = self.pages and pages_allowed and (self.page_turn or not self.listings)
+        if not take_page and not self.listings:
+            return None
+        self.page_turn = not take_page
+        return (self.pages if take_page else self.listings).popleft()
 
 
 class Watch:
@@ -164,13 +185,13 @@ class Watch:
         threading.Thread(target=close, daemon=True).start()
 
     def _idle(self) -> bool:
-        return not (self._ready or self._polling or self._running or any(h.jobs for h in self._hosts.values()))
+        return not (self._ready or self._polling or self._running or any(self._hosts.values()))
 
     def _sleep(self) -> float:
         """Seconds until something may happen: a poll due, a host ready (a result wakes us sooner)."""
         now_wall, now = time.time(), time.monotonic()
         waits = [self._next[s.name] - now_wall for s in self.sources if s.name not in self._polling]
-        waits += [h.ready_at - now for h in self._hosts.values() if h.jobs]
+        waits += [h.ready_at - now for h in self._hosts.values() if h]
         return min([1.0] + [max(0.01, w) for w in waits])
 
     # polling ----------------------------------------------------------------
@@ -187,7 +208,7 @@ class Watch:
         poll.outstanding += 1
         job = _Job("listing", url, poll.source, poll=poll,
                    validators=self.state.validators(url) if conditional else (None, None))
-        self._hosts[host_of(url)].jobs.appendleft(job)  # listings first: they find the work
+        self._hosts[host_of(url)].add(job)
 
     def _listing_done(self, job: _Job, result: tuple[Response, listings.Listing] | None, error: FetchError | None) -> None:
         poll = job.poll
@@ -282,7 +303,7 @@ class Watch:
             self._ready.append((source, entry, article or Skip(entry.key, "empty", "entry without text", id=entry.article_id),
                                 "listing", set()))
         else:
-            self._hosts[host_of(entry.url)].jobs.append(_Job("page", entry.url, source, entry=entry))
+            self._hosts[host_of(entry.url)].add(_Job("page", entry.url, source, entry=entry))
 
     def _page_done(self, job: _Job, result: tuple[str | None, Article | None], error: FetchError | None) -> None:
         """``result``: the final URL and the page's article, or (None, the listing's article) when it failed."""
@@ -341,10 +362,10 @@ class Watch:
         now, s = time.monotonic(), self.settings
         backlog = len(self._ready) >= 4 * self.desk.config["pipeline"]["batch_size"]  # pages wait for the pipeline
         for host in self._hosts.values():
-            while host.jobs and host.running < s.per_host and host.ready_at <= now:
-                if backlog and host.jobs[0].kind == "page":
+            while host.running < s.per_host and host.ready_at <= now:
+                job = host.take(pages_allowed=not backlog)
+                if job is None:
                     break
-                job = host.jobs.popleft()
                 host.running += 1
                 self._running += 1
                 host.ready_at = now + max(s.host_delay, host.delay)
@@ -403,7 +424,7 @@ class Watch:
             if wait <= self.settings.max_retry_after:
                 job.attempt += 1
                 host.ready_at = max(host.ready_at, time.monotonic() + wait)  # the whole host waits
-                host.jobs.appendleft(job)
+                host.add(job, first=True)
                 return
         if job.kind == "listing":
             self._listing_done(job, result, error)

@@ -5,6 +5,7 @@ missing package is a :class:`~newsdesk.errors.MissingExtra` that says what to in
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from ..errors import MissingExtra, NewsdeskError
@@ -27,11 +28,24 @@ def create_app(db: str | Path, token: str | None = None, max_upload: int = 20 * 
     return build_app(Path(db), token=token, max_upload=max_upload)
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None) -> None:
-    """Run the app with uvicorn until interrupted."""
-    app = create_app(db, token=token)
+def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
+          workers: int = 1) -> None:
+    """Run the app with uvicorn until interrupted; ``workers`` processes share the port (one core each)."""
+    app = create_app(db, token=token)  # also checks the extra and the desk before any worker starts
     try:
         import uvicorn
     except ImportError:
         raise MissingExtra("uvicorn", "web", "newsdesk serve") from None
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    if workers == 1:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+        return
+    os.environ["NEWSDESK_DB"] = str(Path(db).resolve())
+    if token:
+        os.environ["NEWSDESK_TOKEN"] = token
+    uvicorn.run("newsdesk.web:app_from_environment", factory=True, workers=workers, host=host, port=port,
+                log_level="warning")
+
+
+def app_from_environment():
+    """The app of one worker process (``serve --workers``): the desk and the token come from the environment."""
+    return create_app(os.environ["NEWSDESK_DB"], token=os.environ.get("NEWSDESK_TOKEN") or None)

@@ -5,11 +5,13 @@ Pages and API answers that need one article or one story read it from SQLite ins
 entities merged across articles, claims, events, contradictions, story facets for filtering — come from
 a :class:`DeskView` built with the export's own functions (``store.export.build``), so API items have the
 export's shapes exactly. The view is rebuilt in the background when ``PRAGMA data_version`` says another
-connection committed; until then requests keep the previous view.
+connection committed (at most every other build-time while writes go on); until then requests keep the
+previous view.
 """
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -34,6 +36,7 @@ class Reader:
         self.generation = 0
         self._view: DeskView | None = None
         self._build_lock = threading.Lock()
+        self._quiet_until = 0.0
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -67,6 +70,8 @@ class Reader:
                 if self._view is None or self._view.generation != generation:
                     self._view = self._build(generation)
                 return self._view
+        if time.monotonic() < self._quiet_until:
+            return view
         if self._build_lock.acquire(blocking=False):  # one rebuild at a time, off the request's path
             def rebuild():
                 try:
@@ -78,6 +83,7 @@ class Reader:
         return view
 
     def _build(self, generation: int) -> DeskView:
+        started = time.monotonic()
         store = Store.reader(self.path)
         try:
             store.db.execute("BEGIN")
@@ -87,7 +93,10 @@ class Reader:
             store.db.execute("COMMIT")
         finally:
             store.close()
-        return DeskView(doc, generation, rows, skips)
+        view = DeskView(doc, generation, rows, skips)
+        # while `newsdesk add` keeps writing, rebuild at most every other build-time: reads keep their share of CPU
+        self._quiet_until = time.monotonic() + (time.monotonic() - started)
+        return view
 
 
 class DeskView:

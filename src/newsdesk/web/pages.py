@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 
 from ..model import TITLE
+from ..watch.state import sources_health
 from . import basemap
 from .api import (
     DAY,
@@ -71,8 +72,10 @@ async def overview(request: Request):
     latest = sorted(desk.stories.values(), key=lambda s: (s["last_published"] or "", s["id"]), reverse=True)[:10]
     counts = {"articles": len(desk.articles), "stories": len(desk.stories), "entities": len(desk.entities),
               "claims": len(desk.claim_list), "events": len(desk.events), "contradictions": len(desk.contradictions)}
+    with request.app.state.reader.read() as store:
+        sources = sources_health(store)  # `newsdesk watch` sources, as `newsdesk sources` shows them
     return render(request, "overview.html", counts=counts, latest=latest, skips=desk.skips.most_common(),
-                  languages=desk.languages.most_common(), facets=desk.facets)
+                  languages=desk.languages.most_common(), facets=desk.facets, sources=sources)
 
 
 @router.get("/stories")
