@@ -27,6 +27,7 @@ class Summary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)  # added or updated articles without a publication date
 
     def reasons(self) -> Counter:
         return Counter(skip.reason for skip in self.skipped)
@@ -109,7 +110,7 @@ class Desk:
 
     def remove(self, article_id: str) -> None:
         """Remove an article and everything derived from it."""
-        self.store.article(article_id)  # NotFound if absent
+        article_id = self.store.full_id("articles", article_id)  # NotFound if absent
         with self.store.transaction():
             self._forget(article_id)
             self.store.remove_article(article_id)
@@ -144,11 +145,13 @@ class Desk:
         return [(article, claim) for article in self.store.articles(ids) for claim in article.claims
                 if wanted is None or any(wanted in name.lower() for name in speaker_names(article, claim))]
 
-    def export(self, path: str | Path | None = None, format: str = "json") -> dict[str, Any] | None:
-        """The export contract as a dict (no path), or written to ``path`` in ``format``."""
+    def export(self, path: str | Path | None = None, format: str = "json",
+               progress: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+        """The export contract as a dict (no path), or written to ``path`` in ``format``; ``progress(1)`` after
+        each section, table or (acled) story written."""
         from .store import export
 
-        return export.export(self, path, format)
+        return export.export(self, path, format, progress)
 
     def close(self) -> None:
         self.store.close()
@@ -217,6 +220,8 @@ class _Flow:
                 desk.pipeline.update(article)
                 desk.store.save_article(article)
             (self.summary.updated if replaced else self.summary.added).append(article.id)
+            if not article.published:
+                self.summary.undated.append(article.id)
             if self.progress:
                 self.progress(1)
         desk.pipeline.close(articles)

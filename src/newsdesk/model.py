@@ -22,7 +22,7 @@ from typing import Any, Callable, Literal, Optional
 ROLES = ("body", "heading", "caption", "credit", "related", "boilerplate")
 CONTENT_ROLES = ("body", "heading")
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER")
-QUANTITY_KINDS = ("killed", "injured", "evacuated", "detained", "distance", "other")
+QUANTITY_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained", "distance", "other")
 SKIP_REASONS = ("empty", "not_text", "too_large", "bad_encoding", "bad_record", "duplicate_of", "unreadable")
 TITLE = -1  # paragraph index of the title in spans
 
@@ -41,12 +41,7 @@ class Record:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        kwargs = {}
-        for name, load in _stored_fields(cls):
-            if name in data:
-                value = data[name]
-                kwargs[name] = value if load is None or value is None else load(value)
-        return cls(**kwargs)
+        return cls(**{name: load(data[name]) for name, load in _loaders(cls) if name in data})
 
 
 @functools.cache
@@ -55,30 +50,11 @@ def _stored_names(cls: type) -> tuple[str, ...]:
 
 
 @functools.cache
-def _stored_fields(cls: type) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
-    """(name, loader) of the stored fields of a record class, worked out once per class: resolving type hints
-    per object cost 4x the load of a desk's export."""
+def _loaders(cls) -> list[tuple[str, Any]]:
+    """(field name, function loading its stored value) per stored field, worked out once per class: resolving
+    type hints on every load was most of the cost of reading an article back."""
     hints = typing.get_type_hints(cls)
-    return tuple((f.name, _loader(hints[f.name])) for f in dataclasses.fields(cls) if not f.metadata.get("transient"))
-
-
-def _loader(hint: Any) -> Callable[[Any], Any] | None:
-    """The function turning a stored (JSON) value into a value of type ``hint``; None when it is that value."""
-    origin = typing.get_origin(hint)
-    args = typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):
-        inner = [a for a in args if a is not type(None)]
-        return _loader(inner[0]) if len(inner) == 1 else None
-    if origin is list:
-        item = _loader(args[0])
-        if item is None:
-            return list
-        return lambda values: [None if v is None else item(v) for v in values]
-    if origin is tuple:
-        return tuple
-    if isinstance(hint, type) and issubclass(hint, Record):
-        return hint.from_dict
-    return None
+    return [(f.name, _loader(hints[f.name])) for f in dataclasses.fields(cls) if not f.metadata.get("transient")]
 
 
 def _dump(value: Any) -> Any:
@@ -89,6 +65,34 @@ def _dump(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: _dump(v) for k, v in value.items()}
     return value
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _loader(hint: Any):
+    """A function turning a stored value of type ``hint`` back into it (None stays None)."""
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _loader(inner[0]) if len(inner) == 1 else _same
+    if origin is list:
+        item = _loader(args[0])
+        if item is _same:
+            return lambda value: None if value is None else list(value)
+        return lambda value: None if value is None else [item(v) for v in value]
+    if origin is tuple:
+        return lambda value: None if value is None else tuple(value)
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return lambda value: None if value is None else hint.from_dict(value)
+    return _same
+
+
+def paragraph_of(item) -> int:
+    """The paragraph of anything placed by a ``span`` (the default key of :meth:`Article.grouped`)."""
+    return item.span.paragraph
 
 
 def transient(default_factory=dict):
@@ -200,6 +204,29 @@ class Claim(Record):
 
 
 @dataclass
+class Note(Record):
+    """Something a reader of an article's record must know: a stage that did not run on it, and why."""
+
+    code: str  # e.g. "unsupported_language"
+    detail: str = ""
+
+
+UNSUPPORTED_LANGUAGE = "unsupported_language"
+
+
+@dataclass
+class Dateline(Record):
+    """Where, when and by whom a report was filed, as its opening says: "KYIV, June 3 (Reuters) -"."""
+
+    span: Span  # the whole dateline, separator included
+    place: str
+    place_span: Span
+    date: Optional[str] = None  # ISO date, when the dateline names a day and it resolves
+    date_text: Optional[str] = None
+    credit: Optional[str] = None  # the agency: "Reuters", "AP", "EFE"
+
+
+@dataclass
 class Article(Record):
     id: str
     title: str = ""
@@ -215,6 +242,9 @@ class Article(Record):
     repairs: list[Repair] = field(default_factory=list)
     related_titles: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    # extract
+    dateline: Optional[Dateline] = None
     # dedup / stories
     fingerprint: Optional[str] = None
     duplicate_of: Optional[str] = None
@@ -227,9 +257,37 @@ class Article(Record):
     # pipeline bookkeeping
     steps: list[str] = field(default_factory=list)  # names of the steps applied
     docs: dict = transient()  # paragraph index -> spaCy Doc, never stored
+    groupings: dict = transient()  # memo of :meth:`grouped`
+
+    @property
+    def supported(self) -> bool:
+        """Whether the language-specific steps ran on it (not an article in a language without a pipeline)."""
+        return not any(note.code == UNSUPPORTED_LANGUAGE for note in self.notes)
 
     def paragraph_text(self, index: int) -> str:
         return self.title if index == TITLE else self.paragraphs[index].text
+
+    def grouped(self, items: list, key: Callable = paragraph_of) -> dict[Any, list]:
+        """``items`` (quantities, dates, claims of this article) grouped by ``key`` (their paragraph), in order.
+        Grouped once per list and length: a stage asking paragraph after paragraph stays linear."""
+        memo = self.groupings.get((id(items), key))
+        if memo is None or memo[0] is not items or memo[1] != len(items):
+            groups: dict[Any, list] = {}
+            for item in items:
+                groups.setdefault(key(item), []).append(item)
+            memo = self.groupings[(id(items), key)] = (items, len(items), groups)
+        return memo[2]
+
+    def mentions_at(self, paragraph: int) -> list[tuple["Entity", "Mention"]]:
+        """(entity, mention) of every entity mention in one paragraph, in entity order."""
+        memo = self.groupings.get("mentions")
+        if memo is None or memo[0] is not self.entities or memo[1] != len(self.entities):
+            groups: dict[int, list] = {}
+            for entity in self.entities:
+                for mention in entity.mentions:
+                    groups.setdefault(mention.span.paragraph, []).append((entity, mention))
+            memo = self.groupings["mentions"] = (self.entities, len(self.entities), groups)
+        return memo[2].get(paragraph, [])
 
     def content_paragraphs(self) -> list[Paragraph]:
         """Paragraphs whose text is the article's own reporting (body and headings)."""

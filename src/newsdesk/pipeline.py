@@ -9,6 +9,11 @@ after the article steps, inside the store transaction that saves the article:
 they read what the desk holds, set the article's desk fields (``story``,
 ``duplicate_of``) and keep their own indexes through the store.
 
+A step that applies rules or models of one language (English: the spaCy
+parse, entities, dates, quantities, claims) is registered ``language_specific``:
+it skips an article the ``language`` step marked ``unsupported_language``,
+which keeps only what needs no language (dedup, re-use, stories).
+
 Article steps after the last ``ordered`` one (an article step that reads what
 earlier articles left in the desk, like glue's corpus vocabulary) depend on
 the article alone: ``Desk.add(..., workers=N)`` runs them in worker processes
@@ -33,7 +38,9 @@ from .model import Article
 BUILTIN_MODULES = (
     "newsdesk.clean.normalize",
     "newsdesk.clean.roles",
+    "newsdesk.clean.language",
     "newsdesk.clean.glue",
+    "newsdesk.extract.datelines",
     "newsdesk.extract.parse",
     "newsdesk.extract.entities",
     "newsdesk.extract.places",
@@ -55,6 +62,7 @@ class StepInfo:
     assigns: tuple[str, ...]
     scope: Literal["article", "desk"]
     doc: str
+    language_specific: bool = False
     ordered: bool = False  # an article step reading desk state: runs in arrival order in the desk's process
 
 
@@ -62,14 +70,16 @@ REGISTRY: dict[str, StepInfo] = {}
 
 
 def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), scope: str = "article",
-         ordered: bool = False):
-    """Register ``factory(config, desk) -> callable`` as the step ``name``."""
+         language_specific: bool = False, ordered: bool = False):
+    """Register ``factory(config, desk) -> callable`` as the step ``name`` (``language_specific``: it runs only on
+    articles of a supported language; ``ordered``: an article step reading desk state, run in arrival order in the
+    desk's process)."""
     if scope not in ("article", "desk"):
         raise ValueError(f"scope must be 'article' or 'desk', not {scope!r}")
 
     def register(factory: Callable) -> Callable:
         REGISTRY[name] = StepInfo(name, factory, tuple(requires), tuple(assigns), scope, (factory.__doc__ or "").strip(),
-                                  ordered)
+                                  language_specific, ordered)
         return factory
 
     return register
@@ -141,13 +151,14 @@ class Pipeline:
     def run_steps(steps: list[tuple[StepInfo, Callable]], articles: list[Article]) -> list[Article]:
         """Run ``steps`` (some of this pipeline's) on a batch, in place."""
         for info, fn in steps:
+            chosen = [a for a in articles if a.supported] if info.language_specific else articles
             pipe = getattr(fn, "pipe", None)
             if pipe is not None:
-                pipe(articles)
+                pipe(chosen)
             else:
-                for article in articles:
+                for article in chosen:
                     fn(article)
-            for article in articles:
+            for article in chosen:
                 article.steps.append(info.name)
         return articles
 

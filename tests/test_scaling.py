@@ -1,0 +1,82 @@
+"""Every stage is linear (or n·log n) in what it reads: counted in lines of newsdesk code run, not in seconds.
+
+A quadratic stage fed 5,000 paragraphs or claims runs tens of millions of lines; the bounds below allow a
+few hundred per item. The count stops (and the test fails) as soon as a bound is passed, so a regression
+fails fast instead of hanging the suite.
+"""
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from newsdesk.model import Article, Claim, Paragraph, Quantity, Span
+from newsdesk.reconcile.corroboration import independent_reports
+from newsdesk.reconcile.matching import proposition_groups, reports
+
+N = 5_000
+
+
+class TooMuchWork(AssertionError):
+    pass
+
+
+def lines_run(fn, limit: int) -> int:
+    """Lines of newsdesk code that ``fn()`` runs (loop iterations included); fails past ``limit``."""
+    count = 0
+
+    def local(frame, event, arg):
+        nonlocal count
+        if event == "line":
+            count += 1
+            if count > limit:
+                raise TooMuchWork(f"more than {limit} lines of newsdesk code run")
+        return local
+
+    def calls(frame, event, arg):
+        return local if "newsdesk" in frame.f_code.co_filename else None
+
+    sys.settrace(calls)
+    try:
+        fn()
+    finally:
+        sys.settrace(None)
+    return count
+
+
+def story(paragraphs: list[str], claims_per_article: int | None = None) -> list[Article]:
+    """One article per ``claims_per_article`` paragraphs (all in one when None), a claim and a figure in each."""
+    size = claims_per_article or len(paragraphs)
+    articles = []
+    for first in range(0, len(paragraphs), size):
+        article = Article(id=f"a{first}", title="Floods", source=f"outlet{first % 7}",
+                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in
+                                      enumerate(paragraphs[first:first + size])])
+        for p in article.paragraphs:
+            end = p.text.index(" said")
+            article.claims.append(Claim(id=f"{article.id}-c{p.index}", span=Span(p.index, 0, len(p.text)),
+                                        content=p.text[end + 6:], speaker_text=p.text[:end], cue="said"))
+            at = p.text.index("12")
+            article.quantities.append(Quantity(span=Span(p.index, at, at + 2), text="12", min=12, kind="killed",
+                                               claim=article.claims[-1].id))
+        articles.append(article)
+    return articles
+
+
+REPEATED = ["Officials said the flood killed 12 people in the northern province on Tuesday."] * N
+DISTINCT = [f"Officer {i} said the flood killed 12 people near bridge number {i} of the river {i % 97}."
+            for i in range(N)]
+
+
+@pytest.mark.parametrize("paragraphs", [REPEATED, DISTINCT], ids=["repeated", "distinct"])
+@pytest.mark.parametrize("per_article", [None, 20], ids=["one-article", "many-articles"])
+def test_claims_of_one_story_are_grouped_and_counted_in_linear_work(paragraphs, per_article):
+    found = reports(story(paragraphs, per_article), {})
+    groups: list = []
+    lines_run(lambda: groups.extend(proposition_groups(found, {})), limit=400 * N)
+    counts: dict = {}
+    lines_run(lambda: counts.update(independent_reports(groups, [])), limit=200 * N)
+    assert len(counts) == N
+    # all one figure of one flood: one proposition; one text is one report, distinct texts count by outlet (7)
+    assert len(groups) == 1
+    assert set(counts.values()) == {1 if paragraphs is REPEATED or per_article is None else 7}
