@@ -10,7 +10,8 @@ import sys
 
 from . import gate
 
-STAGES = ("clean", "ingest", "dedup", "stories", "extract_places", "extract_facts", "claims", "events")
+STAGES = ("clean", "ingest", "language", "dedup", "stories", "extract_places", "extract_facts", "claims", "events", "reconcile",
+          "watch")
 
 
 def main() -> int:

@@ -230,6 +230,7 @@ def run_polnear(split: str, limit: int | None, peer: bool) -> dict:
         started = time.perf_counter()
         article.claims = claims_module.extract(article)
         timing["newsdesk"] += time.perf_counter() - started
+        timing["without_speaker"] += sum(1 for c in article.claims if not c.speaker_text)
         score_document(tally, predicted(article, offsets, text), golds, "newsdesk", row["publisher"], forms)
         if peer:
             started = time.perf_counter()
@@ -252,6 +253,7 @@ def run_polnear(split: str, limit: int | None, peer: bool) -> dict:
     result["newsdesk"]["by_form"] = {level: {form: {"matched": c[True], "missed": c[False],
                                                     "rate": round(c[True] / (c[True] + c[False]), 3)}
                                              for form, c in sorted(forms[level].items())} for level in forms}
+    result["newsdesk"]["without_speaker"] = int(timing.pop("without_speaker", 0))
     result["seconds"] = {k: round(v, 2) for k, v in timing.items()}
     result["words_per_second"] = {k: round(words / v) for k, v in timing.items() if v}
     return result
@@ -287,23 +289,34 @@ def speaker_right(article: Article, claim, accepted: set[str]) -> bool:
     return any(re.search(rf"\b{re.escape(name)}$", text) for name in accepted)
 
 
+def labelled(article: Article, claim, item: dict) -> bool:
+    """Whether a predicted claim is the labelled statement: its paragraph's line, cue, polarity and speaker."""
+    lines = {p.index: p.line for p in article.paragraphs}
+    return ((lines.get(claim.span.paragraph) == item["line"] or (item["line"] == 1 and claim.span.paragraph == -1))
+            and (claim.cue or "").lower().endswith(item["cue"].lower()) and claim.polarity == item["polarity"]
+            and speaker_right(article, claim, {s.lower() for s in item["speaker"]}))
+
+
 def run_seeds() -> dict:
+    """Recall of the 18 acceptance statements; precision of all predicted claims against them and the other
+    labelled statements (``also``); claims without a speaker."""
     labels = json.loads(SEED_ANNOTATIONS.read_text(encoding="utf-8"))
     articles = {a.id: a for a in seed_articles()}
     found, missed = 0, []
     for item in labels["claims"]:
         article = articles[item["article"]]
-        lines = {p.index: p.line for p in article.paragraphs}
-        accepted = {s.lower() for s in item["speaker"]}
-        hit = any(
-            (lines.get(c.span.paragraph) == item["line"] or (item["line"] == 1 and c.span.paragraph == -1))
-            and (c.cue or "").lower().endswith(item["cue"].lower()) and c.polarity == item["polarity"]
-            and speaker_right(article, c, accepted)
-            for c in article.claims)
+        hit = any(labelled(article, c, item) for c in article.claims)
         found += hit
         if not hit:
             missed.append(f"{item['article'][:3]} L{item['line']} {item['speaker'][0]} {item['cue']}")
-    return {"found": found, "of": len(labels["claims"]), "missed": missed}
+    every = labels["claims"] + labels.get("also", [])
+    predicted = [(a, c) for a in articles.values() for c in a.claims]
+    wrong = [f"{a.id[:3]} ¶{c.span.paragraph} {c.speaker_text}: {c.cue}: {c.content[:60]}" for a, c in predicted
+             if not any(item["article"] == a.id and labelled(a, c, item) for item in every)]
+    right = len(predicted) - len(wrong)
+    return {"found": found, "of": len(labels["claims"]), "missed": missed, "predicted": len(predicted),
+            "precision": round(right / len(predicted), 3) if predicted else 1.0, "wrong": wrong,
+            "without_speaker": sum(1 for _, c in predicted if not c.speaker_text)}
 
 
 # -- report -------------------------------------------------------------------------------------------------
@@ -317,7 +330,10 @@ def main(argv=None) -> int:
     result = {"polnear": run_polnear(args.split, args.limit, not args.no_peer), "seeds": run_seeds()}
     report(result)
     result["headline"] = {"content_f1": result["polnear"]["newsdesk"]["content"]["f1"],
-                          "full_f1": result["polnear"]["newsdesk"]["full"]["f1"], "seeds_found": result["seeds"]["found"]}
+                          "full_f1": result["polnear"]["newsdesk"]["full"]["f1"], "seeds_found": result["seeds"]["found"],
+                          "seeds_precision": result["seeds"]["precision"],
+                          "claims_without_speaker": result["seeds"]["without_speaker"]
+                          + result["polnear"]["newsdesk"]["without_speaker"]}
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 1 if gate.check("claims", result["headline"]) else 0
@@ -344,9 +360,13 @@ def report(result: dict) -> None:
     print("\nseconds: " + ", ".join(f"{k} {v}" for k, v in pol["seconds"].items())
           + "  (parse: per paragraph for newsdesk; parse_whole: whole text for textacy)")
     seeds = result["seeds"]
-    print(f"\nseeds: {seeds['found']} of {seeds['of']} statements with the right speaker, cue and polarity")
+    print(f"\nseeds: {seeds['found']} of {seeds['of']} statements with the right speaker, cue and polarity; "
+          f"precision {seeds['precision']:.3f} of {seeds['predicted']} claims; without a speaker: seeds "
+          f"{seeds['without_speaker']}, PolNeAR {pol['newsdesk']['without_speaker']}")
     for miss in seeds["missed"]:
         print(f"  missed {miss}")
+    for wrong in seeds["wrong"]:
+        print(f"  not a labelled statement: {wrong}")
 
 
 if __name__ == "__main__":

@@ -45,3 +45,27 @@ def light_desk():
 
     with Desk(":memory:", overrides=['pipeline.steps=["normalize"]']) as d:
         yield d
+
+
+# An article whose text carries markup: the web pages must show it as text (tests/test_web_*.py).
+MARKUP_ARTICLE = {"id": "markup-1", "title": "<script>window.pwned = 1</script>Harbor council meets",
+                  "published": "2025-02-03", "source": "Test Wire",
+                  "text": 'The council met on Monday. <a href="javascript:window.pwned=2">Read more</a> '
+                          "said the clerk.\n\n<img src=x onerror=\"window.pwned=3\"> The vote was 5 to 2."}
+
+
+@pytest.fixture(scope="session")
+def web_desk(tmp_path_factory) -> Path:
+    """A desk file built once per session (the spaCy pipeline runs once): examples/, the seeds when ../shared is
+    present, and an article carrying markup."""
+    import json
+
+    from newsdesk import Desk
+
+    folder = tmp_path_factory.mktemp("web")
+    markup = folder / "markup.jsonl"
+    markup.write_text(json.dumps(MARKUP_ARTICLE) + "\n", encoding="utf-8")
+    inputs = [str(EXAMPLES), str(markup)] + ([str(SEEDS)] if SEEDS.exists() else [])
+    with Desk(folder / "desk.db") as desk:
+        desk.add(inputs)
+    return folder / "desk.db"

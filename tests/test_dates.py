@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 
 from newsdesk.extract import dates
 from newsdesk.extract.parse import load
-from newsdesk.model import Article, Paragraph
+from newsdesk.errors import ConfigError
+from newsdesk.model import Article, Entity, Mention, Paragraph, Place, Span
 
 WEDNESDAY = dt.date(2023, 5, 24)
 
@@ -153,3 +154,52 @@ def test_any_text_gives_mentions_inside_it(text, published):
 def test_leap_day_takes_the_previous_year_when_that_is_a_leap_year(nlp):
     assert found(nlp, "The law passed on February 29.", published=dt.date(2025, 3, 1))[0][1] == "2024-02-29"
     assert found(nlp, "The law passed on February 29.", published=dt.date(2026, 3, 1)) == []
+
+
+# numeric dates: day first unless the source writes the month first -------------------------------------------
+
+def numeric(text, **fields):
+    article = Article(id="n", title="", published="2023-05-24", paragraphs=[Paragraph(0, text, text)], **fields)
+    return [m.value for m in dates.mentions(article) if m.text[0].isdigit()]
+
+
+def test_a_british_article_reads_03_04_2023_as_3_april():
+    text = "LONDON (Reuters) - The inquiry opened on 03/04/2023, police said."
+    assert numeric(text, url="https://www.bbc.co.uk/news/uk-1") == ["2023-04-03"]
+    assert numeric(text, language="en-GB") == ["2023-04-03"]
+    assert numeric(text) == ["2023-04-03"]  # no sign of a US source: day first
+
+
+def test_a_us_source_reads_03_04_2023_as_4_march():
+    text = "The shooting happened on 03/04/2023, police said."
+    assert numeric(text, language="en-US") == ["2023-03-04"]
+    assert numeric(text, url="https://news.example.us/a") == ["2023-03-04"]
+    place = Place(name="Reno", country="US", precision=1)
+    entity = Entity(id="e", name="Reno", type="GPE", place=place, mentions=[Mention(Span(0, 0, 1), "R")])
+    assert numeric(text, entities=[entity]) == ["2023-03-04"]
+
+
+def test_a_date_only_one_order_reads_decides_the_others():
+    assert numeric("Filed 12/25/2022; the hearing was on 03/04/2023.") == ["2022-12-25", "2023-03-04"]
+    assert numeric("Filed 25/12/2022; the hearing was on 03/04/2023.", language="en-US") == ["2022-12-25", "2023-04-03"]
+
+
+def test_dotted_dates_are_day_first_and_the_order_is_a_setting():
+    assert numeric("Am 03.04.2023 begann es.", language="en-US") == ["2023-04-03"]
+    article = Article(id="n", title="", paragraphs=[Paragraph(0, "On 03/04/2023.", "On 03/04/2023.")])
+    assert [m.value for m in dates.mentions(article, order="month_first")] == ["2023-03-04"]
+    with pytest.raises(ConfigError):
+        dates.mentions(article, order="middle_first")
+
+
+@given(st.dates(dt.date(1990, 1, 1), dt.date(2060, 12, 31)), st.booleans())
+def test_a_numeric_date_written_in_the_sources_order_reads_back(day, day_first):
+    a, b = (day.day, day.month) if day_first else (day.month, day.day)
+    [mention] = dates.in_text(f"on {a:02d}/{b:02d}/{day.year}", None, day_first=day_first)
+    assert mention.value == day.isoformat()
+
+
+@given(st.dates(dt.date(1990, 1, 13), dt.date(2060, 12, 31)).filter(lambda d: d.day > 12), st.booleans())
+def test_a_day_above_12_reads_the_same_in_either_order(day, day_first):
+    for text in (f"{day.day}/{day.month}/{day.year}", f"{day.month}/{day.day}/{day.year}"):
+        assert [m.value for m in dates.in_text(text, None, day_first=day_first)] == [day.isoformat()]

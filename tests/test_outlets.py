@@ -27,13 +27,13 @@ def test_outlet_name_prefers_the_source_and_normalises_it():
     assert outlet_name(None, None) is None
 
 
-def test_outlets_of_a_story_count_archived_pages_by_their_domain_and_unknown_outlets_alone():
+def test_outlets_of_a_story_count_archived_pages_by_their_domain_and_unknown_outlets_once():
     def row(id, source=None, url=None, duplicate_of=None):
         return {"id": id, "source": source, "url": url, "duplicate_of": duplicate_of}
 
     archived = "http://web.archive.org/web/2015/http://www.kxan.com/news/story"
     assert outlet_count([row("a1", url=archived), row("a2", url="https://kxan.com/other")]) == 1
-    assert outlet_count([row("a1", url=archived), row("a2"), row("a3")]) == 3  # no outlet known: each its own
+    assert outlet_count([row("a1", url=archived), row("a2"), row("a3")]) == 2  # no outlet known: one "unknown"
     assert outlet_count([row("a1", "Daily"), row("a2", "Weekly", duplicate_of="a1")]) == 1  # a duplicate is no outlet
     assert outlet_count([row("a2", "Weekly", duplicate_of="a1")]) == 1  # unless all are
 
@@ -69,3 +69,27 @@ def test_outlet_town_reads_the_town_an_outlet_is_named_after(url, town):
 def test_outlet_town_of_any_text_is_a_settlement_or_none(text):
     found = outlet_town(text)
     assert found is None or found.feature in ("city", "town", "village")
+
+
+def test_an_outlet_is_never_an_article_id():
+    from newsdesk.outlets import UNKNOWN, outlet_label
+
+    assert outlet_label(None, None) == UNKNOWN == "unknown"
+    assert outlet_label("  ", "") == "unknown" and outlet_label("EFE", None) == "efe"
+
+
+def test_the_dateline_credit_is_the_outlet_only_when_the_metadata_has_none():
+    from newsdesk.extract.datelines import make_dateline
+    from newsdesk.model import Article, Paragraph
+
+    step = make_dateline({}, None)
+
+    def article(source=None, url=None):
+        text = "BEIRUT (AFP) — Two people were killed in a strike on Monday, officials said."
+        found = Article(id="x", title="T", source=source, url=url, paragraphs=[Paragraph(index=0, text=text, raw=text)])
+        step(found)
+        return found
+
+    assert article().source == "AFP"
+    assert article(source="Harbor Times").source == "Harbor Times"
+    assert article(url="https://www.example-news.com/a").source is None

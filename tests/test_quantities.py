@@ -43,7 +43,7 @@ def test_approximate_and_vague_counts(nlp):
     [about] = quantities.in_text("About a hundred residents were evacuated.", doc=nlp("About a hundred residents were evacuated."))
     assert (about.min, about.max, about.approximate, about.kind, about.unit) == (100, 100, True, "evacuated", "people")
     text = "Dozens of fighters died and hundreds of villagers fled."
-    assert found(nlp, text) == [("Dozens", 12, None, "killed", "people"), ("hundreds", 100, None, "evacuated", "people")]
+    assert found(nlp, text) == [("Dozens", 12, None, "killed", "people"), ("hundreds", 100, None, "displaced", "people")]
 
 
 def test_ranges(nlp):
@@ -145,3 +145,19 @@ def test_named_victim_counts_once_as_killed_when_shot_then_dead(nlp):
         Paragraph(1, "Officials said Maria Lopez died at the hospital.", "x")])
     article.docs = {i: nlp(article.paragraph_text(i)) for i in (-1, 0, 1)}
     assert [(q.text, q.kind, q.min) for q in quantities.mentions(article)] == [("Maria Lopez", "killed", 1)]
+
+
+@pytest.mark.parametrize("text, figure", [
+    ("At least 12 people were killed and 30 wounded in the shelling.", ("At least 12", 12, "killed")),
+    ("Ten people remain missing after the landslide.", ("Ten", 10, "missing")),
+    ("Three sailors were reported missing.", ("Three", 3, "missing")),
+    ("More than 5,000 people were displaced by the floods.", ("More than 5,000", 5001, "displaced")),
+    ("The floods left 300 people homeless.", ("300", 300, "displaced")),
+    ("About 200 residents were evacuated.", ("About 200", 200, "evacuated")),
+    ("Police arrested 40 protesters.", ("40", 40, "detained")),
+    ("Four people are dead after the shooting.", ("Four", 4, "killed")),
+    ("One of the two kids was dead.", ("One", 1, "killed")),  # and "two" is not
+])
+def test_world_casualty_phrases(nlp, text, figure):
+    figures = [(q[0], q[1], q[3]) for q in found(nlp, text) if q[3] != "other"]
+    assert figures[0] == figure and len(figures) == 1 + text.count(" wounded")

@@ -357,8 +357,29 @@ def test_event_type_from_general_cues():
     assert event_type("The weather was fine.") is None
 
 
+@pytest.mark.parametrize("text, kind", [
+    ("Russian forces shelled the town overnight.", ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
+    ("A missile strike hit the port.", ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
+    ("An air strike destroyed the bridge.", ("Explosions/Remote violence", "Air/drone strike")),
+    ("A suicide bomber blew himself up at the checkpoint.", ("Explosions/Remote violence", "Suicide bomb")),
+    ("Thousands protested against the new law.", ("Protests", "Peaceful protest")),
+    ("Rioters set cars on fire.", ("Riots", "Violent demonstration")),
+    ("Floods swept away houses in the valley.", ("Disasters", "Flood")),
+    ("A magnitude 6.1 earthquake struck the region.", ("Disasters", "Earthquake")),
+    ("A landslide buried the village.", ("Disasters", "Landslide")),
+    ("Cyclone Mocha made landfall on Sunday.", ("Disasters", "Storm")),
+    ("Wildfires forced thousands to leave.", ("Disasters", "Wildfire")),
+    ("A cholera outbreak has spread to three provinces.", ("Disasters", "Epidemic")),
+    ("Police arrested 40 people.", ("Strategic developments", "Arrests")),
+    ("Gunfire erupted at a party, leaving three dead.", ("Violence against civilians", "Attack")),
+    ("Police got a flood of calls after the shooting.", ("Violence against civilians", "Attack")),
+])
+def test_world_event_types(text, kind):
+    assert event_type(text) == kind
+
+
 def test_a_death_by_disaster_or_accident_is_no_attack():
-    assert event_type("The floods that killed at least 12 people receded.") is None
+    assert event_type("The floods that killed at least 12 people receded.") == ("Disasters", "Flood")
     assert event_type("A head-on crash killed two teenagers.") is None
     assert event_type("He did not say whether any members had been killed.") is None  # no killing reported
     assert event_type("It is fortunate that no one was killed.") is None
@@ -367,7 +388,7 @@ def test_a_death_by_disaster_or_accident_is_no_attack():
     a = Builder("a", ["Floods in the valley killed at least 12 people on Sunday, officials said."])
     a.quantity("at least 12 people", "killed", 12, None)
     [event] = run([a.article])["events"]
-    assert (event["type"], event["fatalities"]["min"]) == ("Strategic developments", 12)  # a toll, not an attack
+    assert (event["type"], event["fatalities"]["min"]) == ("Disasters", 12)  # a disaster's toll, not an attack
 
 
 def test_sentences_split_on_sentence_ends():
@@ -828,6 +849,8 @@ def test_the_outlets_home_town_decides_the_state_when_the_story_names_two_alike(
     _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
     assert scene_of(a) == "GPE:Harbor"  # no state elected: the event's own town
     a.article.url = "https://web.archive.org/web/2016/https://www.lakesidenews.com/crime/1"
+    assert scene_of(a) == "GPE:Harbor"  # in world news an outlet's name is no clue
+    a.article.metadata["places_profile"] = "us_local"
     assert scene_of(a) == "GPE:Lakeside"
 
 
@@ -844,6 +867,8 @@ def test_a_report_naming_no_place_is_located_near_its_local_outlets_town():
     [event] = run([a.article])["events"]
     assert event["places"] == [] and event["location"] is None  # nothing to go on: no location, not a guess
     a.article.url = "https://web.archive.org/web/2017/http://www.tuscaloosanews.com/news/20170404/teen-shot"
+    assert run([a.article])["events"][0]["location"] is None  # read as world news: "arabnews.com" is no place
+    a.article.metadata["places_profile"] = "us_local"  # read as US local news
     [event] = run([a.article])["events"]
     location = event["location"]
     assert event["places"] == []

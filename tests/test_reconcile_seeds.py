@@ -7,13 +7,18 @@ from conftest import SEEDS, need
 
 
 @pytest.fixture(scope="module")
-def exported():
+def seeded():
     from newsdesk import Desk
 
     need(SEEDS)
     with Desk(":memory:") as desk:
-        desk.add(str(SEEDS))
-        yield desk.export()
+        desk.add(str(SEEDS), published="2023-05-24")
+        yield desk, desk.export()
+
+
+@pytest.fixture(scope="module")
+def exported(seeded):
+    return seeded[1]
 
 
 def killed_over_70(doc) -> set[str]:
@@ -48,3 +53,63 @@ def test_an_event_holds_the_civilian_killed_in_kozinka(exported):
 
 def test_an_events_fatalities_are_disputed(exported):
     assert any(e["fatalities"]["disputed"] for e in exported["events"])
+
+
+# -- issue 21: a record an analyst can trust --------------------------------------------------------------------
+
+def test_no_claim_from_appearance_or_perception_verbs_nor_a_headline_without_attribution(exported):
+    cues = {c["cue"].lower() for c in exported["claims"]}
+    assert not cues & {"seemed", "was also seen", "sees", "appeared"}
+    titles = [c for c in exported["claims"] if c["paragraph"] == -1]
+    assert all(c["cue"] in ("said", "says") and c["speaker_text"] for c in titles), titles
+
+
+def test_every_claim_has_a_speaker(exported):
+    assert all(c["speaker_text"] for c in exported["claims"])
+
+
+def test_speakers_never_leak_into_contents(exported):
+    claims = exported["claims"]
+    assert not [c for c in claims if (c["speaker_text"] or "").lower().startswith("a report")]
+    assert not [c for c in claims if c["content"].startswith(("Denis White Rex", "According to"))]
+    white_rex = [c for c in claims if c["speaker_text"] == "White Rex"]
+    assert white_rex and white_rex[0]["content"].startswith("the military operation")
+
+
+def test_contradictions_are_the_two_real_ones_each_claim_once(exported):
+    found = exported["contradictions"]
+    assert sorted(x["kind"] for x in found) == ["numeric", "status"], [x["explanation"] for x in found]
+    assert all(len(x["claims"]) == len(set(x["claims"])) for x in found)
+    assert not any("article 0" in x["explanation"] or "Anti-Putin partisans challenge" in x["explanation"]
+                   for x in found)
+
+
+def test_a_claim_never_corroborates_its_opposite(exported):
+    annihilated = [c for c in exported["claims"] if "annihilated" in c["content"]]
+    assert annihilated and all(c["independent_reports"] == 1 for c in annihilated)
+
+
+def test_outlets_unknown_once_and_acled_source_lists_outlets(seeded):
+    import csv
+    import io
+
+    desk, exported = seeded
+    assert [s["independent_sources"] for s in exported["stories"]] == [1]
+    rows = list(csv.DictReader(io.StringIO(desk.export(None, "acled"))))
+    assert rows and all(not any(a["id"] in r["source"] for a in exported["articles"]) for r in rows)
+    village = next(r for r in rows if r["fatalities"] == "1")  # told by the first article only, which credits no wire
+    assert village["source"] == "unknown"
+
+
+def test_region_level_reports_are_region_precision(exported):
+    drones = [e for e in exported["events"] if e["sub_type"] == "Air/drone strike"]
+    assert drones and all(e["location"]["precision"] == 3 and e["location"]["feature"] == "region" for e in drones)
+
+
+def test_the_battle_has_actors_by_side_its_main_sentence_and_not_the_denied_figure(exported):
+    names = {e["id"]: e["name"] for e in exported["entities"]}
+    battle = next(e for e in exported["events"] if e["fatalities"]["min"] == 71)
+    actors = [names.get(a, a) for a in battle["actors"]]
+    assert "Russian" not in actors and "Ukrainian" not in actors and "Russian Volunteer Corps" in actors
+    assert "denied" not in battle["notes"] and "killing more than 70" in battle["notes"]
+    assert battle["fatalities"]["disputed"] and battle["fatalities"]["max"] is None

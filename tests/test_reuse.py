@@ -108,3 +108,16 @@ def test_seeds_reuse_four_of_five_paragraphs(seeds):
         reused = [x for x in desk.store.reuse() if x.b["article"] == later.id]
         assert len({x.b["paragraph"] for x in reused}) >= 4
         assert {x.kind for x in reused} >= {"verbatim"}
+
+
+def test_a_source_with_hundreds_of_matching_paragraphs():
+    # more candidate paragraphs of one stored article than SQLite takes function arguments (127)
+    texts = [f"Paragraph {i} tells how the river rose past the old mill near the bridge on day {i}." for i in range(300)]
+    first = Article(id="first", title="River rises", paragraphs=[Paragraph(i, t, t) for i, t in enumerate(texts)])
+    second = Article(id="second", title="River rises again",
+                     paragraphs=[Paragraph(i, t, t) for i, t in enumerate(reversed(texts))])
+    with Desk(":memory:", overrides=['pipeline.steps=["normalize", "dedup", "reuse"]']) as desk:
+        desk.add([first, second])
+        links = desk.store.reuse("second")
+    verbatim = {(link.a["paragraph"], link.b["paragraph"]) for link in links if link.kind == "verbatim"}
+    assert verbatim == {(299 - i, i) for i in range(300)}

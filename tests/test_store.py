@@ -1,3 +1,4 @@
+import json
 import sqlite3
 
 import pytest
@@ -77,3 +78,55 @@ def test_a_newer_schema_is_refused(tmp_path):
     db.close()
     with pytest.raises(StoreError, match="upgrade newsdesk"):
         Store(path)
+
+
+def test_search_finds_titles_and_content_and_follows_replace_and_remove():
+    store = Store(":memory:")
+    store.save_article(make("a1", "Floods in Porto Alegre."))
+    caption = Paragraph(1, "Photo: Zebra crossing", "Photo: Zebra crossing", role="caption")
+    store.save_article(Article(id="a2", title="Dockworkers strike", published="2024-01-02",
+                               paragraphs=[Paragraph(0, "Cargo halted at the port.", "x"), caption]))
+    assert store.search("porto alegre") == ["a1"]
+    assert store.search("dockworkers") == ["a2"]
+    assert store.search("zebra") == []  # captions are not content
+    assert store.search('cargo" OR "floods') == []  # the query is words, never FTS syntax
+    assert store.search("") == [] and store.search_count("!!") == 0 and store.matches("") == set()
+    assert store.search_count("title") == 1 and store.matches("Porto") == {"a1"}
+    store.save_article(make("a1", "Drought in the north."))
+    assert store.search("floods") == [] and store.search("drought") == ["a1"]
+    store.remove_article("a1")
+    assert store.search("drought") == []
+
+
+def test_search_ranks_title_words_first_and_pages():
+    store = Store(":memory:")
+    for i in range(5):
+        store.save_article(make(f"b{i}", "A storm hit the coast." if i else "Calm day."))
+    store.save_article(Article(id="t", title="Storm warning", paragraphs=[Paragraph(0, "Rain.", "Rain.")]))
+    ranked = store.search("storm", limit=10)
+    assert ranked[0] == "t" and sorted(ranked) == ["b1", "b2", "b3", "b4", "t"]
+    assert store.search("storm", limit=2) + store.search("storm", limit=10, offset=2) == ranked
+    assert store.search_count("storm") == 5
+
+
+def test_an_existing_desk_gets_its_search_index_by_migration(tmp_path):
+    path = tmp_path / "old.db"
+    old = sqlite3.connect(path, isolation_level=None)
+    for script in MIGRATIONS[:3]:
+        old.executescript(script)
+    old.execute("PRAGMA user_version = 3")
+    data = make("a1", "Ceasefire talks resume.").to_dict()
+    old.execute("INSERT INTO articles (id, seq, content_hash, title, data) VALUES ('a1', 1, 'h', 'Title', ?)",
+                (json.dumps(data),))
+    old.close()
+    store = Store(path)
+    assert store.version == len(MIGRATIONS)
+    assert store.search("ceasefire") == ["a1"]
+
+
+def test_a_reader_sees_the_store_and_cannot_write(tmp_path):
+    Store(tmp_path / "d.db").save_article(make("a1"))
+    reader = Store.reader(tmp_path / "d.db")
+    assert reader.article("a1").title == "Title"
+    with pytest.raises(sqlite3.OperationalError):
+        reader.db.execute("DELETE FROM articles")

@@ -27,6 +27,15 @@ def config_options(fn):
                         help="A TOML file of settings (see docs/configuration.md).")(fn)
 
 
+def progress_option(fn):
+    return click.option("--progress/--no-progress", default=None,
+                        help="Progress bar with total, rate and time left (default: on a terminal).")(fn)
+
+
+def _showing(progress: bool | None) -> bool:
+    return sys.stderr.isatty() if progress is None else progress
+
+
 def library_errors(fn):
     """Turn library errors into a one-line message and exit code 1."""
 
@@ -61,37 +70,34 @@ def main():
 @config_options
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
 @click.option("--source", "source_name", help="Outlet name for inputs that do not state one.")
-@click.option("--progress/--no-progress", default=None, help="Progress bar (default: on a terminal).")
+@progress_option
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes for the per-article steps (parse, extract); the desk steps stay in order, so the "
+                   "result is the same with any number. Default: the machine's cores.")
 @library_errors
-def add(paths, db, config_path, overrides, published, source_name, progress):
+def add(paths, db, config_path, overrides, published, source_name, progress, workers):
     """Add articles from files, folders, globs or - (stdin): text, JSONL, HTML, RSS/Atom, WARC."""
     from . import ingest
+    from .progress import bar
+    from .workers import default_workers
 
     for _ in ingest.named(paths):  # a path that does not exist is an error before the database is created
         pass
     if published is not None:
         ingest.given_date(published)
     desk = open_desk(db, config_path, overrides)
-    show = sys.stderr.isatty() if progress is None else progress
-    with desk:
-        summary = desk.add(list(paths), published=published, source_name=source_name,
-                           progress=_Counter() if show else None)
-    if show:
-        click.echo("", err=True)
+    show = _showing(progress)
+    with desk, bar("adding", ingest.count(paths) if show else None, enabled=show) as advance:
+        summary = desk.add(list(paths), published=published, source_name=source_name, progress=advance,
+                           workers=workers or default_workers())
     click.echo(str(summary))
     for skip in summary.skipped:
         click.echo(f"  skipped {skip.origin}: {skip.reason}" + (f" ({skip.detail})" if skip.detail else ""))
-
-
-class _Counter:
-    """A one-line progress display on stderr (the input size is not known in advance)."""
-
-    def __init__(self):
-        self.done = 0
-
-    def __call__(self, n: int) -> None:
-        self.done += n
-        click.echo(f"\r{self.done} inputs read", nl=False, err=True)
+    if summary.undated:
+        click.secho(f"warning: {len(summary.undated)} of the articles added have no publication date (e.g. "
+                    f"{summary.undated[0]}): relative dates (\"on Tuesday\") and event dates stay empty. Add them "
+                    f"again with --published YYYY-MM-DD, or give a `published` field (JSONL, sidecar .json).",
+                    fg="yellow", err=True)
 
 
 @main.command()
@@ -100,11 +106,19 @@ class _Counter:
               show_default=True, help="json: the export contract; csv/parquet: a folder of tables; acled: ACLED-style CSV.")
 @click.option("-o", "--output", required=True, type=click.Path(),
               help="File to write (json, acled; - for stdout) or folder (csv, parquet).")
+@progress_option
 @library_errors
-def export(db, fmt, output):
+def export(db, fmt, output, progress):
     """Export the desk (schema newsdesk/1, docs/export.md)."""
+    from .progress import bar
+    from .store.export import SECTIONS, TABLES
+
+    show = _showing(progress)
     with open_desk(db, must_exist=True) as desk:
-        desk.export(output, fmt)
+        total, unit = {"acled": (len(desk.stories()), "stories"), "json": (len(SECTIONS), "sections")}.get(
+            fmt, (len(TABLES), "tables"))
+        with bar("exporting", total, unit, enabled=show) as advance:
+            desk.export(output, fmt, progress=advance)
     if output != "-":
         click.echo(f"wrote {output}", err=True)
 
@@ -113,14 +127,15 @@ def export(db, fmt, output):
 @db_option
 @library_errors
 def articles(db):
-    """List the articles: id, published, source, story, title."""
+    """List the articles: id, published, language, source, story, title, and notes such as unsupported_language."""
     with open_desk(db, must_exist=True) as desk:
         rows = desk.store.article_rows()
         skips = desk.skips()
     for row in rows:
         mark = f" [duplicate of {row['duplicate_of']}]" if row["duplicate_of"] else ""
-        click.echo(f"{row['id']:<28} {row['published'] or '-':<10}  {(row['source'] or '-')[:16]:<16} "
-                   f"{(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
+        mark += "".join(f" [{code}]" for code in (row["notes"] or "").split(",") if code)
+        click.echo(f"{row['id']:<28} {row['published'] or '-':<10} {(row['language'] or '-')[:5]:<5} "
+                   f"{(row['source'] or '-')[:16]:<16} {(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
     click.echo(f"{len(rows)} articles, {len(skips)} skipped inputs", err=True)
 
 
@@ -156,19 +171,23 @@ def skips(db):
               help="Write the deduplicated corpus (one text per group: the first read or the longest) instead of pairs.")
 @click.option("-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
               help="JSONL file to write: {a, b, similarity} pairs, or the kept articles with --keep.")
+@progress_option
 @library_errors
-def dedup(inputs, config_path, overrides, threshold, keep, output):
+def dedup(inputs, config_path, overrides, threshold, keep, output, progress):
     """Near-duplicates of a corpus (text, JSONL, HTML, WARC), without a database (docs/dedup.md)."""
     from . import config as config_module
     from . import ingest
     from .dedup import corpus
     from .dedup.fingerprint import Settings
+    from .progress import bar
 
     settings_config = config_module.load(config_path, overrides)
     section = dict(settings_config["dedup"])
     if threshold is not None:
         section["threshold"] = threshold
-    found_corpus = corpus.read(list(inputs), ingest.Options.from_config(settings_config["ingest"]))
+    show = _showing(progress)
+    with bar("reading", ingest.count(inputs) if show else None, enabled=show) as advance:
+        found_corpus = corpus.read(list(inputs), ingest.Options.from_config(settings_config["ingest"]), advance)
     found = corpus.pairs(found_corpus.articles, Settings.from_config(section))
     out = click.open_file(output, "w", encoding="utf-8")
     with out:
@@ -183,6 +202,48 @@ def dedup(inputs, config_path, overrides, threshold, keep, output):
     if found_corpus.skipped:
         summary += f", skipped {len(found_corpus.skipped)} inputs"
     click.echo(summary, err=True)
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
+              help="Folder to write: one Parquet dataset per table of the export contract, plus records and skips.")
+@click.option("--engine", type=click.Choice(["dask"]), default="dask", show_default=True,
+              help="Distributed engine (Dask distributed; install with pip install 'newsdesk[scale]').")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker processes of the local cluster (default: the machine's cores).")
+@config_options
+@library_errors
+def batch(inputs, output, engine, scheduler, workers, config_path, overrides):
+    """Process a corpus (files, folders, globs: text, JSONL, HTML, feeds, WARC) on a Dask cluster into Parquet
+    tables (docs/scale.md); `newsdesk load` turns the result into a desk."""
+    from . import config as config_module
+    from .distributed import batch as batch_module
+    from .workers import default_workers
+
+    settings = config_module.load(config_path, overrides)
+    summary = batch_module.run(list(inputs), output, settings, scheduler=scheduler,
+                               workers=workers or default_workers())
+    click.echo(str(summary))
+    for skip in summary.skipped:
+        click.echo(f"  skipped {skip.origin}: {skip.reason}" + (f" ({skip.detail})" if skip.detail else ""))
+
+
+@main.command()
+@click.argument("folder", type=click.Path(exists=True, file_okay=False))
+@db_option
+@config_options
+@library_errors
+def load(folder, db, config_path, overrides):
+    """Load a `newsdesk batch` result into a desk: its parsed articles go through the desk steps in input order
+    (no parsing), so the desk can be browsed and added to."""
+    from .distributed import batch as batch_module
+
+    with open_desk(db, config_path, overrides) as desk:
+        count = batch_module.load(folder, desk)
+    click.echo(f"loaded {count} articles into {db}")
 
 
 @main.command()
@@ -223,17 +284,94 @@ def story(story_id, db):
 
 
 @main.command()
-@click.option("--story", help="Only the claims of this story (ids from `newsdesk stories`).")
+@click.option("--story", help="Only the claims of this story (an id or its start, from `newsdesk stories`).")
 @click.option("--speaker", help="Only claims whose speaker text or resolved entity name contains NAME (any case).",
               metavar="NAME")
+@click.option("--wide", is_flag=True, help="Show speakers and contents whole, contents wrapped to the terminal width.")
 @db_option
 @library_errors
-def claims(story, speaker, db):
+def claims(story, speaker, wide, db):
     """Who said what: speaker (→ resolved entity), cue, stance, date and content of each attributed statement."""
     from .render import claims_table
 
     with open_desk(db, must_exist=True) as desk:
-        click.echo(claims_table(desk.attributed(story=story, speaker=speaker)))
+        click.echo(claims_table(desk.attributed(story=story, speaker=speaker), wide=wide))
+
+
+@main.command()
+@click.argument("sources", nargs=-1)
+@db_option
+@config_options
+@click.option("--once", is_flag=True, help="Poll every source once, store what is new, then exit (for cron).")
+@click.option("--interval", type=click.FloatRange(min=1), default=None,
+              help="Seconds between polls of the sources named here (default: watch.interval, 900).")
+@click.option("--allow-private", is_flag=True,
+              help="Also fetch loopback, private and link-local addresses (a local server, an intranet); "
+                   "cloud metadata addresses stay refused.")
+@library_errors
+def watch(sources, db, config_path, overrides, once, interval, allow_private):
+    """Follow RSS/Atom feeds, news sitemaps and folders: poll each on its interval, add each new article
+    (docs/watch.md). Without SOURCE, the [watch] sources of the config, else those the desk watched before."""
+    import signal
+
+    from .watch import Settings, Watch, watched
+
+    desk = open_desk(db, config_path, overrides)
+    with desk:
+        settings = Settings.from_config(desk.config["watch"])
+        found = watched(desk.store, list(sources), settings, interval)
+        if not found:
+            raise click.UsageError("name a feed, sitemap or folder to watch, or list them in [watch] sources")
+        watcher = Watch(desk, found, settings, allow_private=allow_private, report=lambda m: click.echo(m, err=True))
+
+        def stop(signum, frame):
+            if watcher.stop.is_set():  # a second Ctrl-C does not wait
+                raise KeyboardInterrupt
+            click.echo("stopping after the articles in hand (Ctrl-C again to quit now)", err=True)
+            watcher.stop.set()
+
+        signal.signal(signal.SIGINT, stop)
+        signal.signal(signal.SIGTERM, stop)
+        stats = watcher.run(once=once)
+    click.echo(str(stats))
+
+
+@main.command()
+@db_option
+@library_errors
+def sources(db):
+    """Health of each watched source: last poll, status, new articles (last poll / all), pages waiting, errors by kind."""
+    from .watch import sources_health
+
+    with open_desk(db, must_exist=True) as desk:
+        rows = sources_health(desk.store)
+    click.echo(f"{'last poll':<20}  {'status':<12}  {'new':>4}  {'articles':>8}  {'waiting':>7}  {'errors':<24}  source")
+    for row in rows:
+        errors = ", ".join(f"{kind} {n}" for kind, n in row["errors"].items()) or "-"
+        click.echo(f"{row['last_poll'] or 'never':<20}  {row['last_status'] or '-':<12}  {row['last_new']:>4}  "
+                   f"{row['articles']:>8}  {row['pending']:>7}  {errors:<24}  {row['source']} ({row['kind']})")
+    click.echo(f"{len(rows)} sources", err=True)
+
+
+@main.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default is reachable from this machine only.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--token", envvar="NEWSDESK_TOKEN", help="Enable POST /api/v1/articles for clients sending "
+              "'Authorization: Bearer TOKEN' (also read from NEWSDESK_TOKEN).")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
+              help="Server processes; each builds its own view of the desk (memory grows with them).")
+@library_errors
+def serve(db, host, port, token, workers):
+    """The desk in a browser and over HTTP: pages and the JSON API /api/v1 (docs/serve.md)."""
+    from .web import LOOPBACK
+    from .web import serve as run
+
+    if host not in LOOPBACK:
+        click.echo(f"warning: listening on {host}: anyone who can reach it can read the desk", err=True)
+    click.echo(f"serving {db} on http://{'[' + host + ']' if ':' in host else host}:{port}/ (Ctrl+C stops)", err=True)
+    run(db, host=host, port=port, token=token, workers=workers)
 
 
 if __name__ == "__main__":  # pragma: no cover

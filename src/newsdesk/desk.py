@@ -28,6 +28,7 @@ class Summary:
     updated: list[str] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)
     skipped: list[Skip] = field(default_factory=list)
+    undated: list[str] = field(default_factory=list)  # added or updated articles without a publication date
 
     def reasons(self) -> Counter:
         return Counter(skip.reason for skip in self.skipped)
@@ -43,7 +44,7 @@ class Desk:
     """Articles, stories and claims in one store, updated one article at a time."""
 
     def __init__(self, path: str | Path = "newsdesk.db", config: dict | str | Path | None = None,
-                 overrides: Iterable[str] = (), on_wait: Callable[[str], None] | None = None):
+                 overrides: Iterable[str] = (), workers: int = 1, on_wait: Callable[[str], None] | None = None):
         """``on_wait(message)`` is told when a write waits for another writer (``store.lock_timeout``)."""
         if isinstance(config, dict):
             self.config = config
@@ -52,6 +53,7 @@ class Desk:
         else:
             self.config = config_module.load(config, overrides)
         self.store = Store(path, lock_timeout=self.config["store"]["lock_timeout"], on_wait=on_wait)
+        self.workers = workers
         self._pipeline: Pipeline | None = None
 
     @property
@@ -62,100 +64,44 @@ class Desk:
 
     # adding -----------------------------------------------------------------
     def add(self, source: str | Path | Article | Iterable[str | Path | Article], *, published: str | None = None,
-            source_name: str | None = None, progress: Callable[[int], None] | None = None) -> Summary:
+            source_name: str | None = None, progress: Callable[[int], None] | None = None,
+            workers: int | None = None) -> Summary:
         """Add files, folders, globs, ``-`` (stdin), Article objects, or an iterable of them."""
         if isinstance(source, (str, Path, Article)):
             source = [source]
         options = ingest.Options.from_config(self.config["ingest"], published=published, source=source_name)
-        return self.add_many(_read(source, options), progress=progress)
+        return self.add_many(_read(source, options), progress=progress, workers=workers)
 
-    def add_many(self, items: Iterable[Article | Skip], progress: Callable[[int], None] | None = None) -> Summary:
-        """Add a stream of articles (and skips), in batches, incrementally."""
+    def add_many(self, items: Iterable[Article | Skip], progress: Callable[[int], None] | None = None,
+                 workers: int | None = None) -> Summary:
+        """Add a stream of articles (and skips), in batches, incrementally. ``workers`` processes (default: the
+        desk's) run the per-article steps; the result is the same with any number."""
         summary = Summary()
+        flow = _Flow(self, summary, progress, self.workers if workers is None else workers)
         batch: list[Article] = []
         batch_ids: set[str] = set()
         size = self.config["pipeline"]["batch_size"]
-        for item in items:
-            if isinstance(item, Skip):
-                self.store.save_skip(item)
-                summary.skipped.append(item)
-                if progress:
-                    progress(1)
-                continue
-            if item.id in batch_ids:  # same id twice: the earlier one must be stored first
-                self._flush(batch, summary, progress)
-                batch, batch_ids = [], set()
-            batch.append(item)
-            batch_ids.add(item.id)
-            if len(batch) >= size:
-                self._flush(batch, summary, progress)
-                batch, batch_ids = [], set()
-        self._flush(batch, summary, progress)
-        return summary
-
-    def _flush(self, batch: list[Article], summary: Summary, progress) -> None:
-        todo = []
-        for article in batch:
-            old = self.store.content_hash(article.id)
-            article.read_hash = article.content_hash()  # of what was read, before the steps clean the title
-            if old == article.read_hash:
-                summary.unchanged.append(article.id)
-                if progress:
-                    progress(1)
-            else:
-                todo.append((article, old is not None))
-        if not todo:
-            return
-        for article, replaces in self._processed(todo, summary, progress):
-            try:
-                with self.store.transaction():
-                    if replaces:
-                        self._forget(article.id)
-                    self.pipeline.update(article)
-                    self.store.save_article(article)
-            except StoreError:  # the database itself (locked past the timeout): nothing more can be stored
-                raise
-            except Exception as exc:  # this article's transaction is rolled back; the batch goes on
-                self._failed(article, exc, summary)
-            else:
-                (summary.updated if replaces else summary.added).append(article.id)
-            if progress:
-                progress(1)
-            self.pipeline.close([article])
-
-    def _processed(self, todo: list[tuple[Article, bool]], summary: Summary, progress) -> list[tuple[Article, bool]]:
-        """The article steps run on the batch; when they fail, on each article alone, failures recorded as skips."""
-        copies = [article.to_dict() for article, _ in todo]  # the articles as read, should one fail
         try:
-            self.pipeline.process([article for article, _ in todo])
-            return todo
-        except StoreError:
-            raise
-        except Exception:
-            pass
-        done = []
-        for data, (read, replaces) in zip(copies, todo):
-            article = Article.from_dict(data)
-            article.read_hash = read.read_hash
-            try:
-                self.pipeline.process([article])
-            except StoreError:
-                raise
-            except Exception as exc:
-                self._failed(article, exc, summary)
-                if progress:
-                    progress(1)
-                continue
-            done.append((article, replaces))
-        return done
-
-    def _failed(self, article: Article, exc: Exception, summary: Summary) -> None:
-        """Record an article a step failed on as a skip (``failed``, the step and the error), never a crash."""
-        step = getattr(exc, "step", None)
-        where = f"step {step}: " if step else ""
-        skip = Skip(article.origin or article.id, "failed", f"{where}{type(exc).__name__}: {exc}"[:500], id=article.id)
-        self.store.save_skip(skip)
-        summary.skipped.append(skip)
+            for item in items:
+                if isinstance(item, Skip):
+                    self.store.save_skip(item)
+                    summary.skipped.append(item)
+                    if progress:
+                        progress(1)
+                    continue
+                if item.id in batch_ids:  # same id twice: the earlier one must be stored first
+                    flow.send(batch)
+                    batch, batch_ids = [], set()
+                batch.append(item)
+                batch_ids.add(item.id)
+                if len(batch) >= size:
+                    flow.send(batch)
+                    batch, batch_ids = [], set()
+            flow.send(batch, last=True)
+            flow.drain()
+        finally:
+            flow.close()
+        return summary
 
     def _forget(self, article_id: str) -> None:
         for _, fn in self.pipeline.steps:
@@ -166,7 +112,7 @@ class Desk:
 
     def remove(self, article_id: str) -> None:
         """Remove an article and everything derived from it."""
-        self.store.article(article_id)  # NotFound if absent
+        article_id = self.store.full_id("articles", article_id)  # NotFound if absent
         with self.store.transaction():
             self._forget(article_id)
             self.store.remove_article(article_id)
@@ -201,11 +147,13 @@ class Desk:
         return [(article, claim) for article in self.store.articles(ids) for claim in article.claims
                 if wanted is None or any(wanted in name.lower() for name in speaker_names(article, claim))]
 
-    def export(self, path: str | Path | None = None, format: str = "json") -> dict[str, Any] | None:
-        """The export contract as a dict (no path), or written to ``path`` in ``format``."""
+    def export(self, path: str | Path | None = None, format: str = "json",
+               progress: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+        """The export contract as a dict (no path), or written to ``path`` in ``format``; ``progress(1)`` after
+        each section, table or (acled) story written."""
         from .store import export
 
-        return export.export(self, path, format)
+        return export.export(self, path, format, progress)
 
     def close(self) -> None:
         self.store.close()
@@ -215,6 +163,116 @@ class Desk:
 
     def __exit__(self, *exc) -> None:
         self.close()
+
+
+class _Flow:
+    """Batches on their way: the ordered article steps here, the others in worker processes when there are
+    several, then the desk steps and the store here, in arrival order."""
+
+    def __init__(self, desk: Desk, summary: Summary, progress, workers: int):
+        self.desk, self.summary, self.progress, self.workers = desk, summary, progress, workers
+        self.pool = None
+
+    def send(self, batch: list[Article], last: bool = False) -> None:
+        # a batch in flight must be stored first when it holds one of these ids (is it unchanged?) or replaces
+        # stored articles (forgetting them updates the vocabulary the ordered steps read)
+        ids = {article.id for article in batch}
+        if self.pool is not None and any(ids & sent or any(replaces) for (sent, replaces) in self.pool.tags()):
+            self.drain()
+        todo = []
+        for article in batch:
+            old = self.desk.store.content_hash(article.id)
+            article.read_hash = article.content_hash()  # of what was read, before the steps clean the title
+            if old == article.read_hash:
+                self.summary.unchanged.append(article.id)
+                if self.progress:
+                    self.progress(1)
+            else:
+                todo.append((article, old is not None))
+        if not todo:
+            return
+        articles = [article for article, _ in todo]
+        replaces = [replaced for _, replaced in todo]
+        pipeline = self.desk.pipeline
+        copies = [article.to_dict() for article in articles]  # the articles as read, should a step fail on one
+        try:
+            pipeline.prepare(articles)
+            if self.pool is None and (self.workers <= 1 or last):
+                self.store(pipeline.extract(articles), replaces)
+                return
+        except StoreError:
+            raise
+        except Exception:  # one article at a time, so that only the one at fault is skipped
+            self.store(*self.one_by_one(copies, todo))
+            return
+        if self.pool is None:
+            from .workers import Pool
+
+            self.pool = Pool(pipeline, self.desk.config, self.workers)
+        self.pool.send(articles, (ids, replaces))
+        while self.pool.full():
+            self.receive()
+
+    def one_by_one(self, copies: list[dict], todo: list[tuple[Article, bool]]) -> tuple[list[Article], list[bool]]:
+        """The article steps run on each article alone; failures recorded as skips."""
+        done, replaces = [], []
+        for data, (read, replaced) in zip(copies, todo):
+            article = Article.from_dict(data)
+            article.read_hash = read.read_hash
+            try:
+                self.desk.pipeline.extract(self.desk.pipeline.prepare([article]))
+            except StoreError:
+                raise
+            except Exception as exc:
+                self.failed(article, exc)
+                continue
+            done.append(article)
+            replaces.append(replaced)
+        return done, replaces
+
+    def failed(self, article: Article, exc: Exception) -> None:
+        """Record an article a step failed on as a skip (``failed``, the step and the error), never a crash."""
+        step = getattr(exc, "step", None)
+        where = f"step {step}: " if step else ""
+        skip = Skip(article.origin or article.id, "failed", f"{where}{type(exc).__name__}: {exc}"[:500], id=article.id)
+        self.desk.store.save_skip(skip)
+        self.summary.skipped.append(skip)
+        if self.progress:
+            self.progress(1)
+
+    def receive(self) -> None:
+        articles, (_, replaces) = self.pool.receive()
+        self.store(articles, replaces)
+
+    def drain(self) -> None:
+        while self.pool is not None and self.pool.pending:
+            self.receive()
+
+    def store(self, articles: list[Article], replaces: list[bool]) -> None:
+        desk = self.desk
+        for article, replaced in zip(articles, replaces):
+            try:
+                with desk.store.transaction():
+                    if replaced:
+                        desk._forget(article.id)
+                    desk.pipeline.update(article)
+                    desk.store.save_article(article)
+            except StoreError:  # the database itself (locked past the timeout): nothing more can be stored
+                raise
+            except Exception as exc:  # this article's transaction is rolled back; the batch goes on
+                self.failed(article, exc)
+                continue
+            (self.summary.updated if replaced else self.summary.added).append(article.id)
+            if not article.published:
+                self.summary.undated.append(article.id)
+            if self.progress:
+                self.progress(1)
+        desk.pipeline.close(articles)
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.close()
+            self.pool = None
 
 
 def _read(items: Iterable[str | Path | Article], options: ingest.Options):

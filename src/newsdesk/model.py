@@ -12,6 +12,7 @@ that can be looked up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import types
 import typing
@@ -21,7 +22,7 @@ from typing import Any, Callable, Literal, Optional
 ROLES = ("body", "heading", "caption", "credit", "related", "boilerplate")
 CONTENT_ROLES = ("body", "heading")
 ENTITY_TYPES = ("PERSON", "ORG", "GPE", "LOC", "NORP", "OTHER")
-QUANTITY_KINDS = ("killed", "injured", "evacuated", "detained", "distance", "other")
+QUANTITY_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained", "distance", "other")
 SKIP_REASONS = ("empty", "not_text", "too_large", "bad_encoding", "bad_record", "duplicate_of", "unreadable", "failed")
 TITLE = -1  # paragraph index of the title in spans
 
@@ -36,16 +37,24 @@ class Record:
     """Mixin: plain-dict round trip for storage and export."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {f.name: _dump(getattr(self, f.name)) for f in dataclasses.fields(self) if not f.metadata.get("transient")}
+        return {name: _dump(getattr(self, name)) for name in _stored_names(type(self))}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        hints = typing.get_type_hints(cls)
-        kwargs = {}
-        for f in dataclasses.fields(cls):
-            if f.name in data and not f.metadata.get("transient"):
-                kwargs[f.name] = _load(hints[f.name], data[f.name])
-        return cls(**kwargs)
+        return cls(**{name: load(data[name]) for name, load in _loaders(cls) if name in data})
+
+
+@functools.cache
+def _stored_names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("transient"))
+
+
+@functools.cache
+def _loaders(cls) -> list[tuple[str, Any]]:
+    """(field name, function loading its stored value) per stored field, worked out once per class: resolving
+    type hints on every load was most of the cost of reading an article back."""
+    hints = typing.get_type_hints(cls)
+    return [(f.name, _loader(hints[f.name])) for f in dataclasses.fields(cls) if not f.metadata.get("transient")]
 
 
 def _dump(value: Any) -> Any:
@@ -58,21 +67,27 @@ def _dump(value: Any) -> Any:
     return value
 
 
-def _load(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+def _same(value: Any) -> Any:
+    return value
+
+
+def _loader(hint: Any):
+    """A function turning a stored value of type ``hint`` back into it (None stays None)."""
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in args if a is not type(None)]
-        return _load(inner[0], value) if len(inner) == 1 else value
+        return _loader(inner[0]) if len(inner) == 1 else _same
     if origin is list:
-        return [_load(args[0], v) for v in value]
+        item = _loader(args[0])
+        if item is _same:
+            return lambda value: None if value is None else list(value)
+        return lambda value: None if value is None else [item(v) for v in value]
     if origin is tuple:
-        return tuple(value)
+        return lambda value: None if value is None else tuple(value)
     if isinstance(hint, type) and issubclass(hint, Record):
-        return hint.from_dict(value)
-    return value
+        return lambda value: None if value is None else hint.from_dict(value)
+    return _same
 
 
 def paragraph_of(item) -> int:
@@ -189,6 +204,29 @@ class Claim(Record):
 
 
 @dataclass
+class Note(Record):
+    """Something a reader of an article's record must know: a stage that did not run on it, and why."""
+
+    code: str  # e.g. "unsupported_language"
+    detail: str = ""
+
+
+UNSUPPORTED_LANGUAGE = "unsupported_language"
+
+
+@dataclass
+class Dateline(Record):
+    """Where, when and by whom a report was filed, as its opening says: "KYIV, June 3 (Reuters) -"."""
+
+    span: Span  # the whole dateline, separator included
+    place: str
+    place_span: Span
+    date: Optional[str] = None  # ISO date, when the dateline names a day and it resolves
+    date_text: Optional[str] = None
+    credit: Optional[str] = None  # the agency: "Reuters", "AP", "EFE"
+
+
+@dataclass
 class Article(Record):
     id: str
     title: str = ""
@@ -204,6 +242,9 @@ class Article(Record):
     repairs: list[Repair] = field(default_factory=list)
     related_titles: list[str] = field(default_factory=list)
     credits: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    # extract
+    dateline: Optional[Dateline] = None
     # dedup / stories
     fingerprint: Optional[str] = None
     duplicate_of: Optional[str] = None
@@ -218,6 +259,11 @@ class Article(Record):
     docs: dict = transient()  # paragraph index -> spaCy Doc, never stored
     groupings: dict = transient()  # memo of :meth:`grouped`
     read_hash: Optional[str] = transient(lambda: None)  # content_hash() as read, before the steps clean the title
+
+    @property
+    def supported(self) -> bool:
+        """Whether the language-specific steps ran on it (not an article in a language without a pipeline)."""
+        return not any(note.code == UNSUPPORTED_LANGUAGE for note in self.notes)
 
     def paragraph_text(self, index: int) -> str:
         return self.title if index == TITLE else self.paragraphs[index].text

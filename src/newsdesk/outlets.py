@@ -36,12 +36,20 @@ def outlet_name(source: str | None, url: str | None) -> str | None:
     return web_domain(url)
 
 
+UNKNOWN = "unknown"  # the outlet of every article whose metadata, address and text name none: one outlet
+
+
+def outlet_label(source: str | None, url: str | None) -> str:
+    """The outlet's name, else :data:`UNKNOWN` (never an article id)."""
+    return outlet_name(source, url) or UNKNOWN
+
+
 def outlet_count(rows) -> int:
     """Distinct outlets among article rows (``id``, ``source``, ``url``, ``duplicate_of``), duplicates left out
-    unless all are: an article of no known outlet counts as its own."""
+    unless all are; articles of no known outlet count as one, :data:`UNKNOWN`."""
     rows = list(rows)
     kept = [r for r in rows if not r["duplicate_of"]] or rows
-    return len({outlet_name(r["source"], r["url"]) or "article:" + r["id"] for r in kept})
+    return len({outlet_label(r["source"], r["url"]) for r in kept})
 
 
 # Local outlets carry the town they cover in their name ("tuscaloosanews.com"), and their reports often name only a

@@ -9,6 +9,17 @@ after the article steps, inside the store transaction that saves the article:
 they read what the desk holds, set the article's desk fields (``story``,
 ``duplicate_of``) and keep their own indexes through the store.
 
+A step that applies rules or models of one language (English: the spaCy
+parse, entities, dates, quantities, claims) is registered ``language_specific``:
+it skips an article the ``language`` step marked ``unsupported_language``,
+which keeps only what needs no language (dedup, re-use, stories).
+
+Article steps after the last ``ordered`` one (an article step that reads what
+earlier articles left in the desk, like glue's corpus vocabulary) depend on
+the article alone: ``Desk.add(..., workers=N)`` runs them in worker processes
+(:mod:`newsdesk.workers`) and the rest in arrival order in the desk's process,
+so the result is the same with any number of workers.
+
 ``[pipeline] steps`` in the config lists the names in order. Building the
 pipeline checks that every ``requires`` is assigned by an earlier step, so a
 misordered or missing step is an error before any article is read.
@@ -28,7 +39,9 @@ from .model import Article
 BUILTIN_MODULES = (
     "newsdesk.clean.normalize",
     "newsdesk.clean.roles",
+    "newsdesk.clean.language",
     "newsdesk.clean.glue",
+    "newsdesk.extract.datelines",
     "newsdesk.extract.parse",
     "newsdesk.extract.entities",
     "newsdesk.extract.places",
@@ -50,18 +63,24 @@ class StepInfo:
     assigns: tuple[str, ...]
     scope: Literal["article", "desk"]
     doc: str
+    language_specific: bool = False
+    ordered: bool = False  # an article step reading desk state: runs in arrival order in the desk's process
 
 
 REGISTRY: dict[str, StepInfo] = {}
 
 
-def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), scope: str = "article"):
-    """Register ``factory(config, desk) -> callable`` as the step ``name``."""
+def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), scope: str = "article",
+         language_specific: bool = False, ordered: bool = False):
+    """Register ``factory(config, desk) -> callable`` as the step ``name`` (``language_specific``: it runs only on
+    articles of a supported language; ``ordered``: an article step reading desk state, run in arrival order in the
+    desk's process)."""
     if scope not in ("article", "desk"):
         raise ValueError(f"scope must be 'article' or 'desk', not {scope!r}")
 
     def register(factory: Callable) -> Callable:
-        REGISTRY[name] = StepInfo(name, factory, tuple(requires), tuple(assigns), scope, (factory.__doc__ or "").strip())
+        REGISTRY[name] = StepInfo(name, factory, tuple(requires), tuple(assigns), scope, (factory.__doc__ or "").strip(),
+                                  language_specific, ordered)
         return factory
 
     return register
@@ -116,29 +135,46 @@ def _naming(name: str):
 class Pipeline:
     """The configured steps, built once per desk."""
 
-    def __init__(self, config: dict[str, Any], desk: Any = None):
-        self.infos = resolve(config["pipeline"]["steps"])
+    def __init__(self, config: dict[str, Any], desk: Any = None, scope: str | None = None):
+        """All the steps, or only those of ``scope`` ("article": what a worker process needs, without a desk)."""
+        self.infos = [info for info in resolve(config["pipeline"]["steps"]) if scope in (None, info.scope)]
         self.steps: list[tuple[StepInfo, Callable]] = [
             (info, info.factory(config.get(info.name, {}), desk)) for info in self.infos
         ]
+        article_steps = [(info, fn) for info, fn in self.steps if info.scope == "article"]
+        last = max((i for i, (info, _) in enumerate(article_steps) if info.ordered), default=-1)
+        self.ordered, self.independent = article_steps[: last + 1], article_steps[last + 1 :]
 
     @property
     def names(self) -> list[str]:
         return [info.name for info in self.infos]
 
     def process(self, articles: list[Article]) -> list[Article]:
-        """Run the article steps on a batch (in place) and return it. An error names its step (``exc.step``)."""
-        for info, fn in self.steps:
-            if info.scope != "article":
-                continue
-            with _naming(info.name):
+        """Run the article steps on a batch (in place) and return it."""
+        self.prepare(articles)
+        return self.extract(articles)
+
+    def prepare(self, articles: list[Article]) -> list[Article]:
+        """The article steps up to the last ``ordered`` one (in the desk's process, in arrival order)."""
+        return self.run_steps(self.ordered, articles)
+
+    def extract(self, articles: list[Article]) -> list[Article]:
+        """The article steps that depend on the article alone (in a worker process with ``workers`` > 1)."""
+        return self.run_steps(self.independent, articles)
+
+    @staticmethod
+    def run_steps(steps: list[tuple[StepInfo, Callable]], articles: list[Article]) -> list[Article]:
+        """Run ``steps`` (some of this pipeline's) on a batch, in place."""
+        for info, fn in steps:
+            chosen = [a for a in articles if a.supported] if info.language_specific else articles
+            with _naming(info.name):  # an error names its step (``exc.step``), for the skip that records it
                 pipe = getattr(fn, "pipe", None)
                 if pipe is not None:
-                    pipe(articles)
+                    pipe(chosen)
                 else:
-                    for article in articles:
+                    for article in chosen:
                         fn(article)
-            for article in articles:
+            for article in chosen:
                 article.steps.append(info.name)
         return articles
 

@@ -15,10 +15,14 @@ def article_text(article: Article, color: bool = False) -> str:
         return click.style(text, **kw) if color else text
 
     lines = [style(article.title, bold=True), ""]
-    meta = [("id", article.id), ("published", article.published), ("source", article.source), ("url", article.url),
+    dateline = article.dateline
+    meta = [("id", article.id), ("published", article.published), ("language", article.language),
+            ("source", article.source), ("url", article.url),
             ("story", article.story), ("duplicate of", article.duplicate_of),
-            ("credits", ", ".join(article.credits) or None)]
+            ("credits", ", ".join(article.credits) or None),
+            ("dateline", dateline and ", ".join(filter(None, (dateline.place, dateline.date, dateline.credit))))]
     lines += [f"{key:>12}: {value}" for key, value in meta if value]
+    lines += [style(f"{'note':>12}: {note.code}: {note.detail}", fg="red") for note in article.notes]
     lines.append("")
     repairs: dict[int, list] = {}
     for repair in article.repairs:
@@ -70,21 +74,37 @@ def story_text(desk, story, color: bool = False) -> str:
     return "\n".join(lines)
 
 
-def claims_table(pairs, width: int = 70) -> str:
-    """(article, claim) pairs as a table: article, paragraph, speaker (→ resolved name), cue, polarity, date, content."""
+def claims_table(pairs, width: int = 70, wide: bool = False, columns: int | None = None) -> str:
+    """(article, claim) pairs as a table: article, paragraph, speaker (→ resolved name), cue, polarity, date, content.
+
+    Speakers are cut at 30 characters and contents at ``width``; ``wide`` shows both whole, wrapped in their
+    columns to ``columns`` characters a line (the terminal's width by default)."""
+    import shutil
+    import textwrap
+    from itertools import zip_longest
+
     from .extract.claims import speaker_names
 
     lines = [f"{'article':<22} {'¶':>3}  {'speaker':<30} {'cue':<14} {'stance':<6} {'date':<10}  content"]
+    room = max((columns or shutil.get_terminal_size((120, 24)).columns) - 93, 40)  # 93: the columns before content
     for article, claim in pairs:
         names = speaker_names(article, claim)
         speaker = names[0] if names else "-"
         if len(names) > 1 and names[1].lower() != speaker.lower():
-            speaker = f"{names[1]} ← {speaker}"  # the resolved name first: the column is cut at 30
+            speaker = f"{names[1]} ← {speaker}"  # the resolved name first: the column may be cut
         paragraph = "T" if claim.span.paragraph == -1 else str(claim.span.paragraph)
         content = ("“" + claim.content + "”") if claim.direct_quote else claim.content
-        if len(content) > width:
-            content = content[: width - 1] + "…"
-        lines.append(f"{article.id[:22]:<22} {paragraph:>3}  {speaker[:30]:<30} {(claim.cue or '-')[:14]:<14} "
-                     f"{claim.polarity:<6} {claim.date or '-':<10}  {content}")
+        cue = claim.cue or "-"
+        if wide:
+            speakers, cues, contents = textwrap.wrap(speaker, 30), textwrap.wrap(cue, 14), textwrap.wrap(content, room)
+        else:
+            speakers, cues = [speaker[:30]], [cue[:14]]
+            contents = [content if len(content) <= width else content[: width - 1] + "…"]
+        first = True
+        for who, said, what in zip_longest(speakers, cues, contents, fillvalue=""):
+            head = f"{article.id[:22]:<22} {paragraph:>3}" if first else " " * 26
+            tail = f"{claim.polarity:<6} {claim.date or '-':<10}" if first else " " * 17
+            lines.append(f"{head}  {who:<30} {said:<14} {tail}  {what}".rstrip())
+            first = False
     lines.append(f"{len(pairs)} claims")
     return "\n".join(lines)

@@ -98,14 +98,20 @@ class Settings(StepSettings):
 
 
 # the word-frequency model ----------------------------------------------------
+@lru_cache(maxsize=1)
+def web_unigrams() -> dict[str, float]:
+    """wordsegment's word counts (Google Web 1T), read once per process: its bigrams, which nothing here uses,
+    would double the start-up time."""
+    from wordsegment import Segmenter
+
+    return Segmenter.parse(Segmenter.UNIGRAMS_FILENAME)
+
+
 @lru_cache(maxsize=None)
 def lexicon(name: str = "wordsegment") -> dict[str, float]:
     """log10 frequency of each lowercase word in the chosen package's model."""
     if name == "wordsegment":
-        import wordsegment
-
-        wordsegment.load()
-        return {w: math.log10(c / _WEB_TOTAL) for w, c in wordsegment.UNIGRAMS.items()}
+        return {w: math.log10(c / _WEB_TOTAL) for w, c in web_unigrams().items()}
     if name == "wordninja":
         import wordninja
 
@@ -420,7 +426,7 @@ def _trim(text: str, start: int, end: int, spaces: list[int]) -> tuple[int, int]
 
 
 # the step ------------------------------------------------------------------
-@step("glue", requires=("roles",), assigns=("repairs",))
+@step("glue", requires=("roles",), assigns=("repairs",), ordered=True)
 def make_glue(config, desk):
     """Repair glued words (recorded as repairs); reads and updates the corpus vocabulary."""
     settings = Settings.from_config(config)
@@ -444,7 +450,13 @@ def make_glue(config, desk):
             return
         _count(store, corpus, article_tokens(old), -1)
 
+    def count(article: Article) -> None:
+        """Count an article repaired elsewhere (a batch result loaded into the desk)."""
+        if store is not None:
+            _count(store, corpus, article_tokens(article), 1)
+
     glue.forget = forget
+    glue.count = count
     return glue
 
 

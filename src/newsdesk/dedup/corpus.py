@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import IO, Iterable
+from typing import IO, Callable, Iterable
 
 from .. import ingest
 from ..components import Components
@@ -26,10 +26,14 @@ class Corpus:
     skipped: list[Skip] = field(default_factory=list)
 
 
-def read(paths: Iterable[str], options: ingest.Options | None = None) -> Corpus:
+def read(paths: Iterable[str], options: ingest.Options | None = None,
+         progress: Callable[[int], None] | None = None) -> Corpus:
+    """The articles and skips of ``paths``; ``progress(1)`` after each input read."""
     corpus = Corpus()
     for item in ingest.read(paths, options or ingest.Options()):
         (corpus.skipped if isinstance(item, Skip) else corpus.articles).append(item)
+        if progress:
+            progress(1)
     return corpus
 
 

@@ -118,49 +118,64 @@ class ReuseFinder:
         db = self.store.db
         found: set[tuple[str, int, int]] = set()
         for index, value in hashes.items():
+            # the same words are verbatim re-use (similarity 1): the earliest max_sources are the ones kept
             for other, paragraph in db.execute(
-                    "SELECT article_id, paragraph FROM paragraph_hashes WHERE hash = ? AND article_id != ?",
-                    (value, article_id)):
+                    "SELECT h.article_id, h.paragraph FROM paragraph_hashes h JOIN articles a ON a.id = h.article_id"
+                    " WHERE h.hash = ? AND h.article_id != ? ORDER BY a.seq, h.paragraph LIMIT ?",
+                    (value, article_id, self.settings.max_sources)):
                 found.add((other, paragraph, index))
         owners: dict[int, list[int]] = {}
         for index, values in sampled.items():
             for value in values:
                 owners.setdefault(value, []).append(index)
-        values = list(owners)
-        for start in range(0, len(values), 500):
-            chunk = values[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = db.execute(f"SELECT hash, article_id, paragraph FROM paragraph_shingles WHERE hash IN ({marks})"
-                              " AND article_id != ?", (*chunk, article_id)).fetchall()
-            by_hash: dict[int, list] = {}
-            for value, other, paragraph in rows:
-                by_hash.setdefault(value, []).append((other, paragraph))
-            for value, matches in by_hash.items():
-                # A passage found in very many articles is boilerplate (a byline, a copyright line), not re-use;
-                # so is one repeated in very many paragraphs (of a few articles).
-                if len(matches) > PARAGRAPHS_PER_POSTING * self.settings.max_postings \
-                        or len({other for other, _ in matches}) > self.settings.max_postings:
-                    continue
-                for other, paragraph in matches:
-                    for index in owners[value]:
-                        found.add((other, paragraph, index))
+        for value, indexes in owners.items():
+            for other, paragraph in self.postings(value, article_id):
+                for index in indexes:
+                    found.add((other, paragraph, index))
         return found
+
+    def postings(self, value: int, article_id: str) -> list[tuple[str, int]]:
+        """The stored paragraphs holding a sampled shingle; none for a boilerplate one (a byline, a copyright
+        line) found in more than ``max_postings`` articles. At most a few times ``max_postings`` rows are
+        read to tell, so a common shingle costs the same on any desk size."""
+        db = self.store.db
+        limit = 4 * self.settings.max_postings
+        rows = db.execute("SELECT article_id, paragraph FROM paragraph_shingles WHERE hash = ? AND article_id != ?"
+                          " LIMIT ?", (value, article_id, limit + 1)).fetchall()
+        if len(rows) > limit:
+            if len({other for other, _ in rows}) > self.settings.max_postings:
+                return []
+            rows = db.execute("SELECT article_id, paragraph FROM paragraph_shingles WHERE hash = ? AND article_id != ?",
+                              (value, article_id)).fetchall()
+        if len(rows) > PARAGRAPHS_PER_POSTING * self.settings.max_postings:  # repeated in very many paragraphs
+            return []
+        return rows if len({other for other, _ in rows}) <= self.settings.max_postings else []
 
     def verified(self, pairs: set[tuple[str, int, int]], paragraphs: dict[int, list[str]]) -> list[Reuse]:
         """The candidate pairs that are re-use, at most ``max_sources`` per new paragraph (most similar, earliest)."""
         if not pairs:
             return []
-        others = sorted({other for other, _, _ in pairs})
-        marks = ",".join("?" * len(others))
-        texts: dict[str, list[str]] = {}
+        wanted: dict[str, set[int]] = {}
+        for other, paragraph, _ in pairs:
+            wanted.setdefault(other, set()).add(paragraph)
+        texts: dict[tuple[str, int], str] = {}
         seq: dict[str, int] = {}
-        for other, order, data in self.store.db.execute(
-                f"SELECT id, seq, data FROM articles WHERE id IN ({marks})", others):
-            seq[other] = order
-            texts.update({f"{other}\x1f{p['index']}": p["text"] for p in json.loads(data)["paragraphs"]})
-        best: dict[int, list[tuple[float, int, Reuse]]] = {}
-        for other, paragraph, index in sorted(pairs):  # sorted: a set's order changes with the hash seed
-            text = texts.get(f"{other}\x1f{paragraph}")
+        for other, paragraphs_wanted in sorted(wanted.items()):
+            # SQLite cuts the paragraphs out of the stored article (a paragraph's index is its position): the
+            # article's JSON is never loaded here. SQLite functions take at most 127 arguments.
+            numbers = sorted(paragraphs_wanted)
+            for start in range(0, len(numbers), 100):
+                chunk = numbers[start:start + 100]
+                paths = ", ".join(f"json_extract(data, '$.paragraphs[{n}].text')" for n in chunk)
+                row = self.store.db.execute(f"SELECT seq, json_array({paths}) FROM articles WHERE id = ?",
+                                            (other,)).fetchone()
+                if row is None:
+                    break
+                seq[other] = row[0]
+                texts.update(((other, n), text) for n, text in zip(chunk, json.loads(row[1])) if text is not None)
+        best: dict[int, list[tuple[float, int, int, Reuse]]] = {}
+        for other, paragraph, index in pairs:
+            text = texts.get((other, paragraph))
             if text is None:
                 continue
             found = compare(minhash.words(text), paragraphs[index], self.settings)
@@ -171,7 +186,7 @@ class ReuseFinder:
                          kind=kind, similarity=similarity)
             best.setdefault(index, []).append((-similarity, seq[other], paragraph, link))
         links = []
-        for index in sorted(best):
+        for index in sorted(best):  # the most similar, then the earliest (article, then paragraph)
             links.extend(link for *_, link in sorted(best[index], key=lambda x: x[:3])[: self.settings.max_sources])
         return links
 

@@ -32,6 +32,7 @@ from typing import Iterable, Optional
 from ..config import StepSettings
 from ..model import TITLE, Article, Claim, Entity, Span, stable_id
 from ..pipeline import step
+from . import claims_model
 
 # Reporting verbs (lemmas) whose complement is the reported content: the common English
 # reporting verbs, and the verbs that introduce at least 40% of their occurrences as an
@@ -54,19 +55,19 @@ lambast credit thank highlight issue
 # train content and full F1 once nested claims were dropped (see ``_outermost``).
 BELIEF_VERBS = frozenset("""
 think believe consider feel hope fear expect know suspect doubt worry guess assume imagine reckon understand realize
-realise wonder wish learn convince recognize prefer like want decide plan see offer
+realise wonder wish learn convince recognize prefer like want decide plan offer
 """.split())
-# Raising verbs: "X seems to ..." is the writer's hedge about X, a stance with no source
-# (PolNeAR annotates them as cues without one: 55% of "seem/appear + to-clause" on train).
-RAISING_VERBS = frozenset("seem appear".split())
+# Verbs of appearance and perception ("seemed to have achieved surprise", "smoke was seen", "what it sees as")
+# are not cues: they report how something looks, not what a source asserts (nor may the learned model make them).
+NOT_CUES = frozenset("seem appear see look sound hear watch".split())
 DENY_VERBS = frozenset("deny reject dismiss refute dispute disavow".split())
 # Verbs that report evidence rather than speech: cues only with a noun subject ("a poll shows").
 EVIDENCE_VERBS = frozenset("show find estimate".split())
-CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS | RAISING_VERBS
+CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS
 # Verbs whose object is the addressee or a find, not what was said ("told reporters", "added a clause",
 # "spoke English", "continued the tour"): on PolNeAR train, under 30% of the objects of the verbs
 # after "find" are gold contents, below the precision at which a prediction adds to F1.
-NO_OBJECT_VERBS = frozenset("tell add find speak consider continue understand advise maintain seem appear".split())
+NO_OBJECT_VERBS = frozenset("tell add find speak consider continue understand advise maintain".split())
 # Nouns that name a statement ("his assertion that ...", "her call for ...", "Trump's remarks about ...").
 CUE_NOUNS = frozenset("""
 assertion allegation accusation remark comment warning promise pledge denial criticism assessment belief insistence
@@ -107,6 +108,8 @@ class Settings(StepSettings):
     min_quote_words: int = 4
     max_colon_source: int = 6
     role_window: int = 3
+    learned_cues: float = 0.3
+    learned_claims: float = 0.4
 
 
 @dataclass
@@ -124,6 +127,7 @@ class Found:
     direct_quote: bool = False
     speaker: Optional[str] = None
     speaker_text: Optional[str] = None
+    unresolved: bool = False  # a pronoun with no speaker or person before it to stand for
 
 
 # -- quotations -------------------------------------------------------------------------------------------
@@ -226,13 +230,29 @@ def _subject(verb):
     return None
 
 
-def _is_cue(token) -> bool:
+def _is_cue(token, learned: float = 1.0) -> bool:
+    """Whether ``token`` is an attribution cue: a verb of the lexicon, or one the learned model rates at least
+    ``learned`` (1.0: the lexicon only)."""
     if token.lemma_.lower() in EVIDENCE_VERBS and not any(
             c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in token.children):
         return False  # "videos showing ...", "it shows ...": not a source's statement
-    return (token.pos_ in ("VERB", "AUX") and token.lemma_.lower() in CUE_VERBS
+    lemma = token.lemma_.lower()
+    if lemma not in CUE_VERBS and (learned >= 1.0 or lemma in NOT_CUES or token.pos_ != "VERB" or not _reports(token)
+                                   or claims_model.probability("cue", claims_model.cue_features(token)) < learned):
+        return False
+    return (token.pos_ in ("VERB", "AUX")
             and token.dep_ not in ("amod", "compound", "acl" if token.tag_ != "VBG" else "_")
             and not (token.dep_ == "relcl" and token.tag_ == "VBN" and not any(c.dep_ == "aux" for c in token.children)))
+
+
+def _reports(verb) -> bool:
+    """Whether a verb outside the lexicon can report: in the active voice, with a clause or a prepositional
+    complement ("was excited to ...", "took swipes at ..."); "released videos", "were attacked by drones" tell of
+    acts."""
+    children = list(verb.children)
+    return not any(c.dep_ == "auxpass" for c in children) and any(
+        c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c)
+        for c in children)
 
 
 def _cue_range(verb) -> tuple[int, int]:
@@ -309,12 +329,12 @@ def _is_attached_cue(token, clause) -> bool:
     return False
 
 
-def verb_claims(doc, paragraph: int) -> list[Found]:
+def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
     found = []
     text = doc.text
     segments = quote_segments(text)[0]
     for verb in doc:
-        if not _is_cue(verb) or _quoted(verb, segments):
+        if not _is_cue(verb, learned) or _quoted(verb, segments):
             continue  # a statement inside a quotation ("“I think ...,” she said") is part of the quoted one
         tokens, form = _content_tokens(verb)
         if len(tokens) == 1 and tokens[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
@@ -331,8 +351,6 @@ def verb_claims(doc, paragraph: int) -> list[Found]:
         if content is None:
             continue
         subject = _inverted_subject(verb) if form == "parataxis" and _inverted(verb) else _subject(verb)
-        if verb.lemma_.lower() in RAISING_VERBS:
-            subject = None
         source = head = antecedent = None
         if subject is not None:
             head = subject
@@ -449,6 +467,8 @@ def according_claims(doc, paragraph: int) -> list[Found]:
         after = [t for t in sent if t.i > token.right_edge.i]
         if _words(" ".join(t.text for t in before)) and _words(" ".join(t.text for t in after)):
             tokens = [t for t in sent if t.i not in phrase]  # the cue sits inside the statement
+        elif not before and after and after[0].lower_ in RELATIVE_PRONOUNS:
+            tokens = _after_description(after)  # "According to X, who is ..., the plan works": not the "who" clause
         else:
             tokens = before or after
         span = _char_range(tokens)
@@ -457,6 +477,19 @@ def according_claims(doc, paragraph: int) -> list[Found]:
             continue
         found.append(Found(paragraph, content, "according_to", _char_range([token, to]), _noun_phrase(pobj), pobj, token))
     return found
+
+
+def _after_description(tokens: list) -> list:
+    """The statement after a relative clause describing the source ("According to X who is the former Y the
+    operation continues"): the first clause with a subject of its own that is not the relative pronoun, from its
+    subject on; none when the words only describe the source."""
+    inside = {t.i for t in tokens}
+    for verb in tokens:
+        subject = max((c for c in verb.children if c.dep_.startswith("nsubj") and c.lower_ not in RELATIVE_PRONOUNS
+                       and c.left_edge.i in inside and c.i < verb.i), key=lambda c: c.i, default=None)
+        if verb.dep_ in ("ccomp", "conj") and verb.pos_ in ("VERB", "AUX") and subject is not None:
+            return [t for t in tokens if subject.left_edge.i <= t.i <= verb.right_edge.i]
+    return []
 
 
 def for_claims(doc, paragraph: int) -> list[Found]:
@@ -644,6 +677,17 @@ def _named_after(claim: Found, doc) -> Optional[tuple[int, int]]:
     return None
 
 
+def _sentence_subject(pronoun):
+    """The name or noun that is the subject of the clause the pronoun ("it", "they") depends on, earlier in its
+    sentence: the nearest antecedent, of the pronoun's number ("it" is no "analysts")."""
+    plural = pronoun.lower_ in ("they", "them", "we", "us")
+    for token in reversed(pronoun.sent[:pronoun.i - pronoun.sent.start]):
+        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN") \
+                and (plural or token.tag_ in ("NN", "NNP")) and pronoun.i in {t.i for t in token.head.subtree}:
+            return token
+    return None
+
+
 class Speakers:
     """Resolves sources to entities, walking the article in reading order."""
 
@@ -669,9 +713,15 @@ class Speakers:
                 self._resolve_named(claim, doc, list(name))
                 return
             kind = "person" if lower in PERSON_PRONOUNS else "group"
+            subject = _sentence_subject(head) if kind == "group" else None
+            if subject is not None:  # "Kyiv is preparing an offensive with which it hopes to ...": Kyiv
+                claim.source_head = subject
+                self._resolve_named(claim, doc, [subject])
+                return
             previous = self._previous(kind, claim, doc)
             if previous is not None:
                 claim.speaker = previous[1]
+            claim.unresolved = previous is None
             return
         self._resolve_named(claim, doc, [head] + [c for c in head.children if c.dep_ in ("appos", "compound")])
 
@@ -719,7 +769,7 @@ class Speakers:
 
 def paragraph_claims(doc, paragraph: int, settings: Settings = Settings()) -> list[Found]:
     """The claims of one parsed paragraph (or title), speakers not yet resolved."""
-    found = (verb_claims(doc, paragraph) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
+    found = (verb_claims(doc, paragraph, settings.learned_cues) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
              + noun_claims(doc, paragraph))
     found += colon_claims(doc, paragraph, found, settings)
     mark_quotes(found, doc.text, settings)
@@ -739,7 +789,7 @@ def colon_next(article: Article, index: int, opener: Found) -> list[Found]:
     if content is None:
         return []
     return [Found(index + 1, content, "colon_next", None, None, None, None, opener.polarity, quoted,
-                  opener.speaker, opener.speaker_text)]
+                  opener.speaker, opener.speaker_text, opener.unresolved)]
 
 
 def continued_quotes(article: Article, index: int, previous: list[Found]) -> list[Found]:
@@ -761,7 +811,7 @@ def continued_quotes(article: Article, index: int, previous: list[Found]) -> lis
     if content is None:
         return []
     return [Found(index + 1, content, "quote_continued", None, None, None, None, last.polarity, True,
-                  last.speaker, last.speaker_text)]
+                  last.speaker, last.speaker_text, last.unresolved)]
 
 
 def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
@@ -785,7 +835,18 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
         carried = [] if index == TITLE else (
             colon_next(article, index, openers[-1]) if openers else continued_quotes(article, index, found))
     _roles_named_later(everything, settings.role_window)
-    claims = [_claim(article, found) for found in _outermost(everything)]
+    spoken = [f for f in everything if (f.speaker or f.speaker_text) and not f.unresolved]
+    found = _apart(_own_name_cut(article, _outermost(spoken)), article.paragraph_text)
+    claims = [_claim(article, f) for f in found]
+    if settings.learned_claims > 0:  # the learned filter: claims the model rates below the setting are dropped
+        claims = [c for c in claims if claims_model.probability("claim", claims_model.claim_features(
+            article.docs[c.span.paragraph], c, CUE_VERBS)) >= settings.learned_claims]
+    seen: set[str] = set()
+    for claim in claims:  # two claims of one sentence ("according to A, who according to B is ...") share a span
+        if claim.id in seen:
+            claim.id = stable_id(article.id, claim.span.paragraph, claim.span.start, claim.span.end,
+                                 claim.content_span.start, claim.content_span.end)
+        seen.add(claim.id)
     _link_quantities(article, claims)
     return claims
 
@@ -809,6 +870,49 @@ def _outermost(found: list[Found]) -> list[Found]:
     return [f for f in found if not f.cue or not any(
         g is not f and g.form != "according_to" and inside(f.cue, g.content)
         and not (g.cue and inside(g.cue, f.content)) for g in by_paragraph[f.paragraph])]
+
+
+def _apart(found: list[Found], text_of) -> list[Found]:
+    """A speaker never leaks into another claim's content: "A said B, according to C" gives A's content B, and C's
+    what is left of the sentence without A's speaker, cue and statement (nothing left: no claim of C's own)."""
+    kept = []
+    for outer in found:
+        inner = [f for f in found if f is not outer and f.paragraph == outer.paragraph and f.cue
+                 and outer.content[0] <= f.cue[0] and f.cue[1] <= outer.content[1]]
+        if inner:
+            taken = sorted(s for f in inner for s in (f.source, f.cue, f.content if outer.form == "according_to" else None)
+                           if s)
+            text = text_of(outer.paragraph)
+            pieces, start = [], outer.content[0]
+            for cut_start, cut_end in taken:
+                pieces.append((start, min(cut_start, outer.content[1])))
+                start = max(start, cut_end)
+            pieces.append((start, outer.content[1]))
+            # a piece of one or two words is what joined the parts ("that", "and denied"), not a statement
+            pieces = [p for p in (_trimmed(text, a, b) for a, b in pieces if b > a) if p and _words(text[p[0]:p[1]]) > 2]
+            if not pieces:
+                continue
+            outer.content = max(pieces, key=lambda p: _words(text[p[0]:p[1]]))
+        kept.append(outer)
+    return kept
+
+
+def _own_name_cut(article: Article, found: list[Found]) -> list[Found]:
+    """A content opening with its own speaker's name ("For the leader, identified as Jane Roe the raid shows ...",
+    where a comma was lost) starts after the name."""
+    kept = []
+    for claim in found:
+        entity = next((e for e in article.entities if e.id == claim.speaker), None) if claim.speaker else None
+        text = article.paragraph_text(claim.paragraph)
+        for mention in entity.mentions if entity else ():
+            span = mention.span
+            if span.paragraph == claim.paragraph and span.start == claim.content[0] and not (
+                    claim.source and claim.source[0] <= span.start < claim.source[1]):
+                claim.content = _trimmed(text, span.end, claim.content[1])
+                break
+        if claim.content is not None:
+            kept.append(claim)
+    return kept
 
 
 def _roles_named_later(found: list[Found], window: int) -> None:
@@ -888,7 +992,7 @@ def speaker_names(article: Article, claim: Claim) -> list[str]:
     return names + ([entity.name, *entity.aliases] if entity else [])
 
 
-@step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",))
+@step("claims", requires=("docs", "entities", "dates", "quantities"), assigns=("claims",), language_specific=True)
 def make_claims(config, desk):
     """Attributed statements: speaker (resolved to an entity), cue, polarity, content, date; links quantities."""
     settings = Settings.from_config(config)

@@ -7,6 +7,10 @@ previous day" / "the day before" against the date mentioned just before it
 in reading order. Without a publication date only absolute dates and dates
 anchored on another absolute date get a value.
 
+Numeric dates read day first ("03/04/2023" is 3 April; "03.04.2023" always)
+except where the source is shown to write the month first (:func:`day_first`:
+a US outlet, language tag or places); a number above 12 is the day either way.
+
 Values are ISO 8601 at the expression's granularity: ``2023-05-23`` (day),
 ``2023-W20`` (week), ``2023-05`` (month), ``2023`` (year).
 
@@ -20,9 +24,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Optional
 
+from .. import vocabulary
+from ..errors import ConfigError
 from ..model import TITLE, Article, DateMention, Span
 from ..pipeline import step
 
@@ -48,7 +55,8 @@ _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|Octo
 # (name, pattern); the longest match wins where patterns overlap.
 PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(pattern, flags)) for name, pattern, flags in [
     ("iso", rf"\b{_YEAR}-(?P<m>[01]?\d)-(?P<day>[0-3]?\d)\b", 0),
-    ("numeric", r"\b(?P<m>[01]?\d)/(?P<day>[0-3]?\d)/(?P<year>\d{4}|\d\d)\b", 0),
+    ("numeric", r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d\d)\b", 0),
+    ("dotted", r"\b(?P<day>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b", 0),  # day first wherever written
     ("month_day", rf"\b(?:on\s+)?{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?", re.I),
     ("day_month", rf"\b(?:on\s+)?{_OPTIONAL_WEEKDAY}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?", re.I),
     ("month_year", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", re.I),
@@ -174,16 +182,22 @@ def tense_of(doc, start: int) -> str:
 
 
 def resolve(found: Found, text: str, published: Optional[dt.date], previous: Optional[dt.date],
-            doc=None, future_days: int = FUTURE_DAYS) -> Optional[tuple[Optional[str], str, str]]:
-    """(value, anchor, granularity) of a found expression, or None when it is not a date mention."""
+            doc=None, future_days: int = FUTURE_DAYS, day_first: bool = True) -> Optional[tuple[Optional[str], str, str]]:
+    """(value, anchor, granularity) of a found expression, or None when it is not a date mention. ``day_first``:
+    how "03/04/2023" reads (3 April; 4 March where sources write the month first)."""
     kind, m = found.kind, found.match
     if kind == "entity":
         return _parsed(text[found.start:found.end], published)
     groups = m.groupdict()
-    if kind in ("iso", "numeric"):
+    if kind in ("iso", "dotted"):
+        return _exact(int(groups["year"]), int(groups["m"]), int(groups["day"]))
+    if kind == "numeric":
         year = int(groups["year"])
         year = year + 2000 if year < 100 else year
-        return _exact(year, int(groups["m"]), int(groups["day"]))
+        a, b = int(groups["a"]), int(groups["b"])
+        # a number above 12 is the day whatever the order; else the source's order decides
+        day, month = (a, b) if a > 12 or (day_first and b <= 12) else (b, a)
+        return _exact(year, month, day)
     if kind in ("month_day", "day_month"):
         month, day = MONTHS[groups["month"][:3].lower()], int(groups["day"])
         if groups["year"]:
@@ -280,11 +294,12 @@ def _parsed(text: str, published: Optional[dt.date]):
 
 
 def in_text(text: str, published: Optional[dt.date], *, paragraph: int = 0, doc=None,
-            previous: Optional[dt.date] = None, future_days: int = FUTURE_DAYS) -> list[DateMention]:
+            previous: Optional[dt.date] = None, future_days: int = FUTURE_DAYS,
+            day_first: bool = True) -> list[DateMention]:
     """The date mentions of one text; ``previous`` is the day mentioned last before it."""
     mentions = []
     for found in found_in(text, doc):
-        resolved = resolve(found, text, published, previous, doc, future_days)
+        resolved = resolve(found, text, published, previous, doc, future_days, day_first)
         if resolved is None:
             continue
         value, anchor, granularity = resolved
@@ -295,28 +310,73 @@ def in_text(text: str, published: Optional[dt.date], *, paragraph: int = 0, doc=
     return mentions
 
 
-def mentions(article: Article, future_days: int = FUTURE_DAYS) -> list[DateMention]:
+def mentions(article: Article, future_days: int = FUTURE_DAYS, order: str = "auto") -> list[DateMention]:
     """Date mentions of the title, then the body and heading paragraphs, in reading order."""
     published = parse_published(article.published)
     items = [(TITLE, article.title)] if article.title else []
     items += [(p.index, p.text) for p in article.content_paragraphs()]
+    first = day_first(article, order)
     found: list[DateMention] = []
     previous = None
     for index, text in items:
         here = in_text(text, published, paragraph=index, doc=article.docs.get(index), previous=previous,
-                       future_days=future_days)
+                       future_days=future_days, day_first=first)
         found += here
         days = [m for m in here if m.value and m.granularity == "day"]  # else the last day is still ``previous``
         previous = dt.date.fromisoformat(days[-1].value) if days else previous
     return found
 
 
-@step("dates", requires=("docs",), assigns=("dates",))
+NUMERIC_ORDERS = ("auto", "day_first", "month_first")
+_NUMERIC = dict(PATTERNS)["numeric"]
+
+
+def day_first(article: Article, order: str = "auto") -> bool:
+    """Whether the article's numeric dates read day first ("03/04/2023" is 3 April). ``order`` "day_first" or
+    "month_first" decides; "auto" reads the evidence, strongest first: a numeric date of the article that only
+    one order reads (its first number above 12: day first), the region of its language tag ("en-US"), its
+    URL's country domain, the places step's profile (US local news), the country most of its placed names lie in. A source of a country that writes the
+    month first (``vocabulary.toml [dates]``: the US) reads month first; any other, or no evidence, day first."""
+    if _checked(order) != "auto":
+        return order == "day_first"
+    for paragraph in [article.title, *(p.text for p in article.content_paragraphs())]:
+        for match in _NUMERIC.finditer(paragraph):
+            a, b = int(match.group("a")), int(match.group("b"))
+            if (a > 12) != (b > 12) and max(a, b) <= 31:
+                return a > 12
+    country = _country(article)
+    return country is None or country not in vocabulary.load()["dates"]["month_first"]
+
+
+def _checked(order: str) -> str:
+    if order not in NUMERIC_ORDERS:
+        raise ConfigError(f"[dates] numeric_order must be one of {', '.join(NUMERIC_ORDERS)}, not {order!r}")
+    return order
+
+
+def _country(article: Article) -> Optional[str]:
+    """The source's country as the article shows it: language region, URL country domain, the places step's
+    profile (US local news), the country most placed names lie in."""
+    from ..clean.language import region
+    from .places import outlet_country
+
+    found = region(article.language) or outlet_country(article.url)
+    if found:
+        return found
+    if article.metadata.get("places_profile") == "us_local":
+        return "US"
+    counts = Counter(entity.place.country for entity in article.entities
+                     if entity.place is not None and entity.place.country for _ in entity.mentions)
+    return counts.most_common(1)[0][0] if counts else None
+
+
+@step("dates", requires=("docs",), assigns=("dates",), language_specific=True)
 def make_dates(config, desk):
     """Date expressions with their resolved ISO value and the anchor used (absolute, published, previous)."""
     future_days = config.get("future_days", FUTURE_DAYS)
+    order = _checked(config.get("numeric_order", "auto"))
 
     def dates(article: Article) -> None:
-        article.dates = mentions(article, future_days)
+        article.dates = mentions(article, future_days, order)
 
     return dates

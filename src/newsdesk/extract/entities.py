@@ -23,7 +23,9 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
+from ..clean.glue import web_unigrams
 from ..components import Components
 from ..model import Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
@@ -50,6 +52,7 @@ LOCATIVE = {"in", "of", "from", "near", "to", "at", "into", "across", "around", 
             "on", "inside", "through", "via"}
 REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "governorate", "border", "city",
                 "village", "town", "prefecture"}
+AREA_WORDS = {"oblast", "province", "region", "governorate", "prefecture", "krai", "kray"}  # never an org's head
 ORG_HEADS = {"house", "institute", "university", "council", "ministry", "party", "corps", "group", "agency",
              "committee", "company", "bank", "foundation", "legion", "army", "court", "office", "department",
              "association", "union", "center", "centre", "service", "network", "press", "news", "times", "post"}
@@ -75,12 +78,7 @@ POSSESSIVE = ("'s", "’s", "'", "’")
 EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*"
 
 
-@functools.lru_cache(maxsize=1)
-def _unigrams() -> dict[str, float]:
-    import wordsegment
-
-    wordsegment.load()
-    return wordsegment.UNIGRAMS
+_unigrams = web_unigrams  # word counts of the web (wordsegment's), loaded once per process
 
 
 @functools.lru_cache(maxsize=1)
@@ -231,6 +229,11 @@ def _retype(label: str, ent, text: str) -> str | None:
     place_context = (before in LOCATIVE and not doc[ent.start].lower_ == "the") or after in REGION_WORDS
     if label in ("ORG", "NORP") and place_context and _is_place_name(text):
         return "GPE"
+    if label in ("ORG", "NORP") and words[-1].lower() in AREA_WORDS and any(
+            c.is_area for c in _gazetteer().candidates(text)):
+        return "GPE"  # "Belgorod Oblast", "Punjab province": a region's name with its type word
+    if label == "PERSON" and place_context and _is_place_name(text, NAMED_PLACE_POPULATION):
+        return "GPE"  # "in Misrata", "in Kosice": the small model takes many towns abroad for people
     if label in PLACE and not _gazetteer().candidates(text):
         if len(words) > 1 and words[-1].lower() in ORG_HEADS:
             return "ORG"
@@ -395,8 +398,12 @@ DATELINE_POPULATION = 1_000
 
 
 def _datelines(article: Article, mentions: Mentions) -> None:
-    """Place names in capitals before a comma, parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "),
-    even glued to the text or station call letters before them ("WCIVCHARLESTON, S.C.")."""
+    """The place of the article's dateline ("Moscow, 23 May (EFE).-"), and place names in capitals before a comma,
+    parenthesis or dash ("RENO, Nev. —", "CHICAGO (AP)", "RENO - "), even glued to the text or station call
+    letters before them ("WCIVCHARLESTON, S.C.")."""
+    line = article.dateline
+    if line is not None and line.place_span.paragraph in article.docs:
+        _place_at(mentions, line.place_span.paragraph, line.place_span.start, line.place)
     for paragraph in sorted(article.docs):
         text = article.paragraph_text(paragraph)
         for match in _DATELINE.finditer(text):
@@ -424,6 +431,7 @@ def _place_at(mentions: Mentions, paragraph: int, start: int, name: str) -> None
 
 # Smallest place an untagged capitalised name in a place context may name.
 UNTAGGED_PLACE_POPULATION = 10_000
+NAMED_PLACE_POPULATION = 50_000  # a name the model took for a person's, after "in": a town this large or an area
 LABELLED_PLACE_POPULATION = 1_000  # the model took it for a name of something
 
 
@@ -492,6 +500,31 @@ def _city_state_pairs(article: Article, mentions: Mentions) -> None:
                     start = match.start(1) + match.group(1).index(name)
                     _place_at(mentions, paragraph, start, name)  # "Townville, Ore.": a town of that state
                     break
+
+
+LISTED = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
+
+
+def _listed_places(article: Article, mentions: Mentions) -> None:
+    """A name the model took for a person's or an organisation's, listed with places ("in Hilversum and Almelo",
+    "from Gloucester and Cheltenham", "Zilina, Nitra and Kosice"), is a place when the gazetteer knows it as
+    one of LABELLED_PLACE_POPULATION people or an area."""
+    by_paragraph: dict[int, list[Found]] = {}
+    for f in mentions.items:
+        by_paragraph.setdefault(f.paragraph, []).append(f)
+    for paragraph, found in by_paragraph.items():
+        text = article.paragraph_text(paragraph)
+        found.sort(key=lambda f: f.start)
+        changed = True
+        while changed:  # a list runs on: "A, B, C and D" with only A tagged
+            changed = False
+            for a, b in pairwise(found):
+                if not LISTED.match(text[a.end : b.start]) or (a.type in PLACE) == (b.type in PLACE):
+                    continue
+                other = b if a.type in PLACE else a
+                if other.type in ("PERSON", "ORG", "NORP") and not other.role and _is_place_name(
+                        other.text, LABELLED_PLACE_POPULATION):
+                    other.type, changed = "GPE", True
 
 
 def _vote_types(mentions: Mentions) -> None:
@@ -727,7 +760,7 @@ def canonical_name(found: list[Found], type_: str) -> str:
             # name; the places step still chooses among all of them by the article's context
             if candidates and (key(candidates[0].name) in written or candidates[0].is_area):
                 return candidates[0].name
-            own = next((c for c in candidates if key(c.name) in written), None)
+            own = next((c for c in candidates if key(c.name) in written and not c.is_area), None)
             if own is not None:
                 return own.name
             if candidates and candidates[0].population >= LOWERCASE_PLACE_POPULATION:
@@ -746,6 +779,7 @@ def entities_of(article: Article) -> list[Entity]:
     _untagged_places(article, mentions)
     _city_state_pairs(article, mentions)
     _mistagged_places(article, mentions)
+    _listed_places(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)
     _merge_surnames(mentions)
@@ -774,7 +808,7 @@ def entities_of(article: Article) -> list[Entity]:
     return sorted(entities.values(), key=lambda e: (e.mentions[0].span.paragraph, e.mentions[0].span.start))
 
 
-@step("entities", requires=("docs",), assigns=("entities",))
+@step("entities", requires=("docs",), assigns=("entities",), language_specific=True)
 def make_entities(config, desk):
     """People, organisations, places and groups, with aliases, acronyms and role references merged."""
 

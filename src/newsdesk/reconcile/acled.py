@@ -13,9 +13,11 @@ import csv
 import io
 import sys
 from pathlib import Path
+from typing import Callable
 
 from ..errors import NewsdeskError
 from ..model import Event, Place
+from ..outlets import outlet_label
 from .story import entity_map
 
 COLUMNS = ["event_id", "event_date", "year", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",
@@ -24,11 +26,13 @@ COLUMNS = ["event_id", "event_date", "year", "event_type", "sub_event_type", "ac
            "fatality_claims", "injured_claims", "claims"]
 
 
-def acled_rows(desk) -> list[dict]:
-    """One dict per event of the desk, keyed by :data:`COLUMNS`."""
+def acled_rows(desk, progress: Callable[[int], None] | None = None) -> list[dict]:
+    """One dict per event of the desk, keyed by :data:`COLUMNS`; ``progress(1)`` after each story."""
     store = desk.store
     rows = []
     for story in store.stories():
+        if progress:
+            progress(1)
         state = store.story_state(story.id)
         if not state.get("events"):
             continue
@@ -41,10 +45,19 @@ def acled_rows(desk) -> list[dict]:
                 names.setdefault(key, entity.name)
                 if entity.place is not None and (key not in places or entity.place.precision < places[key].precision):
                     places[key] = entity.place
-        sources = sorted({a.source or (a.credits[0] if a.credits else a.url or a.id) for a in articles})
         for data in state["events"]:
-            rows.append(acled_row(Event.from_dict(data), names, places, sources))
+            event = Event.from_dict(data)
+            rows.append(acled_row(event, names, places, event_sources(event, articles)))
     return rows
+
+
+def event_sources(event: Event, articles: list) -> list[str]:
+    """ACLED's ``source``: the outlets of the articles whose claims the event holds (all the story's when it holds
+    none), then the wires they credit; an article of no known outlet is "unknown", never its id."""
+    held = set(event.claims)
+    backing = [a for a in articles if any(c.id in held for c in a.claims)] or articles
+    found = [outlet_label(a.source, a.url) for a in backing] + [c for a in backing for c in a.credits]
+    return list(dict.fromkeys(found))
 
 
 def acled_row(event: Event, names: dict[str, str], places: dict[str, Place], sources: list[str]) -> dict:
@@ -74,12 +87,12 @@ def _blank(value):
     return "" if value is None else value
 
 
-def write_acled(desk, path: str | Path | None) -> str | None:
+def write_acled(desk, path: str | Path | None, progress: Callable[[int], None] | None = None) -> str | None:
     """Write the ACLED-style CSV to ``path`` (``-`` for stdout); without a path, return it as text."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(acled_rows(desk))
+    writer.writerows(acled_rows(desk, progress))
     text = buffer.getvalue()
     if path is None:
         return text

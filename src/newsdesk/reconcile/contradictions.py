@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from ..outlets import outlet_label
 from ..model import Contradiction, stable_id
 from .matching import DISPUTED_KINDS, Report, inside, jaccard, ranges_overlap, same_proposition
 
@@ -22,13 +23,16 @@ ONGOING = re.compile(r"\b(continues?|continuing|continued|ongoing|still under wa
 
 
 def statements(group: list[Report], config: dict) -> list[list[Report]]:
-    """Reports of a group folded into statements: same polarity, same figures, near-identical words."""
+    """Reports of a group folded into statements: same polarity, same figures, and near-identical words or the
+    same speaker in one article (the headline's "Army says it killed 40" and the text's "the army said its troops
+    killed 40")."""
     folded: list[list[Report]] = []
     for report in group:
         for statement in folded:
             first = statement[0]
             if (first.denies == report.denies and _figures(first) == _figures(report)
-                    and jaccard(first.words, report.words) >= config.get("same_text", 0.6)):
+                    and (jaccard(first.words, report.words) >= config.get("same_text", 0.6)
+                         or _figures(first) and first.article is report.article and first.source == report.source)):
                 statement.append(report)
                 break
         else:
@@ -41,7 +45,8 @@ def _figures(report: Report) -> set:
 
 
 def who(report: Report) -> str:
-    return report.claim.speaker_text or report.article.source or f"article {report.article.id}"
+    """The speaker as written, else the outlet (never an article id)."""
+    return report.claim.speaker_text or outlet_label(report.article.source, report.article.url)
 
 
 def figure_text(report: Report, kind: str) -> str:

@@ -3,16 +3,20 @@
 Two reports count once when one re-uses the other's text (a re-use link
 between their paragraphs, the same paragraph text, or an exact duplicate),
 when they come from the same outlet (``Article.source``, else the web domain
-of ``Article.url``) or when they carry
-the same wire credit (``Article.credits``). Everything else counts as
-independent: that is the difference from event feeds that count every
-re-print of a wire story again.
+of ``Article.url``; all articles of no known outlet are the one outlet
+"unknown") or when they carry the same wire credit (``Article.credits``).
+Everything else counts as independent: that is the difference from event
+feeds that count every re-print of a wire story again. Only reports that
+agree count: a claim never corroborates its opposite (a denial, another
+figure, "defeated" against "continues").
 """
 from __future__ import annotations
 
 from ..components import Components
 from ..model import Article, Reuse
-from .matching import CASUALTY_KINDS, Report, outlet_name, ranges_overlap, value_range
+from ..outlets import outlet_label
+from .contradictions import FINISHED, ONGOING
+from .matching import CASUALTY_KINDS, Report, ranges_overlap, value_range
 
 
 def _norm(name: str) -> str:
@@ -20,9 +24,9 @@ def _norm(name: str) -> str:
 
 
 def same_outlet(a: Article, b: Article) -> bool:
-    """Same outlet or same wire credit (an agency story printed by two outlets is one report)."""
-    mine, theirs = outlet_name(a), outlet_name(b)
-    if mine and mine == theirs:
+    """Same outlet (the unknown one included) or same wire credit (an agency story printed by two outlets is one
+    report)."""
+    if outlet_label(a.source, a.url) == outlet_label(b.source, b.url):
         return True
     return bool({_norm(c) for c in a.credits} & {_norm(c) for c in b.credits})
 
@@ -39,8 +43,9 @@ def reused_paragraphs(links: list[Reuse]) -> set[tuple[str, int, str, int]]:
 
 
 def corroborates(a: Report, b: Report) -> bool:
-    """Whether ``b`` says the same as ``a``: same polarity, and no casualty figure of one kind that disagrees."""
-    if a.denies != b.denies:
+    """Whether ``b`` says the same as ``a``: same polarity, not one saying a fight is over and the other that it
+    goes on, and no casualty figure of one kind that disagrees."""
+    if a.denies != b.denies or {_status(a), _status(b)} == {"over", "going on"}:
         return False
     for kind in CASUALTY_KINDS:
         mine, theirs = a.figures_of(kind), b.figures_of(kind)
@@ -75,7 +80,15 @@ def independent_reports(groups: list[list[Report]], links: list[Reuse]) -> dict[
 
 def _stance(report: Report) -> tuple:
     """What :func:`corroborates` reads of a report: its polarity and the ranges of its casualty figures."""
-    return (report.denies, *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in CASUALTY_KINDS))
+    return (report.denies, _status(report),
+            *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in CASUALTY_KINDS))
+
+
+def _status(report: Report) -> str | None:
+    """"over" for a claim that a fight or operation ended ("defeated", "driven back"), "going on" for one that it
+    continues (as status contradictions read them), else None."""
+    content = report.claim.content
+    return "over" if FINISHED.search(content) else "going on" if ONGOING.search(content) else None
 
 
 def independent_count(reports: list[Report], pairs: set) -> int:
@@ -89,10 +102,8 @@ def independent_count(reports: list[Report], pairs: set) -> int:
     for i, report in enumerate(reports):
         article, paragraph = report.article, report.claim.span.paragraph
         components.find((0, i))
-        keys = [("article", article.id), ("text", article.paragraph_text(paragraph))]
-        outlet = outlet_name(article)
-        if outlet:
-            keys.append(("outlet", outlet))
+        keys = [("article", article.id), ("text", article.paragraph_text(paragraph)),
+                ("outlet", outlet_label(article.source, article.url))]
         keys.extend(("credit", _norm(c)) for c in article.credits)
         for key in keys:
             components.join((0, i), (1, key))

@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from .. import vocabulary
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
@@ -27,38 +28,20 @@ from .scene import (PLACE_TYPES, SETTLEMENT_SIZE, StoryPlaces, in_span, located_
                     place_entities)
 from .sentences import sentences
 
-# (ACLED event type, sub-event type, cue words), most specific first: a
-# sentence takes the first that matches. ACLED's own categories; the words are
-# general vocabulary of conflict and crime reporting.
-EVENT_TYPES: list[tuple[str, str, re.Pattern]] = [(t, s, re.compile(p, re.I)) for t, s, p in [
-    ("Riots", "Violent demonstration", r"\b(riot\w*|looting|looted|mob violence)\b"),
-    ("Protests", "Peaceful protest", r"\b(protest\w*|demonstrators?|rall(?:y|ies|ied)|marchers|sit-ins?)\b"),
-    ("Explosions/Remote violence", "Air/drone strike", r"\b(drones?|air ?strikes?|air raids?|warplanes?|bombers)\b"),
-    ("Explosions/Remote violence", "Shelling/artillery/missile attack",
-     r"\b(shell(?:ing|ed)|artillery|missiles?|rockets?|mortars?)\b"),
-    ("Explosions/Remote violence", "Remote explosive/landmine/IED",
-     r"\b(bomb(?:ing|ed|s)?|explosives?|explosions?|exploded|IEDs?|landmines?)\b"),
-    ("Explosions/Remote violence", "Grenade", r"\bgrenades?\b"),
-    ("Battles", "Armed clash", r"\b(clash(?:es|ed)?|fighting|fought|battles?|firefights?|gun ?battles?|"
-                              r"exchanged? (?:of )?(?:gun)?fire|incursions?|militants?|fighters|insurgents?|rebels?|guerrillas?|"
-                              r"ambush(?:ed)?|offensive)\b"),
-    ("Violence against civilians", "Abduction/forced disappearance", r"\b(kidnap\w*|abduct\w*|hostages?)\b"),
-    ("Violence against civilians", "Attack", r"\b(shot|shots|shoot(?:s|ing|ings|er|ers)?|gunman|gunmen|gunfire|"
-                                            r"gunshots?|stabb\w*|murder\w*|homicides?|massacre\w*|slain|"
-                                            r"kill(?:s|ed|ing|ings|er)?)\b"),
-    ("Strategic developments", "Arrests", r"\b(arrest\w*|detained|in custody)\b"),
-    ("Strategic developments", "Agreement", r"\b(ceasefire|cease-fire|truce|peace (?:deal|agreement|talks))\b"),
-]]
+# (ACLED event type, sub-event type, cue words), most specific first: a sentence takes the first that matches.
+# The words are general vocabulary of conflict, disaster and crime reporting, kept as data (vocabulary.toml).
+EVENT_TYPES: list[tuple[str, str, re.Pattern]] = vocabulary.event_types()
 OTHER = ("Strategic developments", "Other")
-# "Floods that killed 12", "a crash killed two": a death by a disaster or an accident is no attack. A sentence
-# whose only violence cue is "kill" and that names such a cause has no event type (a figure alone).
+# "A crash killed two", "floods killed 12": a death by an accident or a disaster is no attack. A sentence whose
+# only violence cue is "kill" is the disaster's when it names one, and has no event type (a figure alone) when it
+# names an accident.
 KILL_ONLY = re.compile(r"\bkill(?:s|ed|ing|ings)?\b", re.I)
-DISASTER = re.compile(r"\b(floods?|flooding|flash floods?|earthquakes?|quakes?|storms?|hurricanes?|cyclones?|typhoons?|"
-                      r"tornado(?:e?s)?|landslides?|mudslides?|avalanches?|wildfires?|blazes?|heat ?waves?|droughts?|"
-                      r"tsunamis?|eruptions?|lightning|crash(?:es|ed)?|collisions?|collided|derail\w*|accidents?|"
-                      r"outbreaks?|epidemics?|pandemic|cholera|ebola|measles|disease)\b", re.I)
+ACCIDENT = vocabulary.words(vocabulary.load()["accidents"]["words"])
 # "did not say whether anyone had been killed", "no one was killed": a killing not reported.
 UNSAID = re.compile(r"\b(?:no one|nobody|none|whether|if any)\b", re.I)
+
+
+DISASTERS = "Disasters"
 
 
 def event_type(text: str) -> tuple[str, str] | None:
@@ -66,9 +49,10 @@ def event_type(text: str) -> tuple[str, str] | None:
         found = cue.findall(text)
         if not found:
             continue
-        if sub == "Attack" and all(KILL_ONLY.fullmatch(w) for w in found) and (
-                DISASTER.search(text) or UNSAID.search(text)):
-            return None
+        if sub == "Attack" and all(KILL_ONLY.fullmatch(w) for w in found):  # "killed" alone: by whom or what?
+            disaster = next(((k, s) for k, s, c in EVENT_TYPES if k == DISASTERS and c.search(text)), None)
+            if disaster or ACCIDENT.search(text) or UNSAID.search(text):
+                return disaster
         return kind, sub
     return None
 
@@ -140,6 +124,8 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     """Event units of the story's articles, in story order."""
     found = []
     for order, article in enumerate(story_order(articles)):
+        if not article.supported:
+            continue  # an article no pipeline reads: English cue words would type its sentences wrongly
         casualties = [q for q in article.quantities if q.kind in CASUALTY_KINDS and not superseded(article, q)]
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
         for index, paragraph_text in texts:
@@ -164,9 +150,12 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
 
 
 def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:
-    """The organisations and groups mentioned between ``start`` and ``end``, once per entity, in entity order."""
+    """The organisations mentioned between ``start`` and ``end``, once per entity, in entity order: not
+    nationalities ("Russian", "Ukrainian": both sides of a raid by Russian nationals may be Russian), nor an
+    organisation named in a denial of taking part."""
+    denials = [c.span for c in article.grouped(article.claims).get(paragraph, ()) if c.polarity == "deny"]
     found = {id(e): entity_of.get(e.id, e.id) for e, m in article.mentions_at(paragraph)
-             if e.type in ("ORG", "NORP") and in_span(m.span, paragraph, start, end)}
+             if e.type == "ORG" and in_span(m.span, paragraph, start, end) and not any(inside(m.span, d) for d in denials)}
     return list(found.values())
 
 
@@ -509,9 +498,25 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
+# "Two areas of the region were attacked": a report at the level of a region, whatever town its paragraph names.
+REGION_LEVEL = re.compile(r"\b(?:the|this|that|areas? of the|parts? of the|across the) "
+                          r"(?:region|province|oblast|governorate|prefecture)\b", re.I)
+
+
+def _region_level(draft: Draft, location: Place | None, located: dict[str, Place]) -> Place | None:
+    """ACLED's precision 3: an event whose sentences name no place of their own but speak of "the region" is
+    located at the region that holds the place its paragraph or article names, never at that town's point."""
+    if location is None or location.feature in AREAS or any(u.places for u in draft.units) or not any(
+            REGION_LEVEL.search(u.article.paragraph_text(u.paragraph)[u.start:u.end]) for u in draft.units):
+        return location
+    region = next((p for p in located.values() if p.feature in ("region", "state") and p.country == location.country
+                   and p.admin1 == location.admin1), None)
+    return region or replace(location, precision=3)
+
+
 def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
                  ranked: tuple[list[str], dict[str, Place]], kin: list[Unit] | tuple = (),
-                 story: list[Article] | tuple = ()) -> Event:
+                 story: list[Article] | tuple = (), located: dict[str, Place] | None = None) -> Event:
     """The event of a draft whose places ``ordered_places`` ranked (``ranked``)."""
     ordered, placed = ranked
     actors = Counter(a for u in draft.units for a in u.actors)
@@ -526,11 +531,12 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
             and any(_reports_an_injury(u) for u in draft.units):
         injured["min"] = 1  # someone shot or hurt, no count, nobody dead: at least one injured
     claims = sorted({c.id for u in draft.units for c in u.claims})
+    location = next((placed[p] for p in ordered if p in placed), None) if ordered \
+        else outlet_place(story or [u.article for u in draft.units])  # a report that names no place
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
         sub_type=draft.type[1], date=event_date(draft, kin, story), places=ordered,
-        location=next((placed[p] for p in ordered if p in placed), None) if ordered
-        else outlet_place(story or [u.article for u in draft.units]),  # a report that names no place
+        location=_region_level(draft, location, located or placed),
         actors=[a for a, _ in actors.most_common(4)],
         fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims, notes=notes(draft),
@@ -571,8 +577,13 @@ def _shot_dead(unit: Unit) -> bool:
 
 
 def notes(draft: Draft) -> str:
-    """The first sentence that speaks of the event, as ACLED's notes column (a pointer, shortened)."""
-    unit = min(draft.units, key=lambda u: (u.order, u.paragraph, u.start))
+    """The sentence that tells the event, as ACLED's notes column (a pointer, shortened): the first that no claim
+    in it denies ("X denied having taken part in the attack" is a reaction, not the event), states a casualty
+    figure, and is of the event's type, in that order of preference."""
+    def rank(unit: Unit) -> tuple:
+        denied = any(c.polarity == "deny" for c in unit.claims)
+        return (denied, not unit.figures, unit.type != draft.type, unit.order, unit.paragraph, unit.start)
+    unit = min(draft.units, key=rank)
     text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
     return text if len(text) <= 200 else text[:197] + "..."
 
@@ -585,5 +596,5 @@ def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
     ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
     kept = merged_at_location(ordered, StoryPlaces(articles, located, entity_of), entity_of)
     return [event_record(story_id, draft, entity_of, disputed, ranked,
-                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles)
+                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles, located)
             for draft, ranked in kept]

@@ -18,7 +18,7 @@ from ..model import Article, Claim, Quantity
 
 CASUALTY_KINDS = ("killed", "injured")
 DISPUTED_KINDS = (*CASUALTY_KINDS, "detained")  # figures whose disagreement is a contradiction
-COUNTED_KINDS = ("killed", "injured", "evacuated", "detained")
+COUNTED_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained")
 
 # Function words and reporting verbs: they say nothing about the proposition.
 STOPWORDS = frozenset("""
@@ -71,19 +71,10 @@ def speaker_key(claim: Claim, entity_of: dict[str, str]) -> str | None:
     return None
 
 
-def outlet_name(article: Article) -> str | None:
-    """The outlet that published an article (see :func:`newsdesk.outlets.outlet_name`)."""
-    return outlets.outlet_name(article.source, article.url)
-
-
 def outlet_key(article: Article) -> str:
-    """Who stands behind an article's own reporting: its outlet, else its first wire credit, else itself."""
-    name = outlet_name(article)
-    if name:
-        return "outlet:" + name
-    if article.credits:
-        return "credit:" + article.credits[0].strip().lower()
-    return "article:" + article.id
+    """Who stands behind an article's own reporting: its outlet, else the unknown outlet (one for all articles of
+    no known outlet; a wire credit names a source it used, not its outlet)."""
+    return "outlet:" + outlets.outlet_label(article.source, article.url)
 
 
 def inside(span, container) -> bool:

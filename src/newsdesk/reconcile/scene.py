@@ -22,6 +22,7 @@ from ..extract import gazetteer
 from ..extract.postal import postal_city
 from ..model import TITLE, Article, Entity, Place, Span
 from ..outlets import outlet_town
+from ..profiles import world
 from .sentences import sentences
 
 if TYPE_CHECKING:
@@ -238,8 +239,12 @@ DESTINATION = re.compile(r"\b(?:hospital|medical|clinic|cent(?:er|re)|taken|tran
                          r"driven|drove)\b", re.I)
 
 # The incident itself, written before the place in its sentence ("was shot ... in", "a shooting in", "it happened in").
-SCENE_CUE = re.compile(r"\b(?:shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|"
-                      r"dead|died|happened|occurred|found)\b", re.I)
+US_SCENE_WORDS = (r"shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|dead|died|happened|"
+                  r"occurred|found")
+SCENE_CUE = re.compile(rf"\b(?:{US_SCENE_WORDS})\b", re.I)
+# World news adds its own incidents (shelling, strikes, floods, protests: profiles/world.py); US local news keeps
+# the list above.
+WORLD_SCENE_CUE = re.compile(rf"\b(?:{US_SCENE_WORDS}|{'|'.join(world.SCENE_WORDS)})\b", re.I)
 
 
 # "taken to Mercy Hospital in Townville", "flown to a hospital in Townville", "at a Townville hospital", "airlifted
@@ -283,7 +288,8 @@ def _scene(article: Article, mention) -> bool:
             destinations[-1] > max((m.start() for m in SCENE_CUE.finditer(before)), default=-1):
         return False
     opening = max([s for s, _ in sentences(text) if s <= mention.span.start], default=0)
-    return bool(SCENE_CUE.search(text[opening:mention.span.start]))
+    cue = SCENE_CUE if article.metadata.get("places_profile") == "us_local" else WORLD_SCENE_CUE
+    return bool(cue.search(text[opening:mention.span.start]))
 
 
 def _site_name(article: Article, mention) -> bool:
@@ -348,6 +354,10 @@ TITLE_SCENE_SHARE = 0.5
 
 
 def _dateline(article: Article, mention) -> bool:
+    line = article.dateline  # read by extract/datelines.py: wire datelines of every form
+    if line is not None and in_span(mention.span, line.place_span.paragraph, line.place_span.start,
+                                    line.place_span.end):
+        return True
     text = article.paragraph_text(mention.span.paragraph)
     return bool(DATELINE_BEFORE.match(text[:mention.span.start])) \
         and bool(DATELINE_AFTER.match(text[mention.span.end:mention.span.end + 60]))
@@ -421,7 +431,7 @@ def _outlet_regions(articles: list[Article], named: dict[str, str], located: dic
     """(country, first-level region) → the articles whose outlet is named after a town there: the town as the
     story places it, else the most populous of that name in the story's country."""
     votes = Counter()
-    for article in articles:
+    for article in _us_local(articles):
         town = outlet_town(article.url)
         if town is None:
             continue
@@ -441,10 +451,16 @@ def _outlet_regions(articles: list[Article], named: dict[str, str], located: dic
 def outlet_place(articles: list[Article]) -> Place | None:
     """The town most of the ``articles``' outlets are named after, as a place near the event (precision 2, no
     entity: nothing in the text names it), else None."""
-    towns = Counter(town for article in articles if (town := outlet_town(article.url)) is not None)
+    towns = Counter(town for article in _us_local(articles) if (town := outlet_town(article.url)) is not None)
     if not towns:
         return None
     return towns.most_common(1)[0][0].as_place(2)
+
+
+def _us_local(articles: list[Article]) -> list[Article]:
+    """The articles read as US local news (profile us_local): only there is an outlet named after a town a clue
+    ("tuscaloosanews.com"), elsewhere a word ("arabnews.com" is no report from Arab, Alabama)."""
+    return [a for a in articles if a.metadata.get("places_profile") == "us_local"]
 
 
 def _dateline_region(datelines: Counter, located: dict[str, Place]) -> tuple[str, str] | None:

@@ -4,6 +4,8 @@ Append a migration to change the schema; never edit one that has shipped.
 Tables whose rows derive from one article name their article column in
 ``ARTICLE_KEYED`` so that replacing or removing the article removes them too.
 """
+import sqlite3
+from collections.abc import Iterator
 
 MIGRATIONS: list[str] = [
     # 1: articles, skips, desk settings
@@ -61,7 +63,70 @@ MIGRATIONS: list[str] = [
     CREATE INDEX paragraph_shingles_article ON paragraph_shingles(article_id);
     CREATE TABLE story_terms (article_id TEXT PRIMARY KEY, day INTEGER, data TEXT NOT NULL);
     """,
+    # 4: `newsdesk watch` state (watch/state.py): sources and their health, validators, seen pages, the page queue
+    """
+    CREATE TABLE watch_sources (
+        source TEXT PRIMARY KEY,          -- feed or sitemap URL, or folder path
+        kind TEXT NOT NULL,               -- web or folder, then feed or sitemap once read
+        interval REAL NOT NULL,           -- seconds between polls
+        next_poll REAL NOT NULL DEFAULT 0,  -- unix time
+        last_poll REAL,
+        last_status TEXT,                 -- ok, not_modified or an error kind
+        polls INTEGER NOT NULL DEFAULT 0,
+        failures INTEGER NOT NULL DEFAULT 0,  -- consecutive failed polls: the next one backs off
+        last_new INTEGER NOT NULL DEFAULT 0,
+        articles INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE watch_errors (
+        source TEXT NOT NULL, kind TEXT NOT NULL, count INTEGER NOT NULL, last_at REAL NOT NULL,
+        detail TEXT NOT NULL, PRIMARY KEY (source, kind)
+    );
+    CREATE TABLE watch_validators (url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT);  -- files: etag = mtime:size
+    CREATE TABLE watch_seen (key TEXT PRIMARY KEY, source TEXT, article_id TEXT, status TEXT NOT NULL, at REAL NOT NULL);
+    CREATE TABLE watch_queue (
+        key TEXT PRIMARY KEY, source TEXT NOT NULL, url TEXT, article_id TEXT NOT NULL,
+        kind TEXT NOT NULL,               -- of listing: feed or sitemap
+        item TEXT NOT NULL,               -- what the listing says of the page (JSON): kept if the page fails
+        at REAL NOT NULL
+    );
+    """,
+    # 5: full-text search over titles and content paragraphs (body, heading), rowid = articles.seq (kept on
+    # replace); triggers keep it current on every write path, the last statement fills it for an existing desk
+    """
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = new.seq;
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, (
+            SELECT group_concat(json_extract(p.value, '$.text'), char(10)) FROM json_each(new.data, '$.paragraphs') p
+            WHERE json_extract(p.value, '$.role') IN ('body', 'heading')));
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, data ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.seq;
+        INSERT INTO articles_fts (rowid, title, body) VALUES (new.seq, new.title, (
+            SELECT group_concat(json_extract(p.value, '$.text'), char(10)) FROM json_each(new.data, '$.paragraphs') p
+            WHERE json_extract(p.value, '$.role') IN ('body', 'heading')));
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+        DELETE FROM articles_fts WHERE rowid = old.seq;
+    END;
+    INSERT INTO articles_fts (rowid, title, body)
+        SELECT a.seq, a.title, (SELECT group_concat(json_extract(p.value, '$.text'), char(10))
+                                FROM json_each(a.data, '$.paragraphs') p
+                                WHERE json_extract(p.value, '$.role') IN ('body', 'heading'))
+        FROM articles a;
+    """,
 ]
+
+
+def statements(script: str) -> Iterator[str]:
+    """The complete SQL statements of a migration (a trigger body holds semicolons of its own)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending.strip()
+            pending = ""
 
 # table -> column holding the article id (rows removed with the article)
 ARTICLE_KEYED: dict[str, str | tuple[str, ...]] = {

@@ -8,6 +8,7 @@ connection (``store.db``) inside the same transaction.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import time
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from typing import Callable, Iterator
 
 from ..errors import NotFound, StoreError
 from ..model import Article, Reuse, Skip, Story
-from .schema import ARTICLE_KEYED, MIGRATIONS
+from .schema import ARTICLE_KEYED, MIGRATIONS, statements
 
 
 def busy(exc: sqlite3.OperationalError) -> bool:
@@ -39,6 +40,8 @@ class Store:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}; check the path and its permissions") from None
         self.db.row_factory = sqlite3.Row
+        self._versions: dict[str, int] = {}  # PRAGMA data_version when each in-memory index last looked
+        self._stateless: set[str] | None = None  # stories that may lack a reconciled state (None: unknown)
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -49,6 +52,19 @@ class Store:
             if isinstance(exc, sqlite3.OperationalError) and busy(exc):
                 raise StoreError(f"{self.path} is locked by another writer; try again when it is done") from None
             raise StoreError(f"{self.path} is not a newsdesk database ({exc}); pass another --db path") from None
+
+    @classmethod
+    def reader(cls, path: str | Path) -> "Store":
+        """A read-only connection to an existing, migrated store (one per web server thread)."""
+        store = cls.__new__(cls)
+        store.path = str(path)
+        try:
+            store.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
+                                       check_same_thread=False)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open database {path}: {exc}; check the path and its permissions") from None
+        store.db.row_factory = sqlite3.Row
+        return store
 
     # schema -----------------------------------------------------------------
     @property
@@ -66,9 +82,8 @@ class Store:
                 version = self.version  # read again under the write lock: another process may have migrated
                 if version >= len(MIGRATIONS):
                     break
-                for statement in MIGRATIONS[version].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                for statement in statements(MIGRATIONS[version]):
+                    self.db.execute(statement)
                 version += 1
                 self.db.execute(f"PRAGMA user_version = {version}")
 
@@ -122,6 +137,13 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
+    def changed_elsewhere(self, reader: str) -> bool:
+        """Whether another connection committed since ``reader`` last asked (its in-memory index may be stale)."""
+        version = self.db.execute("PRAGMA data_version").fetchone()[0]
+        changed = version != self._versions.get(reader)
+        self._versions[reader] = version
+        return changed
+
     # articles ---------------------------------------------------------------
     def content_hash(self, article_id: str) -> str | None:
         row = self.db.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
@@ -151,10 +173,24 @@ class Store:
             self.forget_derived(article_id)
             self.db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
 
+    def full_id(self, table: str, prefix: str) -> str:
+        """The id of ``table`` ("articles" or "stories") that is ``prefix`` or the only one starting with it."""
+        if self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (prefix,)).fetchone():
+            return prefix
+        rows = self.db.execute(f"SELECT id FROM {table} WHERE substr(id, 1, ?) = ? LIMIT 3",
+                               (len(prefix), prefix)).fetchall()
+        kind, command = ("article", "articles") if table == "articles" else ("story", "stories")
+        if not rows or not prefix:
+            raise NotFound(f"no {kind} with id {prefix!r} in {self.path}; `newsdesk {command}` lists the ids")
+        if len(rows) > 1:
+            shown = ", ".join(r[0] for r in rows[:2])
+            raise NotFound(f"{prefix!r} is the start of several {kind} ids ({shown}, ...); give more characters")
+        return rows[0][0]
+
     def article(self, article_id: str) -> Article:
+        """The article of that id, or of the only id starting with it."""
+        article_id = self.full_id("articles", article_id)
         row = self.db.execute("SELECT data FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no article with id {article_id!r} in {self.path}; `newsdesk articles` lists the ids")
         return Article.from_dict(json.loads(row[0]))
 
     def articles(self, ids: list[str] | None = None) -> Iterator[Article]:
@@ -168,10 +204,37 @@ class Store:
             yield Article.from_dict(json.loads(row[0]))
 
     def article_rows(self) -> list[sqlite3.Row]:
-        """Id, title, dates, source, story and duplicate of every article, without loading its text."""
+        """Id, title, dates, source, story, duplicate of, language and note codes of every article, without
+        loading it whole."""
         return self.db.execute(
-            "SELECT id, title, published, source, url, story, duplicate_of, seq FROM articles ORDER BY seq"
+            "SELECT id, title, published, source, url, story, duplicate_of, seq,"
+            " json_extract(data, '$.language') AS language,"
+            " (SELECT group_concat(json_extract(n.value, '$.code'), ',') FROM json_each(data, '$.notes') AS n) AS notes"
+            " FROM articles ORDER BY seq"
         ).fetchall()
+
+    def search(self, text: str, limit: int = 20, offset: int = 0) -> list[str]:
+        """Ids of the articles whose title or content has every word of ``text``, best first (FTS5, BM25)."""
+        query = fts_query(text)
+        if query is None:
+            return []
+        rows = self.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+                               " ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ? OFFSET ?", (query, limit, offset))
+        seqs = [r[0] for r in rows]
+        ids = dict(self.db.execute(f"SELECT seq, id FROM articles WHERE seq IN ({','.join('?' * len(seqs))})", seqs))
+        return [ids[seq] for seq in seqs if seq in ids]
+
+    def search_count(self, text: str) -> int:
+        query = fts_query(text)
+        return self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
+                               (query,)).fetchone()[0] if query else 0
+
+    def matches(self, text: str) -> set[str]:
+        """Ids of all the articles :meth:`search` finds, unranked."""
+        query = fts_query(text)
+        return {r[0] for r in self.db.execute(
+            "SELECT id FROM articles WHERE seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
+            (query,))} if query else set()
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -209,16 +272,20 @@ class Store:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO stories (id, data) VALUES (?, ?)",
                             (story.id, json.dumps(story.to_dict(), ensure_ascii=False)))
+        if self._stateless is not None:
+            self._stateless.add(story.id)
 
     def remove_story(self, story_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
             self.drop_story_state(story_id)
+        if self._stateless is not None:
+            self._stateless.discard(story_id)
 
     def story(self, story_id: str) -> Story:
+        """The story of that id, or of the only id starting with it."""
+        story_id = self.full_id("stories", story_id)
         row = self.db.execute("SELECT data FROM stories WHERE id = ?", (story_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no story with id {story_id!r} in {self.path}; `newsdesk stories` lists the ids")
         return Story.from_dict(json.loads(row[0]))
 
     def stories(self) -> list[Story]:
@@ -239,15 +306,30 @@ class Store:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO story_state (story, data) VALUES (?, ?)",
                             (story_id, json.dumps(state, ensure_ascii=False)))
+        if self._stateless is not None:
+            self._stateless.discard(story_id)
 
     def drop_story_state(self, story_id: str) -> None:
         with self.transaction():
             self.db.execute("DELETE FROM story_state WHERE story = ?", (story_id,))
+        if self._stateless is not None:
+            self._stateless.add(story_id)
 
     def stateless_stories(self, limit: int) -> list[str]:
-        """Stories without a reconciled state (parts of a split), oldest first."""
-        return [r[0] for r in self.db.execute(
-            "SELECT id FROM stories WHERE id NOT IN (SELECT story FROM story_state) ORDER BY rowid LIMIT ?", (limit,))]
+        """Stories without a reconciled state (parts of a split), oldest first. The whole table is read once;
+        then only the stories this connection saved or dropped the state of since (an add costs the same on
+        any desk size)."""
+        if self.changed_elsewhere("stateless") or self._stateless is None:
+            self._stateless = {r[0] for r in self.db.execute(
+                "SELECT id FROM stories WHERE id NOT IN (SELECT story FROM story_state)")}
+        if not self._stateless:
+            return []
+        ids = sorted(self._stateless)
+        found = [r[0] for r in self.db.execute(
+            f"SELECT id FROM stories s WHERE id IN ({','.join('?' * len(ids))})"
+            " AND NOT EXISTS (SELECT 1 FROM story_state WHERE story = s.id) ORDER BY rowid", ids)]
+        self._stateless = set(found)
+        return found[:limit]
 
     def story_state(self, story_id: str) -> dict:
         row = self.db.execute("SELECT data FROM story_state WHERE story = ?", (story_id,)).fetchone()
@@ -260,3 +342,9 @@ class Store:
     def set_meta(self, key: str, value: str) -> None:
         with self.transaction():
             self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
+
+def fts_query(text: str) -> str | None:
+    """An FTS5 query for all the words of ``text``, each quoted: the user's text is never FTS syntax."""
+    words = re.findall(r"\w+", text)
+    return " ".join(f'"{word}"' for word in words) if words else None

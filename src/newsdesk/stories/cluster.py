@@ -60,12 +60,16 @@ class Clusterer:
         self.settings = settings
         self.stop = stop_words()
         self.index: StoryIndex | None = None
+        self.background: tuple[dict[str, int], int] = ({}, 0)  # (document frequencies, articles) seen elsewhere
 
     def fresh(self) -> StoryIndex:
         """The in-memory index, rebuilt from ``story_terms`` when the store changed behind it."""
+        if self.index is not None and not self.store.changed_elsewhere("stories"):
+            return self.index  # counting the rows costs as much as the desk is large
         count = self.store.db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
         if self.index is None or count != len(self.index.entries):
-            index = StoryIndex(self.settings, story_name=lambda article_id: stable_id("story", article_id))
+            index = StoryIndex(self.settings, story_name=lambda article_id: stable_id("story", article_id),
+                               df=Counter(self.background[0]), base_n=self.background[1])
             for article_id, day, data, story in self.store.db.execute(
                     "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
                     " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"):

@@ -14,6 +14,7 @@ and the later reports follow it).
 """
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -45,6 +46,7 @@ class Settings(StepSettings):
     max_df: float = 0.2
     candidates: int = 200
     candidate_df: float = 0.05
+    candidate_postings: int = 500
     linkage: str = "max"
     template_headline_share: float = 0.3
     boilerplate_articles: int = 2
@@ -79,7 +81,7 @@ class StoryIndex:
     settings: Settings = field(default_factory=Settings)
     entries: dict[str, Entry] = field(default_factory=dict)
     df: Counter = field(default_factory=Counter)
-    postings: dict[str, set] = field(default_factory=dict)
+    postings: dict[str, dict[str, None]] = field(default_factory=dict)  # term -> its articles, in insertion order
     members: dict[str, set] = field(default_factory=dict)
     by_title: dict[str, set] = field(default_factory=dict)
     by_link: dict[str, set] = field(default_factory=dict)
@@ -87,6 +89,9 @@ class StoryIndex:
     checked: dict[str, int] = field(default_factory=dict)  # story -> its size when last checked for a split
     arrival: dict[str, int] = field(default_factory=dict)  # article -> insertion number (its story's founder first)
     arrivals: int = 0
+    # articles counted in ``df`` though not indexed here: a block of a batch run sees the rest of the corpus
+    # through its document frequencies (newsdesk.distributed)
+    base_n: int = 0
 
     # building ---------------------------------------------------------------
     def weighted(self, counts: Counter) -> dict[str, float]:
@@ -105,7 +110,7 @@ class StoryIndex:
         self.arrivals += 1
         for term in entry.terms:
             self.df[term] += 1
-            self.postings.setdefault(term, set()).add(article_id)
+            self.postings.setdefault(term, {})[article_id] = None
         self.members.setdefault(entry.story, set()).add(article_id)
         if entry.title:
             self.by_title.setdefault(entry.title, set()).add(article_id)
@@ -123,7 +128,7 @@ class StoryIndex:
                 del self.df[term]
             ids = self.postings.get(term)
             if ids is not None:
-                ids.discard(article_id)
+                ids.pop(article_id, None)
                 if not ids:
                     del self.postings[term]
         for table, key in [(self.members, entry.story), (self.by_title, entry.title)] + [(self.by_link, k) for k in entry.links]:
@@ -143,6 +148,9 @@ class StoryIndex:
         return moved
 
     # scoring ----------------------------------------------------------------
+    def size(self) -> int:
+        return len(self.entries) + self.base_n
+
     def idf(self, term: str, n: int) -> float:
         return math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0
 
@@ -168,7 +176,7 @@ class StoryIndex:
     def similarities(self, entry: Entry, exclude: str | None = None) -> dict[str, float]:
         """Article id → similarity with ``entry``: cosine × time factor; 1 for an explicit title link;
         the time factor alone for the article it duplicates."""
-        n = len(self.entries) + (exclude not in self.entries)
+        n = self.size() + (exclude not in self.entries)
         query = self.vector(entry.terms, n)
         # Candidates come from the rarer terms only: a term in more than `candidate_df` of the
         # desk has long postings and adds little to a cosine; the full cosine is computed below.
@@ -178,7 +186,10 @@ class StoryIndex:
             if self.df.get(term, 0) > rare:
                 continue
             idf = self.idf(term, n)
-            for other in self.postings.get(term, ()):
+            postings = self.postings.get(term, {})
+            if len(postings) > self.settings.candidate_postings:  # the most recent: an add costs the same on any desk
+                postings = itertools.islice(reversed(postings), self.settings.candidate_postings)
+            for other in postings:
                 dots[other] += weight * self.entries[other].terms[term] * idf
         dots.pop(exclude, None)
         sims = {}
@@ -291,7 +302,7 @@ class StoryIndex:
             return None
         ids = sorted(self.members[story], key=self.arrival.__getitem__)
         self.checked[story] = size
-        n = len(self.entries)
+        n = self.size()
         vectors = [self.cached_vector(self.entries[a], n) for a in ids]
         sim = np.eye(len(ids))
         for i, a in enumerate(ids):

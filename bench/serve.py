@@ -1,0 +1,236 @@
+"""Load test of `newsdesk serve` on loopback: latency under concurrent clients, and the server's memory.
+
+The desk holds the first N GVC articles (default 2,000), built once with the default pipeline and kept
+(``--db``, default /tmp/newsdesk-bench-serve-N.db; building 2,000 takes ~30 min on a busy 2-core machine).
+The server runs as `newsdesk serve` in a subprocess on 127.0.0.1; C clients (httpx, asyncio) send requests
+back to back for S seconds (at most ``--max-requests``), cycling through: the stories page, a story page,
+search, and the API lists. Prints p50/p95 per kind against the targets (API lists and search < 200 ms,
+story page < 500 ms), requests per second, the first request's latency (the desk-wide view is built then)
+and the server's peak memory.
+
+    .venv/bin/python -m bench.serve [--articles 2000] [--clients 50] [--seconds 30] [--think 0] [--db PATH]
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+TARGETS = {"api lists": 200, "search": 200, "stories page": 500, "story page": 500}
+
+
+def build_desk(path: Path, articles: int) -> None:
+    from bench.data import gvc_documents
+
+    with tempfile.NamedTemporaryFile("w", suffix=".jsonl", delete=False, encoding="utf-8") as handle:
+        for record in gvc_documents(articles):
+            record.pop("gold")
+            handle.write(json.dumps(record) + "\n")
+    print(f"building a desk of {articles} GVC articles at {path} (once; reused next time)", file=sys.stderr)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "-m", "newsdesk.cli", "add", handle.name, "--db", str(path), "--no-progress"],
+                   check=True)
+    os.unlink(handle.name)
+    print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def processes(pid: int) -> list[int]:
+    """The process and its descendants (the server's workers), Linux /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        found.append(todo.pop())
+        todo += children.get(found[-1], [])
+    return found
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time used by a process and its descendants."""
+    total = 0
+    for each in processes(pid):
+        fields = Path(f"/proc/{each}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(current, peak) resident memory of a process and its descendants, MB."""
+    current = peak = 0
+    for each in processes(pid):
+        fields = dict(line.split(":", 1) for line in Path(f"/proc/{each}/status").read_text().splitlines() if ":" in line)
+        current += int(fields["VmRSS"].split()[0])
+        peak += int(fields["VmHWM"].split()[0])
+    return current / 1024, peak / 1024
+
+
+def settle(pid: int, limit: float = 120) -> None:
+    """Wait until the server is idle (every worker has built its view of the desk)."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(1)
+        if cpu_seconds(pid) - before < 0.2:
+            return
+
+
+def requests_mix(db: Path, seed: int = 7) -> list[tuple[str, str]]:
+    """(kind, path) pairs to cycle through: story ids and search words come from the desk itself."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        stories = [r[0] for r in connection.execute("SELECT id FROM stories")]
+        titles = [r[0] for r in connection.execute("SELECT title FROM articles")]
+    rng = random.Random(seed)
+    words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t)})
+    mix = []
+    for _ in range(200):
+        mix += [("stories page", "/stories"),
+                ("story page", f"/stories/{rng.choice(stories)}"),
+                ("search", f"/api/v1/search?q={rng.choice(words)}"),
+                ("api lists", rng.choice(["/api/v1/stories", "/api/v1/articles", "/api/v1/claims",
+                                          "/api/v1/events", "/api/v1/entities", "/api/v1/contradictions"]))]
+    return mix
+
+
+async def load(base: str, mix: list[tuple[str, str]], clients: int, seconds: float, cap: int,
+               think: float = 0.0) -> dict[str, list[float]]:
+    import httpx
+
+    times: dict[str, list[float]] = {}
+    errors: list[str] = []
+    deadline = time.monotonic() + seconds
+    sent = 0
+
+    async def client(offset: int, http: httpx.AsyncClient) -> None:
+        nonlocal sent
+        i = offset
+        while time.monotonic() < deadline and sent < cap:
+            kind, path = mix[i % len(mix)]
+            i += clients
+            sent += 1
+            started = time.perf_counter()
+            try:
+                response = await http.get(path)
+            except httpx.TransportError as exc:
+                errors.append(f"{type(exc).__name__} {path}")
+                continue
+            elapsed = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                errors.append(f"{response.status_code} {path}")
+            times.setdefault(kind, []).append(elapsed)
+            if think:
+                await asyncio.sleep(think)
+
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as http:
+        await asyncio.gather(*(client(n, http) for n in range(clients)))
+    if errors:
+        print(f"{len(errors)} failed requests, e.g. {errors[:3]}", file=sys.stderr)
+    return times
+
+
+def percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--articles", type=int, default=2000, help="GVC articles in the desk")
+    parser.add_argument("--db", type=Path, help="the desk to serve (built here when absent)")
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--seconds", type=float, default=30)
+    parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many requests")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (newsdesk serve --workers)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="seconds each client waits between requests (0: back to back, the hardest case)")
+    args = parser.parse_args()
+    db = args.db or Path(tempfile.gettempdir()) / f"newsdesk-bench-serve-{args.articles}.db"
+    if not db.exists():
+        build_desk(db, args.articles)
+    import sqlite3
+
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        count = connection.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (the server writes to it until the end)
+    server = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "serve", "--db", str(db), "--port", str(port),
+                               "--workers", str(args.workers)], stderr=log)
+    try:
+        import httpx
+
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                started = time.perf_counter()
+                httpx.get(base + "/api/v1/stories?limit=1", timeout=120).raise_for_status()
+                first = (time.perf_counter() - started) * 1000
+                break
+            except httpx.TransportError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    print("the server did not start", file=sys.stderr)
+                    return 1
+                time.sleep(0.2)
+        settle(server.pid)
+        idle, _ = memory_mb(server.pid)
+        mix = requests_mix(db)
+        started, server_cpu, client_cpu = time.monotonic(), cpu_seconds(server.pid), time.process_time()
+        times = asyncio.run(load(base, mix, args.clients, args.seconds, args.max_requests, args.think))
+        elapsed = time.monotonic() - started
+        server_cpu, client_cpu = cpu_seconds(server.pid) - server_cpu, time.process_time() - client_cpu
+        current, peak = memory_mb(server.pid)
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.seek(0)
+        problems = [line for line in log.read().splitlines()[1:] if line.strip()]
+        if problems:
+            print("server said:\n" + "\n".join(problems[-15:]), file=sys.stderr)
+    total = sum(len(v) for v in times.values())
+    pace = f", each waiting {args.think:g} s between requests" if args.think else " back to back"
+    print(f"desk {db} ({count} articles); {args.clients} clients{pace} for {elapsed:.0f} s: {total} requests, "
+          f"{total / elapsed:.0f}/s; CPU used: server {server_cpu:.0f} s ({server_cpu / total * 1000:.1f} ms a request), "
+          f"load clients {client_cpu:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    print(f"first request (builds the desk-wide view): {first:.0f} ms; server memory ({args.workers} workers): "
+          f"{idle:.0f} MB once ready, "
+          f"{current:.0f} MB after the load (peak {peak:.0f} MB)")
+    print(f"{'kind':<14} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")
+    for kind, target in TARGETS.items():
+        values = times.get(kind, [])
+        if not values:
+            continue
+        p95 = percentile(values, 95)
+        ok = p95 < target
+        print(f"{kind:<14} {len(values):>8} {percentile(values, 50):>8.0f} {p95:>8.0f} {'<' + str(target):>8}"
+              f"  {'met' if ok else 'NOT met'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""``newsdesk batch`` on a 2-worker Dask LocalCluster agrees with ``newsdesk add`` on the demo corpus."""
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+from conftest import EXAMPLES
+
+from newsdesk import Desk, config
+from newsdesk.errors import NewsdeskError
+
+pytest.importorskip("distributed", reason="newsdesk batch needs the [scale] extra (dask, distributed)")
+pq = pytest.importorskip("pyarrow.parquet")
+
+
+@pytest.fixture(scope="module")
+def desk_export():
+    with Desk(":memory:") as desk:
+        desk.add(EXAMPLES)
+        return desk.export()
+
+
+@pytest.fixture(scope="module")
+def batch_out(tmp_path_factory):
+    from newsdesk.distributed import batch
+
+    out = tmp_path_factory.mktemp("batch") / "out"
+    settings = config.load(overrides=["batch.partition=3"])  # several partitions on two workers
+    summary = batch.run([str(EXAMPLES)], out, settings, workers=2)
+    assert summary.articles == 8 and len(summary.worker_peak_mb) == 2
+    return out
+
+
+def table(out, name) -> list[dict]:
+    return pq.read_table(out / name).to_pylist()
+
+
+def test_batch_writes_every_table_of_the_contract(batch_out, desk_export):
+    for name in ("articles", "paragraphs", "stories", "reuse", "entities", "places", "dates", "quantities",
+                 "claims", "events", "contradictions"):
+        rows = table(batch_out, name)
+        expected = (sum(len(a["paragraphs"]) for a in desk_export["articles"]) if name == "paragraphs"
+                    else len(desk_export[name]))
+        assert len(rows) == expected, name
+
+
+def test_batch_agrees_with_the_desk(batch_out, desk_export):
+    articles = table(batch_out, "articles")
+    assert {(a["id"], a["duplicate_of"]) for a in articles} == {
+        (a["id"], a["duplicate_of"]) for a in desk_export["articles"]}
+    assert {a["id"]: a["story"] for a in articles} == {a["id"]: a["story"] for a in desk_export["articles"]}
+    assert {(r["a"], r["b"], r["kind"]) for r in table(batch_out, "reuse")} == {
+        (json.dumps(r["a"]), json.dumps(r["b"]), r["kind"]) for r in desk_export["reuse"]}
+    assert {c["id"] for c in table(batch_out, "claims")} == {c["id"] for c in desk_export["claims"]}
+    assert sorted(e["id"] for e in table(batch_out, "events")) == sorted(e["id"] for e in desk_export["events"])
+
+
+def test_load_gives_the_desk_add_gives(batch_out, desk_export):
+    from newsdesk.distributed import batch
+
+    with Desk(":memory:") as desk:
+        assert batch.load(batch_out, desk) == 8
+        assert desk.export() == desk_export
+
+
+def test_load_refuses_a_folder_that_is_no_batch_result(tmp_path):
+    from newsdesk.distributed import batch
+
+    with Desk(":memory:") as desk, pytest.raises(NewsdeskError, match="not a complete `newsdesk batch` result"):
+        batch.load(tmp_path, desk)
+
+
+def test_batch_refuses_to_overwrite_another_folder(tmp_path):
+    from newsdesk.distributed import batch
+
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(NewsdeskError, match="is not a batch result"):
+        batch.run([str(EXAMPLES)], tmp_path, config.defaults(), workers=1)
+    assert (tmp_path / "notes.txt").exists()
+
+
+def test_missing_extra_says_what_to_install(monkeypatch, tmp_path):
+    from newsdesk.distributed import batch
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(NewsdeskError, match=r"pip install 'newsdesk\[scale\]'"):
+        batch.run([str(EXAMPLES)], tmp_path / "out", config.defaults())
