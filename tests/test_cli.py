@@ -124,7 +124,7 @@ def test_add_dedup_and_export_show_a_progress_bar_with_total_rate_and_time_left(
     assert added.exit_code == 0 and "4/4" in added.stderr and "left" in added.stderr
     exported = CliRunner().invoke(main, ["export", "--db", db, "-o", str(tmp_path / "o.json"),
                                                          "--progress"])
-    assert exported.exit_code == 0 and "10/10" in exported.stderr and "sections/s" in exported.stderr
+    assert exported.exit_code == 0 and "11/11" in exported.stderr and "sections/s" in exported.stderr
     deduped = CliRunner().invoke(main, ["dedup", str(folder), "--progress"])
     assert deduped.exit_code == 0 and "4/4" in deduped.stderr
 

@@ -174,7 +174,7 @@ def test_export_reads_one_snapshot(tmp_path):
 
     def stories_after_a_concurrent_write():  # an add commits an article and its story between two reads
         story = {"id": "s-new", "title": "New", "articles": ["new"]}
-        writer.execute("INSERT INTO stories (id, data) VALUES (?, ?)", ("s-new", json.dumps(story)))
+        writer.execute("INSERT OR REPLACE INTO stories (id, data) VALUES (?, ?)", ("s-new", json.dumps(story)))
         return original()
 
     reader.store.stories = stories_after_a_concurrent_write

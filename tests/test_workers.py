@@ -46,13 +46,14 @@ def test_gvc_same_export_with_two_workers(tmp_path):
 
 
 def test_replaced_article_in_flight_is_stored_in_order(tmp_path):
-    # the same id in two batches: the second version replaces the first, as with one worker
-    first = tmp_path / "a" / "same.txt"
-    second = tmp_path / "b" / "same.txt"
-    for path, text in ((first, "Floods in the valley\n\nThe river rose overnight in the valley town."),
-                       (second, "Floods in the valley\n\nThe river rose again, officials said on Monday.")):
+    # the same id in two batches: the second version replaces the first, as with one worker (records keep their
+    # ids; two files of one name in two folders would get two)
+    first = tmp_path / "a" / "same.jsonl"
+    second = tmp_path / "b" / "same.jsonl"
+    for path, text in ((first, "The river rose overnight in the valley town."),
+                       (second, "The river rose again, officials said on Monday.")):
         path.parent.mkdir()
-        path.write_text(text, encoding="utf-8")
+        path.write_text(json.dumps({"id": "same", "title": "Floods in the valley", "text": text}), encoding="utf-8")
     sources = [first, *sorted(EXAMPLES.glob("*.txt"))[:3], second]
     steps = ["normalize", "roles", "glue", "dedup", "reuse", "stories"]
     one = exported(sources, workers=1, batch_size=1, steps=steps)

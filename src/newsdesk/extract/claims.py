@@ -876,8 +876,11 @@ def _apart(found: list[Found], text_of) -> list[Found]:
     """A speaker never leaks into another claim's content: "A said B, according to C" gives A's content B, and C's
     what is left of the sentence without A's speaker, cue and statement (nothing left: no claim of C's own)."""
     kept = []
+    by_paragraph: dict[int, list[Found]] = {}  # only claims of one paragraph nest
+    for f in found:
+        by_paragraph.setdefault(f.paragraph, []).append(f)
     for outer in found:
-        inner = [f for f in found if f is not outer and f.paragraph == outer.paragraph and f.cue
+        inner = [f for f in by_paragraph[outer.paragraph] if f is not outer and f.cue
                  and outer.content[0] <= f.cue[0] and f.cue[1] <= outer.content[1]]
         if inner:
             taken = sorted(s for f in inner for s in (f.source, f.cue, f.content if outer.form == "according_to" else None)
