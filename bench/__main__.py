@@ -1,7 +1,8 @@
 """Run every benchmark, then the quality gate: ``make bench`` (well over an hour on 2 cores).
 
-    .venv/bin/python -m bench [--limit N]     # N: a quick run on the first N items of each dataset
+.venv/bin/python -m bench [--limit N]     # N: a quick run on the first N items of each dataset
 """
+
 from __future__ import annotations
 
 import argparse
@@ -10,8 +11,19 @@ import sys
 
 from . import gate
 
-STAGES = ("clean", "ingest", "language", "dedup", "stories", "extract_places", "extract_facts", "claims", "events", "reconcile",
-          "watch")
+STAGES = (
+    "clean",
+    "ingest",
+    "language",
+    "dedup",
+    "stories",
+    "extract_places",
+    "extract_facts",
+    "claims",
+    "events",
+    "reconcile",
+    "watch",
+)
 
 
 def main() -> int:

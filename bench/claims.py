@@ -17,6 +17,7 @@ edges never decides a match:
 
 textacy's ``direct_quotations`` runs on the same parsed documents as the peer.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,6 +41,7 @@ SEED_ANNOTATIONS = ROOT / "bench" / "annotations" / "seeds_claims.json"
 
 
 # -- PolNeAR ------------------------------------------------------------------------------------------------
+
 
 def article_of(row: dict) -> tuple[Article, list[int]]:
     """The file as an article (no title: PolNeAR annotates the first line like any other) and paragraph offsets."""
@@ -75,9 +77,14 @@ def gold_attributions(row: dict, lemmas: dict[int, str] | None = None) -> list[d
             continue
         cue, source = item.get("cue") or {}, item.get("source") or {}
         cue_tokens = tokens_of(text, cue.get("spans", []), CUE_TOKEN)
-        out.append({"content": tokens_of(text, content["spans"]), "cue": cue_tokens,
-                    "source": tokens_of(text, source.get("spans", [])),
-                    "form": gold_form(item, [lemmas.get(t, "") for t in cue_tokens] if lemmas else [])})
+        out.append(
+            {
+                "content": tokens_of(text, content["spans"]),
+                "cue": cue_tokens,
+                "source": tokens_of(text, source.get("spans", [])),
+                "form": gold_form(item, [lemmas.get(t, "") for t in cue_tokens] if lemmas else []),
+            }
+        )
     return [g for g in out if g["content"]]
 
 
@@ -89,7 +96,7 @@ def gold_form(item: dict, cue_lemmas: list[str]) -> str:
         return "according_to"
     if cue in (":", "―", "—") or cue.endswith(":"):
         return "colon"
-    quoted = any(mark in content for mark in "“”\"") or "''" in content
+    quoted = any(mark in content for mark in '“”"') or "''" in content
     if any(lemma in claims_module.CUE_VERBS for lemma in cue_lemmas):
         return "quoted_verb" if quoted else "reporting_verb"
     if any(lemma in claims_module.CUE_NOUNS for lemma in cue_lemmas):
@@ -109,9 +116,14 @@ def predicted(article: Article, offsets: list[int], text: str) -> list[dict]:
     def tokens(span, pattern=WORD):
         spans = [(offsets[span.paragraph] + span.start, offsets[span.paragraph] + span.end)] if span else []
         return tokens_of(text, spans, pattern)
+
     for claim in article.claims:
-        item = {"content": tokens(claim.content_span), "cue": tokens(claim.cue_span, CUE_TOKEN),
-                "source": tokens(claim.speaker_span), "form": claim.form or "?"}
+        item = {
+            "content": tokens(claim.content_span),
+            "cue": tokens(claim.cue_span, CUE_TOKEN),
+            "source": tokens(claim.speaker_span),
+            "form": claim.form or "?",
+        }
         if claim.form == "quote_continued" and out:
             out[-1]["content"] = out[-1]["content"] | item["content"]
         elif item["content"]:
@@ -124,12 +136,20 @@ def peer_predictions(doc, text: str) -> list[dict]:
 
     def chars(tokens):
         return [(t.idx, t.idx + len(t)) for t in tokens]
+
     try:
         triples = list(direct_quotations(doc))
     except ValueError:  # unbalanced quotation marks: textacy gives up on the document
         return []
-    return [{"content": tokens_of(text, chars(t.content)), "cue": tokens_of(text, chars(t.cue), CUE_TOKEN),
-             "source": tokens_of(text, chars(t.speaker)), "form": "direct_quotations"} for t in triples]
+    return [
+        {
+            "content": tokens_of(text, chars(t.content)),
+            "cue": tokens_of(text, chars(t.cue), CUE_TOKEN),
+            "source": tokens_of(text, chars(t.speaker)),
+            "form": "direct_quotations",
+        }
+        for t in triples
+    ]
 
 
 def overlap_f1(a: frozenset, b: frozenset) -> float:
@@ -178,12 +198,18 @@ class Tally:
         tp, n_pred, n_gold = (self.counts[key + s] for s in (".tp", ".pred", ".gold"))
         p = tp / n_pred if n_pred else 0.0
         r = tp / n_gold if n_gold else 0.0
-        return {"p": round(p, 3), "r": round(r, 3), "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3),
-                "pred": n_pred, "gold": n_gold}
+        return {
+            "p": round(p, 3),
+            "r": round(r, 3),
+            "f1": round(2 * p * r / (p + r) if p + r else 0.0, 3),
+            "pred": n_pred,
+            "gold": n_gold,
+        }
 
 
-def score_document(tally: Tally, preds: list[dict], golds: list[dict], prefix: str, publisher: str,
-                   forms: dict | None = None) -> None:
+def score_document(
+    tally: Tally, preds: list[dict], golds: list[dict], prefix: str, publisher: str, forms: dict | None = None
+) -> None:
     for role in ("source", "cue", "content"):
         pred_sets = [p[role] for p in preds if p[role]]
         gold_sets = [g[role] for g in golds if g[role]]
@@ -244,15 +270,27 @@ def run_polnear(split: str, limit: int | None, peer: bool) -> dict:
     result = {"split": split, "files": len(rows), "words": words, "gold": gold_count}
     for system in ("newsdesk", "textacy") if peer else ("newsdesk",):
         result[system] = {
-            "content": tally.prf(f"{system}.content"), "full": tally.prf(f"{system}.full"),
-            "roles": {role: {kind: tally.prf(f"{system}.{role}.{kind}") for kind in ("exact", "overlap")}
-                      for role in ("source", "cue", "content")},
-            "by_publisher": {pub: {"content": tally.prf(f"{system}.content.{pub}")["f1"],
-                                   "full": tally.prf(f"{system}.full.{pub}")["f1"]} for pub in publishers},
+            "content": tally.prf(f"{system}.content"),
+            "full": tally.prf(f"{system}.full"),
+            "roles": {
+                role: {kind: tally.prf(f"{system}.{role}.{kind}") for kind in ("exact", "overlap")}
+                for role in ("source", "cue", "content")
+            },
+            "by_publisher": {
+                pub: {
+                    "content": tally.prf(f"{system}.content.{pub}")["f1"],
+                    "full": tally.prf(f"{system}.full.{pub}")["f1"],
+                }
+                for pub in publishers
+            },
         }
-    result["newsdesk"]["by_form"] = {level: {form: {"matched": c[True], "missed": c[False],
-                                                    "rate": round(c[True] / (c[True] + c[False]), 3)}
-                                             for form, c in sorted(forms[level].items())} for level in forms}
+    result["newsdesk"]["by_form"] = {
+        level: {
+            form: {"matched": c[True], "missed": c[False], "rate": round(c[True] / (c[True] + c[False]), 3)}
+            for form, c in sorted(forms[level].items())
+        }
+        for level in forms
+    }
     result["newsdesk"]["without_speaker"] = int(timing.pop("without_speaker", 0))
     result["seconds"] = {k: round(v, 2) for k, v in timing.items()}
     result["words_per_second"] = {k: round(words / v) for k, v in timing.items() if v}
@@ -260,6 +298,7 @@ def run_polnear(split: str, limit: int | None, peer: bool) -> dict:
 
 
 # -- seeds --------------------------------------------------------------------------------------------------
+
 
 def seed_articles() -> list[Article]:
     """The seeds through every registered step up to claims (steps not written yet are left out)."""
@@ -292,9 +331,12 @@ def speaker_right(article: Article, claim, accepted: set[str]) -> bool:
 def labelled(article: Article, claim, item: dict) -> bool:
     """Whether a predicted claim is the labelled statement: its paragraph's line, cue, polarity and speaker."""
     lines = {p.index: p.line for p in article.paragraphs}
-    return ((lines.get(claim.span.paragraph) == item["line"] or (item["line"] == 1 and claim.span.paragraph == -1))
-            and (claim.cue or "").lower().endswith(item["cue"].lower()) and claim.polarity == item["polarity"]
-            and speaker_right(article, claim, {s.lower() for s in item["speaker"]}))
+    return (
+        (lines.get(claim.span.paragraph) == item["line"] or (item["line"] == 1 and claim.span.paragraph == -1))
+        and (claim.cue or "").lower().endswith(item["cue"].lower())
+        and claim.polarity == item["polarity"]
+        and speaker_right(article, claim, {s.lower() for s in item["speaker"]})
+    )
 
 
 def run_seeds() -> dict:
@@ -311,15 +353,25 @@ def run_seeds() -> dict:
             missed.append(f"{item['article'][:3]} L{item['line']} {item['speaker'][0]} {item['cue']}")
     every = labels["claims"] + labels.get("also", [])
     predicted = [(a, c) for a in articles.values() for c in a.claims]
-    wrong = [f"{a.id[:3]} ¶{c.span.paragraph} {c.speaker_text}: {c.cue}: {c.content[:60]}" for a, c in predicted
-             if not any(item["article"] == a.id and labelled(a, c, item) for item in every)]
+    wrong = [
+        f"{a.id[:3]} ¶{c.span.paragraph} {c.speaker_text}: {c.cue}: {c.content[:60]}"
+        for a, c in predicted
+        if not any(item["article"] == a.id and labelled(a, c, item) for item in every)
+    ]
     right = len(predicted) - len(wrong)
-    return {"found": found, "of": len(labels["claims"]), "missed": missed, "predicted": len(predicted),
-            "precision": round(right / len(predicted), 3) if predicted else 1.0, "wrong": wrong,
-            "without_speaker": sum(1 for _, c in predicted if not c.speaker_text)}
+    return {
+        "found": found,
+        "of": len(labels["claims"]),
+        "missed": missed,
+        "predicted": len(predicted),
+        "precision": round(right / len(predicted), 3) if predicted else 1.0,
+        "wrong": wrong,
+        "without_speaker": sum(1 for _, c in predicted if not c.speaker_text),
+    }
 
 
 # -- report -------------------------------------------------------------------------------------------------
+
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -329,11 +381,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     result = {"polnear": run_polnear(args.split, args.limit, not args.no_peer), "seeds": run_seeds()}
     report(result)
-    result["headline"] = {"content_f1": result["polnear"]["newsdesk"]["content"]["f1"],
-                          "full_f1": result["polnear"]["newsdesk"]["full"]["f1"], "seeds_found": result["seeds"]["found"],
-                          "seeds_precision": result["seeds"]["precision"],
-                          "claims_without_speaker": result["seeds"]["without_speaker"]
-                          + result["polnear"]["newsdesk"]["without_speaker"]}
+    result["headline"] = {
+        "content_f1": result["polnear"]["newsdesk"]["content"]["f1"],
+        "full_f1": result["polnear"]["newsdesk"]["full"]["f1"],
+        "seeds_found": result["seeds"]["found"],
+        "seeds_precision": result["seeds"]["precision"],
+        "claims_without_speaker": result["seeds"]["without_speaker"] + result["polnear"]["newsdesk"]["without_speaker"],
+    }
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return 1 if gate.check("claims", result["headline"]) else 0
@@ -346,23 +400,36 @@ def report(result: dict) -> None:
         if system not in pol:
             continue
         r = pol[system]
-        print(f"\n{system}: content F1 {r['content']['f1']:.3f} (P {r['content']['p']:.3f} R {r['content']['r']:.3f})  "
-              f"content+cue+source F1 {r['full']['f1']:.3f} (P {r['full']['p']:.3f} R {r['full']['r']:.3f})")
+        print(
+            f"\n{system}: content F1 {r['content']['f1']:.3f} (P {r['content']['p']:.3f} R {r['content']['r']:.3f})  "
+            f"content+cue+source F1 {r['full']['f1']:.3f} (P {r['full']['p']:.3f} R {r['full']['r']:.3f})"
+        )
         for role, kinds in r["roles"].items():
-            print(f"  {role:<8} " + "  ".join(f"{kind} P {v['p']:.3f} R {v['r']:.3f} F1 {v['f1']:.3f}"
-                                           for kind, v in kinds.items()))
-        print("  by publisher: " + ", ".join(f"{pub} {v['content']:.2f}/{v['full']:.2f}"
-                                           for pub, v in r["by_publisher"].items()))
+            print(
+                f"  {role:<8} "
+                + "  ".join(f"{kind} P {v['p']:.3f} R {v['r']:.3f} F1 {v['f1']:.3f}" for kind, v in kinds.items())
+            )
+        print(
+            "  by publisher: "
+            + ", ".join(f"{pub} {v['content']:.2f}/{v['full']:.2f}" for pub, v in r["by_publisher"].items())
+        )
     print("\nnewsdesk by attribution form (content level; gold: recall, pred: precision):")
     for form, v in pol["newsdesk"]["by_form"]["content"].items():
         full = pol["newsdesk"]["by_form"]["full"][form]
-        print(f"  {form:<28} {v['matched']:>5} / {v['matched'] + v['missed']:<5} {v['rate']:.3f}   full {full['rate']:.3f}")
-    print("\nseconds: " + ", ".join(f"{k} {v}" for k, v in pol["seconds"].items())
-          + "  (parse: per paragraph for newsdesk; parse_whole: whole text for textacy)")
+        print(
+            f"  {form:<28} {v['matched']:>5} / {v['matched'] + v['missed']:<5} {v['rate']:.3f}   full {full['rate']:.3f}"
+        )
+    print(
+        "\nseconds: "
+        + ", ".join(f"{k} {v}" for k, v in pol["seconds"].items())
+        + "  (parse: per paragraph for newsdesk; parse_whole: whole text for textacy)"
+    )
     seeds = result["seeds"]
-    print(f"\nseeds: {seeds['found']} of {seeds['of']} statements with the right speaker, cue and polarity; "
-          f"precision {seeds['precision']:.3f} of {seeds['predicted']} claims; without a speaker: seeds "
-          f"{seeds['without_speaker']}, PolNeAR {pol['newsdesk']['without_speaker']}")
+    print(
+        f"\nseeds: {seeds['found']} of {seeds['of']} statements with the right speaker, cue and polarity; "
+        f"precision {seeds['precision']:.3f} of {seeds['predicted']} claims; without a speaker: seeds "
+        f"{seeds['without_speaker']}, PolNeAR {pol['newsdesk']['without_speaker']}"
+    )
     for miss in seeds["missed"]:
         print(f"  missed {miss}")
     for wrong in seeds["wrong"]:

@@ -8,6 +8,7 @@ whether the claims step's lexicon has it. The lexicon in
 ``newsdesk/extract/claims.py`` was extended from this list (train only; the dev
 part stays for reporting), each addition kept only when it raised train F1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,11 +52,13 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     seen, heading = cue_heads(args.limit)
     lexicon = claims_module.CUE_VERBS | claims_module.CUE_NOUNS
-    rows = sorted(((heading[k], k) for k in heading if seen[k] >= args.min_count), reverse=True)[:args.top]
+    rows = sorted(((heading[k], k) for k in heading if seen[k] >= args.min_count), reverse=True)[: args.top]
     print("cue heads  share  seen  pos   lemma  (in lexicon)")
     for count, (pos, lemma) in rows:
-        print(f"{count:9d}  {count / seen[(pos, lemma)]:.2f}  {seen[(pos, lemma)]:5d}  {pos:<5} {lemma}"
-              + ("  *" if lemma in lexicon else ""))
+        print(
+            f"{count:9d}  {count / seen[(pos, lemma)]:.2f}  {seen[(pos, lemma)]:5d}  {pos:<5} {lemma}"
+            + ("  *" if lemma in lexicon else "")
+        )
     return 0
 
 

@@ -23,6 +23,7 @@
 
 Writes bench/out/clean.json. Floors: bench/baseline.toml [clean].
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,8 +47,14 @@ LEXICONS = ("wordsegment", "wordninja", "symspellpy")
 def desk(lexicon: str = "wordsegment", glue: bool = True, steps=STEPS):
     from newsdesk import Desk
 
-    return Desk(":memory:", overrides=[f"pipeline.steps={json.dumps(steps)}", f'glue.lexicon="{lexicon}"',
-                                       f"glue.enabled={'true' if glue else 'false'}"])
+    return Desk(
+        ":memory:",
+        overrides=[
+            f"pipeline.steps={json.dumps(steps)}",
+            f'glue.lexicon="{lexicon}"',
+            f"glue.enabled={'true' if glue else 'false'}",
+        ],
+    )
 
 
 def seed_articles(lexicon: str = "wordsegment", glue: bool = True) -> dict:
@@ -69,15 +76,24 @@ def prf(found: set, gold: set) -> dict:
     tp = len(found & gold)
     precision = tp / len(found) if found else 1.0
     recall = tp / len(gold) if gold else 1.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "found": len(found), "gold": len(gold),
-            "false": sorted(map(list, found - gold)), "missed": sorted(map(list, gold - found))}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "found": len(found),
+        "gold": len(gold),
+        "false": sorted(map(list, found - gold)),
+        "missed": sorted(map(list, gold - found)),
+    }
 
 
 # (a) seeds -------------------------------------------------------------------
 def glue_annotation() -> tuple[set, list[str]]:
     labels = json.loads((ANNOTATIONS / "seeds_glue.json").read_text(encoding="utf-8"))
-    gold = {(aid, item["line"], _edge(item["before"]), _edge(item["after"]))
-            for aid, items in labels["articles"].items() for item in items}
+    gold = {
+        (aid, item["line"], _edge(item["before"]), _edge(item["after"]))
+        for aid, items in labels["articles"].items()
+        for item in items
+    }
     return gold, labels["keep"]
 
 
@@ -86,10 +102,14 @@ def seed_glue(lexicon: str) -> dict:
 
     gold, keep = glue_annotation()
     articles = seed_articles(lexicon)
-    found = {(a.id, _line(a, r.paragraph), _edge(r.before), _edge(r.after)) for a in articles.values() for r in a.repairs}
+    found = {
+        (a.id, _line(a, r.paragraph), _edge(r.before), _edge(r.after)) for a in articles.values() for r in a.repairs
+    }
     words = model(lexicon)
-    split_words = sorted({f[2] for f in found - gold if f[2].lower() in words} |
-                         {f[2] for f in found if f[2].lower() in {k.lower() for k in keep}})
+    split_words = sorted(
+        {f[2] for f in found - gold if f[2].lower() in words}
+        | {f[2] for f in found if f[2].lower() in {k.lower() for k in keep}}
+    )
     return {**prf(found, gold), "real_words_split": split_words}
 
 
@@ -147,10 +167,16 @@ def seed_roles() -> dict:
         expected_related = [by_line[line].text for line in label["related_lines"]]
         related_ok &= article.related_titles == expected_related
         credits_ok &= all(name in article.credits for name in label["credits"])
-    return {"paragraphs": total, "accuracy": round(exact / total, 4), "body_side_accuracy": round(side / total, 4),
-            "wrong": wrong, "related_titles_captured": related_ok, "credits_captured": credits_ok,
-            "credits": {aid: a.credits for aid, a in articles.items()},
-            "related_titles": {aid: len(a.related_titles) for aid, a in articles.items()}}
+    return {
+        "paragraphs": total,
+        "accuracy": round(exact / total, 4),
+        "body_side_accuracy": round(side / total, 4),
+        "wrong": wrong,
+        "related_titles_captured": related_ok,
+        "credits_captured": credits_ok,
+        "credits": {aid: a.credits for aid, a in articles.items()},
+        "related_titles": {aid: len(a.related_titles) for aid, a in articles.items()},
+    }
 
 
 # (b) GVC ---------------------------------------------------------------------
@@ -182,14 +208,24 @@ def gvc(limit: int, seed: int, lexicon: str, show: bool) -> dict:
             for r in article.repairs:
                 role = "title" if r.paragraph < 0 else article.paragraphs[r.paragraph].role
                 text = article.paragraph_text(r.paragraph)
-                repairs.append({"role": role, "before": r.before, "after": r.after,
-                                "context": text[max(0, r.start - 40): r.end + 40]})
-    result = {"articles": len(articles), "lexicon": lexicon, "repairs": len(repairs),
-              "repairs_per_article": round(len(repairs) / len(articles), 4),
-              "repairs_per_10k_words": round(1e4 * len(repairs) / max(words, 1), 3),
-              "punctuation_repairs": sum(1 for r in repairs if not r["before"].isalpha()),
-              "word_repairs": [[r["before"], r["after"], r["context"]] for r in repairs if r["before"].isalpha()],
-              "ms_per_article": {name: round(1000 * statistics.mean(t), 3) for name, t in timings.items()}}
+                repairs.append(
+                    {
+                        "role": role,
+                        "before": r.before,
+                        "after": r.after,
+                        "context": text[max(0, r.start - 40) : r.end + 40],
+                    }
+                )
+    result = {
+        "articles": len(articles),
+        "lexicon": lexicon,
+        "repairs": len(repairs),
+        "repairs_per_article": round(len(repairs) / len(articles), 4),
+        "repairs_per_10k_words": round(1e4 * len(repairs) / max(words, 1), 3),
+        "punctuation_repairs": sum(1 for r in repairs if not r["before"].isalpha()),
+        "word_repairs": [[r["before"], r["after"], r["context"]] for r in repairs if r["before"].isalpha()],
+        "ms_per_article": {name: round(1000 * statistics.mean(t), 3) for name, t in timings.items()},
+    }
     if show:
         result["sample"] = random.Random(seed).sample(repairs, min(30, len(repairs)))
         result["roles"] = gvc_roles(articles)
@@ -200,11 +236,15 @@ def gvc_roles(articles: list) -> dict:
     roles = Counter(p.role for a in articles for p in a.paragraphs)
     long = [(a.id, p) for a in articles for p in a.paragraphs if len(p.text.split()) >= 40]
     lost = [(aid, p) for aid, p in long if p.role != "body"]
-    return {"paragraphs": dict(roles), "long_paragraphs": len(long), "long_not_body": len(lost),
-            "long_not_body_share": round(len(lost) / max(len(long), 1), 4),
-            "long_not_body_examples": [[aid, p.role, p.text[:160]] for aid, p in lost[:10]],
-            "related_lists": sum(1 for a in articles if a.related_titles),
-            "credits": Counter(c for a in articles for c in a.credits).most_common(10)}
+    return {
+        "paragraphs": dict(roles),
+        "long_paragraphs": len(long),
+        "long_not_body": len(lost),
+        "long_not_body_share": round(len(lost) / max(len(long), 1), 4),
+        "long_not_body_examples": [[aid, p.role, p.text[:160]] for aid, p in lost[:10]],
+        "related_lists": sum(1 for a in articles if a.related_titles),
+        "credits": Counter(c for a in articles for c in a.credits).most_common(10),
+    }
 
 
 # (c) trafilatura-eval --------------------------------------------------------
@@ -238,8 +278,12 @@ def html(limit: int) -> dict:
         articles = html_articles(pages, steps)
         texts = ["\n".join(p.text for p in a.paragraphs if p.role in CONTENT_ROLES) if a else "" for a in articles]
         scores = snippet_scores(pages, texts)
-        result[label] = {"with_recall": scores["recall"], "token_recall": scores["token"]["recall"],
-                         "token_f1": scores["token"]["f1"], "counts": scores["counts"]}
+        result[label] = {
+            "with_recall": scores["recall"],
+            "token_recall": scores["token"]["recall"],
+            "token_f1": scores["token"]["f1"],
+            "counts": scores["counts"],
+        }
         if label != "normalize":
             result["roles"] = dict(Counter(p.role for a in articles if a for p in a.paragraphs))
     return result
@@ -271,10 +315,14 @@ def main() -> None:
 def headline(report: dict) -> dict:
     """The figures floored in bench/baseline.toml [clean]."""
     glue, roles = report["seeds"]["glue"]["wordsegment"], report["seeds"]["roles"]
-    figures = {"seeds_glue_precision": glue["precision"], "seeds_glue_recall": glue["recall"],
-               "seeds_real_words_split": len(glue["real_words_split"]),
-               "seeds_body_side_accuracy": roles["body_side_accuracy"], "seeds_role_accuracy": roles["accuracy"],
-               "gvc_long_paragraphs_not_body_share": report["gvc"]["wordsegment"]["roles"]["long_not_body_share"]}
+    figures = {
+        "seeds_glue_precision": glue["precision"],
+        "seeds_glue_recall": glue["recall"],
+        "seeds_real_words_split": len(glue["real_words_split"]),
+        "seeds_body_side_accuracy": roles["body_side_accuracy"],
+        "seeds_role_accuracy": roles["accuracy"],
+        "gvc_long_paragraphs_not_body_share": report["gvc"]["wordsegment"]["roles"]["long_not_body_share"],
+    }
     if "trafilatura_eval" in report:
         figures["trafilatura_eval_token_f1_after_roles"] = report["trafilatura_eval"]["roles+glue"]["token_f1"]
     return figures
@@ -283,23 +331,31 @@ def headline(report: dict) -> dict:
 def print_report(report: dict) -> None:
     print("== seeds: glue repair against bench/annotations/seeds_glue.json")
     for name, g in report["seeds"]["glue"].items():
-        print(f"  {name:32s} precision {g['precision']:.3f}  recall {g['recall']:.3f}  "
-              f"({g['found']} found / {g['gold']} gold)  real words split: {g['real_words_split'] or 'none'}")
+        print(
+            f"  {name:32s} precision {g['precision']:.3f}  recall {g['recall']:.3f}  "
+            f"({g['found']} found / {g['gold']} gold)  real words split: {g['real_words_split'] or 'none'}"
+        )
         for item in g["false"][:5]:
             print(f"      false: {item}")
         for item in g["missed"][:5]:
             print(f"      missed: {item}")
     r = report["seeds"]["roles"]
     print("== seeds: roles against bench/annotations/seeds_roles.json")
-    print(f"  {r['paragraphs']} paragraphs: accuracy {r['accuracy']:.3f}, body / not body {r['body_side_accuracy']:.3f}")
-    print(f"  related titles captured: {r['related_titles_captured']}  credits captured: {r['credits_captured']} "
-          f"{r['credits']}")
+    print(
+        f"  {r['paragraphs']} paragraphs: accuracy {r['accuracy']:.3f}, body / not body {r['body_side_accuracy']:.3f}"
+    )
+    print(
+        f"  related titles captured: {r['related_titles_captured']}  credits captured: {r['credits_captured']} "
+        f"{r['credits']}"
+    )
     for item in r["wrong"]:
         print(f"      wrong: {item}")
     print("== GVC sample")
     for name, g in report["gvc"].items():
-        print(f"  {name:12s} {g['articles']} articles: {g['repairs']} repairs ({g['punctuation_repairs']} punctuation), "
-              f"{g['repairs_per_10k_words']} per 10k words; ms/article {g['ms_per_article']}")
+        print(
+            f"  {name:12s} {g['articles']} articles: {g['repairs']} repairs ({g['punctuation_repairs']} punctuation), "
+            f"{g['repairs_per_10k_words']} per 10k words; ms/article {g['ms_per_article']}"
+        )
         for before, after, context in g["word_repairs"]:
             print(f"      word glue: {before!r} -> {after!r}   …{context}…")
     g = report["gvc"]["wordsegment"]
@@ -309,9 +365,11 @@ def print_report(report: dict) -> None:
     roles = g.get("roles", {})
     if roles:
         print(f"  roles: {roles['paragraphs']}")
-        print(f"  long paragraphs (40+ words) not body: {roles['long_not_body']} of {roles['long_paragraphs']} "
-              f"({100 * roles['long_not_body_share']:.2f}%); articles with a related list: {roles['related_lists']}; "
-              f"credits: {roles['credits']}")
+        print(
+            f"  long paragraphs (40+ words) not body: {roles['long_not_body']} of {roles['long_paragraphs']} "
+            f"({100 * roles['long_not_body_share']:.2f}%); articles with a related list: {roles['related_lists']}; "
+            f"credits: {roles['credits']}"
+        )
         for item in roles["long_not_body_examples"]:
             print(f"    {item}")
     if "trafilatura_eval" in report:
@@ -319,8 +377,10 @@ def print_report(report: dict) -> None:
         print(f"== trafilatura-eval, {t['pages']} pages: content text (body + heading)")
         for label in ("normalize", "roles+glue"):
             s = t[label]
-            print(f"  after {label:11s} with-snippet recall {s['with_recall']:.4f}  token recall {s['token_recall']:.4f}  "
-                  f"token F1 {s['token_f1']:.4f}  {s['counts']}")
+            print(
+                f"  after {label:11s} with-snippet recall {s['with_recall']:.4f}  token recall {s['token_recall']:.4f}  "
+                f"token F1 {s['token_f1']:.4f}  {s['counts']}"
+            )
         print(f"  roles: {t.get('roles')}")
     if gate.check("clean", report["headline"]):
         sys.exit(1)

@@ -1,4 +1,5 @@
 """Loaders for the labelled data in ../shared/data (read in place, never copied)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -20,8 +21,17 @@ def jsonl(path: Path) -> list[dict]:
 def gvc_documents(limit: int | None = None) -> list[dict]:
     """GVC articles as ingest records: id, title, text, published, gold (= incident_id)."""
     rows = jsonl(DATA / "gvc" / "documents.jsonl")[:limit]
-    return [{"id": r["doc_id"], "title": r.get("title") or "", "text": r.get("content") or "",
-             "published": r.get("dct"), "url": r.get("uri"), "gold": r["incident_id"]} for r in rows]
+    return [
+        {
+            "id": r["doc_id"],
+            "title": r.get("title") or "",
+            "text": r.get("content") or "",
+            "published": r.get("dct"),
+            "url": r.get("uri"),
+            "gold": r["incident_id"],
+        }
+        for r in rows
+    ]
 
 
 def ecbplus_documents(limit: int | None = None) -> list[dict]:
@@ -29,8 +39,15 @@ def ecbplus_documents(limit: int | None = None) -> list[dict]:
     out = []
     for r in jsonl(DATA / "ecbplus" / "documents.jsonl")[:limit]:
         lines = r["text"].split("\n")
-        out.append({"id": r["doc_id"], "title": lines[0], "text": "\n\n".join(lines[1:]) or lines[0],
-                    "url": r.get("url"), "gold": r["subtopic"]})
+        out.append(
+            {
+                "id": r["doc_id"],
+                "title": lines[0],
+                "text": "\n\n".join(lines[1:]) or lines[0],
+                "url": r.get("url"),
+                "gold": r["subtopic"],
+            }
+        )
     return out
 
 
@@ -47,8 +64,16 @@ def gvdb_rows(limit: int | None = None) -> list[dict]:
     csv.field_size_limit(sys.maxsize)
     with open(DATA / "gvdb" / "dev.tsv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle, delimiter="\t"))[:limit]
-    return [{"id": r["Article id"], "title": r["Article title"] or "", "text": r["Full text"] or "",
-             "url": r["Article url"], "gold": json.loads(r["Json"])} for r in rows]
+    return [
+        {
+            "id": r["Article id"],
+            "title": r["Article title"] or "",
+            "text": r["Full text"] or "",
+            "url": r["Article url"],
+            "gold": json.loads(r["Json"]),
+        }
+        for r in rows
+    ]
 
 
 def gvdb_victims(gold: dict) -> tuple[int, int]:
@@ -61,17 +86,24 @@ def gvdb_victims(gold: dict) -> tuple[int, int]:
 
 def ecbplus_sentences(limit: int | None = None) -> list[dict]:
     """ECB+ documents as their sentence lists: doc_id, topic, subtopic, sentences (one line each)."""
-    return [{"doc_id": r["doc_id"], "topic": r["topic"], "subtopic": r["subtopic"], "sentences": r["text"].split("\n")}
-            for r in jsonl(DATA / "ecbplus" / "documents.jsonl")[:limit]]
+    return [
+        {"doc_id": r["doc_id"], "topic": r["topic"], "subtopic": r["subtopic"], "sentences": r["text"].split("\n")}
+        for r in jsonl(DATA / "ecbplus" / "documents.jsonl")[:limit]
+    ]
 
 
 def ecbplus_articles(documents: list[dict]) -> list:
     """ECB+ documents as articles: the first sentence is the title, each other sentence a paragraph."""
     from newsdesk.model import Article, Paragraph
 
-    return [Article(id=doc["doc_id"], title=doc["sentences"][0],
-                    paragraphs=[Paragraph(index=i, text=s, raw=s) for i, s in enumerate(doc["sentences"][1:])])
-            for doc in documents]
+    return [
+        Article(
+            id=doc["doc_id"],
+            title=doc["sentences"][0],
+            paragraphs=[Paragraph(index=i, text=s, raw=s) for i, s in enumerate(doc["sentences"][1:])],
+        )
+        for doc in documents
+    ]
 
 
 def ecbplus_mentions(prefix: str = "") -> list[dict]:
@@ -108,9 +140,17 @@ def trafilatura_eval(limit: int | None = None) -> list[dict]:
     for url, entry in list(entries.items())[:limit]:
         path = folder / "pages" / f"{entry['file']}.gz"
         if path.exists():
-            pages.append({"url": url, "html": gzip.decompress(path.read_bytes()), "with": entry.get("with") or [],
-                          "without": entry.get("without") or [], "title": entry.get("title"),
-                          "author": entry.get("author"), "date": entry.get("date")})
+            pages.append(
+                {
+                    "url": url,
+                    "html": gzip.decompress(path.read_bytes()),
+                    "with": entry.get("with") or [],
+                    "without": entry.get("without") or [],
+                    "title": entry.get("title"),
+                    "author": entry.get("author"),
+                    "date": entry.get("date"),
+                }
+            )
     return pages
 
 

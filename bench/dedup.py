@@ -17,6 +17,7 @@ wall and CPU seconds; on a shared machine the CPU time is the fair comparison.
 
     .venv/bin/python -m bench.dedup [--limit N] [--copies N]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,8 +98,13 @@ def build_corpus(path: Path, limit: int | None, copies: int, seed: int = 7) -> i
     for n, source in enumerate(rng.sample(records, min(copies, len(records)))):
         rate = RATES[n % len(RATES)]
         donor = rng.choice(records)["text"]
-        planted.append({"id": f"copy{n}-{source['id']}", "title": source["title"],
-                        "text": edited(source["text"], rate, rng, vocabulary, donor)})
+        planted.append(
+            {
+                "id": f"copy{n}-{source['id']}",
+                "title": source["title"],
+                "text": edited(source["text"], rate, rng, vocabulary, donor),
+            }
+        )
     corpus = records + planted
     rng.shuffle(corpus)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -161,8 +167,9 @@ def timed(command: list[str]) -> tuple[float, float]:
 
 
 def run_newsdesk(corpus: Path, out: Path) -> tuple[float, float, set]:
-    seconds, cpu = timed([sys.executable, "-m", "newsdesk.cli", "dedup", str(corpus), "--threshold", str(THRESHOLD),
-                          "-o", str(out)])
+    seconds, cpu = timed(
+        [sys.executable, "-m", "newsdesk.cli", "dedup", str(corpus), "--threshold", str(THRESHOLD), "-o", str(out)]
+    )
     return seconds, cpu, {tuple(sorted((r["a"], r["b"]))) for r in jsonl(out)}
 
 
@@ -185,7 +192,9 @@ def datasketch_pairs(corpus: Path, out: Path) -> None:
         for line in handle:
             record = json.loads(line)
             words = word.findall(record["text"].lower())
-            grams = {" ".join(words[i:i + 5]).encode("utf-8") for i in range(max(1, len(words) - 4))} if words else set()
+            grams = (
+                {" ".join(words[i : i + 5]).encode("utf-8") for i in range(max(1, len(words) - 4))} if words else set()
+            )
             m = MinHash(num_perm=128, hashfunc=xxhash.xxh32_intdigest)
             m.update_batch(list(grams))
             signatures[record["id"]] = m
@@ -220,7 +229,9 @@ def main(argv=None) -> dict:
     ours_seconds, ours_cpu, ours = run_newsdesk(corpus, OUT / "dedup" / "pairs.jsonl")
     peer_seconds, peer_cpu, peer = run_datasketch(corpus, OUT / "dedup" / "datasketch_pairs.jsonl")
     result = {
-        "corpus": size, "true_pairs": len(truth), "threshold": THRESHOLD,
+        "corpus": size,
+        "true_pairs": len(truth),
+        "threshold": THRESHOLD,
         "newsdesk": {**scores(ours, truth), "seconds": round(ours_seconds, 2), "cpu_seconds": round(ours_cpu, 2)},
         "datasketch": {**scores(peer, truth), "seconds": round(peer_seconds, 2), "cpu_seconds": round(peer_cpu, 2)},
         # Both are whole programs; CPU time is the fair figure on a shared machine, wall time is reported too.
@@ -230,12 +241,19 @@ def main(argv=None) -> dict:
     print(f"corpus {size} articles, {len(truth)} pairs with exact Jaccard ≥ {THRESHOLD}")
     for name in ("newsdesk", "datasketch"):
         r = result[name]
-        print(f"  {name:<10}  P {r['precision']:.3f}  R {r['recall']:.3f}  pairs {r['pairs']:>6}  "
-              f"{r['seconds']:.2f} s wall, {r['cpu_seconds']:.2f} s CPU")
-    print(f"  the whole newsdesk dedup command is {result['speedup']:.1f}× faster than the datasketch program "
-          f"in CPU time, {result['speedup_wall']:.1f}× in wall time")
-    result["headline"] = {"recall": result["newsdesk"]["recall"], "precision": result["newsdesk"]["precision"],
-                          "speedup_cpu": result["speedup"]}
+        print(
+            f"  {name:<10}  P {r['precision']:.3f}  R {r['recall']:.3f}  pairs {r['pairs']:>6}  "
+            f"{r['seconds']:.2f} s wall, {r['cpu_seconds']:.2f} s CPU"
+        )
+    print(
+        f"  the whole newsdesk dedup command is {result['speedup']:.1f}× faster than the datasketch program "
+        f"in CPU time, {result['speedup_wall']:.1f}× in wall time"
+    )
+    result["headline"] = {
+        "recall": result["newsdesk"]["recall"],
+        "precision": result["newsdesk"]["precision"],
+        "speedup_cpu": result["speedup"],
+    }
     OUT.mkdir(exist_ok=True)
     (OUT / "dedup.json").write_text(json.dumps(result, indent=1) + "\n")
     return result

@@ -20,6 +20,7 @@ Extraction (the article steps up to claims) is slow, so its results are
 cached per article under bench/out/events_cache/; the cache is rebuilt when
 the list of available steps changes or with --refresh.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -83,14 +84,19 @@ def extracted(name: str, records: list[dict], refresh: bool = False) -> dict[str
         mode = "a" if cached else "w"
         with open(path, mode, encoding="utf-8") as handle:
             for start in range(0, len(todo), 64):
-                batch = [a for a in (from_record(r, r["id"], Options()) for r in todo[start:start + 64])
-                         if not isinstance(a, Skip)]
+                batch = [
+                    a
+                    for a in (from_record(r, r["id"], Options()) for r in todo[start : start + 64])
+                    if not isinstance(a, Skip)
+                ]
                 pipeline.process(batch)
                 pipeline.close(batch)
                 for article in batch:
                     cached[article.id] = article
-                    handle.write(json.dumps({"id": article.id, "steps": steps, "article": article.to_dict()},
-                                            ensure_ascii=False) + "\n")
+                    handle.write(
+                        json.dumps({"id": article.id, "steps": steps, "article": article.to_dict()}, ensure_ascii=False)
+                        + "\n"
+                    )
                 print(f"  extracted {min(start + 64, len(todo))}/{len(todo)} {name} articles", flush=True)
     return cached
 
@@ -100,6 +106,7 @@ def _sample_key(value: str) -> str:
 
 
 # GVC --------------------------------------------------------------------
+
 
 def gvc_records(limit: int | None) -> tuple[list[dict], dict[str, dict]]:
     """Documents of the first ``limit`` incidents in a hash order (a sample across the corpus), and the incidents."""
@@ -113,8 +120,7 @@ def gvc_records(limit: int | None) -> tuple[list[dict], dict[str, dict]]:
 def norm_place(name: str | None) -> str:
     name = unicodedata.normalize("NFKD", name or "")
     name = "".join(c for c in name if not unicodedata.combining(c)).lower()  # GVA writes "Pahoa" for "Pāhoa"
-    name = re.sub(r"\(.*?\)|\bcounty\b|\bparish\b|\bcity of\b|\bcity\b|\btownship\b|\btwp\b|^the\b|[^a-z ]", " ",
-                  name)
+    name = re.sub(r"\(.*?\)|\bcounty\b|\bparish\b|\bcity of\b|\bcity\b|\btownship\b|\btwp\b|^the\b|[^a-z ]", " ", name)
     # GVA writes "Bay Saint Louis", reports and GeoNames "Bay St. Louis": the same name; "La Salle", "LaSalle" too
     return "".join(SAINTS.get(word, word) for word in name.split())
 
@@ -158,8 +164,13 @@ def main_event_facts(state: dict, articles: list[Article]) -> dict:
     city = names.get(event["places"][0], []) if event["places"] else []
     if not city and event.get("location"):  # no place in the text: the outlet's town
         city = [event["location"]["name"]]
-    return {"date": event["date"], "city": city[0] if city else None, "city_names": city,
-            "killed": event["fatalities"].get("min") or 0, "injured": (event["injured"] or {}).get("min") or 0}
+    return {
+        "date": event["date"],
+        "city": city[0] if city else None,
+        "city_names": city,
+        "killed": event["fatalities"].get("min") or 0,
+        "injured": (event["injured"] or {}).get("min") or 0,
+    }
 
 
 def city_right(found: dict, gold_names: set[str]) -> bool:
@@ -183,11 +194,13 @@ def baselines(articles_of: dict[str, list[Article]], incidents: dict[str, dict])
     predictions = {}
     for incident_id in incidents:
         published = sorted(a.published for a in articles_of.get(incident_id, []) if a.published)
-        predictions[incident_id] = {"date": published[0] if published else None, "killed": 0,
-                                    "injured": common_injured}
+        predictions[incident_id] = {"date": published[0] if published else None, "killed": 0, "injured": common_injured}
     found = score(predictions, incidents)
-    return {"date_earliest_published": found["date"], "killed_always_0": found["killed"],
-            "injured_most_common": found["injured"]}
+    return {
+        "date_earliest_published": found["date"],
+        "killed_always_0": found["killed"],
+        "injured_most_common": found["injured"],
+    }
 
 
 def bench_gvc(limit: int | None, refresh: bool) -> dict:
@@ -206,9 +219,13 @@ def bench_gvc(limit: int | None, refresh: bool) -> dict:
         state = reconcile(f"gold-{incident_id}", members, [])
         oracle[incident_id] = main_event_facts(state, members)
     seconds = time.perf_counter() - start
-    result = {"incidents": len(incidents), "articles": len(articles), "oracle_stories": score(oracle, incidents),
-              "reconcile_articles_per_s": round(len(articles) / seconds, 1) if seconds else None,
-              "baselines": baselines(articles_of, incidents)}
+    result = {
+        "incidents": len(incidents),
+        "articles": len(articles),
+        "oracle_stories": score(oracle, incidents),
+        "reconcile_articles_per_s": round(len(articles) / seconds, 1) if seconds else None,
+        "baselines": baselines(articles_of, incidents),
+    }
     predicted = predicted_stories(records, articles, gold_of)
     if predicted is not None:
         result["predicted_stories"] = score(predicted, incidents)
@@ -225,8 +242,9 @@ def predicted_stories(records: list[dict], articles: dict[str, Article], gold_of
 
     steps = available_steps() + [s for s in DESK_STEPS if s in REGISTRY]
     with Desk(":memory:", overrides=[f"pipeline.steps={json.dumps(steps)}"]) as desk:
-        ordered = sorted((articles[r["id"]] for r in records if r["id"] in articles),
-                         key=lambda a: (a.published or "", a.id))
+        ordered = sorted(
+            (articles[r["id"]] for r in records if r["id"] in articles), key=lambda a: (a.published or "", a.id)
+        )
         for article in ordered:
             with desk.store.transaction():
                 desk.pipeline.update(article)
@@ -249,11 +267,19 @@ def examples(predictions: dict, incidents: dict, articles_of: dict, n: int = 8) 
     wrong = []
     for incident_id, gold in incidents.items():
         found = predictions.get(incident_id) or {}
-        if found.get("killed", 0) != gold["num_killed"] or not within_a_day(found.get("date"), gold["date_iso"]) \
-                or not city_right(found, gold_places(gold["city_or_county"])):
-            wrong.append({"incident": incident_id, "predicted": found,
-                          "gold": {k: gold[k] for k in ("date_iso", "city_or_county", "num_killed", "num_injured")},
-                          "articles": [a.id for a in articles_of.get(incident_id, [])]})
+        if (
+            found.get("killed", 0) != gold["num_killed"]
+            or not within_a_day(found.get("date"), gold["date_iso"])
+            or not city_right(found, gold_places(gold["city_or_county"]))
+        ):
+            wrong.append(
+                {
+                    "incident": incident_id,
+                    "predicted": found,
+                    "gold": {k: gold[k] for k in ("date_iso", "city_or_county", "num_killed", "num_injured")},
+                    "articles": [a.id for a in articles_of.get(incident_id, [])],
+                }
+            )
     return wrong[:n]
 
 
@@ -288,8 +314,9 @@ def common_words() -> set[str]:
 def truecase(text: str, common: set[str]) -> str:
     """Lower case, then a capital at each sentence start and for words outside the common vocabulary."""
     lowered = text.lower()
-    lowered = re.sub(r"[a-z][a-z'-]*", lambda m: m.group(0) if m.group(0) in common else m.group(0).capitalize(),
-                     lowered)
+    lowered = re.sub(
+        r"[a-z][a-z'-]*", lambda m: m.group(0) if m.group(0) in common else m.group(0).capitalize(), lowered
+    )
     return SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).upper(), lowered)
 
 
@@ -303,8 +330,13 @@ def muc_gold(templates: list[dict]) -> list[dict]:
         places = []
         for slot in template.get("incident_location") or []:
             places += slot.get("strings", []) + slot.get("strings_lhs", []) + slot.get("strings_rhs", [])
-        gold.append({"date": muc_date(dates[0]) if dates else None, "places": {norm_place(p) for p in places},
-                     "deaths": muc_deaths(template)})
+        gold.append(
+            {
+                "date": muc_date(dates[0]) if dates else None,
+                "places": {norm_place(p) for p in places},
+                "deaths": muc_deaths(template),
+            }
+        )
     return gold
 
 
@@ -337,8 +369,9 @@ def muc_records(limit: int | None, casing: str, common: set[str] | None) -> list
         elif casing == "truecase":
             text = truecase(text, common)
         dateline = doc.get("dateline") or ""
-        records.append({"id": f"{doc_id}-{casing}", "title": "", "text": text, "published": muc_date(dateline),
-                        "doc": doc_id})
+        records.append(
+            {"id": f"{doc_id}-{casing}", "title": "", "text": text, "published": muc_date(dateline), "doc": doc_id}
+        )
     return records
 
 
@@ -360,8 +393,9 @@ def bench_muc(limit: int | None, refresh: bool) -> dict:
             hits["date"] += any(g["date"] and within_a_day(facts["date"], g["date"]) for g in gold)
             hits["location"] += any(city_right(facts, g["places"]) for g in gold)
             hits["deaths"] += any(facts["killed"] == g["deaths"] for g in gold)
-            hits["baseline_date_published"] += any(g["date"] and within_a_day(record["published"], g["date"])
-                                                   for g in gold)
+            hits["baseline_date_published"] += any(
+                g["date"] and within_a_day(record["published"], g["date"]) for g in gold
+            )
             hits["baseline_deaths_0"] += any(g["deaths"] == 0 for g in gold)
         result[casing] = {"documents": n, **{k: round(v / (n or 1), 4) for k, v in sorted(hits.items())}}
     return result
@@ -377,12 +411,17 @@ def main(argv=None) -> dict:
     results = {"steps": available_steps(), "gvc": bench_gvc(args.limit, args.refresh)}
     if not args.skip_muc:
         results["muc34"] = bench_muc(args.muc_limit, args.refresh)
-    results["headline"] = {f"gvc_{kind}_{field}": results["gvc"][f"{kind}_stories"][field]
-                           for kind in ("oracle", "predicted") for field in ("date", "city", "killed", "injured")}
+    results["headline"] = {
+        f"gvc_{kind}_{field}": results["gvc"][f"{kind}_stories"][field]
+        for kind in ("oracle", "predicted")
+        for field in ("date", "city", "killed", "injured")
+    }
     if "muc34" in results:
-        results["headline"].update(muc34_lower_date=results["muc34"]["lower"]["date"],
-                                   muc34_lower_deaths=results["muc34"]["lower"]["deaths"],
-                                   muc34_truecase_location=results["muc34"]["truecase"]["location"])
+        results["headline"].update(
+            muc34_lower_date=results["muc34"]["lower"]["date"],
+            muc34_lower_deaths=results["muc34"]["lower"]["deaths"],
+            muc34_truecase_location=results["muc34"]["truecase"]["location"],
+        )
     OUT.mkdir(exist_ok=True)
     (OUT / "events.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     printable = {k: v for k, v in results.items()}

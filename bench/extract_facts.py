@@ -12,6 +12,7 @@
 - Throughput: articles/s of dates + quantities on parsed articles, and of the
   spaCy parse they read, in the same run; dateparser calls and time.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -75,8 +76,11 @@ def bench_gvc(limit, timer) -> dict:
         values = {d.value for d in article.dates if d.value}
         date_hits += incident["date_iso"] in values
         by_incident[incident["incident_id"]].append(article)
-    result = {"articles": len(articles), "date_recall": date_hits / max(1, len(articles)),
-              "incidents": len(by_incident)}
+    result = {
+        "articles": len(articles),
+        "date_recall": date_hits / max(1, len(articles)),
+        "incidents": len(by_incident),
+    }
     for kind, field in (("killed", "num_killed"), ("injured", "num_injured")):
         right = sum(agreed([figure(a, kind) for a in group]) == incidents[i][field] for i, group in by_incident.items())
         zeros = sum(incidents[i][field] == 0 for i in by_incident)
@@ -96,7 +100,9 @@ def bench_gvdb(limit, timer) -> dict:
         stated = [a for a in with_victims if gold[a.id][position]]
         result[f"{kind}_accuracy"] = right / max(1, len(with_victims))
         result[f"{kind}_recall"] = sum(figure(a, kind) == gold[a.id][position] for a in stated) / max(1, len(stated))
-        result[f"{kind}_zero_baseline"] = sum(not gold[a.id][position] for a in with_victims) / max(1, len(with_victims))
+        result[f"{kind}_zero_baseline"] = sum(not gold[a.id][position] for a in with_victims) / max(
+            1, len(with_victims)
+        )
     return result
 
 
@@ -139,15 +145,24 @@ def bench_seeds(timer) -> dict:
     by_id = {a.id: a for a in articles}
 
     def met(label, found, fields):
-        return any(m.text.lower() == label["text"].lower() and all(getattr(m, f) == label[f] for f in fields if f in label)
-                   for m in found)
+        return any(
+            m.text.lower() == label["text"].lower() and all(getattr(m, f) == label[f] for f in fields if f in label)
+            for m in found
+        )
 
     date_hits = [met(x, by_id[x["article"]].dates, ("value", "anchor")) for x in labels["dates"]]
-    quantity_hits = [met(x, by_id[x["article"]].quantities, ("min", "max", "kind", "unit")) for x in labels["quantities"]]
-    return {"dates_resolved": sum(date_hits), "dates_labelled": len(date_hits),
-            "quantities_parsed": sum(quantity_hits), "quantities_labelled": len(quantity_hits),
-            "missed": [x["text"] for x, hit in zip(labels["dates"] + labels["quantities"], date_hits + quantity_hits)
-                       if not hit]}
+    quantity_hits = [
+        met(x, by_id[x["article"]].quantities, ("min", "max", "kind", "unit")) for x in labels["quantities"]
+    ]
+    return {
+        "dates_resolved": sum(date_hits),
+        "dates_labelled": len(date_hits),
+        "quantities_parsed": sum(quantity_hits),
+        "quantities_labelled": len(quantity_hits),
+        "missed": [
+            x["text"] for x, hit in zip(labels["dates"] + labels["quantities"], date_hits + quantity_hits) if not hit
+        ],
+    }
 
 
 def main(argv=None) -> dict:
@@ -177,7 +192,8 @@ def main(argv=None) -> dict:
         "articles": articles,
         "extract_articles_per_s": articles / max(1e-9, gvc_seconds["extract"]),
         "parse_articles_per_s": articles / max(1e-9, gvc_seconds["parse"]),
-        "dateparser_calls": calls["dateparser"], "dateparser_seconds": round(calls["dateparser_seconds"], 3),
+        "dateparser_calls": calls["dateparser"],
+        "dateparser_seconds": round(calls["dateparser_seconds"], 3),
     }
     dates._parsed = original
     for section, figures in results.items():

@@ -16,6 +16,7 @@
 - Throughput: articles/s of parse + entities + places, and of spaCy NER alone
   (tok2vec + ner) on the same texts, in the same run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -98,8 +99,11 @@ def bench_gvc(limit, timer) -> dict:
     articles = extracted(cleaned(records_to_articles(records)), timer)
     city_hits = sum(placed_in(a, gold[a.id]["city_or_county"], gold[a.id]["state"]) for a in articles)
     named = sum(any(key(gold[a.id]["city_or_county"]) == key(e.name) for e in a.entities) for a in articles)
-    return {"articles": len(articles), "city_state_recall": city_hits / max(1, len(articles)),
-            "city_named_recall": named / max(1, len(articles))}
+    return {
+        "articles": len(articles),
+        "city_state_recall": city_hits / max(1, len(articles)),
+        "city_named_recall": named / max(1, len(articles)),
+    }
 
 
 def bench_ecbplus(limit, timer) -> dict:
@@ -123,11 +127,14 @@ def bench_ecbplus(limit, timer) -> dict:
         for group in groups:
             totals[group] += 1
             hits[group] += hit
-    return {"documents": len(articles), "loc_mentions": totals["all"],
-            "loc_recall": hits["all"] / max(1, totals["all"]),
-            "loc_capitalised_recall": hits["capitalised"] / max(1, totals["capitalised"]),
-            "loc_geo_recall": hits["LOC_GEO"] / max(1, totals["LOC_GEO"]),
-            "loc_fac_recall": hits["LOC_FAC"] / max(1, totals["LOC_FAC"])}
+    return {
+        "documents": len(articles),
+        "loc_mentions": totals["all"],
+        "loc_recall": hits["all"] / max(1, totals["all"]),
+        "loc_capitalised_recall": hits["capitalised"] / max(1, totals["capitalised"]),
+        "loc_geo_recall": hits["LOC_GEO"] / max(1, totals["LOC_GEO"]),
+        "loc_fac_recall": hits["LOC_FAC"] / max(1, totals["LOC_FAC"]),
+    }
 
 
 def bench_seeds(timer) -> dict:
@@ -150,25 +157,34 @@ def bench_seeds(timer) -> dict:
 
     def owners(form: str) -> set[str]:
         text, _, prefix = form.partition("@")
-        return {eid for name, pairs in where.items() if text.lower() in name
-                for article_id, eid in pairs if article_id.startswith(prefix)}
+        return {
+            eid
+            for name, pairs in where.items()
+            if text.lower() in name
+            for article_id, eid in pairs
+            if article_id.startswith(prefix)
+        }
 
     merged = {}
     for group, forms in labels["alias_groups"].items():
         sets = [owners(f) for f in forms]
         merged[group] = all(sets) and bool(set.intersection(*sets))
-    names = {e.name for a in articles for e in a.entities} | {m.text for a in articles for e in a.entities
-                                                              for m in e.mentions}
+    names = {e.name for a in articles for e in a.entities} | {
+        m.text for a in articles for e in a.entities for m in e.mentions
+    }
     leaked = [n for n in labels["link_list_only"] if n in names]
     distances = {}
     for name, truth in labels["places"].items():
         placed = [e.place for a in articles for e in a.entities if e.place and key(e.name) == key(name)]
-        distances[name] = min((distance_km(p.lat, p.lon, truth["lat"], truth["lon"]) for p in placed),
-                              default=None)
-    return {"alias_groups": len(merged), "alias_groups_merged": sum(merged.values()),
-            "not_merged": [g for g, ok in merged.items() if not ok], "link_list_entities": leaked,
-            "place_km": {k: None if v is None else round(v, 1) for k, v in distances.items()},
-            "places_within": sum(d is not None and d <= labels["places"][k]["max_km"] for k, d in distances.items())}
+        distances[name] = min((distance_km(p.lat, p.lon, truth["lat"], truth["lon"]) for p in placed), default=None)
+    return {
+        "alias_groups": len(merged),
+        "alias_groups_merged": sum(merged.values()),
+        "not_merged": [g for g, ok in merged.items() if not ok],
+        "link_list_entities": leaked,
+        "place_km": {k: None if v is None else round(v, 1) for k, v in distances.items()},
+        "places_within": sum(d is not None and d <= labels["places"][k]["max_km"] for k, d in distances.items()),
+    }
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -179,8 +195,12 @@ def main(argv: list[str] | None = None) -> dict:
     start = time.perf_counter()
     load_gazetteer()
     gazetteer_seconds = time.perf_counter() - start
-    result = {"seeds": bench_seeds(timer), "gvdb": bench_gvdb(args.limit, timer),
-              "gvc": bench_gvc(args.limit, timer), "ecbplus": bench_ecbplus(args.limit, timer)}
+    result = {
+        "seeds": bench_seeds(timer),
+        "gvdb": bench_gvdb(args.limit, timer),
+        "gvc": bench_gvc(args.limit, timer),
+        "ecbplus": bench_ecbplus(args.limit, timer),
+    }
     result["throughput"] = {
         "articles": timer.articles["extract"],
         "extract_articles_per_s": timer.articles["extract"] / max(1e-9, timer.seconds["extract"]),

@@ -13,6 +13,7 @@ story's articles, every re-use link's and claim's article in the export).
 
     .venv/bin/python -m bench.faults [--articles 400] [--kills 20] [--pipeline light|full] [--seed 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -45,8 +46,11 @@ def write_corpus(path: Path, records: list[dict]) -> None:
 
 def add(db: Path, corpus: Path, pipeline: str) -> float:
     started = time.perf_counter()
-    subprocess.run(newsdesk("add", str(corpus), "--db", str(db), "--no-progress", pipeline=pipeline), check=True,
-                   stdout=subprocess.DEVNULL)
+    subprocess.run(
+        newsdesk("add", str(corpus), "--db", str(db), "--no-progress", pipeline=pipeline),
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - started
 
 
@@ -59,33 +63,39 @@ def state(db: Path) -> dict:
     stories: dict = {}
     for article_id, story in rows:
         stories.setdefault(story, set()).add(article_id)
-    return {"integrity": integrity, "ids": [r[0] for r in rows],
-            "mates": {a: frozenset(stories[s]) for a, s in rows}}
+    return {"integrity": integrity, "ids": [r[0] for r in rows], "mates": {a: frozenset(stories[s]) for a, s in rows}}
 
 
 def compare(found: dict, reference: dict) -> dict:
     expected = set(reference["ids"])
     ids = found["ids"]
-    return {"integrity errors": int(found["integrity"] != "ok"),
-            "lost": len(expected - set(ids)),
-            "doubled": len(ids) - len(set(ids)) + len(set(ids) - expected),  # stored twice, or under another id
-            "story differs": sum(found["mates"].get(a) != m for a, m in reference["mates"].items())}
+    return {
+        "integrity errors": int(found["integrity"] != "ok"),
+        "lost": len(expected - set(ids)),
+        "doubled": len(ids) - len(set(ids)) + len(set(ids) - expected),  # stored twice, or under another id
+        "story differs": sum(found["mates"].get(a) != m for a, m in reference["mates"].items()),
+    }
 
 
 def consistent(export: dict) -> bool:
     articles = {a["id"] for a in export["articles"]}
-    return (all(set(s["articles"]) <= articles for s in export["stories"])
-            and all(a["story"] in {s["id"] for s in export["stories"]} for a in export["articles"] if a["story"])
-            and all(x["a"]["article"] in articles and x["b"]["article"] in articles for x in export["reuse"])
-            and all(c["article"] in articles for c in export["claims"]))
+    return (
+        all(set(s["articles"]) <= articles for s in export["stories"])
+        and all(a["story"] in {s["id"] for s in export["stories"]} for a in export["articles"] if a["story"])
+        and all(x["a"]["article"] in articles and x["b"]["article"] in articles for x in export["reuse"])
+        and all(c["article"] in articles for c in export["claims"])
+    )
 
 
 def run_kills(folder: Path, corpus: Path, kills: int, duration: float, pipeline: str, rng: random.Random) -> dict:
     db = folder / "killed.db"
     done, checks = 0, []
     while done < kills:
-        process = subprocess.Popen(newsdesk("add", str(corpus), "--db", str(db), "--no-progress", pipeline=pipeline),
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            newsdesk("add", str(corpus), "--db", str(db), "--no-progress", pipeline=pipeline),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         time.sleep(rng.uniform(0.2, duration / 3))  # a resumed add has less left to do
         if process.poll() is not None:  # finished before the kill: start over on a fresh desk for more kills
             for suffix in ("", "-wal", "-shm"):
@@ -106,8 +116,14 @@ def run_writers(folder: Path, records: list[dict], writers: int, pipeline: str) 
         part = folder / f"part{writers}-{number}.jsonl"
         write_corpus(part, records[number::writers])
         parts.append(part)
-    processes = [subprocess.Popen(newsdesk("add", str(p), "--db", str(db), "--no-progress", pipeline=pipeline),
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for p in parts]
+    processes = [
+        subprocess.Popen(
+            newsdesk("add", str(p), "--db", str(db), "--no-progress", pipeline=pipeline),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
+        for p in parts
+    ]
     errors = [p.communicate()[1].decode() for p in processes]
     failed = sum(p.returncode != 0 for p in processes)
     if failed:
@@ -117,16 +133,22 @@ def run_writers(folder: Path, records: list[dict], writers: int, pipeline: str) 
 
 def run_exports(folder: Path, corpus: Path, pipeline: str) -> dict:
     db = folder / "exported.db"
-    process = subprocess.Popen(newsdesk("add", str(corpus), "--db", str(db), "--no-progress", pipeline=pipeline),
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        newsdesk("add", str(corpus), "--db", str(db), "--no-progress", pipeline=pipeline),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     taken = bad = 0
     while process.poll() is None:
         time.sleep(0.5)
         if not db.exists():
             continue
         out = folder / "export.json"
-        result = subprocess.run(newsdesk("export", "--db", str(db), "-o", str(out), pipeline=pipeline),
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        result = subprocess.run(
+            newsdesk("export", "--db", str(db), "-o", str(out), pipeline=pipeline),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         if result.returncode != 0:
             continue
         taken += 1
@@ -138,8 +160,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=400, help="GVC articles added (the issue asks for 2,000)")
     parser.add_argument("--kills", type=int, default=20)
-    parser.add_argument("--pipeline", choices=["light", "full"], default="light",
-                        help="light: ingest, clean, dedup, re-use and stories (the store's write path); full: all steps")
+    parser.add_argument(
+        "--pipeline",
+        choices=["light", "full"],
+        default="light",
+        help="light: ingest, clean, dedup, re-use and stories (the store's write path); full: all steps",
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     rng = random.Random(args.seed)
@@ -150,8 +176,11 @@ def main() -> None:
         write_corpus(corpus, records)
         duration = add(folder / "reference.db", corpus, args.pipeline)
         reference = state(folder / "reference.db")
-        print(f"{len(records)} GVC articles ({len(set(reference['ids']))} ids), pipeline {args.pipeline}: "
-              f"sequential add {duration:.0f} s, {len(set(reference['mates'].values()))} stories", flush=True)
+        print(
+            f"{len(records)} GVC articles ({len(set(reference['ids']))} ids), pipeline {args.pipeline}: "
+            f"sequential add {duration:.0f} s, {len(set(reference['mates'].values()))} stories",
+            flush=True,
+        )
         rows = []
         killed = run_kills(folder, corpus, args.kills, duration, args.pipeline, rng)
         during = [compare(c, reference) for c in killed["checks"]]
@@ -161,15 +190,27 @@ def main() -> None:
         rows.append((f"kill -9 ×{args.kills}, then resume", row, ""))
         for writers in (2, 4):
             result = run_writers(folder, records, writers, args.pipeline)
-            rows.append((f"{writers} writers at once", compare(result["final"], reference),
-                         f"{result['failed']} failed" if result["failed"] else ""))
+            rows.append(
+                (
+                    f"{writers} writers at once",
+                    compare(result["final"], reference),
+                    f"{result['failed']} failed" if result["failed"] else "",
+                )
+            )
         exported = run_exports(folder, corpus, args.pipeline)
-        rows.append(("exports during an add", compare(exported["final"], reference),
-                     f"{exported['inconsistent']} of {exported['exports']} exports inconsistent"))
+        rows.append(
+            (
+                "exports during an add",
+                compare(exported["final"], reference),
+                f"{exported['inconsistent']} of {exported['exports']} exports inconsistent",
+            )
+        )
     print(f"\n{'scenario':<30} {'lost':>5} {'doubled':>7} {'integrity':>9} {'story differs':>13}  notes")
     for name, row, notes in rows:
-        print(f"{name:<30} {row['lost']:>5} {row['doubled']:>7} {row['integrity errors']:>9} "
-              f"{row['story differs']:>13}  {notes}")
+        print(
+            f"{name:<30} {row['lost']:>5} {row['doubled']:>7} {row['integrity errors']:>9} "
+            f"{row['story differs']:>13}  {notes}"
+        )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ ceiling for figures where lower is better (errors, seconds, memory).
 
     .venv/bin/python -m bench.gate            # check every stage that has results
 """
+
 from __future__ import annotations
 
 import json

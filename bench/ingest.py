@@ -20,6 +20,7 @@ memory (ru_maxrss) is its own: the light pipeline (normalize) on all
 documents, the cleaning steps, and the configured full pipeline on a
 --full-limit subset when all its steps exist.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,6 +49,7 @@ def available(steps) -> list[str]:
 
 # (a) quality -------------------------------------------------------------------
 
+
 def newsdesk_articles(pages: list[dict], overrides: list[str]) -> tuple[list, float]:
     """The article (or None) newsdesk reads from each page, and the seconds taken."""
     from newsdesk import config, ingest
@@ -75,8 +77,10 @@ def body_texts(articles: list, steps: list[str]) -> tuple[list[str], float]:
         desk.pipeline.process([article])
     seconds = time.perf_counter() - started
     done = iter(copies)
-    texts = ["\n".join(p.text for p in next(done).paragraphs if p.role in CONTENT_ROLES) if a is not None else ""
-             for a in articles]
+    texts = [
+        "\n".join(p.text for p in next(done).paragraphs if p.role in CONTENT_ROLES) if a is not None else ""
+        for a in articles
+    ]
     return texts, seconds
 
 
@@ -112,8 +116,12 @@ def _prf(c: dict) -> dict:
     recall = c["tp"] / (c["tp"] + c["fn"]) if c["tp"] + c["fn"] else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     accuracy = (c["tp"] + c["tn"]) / sum(c.values()) if sum(c.values()) else 0.0
-    return {"precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4),
-            "accuracy": round(accuracy, 4)}
+    return {
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+        "accuracy": round(accuracy, 4),
+    }
 
 
 def metadata_scores(pages: list[dict], articles: list) -> dict:
@@ -126,30 +134,43 @@ def metadata_scores(pages: list[dict], articles: list) -> dict:
 
     def share(field, value_of):
         labelled = [(page, article) for page, article in zip(pages, articles) if label(page, field)]
-        hits = sum(1 for page, article in labelled
-                   if article is not None and value_of(article) and normal(value_of(article)) == normal(label(page, field)))
+        hits = sum(
+            1
+            for page, article in labelled
+            if article is not None and value_of(article) and normal(value_of(article)) == normal(label(page, field))
+        )
         return {"labelled": len(labelled), "exact": round(hits / len(labelled), 4) if labelled else None}
 
-    return {"title": share("title", lambda a: a.title), "date": share("date", lambda a: a.published),
-            "author": share("author", lambda a: "; ".join(a.authors))}
+    return {
+        "title": share("title", lambda a: a.title),
+        "date": share("date", lambda a: a.published),
+        "author": share("author", lambda a: "; ".join(a.authors)),
+    }
 
 
 def quality(limit: int | None, overrides: list[str]) -> dict:
     pages = data.trafilatura_eval(limit)
     articles, read_seconds = newsdesk_articles(pages, overrides)
     theirs, their_seconds = trafilatura_texts(pages)
-    result = {"pages": len(pages), "overrides": overrides,
-              "trafilatura": {**snippet_scores(pages, theirs), "pages_per_s": round(len(pages) / their_seconds, 1)}}
+    result = {
+        "pages": len(pages),
+        "overrides": overrides,
+        "trafilatura": {**snippet_scores(pages, theirs), "pages_per_s": round(len(pages) / their_seconds, 1)},
+    }
     for name, steps in (("newsdesk_ingest", ["normalize"]), ("newsdesk", available(CLEAN_STEPS))):
         texts, step_seconds = body_texts(articles, steps)
-        result[name] = {**snippet_scores(pages, texts), "steps": steps,
-                        "pages_per_s": round(len(pages) / (read_seconds + step_seconds), 1)}
+        result[name] = {
+            **snippet_scores(pages, texts),
+            "steps": steps,
+            "pages_per_s": round(len(pages) / (read_seconds + step_seconds), 1),
+        }
     result["newsdesk"]["skipped"] = sum(1 for a in articles if a is None)
     result["newsdesk"]["metadata"] = metadata_scores(pages, articles)
     return result
 
 
 # (b) throughput ------------------------------------------------------------------
+
 
 def throughput(steps: list[str], limit: int | None) -> dict:
     """`Desk.add` of the GVC documents with ``steps``: articles/s and peak memory of this process."""
@@ -173,9 +194,16 @@ def throughput(steps: list[str], limit: int | None) -> dict:
             seconds = time.perf_counter() - started
     peak = peak_rss_mb()
     inputs = len(summary.added) + len(summary.updated) + len(summary.unchanged) + len(summary.skipped)
-    return {"steps": steps, "inputs": inputs, "added": len(summary.added), "skipped": dict(summary.reasons()),
-            "seconds": round(seconds, 2), "articles_per_s": round(len(summary.added) / seconds, 1),
-            "peak_rss_mb": peak, "rss_before_add_mb": before}
+    return {
+        "steps": steps,
+        "inputs": inputs,
+        "added": len(summary.added),
+        "skipped": dict(summary.reasons()),
+        "seconds": round(seconds, 2),
+        "articles_per_s": round(len(summary.added) / seconds, 1),
+        "peak_rss_mb": peak,
+        "rss_before_add_mb": before,
+    }
 
 
 def peak_rss_mb() -> float:
@@ -213,8 +241,11 @@ def throughputs(limit: int | None, full_limit: int, steps: list[str] | None) -> 
         runs["clean"] = throughput_in_child(available(CLEAN_STEPS), limit)
         full = config.defaults()["pipeline"]["steps"]
         missing = [name for name in full if name not in available(full)]
-        runs["full"] = (throughput_in_child(full, min(limit or full_limit, full_limit)) if not missing
-                        else {"steps": full, "error": f"steps not written yet: {', '.join(missing)}"})
+        runs["full"] = (
+            throughput_in_child(full, min(limit or full_limit, full_limit))
+            if not missing
+            else {"steps": full, "error": f"steps not written yet: {', '.join(missing)}"}
+        )
     return runs
 
 
@@ -222,10 +253,17 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--limit", type=int, help="first N pages (quality) and N documents (throughput)")
     parser.add_argument("--part", choices=["quality", "throughput", "all", "child"], default="all")
-    parser.add_argument("--steps", help="comma-separated pipeline steps for the throughput run (default: light, clean, full)")
+    parser.add_argument(
+        "--steps", help="comma-separated pipeline steps for the throughput run (default: light, clean, full)"
+    )
     parser.add_argument("--full-limit", type=int, default=300, help="documents for the full-pipeline throughput run")
-    parser.add_argument("--set", dest="overrides", action="append", default=[],
-                        help="a setting for the quality run, e.g. ingest.html_favor=\"precision\"")
+    parser.add_argument(
+        "--set",
+        dest="overrides",
+        action="append",
+        default=[],
+        help='a setting for the quality run, e.g. ingest.html_favor="precision"',
+    )
     args = parser.parse_args(argv)
     steps = args.steps.split(",") if args.steps else None
     if args.part == "child":
@@ -237,18 +275,24 @@ def main(argv=None) -> None:
         q = result["quality"]
         for name in ("newsdesk", "newsdesk_ingest", "trafilatura"):
             s = q[name]
-            print(f"{name:<16} snippets P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} | "
-                  f"token F1 {s['token']['f1']:.3f} | {s['pages_per_s']} pages/s")
-        print(f"  ({q['pages']} pages; newsdesk = steps {','.join(q['newsdesk']['steps'])}, newsdesk_ingest = normalize only; "
-              f"metadata {q['newsdesk']['metadata']})")
+            print(
+                f"{name:<16} snippets P {s['precision']:.3f} R {s['recall']:.3f} F1 {s['f1']:.3f} | "
+                f"token F1 {s['token']['f1']:.3f} | {s['pages_per_s']} pages/s"
+            )
+        print(
+            f"  ({q['pages']} pages; newsdesk = steps {','.join(q['newsdesk']['steps'])}, newsdesk_ingest = normalize only; "
+            f"metadata {q['newsdesk']['metadata']})"
+        )
     if args.part in ("throughput", "all"):
         result["throughput"] = throughputs(args.limit, args.full_limit, steps)
         for name, run in result["throughput"].items():
             if "error" in run:
                 print(f"add {name:<6} {','.join(run['steps'])}: {run['error']}")
             else:
-                print(f"add {name:<6} {run['added']} articles, {run['articles_per_s']} articles/s, "
-                      f"peak RSS {run['peak_rss_mb']} MB ({','.join(run['steps'])}; skipped {run['skipped']})")
+                print(
+                    f"add {name:<6} {run['added']} articles, {run['articles_per_s']} articles/s, "
+                    f"peak RSS {run['peak_rss_mb']} MB ({','.join(run['steps'])}; skipped {run['skipped']})"
+                )
     OUT.parent.mkdir(exist_ok=True)
     previous = json.loads(OUT.read_text()) if OUT.exists() else {}
     previous.update(result)
@@ -265,12 +309,16 @@ def headline(result: dict) -> dict:
     figures = {}
     if "quality" in result:
         ours, peer = result["quality"]["newsdesk"], result["quality"]["trafilatura"]
-        figures.update(trafilatura_eval_token_f1=ours["token"]["f1"], trafilatura_eval_snippet_f1=ours["f1"],
-                       token_f1_minus_trafilatura=round(ours["token"]["f1"] - peer["token"]["f1"], 4))
+        figures.update(
+            trafilatura_eval_token_f1=ours["token"]["f1"],
+            trafilatura_eval_snippet_f1=ours["f1"],
+            token_f1_minus_trafilatura=round(ours["token"]["f1"] - peer["token"]["f1"], 4),
+        )
     light = result.get("throughput", {}).get("light", {})
     if "articles_per_s" in light:
-        figures.update(gvc_add_light_articles_per_s=light["articles_per_s"],
-                       gvc_add_light_peak_rss_mb=light["peak_rss_mb"])
+        figures.update(
+            gvc_add_light_articles_per_s=light["articles_per_s"], gvc_add_light_peak_rss_mb=light["peak_rss_mb"]
+        )
     return figures
 
 

@@ -20,6 +20,7 @@ Each detector reads the text as the step hands it over (lower-cased when most
 letters are capitals). Speed: seconds over all texts per detector, and lingua's time as a multiple
 of py3langid's in the same run; model loading is timed apart.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,12 +44,17 @@ DECLARED = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2})\b", re.IG
 
 
 def english(limit: int) -> list[tuple[str, str, str]]:
-    texts = [("english_news", "en", (r["title"] + "\n" + r["text"])[:MAX_CHARS])
-             for r in data.gvc_documents(limit) if len(r["text"]) > 200]
+    texts = [
+        ("english_news", "en", (r["title"] + "\n" + r["text"])[:MAX_CHARS])
+        for r in data.gvc_documents(limit)
+        if len(r["text"]) > 200
+    ]
     for row in data.jsonl(data.DATA / "geo" / "gwn.jsonl")[:limit]:
         texts.append(("english_news", "en", (row.get("title", "") + "\n" + row["text"])[:MAX_CHARS]))
     texts += [("english_news", "en", f["text"][:MAX_CHARS]) for f in data.polnear_files("dev", limit)]
-    texts += [("english_news", "en", p.read_text(encoding="utf-8")[:MAX_CHARS]) for p in sorted(data.SEEDS.glob("*.txt"))]
+    texts += [
+        ("english_news", "en", p.read_text(encoding="utf-8")[:MAX_CHARS]) for p in sorted(data.SEEDS.glob("*.txt"))
+    ]
     return texts
 
 
@@ -61,8 +67,13 @@ def web_pages(limit: int | None) -> list[tuple[str, str, str]]:
         declared = DECLARED.search(gzip.decompress(path.read_bytes())[:50_000]) if path.exists() else None
         text = "\n".join(entry.get("with") or [])
         if declared and len(text) >= 100:
-            texts.append(("web_pages", ALIASES.get(declared.group(1).decode().lower(), declared.group(1).decode().lower()),
-                          text[:MAX_CHARS]))
+            texts.append(
+                (
+                    "web_pages",
+                    ALIASES.get(declared.group(1).decode().lower(), declared.group(1).decode().lower()),
+                    text[:MAX_CHARS],
+                )
+            )
     return texts
 
 
@@ -112,8 +123,9 @@ def main() -> int:
     args = parser.parse_args()
     from lingua import Language
 
-    lingua_codes = {ALIASES.get(lang.iso_code_639_1.name.lower(), lang.iso_code_639_1.name.lower())
-                    for lang in Language.all()}
+    lingua_codes = {
+        ALIASES.get(lang.iso_code_639_1.name.lower(), lang.iso_code_639_1.name.lower()) for lang in Language.all()
+    }
     import py3langid
 
     found = detectors()  # first: times loading the models
@@ -133,8 +145,10 @@ def main() -> int:
                 confused[kind][f"{gold}->{guess}"] += 1
         result["detectors"][name] = {
             "accuracy": {kind: round(right[kind] / total[kind], 4) for kind in total},
-            "seconds": round(seconds, 2), "load_seconds": round(load, 2),
-            "confusions": {kind: dict(c.most_common(8)) for kind, c in confused.items()}}
+            "seconds": round(seconds, 2),
+            "load_seconds": round(load, 2),
+            "confusions": {kind: dict(c.most_common(8)) for kind, c in confused.items()},
+        }
     runs = result["detectors"]
     base_seconds = runs["py3langid"]["seconds"]
     for run in runs.values():
@@ -154,15 +168,23 @@ def main() -> int:
 
 def report(result: dict) -> None:
     print("texts: " + ", ".join(f"{kind} {n}" for kind, n in result["texts"].items()))
-    print(f"{'detector':<12} {'english_news':>12} {'web_pages':>10} {'spacy_examples':>14} {'seconds':>8} "
-          f"{'x py3langid':>11} {'load s':>7}")
+    print(
+        f"{'detector':<12} {'english_news':>12} {'web_pages':>10} {'spacy_examples':>14} {'seconds':>8} "
+        f"{'x py3langid':>11} {'load s':>7}"
+    )
     for name, run in result["detectors"].items():
         acc = run["accuracy"]
-        print(f"{name:<12} {acc['english_news']:>12.4f} {acc['web_pages']:>10.4f} {acc['spacy_examples']:>14.4f} "
-              f"{run['seconds']:>8.2f} {run['time_vs_py3langid']:>11.2f} {run['load_seconds']:>7.2f}")
+        print(
+            f"{name:<12} {acc['english_news']:>12.4f} {acc['web_pages']:>10.4f} {acc['spacy_examples']:>14.4f} "
+            f"{run['seconds']:>8.2f} {run['time_vs_py3langid']:>11.2f} {run['load_seconds']:>7.2f}"
+        )
     for name, run in result["detectors"].items():
-        print(f"{name} confusions: " + "; ".join(f"{kind}: " + ", ".join(f"{k} {v}" for k, v in c.items())
-                                                for kind, c in run["confusions"].items()))
+        print(
+            f"{name} confusions: "
+            + "; ".join(
+                f"{kind}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for kind, c in run["confusions"].items()
+            )
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ the story is reconciled. A labelled contradiction is found when a predicted one 
 holds each labelled claim; a predicted one that holds no labelled pair is a false contradiction; a claim listed
 twice in one contradiction is counted.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,13 @@ def reconciled(path: Path) -> tuple[list, dict]:
 
 def claim_ids(articles: list, article_id: str, speaker: str, content: str = "") -> set[str]:
     """Ids of the claims of ``article_id`` whose speaker text contains ``speaker`` and content ``content``."""
-    return {c.id for a in articles if a.id == article_id for c in a.claims
-            if speaker.lower() in (c.speaker_text or "").lower() and content.lower() in c.content.lower()}
+    return {
+        c.id
+        for a in articles
+        if a.id == article_id
+        for c in a.claims
+        if speaker.lower() in (c.speaker_text or "").lower() and content.lower() in c.content.lower()
+    }
 
 
 def score_case(articles: list, state: dict, labels: dict) -> dict:
@@ -58,9 +64,16 @@ def score_case(articles: list, state: dict, labels: dict) -> dict:
     hits = 0
     for item in gold:
         refs = [claim_ids(articles, a, s) for a, s in item["claims"]]
-        match = next((i for i, x in enumerate(found) if x["kind"] == item["kind"]
-                      and bool(x.get("update")) == item["update"] and all(ref & set(x["claims"]) for ref in refs)),
-                     None)
+        match = next(
+            (
+                i
+                for i, x in enumerate(found)
+                if x["kind"] == item["kind"]
+                and bool(x.get("update")) == item["update"]
+                and all(ref & set(x["claims"]) for ref in refs)
+            ),
+            None,
+        )
         if match is not None:
             hits += 1
             matched_pred.add(match)
@@ -75,8 +88,16 @@ def score_case(articles: list, state: dict, labels: dict) -> dict:
         else:
             wrong.append(f"{item['article']} {item['speaker']}: {got} (want {item['expected']})")
     false = [x["explanation"] for i, x in enumerate(found) if i not in matched_pred]
-    return {"gold": len(gold), "found": hits, "predicted": len(found), "false": false, "repeated_claims": repeated,
-            "reports": len(labels["independent_reports"]), "reports_right": right, "reports_wrong": wrong}
+    return {
+        "gold": len(gold),
+        "found": hits,
+        "predicted": len(found),
+        "false": false,
+        "repeated_claims": repeated,
+        "reports": len(labels["independent_reports"]),
+        "reports_right": right,
+        "reports_wrong": wrong,
+    }
 
 
 def main(argv=None) -> int:
@@ -94,15 +115,21 @@ def main(argv=None) -> int:
     true_predicted = predicted - sum(len(r["false"]) for r in results.values())
     reports = sum(r["reports"] for r in results.values())
     right = sum(r["reports_right"] for r in results.values())
-    headline = {"contradiction_recall": round(hits / gold, 3) if gold else 1.0,
-                "contradiction_precision": round(true_predicted / predicted, 3) if predicted else 1.0,
-                "independent_reports_accuracy": round(right / reports, 3) if reports else 1.0,
-                "repeated_claims": sum(r["repeated_claims"] for r in results.values())}
-    print(f"{len(results)} stories written for the project, {gold} labelled contradictions, {reports} labelled "
-          f"independent-report counts")
-    print(f"contradictions: recall {headline['contradiction_recall']:.3f} ({hits}/{gold}), precision "
-          f"{headline['contradiction_precision']:.3f} ({true_predicted}/{predicted}), claims listed twice "
-          f"{headline['repeated_claims']}")
+    headline = {
+        "contradiction_recall": round(hits / gold, 3) if gold else 1.0,
+        "contradiction_precision": round(true_predicted / predicted, 3) if predicted else 1.0,
+        "independent_reports_accuracy": round(right / reports, 3) if reports else 1.0,
+        "repeated_claims": sum(r["repeated_claims"] for r in results.values()),
+    }
+    print(
+        f"{len(results)} stories written for the project, {gold} labelled contradictions, {reports} labelled "
+        f"independent-report counts"
+    )
+    print(
+        f"contradictions: recall {headline['contradiction_recall']:.3f} ({hits}/{gold}), precision "
+        f"{headline['contradiction_precision']:.3f} ({true_predicted}/{predicted}), claims listed twice "
+        f"{headline['repeated_claims']}"
+    )
     print(f"independent_reports: {right}/{reports} right ({headline['independent_reports_accuracy']:.3f})")
     for name, r in results.items():
         for text in r["false"]:

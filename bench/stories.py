@@ -12,6 +12,7 @@ yardstick (TF-IDF + average linkage, threshold tuned on the set) tells how hard 
     .venv/bin/python -m bench.stories [--limit N] [--orders 3] [--entities] [--parts 5]
     .venv/bin/python -m bench.stories --replay 12 --set stories.threshold=0.24   # fast tuning
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,7 +39,9 @@ def steps(entities: bool) -> list[str]:
     from newsdesk.pipeline import REGISTRY, load_builtins
 
     load_builtins()
-    wanted = ["normalize", "roles", "glue"] + (["parse", "entities"] if entities else []) + ["dedup", "reuse", "stories"]
+    wanted = (
+        ["normalize", "roles", "glue"] + (["parse", "entities"] if entities else []) + ["dedup", "reuse", "stories"]
+    )
     return [name for name in wanted if name in REGISTRY]
 
 
@@ -63,8 +66,12 @@ def _pairs(n: int) -> float:
 def pair_counts(a: list, b: list) -> tuple[float, float, float, float]:
     """(pairs together in both, in a, in b, all pairs)."""
     joint = Counter(zip(a, b))
-    return (sum(_pairs(n) for n in joint.values()), sum(_pairs(n) for n in Counter(a).values()),
-            sum(_pairs(n) for n in Counter(b).values()), _pairs(len(a)))
+    return (
+        sum(_pairs(n) for n in joint.values()),
+        sum(_pairs(n) for n in Counter(a).values()),
+        sum(_pairs(n) for n in Counter(b).values()),
+        _pairs(len(a)),
+    )
 
 
 def pairwise_f1(predicted: list, gold: list) -> float:
@@ -101,24 +108,45 @@ def evaluate(name: str, records: list[dict], pipeline: list[str], orders: int) -
     for seed in range(1, orders + 1):
         predicted, seconds = cluster(records, pipeline, seed)
         p, r, f = bcubed(predicted, gold)
-        runs.append({"seed": seed, "bcubed_precision": round(p, 4), "bcubed_recall": round(r, 4),
-                     "bcubed_f1": round(f, 4), "pairwise_f1": round(pairwise_f1(predicted, gold), 4),
-                     "ari": round(ari(predicted, gold), 4), "seconds": round(seconds, 1), "stories": len(set(predicted)),
-                     "_predicted": predicted})
-        print(f"  {name} order {seed}: B3 P {p:.3f} R {r:.3f} F1 {f:.3f}  pairwise F1 {runs[-1]['pairwise_f1']:.3f}  "
-              f"ARI {runs[-1]['ari']:.3f}  {seconds:.0f} s", flush=True)
-    agreement = [ari(a["_predicted"], b["_predicted"]) for i, a in enumerate(runs) for b in runs[i + 1:]]
+        runs.append(
+            {
+                "seed": seed,
+                "bcubed_precision": round(p, 4),
+                "bcubed_recall": round(r, 4),
+                "bcubed_f1": round(f, 4),
+                "pairwise_f1": round(pairwise_f1(predicted, gold), 4),
+                "ari": round(ari(predicted, gold), 4),
+                "seconds": round(seconds, 1),
+                "stories": len(set(predicted)),
+                "_predicted": predicted,
+            }
+        )
+        print(
+            f"  {name} order {seed}: B3 P {p:.3f} R {r:.3f} F1 {f:.3f}  pairwise F1 {runs[-1]['pairwise_f1']:.3f}  "
+            f"ARI {runs[-1]['ari']:.3f}  {seconds:.0f} s",
+            flush=True,
+        )
+    agreement = [ari(a["_predicted"], b["_predicted"]) for i, a in enumerate(runs) for b in runs[i + 1 :]]
     f1s = [run["bcubed_f1"] for run in runs]
     for run in runs:
         del run["_predicted"]
-    summary = {"articles": len(records), "gold_stories": len(set(gold)), "steps": pipeline, "orders": runs,
-               "bcubed_f1": round(statistics.mean(f1s), 4), "bcubed_f1_spread": round(max(f1s) - min(f1s), 4),
-               "pairwise_f1": round(statistics.mean(r["pairwise_f1"] for r in runs), 4),
-               "ari": round(statistics.mean(r["ari"] for r in runs), 4),
-               "order_agreement_ari": round(min(agreement), 4) if agreement else 1.0}
-    print(f"{name}: B-cubed F1 {summary['bcubed_f1']:.3f} (spread over orders {summary['bcubed_f1_spread']:.3f}), "
-          f"pairwise F1 {summary['pairwise_f1']:.3f}, ARI {summary['ari']:.3f}, "
-          f"agreement between orders (ARI) ≥ {summary['order_agreement_ari']:.3f}", flush=True)
+    summary = {
+        "articles": len(records),
+        "gold_stories": len(set(gold)),
+        "steps": pipeline,
+        "orders": runs,
+        "bcubed_f1": round(statistics.mean(f1s), 4),
+        "bcubed_f1_spread": round(max(f1s) - min(f1s), 4),
+        "pairwise_f1": round(statistics.mean(r["pairwise_f1"] for r in runs), 4),
+        "ari": round(statistics.mean(r["ari"] for r in runs), 4),
+        "order_agreement_ari": round(min(agreement), 4) if agreement else 1.0,
+    }
+    print(
+        f"{name}: B-cubed F1 {summary['bcubed_f1']:.3f} (spread over orders {summary['bcubed_f1_spread']:.3f}), "
+        f"pairwise F1 {summary['pairwise_f1']:.3f}, ARI {summary['ari']:.3f}, "
+        f"agreement between orders (ARI) ≥ {summary['order_agreement_ari']:.3f}",
+        flush=True,
+    )
     return summary
 
 
@@ -133,8 +161,10 @@ def replay(name: str, records: list[dict], pipeline: list[str], orders: int, ove
 
     with Desk(":memory:", overrides=[f"pipeline.steps={json.dumps(pipeline)}", *overrides]) as desk:
         desk.add_many(from_record(r, f"record {i}", Options()) for i, r in enumerate(records))
-        stored = {a: (day, json.loads(data)) for a, day, data in
-                  desk.store.db.execute("SELECT article_id, day, data FROM story_terms")}
+        stored = {
+            a: (day, json.loads(data))
+            for a, day, data in desk.store.db.execute("SELECT article_id, day, data FROM story_terms")
+        }
         settings = Settings.from_config(desk.config.get("stories"))
     gold = [r["gold"] for r in records]
     scores = []
@@ -146,15 +176,31 @@ def replay(name: str, records: list[dict], pipeline: list[str], orders: int, ove
             article_id = records[i]["id"]
             if article_id in stored and article_id not in index.entries:
                 day, data = stored[article_id]
-                index.assign(article_id, Entry(data["terms"], day, "", data["title"], tuple(data["links"]),
-                                               data.get("duplicate_of")))
-        scores.append(bcubed([index.entries[r["id"]].story if r["id"] in index.entries else f"skipped:{i}"
-                              for i, r in enumerate(records)], gold))
+                index.assign(
+                    article_id,
+                    Entry(data["terms"], day, "", data["title"], tuple(data["links"]), data.get("duplicate_of")),
+                )
+        scores.append(
+            bcubed(
+                [
+                    index.entries[r["id"]].story if r["id"] in index.entries else f"skipped:{i}"
+                    for i, r in enumerate(records)
+                ],
+                gold,
+            )
+        )
     p, r, f = (round(statistics.mean(s[k] for s in scores), 4) for k in range(3))
-    result = {"orders": orders, "bcubed_precision": p, "bcubed_recall": r, "bcubed_f1": f,
-              "lowest_f1": round(min(s[2] for s in scores), 4)}
-    print(f"{name} replay over {orders} orders: B3 P {p:.3f} R {r:.3f} F1 {f:.3f} (lowest {result['lowest_f1']:.3f})",
-          flush=True)
+    result = {
+        "orders": orders,
+        "bcubed_precision": p,
+        "bcubed_recall": r,
+        "bcubed_f1": f,
+        "lowest_f1": round(min(s[2] for s in scores), 4),
+    }
+    print(
+        f"{name} replay over {orders} orders: B3 P {p:.3f} R {r:.3f} F1 {f:.3f} (lowest {result['lowest_f1']:.3f})",
+        flush=True,
+    )
     return result
 
 
@@ -177,8 +223,9 @@ def tfidf_baseline(records: list[dict]) -> float:
     from sklearn.metrics.pairwise import cosine_distances
 
     texts = [f"{r['title'] or ''}\n{r['text']}" for r in records]
-    distances = cosine_distances(TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.2)
-                                 .fit_transform(texts))
+    distances = cosine_distances(
+        TfidfVectorizer(stop_words="english", sublinear_tf=True, max_df=0.2).fit_transform(texts)
+    )
     np.fill_diagonal(distances, 0)
     tree = linkage(squareform(distances, checks=False), "average")
     gold = [r["gold"] for r in records]
@@ -200,7 +247,7 @@ def add_latency(pipeline: list[str], size: int = 5000, samples: int = 20) -> dic
 
     records = list({r["id"]: r for r in gvc_documents() + ecbplus_documents() if r["text"].strip()}.values())
     random.Random(11).shuffle(records)
-    base, extra = records[:size], records[size:size + samples]
+    base, extra = records[:size], records[size : size + samples]
     with tempfile.TemporaryDirectory() as folder:
         with Desk(Path(folder) / "bench.db", overrides=[f"pipeline.steps={json.dumps(pipeline)}"]) as desk:
             desk.add_many(from_record(r, "base", Options()) for r in base)
@@ -211,10 +258,17 @@ def add_latency(pipeline: list[str], size: int = 5000, samples: int = 20) -> dic
                 start = time.perf_counter()
                 desk.add_many([article])
                 times.append(time.perf_counter() - start)
-    result = {"desk_articles": held, "median_seconds": round(statistics.median(times), 4),
-              "max_seconds": round(max(times), 4), "samples": len(times)}
-    print(f"add one article to a desk of {held}: median {result['median_seconds'] * 1000:.0f} ms, "
-          f"max {result['max_seconds'] * 1000:.0f} ms over {len(times)} adds", flush=True)
+    result = {
+        "desk_articles": held,
+        "median_seconds": round(statistics.median(times), 4),
+        "max_seconds": round(max(times), 4),
+        "samples": len(times),
+    }
+    print(
+        f"add one article to a desk of {held}: median {result['median_seconds'] * 1000:.0f} ms, "
+        f"max {result['max_seconds'] * 1000:.0f} ms over {len(times)} adds",
+        flush=True,
+    )
     return result
 
 
@@ -224,36 +278,64 @@ def main(argv=None) -> dict:
     parser.add_argument("--orders", type=int, default=3, help="shuffled arrival orders per dataset")
     parser.add_argument("--entities", action="store_true", help="also run parse + entities (slow: spaCy)")
     parser.add_argument("--no-latency", action="store_true", help="skip the per-add latency at 5,000 articles")
-    parser.add_argument("--parts", type=int, default=0, metavar="N",
-                        help=f"instead, score N random parts the size of the held-out sets "
-                             f"(GVC: {PART_SIZE['gvc']} incidents, ECB+: {PART_SIZE['ecbplus']} topics)")
-    parser.add_argument("--replay", type=int, default=0, metavar="N",
-                        help="instead, replay the stored story terms in N orders (fast; for tuning with --set)")
-    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
-                        help="a config override for --replay, e.g. stories.threshold=0.24 (repeatable)")
+    parser.add_argument(
+        "--parts",
+        type=int,
+        default=0,
+        metavar="N",
+        help=f"instead, score N random parts the size of the held-out sets "
+        f"(GVC: {PART_SIZE['gvc']} incidents, ECB+: {PART_SIZE['ecbplus']} topics)",
+    )
+    parser.add_argument(
+        "--replay",
+        type=int,
+        default=0,
+        metavar="N",
+        help="instead, replay the stored story terms in N orders (fast; for tuning with --set)",
+    )
+    parser.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="a config override for --replay, e.g. stories.threshold=0.24 (repeatable)",
+    )
     args = parser.parse_args(argv)
     pipeline = steps(args.entities)
     print("steps:", ", ".join(pipeline))
     if args.replay:
-        result = {name: replay(name, records, pipeline, args.replay, args.set)
-                  for name, records in [("gvc", gvc_documents(args.limit)), ("ecbplus", ecbplus_documents(args.limit))]}
+        result = {
+            name: replay(name, records, pipeline, args.replay, args.set)
+            for name, records in [("gvc", gvc_documents(args.limit)), ("ecbplus", ecbplus_documents(args.limit))]
+        }
         OUT.mkdir(exist_ok=True)
         (OUT / "stories_replay.json").write_text(json.dumps({"set": args.set, **result}, indent=1) + "\n")
         return result
     if args.parts:
         result = {}
-        for name, records, group in [("gvc", gvc_documents(args.limit), lambda r: r["gold"]),
-                                     ("ecbplus", ecbplus_documents(args.limit), topic)]:
+        for name, records, group in [
+            ("gvc", gvc_documents(args.limit), lambda r: r["gold"]),
+            ("ecbplus", ecbplus_documents(args.limit), topic),
+        ]:
             chosen = [parts(records, group, PART_SIZE[name], seed) for seed in range(1, args.parts + 1)]
-            scores = [evaluate(f"{name} part {seed}", part, pipeline, args.orders)["bcubed_f1"]
-                      for seed, part in enumerate(chosen, 1)]
+            scores = [
+                evaluate(f"{name} part {seed}", part, pipeline, args.orders)["bcubed_f1"]
+                for seed, part in enumerate(chosen, 1)
+            ]
             yardstick = [tfidf_baseline(part) for part in chosen]
-            result[name] = {"part_size": PART_SIZE[name], "bcubed_f1": scores,
-                            "mean": round(statistics.mean(scores), 4), "lowest": min(scores),
-                            "tfidf_baseline_mean": round(statistics.mean(yardstick), 4)}
-            print(f"{name} parts of {PART_SIZE[name]}: B-cubed F1 mean {result[name]['mean']:.3f}, "
-                  f"lowest {result[name]['lowest']:.3f} ({' / '.join(f'{f:.3f}' for f in scores)}); "
-                  f"tuned TF-IDF baseline mean {result[name]['tfidf_baseline_mean']:.3f}", flush=True)
+            result[name] = {
+                "part_size": PART_SIZE[name],
+                "bcubed_f1": scores,
+                "mean": round(statistics.mean(scores), 4),
+                "lowest": min(scores),
+                "tfidf_baseline_mean": round(statistics.mean(yardstick), 4),
+            }
+            print(
+                f"{name} parts of {PART_SIZE[name]}: B-cubed F1 mean {result[name]['mean']:.3f}, "
+                f"lowest {result[name]['lowest']:.3f} ({' / '.join(f'{f:.3f}' for f in scores)}); "
+                f"tuned TF-IDF baseline mean {result[name]['tfidf_baseline_mean']:.3f}",
+                flush=True,
+            )
         OUT.mkdir(exist_ok=True)
         (OUT / "stories_parts.json").write_text(json.dumps(result, indent=1) + "\n")
         return result
@@ -261,12 +343,16 @@ def main(argv=None) -> dict:
     for name, records in [("gvc", gvc_documents(args.limit)), ("ecbplus", ecbplus_documents(args.limit))]:
         result[name] = evaluate(name, records, pipeline, args.orders)
         result[name]["tfidf_baseline"] = tfidf_baseline(records)
-        print(f"{name}: tuned TF-IDF baseline B-cubed F1 {result[name]['tfidf_baseline']:.3f} "
-              f"(on the held-out set, per the issue: {HELD_OUT_BASELINE[name]:.3f})", flush=True)
+        print(
+            f"{name}: tuned TF-IDF baseline B-cubed F1 {result[name]['tfidf_baseline']:.3f} "
+            f"(on the held-out set, per the issue: {HELD_OUT_BASELINE[name]:.3f})",
+            flush=True,
+        )
     if not args.no_latency:
         result["latency"] = add_latency(pipeline)
     result["headline"] = {
-        "gvc_bcubed_f1": result["gvc"]["bcubed_f1"], "ecbplus_bcubed_f1": result["ecbplus"]["bcubed_f1"],
+        "gvc_bcubed_f1": result["gvc"]["bcubed_f1"],
+        "ecbplus_bcubed_f1": result["ecbplus"]["bcubed_f1"],
         "gvc_f1_spread_over_orders": result["gvc"]["bcubed_f1_spread"],
         "ecbplus_f1_spread_over_orders": result["ecbplus"]["bcubed_f1_spread"],
         **({"add_seconds_at_5000": result["latency"]["median_seconds"]} if "latency" in result else {}),

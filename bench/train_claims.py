@@ -10,6 +10,7 @@
 Logistic regressions (scikit-learn's lbfgs: the same data give the same weights), weights under 1e-3 dropped.
 CPU only; the parse of the 840 train files takes most of the time (about 5 minutes on 2 free cores).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,10 +32,17 @@ def fit(X: list[dict], y: list[int], c: float) -> dict:
 
     vectorizer = DictVectorizer()
     model = LogisticRegression(C=c, max_iter=3000).fit(vectorizer.fit_transform(X), y)
-    weights = {name: round(float(w), 4) for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])
-               if abs(w) >= 1e-3}
-    return {"bias": round(float(model.intercept_[0]), 4), "weights": dict(sorted(weights.items())),
-            "examples": len(y), "positive": sum(y)}
+    weights = {
+        name: round(float(w), 4)
+        for name, w in zip(vectorizer.get_feature_names_out(), model.coef_[0])
+        if abs(w) >= 1e-3
+    }
+    return {
+        "bias": round(float(model.intercept_[0]), 4),
+        "weights": dict(sorted(weights.items())),
+        "examples": len(y),
+        "positive": sum(y),
+    }
 
 
 def cue_examples(parsed) -> tuple[list[dict], list[int]]:
@@ -46,7 +54,10 @@ def cue_examples(parsed) -> tuple[list[dict], list[int]]:
                 gold |= tokens_of(row["text"], (item.get("cue") or {}).get("spans", []), CUE_TOKEN)
         for index, doc in article.docs.items():
             for token in doc:
-                if token.pos_ == "VERB" and token.lemma_.lower() not in claims_module.CUE_VERBS | claims_module.NOT_CUES:
+                if (
+                    token.pos_ == "VERB"
+                    and token.lemma_.lower() not in claims_module.CUE_VERBS | claims_module.NOT_CUES
+                ):
                     X.append(dict.fromkeys(claims_model.cue_features(token), 1.0))
                     y.append(int(offsets[index] + token.idx in gold))
     return X, y

@@ -18,6 +18,7 @@ Last-Modified. Measured:
 Politeness is set for one local host (host_delay 0, per_host 2): the default 1 s delay per host
 would measure only the delay.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,7 +43,7 @@ from bench.data import DATA, gvc_documents
 
 OUT = Path(__file__).parent / "out"
 LIGHT = 'pipeline.steps=["normalize"]'
-POLITE = ["watch.host_delay=0", "watch.per_host=2", "watch.workers=4", "watch.allow_networks=[\"127.0.0.0/8\"]"]
+POLITE = ["watch.host_delay=0", "watch.per_host=2", "watch.workers=4", 'watch.allow_networks=["127.0.0.0/8"]']
 
 
 # the server (own process) -------------------------------------------------------------
@@ -55,13 +56,19 @@ def serve(feeds: int, entries: int) -> None:
             doc = documents[(f * entries + e) % len(documents)]
             path = f"/a/{f}/{e}.html"
             body = "".join(f"<p>{html.escape(p)}</p>" for p in doc["text"].split("\n") if p.strip())
-            pages[path] = (f"<!doctype html><html lang=\"en\"><head><title>{html.escape(doc['title'])}</title>"
-                           f"<meta name=\"date\" content=\"{doc['published'] or ''}\"></head><body><article>"
-                           f"<h1>{html.escape(doc['title'])}</h1>{body}</article></body></html>").encode()
-            items.append(f"<item><title>{html.escape(doc['title'])}</title><link>{{base}}{path}</link>"
-                         f"<guid>{{base}}{path}</guid><description>{html.escape(doc['text'][:200])}</description></item>")
-        feed_bodies[f"/feed/{f}.xml"] = ("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel>"
-                                         f"<title>Outlet {f}</title>" + "".join(items) + "</channel></rss>")
+            pages[path] = (
+                f'<!doctype html><html lang="en"><head><title>{html.escape(doc["title"])}</title>'
+                f'<meta name="date" content="{doc["published"] or ""}"></head><body><article>'
+                f"<h1>{html.escape(doc['title'])}</h1>{body}</article></body></html>"
+            ).encode()
+            items.append(
+                f"<item><title>{html.escape(doc['title'])}</title><link>{{base}}{path}</link>"
+                f"<guid>{{base}}{path}</guid><description>{html.escape(doc['text'][:200])}</description></item>"
+            )
+        feed_bodies[f"/feed/{f}.xml"] = (
+            '<?xml version="1.0"?><rss version="2.0"><channel>'
+            f"<title>Outlet {f}</title>" + "".join(items) + "</channel></rss>"
+        )
     counts = {"feed_200": 0, "feed_304": 0, "page_200": 0}
     lock = threading.Lock()
 
@@ -113,8 +120,11 @@ def serve(feeds: int, entries: int) -> None:
 
 
 def start_server(feeds: int, entries: int) -> tuple[subprocess.Popen, str]:
-    process = subprocess.Popen([sys.executable, "-m", "bench.watch", "--serve", "--feeds", str(feeds),
-                                "--entries", str(entries)], stdout=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bench.watch", "--serve", "--feeds", str(feeds), "--entries", str(entries)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     return process, f"http://127.0.0.1:{process.stdout.readline().strip()}"
 
 
@@ -154,8 +164,12 @@ def kills(urls: list[str], workdir: Path, count: int, reference: list[str]) -> d
         running.wait()
     subprocess.run(cli + ["--once"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
     got = article_ids(db)
-    return {"kills": count, "articles": len(got), "lost": len(set(reference) - set(got)),
-            "doubled": len(got) - len(set(got)) + len(set(got) - set(reference))}
+    return {
+        "kills": count,
+        "articles": len(got),
+        "lost": len(set(reference) - set(got)),
+        "doubled": len(got) - len(set(got)) + len(set(got) - set(reference)),
+    }
 
 
 def fetch_speed(urls: list[str]) -> dict:
@@ -175,16 +189,19 @@ def fetch_speed(urls: list[str]) -> dict:
     ours = timed(lambda url: len(fetcher.get(url).body))
     with httpx.Client() as client:
         peer = timed(lambda url: len(client.get(url).content))
-    return {"newsdesk_pages_per_s": round(ours, 1), "httpx_pages_per_s": round(peer, 1),
-            "ratio": round(ours / peer, 2)}
+    return {"newsdesk_pages_per_s": round(ours, 1), "httpx_pages_per_s": round(peer, 1), "ratio": round(ours / peer, 2)}
 
 
 def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--entries", type=int, default=20)
-    parser.add_argument("--steps", choices=["full", "light"], default="full",
-                        help="the configured pipeline, or normalize only (the fetch side alone)")
+    parser.add_argument(
+        "--steps",
+        choices=["full", "light"],
+        default="full",
+        help="the configured pipeline, or normalize only (the fetch side alone)",
+    )
     parser.add_argument("--kills", type=int, default=3, help="kill -9 / restart rounds (0: none)")
     parser.add_argument("--limit", type=int, help="at most this many entries in all (fewer feeds), for a quick run")
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
@@ -209,27 +226,42 @@ def main(argv=None) -> dict:
             after_second = server_counts(base)
             reference = article_ids(workdir / "watch.db")
             killed = kills(urls, workdir, args.kills, reference) if args.kills else {}
-            speed = fetch_speed([f"{base}/a/{f}/{e}.html" for f in range(min(args.feeds, 25)) for e in range(args.entries)])
+            speed = fetch_speed(
+                [f"{base}/a/{f}/{e}.html" for f in range(min(args.feeds, 25)) for e in range(args.entries)]
+            )
     finally:
         server.terminate()
     result = {
         "setup": {"feeds": args.feeds, "entries": args.entries, "pipeline": args.steps},
-        "first_poll": {"seconds_to_first_article": round(first.first_article or -1, 2),
-                       "seconds_to_all_stored": round(first.last_article or -1, 2), "seconds": round(seconds, 1),
-                       "requests": first.requests, "requests_per_s": round(first.requests / seconds, 1),
-                       "articles_added": first.added, "kept_from_feed_text": first.from_listing,
-                       "errors": dict(first.errors), "peak_memory_mb": round(memory), "server": after_first},
-        "second_poll": {"full_downloads": after_second["feed_200"] - after_first["feed_200"]
-                        + after_second["page_200"] - after_first["page_200"],
-                        "not_modified": after_second["feed_304"] - after_first["feed_304"],
-                        "articles_processed": second.processed},
+        "first_poll": {
+            "seconds_to_first_article": round(first.first_article or -1, 2),
+            "seconds_to_all_stored": round(first.last_article or -1, 2),
+            "seconds": round(seconds, 1),
+            "requests": first.requests,
+            "requests_per_s": round(first.requests / seconds, 1),
+            "articles_added": first.added,
+            "kept_from_feed_text": first.from_listing,
+            "errors": dict(first.errors),
+            "peak_memory_mb": round(memory),
+            "server": after_first,
+        },
+        "second_poll": {
+            "full_downloads": after_second["feed_200"]
+            - after_first["feed_200"]
+            + after_second["page_200"]
+            - after_first["page_200"],
+            "not_modified": after_second["feed_304"] - after_first["feed_304"],
+            "articles_processed": second.processed,
+        },
         "kill_restart": killed,
         "fetch_speed": speed,
     }
-    result["headline"] = {"articles_stored_share": round(len(reference) / (args.feeds * args.entries), 4),
-                          "second_poll_full_downloads": result["second_poll"]["full_downloads"],
-                          "second_poll_articles_processed": second.processed,
-                          "fetch_speed_ratio": speed["ratio"]}
+    result["headline"] = {
+        "articles_stored_share": round(len(reference) / (args.feeds * args.entries), 4),
+        "second_poll_full_downloads": result["second_poll"]["full_downloads"],
+        "second_poll_articles_processed": second.processed,
+        "fetch_speed_ratio": speed["ratio"],
+    }
     if killed:
         result["headline"].update(kill_lost=killed["lost"], kill_doubled=killed["doubled"])
     print(json.dumps(result, indent=1))

@@ -1,5 +1,6 @@
 """Screenshots of `newsdesk serve` for the docs (`make screenshots`): the story page and the events map, on a desk
 built from examples/ (text written for the project), in headless Chromium."""
+
 from __future__ import annotations
 
 import socket

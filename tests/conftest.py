@@ -1,4 +1,5 @@
 """Shared fixtures: paths to the seeds and the labelled data, an in-memory desk."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -48,10 +49,14 @@ def light_desk():
 
 
 # An article whose text carries markup: the web pages must show it as text (tests/test_web_*.py).
-MARKUP_ARTICLE = {"id": "markup-1", "title": "<script>window.pwned = 1</script>Harbor council meets",
-                  "published": "2025-02-03", "source": "Test Wire",
-                  "text": 'The council met on Monday. <a href="javascript:window.pwned=2">Read more</a> '
-                          "said the clerk.\n\n<img src=x onerror=\"window.pwned=3\"> The vote was 5 to 2."}
+MARKUP_ARTICLE = {
+    "id": "markup-1",
+    "title": "<script>window.pwned = 1</script>Harbor council meets",
+    "published": "2025-02-03",
+    "source": "Test Wire",
+    "text": 'The council met on Monday. <a href="javascript:window.pwned=2">Read more</a> '
+    'said the clerk.\n\n<img src=x onerror="window.pwned=3"> The vote was 5 to 2.',
+}
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,5 @@
 """``newsdesk batch`` on a 2-worker Dask LocalCluster agrees with ``newsdesk add`` on the demo corpus."""
+
 from __future__ import annotations
 
 import json
@@ -37,21 +38,37 @@ def table(out, name) -> list[dict]:
 
 
 def test_batch_writes_every_table_of_the_contract(batch_out, desk_export):
-    for name in ("articles", "paragraphs", "stories", "reuse", "entities", "places", "dates", "quantities",
-                 "claims", "events", "contradictions"):
+    for name in (
+        "articles",
+        "paragraphs",
+        "stories",
+        "reuse",
+        "entities",
+        "places",
+        "dates",
+        "quantities",
+        "claims",
+        "events",
+        "contradictions",
+    ):
         rows = table(batch_out, name)
-        expected = (sum(len(a["paragraphs"]) for a in desk_export["articles"]) if name == "paragraphs"
-                    else len(desk_export[name]))
+        expected = (
+            sum(len(a["paragraphs"]) for a in desk_export["articles"])
+            if name == "paragraphs"
+            else len(desk_export[name])
+        )
         assert len(rows) == expected, name
 
 
 def test_batch_agrees_with_the_desk(batch_out, desk_export):
     articles = table(batch_out, "articles")
     assert {(a["id"], a["duplicate_of"]) for a in articles} == {
-        (a["id"], a["duplicate_of"]) for a in desk_export["articles"]}
+        (a["id"], a["duplicate_of"]) for a in desk_export["articles"]
+    }
     assert {a["id"]: a["story"] for a in articles} == {a["id"]: a["story"] for a in desk_export["articles"]}
     assert {(r["a"], r["b"], r["kind"]) for r in table(batch_out, "reuse")} == {
-        (json.dumps(r["a"]), json.dumps(r["b"]), r["kind"]) for r in desk_export["reuse"]}
+        (json.dumps(r["a"]), json.dumps(r["b"]), r["kind"]) for r in desk_export["reuse"]
+    }
     assert {c["id"] for c in table(batch_out, "claims")} == {c["id"] for c in desk_export["claims"]}
     assert sorted(e["id"] for e in table(batch_out, "events")) == sorted(e["id"] for e in desk_export["events"])
 

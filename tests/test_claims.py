@@ -1,4 +1,5 @@
 """Claims: attribution forms, polarity, speakers, dates, quantities, robustness, CLI."""
+
 from __future__ import annotations
 
 import pytest
@@ -27,8 +28,9 @@ def extract(nlp):
     """Parse paragraphs (and a title) written for the test and return (article, claims)."""
 
     def run(*paragraphs: str, title: str = "", entities=(), dates=(), quantities=(), settings=RULES):
-        article = Article(id="t1", title=title,
-                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+        article = Article(
+            id="t1", title=title, paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)]
+        )
         if title:
             article.docs[-1] = nlp(title)
         for paragraph in article.paragraphs:
@@ -50,6 +52,7 @@ def mention(article_text: str, name: str, paragraph: int = 0) -> Mention:
 
 
 # -- direct quotes ------------------------------------------------------------------------------------------
+
 
 def test_quote_with_cue_after(extract):
     _, claims = extract("“The bridge will reopen next week,” the mayor said.")
@@ -73,16 +76,18 @@ def test_quote_spanning_sentences(extract):
 
 
 def test_quote_interrupted_by_its_cue(extract):
-    first, claim = extract("Anna Berg said the port was closed.",
-                           "“We are ready to leave,” she said, “and nobody will stop us now.”")[1]
+    first, claim = extract(
+        "Anna Berg said the port was closed.", "“We are ready to leave,” she said, “and nobody will stop us now.”"
+    )[1]
     assert claim.speaker_text == "she" and first.speaker_text == "Anna Berg"
     assert claim.direct_quote and claim.content.startswith("We are ready to leave")
     assert claim.content.endswith("nobody will stop us now.")
 
 
 def test_quote_spanning_paragraphs(extract):
-    _, claims = extract("Anna Berg said: “We are ready and the trucks are loaded.",
-                        "“We leave at dawn and nobody will stop us.”")
+    _, claims = extract(
+        "Anna Berg said: “We are ready and the trucks are loaded.", "“We leave at dawn and nobody will stop us.”"
+    )
     first, second = claims
     assert first.span.paragraph == 0 and second.span.paragraph == 1
     assert second.form == "quote_continued" and second.direct_quote
@@ -104,8 +109,10 @@ def test_colon_introduced_quote_without_verb(extract):
 
 
 def test_speaker_named_only_after_the_quote(extract):
-    _, claims = extract("“The border is not defended at all and everyone can see it,” he stated. "
-                        "Keir Smith, who works at a research institute in London.")
+    _, claims = extract(
+        "“The border is not defended at all and everyone can see it,” he stated. "
+        "Keir Smith, who works at a research institute in London."
+    )
     claim = only(claims)
     assert claim.speaker_text == "Keir Smith" and "named_after" in claim.form
     assert claim.cue == "stated" and claim.direct_quote
@@ -113,8 +120,25 @@ def test_speaker_named_only_after_the_quote(extract):
 
 # -- indirect speech ----------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("verb", ["said", "declared", "assured", "promised", "stated", "claimed", "warned",
-                                  "reported", "added", "confirmed", "announced", "insisted", "admitted"])
+
+@pytest.mark.parametrize(
+    "verb",
+    [
+        "said",
+        "declared",
+        "assured",
+        "promised",
+        "stated",
+        "claimed",
+        "warned",
+        "reported",
+        "added",
+        "confirmed",
+        "announced",
+        "insisted",
+        "admitted",
+    ],
+)
 def test_reporting_verbs(extract, verb):
     _, claims = extract(f"The minister {verb} that the school would stay open.")
     claim = only(claims)
@@ -128,11 +152,14 @@ def test_told_keeps_the_addressee_out_of_the_content(extract):
     assert claim.cue == "told" and claim.content == "the school would stay open"
 
 
-@pytest.mark.parametrize("sentence, content", [
-    ("The company denied that the factory had polluted the river.", "the factory had polluted the river"),
-    ("The army rejected that its soldiers had shelled the village.", "its soldiers had shelled the village"),
-    ("The government denied having sent troops across the border.", "having sent troops across the border"),
-])
+@pytest.mark.parametrize(
+    "sentence, content",
+    [
+        ("The company denied that the factory had polluted the river.", "the factory had polluted the river"),
+        ("The army rejected that its soldiers had shelled the village.", "its soldiers had shelled the village"),
+        ("The government denied having sent troops across the border.", "having sent troops across the border"),
+    ],
+)
 def test_denials(extract, sentence, content):
     claim = only(extract(sentence)[1])
     assert claim.polarity == "deny" and claim.content == content
@@ -142,19 +169,27 @@ def test_belief_verbs(extract):
     council = only(extract("The regional council considered that the road was unsafe.")[1])
     residents = only(extract("Local residents believe the road is unsafe.")[1])
     assert (council.cue, council.speaker_text) == ("considered", "The regional council")
-    assert (residents.cue, residents.speaker_text, residents.content) == ("believe", "Local residents", "the road is unsafe")
+    assert (residents.cue, residents.speaker_text, residents.content) == (
+        "believe",
+        "Local residents",
+        "the road is unsafe",
+    )
 
 
-@pytest.mark.parametrize("sentence", [
-    "According to the engineers, the bridge is safe.",
-    "The bridge, according to the engineers, is safe.",
-    "The bridge is safe, according to the engineers.",
-])
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "According to the engineers, the bridge is safe.",
+        "The bridge, according to the engineers, is safe.",
+        "The bridge is safe, according to the engineers.",
+    ],
+)
 def test_according_to_anywhere(extract, sentence):
     claim = only(extract(sentence)[1])
     assert claim.form == "according_to" and claim.speaker_text == "the engineers"
-    assert claim.cue.lower() == "according to" and "the bridge is safe" in claim.content.lower().replace(",", "").replace(
-        " according to the engineers", "")
+    assert claim.cue.lower() == "according to" and "the bridge is safe" in claim.content.lower().replace(
+        ",", ""
+    ).replace(" according to the engineers", "")
 
 
 def test_for_speaker(extract):
@@ -168,8 +203,10 @@ def test_for_time_phrase_is_not_a_claim(extract):
 
 
 def test_group_speakers_stay_groups(extract):
-    _, claims = extract("Local authorities said that two houses burned. Ukrainian intelligence reported that the "
-                        "fighters had withdrawn.")
+    _, claims = extract(
+        "Local authorities said that two houses burned. Ukrainian intelligence reported that the "
+        "fighters had withdrawn."
+    )
     assert [c.speaker_text for c in claims] == ["Local authorities", "Ukrainian intelligence"]
 
 
@@ -185,16 +222,20 @@ def test_statement_nested_in_a_reported_one_is_part_of_it(extract):
 
 
 def test_according_to_does_not_swallow_the_claims_around_it(extract):
-    _, claims = extract("The commander assured that the town was taken, according to a report, and denied "
-                        "that any soldier had been captured.")
+    _, claims = extract(
+        "The commander assured that the town was taken, according to a report, and denied "
+        "that any soldier had been captured."
+    )
     assert {c.cue for c in claims} >= {"assured", "denied"}
 
 
 def test_appearance_and_perception_verbs_are_not_cues(extract):
-    _, claims = extract("The senator appears to favour a short delay of the vote.",
-                        "The rebels seemed to have achieved surprise. Smoke was also seen coming from the depot.",
-                        "Kyiv is preparing an offensive to end what it sees as a war of conquest.",
-                        title="Partisans challenge the Kremlin: they appeared before the press")
+    _, claims = extract(
+        "The senator appears to favour a short delay of the vote.",
+        "The rebels seemed to have achieved surprise. Smoke was also seen coming from the depot.",
+        "Kyiv is preparing an offensive to end what it sees as a war of conquest.",
+        title="Partisans challenge the Kremlin: they appeared before the press",
+    )
     assert claims == []
 
 
@@ -206,37 +247,46 @@ def test_a_claim_needs_a_speaker(extract):
 
 
 def test_according_to_around_another_claim_adds_no_claim(extract):
-    _, claims = extract("The commander also assured that the fighters held two towns for a day, "
-                        "according to a report by the agency.")
+    _, claims = extract(
+        "The commander also assured that the fighters held two towns for a day, according to a report by the agency."
+    )
     claim = only(claims)
     assert claim.speaker_text == "The commander" and "according to" not in claim.content
 
 
 def test_according_to_a_source_described_by_a_relative_clause(extract):
     """The "who" clause describes the source; the statement is the clause after it."""
-    _, claims = extract("According to Jane Roe who according to local media is the former mayor of the town "
-                        "the evacuation continues, although it is slower now.")
+    _, claims = extract(
+        "According to Jane Roe who according to local media is the former mayor of the town "
+        "the evacuation continues, although it is slower now."
+    )
     roe = next(c for c in claims if c.speaker_text == "Jane Roe")
     assert roe.content.startswith("the evacuation continues") and "who" not in roe.content
-    assert all(not c.content.startswith(("According", "who according")) or c.speaker_text != "Jane Roe"
-               for c in claims)
+    assert all(not c.content.startswith(("According", "who according")) or c.speaker_text != "Jane Roe" for c in claims)
 
 
 def test_clause_before_a_colon_introduces_a_quote(extract):
-    _, claims = extract("Anna Berg said the port was closed.",
-                        "She then addressed the crowd again: “Here is what I regret about the whole affair.”")
+    _, claims = extract(
+        "Anna Berg said the port was closed.",
+        "She then addressed the crowd again: “Here is what I regret about the whole affair.”",
+    )
     claim = claims[1]
     assert claim.form == "verb_colon" and claim.direct_quote and claim.speaker_text == "She"
     assert claim.content.startswith("Here is what I regret")
 
 
 def test_quote_after_a_long_speaker_description_carries_on(extract):
-    claim = only(extract("“We disagree with every word of it,” said Anna Berg, who led the port authority "
-                         "for a decade. “The plan has no bearing on the budget at all.”")[1])
+    claim = only(
+        extract(
+            "“We disagree with every word of it,” said Anna Berg, who led the port authority "
+            "for a decade. “The plan has no bearing on the budget at all.”"
+        )[1]
+    )
     assert claim.content.startswith("We disagree") and claim.content.endswith("budget at all.")
 
 
 # -- speakers, dates, quantities ----------------------------------------------------------------------------
+
 
 def test_pronoun_resolves_to_the_previous_speaker(extract):
     first = "Mayor Anna Berg said that the bridge would reopen."
@@ -273,7 +323,10 @@ def test_a_bare_role_takes_up_the_earlier_speaker_but_another_group_does_not(ext
     front = Entity("e-front", "The Front", "ORG", mentions=[mention(first, "The rebel group")])
     _, claims = extract(first, second, entities=[front])
     assert [(c.speaker_text, c.speaker) for c in claims] == [
-        ("The rebel group", "e-front"), ("Aid groups", None), ("The group", "e-front")]
+        ("The rebel group", "e-front"),
+        ("Aid groups", None),
+        ("The group", "e-front"),
+    ]
 
 
 def test_a_which_clause_after_the_speaker_is_not_part_of_the_speaker(extract):
@@ -283,8 +336,10 @@ def test_a_which_clause_after_the_speaker_is_not_part_of_the_speaker(extract):
 
 
 def test_of_two_subjects_the_one_next_to_the_cue_speaks(extract):
-    text = ("The hospital received 34 wounded people on Thursday, most of them civilians hit by shells near the town, "
-            "the medical charity running its ward said.")
+    text = (
+        "The hospital received 34 wounded people on Thursday, most of them civilians hit by shells near the town, "
+        "the medical charity running its ward said."
+    )
     assert only(extract(text)[1]).speaker_text == "the medical charity"
 
 
@@ -345,9 +400,12 @@ def test_settings_come_from_the_claims_section(extract):
 
 # -- robustness ---------------------------------------------------------------------------------------------
 
+
 def test_unbalanced_quote_marks_keep_the_other_claims(extract):
-    _, claims = extract("“The bridge is safe, the mayor said. The council said that the road was closed.",
-                        "The police confirmed that nobody was hurt.")
+    _, claims = extract(
+        "“The bridge is safe, the mayor said. The council said that the road was closed.",
+        "The police confirmed that nobody was hurt.",
+    )
     assert {c.speaker_text for c in claims} >= {"The council", "The police"}
 
 
@@ -394,6 +452,7 @@ def test_text_without_quote_marks_has_no_quotations(text):
 
 # -- desk and CLI -------------------------------------------------------------------------------------------
 
+
 def test_desk_and_cli_list_claims_by_speaker(extract, tmp_path):
     from newsdesk import Desk
     from newsdesk.cli import main
@@ -429,8 +488,12 @@ def test_a_clause_only_cue_with_a_to_phrase_reports_nothing(extract):
 def test_the_speakers_own_name_never_opens_the_content(extract):
     """A lost comma ("identified as Jane Roe the raid shows ...") must not put the speaker's name in the content."""
     text = "For the leader of the formation, identified by the agency as Jane Roe the raid demonstrates the army's weakness."
-    roe = Entity("e-roe", "Jane Roe", "PERSON", mentions=[mention(text, "the leader of the formation"),
-                                                          mention(text, "Jane Roe")])
+    roe = Entity(
+        "e-roe",
+        "Jane Roe",
+        "PERSON",
+        mentions=[mention(text, "the leader of the formation"), mention(text, "Jane Roe")],
+    )
     _, claims = extract(text, entities=[roe])
     claim = only(claims)
     assert claim.speaker == "e-roe" and claim.content.startswith("the raid demonstrates")
@@ -445,13 +508,20 @@ def test_the_learned_cue_model_finds_a_verb_outside_the_lexicon(extract):
 
 def test_learned_cues_never_report_acts_or_appearances(extract):
     """A verb outside the lexicon reports only in the active voice with a clause or a prepositional complement."""
-    _, claims = extract("One of the groups released a series of videos on Tuesday showing its fighters.",
-                        "Two areas of the region were attacked by drones.",
-                        "The rebels seemed to have achieved surprise.", settings=claims_module.Settings())
+    _, claims = extract(
+        "One of the groups released a series of videos on Tuesday showing its fighters.",
+        "Two areas of the region were attacked by drones.",
+        "The rebels seemed to have achieved surprise.",
+        settings=claims_module.Settings(),
+    )
     assert claims == []
 
 
 def test_the_learned_filter_keeps_a_plain_statement(extract):
-    claim = only(extract("The interior minister said on Monday that the border crossing would reopen next week.",
-                         settings=claims_module.Settings())[1])
+    claim = only(
+        extract(
+            "The interior minister said on Monday that the border crossing would reopen next week.",
+            settings=claims_module.Settings(),
+        )[1]
+    )
     assert claim.content.startswith("the border crossing") or claim.content.startswith("The border crossing")

@@ -52,6 +52,7 @@ def test_usage_errors_exit_2():
 
 # -- for people: the PATH, id prefixes, whole claims, progress, undated inputs ------------------------------------
 
+
 def test_readme_says_how_newsdesk_gets_on_the_path():
     from pathlib import Path
 
@@ -65,8 +66,9 @@ def _two_stories(tmp_path, *extra):
     (folder / "a1.txt").write_text("Floods hit the valley\n\nThe river rose two metres overnight.\n")
     (folder / "b2.txt").write_text("Parliament passes budget\n\nThe vote was close.\n")
     db = str(tmp_path / "d.db")
-    assert run("add", str(folder), "--db", db, "--no-progress", "--published", "2024-01-02", *LIGHT,
-               *extra).exit_code == 0
+    assert (
+        run("add", str(folder), "--db", db, "--no-progress", "--published", "2024-01-02", *LIGHT, *extra).exit_code == 0
+    )
     return db
 
 
@@ -115,15 +117,15 @@ def test_claims_wide_shows_speakers_and_contents_whole():
 def test_add_dedup_and_export_show_a_progress_bar_with_total_rate_and_time_left(tmp_path):
     folder = tmp_path / "in"
     folder.mkdir()
-    lines = "".join(json.dumps({"id": f"r{i}", "title": f"Title {i}", "text": f"Body {i} of the record."}) + "\n"
-                    for i in range(3))
+    lines = "".join(
+        json.dumps({"id": f"r{i}", "title": f"Title {i}", "text": f"Body {i} of the record."}) + "\n" for i in range(3)
+    )
     (folder / "records.jsonl").write_text(lines)
     (folder / "one.txt").write_text("The title\n\nA body paragraph here.\n")
     db = str(tmp_path / "d.db")
     added = CliRunner().invoke(main, ["add", str(folder), "--db", db, "--progress", *LIGHT])
     assert added.exit_code == 0 and "4/4" in added.stderr and "left" in added.stderr
-    exported = CliRunner().invoke(main, ["export", "--db", db, "-o", str(tmp_path / "o.json"),
-                                                         "--progress"])
+    exported = CliRunner().invoke(main, ["export", "--db", db, "-o", str(tmp_path / "o.json"), "--progress"])
     assert exported.exit_code == 0 and "11/11" in exported.stderr and "sections/s" in exported.stderr
     deduped = CliRunner().invoke(main, ["dedup", str(folder), "--progress"])
     assert deduped.exit_code == 0 and "4/4" in deduped.stderr
@@ -143,9 +145,19 @@ def test_inputs_without_a_date_get_a_warning_with_the_flag_that_supplies_one(tmp
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "one.txt").write_text("The title\n\nA body paragraph here.\n")
     db = str(tmp_path / "d.db")
-    undated = CliRunner().invoke(main, ["add", str(tmp_path / "in"), "--db", db, "--no-progress",
-                                                        *LIGHT])
+    undated = CliRunner().invoke(main, ["add", str(tmp_path / "in"), "--db", db, "--no-progress", *LIGHT])
     assert "no publication date" in undated.stderr and "--published" in undated.stderr
-    dated = CliRunner().invoke(main, ["add", str(tmp_path / "in"), "--db", str(tmp_path / "e.db"),
-                                                      "--no-progress", "--published", "2024-01-02", *LIGHT])
+    dated = CliRunner().invoke(
+        main,
+        [
+            "add",
+            str(tmp_path / "in"),
+            "--db",
+            str(tmp_path / "e.db"),
+            "--no-progress",
+            "--published",
+            "2024-01-02",
+            *LIGHT,
+        ],
+    )
     assert dated.exit_code == 0 and "no publication date" not in dated.stderr

@@ -25,14 +25,17 @@ def test_load_applies_user_file_then_overrides(tmp_path):
     assert config.load(user)["pipeline"]["batch_size"] == 4
 
 
-@pytest.mark.parametrize("item, message", [
-    ("nonsense.key=1", "unknown setting 'nonsense'"),
-    ("pipeline.nope=1", "unknown setting 'pipeline.nope'"),
-    ("pipeline.batch_size=many", "expects int"),
-    ("pipeline=3", "is a section"),
-    ("novalue", "section.key=value"),
-    ("pipeline..x=1", "section.key=value"),
-])
+@pytest.mark.parametrize(
+    "item, message",
+    [
+        ("nonsense.key=1", "unknown setting 'nonsense'"),
+        ("pipeline.nope=1", "unknown setting 'pipeline.nope'"),
+        ("pipeline.batch_size=many", "expects int"),
+        ("pipeline=3", "is a section"),
+        ("novalue", "section.key=value"),
+        ("pipeline..x=1", "section.key=value"),
+    ],
+)
 def test_bad_overrides_say_what_is_wrong(item, message):
     with pytest.raises(ConfigError, match=message):
         config.load(None, [item])
@@ -53,7 +56,7 @@ def test_float_setting_accepts_int():
     assert base["a"]["x"] == 1.0 and isinstance(base["a"]["x"], float)
 
 
-@given(st.integers(min_value=-10**9, max_value=10**9))
+@given(st.integers(min_value=-(10**9), max_value=10**9))
 def test_integer_override_round_trips(value):
     assert config.parse_override(f"pipeline.batch_size={value}")["pipeline"]["batch_size"] == value
 

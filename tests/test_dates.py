@@ -1,4 +1,5 @@
 """Date expressions: patterns, resolution against the publication date, anchors, bad inputs."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,7 +27,8 @@ def found(nlp, text, published=WEDNESDAY):
 
 def test_weekday_in_past_tense_is_on_or_before_publication(nlp):
     assert found(nlp, "The mayor said on Tuesday that the bridge had reopened.") == [
-        ("on Tuesday", "2023-05-23", "published", "day")]
+        ("on Tuesday", "2023-05-23", "published", "day")
+    ]
     assert found(nlp, "The council met on Wednesday.")[0][1] == "2023-05-24"
 
 
@@ -39,19 +41,31 @@ def test_weekday_in_future_tense_is_after_publication(nlp):
 def test_weekday_with_part_of_day(nlp):
     assert found(nlp, "Rain fell early Tuesday and again on Tuesday evening.") == [
         ("early Tuesday", "2023-05-23", "published", "day"),
-        ("on Tuesday evening", "2023-05-23", "published", "day")]
+        ("on Tuesday evening", "2023-05-23", "published", "day"),
+    ]
 
 
 def test_previous_day_is_relative_to_the_date_just_mentioned(nlp):
     text = "The club announced on Monday that the coach had resigned the previous day."
-    assert found(nlp, text) == [("on Monday", "2023-05-22", "published", "day"),
-                                ("the previous day", "2023-05-21", "previous", "day")]
+    assert found(nlp, text) == [
+        ("on Monday", "2023-05-22", "published", "day"),
+        ("the previous day", "2023-05-21", "previous", "day"),
+    ]
 
 
 def test_previous_day_carries_across_paragraphs(nlp):
-    article = Article(id="a", title="Floods", published="2023-05-24", paragraphs=[
-        Paragraph(0, "The river rose on 20 May 2023.", "x"), Paragraph(1, "The day before, rain began.", "x")])
-    article.docs = {i: nlp(t) for i, t in [(-1, "Floods"), (0, article.paragraphs[0].text), (1, article.paragraphs[1].text)]}
+    article = Article(
+        id="a",
+        title="Floods",
+        published="2023-05-24",
+        paragraphs=[
+            Paragraph(0, "The river rose on 20 May 2023.", "x"),
+            Paragraph(1, "The day before, rain began.", "x"),
+        ],
+    )
+    article.docs = {
+        i: nlp(t) for i, t in [(-1, "Floods"), (0, article.paragraphs[0].text), (1, article.paragraphs[1].text)]
+    }
     values = [(m.span.paragraph, m.value, m.anchor) for m in dates.mentions(article)]
     assert values == [(0, "2023-05-20", "absolute"), (1, "2023-05-19", "previous")]
 
@@ -59,13 +73,23 @@ def test_previous_day_carries_across_paragraphs(nlp):
 def test_words_relative_to_publication(nlp):
     text = "Today, this morning, last night, yesterday afternoon, the day before yesterday, tomorrow."
     assert [v for _, v, _, _ in found(nlp, text)] == [
-        "2023-05-24", "2023-05-24", "2023-05-23", "2023-05-23", "2023-05-22", "2023-05-25"]
+        "2023-05-24",
+        "2023-05-24",
+        "2023-05-23",
+        "2023-05-23",
+        "2023-05-22",
+        "2023-05-25",
+    ]
 
 
 def test_weeks_months_years_keep_their_granularity(nlp):
     text = "It rained last week, earlier this month, two days ago and in 2014."
     assert [(v, g) for _, v, _, g in found(nlp, text)] == [
-        ("2023-W20", "week"), ("2023-05", "month"), ("2023-05-22", "day"), ("2014", "year")]
+        ("2023-W20", "week"),
+        ("2023-05", "month"),
+        ("2023-05-22", "day"),
+        ("2014", "year"),
+    ]
 
 
 def test_absolute_forms(nlp):
@@ -86,8 +110,10 @@ def test_ages_durations_and_times_are_not_dates(nlp):
 def test_without_publication_only_absolute_dates_resolve(nlp):
     text = "On Tuesday, officials said the dam failed on 2 March 2021 and the day before."
     assert found(nlp, text, published=None) == [
-        ("On Tuesday", None, "published", "day"), ("on 2 March 2021", "2021-03-02", "absolute", "day"),
-        ("the day before", "2021-03-01", "previous", "day")]
+        ("On Tuesday", None, "published", "day"),
+        ("on 2 March 2021", "2021-03-02", "absolute", "day"),
+        ("the day before", "2021-03-01", "previous", "day"),
+    ]
 
 
 def test_previous_day_without_any_earlier_date_is_unresolved(nlp):
@@ -113,7 +139,8 @@ def test_empty_text_has_no_dates(nlp):
 
 def test_works_without_a_parse():
     assert [(m.text, m.value) for m in dates.in_text("Police said on Tuesday.", WEDNESDAY)] == [
-        ("on Tuesday", "2023-05-23")]
+        ("on Tuesday", "2023-05-23")
+    ]
 
 
 days = st.dates(min_value=dt.date(1950, 1, 1), max_value=dt.date(2090, 12, 31))
@@ -146,7 +173,7 @@ def test_month_day_is_never_far_in_the_future(published, month, day):
 @given(st.text(max_size=200), st.one_of(st.none(), days))
 def test_any_text_gives_mentions_inside_it(text, published):
     for mention in dates.in_text(text, published):
-        assert text[mention.span.start:mention.span.end] == mention.text
+        assert text[mention.span.start : mention.span.end] == mention.text
         assert mention.anchor in ("absolute", "published", "previous")
         assert mention.granularity in ("day", "week", "month", "year")
 
@@ -157,6 +184,7 @@ def test_leap_day_takes_the_previous_year_when_that_is_a_leap_year(nlp):
 
 
 # numeric dates: day first unless the source writes the month first -------------------------------------------
+
 
 def numeric(text, **fields):
     article = Article(id="n", title="", published="2023-05-24", paragraphs=[Paragraph(0, text, text)], **fields)

@@ -1,4 +1,5 @@
 """Exact and near-duplicates: MinHash/LSH primitives, the desk step, and `newsdesk dedup`."""
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,12 @@ OTHER = [
 
 
 def article(article_id: str, paragraphs: list[str], title: str = "Crane collapse closes quay", **meta) -> Article:
-    return Article(id=article_id, title=title,
-                   paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)], **meta)
+    return Article(
+        id=article_id,
+        title=title,
+        paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)],
+        **meta,
+    )
 
 
 @pytest.fixture
@@ -42,8 +47,9 @@ def desk():
 
 # primitives ------------------------------------------------------------------
 def test_shingles_ignore_case_and_punctuation():
-    assert np.array_equal(minhash.shingles("The crane, it fell!  Onto the ship."),
-                          minhash.shingles("the crane it fell onto the ship"))
+    assert np.array_equal(
+        minhash.shingles("The crane, it fell!  Onto the ship."), minhash.shingles("the crane it fell onto the ship")
+    )
 
 
 def test_shingles_of_short_and_empty_text():
@@ -81,7 +87,7 @@ def test_lsh_params_reach_the_recall_asked_at_the_threshold():
     for threshold in (0.5, 0.8, 0.9):
         bands, rows = minhash.lsh_params(threshold, 128, 0.995)
         assert bands * rows <= 128
-        assert 1 - (1 - threshold ** rows) ** bands >= 0.995
+        assert 1 - (1 - threshold**rows) ** bands >= 0.995
         # one more row per band would miss the target: the banding is the tightest that passes
         tighter_bands = 128 // (rows + 1)
         assert 1 - (1 - threshold ** (rows + 1)) ** tighter_bands < 0.995
@@ -97,15 +103,15 @@ def test_estimate_tracks_exact_jaccard_on_long_texts():
 
 
 sets = st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=300).map(
-    lambda xs: np.unique(np.array(xs, dtype=np.uint64)))
+    lambda xs: np.unique(np.array(xs, dtype=np.uint64))
+)
 
 
 @settings(max_examples=50, deadline=None)
 @given(sets, sets)
 def test_signature_of_union_is_merge_of_signatures(a, b):
     hasher = minhash.Hasher(num_perm=64)
-    assert np.array_equal(minhash.merge(hasher.signature(a), hasher.signature(b)),
-                          hasher.signature(np.union1d(a, b)))
+    assert np.array_equal(minhash.merge(hasher.signature(a), hasher.signature(b)), hasher.signature(np.union1d(a, b)))
 
 
 @settings(max_examples=30, deadline=None)
@@ -207,9 +213,11 @@ def test_removed_original_hands_its_copies_to_the_earliest(desk):
 
 # the command -----------------------------------------------------------------
 def write_corpus(folder):
-    records = [{"id": "a", "title": "Crane", "text": "\n\n".join(REPORT)},
-               {"id": "b", "title": "Crane", "text": "\n\n".join(REPORT).replace("Monday", "Tuesday")},
-               {"id": "c", "title": "Library", "text": "\n\n".join(OTHER)}]
+    records = [
+        {"id": "a", "title": "Crane", "text": "\n\n".join(REPORT)},
+        {"id": "b", "title": "Crane", "text": "\n\n".join(REPORT).replace("Monday", "Tuesday")},
+        {"id": "c", "title": "Library", "text": "\n\n".join(OTHER)},
+    ]
     (folder / "news.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     (folder / "d.txt").write_text("Crane again\n\n" + "\n\n".join(REPORT + [REPORT[0]]), encoding="utf-8")
     (folder / "empty.txt").write_text("", encoding="utf-8")
@@ -218,8 +226,19 @@ def write_corpus(folder):
 def test_cli_dedup_writes_pairs(tmp_path):
     write_corpus(tmp_path)
     out = tmp_path / "pairs.jsonl"
-    result = CliRunner().invoke(main, ["dedup", str(tmp_path / "news.jsonl"), str(tmp_path / "d.txt"),
-                                       str(tmp_path / "empty.txt"), "--threshold", "0.8", "-o", str(out)])
+    result = CliRunner().invoke(
+        main,
+        [
+            "dedup",
+            str(tmp_path / "news.jsonl"),
+            str(tmp_path / "d.txt"),
+            str(tmp_path / "empty.txt"),
+            "--threshold",
+            "0.8",
+            "-o",
+            str(out),
+        ],
+    )
     assert result.exit_code == 0, result.output
     pairs = [json.loads(line) for line in out.read_text().splitlines()]
     assert {(p["a"], p["b"]) for p in pairs} == {("a", "b"), ("a", "d"), ("b", "d")}
@@ -231,8 +250,9 @@ def test_cli_dedup_keeps_first_or_longest(tmp_path):
     write_corpus(tmp_path)
     for keep, expected in (("first", ["a", "c"]), ("longest", ["c", "d"])):
         out = tmp_path / f"{keep}.jsonl"
-        result = CliRunner().invoke(main, ["dedup", str(tmp_path / "news.jsonl"), str(tmp_path / "d.txt"),
-                                           "--keep", keep, "-o", str(out)])
+        result = CliRunner().invoke(
+            main, ["dedup", str(tmp_path / "news.jsonl"), str(tmp_path / "d.txt"), "--keep", keep, "-o", str(out)]
+        )
         assert result.exit_code == 0, result.output
         kept = [json.loads(line) for line in out.read_text().splitlines()]
         assert sorted(r["id"] for r in kept) == expected
@@ -254,10 +274,12 @@ def test_texts_without_words_are_nobodys_near_duplicates():
 def test_cli_dedup_judges_one_line_records_on_their_line(tmp_path):
     # A record without a title whose text is one line is a headline-only article: its line is what it says,
     # so two copies pair and two different lines do not (all of them have an empty body).
-    lines = ["Storm floods the river town and closes three bridges overnight",
-             "Storm floods the river town and closes three bridges overnight",
-             "Council approves the new budget for schools after a long debate",
-             "Rail strike ends as unions and the operator sign a pay deal"]
+    lines = [
+        "Storm floods the river town and closes three bridges overnight",
+        "Storm floods the river town and closes three bridges overnight",
+        "Council approves the new budget for schools after a long debate",
+        "Rail strike ends as unions and the operator sign a pay deal",
+    ]
     corpus = tmp_path / "lines.jsonl"
     corpus.write_text("".join(json.dumps({"id": f"r{i}", "text": t}) + "\n" for i, t in enumerate(lines)))
     out = tmp_path / "pairs.jsonl"

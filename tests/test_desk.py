@@ -1,4 +1,5 @@
 """The Python API and the export contract, on the light pipeline (no spaCy)."""
+
 import json
 
 import pytest
@@ -20,8 +21,18 @@ def write(tmp_path, name, text, meta=None):
 
 
 def test_public_surface_is_pinned():
-    assert sorted(newsdesk.__all__) == ["Article", "Claim", "Desk", "Entity", "NewsdeskError", "Paragraph", "Skip",
-                                        "Span", "Story", "Summary"]
+    assert sorted(newsdesk.__all__) == [
+        "Article",
+        "Claim",
+        "Desk",
+        "Entity",
+        "NewsdeskError",
+        "Paragraph",
+        "Skip",
+        "Span",
+        "Story",
+        "Summary",
+    ]
 
 
 def test_add_is_idempotent_and_a_changed_article_replaces_the_old(tmp_path, light_desk):
@@ -55,19 +66,41 @@ def test_skips_are_recorded_and_reported(tmp_path, light_desk):
 
 
 def test_export_follows_the_contract(tmp_path, light_desk):
-    write(tmp_path, "a1.txt", "A title\n\nFirst paragraph.\n\nSecond\nparagraph line.\n",
-          {"published": "2024-03-01", "source": "Outlet", "url": "https://example.org/a"})
+    write(
+        tmp_path,
+        "a1.txt",
+        "A title\n\nFirst paragraph.\n\nSecond\nparagraph line.\n",
+        {"published": "2024-03-01", "source": "Outlet", "url": "https://example.org/a"},
+    )
     light_desk.add(tmp_path)
     doc = light_desk.export()
     assert doc["schema"] == "newsdesk/1"
-    for key in ("articles", "stories", "reuse", "entities", "places", "dates", "quantities", "claims", "events",
-                "contradictions"):
+    for key in (
+        "articles",
+        "stories",
+        "reuse",
+        "entities",
+        "places",
+        "dates",
+        "quantities",
+        "claims",
+        "events",
+        "contradictions",
+    ):
         assert isinstance(doc[key], list)
     article = doc["articles"][0]
     assert {k: article[k] for k in ("id", "title", "url", "source", "published")} == {
-        "id": "a1", "title": "A title", "url": "https://example.org/a", "source": "Outlet", "published": "2024-03-01"}
+        "id": "a1",
+        "title": "A title",
+        "url": "https://example.org/a",
+        "source": "Outlet",
+        "published": "2024-03-01",
+    }
     assert [(p["index"], p["line"], p["text"]) for p in article["paragraphs"]] == [
-        (0, 3, "First paragraph."), (1, 5, "Second"), (2, 6, "paragraph line.")]
+        (0, 3, "First paragraph."),
+        (1, 5, "Second"),
+        (2, 6, "paragraph line."),
+    ]
     assert {"repairs", "related_titles", "credits", "story", "duplicate_of"} <= set(article)
     assert doc == light_desk.export()  # stable across calls
 

@@ -4,6 +4,7 @@ Each run is a separate process (``newsdesk add`` then ``export``) with its own P
 that comes from a set of strings, or from anything else that changes between runs, shows as a difference.
 The two runs go side by side (two processes, two cores).
 """
+
 from __future__ import annotations
 
 import json
@@ -23,10 +24,12 @@ def exports(inputs: list[str], folder, seeds=("1", "2")) -> list[bytes]:
     runs = []
     for seed in seeds:
         db, out = folder / f"run{seed}.db", folder / f"run{seed}.json"
-        script = (f"from newsdesk import Desk\n"
-                  f"with Desk({str(db)!r}) as desk:\n"
-                  f"    desk.add({inputs!r})\n"
-                  f"    desk.export({str(out)!r})\n")
+        script = (
+            f"from newsdesk import Desk\n"
+            f"with Desk({str(db)!r}) as desk:\n"
+            f"    desk.add({inputs!r})\n"
+            f"    desk.export({str(out)!r})\n"
+        )
         env = {**os.environ, "PYTHONHASHSEED": seed}
         runs.append((subprocess.Popen([sys.executable, "-c", script], env=env, stderr=subprocess.PIPE), out))
     for process, _ in runs:
@@ -57,8 +60,15 @@ def test_gvc_export_is_the_same_under_two_hash_seeds(tmp_path):
             if len(records) == GVC_ARTICLES:
                 break
             row = json.loads(line)
-            records.append({"id": row["doc_id"], "title": row.get("title") or "", "text": row.get("content") or "",
-                            "published": row.get("dct"), "url": row.get("uri")})
+            records.append(
+                {
+                    "id": row["doc_id"],
+                    "title": row.get("title") or "",
+                    "text": row.get("content") or "",
+                    "published": row.get("dct"),
+                    "url": row.get("uri"),
+                }
+            )
     if not records:
         pytest.skip("no GVC documents")
     corpus = tmp_path / "gvc.jsonl"

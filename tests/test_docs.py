@@ -1,4 +1,5 @@
 """Docs checked by tests: every command and every setting is documented."""
+
 from pathlib import Path
 
 import click

@@ -1,4 +1,5 @@
 """Entities: NER slips repaired, aliases merged within an article and across the desk."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,12 @@ def nlp():
 @pytest.fixture(scope="module")
 def make(nlp):
     def build(*paragraphs: str, title: str = "", article_id: str = "a1", story: str | None = None) -> Article:
-        article = Article(id=article_id, title=title, story=story,
-                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+        article = Article(
+            id=article_id,
+            title=title,
+            story=story,
+            paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)],
+        )
         for index, text in parse.texts(article):
             article.docs[index] = nlp(text)
         article.entities = entities.entities_of(article)
@@ -38,16 +43,20 @@ def texts(entity) -> list[str]:
 
 
 def test_surname_is_the_full_name(make):
-    article = make("Governor Maria Kowalski visited the flooded district on Monday.",
-                   "Kowalski said the repairs would take several weeks.")
+    article = make(
+        "Governor Maria Kowalski visited the flooded district on Monday.",
+        "Kowalski said the repairs would take several weeks.",
+    )
     person = named(article, "Maria Kowalski")
     assert person.type == "PERSON"
     assert "Kowalski" in texts(person) and "Kowalski" in person.aliases
 
 
 def test_acronym_in_parentheses_with_foreign_letters(make):
-    article = make("Fighters of the National Liberation Front (FLN) crossed the river at dawn.",
-                   "The FLN said it had taken two villages.")
+    article = make(
+        "Fighters of the National Liberation Front (FLN) crossed the river at dawn.",
+        "The FLN said it had taken two villages.",
+    )
     org = named(article, "National Liberation Front")
     assert org.type == "ORG"
     assert "FLN" in org.aliases
@@ -58,30 +67,37 @@ def test_alias_cue_and_who_is_clause_make_one_person(make):
     article = make(
         "The leader of the militia, identified by a local newspaper as Ivan Black Wolf, spoke to reporters.",
         "According to Black Wolf, who according to local media is the former boxer Ivan Petrenko, "
-        "the operation continues.")
+        "the operation continues.",
+    )
     person = named(article, "Ivan Petrenko")
     assert {"Ivan Black Wolf", "Black Wolf"} <= set(person.aliases)
     assert "The leader of the militia" in texts(person)
 
 
 def test_role_reference_points_to_the_bound_person(make):
-    article = make("Two houses burned, according to the regional governor Anna Schmidt.",
-                   "The governor added that nobody was hurt.")
+    article = make(
+        "Two houses burned, according to the regional governor Anna Schmidt.",
+        "The governor added that nobody was hurt.",
+    )
     person = named(article, "Anna Schmidt")
     assert "The governor" in texts(person)
     assert "The governor" not in person.aliases  # a role phrase is a mention, not a name
 
 
 def test_other_leader_is_not_the_bound_leader(make):
-    article = make("The leader of the unit, known as Oleg Marchenko, gave a press conference.",
-                   "The leader of the other unit said nothing.")
+    article = make(
+        "The leader of the unit, known as Oleg Marchenko, gave a press conference.",
+        "The leader of the other unit said nothing.",
+    )
     person = named(article, "Oleg Marchenko")
     assert all("other" not in m.text for m in person.mentions)
 
 
 def test_lowercase_and_transliterated_place_names(make):
-    article = make("Officials in Kiev said the talks had stalled.",
-                   "Negotiators from Kyiv left the table, and kyiv is preparing a reply.")
+    article = make(
+        "Officials in Kiev said the talks had stalled.",
+        "Negotiators from Kyiv left the table, and kyiv is preparing a reply.",
+    )
     city = named(article, "Kyiv")
     assert city.type == "GPE"
     assert {"Kiev", "Kyiv", "kyiv"} <= set(texts(city))
@@ -179,8 +195,9 @@ def test_resolve_desk_takes_a_person_named_like_an_organisation_of_the_story_for
     from newsdesk.model import Article, Entity
 
     first = Article(id="a", story="s", entities=[Entity("org", "Civil Defense", "ORG")])
-    second = Article(id="b", story="s", entities=[Entity("person", "Civil Defense", "PERSON"),
-                                                  Entity("jordan", "Jordan", "PERSON")])
+    second = Article(
+        id="b", story="s", entities=[Entity("person", "Civil Defense", "PERSON"), Entity("jordan", "Jordan", "PERSON")]
+    )
     third = Article(id="c", story="s", entities=[Entity("jordan-gpe", "Jordan", "GPE")])
     mapping = entities.resolve_desk([first, second, third])
     assert mapping["person"] == mapping["org"]  # the small model's slip ("the state Civil Defense said")
@@ -244,13 +261,16 @@ def test_a_town_before_police_the_model_took_for_a_nationality_is_a_place():
     assert mentions.items[0].type == "NORP"  # before a person noun a nationality stays one
 
 
-@pytest.mark.parametrize("text, name, place", [
-    ("It happened on Hillside Drive in south Paducah.", "Paducah", True),  # a part of the town after "in"
-    ("Deputies went to a rural Paducah address.", "Paducah", True),
-    ("A Paducah teenager was hurt on Friday.", "Paducah", True),
-    ("Paducah Smith said the boy was hurt.", "Paducah", False),
-    ("He spoke in south with Paducah later.", "Paducah", False),
-])
+@pytest.mark.parametrize(
+    "text, name, place",
+    [
+        ("It happened on Hillside Drive in south Paducah.", "Paducah", True),  # a part of the town after "in"
+        ("Deputies went to a rural Paducah address.", "Paducah", True),
+        ("A Paducah teenager was hurt on Friday.", "Paducah", True),
+        ("Paducah Smith said the boy was hurt.", "Paducah", False),
+        ("He spoke in south with Paducah later.", "Paducah", False),
+    ],
+)
 def test_a_town_the_model_took_for_a_person_is_a_place_in_a_places_context(text, name, place):
     article, mentions = _found(text, name, "PERSON")
     entities._mistagged_places(article, mentions)
@@ -263,15 +283,18 @@ def test_a_town_keeps_its_own_name_over_a_big_city_known_by_it_long_ago():
     assert entities.canonical_name([entities.Found(0, 0, 4, "Kiev", "GPE")], "GPE") == "Kyiv"
 
 
-@pytest.mark.parametrize("text, name, label, found", [
-    ("A man was hurt in a shooting in Temecula on Friday.", "Temecula", "PRODUCT", ["Temecula"]),
-    ("Two men were hurt in a shooting in Seminole, deputies said.", "Seminole", "DATE", ["Seminole"]),
-    ("Two men were hurt in a shooting in Seminole, deputies said.", "Seminole", "ORG", []),  # kept: other rules
-    ("Two men were hurt in a shooting in March, deputies said.", "March", "DATE", []),  # a calendar word
-    ("A boy was hurt in a hunting accident in Fellsmere.", "Fellsmere", "DATE", ["Fellsmere"]),  # 5,000 people
-    ("A boy was hurt in a hunting accident in Fellsmere.", "Fellsmere", None, []),  # untagged: 10,000 at least
-    ("Four people were hurt in a shooting in a Zanesville bar.", "Zanesville", None, ["Zanesville"]),
-])
+@pytest.mark.parametrize(
+    "text, name, label, found",
+    [
+        ("A man was hurt in a shooting in Temecula on Friday.", "Temecula", "PRODUCT", ["Temecula"]),
+        ("Two men were hurt in a shooting in Seminole, deputies said.", "Seminole", "DATE", ["Seminole"]),
+        ("Two men were hurt in a shooting in Seminole, deputies said.", "Seminole", "ORG", []),  # kept: other rules
+        ("Two men were hurt in a shooting in March, deputies said.", "March", "DATE", []),  # a calendar word
+        ("A boy was hurt in a hunting accident in Fellsmere.", "Fellsmere", "DATE", ["Fellsmere"]),  # 5,000 people
+        ("A boy was hurt in a hunting accident in Fellsmere.", "Fellsmere", None, []),  # untagged: 10,000 at least
+        ("Four people were hurt in a shooting in a Zanesville bar.", "Zanesville", None, ["Zanesville"]),
+    ],
+)
 def test_a_town_untagged_or_given_a_label_no_step_keeps_is_a_place(nlp, text, name, label, found):
     from spacy.tokens import Span as Tokens
 
@@ -297,11 +320,14 @@ def test_a_town_police_the_model_took_for_a_person_is_an_agency_of_the_town():
     assert ("Las Vegas", "GPE") in [(f.text, f.type) for f in mentions.items]
 
 
-@pytest.mark.parametrize("text, name, town", [
-    ("He died at Orlando Regional Medical Center.", "Orlando Regional Medical Center", "Orlando"),
-    ("The Savannah-Chatham Metropolitan Police said so.", "Savannah-Chatham Metropolitan Police", "Savannah"),
-    ("He was taken to Tampa General Hospital.", "Tampa General Hospital", "Tampa"),
-])
+@pytest.mark.parametrize(
+    "text, name, town",
+    [
+        ("He died at Orlando Regional Medical Center.", "Orlando Regional Medical Center", "Orlando"),
+        ("The Savannah-Chatham Metropolitan Police said so.", "Savannah-Chatham Metropolitan Police", "Savannah"),
+        ("He was taken to Tampa General Hospital.", "Tampa General Hospital", "Tampa"),
+    ],
+)
 def test_a_hospital_or_a_joint_agency_is_named_after_its_town(text, name, town):
     article, mentions = _found(text, name, "ORG")
     entities._municipal_places(article, mentions)

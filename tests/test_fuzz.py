@@ -1,6 +1,7 @@
 """Fuzzing the readers: random bytes (hypothesis) and a fixed-seed round of mutated samples of every format
 (text, JSONL, HTML, RSS, Atom, WARC, gzip) give articles and known skips, never an exception.
 ``python -m bench.fuzz`` runs the long round."""
+
 from __future__ import annotations
 
 import random

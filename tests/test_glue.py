@@ -1,4 +1,5 @@
 """Glued-word repair (sentences written for the tests), its properties, the step and the seeds."""
+
 from __future__ import annotations
 
 import json
@@ -20,40 +21,49 @@ def fixed(text: str) -> str:
     return glue.repair(text).text
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("The storm hit Kharvilleduring the night.", "The storm hit Kharville during the night."),
-    ("The group of “rebels”as they are known", "The group of “rebels” as they are known"),
-    ("residents said“we are afraid”", "residents said “we are afraid”"),
-    ("said Morrowwho lives nearby", "said Morrow who lives nearby"),
-    ("at the Royal Institutea respected research centre", "at the Royal Institute a respected research centre"),
-    ("the army said it was ready to attacksince the bridge fell", "the army said it was ready to attack since the bridge fell"),
-    ("Police said Corvellathe suspect ran", "Police said Corvella the suspect ran"),
-    ("the minister Tavrashovpromised a quick response", "the minister Tavrashov promised a quick response"),
-    ("the river rose.The town was flooded", "the river rose. The town was flooded"),
-    ("a statement from Smith,who was not hurt", "a statement from Smith, who was not hurt"),
-    ("the Electoral Office(ELO)said on Monday", "the Electoral Office (ELO) said on Monday"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The storm hit Kharvilleduring the night.", "The storm hit Kharville during the night."),
+        ("The group of “rebels”as they are known", "The group of “rebels” as they are known"),
+        ("residents said“we are afraid”", "residents said “we are afraid”"),
+        ("said Morrowwho lives nearby", "said Morrow who lives nearby"),
+        ("at the Royal Institutea respected research centre", "at the Royal Institute a respected research centre"),
+        (
+            "the army said it was ready to attacksince the bridge fell",
+            "the army said it was ready to attack since the bridge fell",
+        ),
+        ("Police said Corvellathe suspect ran", "Police said Corvella the suspect ran"),
+        ("the minister Tavrashovpromised a quick response", "the minister Tavrashov promised a quick response"),
+        ("the river rose.The town was flooded", "the river rose. The town was flooded"),
+        ("a statement from Smith,who was not hurt", "a statement from Smith, who was not hurt"),
+        ("the Electoral Office(ELO)said on Monday", "the Electoral Office (ELO) said on Monday"),
+    ],
+)
 def test_glued_words_are_separated(text, expected):
     assert fixed(text) == expected
 
 
-@pytest.mark.parametrize("text", [
-    "a counteroffensive and an ultranationalist group",
-    "Residents of Brovinka fled when Brovinka was shelled.",
-    "the agency novinform said",
-    "Hasan said that Sonya cannot come",
-    "friend(s) and 3.5 million",
-    "see example.com/newsToday and www.Newsdesk.org or mail@Example.org",
-    "the U.S.Army and a.m.Tuesday",
-    "Kharvilleduring",  # nothing follows: a rare name, not glue
-    "The Charisha Jones case",
-    "you;re",
-    "WASHINGTONPOST",
-    "the lockdowns were lifted and birdshot was found",
-    "a call to the Crimeline at the station and the MeetMe app",
-    "a post tagged #CharlestonShooting today",
-    "at Benchwarmer early on",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a counteroffensive and an ultranationalist group",
+        "Residents of Brovinka fled when Brovinka was shelled.",
+        "the agency novinform said",
+        "Hasan said that Sonya cannot come",
+        "friend(s) and 3.5 million",
+        "see example.com/newsToday and www.Newsdesk.org or mail@Example.org",
+        "the U.S.Army and a.m.Tuesday",
+        "Kharvilleduring",  # nothing follows: a rare name, not glue
+        "The Charisha Jones case",
+        "you;re",
+        "WASHINGTONPOST",
+        "the lockdowns were lifted and birdshot was found",
+        "a call to the Crimeline at the station and the MeetMe app",
+        "a post tagged #CharlestonShooting today",
+        "at Benchwarmer early on",
+    ],
+)
 def test_words_and_names_stay_whole(text):
     assert fixed(text) == text
 
@@ -61,7 +71,9 @@ def test_words_and_names_stay_whole(text):
 def test_repairs_point_at_the_new_text():
     result = glue.repair("Hello Kharvilleduring the night and “rebels”as known")
     assert [(before, after) for _, _, before, after in result.repairs] == [
-        ("Kharvilleduring", "Kharville during"), ("rebels”as", "rebels” as")]
+        ("Kharvilleduring", "Kharville during"),
+        ("rebels”as", "rebels” as"),
+    ]
     for start, end, _, after in result.repairs:
         assert result.text[start:end] == after
 
@@ -84,27 +96,38 @@ def test_a_name_seen_in_the_document_is_a_word():
 
 
 def test_repair_article_records_title_and_paragraph_repairs():
-    article = Article(id="a", title="Officials at the Royal Institutea respected centre speak",
-                      paragraphs=[Paragraph(0, "He spoke to Morrowwho was there.", "He spoke to Morrowwho was there.")])
+    article = Article(
+        id="a",
+        title="Officials at the Royal Institutea respected centre speak",
+        paragraphs=[Paragraph(0, "He spoke to Morrowwho was there.", "He spoke to Morrowwho was there.")],
+    )
     glue.repair_article(article)
     assert [(r.paragraph, r.before, r.after) for r in article.repairs] == [
-        (TITLE, "Institutea", "Institute a"), (0, "Morrowwho", "Morrow who")]
+        (TITLE, "Institutea", "Institute a"),
+        (0, "Morrowwho", "Morrow who"),
+    ]
     for r in article.repairs:
-        assert article.paragraph_text(r.paragraph)[r.start:r.end] == r.after
+        assert article.paragraph_text(r.paragraph)[r.start : r.end] == r.after
     assert article.paragraphs[0].raw == "He spoke to Morrowwho was there."
 
 
 def test_words_are_not_split_in_other_languages():
-    article = Article(id="de", language="de", title="", paragraphs=[
-        Paragraph(0, "Die Polizei sagte,dass Hauptstadtwho gestern“ruhig” war", "")])
+    article = Article(
+        id="de",
+        language="de",
+        title="",
+        paragraphs=[Paragraph(0, "Die Polizei sagte,dass Hauptstadtwho gestern“ruhig” war", "")],
+    )
     glue.repair_article(article)
     assert article.paragraphs[0].text == "Die Polizei sagte, dass Hauptstadtwho gestern “ruhig” war"
 
 
 def test_undeclared_german_text_keeps_its_words_and_quotes():
-    text = ("Die Anbieter der Stadt haben “Designerinnen“ eingeladen, und die Hauptstadtwho bleibt ruhig, "
-            "sagte die Sprecherin des Herstellers nachher. Das “schwarze Schaf“ unserer Familie ist eine alte "
-            "Geschichte, die jeder kennt und die niemand mehr erzählen will, weil sie lang ist.")
+    text = (
+        "Die Anbieter der Stadt haben “Designerinnen“ eingeladen, und die Hauptstadtwho bleibt ruhig, "
+        "sagte die Sprecherin des Herstellers nachher. Das “schwarze Schaf“ unserer Familie ist eine alte "
+        "Geschichte, die jeder kennt und die niemand mehr erzählen will, weil sie lang ist."
+    )
     article = Article(id="de", paragraphs=[Paragraph(0, text, text)])
     assert not glue.looks_english(glue.tokens(text))
     glue.repair_article(article)
@@ -169,10 +192,34 @@ def test_step_can_be_switched_off():
 
 
 # properties --------------------------------------------------------------------
-pieces = st.sampled_from([
-    "the", "The", "who", "and", "Kharville", "during", "Morrow", "Institute", "a", "counteroffensive", "said",
-    "rebels", "as", "“", "”", ".", ",", "(", ")", "3.5", "example.com", "Brovinka", "x", "Qz",
-])
+pieces = st.sampled_from(
+    [
+        "the",
+        "The",
+        "who",
+        "and",
+        "Kharville",
+        "during",
+        "Morrow",
+        "Institute",
+        "a",
+        "counteroffensive",
+        "said",
+        "rebels",
+        "as",
+        "“",
+        "”",
+        ".",
+        ",",
+        "(",
+        ")",
+        "3.5",
+        "example.com",
+        "Brovinka",
+        "x",
+        "Qz",
+    ]
+)
 separators = st.sampled_from(["", " ", " ", "  ", "\n"])
 texts = st.one_of(
     st.lists(st.tuples(pieces, separators), max_size=25).map(lambda items: "".join(p + s for p, s in items)),
@@ -198,12 +245,18 @@ def test_seed_repairs(seeds):
 
     labels = json.loads((ANNOTATIONS / "seeds_glue.json").read_text(encoding="utf-8"))
     edge = lambda s: s.strip("“”\"'.,")  # noqa: E731
-    gold = {(aid, item["line"], edge(item["before"]), edge(item["after"]))
-            for aid, items in labels["articles"].items() for item in items}
+    gold = {
+        (aid, item["line"], edge(item["before"]), edge(item["after"]))
+        for aid, items in labels["articles"].items()
+        for item in items
+    }
     with Desk(":memory:", overrides=[STEPS]) as desk:
         desk.add(sorted(seeds.glob("*.txt")))
-        found = {(a.id, a.paragraphs[r.paragraph].line if r.paragraph >= 0 else 1, edge(r.before), edge(r.after))
-                 for a in desk.articles() for r in a.repairs}
+        found = {
+            (a.id, a.paragraphs[r.paragraph].line if r.paragraph >= 0 else 1, edge(r.before), edge(r.after))
+            for a in desk.articles()
+            for r in a.repairs
+        }
     assert len(found & gold) / len(found) >= 0.95
     assert len(found & gold) / len(gold) >= 0.90
     keep = {k.lower() for k in labels["keep"]}

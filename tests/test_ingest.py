@@ -1,4 +1,5 @@
 """Each input format on small inputs written for the tests, sniffing, and decoding properties."""
+
 from __future__ import annotations
 
 import gzip
@@ -14,8 +15,10 @@ from newsdesk import ingest
 from newsdesk.ingest import Options, decode, text
 from newsdesk.model import Article, Skip
 
-PROSE = ("The council met on Monday to discuss the new harbour wall, which has been delayed twice "
-         "because of storms and a shortage of stone from the local quarry.")
+PROSE = (
+    "The council met on Monday to discuss the new harbour wall, which has been delayed twice "
+    "because of storms and a shortage of stone from the local quarry."
+)
 
 
 def read(*paths, **options) -> list:
@@ -27,7 +30,7 @@ def articles(items) -> list[Article]:
 
 
 def page(body: str, head: str = "<title>Harbour wall delayed</title>", lang: str = "en") -> str:
-    return f"<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">{head}</head><body>{body}</body></html>"
+    return f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">{head}</head><body>{body}</body></html>'
 
 
 def article_page() -> str:
@@ -41,25 +44,35 @@ def article_page() -> str:
         "<li>The second stage needs a new permit from the regional government.</li></ul>"
         f"<p>{PROSE.replace('council', 'port authority')}</p></article>"
         "<footer>Copyright Harbour Gazette. All rights reserved.</footer>",
-        head=("<title>Harbour wall delayed | Harbour Gazette</title>"
-              "<meta property='og:site_name' content='Harbour Gazette'>"
-              "<meta name='author' content='Jo Marsh'>"
-              "<meta property='article:published_time' content='2024-03-05T09:00:00Z'>"
-              "<link rel='canonical' href='https://gazette.example/news/harbour-wall'>"))
+        head=(
+            "<title>Harbour wall delayed | Harbour Gazette</title>"
+            "<meta property='og:site_name' content='Harbour Gazette'>"
+            "<meta name='author' content='Jo Marsh'>"
+            "<meta property='article:published_time' content='2024-03-05T09:00:00Z'>"
+            "<link rel='canonical' href='https://gazette.example/news/harbour-wall'>"
+        ),
+    )
 
 
 # plain text ---------------------------------------------------------------
 
+
 def test_text_title_paragraphs_and_lines(tmp_path):
     path = tmp_path / "wall.txt"
-    path.write_text("\n\nHarbour wall delayed\n\nFirst paragraph here.\n\nGallery: the harbour\nA crane lifts stone (Reuters)\n\n"
-                    "Last paragraph.\n", encoding="utf-8")
+    path.write_text(
+        "\n\nHarbour wall delayed\n\nFirst paragraph here.\n\nGallery: the harbour\nA crane lifts stone (Reuters)\n\n"
+        "Last paragraph.\n",
+        encoding="utf-8",
+    )
     [article] = read(path)
     assert article.id == "wall"
     assert article.title == "Harbour wall delayed"
     assert [(p.line, p.raw) for p in article.paragraphs] == [
-        (5, "First paragraph here."), (7, "Gallery: the harbour"), (8, "A crane lifts stone (Reuters)"),
-        (10, "Last paragraph.")]
+        (5, "First paragraph here."),
+        (7, "Gallery: the harbour"),
+        (8, "A crane lifts stone (Reuters)"),
+        (10, "Last paragraph."),
+    ]
 
 
 def test_text_wrapped_prose_is_one_paragraph(tmp_path):
@@ -75,12 +88,25 @@ def test_text_wrapped_prose_is_one_paragraph(tmp_path):
 
 def test_text_sidecar_metadata(tmp_path):
     (tmp_path / "a.txt").write_text("Title\n\nBody text.\n", encoding="utf-8")
-    (tmp_path / "a.json").write_text(json.dumps({"published": "2023-05-24T10:00:00", "url": "https://x.example/a",
-                                                 "source": "Gazette", "language": "en", "section": "local"}))
+    (tmp_path / "a.json").write_text(
+        json.dumps(
+            {
+                "published": "2023-05-24T10:00:00",
+                "url": "https://x.example/a",
+                "source": "Gazette",
+                "language": "en",
+                "section": "local",
+            }
+        )
+    )
     items = read(tmp_path)  # a folder: the sidecar is read with its text, not as an input
     [article] = items
     assert (article.published, article.url, article.source, article.language) == (
-        "2023-05-24", "https://x.example/a", "Gazette", "en")
+        "2023-05-24",
+        "https://x.example/a",
+        "Gazette",
+        "en",
+    )
     assert article.metadata == {"section": "local"}
 
 
@@ -108,8 +134,22 @@ def test_cli_published_and_source(tmp_path):
 
     (tmp_path / "a.txt").write_text("Title\n\nBody text.\n", encoding="utf-8")
     db = tmp_path / "d.db"
-    result = CliRunner().invoke(main, ["add", str(tmp_path / "a.txt"), "--db", str(db), "--published", "2023-05-24",
-                                       "--source", "Gazette", "--set", 'pipeline.steps=["normalize"]', "--no-progress"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "add",
+            str(tmp_path / "a.txt"),
+            "--db",
+            str(db),
+            "--published",
+            "2023-05-24",
+            "--source",
+            "Gazette",
+            "--set",
+            'pipeline.steps=["normalize"]',
+            "--no-progress",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "added 1" in result.output
     with Desk(db, overrides=['pipeline.steps=["normalize"]']) as desk:
@@ -119,19 +159,35 @@ def test_cli_published_and_source(tmp_path):
 
 # JSONL ----------------------------------------------------------------------
 
+
 def jsonl(*records) -> bytes:
     return b"".join((r if isinstance(r, bytes) else json.dumps(r).encode()) + b"\n" for r in records)
 
 
 def test_jsonl_fields_aliases_and_metadata(tmp_path):
     path = tmp_path / "a.jsonl"
-    path.write_bytes(jsonl({"id": "r1", "title": "T1", "text": "One.\n\nTwo.", "published": "2024-02-03",
-                            "url": "https://x.example/1", "source": "Wire", "desk": "world"},
-                           {"doc_id": 7, "headline": "T2", "content": "Body of two.", "dct": "2024-02-04", "uri": "u2"}))
+    path.write_bytes(
+        jsonl(
+            {
+                "id": "r1",
+                "title": "T1",
+                "text": "One.\n\nTwo.",
+                "published": "2024-02-03",
+                "url": "https://x.example/1",
+                "source": "Wire",
+                "desk": "world",
+            },
+            {"doc_id": 7, "headline": "T2", "content": "Body of two.", "dct": "2024-02-04", "uri": "u2"},
+        )
+    )
     first, second = read(path)
     assert (first.id, first.title, [p.text for p in first.paragraphs]) == ("r1", "T1", ["One.", "Two."])
-    assert (first.published, first.url, first.source, first.metadata) == ("2024-02-03", "https://x.example/1", "Wire",
-                                                                           {"desk": "world"})
+    assert (first.published, first.url, first.source, first.metadata) == (
+        "2024-02-03",
+        "https://x.example/1",
+        "Wire",
+        {"desk": "world"},
+    )
     assert first.origin.endswith("#L1") and second.origin.endswith("#L2")
     assert (second.id, second.title, second.published, second.url) == ("7", "T2", "2024-02-04", "u2")
 
@@ -145,8 +201,11 @@ def test_jsonl_from_stdin(monkeypatch):
 
 def test_json_array_document(tmp_path):
     path = tmp_path / "many.json"
-    path.write_text(json.dumps([{"id": "a", "title": "A", "text": "Body A."}, {"id": "b", "title": "B", "text": "Body B."}],
-                               indent=2))
+    path.write_text(
+        json.dumps(
+            [{"id": "a", "title": "A", "text": "Body A."}, {"id": "b", "title": "B", "text": "Body B."}], indent=2
+        )
+    )
     assert [a.id for a in read(path)] == ["a", "b"]
 
 
@@ -158,6 +217,7 @@ def test_gzipped_jsonl(tmp_path):
 
 
 # HTML ----------------------------------------------------------------------------
+
 
 def test_html_main_text_structure_and_metadata(tmp_path):
     path = tmp_path / "wall.html"
@@ -189,12 +249,20 @@ def test_html_source_option_wins_over_site_name(tmp_path):
 
 def test_html_line_breaks_split_distinct_lines(tmp_path):
     path = tmp_path / "br.html"
-    path.write_text(page(f"<article><p>{PROSE}</p><p>Gallery: the new wall<br>A crane lifts a block of stone into place"
-                         f"<br>Photo credit: Harbour Gazette</p><p>{PROSE}</p></article>"), encoding="utf-8")
+    path.write_text(
+        page(
+            f"<article><p>{PROSE}</p><p>Gallery: the new wall<br>A crane lifts a block of stone into place"
+            f"<br>Photo credit: Harbour Gazette</p><p>{PROSE}</p></article>"
+        ),
+        encoding="utf-8",
+    )
     [article] = read(path)
     lines = [(p.text, p.path) for p in article.paragraphs if p.path.startswith("body/p[2]")]
-    assert lines == [("Gallery: the new wall", "body/p[2]"), ("A crane lifts a block of stone into place", "body/p[2]/lb[1]"),
-                     ("Photo credit: Harbour Gazette", "body/p[2]/lb[2]")]
+    assert lines == [
+        ("Gallery: the new wall", "body/p[2]"),
+        ("A crane lifts a block of stone into place", "body/p[2]/lb[1]"),
+        ("Photo credit: Harbour Gazette", "body/p[2]/lb[2]"),
+    ]
 
 
 def test_gzipped_html(tmp_path):
@@ -237,10 +305,15 @@ def test_rss_entries(tmp_path):
     first, second = read(path)
     assert first.title == "Bridge reopens after repairs"
     assert (first.url, first.published, first.source, first.language) == (
-        "https://gazette.example/bridge", "2024-03-05", "Harbour Gazette", "en")
+        "https://gazette.example/bridge",
+        "2024-03-05",
+        "Harbour Gazette",
+        "en",
+    )
     assert [p.text for p in first.paragraphs] == [
         "The old bridge over the river reopened on Monday after six months of repairs.",
-        "Council engineers said the deck had been replaced."]
+        "Council engineers said the deck had been replaced.",
+    ]
     assert [p.text for p in second.paragraphs] == ["A short plain summary."]
     assert first.origin.endswith("#entry1") and first.id != second.id
     assert [a.id for a in read(path)] == [first.id, second.id]  # stable across reads
@@ -253,7 +326,9 @@ def test_atom_entry_prefers_content_and_plain_title(tmp_path):
     assert entry.title == "Floods close roads"
     assert entry.published == "2024-01-31" and entry.authors == ["Ana Ruiz"]
     assert [p.text for p in entry.paragraphs] == [
-        "Heavy rain closed three roads in the valley overnight, officials said.", "Schools stayed open."]
+        "Heavy rain closed three roads in the valley overnight, officials said.",
+        "Schools stayed open.",
+    ]
 
 
 def test_broken_feed_is_a_skip(tmp_path):
@@ -265,12 +340,21 @@ def test_broken_feed_is_a_skip(tmp_path):
 
 # WARC ----------------------------------------------------------------------------
 
-def warc_record(uri: str, body: bytes, *, record_id: str, content_type: str = "text/html; charset=utf-8",
-                date: str = "2024-03-06T10:00:00Z") -> bytes:
+
+def warc_record(
+    uri: str,
+    body: bytes,
+    *,
+    record_id: str,
+    content_type: str = "text/html; charset=utf-8",
+    date: str = "2024-03-06T10:00:00Z",
+) -> bytes:
     http = f"HTTP/1.1 200 OK\r\nContent-Type: {content_type}\r\nContent-Length: {len(body)}\r\n\r\n".encode() + body
-    head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{record_id}>\r\nWARC-Date: {date}\r\n"
-            f"WARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\n"
-            f"Content-Length: {len(http)}\r\n\r\n").encode()
+    head = (
+        f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:{record_id}>\r\nWARC-Date: {date}\r\n"
+        f"WARC-Target-URI: {uri}\r\nContent-Type: application/http; msgtype=response\r\n"
+        f"Content-Length: {len(http)}\r\n\r\n"
+    ).encode()
     return head + http + b"\r\n\r\n"
 
 
@@ -281,9 +365,15 @@ def warc_records() -> list[bytes]:
     html = article_page().encode("utf-8")
     return [
         warc_record("https://gazette.example/a", html, record_id=UUIDS[0]),
-        warc_record("https://gazette.example/logo.png", b"\x89PNG\r\n\x1a\n", record_id=UUIDS[1], content_type="image/png"),
+        warc_record(
+            "https://gazette.example/logo.png", b"\x89PNG\r\n\x1a\n", record_id=UUIDS[1], content_type="image/png"
+        ),
         warc_record("https://gazette.example/b", html.replace(b"2024-03-05", b"2030-01-01"), record_id=UUIDS[2]),
-        warc_record("https://gazette.example/c", page("<div><img src='wall.png'></div><script>var a = 1;</script>").encode(), record_id=UUIDS[3]),
+        warc_record(
+            "https://gazette.example/c",
+            page("<div><img src='wall.png'></div><script>var a = 1;</script>").encode(),
+            record_id=UUIDS[3],
+        ),
     ]
 
 
@@ -308,13 +398,17 @@ def test_warc_gz_per_record_members(tmp_path):
 
 # sniffing ------------------------------------------------------------------------
 
-@pytest.mark.parametrize("name, content, kind", [
-    ("page.txt", article_page(), "html"),
-    ("notes.html", json.dumps({"id": "j", "title": "T", "text": "Body."}), "jsonl"),
-    ("feed.html", RSS, "feed"),
-    ("data.bin", article_page(), "html"),
-    ("noextension", "Title\n\nBody text.\n", "text"),
-])
+
+@pytest.mark.parametrize(
+    "name, content, kind",
+    [
+        ("page.txt", article_page(), "html"),
+        ("notes.html", json.dumps({"id": "j", "title": "T", "text": "Body."}), "jsonl"),
+        ("feed.html", RSS, "feed"),
+        ("data.bin", article_page(), "html"),
+        ("noextension", "Title\n\nBody text.\n", "text"),
+    ],
+)
 def test_content_decides_when_the_extension_lies(tmp_path, name, content, kind):
     path = tmp_path / name
     path.write_text(content, encoding="utf-8")
@@ -338,8 +432,11 @@ def test_forced_format(tmp_path):
 
 # properties ------------------------------------------------------------------------
 
-line_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40) \
-    .map(str.strip).filter(bool)
+line_text = (
+    st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=40)
+    .map(str.strip)
+    .filter(bool)
+)
 blocks = st.lists(st.lists(line_text, min_size=1, max_size=4), min_size=1, max_size=8)
 
 
@@ -373,7 +470,8 @@ def test_decode_utf8_round_trip(value):
 
 CYRILLIC_WORD = st.text(st.characters(min_codepoint=0x410, max_codepoint=0x44F), min_size=2, max_size=12)
 LATIN_WORD = st.text(st.sampled_from("abcdefghijklmnopqrstuvwxyzäöüßéèàçñ"), min_size=1, max_size=12).filter(
-    lambda w: any(c.isascii() for c in w))
+    lambda w: any(c.isascii() for c in w)
+)
 
 
 UTF16_BOMS = (b"\xfe\xff", b"\xff\xfe")  # "юя" / "яю" in cp1251, "þÿ" / "ÿþ" in latin-1: a BOM wins when it decodes
@@ -413,7 +511,8 @@ def test_paragraphs_of_a_trafilatura_body_with_nested_blocks():
         "<p>Indicators the engineers use:<lb/><lb/><list><item>tide <hi>height</hi></item><item>wave load</item></list>"
         "<lb/>After the list.</p>"
         "<quote><p>We are on time.</p></quote>"
-        "<table><row><cell>Cost</cell><cell>4 million</cell></row></table></body>")
+        "<table><row><cell>Cost</cell><cell>4 million</cell></row></table></body>"
+    )
     assert [(p.role, p.path, p.text) for p in paragraphs_of(body)] == [
         ("heading", "body/head[1]", "Stage one"),
         ("body", "body/p[1]", "Indicators the engineers use:"),

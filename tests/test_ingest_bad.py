@@ -1,4 +1,5 @@
 """Bad input: each case gives a recorded skip reason and never loses the other articles of the batch."""
+
 from __future__ import annotations
 
 import gzip
@@ -61,19 +62,33 @@ def test_50_mb_file_is_skipped_without_being_read(tmp_path, light_desk):
 def test_jsonl_line_over_the_limit_is_skipped_and_the_rest_read(tmp_path):
     path = tmp_path / "a.jsonl"
     huge = json.dumps({"id": "big", "text": "x " * 600_000})
-    path.write_text("\n".join([json.dumps({"id": "1", "title": "T", "text": "One."}), huge,
-                               json.dumps({"id": "3", "title": "T", "text": "Three."})]) + "\n")
+    path.write_text(
+        "\n".join(
+            [
+                json.dumps({"id": "1", "title": "T", "text": "One."}),
+                huge,
+                json.dumps({"id": "3", "title": "T", "text": "Three."}),
+            ]
+        )
+        + "\n"
+    )
     items = list(ingest.read([path], Options(max_bytes=1_000_000)))
     assert [(type(i).__name__, getattr(i, "reason", i.id)) for i in items] == [
-        ("Article", "1"), ("Skip", "too_large"), ("Article", "3")]
+        ("Article", "1"),
+        ("Skip", "too_large"),
+        ("Article", "3"),
+    ]
     assert items[1].origin.endswith("#L2")
 
 
-@pytest.mark.parametrize("encoding, text", [
-    ("latin-1", "Größe der Straße\n\nDer Bürgermeister sagte, die Brücke über den Fluß sei geöffnet.\n"),
-    ("cp1251", "Мост открыт\n\nМэр города заявил, что мост через реку снова открыт для машин.\n"),
-    ("cp1252", "Café “Le Port” reopens\n\nThe owner said the terrace – closed since May – is open again.\n"),
-])
+@pytest.mark.parametrize(
+    "encoding, text",
+    [
+        ("latin-1", "Größe der Straße\n\nDer Bürgermeister sagte, die Brücke über den Fluß sei geöffnet.\n"),
+        ("cp1251", "Мост открыт\n\nМэр города заявил, что мост через реку снова открыт для машин.\n"),
+        ("cp1252", "Café “Le Port” reopens\n\nThe owner said the terrace – closed since May – is open again.\n"),
+    ],
+)
 def test_legacy_encodings_are_decoded(light_desk, tmp_path, encoding, text):
     summary = add_with_good_neighbour(light_desk, tmp_path / "in", "legacy.txt", text.encode(encoding))
     assert summary.skipped == []
@@ -85,8 +100,11 @@ def test_legacy_encodings_are_decoded(light_desk, tmp_path, encoding, text):
 def test_cp1251_html_without_declared_charset(tmp_path):
     body = "Мэр города заявил, что мост через реку снова открыт для машин и пешеходов. " * 4
     path = tmp_path / "page.html"
-    path.write_bytes(f"<html><head><title>Мост открыт</title></head><body><article><p>{body}</p></article></body></html>"
-                     .encode("cp1251"))
+    path.write_bytes(
+        f"<html><head><title>Мост открыт</title></head><body><article><p>{body}</p></article></body></html>".encode(
+            "cp1251"
+        )
+    )
     [article] = list(ingest.read([path]))
     assert article.title == "Мост открыт" and article.paragraphs[0].text == body.strip()
 
@@ -139,13 +157,16 @@ def test_truncated_warc_keeps_complete_records(tmp_path):
     assert [(type(i).__name__, i.id) for i in items] == [("Article", UUIDS[0]), ("Skip", UUIDS[2])]
 
 
-@pytest.mark.parametrize("markup", [
-    b"<html><body><p>Unclosed <b>bold <i>and italic<p>Next paragraph <div></span></html",
-    b"<html><head><title>x</title><body>" + b"<div>" * 5000 + b"deep text" + b"</div>" * 10,
-    b"<<<>>><html><<p>>>>&&&&;;;<body>&#xffffffff; &#0; text</body>",
-    b"<?xml version='1.0' encoding='utf-8'?><html><body><p>" + "Zürich ".encode() * 80 + b"</p></body></html>",
-    b"<html><body><script>" + b"var x = '<p>';" * 200 + b"</body></html>",
-])
+@pytest.mark.parametrize(
+    "markup",
+    [
+        b"<html><body><p>Unclosed <b>bold <i>and italic<p>Next paragraph <div></span></html",
+        b"<html><head><title>x</title><body>" + b"<div>" * 5000 + b"deep text" + b"</div>" * 10,
+        b"<<<>>><html><<p>>>>&&&&;;;<body>&#xffffffff; &#0; text</body>",
+        b"<?xml version='1.0' encoding='utf-8'?><html><body><p>" + "Zürich ".encode() * 80 + b"</p></body></html>",
+        b"<html><body><script>" + b"var x = '<p>';" * 200 + b"</body></html>",
+    ],
+)
 def test_malformed_html_never_crashes(light_desk, tmp_path, markup):
     summary = add_with_good_neighbour(light_desk, tmp_path / "in", "bad.html", markup)
     assert len(summary.added) + len(summary.skipped) == 2
@@ -153,9 +174,16 @@ def test_malformed_html_never_crashes(light_desk, tmp_path, markup):
 
 
 def test_jsonl_broken_lines_are_reported_with_their_number(light_desk, tmp_path):
-    lines = [json.dumps({"id": "a", "title": "A", "text": "Body A."}), '{"id": "b", "title": "B", "te',
-             "[1, 2", json.dumps({"id": "c", "title": "C"}), "\x00\x01 garbage", json.dumps(["not", "an object"]),
-             json.dumps({"id": "d", "title": "D", "text": "Body D."}), json.dumps({"id": "e", "text": "  "})]
+    lines = [
+        json.dumps({"id": "a", "title": "A", "text": "Body A."}),
+        '{"id": "b", "title": "B", "te',
+        "[1, 2",
+        json.dumps({"id": "c", "title": "C"}),
+        "\x00\x01 garbage",
+        json.dumps(["not", "an object"]),
+        json.dumps({"id": "d", "title": "D", "text": "Body D."}),
+        json.dumps({"id": "e", "text": "  "}),
+    ]
     (tmp_path / "in").mkdir()
     path = tmp_path / "in" / "feed.jsonl"
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -163,8 +191,13 @@ def test_jsonl_broken_lines_are_reported_with_their_number(light_desk, tmp_path)
     assert summary.added == ["a", "c", "d"]  # "c" is a headline alone, kept as a feed entry would be
     assert light_desk.article("c").title == "C" and light_desk.article("c").paragraphs == []
     assert [(s.origin.rsplit("#", 1)[1], s.reason) for s in summary.skipped] == [
-        ("L2", "bad_record"), ("L3", "bad_record"), ("L5", "bad_record"),
-        ("L6[0]", "bad_record"), ("L6[1]", "bad_record"), ("L8", "empty")]
+        ("L2", "bad_record"),
+        ("L3", "bad_record"),
+        ("L5", "bad_record"),
+        ("L6[0]", "bad_record"),
+        ("L6[1]", "bad_record"),
+        ("L8", "empty"),
+    ]
     assert "line 2" in summary.skipped[0].detail
 
 
@@ -191,13 +224,17 @@ def test_folder_of_10000_files(light_desk, tmp_path):
         (folder / f"s{shard}").mkdir(parents=True)
         for n in range(1000):
             (folder / f"s{shard}" / f"a{shard}_{n:04d}.txt").write_text(
-                f"Title {shard} {n}\n\nParagraph one of article {n}.\n\nParagraph two.\n", encoding="utf-8")
+                f"Title {shard} {n}\n\nParagraph one of article {n}.\n\nParagraph two.\n", encoding="utf-8"
+            )
     (folder / "s3" / "a3_0007.txt").write_bytes(b"")
     summary = light_desk.add(folder)
     assert len(summary.added) == 9999
     assert [(s.reason, s.id) for s in summary.skipped] == [("empty", "s3/a3_0007")]  # ids: the path in the folder
     assert light_desk.store.count() == 9999
-    assert [p.text for p in light_desk.article("s9/a9_0999").paragraphs] == ["Paragraph one of article 999.", "Paragraph two."]
+    assert [p.text for p in light_desk.article("s9/a9_0999").paragraphs] == [
+        "Paragraph one of article 999.",
+        "Paragraph two.",
+    ]
 
 
 @pytest.mark.parametrize("content", [b"\n\n\n", b"[]", b"  [ ]\n"])

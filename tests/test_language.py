@@ -2,6 +2,7 @@
 
 The articles are short texts written for these tests.
 """
+
 from __future__ import annotations
 
 import json
@@ -77,8 +78,9 @@ def test_an_unknown_detector_is_a_config_error():
 
 def test_a_declared_page_language_stands_only_when_the_text_is_too_short():
     step = make_language({}, None)
-    short = Article(id="s", title="Kyiv", paragraphs=[Paragraph(0, "3 June", "3 June")],
-                    metadata={"declared_language": "uk-UA"})
+    short = Article(
+        id="s", title="Kyiv", paragraphs=[Paragraph(0, "3 June", "3 June")], metadata={"declared_language": "uk-UA"}
+    )
     step(short)
     assert short.language == "uk" and not short.supported
     wrong = Article(id="w", title="", paragraphs=[Paragraph(0, SPANISH, SPANISH)], metadata={"declared_language": "en"})
@@ -97,8 +99,9 @@ def desk_with_three(tmp_path_factory):
 
 
 @pytest.mark.parametrize("article_id, code", [("es", "es"), ("ru", "ru")])
-def test_an_article_in_a_language_without_pipeline_gets_a_note_and_no_english_rule_facts(desk_with_three, article_id,
-                                                                                        code):
+def test_an_article_in_a_language_without_pipeline_gets_a_note_and_no_english_rule_facts(
+    desk_with_three, article_id, code
+):
     article = desk_with_three.article(article_id)
     assert article.language == code
     assert [n.code for n in article.notes] == [UNSUPPORTED_LANGUAGE] and not article.supported
@@ -116,8 +119,9 @@ def test_no_event_comes_from_an_unsupported_article():
     from newsdesk.reconcile.events import events
 
     text = "Miles de manifestantes protestaron contra los ataques con drones y misiles."
-    article = Article(id="es", title="", paragraphs=[Paragraph(0, text, text)],
-                      notes=[Note(UNSUPPORTED_LANGUAGE, "es")])
+    article = Article(
+        id="es", title="", paragraphs=[Paragraph(0, text, text)], notes=[Note(UNSUPPORTED_LANGUAGE, "es")]
+    )
     assert events("story", [article], {}, []) == []
     article.notes = []  # the same text read by English rules: "protest", "drones" would type events
     assert events("story", [article], {}, [])
@@ -169,8 +173,9 @@ def test_a_copy_of_an_unsupported_article_is_found_as_a_duplicate(tmp_path):
 
 def test_supported_languages_are_a_setting(tmp_path):
     write(tmp_path, "es", SPANISH, {"published": "2023-05-23"})
-    with Desk(":memory:", overrides=['language.supported=["en", "es"]',
-                                     'pipeline.steps=["normalize", "roles", "language"]']) as desk:
+    with Desk(
+        ":memory:", overrides=['language.supported=["en", "es"]', 'pipeline.steps=["normalize", "roles", "language"]']
+    ) as desk:
         desk.add(str(tmp_path))
         assert desk.article("es").supported
 

@@ -8,14 +8,27 @@ words = st.text(min_size=1, max_size=30)
 @st.composite
 def articles(draw):
     texts = draw(st.lists(words, min_size=1, max_size=5))
-    paragraphs = [Paragraph(index=i, text=t, raw=t, role=draw(st.sampled_from(["body", "caption"])), line=i + 3)
-                  for i, t in enumerate(texts)]
+    paragraphs = [
+        Paragraph(index=i, text=t, raw=t, role=draw(st.sampled_from(["body", "caption"])), line=i + 3)
+        for i, t in enumerate(texts)
+    ]
     span = Span(0, 0, len(texts[0]))
     return Article(
-        id=draw(st.text("abcdef0123456789_", min_size=1, max_size=20)), title=draw(words), paragraphs=paragraphs,
-        published=draw(st.none() | st.just("2023-05-24")), metadata={"k": draw(st.integers())},
-        entities=[Entity(id="e1", name=texts[0], type="GPE", aliases=["x"], mentions=[Mention(span, texts[0])],
-                         place=Place(name=texts[0], lat=1.5, lon=2.5, precision=2))],
+        id=draw(st.text("abcdef0123456789_", min_size=1, max_size=20)),
+        title=draw(words),
+        paragraphs=paragraphs,
+        published=draw(st.none() | st.just("2023-05-24")),
+        metadata={"k": draw(st.integers())},
+        entities=[
+            Entity(
+                id="e1",
+                name=texts[0],
+                type="GPE",
+                aliases=["x"],
+                mentions=[Mention(span, texts[0])],
+                place=Place(name=texts[0], lat=1.5, lon=2.5, precision=2),
+            )
+        ],
         quantities=[Quantity(span=span, text=texts[0], min=draw(st.none() | st.floats(0, 1e6)), kind="killed")],
         claims=[Claim(id="c1", span=span, content=texts[0], content_span=span, polarity="deny")],
     )

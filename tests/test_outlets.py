@@ -1,4 +1,5 @@
 """The outlet of an article: its source, else its web domain (an archived page's own domain)."""
+
 from __future__ import annotations
 
 import pytest
@@ -8,15 +9,18 @@ from hypothesis import strategies as st
 from newsdesk.outlets import outlet_count, outlet_name, outlet_town, web_domain
 
 
-@pytest.mark.parametrize("url, domain", [
-    ("https://www.example.com/a", "example.com"),
-    ("http://web.archive.org/web/20170406111352/http://www.nydailynews.com/new-york/x", "nydailynews.com"),
-    ("https://web.archive.org/web/2014/http://www.wkrn.com:80/x", "wkrn.com"),
-    ("example.org/path", "example.org"),
-    ("", None),
-    (None, None),
-    ("   ", None),
-])
+@pytest.mark.parametrize(
+    "url, domain",
+    [
+        ("https://www.example.com/a", "example.com"),
+        ("http://web.archive.org/web/20170406111352/http://www.nydailynews.com/new-york/x", "nydailynews.com"),
+        ("https://web.archive.org/web/2014/http://www.wkrn.com:80/x", "wkrn.com"),
+        ("example.org/path", "example.org"),
+        ("", None),
+        (None, None),
+        ("   ", None),
+    ],
+)
 def test_web_domain(url, domain):
     assert web_domain(url) == domain
 
@@ -44,21 +48,24 @@ def test_web_domain_never_fails_and_is_lower_case(url):
     assert domain is None or domain == domain.lower()
 
 
-@pytest.mark.parametrize("url, town", [
-    ("http://web.archive.org/web/20141108120159/http://www.tuscaloosanews.com:80/story/1", "Tuscaloosa"),
-    ("http://chicago.suntimes.com/news/x", "Chicago"),  # a label of its own
-    ("https://www.theoaklandpress.com/x", "Oakland"),  # newspaper words on both sides
-    ("https://kansascity.com/news", "Kansas City"),
-    ("http://www.fox13memphis.com:80/news/x", "Memphis"),  # a network's name, its channel, the town
-    ("http://www.goerie.com/news/20161223/x", "Erie"),
-    ("https://www.star-telegram.com/x", None),  # newspaper words only: "Star" is no town here
-    ("https://www.huffingtonpost.com/x", None),  # "huffington" is no place
-    ("https://www.delawareonline.com/x", None),  # a state's name, not a town's
-    ("https://www.king5.com/x", None),  # a broadcaster's call sign
-    ("https://www.kansas.com/x", None),
-    ("not a url [", None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "url, town",
+    [
+        ("http://web.archive.org/web/20141108120159/http://www.tuscaloosanews.com:80/story/1", "Tuscaloosa"),
+        ("http://chicago.suntimes.com/news/x", "Chicago"),  # a label of its own
+        ("https://www.theoaklandpress.com/x", "Oakland"),  # newspaper words on both sides
+        ("https://kansascity.com/news", "Kansas City"),
+        ("http://www.fox13memphis.com:80/news/x", "Memphis"),  # a network's name, its channel, the town
+        ("http://www.goerie.com/news/20161223/x", "Erie"),
+        ("https://www.star-telegram.com/x", None),  # newspaper words only: "Star" is no town here
+        ("https://www.huffingtonpost.com/x", None),  # "huffington" is no place
+        ("https://www.delawareonline.com/x", None),  # a state's name, not a town's
+        ("https://www.king5.com/x", None),  # a broadcaster's call sign
+        ("https://www.kansas.com/x", None),
+        ("not a url [", None),
+        (None, None),
+    ],
+)
 def test_outlet_town_reads_the_town_an_outlet_is_named_after(url, town):
     found = outlet_town(url)
     assert (found.name if found else None) == town

@@ -14,6 +14,7 @@ def toy_steps():
     def first(config, desk):
         def run(article):
             calls.append(("first", article.id))
+
         return run
 
     @step("toy_batch", requires=("toy",), assigns=("toy2",))
@@ -23,6 +24,7 @@ def toy_steps():
 
         def pipe(articles):
             calls.append(("batch", [a.id for a in articles]))
+
         run.pipe = pipe
         return run
 
@@ -30,6 +32,7 @@ def toy_steps():
     def desk_step(config, desk):
         def run(article):
             calls.append(("desk", article.id))
+
         return run
 
     yield calls

@@ -1,4 +1,5 @@
 """Places: the gazetteer index, disambiguation by context, placing what the gazetteer lacks."""
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,9 @@ def gaz():
 @pytest.fixture(scope="module")
 def make(nlp, gaz):
     def build(*paragraphs: str, title: str = "") -> Article:
-        article = Article(id="p1", title=title,
-                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+        article = Article(
+            id="p1", title=title, paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)]
+        )
         for index, text in parse.texts(article):
             article.docs[index] = nlp(text)
         article.entities = entities.entities_of(article)
@@ -127,8 +129,10 @@ def test_missing_village_is_placed_at_its_region(make):
 
 
 def test_missing_neighbourhood_of_a_local_article_is_near_its_town(make):
-    article = make("A man was shot in Qorvale Heights on Sunday, Fresno police said.",
-                   "Officers in Fresno are looking for a grey car.")
+    article = make(
+        "A man was shot in Qorvale Heights on Sunday, Fresno police said.",
+        "Officers in Fresno are looking for a grey car.",
+    )
     district = place_of(article, "Qorvale Heights")
     fresno = place_of(article, "Fresno")
     assert district is not None and district.precision == 2 and district.admin1 == "California"
@@ -178,47 +182,69 @@ def geocoded(gaz, text: str, names: dict[str, str]) -> Article:
     article = Article(id="p2", title="", paragraphs=[Paragraph(index=0, text=text, raw=text)])
     for name, surface in names.items():
         spans = [Span(0, m.start(), m.end()) for m in re.finditer(re.escape(surface), text)]
-        article.entities.append(Entity(id=stable_id("GPE", name), name=name, type="GPE",
-                                       mentions=[Mention(span=s, text=surface) for s in spans]))
+        article.entities.append(
+            Entity(
+                id=stable_id("GPE", name),
+                name=name,
+                type="GPE",
+                mentions=[Mention(span=s, text=surface) for s in spans],
+            )
+        )
     places.geocode(article, gaz)
     return article
 
 
 def test_neighbourhood_inside_a_named_city_is_a_part_of_it(gaz):
-    article = geocoded(gaz, "A man was shot in North Lawndale, Chicago police said.",
-                       {"North Lawndale": "North Lawndale", "Chicago": "Chicago"})
+    article = geocoded(
+        gaz,
+        "A man was shot in North Lawndale, Chicago police said.",
+        {"North Lawndale": "North Lawndale", "Chicago": "Chicago"},
+    )
     assert place_of(article, "North Lawndale").feature == "place"
     assert place_of(article, "Chicago").feature == "city"
 
 
 def test_compass_side_is_not_a_town_elsewhere(gaz):
-    article = geocoded(gaz, "Two men were shot on the South Side of Chicago.",
-                       {"South Side": "South Side", "Chicago": "Chicago"})
+    article = geocoded(
+        gaz, "Two men were shot on the South Side of Chicago.", {"South Side": "South Side", "Chicago": "Chicago"}
+    )
     side = place_of(article, "South Side")
     assert side is None or side.admin1 == "Illinois"
 
 
 def test_place_whose_namesakes_lie_outside_the_articles_state_is_placed_in_it(gaz):
-    article = geocoded(gaz, "Police in Chicago, Illinois, said the man fled to Eltingville. Chicago police "
-                            "and Illinois troopers searched Eltingville overnight.",
-                       {"Chicago": "Chicago", "Illinois": "Illinois", "Eltingville": "Eltingville"})
+    article = geocoded(
+        gaz,
+        "Police in Chicago, Illinois, said the man fled to Eltingville. Chicago police "
+        "and Illinois troopers searched Eltingville overnight.",
+        {"Chicago": "Chicago", "Illinois": "Illinois", "Eltingville": "Eltingville"},
+    )
     place = place_of(article, "Eltingville")
     assert place.admin1 == "Illinois" and place.precision == 3 and place.feature == "place"
 
 
 def test_sentence_start_word_written_in_lower_case_elsewhere_is_not_a_place(gaz):
-    article = geocoded(gaz, "Weather slowed the search. The weather cleared by noon in Dallas.",
-                       {"Weather": "Weather", "Dallas": "Dallas"})
+    article = geocoded(
+        gaz,
+        "Weather slowed the search. The weather cleared by noon in Dallas.",
+        {"Weather": "Weather", "Dallas": "Dallas"},
+    )
     assert place_of(article, "Weather") is None
     assert place_of(article, "Dallas").admin1 == "Texas"
 
 
 def test_a_town_written_with_its_state_is_not_a_district_of_the_city_nearby(gaz):
-    near = geocoded(gaz, "A man was shot in Bellaire on Friday, Houston police said.",
-                    {"Bellaire": "Bellaire", "Houston": "Houston"})
+    near = geocoded(
+        gaz,
+        "A man was shot in Bellaire on Friday, Houston police said.",
+        {"Bellaire": "Bellaire", "Houston": "Houston"},
+    )
     assert place_of(near, "Bellaire").feature == "place"  # inside Houston's radius: taken as a part of it
-    dateline = geocoded(gaz, "BELLAIRE, Texas - A man was shot on Friday, Houston police said.",
-                        {"Bellaire": "BELLAIRE", "Houston": "Houston"})
+    dateline = geocoded(
+        gaz,
+        "BELLAIRE, Texas - A man was shot on Friday, Houston police said.",
+        {"Bellaire": "BELLAIRE", "Houston": "Houston"},
+    )
     assert place_of(dateline, "Bellaire").feature in ("town", "village", "city")
 
 
@@ -241,8 +267,11 @@ def test_a_neighbourhood_the_postal_service_gives_to_a_named_city_is_its_part():
     def town(name, feature="town", state="Illinois"):
         return Place(name=name, country="US", admin1=state, feature=feature, precision=1)
 
-    located = {"GPE:Rogers Park": town("Rogers Park"), "GPE:Chicago": town("Chicago", "city"),
-               "GPE:Evanston": town("Evanston")}
+    located = {
+        "GPE:Rogers Park": town("Rogers Park"),
+        "GPE:Chicago": town("Chicago", "city"),
+        "GPE:Evanston": town("Evanston"),
+    }
     assert districts(set(located), located) == {"GPE:Rogers Park": "GPE:Chicago"}
     # the city must be among the candidates, and in the same state
     assert districts({"GPE:Rogers Park", "GPE:Evanston"}, located) == {}
@@ -260,8 +289,9 @@ def test_the_district_of_columbia_named_as_a_place_is_washington(gaz):
     written = geocoded(gaz, "Two men were shot in Southeast, D.C., on Friday night.", {"D.C.": "D.C."})
     assert (place_of(written, "D.C.").name, place_of(written, "D.C.").feature) == ("Washington", "city")
     assert place_of(written, "D.C.").precision == 1
-    named = geocoded(gaz, "The District of Columbia police said two men were shot.",
-                     {"District of Columbia": "District of Columbia"})
+    named = geocoded(
+        gaz, "The District of Columbia police said two men were shot.", {"District of Columbia": "District of Columbia"}
+    )
     assert place_of(named, "District of Columbia").name == "Washington"
     state = geocoded(gaz, "Two men were shot in Maryland on Friday.", {"Maryland": "Maryland"})
     assert place_of(state, "Maryland").feature == "state"

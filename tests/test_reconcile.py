@@ -1,4 +1,5 @@
 """Reconciliation on articles built here: matching, contradictions, independence, novelty, events, ACLED export."""
+
 from __future__ import annotations
 
 import csv
@@ -7,7 +8,20 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.model import Article, Claim, DateMention, Entity, Event, Mention, Paragraph, Place, Quantity, Reuse, Span, Story
+from newsdesk.model import (
+    Article,
+    Claim,
+    DateMention,
+    Entity,
+    Event,
+    Mention,
+    Paragraph,
+    Place,
+    Quantity,
+    Reuse,
+    Span,
+    Story,
+)
 from newsdesk.reconcile.acled import COLUMNS, acled_row, write_acled
 from newsdesk.reconcile.corroboration import independent_reports, independent_sources
 from newsdesk.reconcile.events import event_type, sentences
@@ -20,9 +34,14 @@ class Builder:
     """An article whose annotations are placed by quoting the words they cover."""
 
     def __init__(self, id, paragraphs, source=None, published="2024-03-05", credits=()):
-        self.article = Article(id=id, title=f"title of {id}", source=source, published=published,
-                               credits=list(credits),
-                               paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+        self.article = Article(
+            id=id,
+            title=f"title of {id}",
+            source=source,
+            published=published,
+            credits=list(credits),
+            paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)],
+        )
 
     def span(self, words, paragraph=None):
         for p in self.article.paragraphs:
@@ -35,24 +54,37 @@ class Builder:
 
     def claim(self, content, speaker, figure=None, kind="killed", low=None, high=None, polarity="assert", cid=None):
         span = self.span(content)
-        claim = Claim(id=cid or f"{self.article.id}-c{len(self.article.claims)}", span=span, content=content,
-                      speaker_text=speaker, polarity=polarity, cue="said")
+        claim = Claim(
+            id=cid or f"{self.article.id}-c{len(self.article.claims)}",
+            span=span,
+            content=content,
+            speaker_text=speaker,
+            polarity=polarity,
+            cue="said",
+        )
         self.article.claims.append(claim)
         if figure:
             self.quantity(figure, kind, low, high, claim=claim.id)
         return claim
 
     def quantity(self, text, kind, low, high, claim=None):
-        self.article.quantities.append(Quantity(span=self.span(text), text=text, min=low, max=high, kind=kind,
-                                                unit="people", claim=claim))
+        self.article.quantities.append(
+            Quantity(span=self.span(text), text=text, min=low, max=high, kind=kind, unit="people", claim=claim)
+        )
 
     def entity(self, name, type="GPE", precision=None, admin1=None):
         # each name its own spot, a degree (over 100 km) from the others: different places are far apart
         spot = PLACE_SPOTS.setdefault(name, float(len(PLACE_SPOTS)))
-        place = Place(name=name, precision=precision, admin1=admin1, lat=1.0 + spot, lon=2.0, country="XX") \
-            if precision else None
-        mentions = [Mention(span=Span(p.index, i, i + len(name)), text=name)
-                    for p in self.article.paragraphs for i in _positions(p.text, name)]
+        place = (
+            Place(name=name, precision=precision, admin1=admin1, lat=1.0 + spot, lon=2.0, country="XX")
+            if precision
+            else None
+        )
+        mentions = [
+            Mention(span=Span(p.index, i, i + len(name)), text=name)
+            for p in self.article.paragraphs
+            for i in _positions(p.text, name)
+        ]
         self.article.entities.append(Entity(id=f"{type}:{name}", name=name, type=type, mentions=mentions, place=place))
 
     def date(self, text, value):
@@ -75,13 +107,19 @@ def run(articles, links=()):
 
 # matching ---------------------------------------------------------------
 
+
 def test_content_words_drop_function_words_and_fold_plurals():
     assert content_words("The drones said they were attacking") == {"drone", "attacking"}
 
 
 def test_claims_about_different_victims_stay_apart():
-    a = Builder("a", ["A farmer from Millbrook died in the shelling, the mayor said. "
-                      "Troops killed 40 fighters near the river, the army said."])
+    a = Builder(
+        "a",
+        [
+            "A farmer from Millbrook died in the shelling, the mayor said. "
+            "Troops killed 40 fighters near the river, the army said."
+        ],
+    )
     a.entity("Millbrook", precision=1)
     a.claim("A farmer from Millbrook died in the shelling", "the mayor", "A farmer", low=1, high=1)
     a.claim("Troops killed 40 fighters near the river", "the army", "40 fighters", low=40, high=40)
@@ -91,15 +129,32 @@ def test_claims_about_different_victims_stay_apart():
 
 # contradictions ---------------------------------------------------------
 
+
 def seed_like():
     a = Builder("a", ["The army said it had defeated militants who attacked Eastland, killing more than 70 fighters."])
-    a.claim("it had defeated militants who attacked Eastland, killing more than 70 fighters", "The army",
-            "more than 70", low=71, high=None)
+    a.claim(
+        "it had defeated militants who attacked Eastland, killing more than 70 fighters",
+        "The army",
+        "more than 70",
+        low=71,
+        high=None,
+    )
     a.entity("Eastland", "LOC", precision=3, admin1="North")
-    b = Builder("b", ["The commander denied that dozens of fighters had been killed near the border.",
-                      "The commander said the operation continues."])
-    b.claim("dozens of fighters had been killed near the border", "The commander", "dozens", low=24, high=None,
-            polarity="deny")
+    b = Builder(
+        "b",
+        [
+            "The commander denied that dozens of fighters had been killed near the border.",
+            "The commander said the operation continues.",
+        ],
+    )
+    b.claim(
+        "dozens of fighters had been killed near the border",
+        "The commander",
+        "dozens",
+        low=24,
+        high=None,
+        polarity="deny",
+    )
     b.claim("the operation continues", "The commander")
     return a, b
 
@@ -107,12 +162,19 @@ def seed_like():
 def test_a_report_of_a_denial_neither_asserts_the_figure_nor_disputes_the_denial():
     a, b = seed_like()
     # "according to the agency, the commander denied that dozens were killed": the agency reports the denial
-    b.article.paragraphs[0].text = b.article.paragraphs[0].raw = \
+    b.article.paragraphs[0].text = b.article.paragraphs[0].raw = (
         "According to the agency the commander denied that dozens of fighters had been killed near the border."
+    )
     b.article.claims, b.article.quantities = [], []
     b.claim("the commander denied that dozens of fighters had been killed near the border", "the agency")
-    b.claim("dozens of fighters had been killed near the border", "The commander", "dozens", low=24, high=None,
-            polarity="deny")
+    b.claim(
+        "dozens of fighters had been killed near the border",
+        "The commander",
+        "dozens",
+        low=24,
+        high=None,
+        polarity="deny",
+    )
     state = run([a.article, b.article])
     disputes = {(c["kind"], frozenset(c["claims"])) for c in state["contradictions"]}
     assert disputes == {("numeric", frozenset({"a-c0", "b-c1"}))}  # the army's 70 against the commander's denial
@@ -150,8 +212,13 @@ def test_a_statement_not_made_or_a_request_is_neither_news_nor_a_dispute():
     a, b = seed_like()
     c = Builder("c", ["The commander did not say whether dozens of fighters had been killed near the border."])
     c.claim("whether dozens of fighters had been killed near the border", "The commander").cue = "did not say"
-    c.article.paragraphs.append(Paragraph(index=1, text="A doctor, who asked not to be named, was there.",
-                                          raw="A doctor, who asked not to be named, was there."))
+    c.article.paragraphs.append(
+        Paragraph(
+            index=1,
+            text="A doctor, who asked not to be named, was there.",
+            raw="A doctor, who asked not to be named, was there.",
+        )
+    )
     c.claim("not to be named", "A doctor").cue = "asked"
     state = run([a.article, b.article, c.article])
     assert state["novelty"]["c"]["claims"] == []  # a statement not made and a request are no news
@@ -166,12 +233,19 @@ def speaking_for(builder, claim, group):
 
 
 def test_a_denial_and_an_assertion_by_one_side_are_no_dispute():
-    a = Builder("a", ["The Front denied that it lost the town.",
-                      "Front spokesman Ali Musa said the town was lost by the army, not by the Front."])
+    a = Builder(
+        "a",
+        [
+            "The Front denied that it lost the town.",
+            "Front spokesman Ali Musa said the town was lost by the army, not by the Front.",
+        ],
+    )
     speaking_for(a, a.claim("it lost the town", "The Front", polarity="deny"), "Front")
     speaking_for(a, a.claim("the town was lost by the army", "Front spokesman Ali Musa"), "Front")
     assert run([a.article])["contradictions"] == []
-    b = Builder("b", ["The Front denied that it lost the town.", "Army spokesman Ali Musa said the Front lost the town."])
+    b = Builder(
+        "b", ["The Front denied that it lost the town.", "Army spokesman Ali Musa said the Front lost the town."]
+    )
     b.claim("it lost the town", "The Front", polarity="deny")
     b.claim("the Front lost the town", "Army spokesman Ali Musa")
     assert [c["kind"] for c in run([b.article])["contradictions"]] == ["denial"]
@@ -180,8 +254,9 @@ def test_a_denial_and_an_assertion_by_one_side_are_no_dispute():
 def test_different_counts_from_two_sources_conflict_and_a_revision_is_an_update():
     a = Builder("a", ["Five people were injured in the blast, police said."], source="Daily A", published="2024-03-05")
     a.claim("Five people were injured in the blast", "police", "Five people", "injured", 5, 5)
-    b = Builder("b", ["Seven people were injured in the blast, the mayor said."], source="Daily B",
-                published="2024-03-05")
+    b = Builder(
+        "b", ["Seven people were injured in the blast, the mayor said."], source="Daily B", published="2024-03-05"
+    )
     b.claim("Seven people were injured in the blast", "the mayor", "Seven people", "injured", 7, 7)
     c = Builder("c", ["Nine people were injured in the blast, police said."], source="Daily C", published="2024-03-06")
     c.claim("Nine people were injured in the blast", "police", "Nine people", "injured", 9, 9)
@@ -195,10 +270,20 @@ def test_different_counts_from_two_sources_conflict_and_a_revision_is_an_update(
 def test_a_figure_set_aside_is_not_stated_and_detained_counts_conflict():
     a = Builder("a", ["Police detained six people after the march, the regional government said."], source="Daily A")
     a.claim("Police detained six people after the march", "the regional government", "six people", "detained", 6, 6)
-    b = Builder("b", ["Ten people had been detained after the march, not six as first reported, police said."],
-                source="Daily B", published="2024-03-06")
-    b.claim("Ten people had been detained after the march, not six as first reported", "police",
-            "Ten people", "detained", 10, 10)
+    b = Builder(
+        "b",
+        ["Ten people had been detained after the march, not six as first reported, police said."],
+        source="Daily B",
+        published="2024-03-06",
+    )
+    b.claim(
+        "Ten people had been detained after the march, not six as first reported",
+        "police",
+        "Ten people",
+        "detained",
+        10,
+        10,
+    )
     b.quantity("six", "detained", 6, 6, claim="b-c0")  # "not six": the claim sets it aside
     state = run([a.article, b.article])
     [found] = [x for x in state["contradictions"] if x["kind"] == "numeric"]
@@ -239,6 +324,7 @@ def test_agreeing_reports_make_no_contradiction():
 
 # independence -----------------------------------------------------------
 
+
 def reprinted(source_a=None, source_b=None, credits_a=(), credits_b=(), same_paragraph=True):
     text = "Officials said that 12 people were killed when the bridge collapsed."
     other = text if same_paragraph else "Officials told reporters that 12 people were killed when the bridge collapsed."
@@ -258,13 +344,22 @@ def test_reused_text_counts_once():
 
 
 def test_an_outlet_that_reprints_one_background_paragraph_is_still_an_independent_source():
-    a = Builder("a", ["Army says it repelled the attack.", "Families fled the town.", "Fighting went on.",
-                      "Roads are closed."], source="Outlet A").article
-    b = Builder("b", ["Rebels deny losses.", "Families fled the town.", "They hold the road.", "Talks stalled."],
-                source="Outlet B").article
+    a = Builder(
+        "a",
+        ["Army says it repelled the attack.", "Families fled the town.", "Fighting went on.", "Roads are closed."],
+        source="Outlet A",
+    ).article
+    b = Builder(
+        "b",
+        ["Rebels deny losses.", "Families fled the town.", "They hold the road.", "Talks stalled."],
+        source="Outlet B",
+    ).article
+
     def link(pa, pb):
-        return Reuse(a={"article": "a", "paragraph": pa}, b={"article": "b", "paragraph": pb}, kind="verbatim",
-                     similarity=1.0)
+        return Reuse(
+            a={"article": "a", "paragraph": pa}, b={"article": "b", "paragraph": pb}, kind="verbatim", similarity=1.0
+        )
+
     assert independent_sources([a, b], [link(1, 1)]) == 2  # one shared paragraph of four
     assert independent_sources([a, b], [link(1, 1), link(2, 2)]) == 1  # half of it re-used: a copy
 
@@ -281,8 +376,13 @@ def test_independent_outlets_count_twice():
     assert state["independent_sources"] == 2
 
 
-@pytest.mark.parametrize("kwargs", [dict(source_a="Outlet A", source_b="outlet a"),
-                                    dict(source_a="A", source_b="B", credits_a=["Reuters"], credits_b=["reuters"])])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        dict(source_a="Outlet A", source_b="outlet a"),
+        dict(source_a="A", source_b="B", credits_a=["Reuters"], credits_b=["reuters"]),
+    ],
+)
 def test_same_outlet_or_wire_credit_counts_once(kwargs):
     a, b = reprinted(same_paragraph=False, **kwargs)
     assert run([a, b])["independent_reports"]["b-c0"] == 1
@@ -298,12 +398,16 @@ def test_a_conflicting_report_does_not_corroborate():
 
 # novelty ----------------------------------------------------------------
 
+
 def test_novelty_lists_what_each_article_adds():
     a = Builder("a", ["Two people were killed in Millbrook, police said."], published="2024-03-05")
     a.claim("Two people were killed in Millbrook", "police", "Two people", low=2, high=2)
     a.entity("Millbrook", precision=1)
-    b = Builder("b", ["Two people were killed in Millbrook, police said. Mayor Jane Roe said four were injured."],
-                published="2024-03-06")
+    b = Builder(
+        "b",
+        ["Two people were killed in Millbrook, police said. Mayor Jane Roe said four were injured."],
+        published="2024-03-06",
+    )
     b.claim("Two people were killed in Millbrook", "police", "Two people", low=2, high=2)
     b.claim("four were injured", "Mayor Jane Roe", "four", "injured", 4, 4)
     b.entity("Millbrook", precision=1)
@@ -333,7 +437,9 @@ def test_a_figure_restated_more_exactly_is_not_news_but_another_number_is():
 def test_an_organisation_the_model_took_for_a_person_is_not_a_new_person():
     a = Builder("a", ["The Civil Defense said the river fell."], published="2024-03-05")
     a.entity("Civil Defense", "ORG")
-    b = Builder("b", ["The state Civil Defense said shelters stay open, Governor Ana Ruiz said."], published="2024-03-06")
+    b = Builder(
+        "b", ["The state Civil Defense said shelters stay open, Governor Ana Ruiz said."], published="2024-03-06"
+    )
     b.entity("Civil Defense", "PERSON")
     b.entity("Ana Ruiz", "PERSON")
     a.article.story = b.article.story = "s1"
@@ -349,6 +455,7 @@ def test_novelty_of_an_article_that_adds_nothing():
 
 # events -----------------------------------------------------------------
 
+
 def test_event_type_from_general_cues():
     assert event_type("Two drones struck the depot.") == ("Explosions/Remote violence", "Air/drone strike")
     assert event_type("Rebels clashed with troops.") == ("Battles", "Armed clash")
@@ -357,23 +464,29 @@ def test_event_type_from_general_cues():
     assert event_type("The weather was fine.") is None
 
 
-@pytest.mark.parametrize("text, kind", [
-    ("Russian forces shelled the town overnight.", ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
-    ("A missile strike hit the port.", ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
-    ("An air strike destroyed the bridge.", ("Explosions/Remote violence", "Air/drone strike")),
-    ("A suicide bomber blew himself up at the checkpoint.", ("Explosions/Remote violence", "Suicide bomb")),
-    ("Thousands protested against the new law.", ("Protests", "Peaceful protest")),
-    ("Rioters set cars on fire.", ("Riots", "Violent demonstration")),
-    ("Floods swept away houses in the valley.", ("Disasters", "Flood")),
-    ("A magnitude 6.1 earthquake struck the region.", ("Disasters", "Earthquake")),
-    ("A landslide buried the village.", ("Disasters", "Landslide")),
-    ("Cyclone Mocha made landfall on Sunday.", ("Disasters", "Storm")),
-    ("Wildfires forced thousands to leave.", ("Disasters", "Wildfire")),
-    ("A cholera outbreak has spread to three provinces.", ("Disasters", "Epidemic")),
-    ("Police arrested 40 people.", ("Strategic developments", "Arrests")),
-    ("Gunfire erupted at a party, leaving three dead.", ("Violence against civilians", "Attack")),
-    ("Police got a flood of calls after the shooting.", ("Violence against civilians", "Attack")),
-])
+@pytest.mark.parametrize(
+    "text, kind",
+    [
+        (
+            "Russian forces shelled the town overnight.",
+            ("Explosions/Remote violence", "Shelling/artillery/missile attack"),
+        ),
+        ("A missile strike hit the port.", ("Explosions/Remote violence", "Shelling/artillery/missile attack")),
+        ("An air strike destroyed the bridge.", ("Explosions/Remote violence", "Air/drone strike")),
+        ("A suicide bomber blew himself up at the checkpoint.", ("Explosions/Remote violence", "Suicide bomb")),
+        ("Thousands protested against the new law.", ("Protests", "Peaceful protest")),
+        ("Rioters set cars on fire.", ("Riots", "Violent demonstration")),
+        ("Floods swept away houses in the valley.", ("Disasters", "Flood")),
+        ("A magnitude 6.1 earthquake struck the region.", ("Disasters", "Earthquake")),
+        ("A landslide buried the village.", ("Disasters", "Landslide")),
+        ("Cyclone Mocha made landfall on Sunday.", ("Disasters", "Storm")),
+        ("Wildfires forced thousands to leave.", ("Disasters", "Wildfire")),
+        ("A cholera outbreak has spread to three provinces.", ("Disasters", "Epidemic")),
+        ("Police arrested 40 people.", ("Strategic developments", "Arrests")),
+        ("Gunfire erupted at a party, leaving three dead.", ("Violence against civilians", "Attack")),
+        ("Police got a flood of calls after the shooting.", ("Violence against civilians", "Attack")),
+    ],
+)
 def test_world_event_types(text, kind):
     assert event_type(text) == kind
 
@@ -398,8 +511,15 @@ def test_sentences_split_on_sentence_ends():
 
 def test_events_separate_places_and_keep_exact_single_death():
     a, b = seed_like()
-    a.article.paragraphs.append(Paragraph(index=1, raw="", text=(
-        "A civilian from the village of Millbrook has died as a result of cross-border fighting, the governor said.")))
+    a.article.paragraphs.append(
+        Paragraph(
+            index=1,
+            raw="",
+            text=(
+                "A civilian from the village of Millbrook has died as a result of cross-border fighting, the governor said."
+            ),
+        )
+    )
     a.entity("Millbrook", precision=1)
     a.quantity("A civilian", "killed", 1, 1)
     found = run([a.article, b.article])["events"]
@@ -429,21 +549,26 @@ def test_event_date_comes_from_the_text_not_the_publication():
 
 
 def test_reprints_are_not_summed_and_a_later_toll_supersedes():
-    same_day = gvc_like(("Two men were killed in a shooting in Springfield.", "Two men", 2, "A", "2024-03-05"),
-                        ("Two men were killed in a shooting in Springfield.", "Two men", 2, "B", "2024-03-05"),
-                        ("One man was killed in a shooting in Springfield.", "One man", 1, "C", "2024-03-05"))
+    same_day = gvc_like(
+        ("Two men were killed in a shooting in Springfield.", "Two men", 2, "A", "2024-03-05"),
+        ("Two men were killed in a shooting in Springfield.", "Two men", 2, "B", "2024-03-05"),
+        ("One man was killed in a shooting in Springfield.", "One man", 1, "C", "2024-03-05"),
+    )
     [event] = run([b.article for b in same_day])["events"]
     assert event["fatalities"]["min"] == 1 and event["fatalities"]["max"] == 2 and event["fatalities"]["disputed"]
-    rising = gvc_like(("One man was killed in a shooting in Springfield.", "One man", 1, "A", "2024-03-05"),
-                      ("Two men have died after a shooting in Springfield.", "Two men", 2, "B", "2024-03-06"))
+    rising = gvc_like(
+        ("One man was killed in a shooting in Springfield.", "One man", 1, "A", "2024-03-05"),
+        ("Two men have died after a shooting in Springfield.", "Two men", 2, "B", "2024-03-06"),
+    )
     [event] = run([b.article for b in rising])["events"]
     assert event["fatalities"] == {"min": 2, "max": 2, "disputed": False, "claims": []}
 
 
 def test_a_sources_latest_figure_supersedes_its_earlier_one():
-    early, late = gvc_like(("Police said one person died in the shooting in Springfield.", None, 0, "A", "2024-03-05"),
-                           ("Police said three people died in the shooting in Springfield.", None, 0, "B",
-                            "2024-03-05"))
+    early, late = gvc_like(
+        ("Police said one person died in the shooting in Springfield.", None, 0, "A", "2024-03-05"),
+        ("Police said three people died in the shooting in Springfield.", None, 0, "B", "2024-03-05"),
+    )
     early.claim("one person died in the shooting in Springfield", "Police", "one person", low=1, high=1)
     late.claim("three people died in the shooting in Springfield", "Police", "three people", low=3, high=3)
     [event] = run([early.article, late.article])["events"]
@@ -479,6 +604,7 @@ def test_content_words_are_stable(text):
 
 
 # the step and the export ------------------------------------------------
+
 
 def test_step_saves_the_story_state_and_independent_sources(light_desk):
     a, b = reprinted("Outlet A", "Outlet B", same_paragraph=False)
@@ -550,11 +676,18 @@ def test_story_command_shows_what_each_article_adds(light_desk):
     assert missing.exit_code == 1
 
 
-@pytest.mark.parametrize("url_a, url_b, same", [
-    ("https://www.example.com/a", "http://example.com/b", True),
-    ("http://web.archive.org/web/2014/http://www.wkrn.com:80/x", "http://web.archive.org/web/2015/http://kxan.com/y", False),
-    ("http://web.archive.org/web/2014/http://www.wkrn.com/x", "https://wkrn.com/z", True),
-])
+@pytest.mark.parametrize(
+    "url_a, url_b, same",
+    [
+        ("https://www.example.com/a", "http://example.com/b", True),
+        (
+            "http://web.archive.org/web/2014/http://www.wkrn.com:80/x",
+            "http://web.archive.org/web/2015/http://kxan.com/y",
+            False,
+        ),
+        ("http://web.archive.org/web/2014/http://www.wkrn.com/x", "https://wkrn.com/z", True),
+    ],
+)
 def test_outlet_is_the_source_else_the_web_domain(url_a, url_b, same):
     from newsdesk.reconcile.corroboration import same_outlet
 
@@ -565,13 +698,21 @@ def test_outlet_is_the_source_else_the_web_domain(url_a, url_b, same):
 
 def test_sentences_do_not_split_after_abbreviations():
     text = "A boy was killed Sept. 21 on Main St. in the city. Lt. Paul Smith said so."
-    assert [text[s:e] for s, e in sentences(text)] == ["A boy was killed Sept. 21 on Main St. in the city.",
-                                                       "Lt. Paul Smith said so."]
+    assert [text[s:e] for s, e in sentences(text)] == [
+        "A boy was killed Sept. 21 on Main St. in the city.",
+        "Lt. Paul Smith said so.",
+    ]
 
 
 def test_event_date_prefers_the_shooting_over_the_court_date_and_ignores_page_stamps():
-    a = Builder("a", ["Posted: Friday, March 8, 2024. A man was charged Friday in the killing in Springfield.",
-                      "He is accused of shooting the victim on March 2 in Springfield."], published="2024-03-08")
+    a = Builder(
+        "a",
+        [
+            "Posted: Friday, March 8, 2024. A man was charged Friday in the killing in Springfield.",
+            "He is accused of shooting the victim on March 2 in Springfield.",
+        ],
+        published="2024-03-08",
+    )
     a.entity("Springfield", precision=1)
     a.date("Friday, March 8, 2024", "2024-03-08")
     a.date("Friday", "2024-03-08")
@@ -587,8 +728,10 @@ def test_event_without_a_date_is_dated_the_day_before_the_first_report():
 
 
 def test_event_location_is_the_settlement_of_the_lede_over_a_street_or_a_namesake_abroad():
-    a = Builder("a", ["Police in Springfield are investigating.",
-                      "A man was shot on Elm Street near Paris Avenue, police said."])
+    a = Builder(
+        "a",
+        ["Police in Springfield are investigating.", "A man was shot on Elm Street near Paris Avenue, police said."],
+    )
     a.entity("Springfield", precision=1)
     a.entity("Elm Street", type="LOC")
     a.entity("Paris", precision=1)
@@ -600,16 +743,22 @@ def test_event_location_is_the_settlement_of_the_lede_over_a_street_or_a_namesak
 
 
 def test_a_local_agency_names_the_town_it_serves():
-    a = Builder("a", ["A man was shot on Elm Street on Friday, Riverton officials said.",
-                      "The Millbrook Police Department said the man was shot after an argument.",
-                      "Millbrook Police asked witnesses to call. Millbrook residents were shaken."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot on Elm Street on Friday, Riverton officials said.",
+            "The Millbrook Police Department said the man was shot after an argument.",
+            "Millbrook Police asked witnesses to call. Millbrook residents were shaken.",
+        ],
+    )
     a.entity("Riverton", precision=1)
     a.entity("Millbrook", precision=1)
     a.entity("the Millbrook Police Department", type="ORG")
     a.entity("Millbrook Police", type="ORG")
     town = a.article.entities[1]
-    town.mentions = [m for m in town.mentions if not a.article.paragraphs[m.span.paragraph].text[m.span.end:]
-                     .startswith(" Police")]
+    town.mentions = [
+        m for m in town.mentions if not a.article.paragraphs[m.span.paragraph].text[m.span.end :].startswith(" Police")
+    ]
     for entity in a.article.entities[:2]:
         entity.place.feature = "town"
     assert len(town.mentions) == 1
@@ -618,8 +767,9 @@ def test_a_local_agency_names_the_town_it_serves():
 
 
 def test_a_person_shot_without_a_count_is_one_injured_and_no_one_hurt_is_none():
-    [a] = gvc_like(("A teenager was shot in the leg in Springfield and taken to a hospital.", None, 0, "A",
-                    "2024-03-05"))
+    [a] = gvc_like(
+        ("A teenager was shot in the leg in Springfield and taken to a hospital.", None, 0, "A", "2024-03-05")
+    )
     [event] = run([a.article])["events"]
     assert event["injured"]["min"] == 1 and event["fatalities"]["min"] is None
     [b] = gvc_like(("Shots were fired at a house in Springfield; no one was hurt.", None, 0, "A", "2024-03-05"))
@@ -628,8 +778,15 @@ def test_a_person_shot_without_a_count_is_one_injured_and_no_one_hurt_is_none():
 
 
 def test_victims_described_one_by_one_do_not_undercut_the_articles_count():
-    a = Builder("a", [("Five people were shot in Springfield on Monday night. "
-                       "A 14-year-old girl was shot in the leg. A 30-year-old man was shot in the knee.")])
+    a = Builder(
+        "a",
+        [
+            (
+                "Five people were shot in Springfield on Monday night. "
+                "A 14-year-old girl was shot in the leg. A 30-year-old man was shot in the knee."
+            )
+        ],
+    )
     a.entity("Springfield", precision=1)
     a.quantity("Five people", "injured", 5, 5)
     a.quantity("A 14-year-old girl", "injured", 1, 1)
@@ -639,9 +796,15 @@ def test_victims_described_one_by_one_do_not_undercut_the_articles_count():
 
 
 def test_event_date_takes_a_same_type_sentence_placed_elsewhere_when_its_own_give_none():
-    a = Builder("a", ["A man was shot and killed on a farm near Millbrook.",
-                      "A man was shot and killed near Millbrook, police said.",
-                      "The shooting victim died on Tuesday at a hospital in Springfield."], published="2024-03-08")
+    a = Builder(
+        "a",
+        [
+            "A man was shot and killed on a farm near Millbrook.",
+            "A man was shot and killed near Millbrook, police said.",
+            "The shooting victim died on Tuesday at a hospital in Springfield.",
+        ],
+        published="2024-03-08",
+    )
     a.entity("Millbrook", precision=1)
     a.entity("Springfield", precision=1)
     a.date("on Tuesday", "2024-03-05")
@@ -652,8 +815,14 @@ def test_event_date_takes_a_same_type_sentence_placed_elsewhere_when_its_own_giv
 
 def test_event_date_is_never_more_than_a_day_after_the_first_report():
     first = Builder("a", ["A man was shot and killed in Springfield on Tuesday."], published="2024-03-06")
-    later = Builder("b", ["A man was shot in Springfield on Monday, police said.",
-                          "The shooting in Springfield on Monday night left one man dead."], published="2024-03-12")
+    later = Builder(
+        "b",
+        [
+            "A man was shot in Springfield on Monday, police said.",
+            "The shooting in Springfield on Monday night left one man dead.",
+        ],
+        published="2024-03-12",
+    )
     for builder in (first, later):
         builder.entity("Springfield", precision=1)
     first.date("on Tuesday", "2024-03-05")
@@ -682,10 +851,16 @@ def test_a_bare_weekday_six_days_before_the_stamp_is_the_day_after_it(words, exp
 
 
 def test_neighbouring_days_of_the_event_outweigh_a_lone_earlier_day():
-    a = Builder("a", ["A gunman shot a man in Springfield on Saturday night.",
-                      "The man shot in Springfield died early Sunday.",
-                      "The gunman had shot at the same house in Springfield on Feb. 20.",
-                      "Neighbours remember Feb. 20 well."], published="2024-03-04")
+    a = Builder(
+        "a",
+        [
+            "A gunman shot a man in Springfield on Saturday night.",
+            "The man shot in Springfield died early Sunday.",
+            "The gunman had shot at the same house in Springfield on Feb. 20.",
+            "Neighbours remember Feb. 20 well.",
+        ],
+        published="2024-03-04",
+    )
     a.entity("Springfield", precision=1)
     a.date("on Saturday night", "2024-03-02")
     a.date("early Sunday", "2024-03-03")
@@ -699,8 +874,10 @@ def test_a_neighbourhood_named_by_one_article_yields_to_the_city_another_names()
     # GeoNames lists East New York as a city of its own, 6 km from Brooklyn's centre.
     a = Builder("a", ["A man was shot and killed in East New York.", "East New York residents were shaken."])
     b = Builder("b", ["A man was shot and killed in Brooklyn, police said."])
-    for builder, name, gazetteer_id, lat, lon in ((a, "East New York", "geonames:5115985", 40.66677, -73.88236),
-                                                  (b, "Brooklyn", "geonames:5110302", 40.6501, -73.94958)):
+    for builder, name, gazetteer_id, lat, lon in (
+        (a, "East New York", "geonames:5115985", 40.66677, -73.88236),
+        (b, "Brooklyn", "geonames:5110302", 40.6501, -73.94958),
+    ):
         builder.entity(name, precision=1, admin1="New York")
         place = builder.article.entities[0].place
         place.feature, place.gazetteer_id, place.lat, place.lon, place.country = "city", gazetteer_id, lat, lon, "US"
@@ -711,22 +888,37 @@ def test_events_of_one_type_near_each_other_are_one_event():
     from newsdesk.model import Place
     from newsdesk.reconcile.events import Draft, merged_nearby
 
-    located = {"town": Place("Town", lat=-1.67, lon=29.23, country="CD", feature="city", precision=1),
-               "village": Place("Village", lat=-1.57, lon=29.04, country="CD", feature="village", precision=1),
-               "country": Place("Country", lat=-2.9, lon=23.6, country="CD", feature="country", precision=3),
-               "far": Place("Far", lat=-4.3, lon=15.3, country="CD", feature="city", precision=1)}
+    located = {
+        "town": Place("Town", lat=-1.67, lon=29.23, country="CD", feature="city", precision=1),
+        "village": Place("Village", lat=-1.57, lon=29.04, country="CD", feature="village", precision=1),
+        "country": Place("Country", lat=-2.9, lon=23.6, country="CD", feature="country", precision=3),
+        "far": Place("Far", lat=-4.3, lon=15.3, country="CD", feature="city", precision=1),
+    }
     from newsdesk.reconcile.events import Unit
 
     battle = ("Battles", "Armed clash")
     found = [Draft(type=battle, place=p) for p in ("town", "village", "far")]
     found.append(Draft(type=("Protests", "Peaceful protest"), place="town"))
     merged = merged_nearby(found, located)
-    assert sorted((d.type[0], d.place) for d in merged) == [("Battles", "far"), ("Battles", "town"),
-                                                            ("Protests", "town")]
+    assert sorted((d.type[0], d.place) for d in merged) == [
+        ("Battles", "far"),
+        ("Battles", "town"),
+        ("Protests", "town"),
+    ]
     # placed only in the country: the clash at the town reported vaguely, unless it names the country for a toll
-    toll = Unit(article=Article(id="x"), order=0, paragraph=0, start=0, end=9, type=battle, places=[], dates=[],
-                claims=[], actors=[], figures=[Quantity(span=Span(0, 0, 2), text="40", min=40, max=40, kind="killed",
-                                                        unit="people")])
+    toll = Unit(
+        article=Article(id="x"),
+        order=0,
+        paragraph=0,
+        start=0,
+        end=9,
+        type=battle,
+        places=[],
+        dates=[],
+        claims=[],
+        actors=[],
+        figures=[Quantity(span=Span(0, 0, 2), text="40", min=40, max=40, kind="killed", unit="people")],
+    )
     vague = Draft(type=battle, place="country", units=[toll])
     [one] = merged_nearby([Draft(type=battle, place="town"), vague], located)
     assert one.units == [toll]  # one event (its location is ranked later: the town first)
@@ -735,18 +927,28 @@ def test_events_of_one_type_near_each_other_are_one_event():
 
 
 def test_a_sentence_of_the_same_event_placed_elsewhere_joins_it_unless_both_give_figures():
-    a = Builder("a", ["Rebels attacked Lakeside on Friday, killing 5 soldiers, the army said.",
-                      "Residents of Lakeside fled. Lakeside was calm by the evening.",
-                      "In Harbor, the government denied taking part in the fighting."])
+    a = Builder(
+        "a",
+        [
+            "Rebels attacked Lakeside on Friday, killing 5 soldiers, the army said.",
+            "Residents of Lakeside fled. Lakeside was calm by the evening.",
+            "In Harbor, the government denied taking part in the fighting.",
+        ],
+    )
     a.quantity("5 soldiers", "killed", 5, 5)
     _town(a, "Lakeside", feature="village")
     _town(a, "Harbor", feature="city")
     battles = [e for e in run([a.article])["events"] if e["type"] == "Battles"]
     assert [(e["places"][0], e["fatalities"]["min"]) for e in battles] == [("GPE:Lakeside", 5)]
     assert "GPE:Harbor" in battles[0]["places"]  # the denial's sentence is one of the event's
-    b = Builder("b", ["Rebels attacked Lakeside on Friday, killing 5 soldiers, the army said.",
-                      "Residents of Lakeside fled. Lakeside was calm by the evening.",
-                      "In Harbor, one civilian was killed in the fighting."])
+    b = Builder(
+        "b",
+        [
+            "Rebels attacked Lakeside on Friday, killing 5 soldiers, the army said.",
+            "Residents of Lakeside fled. Lakeside was calm by the evening.",
+            "In Harbor, one civilian was killed in the fighting.",
+        ],
+    )
     b.quantity("5 soldiers", "killed", 5, 5)
     b.quantity("one civilian", "killed", 1, 1)
     _town(b, "Lakeside", feature="village")
@@ -769,8 +971,13 @@ def _town(builder, name, feature="town", admin1="North", gazetteer_id=None):
 
 def test_a_name_written_as_a_neighbourhood_yields_to_the_city():
     # the gazetteer knows a town called Elmwood, but the story speaks of the Elmwood neighbourhood of Lakeside
-    a = Builder("a", ["Two men were shot in the Elmwood neighborhood on Saturday.",
-                      "Lakeside police said the Elmwood shooting followed a fight in Elmwood."])
+    a = Builder(
+        "a",
+        [
+            "Two men were shot in the Elmwood neighborhood on Saturday.",
+            "Lakeside police said the Elmwood shooting followed a fight in Elmwood.",
+        ],
+    )
     _town(a, "Elmwood", feature="town", admin1="South")
     _town(a, "Lakeside", feature="city")
     assert scene_of(a) == "GPE:Lakeside"
@@ -793,8 +1000,9 @@ def test_a_place_in_the_site_name_of_a_title_is_not_the_events():
     assert event["places"][0] == "GPE:Millbrook"
     a.article.title = "Man killed on Elm Street - Springfield News"  # the site's town still beats no town
     a.article.entities = [e for e in a.article.entities if e.name == "Springfield"]
-    a.article.entities[0].mentions[-1].span = Span(TITLE, a.article.title.index("Springfield"),
-                                                    a.article.title.index("Springfield") + len("Springfield"))
+    a.article.entities[0].mentions[-1].span = Span(
+        TITLE, a.article.title.index("Springfield"), a.article.title.index("Springfield") + len("Springfield")
+    )
     [event] = run([a.article])["events"]
     assert event["places"][0] == "GPE:Springfield"
 
@@ -816,9 +1024,14 @@ def test_the_town_a_headline_says_it_happened_in_outweighs_a_page_full_of_the_ou
 
 
 def test_a_town_placed_in_another_state_than_the_story_yields_to_one_in_it():
-    a = Builder("a", ["A woman was shot in Harbor on Friday.",
-                      "Lakeside police said the woman from Lakeside was taken to a Lakeside hospital.",
-                      "The North state police are helping."])
+    a = Builder(
+        "a",
+        [
+            "A woman was shot in Harbor on Friday.",
+            "Lakeside police said the woman from Lakeside was taken to a Lakeside hospital.",
+            "The North state police are helping.",
+        ],
+    )
     _town(a, "Harbor", feature="city", admin1="South", gazetteer_id="test:harbor")
     _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
     [event] = run([a.article])["events"]
@@ -831,8 +1044,13 @@ def test_a_town_placed_in_another_state_than_the_story_yields_to_one_in_it():
 
 def test_the_dateline_state_decides_between_towns_of_two_states():
     # Harbor (a namesake in the South state) and Lakeside (North) are named as often: the dateline elects North
-    a = Builder("a", ["Lakeside, North — A man was shot in Harbor on Friday.",
-                      "The Harbor shooting is the second this month, Lakeside police said."])
+    a = Builder(
+        "a",
+        [
+            "Lakeside, North — A man was shot in Harbor on Friday.",
+            "The Harbor shooting is the second this month, Lakeside police said.",
+        ],
+    )
     _town(a, "Harbor", feature="city", admin1="South", gazetteer_id="test:harbor")
     _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
     assert scene_of(a) == "GPE:Lakeside"
@@ -843,8 +1061,13 @@ def test_the_dateline_state_decides_between_towns_of_two_states():
 def test_the_outlets_home_town_decides_the_state_when_the_story_names_two_alike():
     # Harbor (a namesake in the South state; in the story a quarter of Lakeside) and Lakeside (North) are named
     # as often; a Lakeside outlet's report is a Lakeside story
-    a = Builder("a", ["A woman was shot in Harbor on Friday, Lakeside police said.",
-                      "The Harbor shooting is the second this month in Lakeside."])
+    a = Builder(
+        "a",
+        [
+            "A woman was shot in Harbor on Friday, Lakeside police said.",
+            "The Harbor shooting is the second this month in Lakeside.",
+        ],
+    )
     _town(a, "Harbor", feature="city", admin1="South", gazetteer_id="test:harbor")
     _town(a, "Lakeside", feature="town", admin1="North", gazetteer_id="test:lakeside")
     assert scene_of(a) == "GPE:Harbor"  # no state elected: the event's own town
@@ -855,8 +1078,13 @@ def test_the_outlets_home_town_decides_the_state_when_the_story_names_two_alike(
 
 
 def test_a_town_in_a_facility_or_newspaper_name_is_not_the_events():
-    a = Builder("a", ["A man was shot in Lakeside on Friday and taken to Harbor Hospital.",
-                      "Harbor Hospital staff said he was shot twice, the Harbor Herald reported."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot in Lakeside on Friday and taken to Harbor Hospital.",
+            "Harbor Hospital staff said he was shot twice, the Harbor Herald reported.",
+        ],
+    )
     _town(a, "Lakeside", feature="village")
     _town(a, "Harbor", feature="city")
     assert scene_of(a) == "GPE:Lakeside"
@@ -880,16 +1108,26 @@ def test_a_report_naming_no_place_is_located_near_its_local_outlets_town():
 
 def test_a_town_named_only_as_part_of_its_county_is_not_the_events():
     # "Harbor County" names the county (the model tagged only "Harbor"), not the city of Harbor
-    a = Builder("a", ["A man was shot and killed in Lakeside on Friday, Harbor County deputies said.",
-                      "The Harbor County coroner and the Harbor Parish sheriff identified him."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot and killed in Lakeside on Friday, Harbor County deputies said.",
+            "The Harbor County coroner and the Harbor Parish sheriff identified him.",
+        ],
+    )
     _town(a, "Lakeside", feature="village")
     _town(a, "Harbor", feature="city")
     assert scene_of(a) == "GPE:Lakeside"
 
 
 def test_a_common_word_the_gazetteer_matched_is_not_a_place():
-    a = Builder("a", ["A man was shot in Lakeside on Friday, Police said.",
-                      "Police found him hurt and police arrested a suspect, police said."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot in Lakeside on Friday, Police said.",
+            "Police found him hurt and police arrested a suspect, police said.",
+        ],
+    )
     _town(a, "Lakeside", feature="village")
     _town(a, "Police", feature="city")
     assert scene_of(a) == "GPE:Lakeside"
@@ -899,9 +1137,14 @@ def test_a_place_name_the_story_writes_only_in_lower_case_is_a_common_word(monke
     from newsdesk.reconcile import scene
 
     people = ["Ann Lee", "Bo Ray", "Cy Dunn", "Di Moss", "Ed Holt", "Flo Kerr", "Gus Ames", "Hal Cobb", "Ivy Lund"]
-    a = Builder("a", ["Lakeside police said a teen was shot at home while getting a perm on Friday.",
-                      "She was getting a perm when the gun went off, said " + ", ".join(people) + ".",
-                      "Her mother washed the perm out of her hair."])
+    a = Builder(
+        "a",
+        [
+            "Lakeside police said a teen was shot at home while getting a perm on Friday.",
+            "She was getting a perm when the gun went off, said " + ", ".join(people) + ".",
+            "Her mother washed the perm out of her hair.",
+        ],
+    )
     _town(a, "Lakeside", feature="village")
     for person in people:
         a.entity(person, type="PERSON")
@@ -912,8 +1155,13 @@ def test_a_place_name_the_story_writes_only_in_lower_case_is_a_common_word(monke
 
 
 def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
-    a = Builder("a", ["Smallwood, Ohio — A man was shot on Friday.",
-                      "He was flown to a hospital in Bigtown, where he was shot at before, police said."])
+    a = Builder(
+        "a",
+        [
+            "Smallwood, Ohio — A man was shot on Friday.",
+            "He was flown to a hospital in Bigtown, where he was shot at before, police said.",
+        ],
+    )
     a.entity("Smallwood", precision=3, admin1="Ohio")
     a.article.entities[-1].place.feature = "place"
     _town(a, "Bigtown", feature="city", admin1="Ohio")
@@ -923,8 +1171,13 @@ def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
 def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(monkeypatch):
     from newsdesk.reconcile import scene
 
-    a = Builder("a", ["Harbor police said a woman was shot in Lakeside on Friday.",
-                      "The Harbor officers said the shooting was the first this year."])
+    a = Builder(
+        "a",
+        [
+            "Harbor police said a woman was shot in Lakeside on Friday.",
+            "The Harbor officers said the shooting was the first this year.",
+        ],
+    )
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
     assert scene_of(a) == "GPE:Lakeside"
@@ -935,9 +1188,14 @@ def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(mon
 def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
     from newsdesk.reconcile import scene
 
-    a = Builder("a", ["A man was shot on Elm Street on Friday and taken to a hospital in Harbor.",
-                      "Neighbours in Lakeside said they heard the shots.",
-                      "He was flown to a trauma center in Harbor later, police said."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot on Elm Street on Friday and taken to a hospital in Harbor.",
+            "Neighbours in Lakeside said they heard the shots.",
+            "He was flown to a trauma center in Harbor later, police said.",
+        ],
+    )
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
     assert scene_of(a) == "GPE:Lakeside"
@@ -947,8 +1205,13 @@ def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
 
 def test_a_hospital_named_before_the_shooting_does_not_hide_the_scene():
     # the station's city in the dateline and before "hospital"; the shooting's town after the incident
-    a = Builder("a", ["Harbor — A girl is in critical condition at a Harbor hospital after a police shooting in "
-                      "Lakeside on Friday, officials said."])
+    a = Builder(
+        "a",
+        [
+            "Harbor — A girl is in critical condition at a Harbor hospital after a police shooting in "
+            "Lakeside on Friday, officials said."
+        ],
+    )
     _town(a, "Harbor", feature="city")
     _town(a, "Lakeside", feature="town")
     assert scene_of(a) == "GPE:Lakeside"
@@ -971,8 +1234,13 @@ def test_a_town_placed_abroad_is_its_namesake_in_the_storys_state_and_exported_t
     from newsdesk.reconcile.acled import acled_row
 
     # each article is placed alone: "Burlington" went to the larger Burlington, in Canada; the story is in Washington
-    a = Builder("a", ["A man was shot and killed in Burlington on Friday, police said.",
-                      "Seattle detectives and Seattle officers are helping Burlington police."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot and killed in Burlington on Friday, police said.",
+            "Seattle detectives and Seattle officers are helping Burlington police.",
+        ],
+    )
     _town(a, "Burlington", feature="city", admin1=None, gazetteer_id="geonames:5911592").place.country = "CA"
     _town(a, "Seattle", feature="city", admin1="Washington", gazetteer_id="geonames:5809844").place.country = "US"
     [event] = run([a.article])["events"]
@@ -987,8 +1255,13 @@ def test_a_town_placed_abroad_is_its_namesake_in_the_storys_state_and_exported_t
 
 
 def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
-    a = Builder("a", ["Warren, 19, was shot on Friday, police said.",
-                      "Warren said he was shot twice. Warren told officers he knew the shooter from Lakeside."])
+    a = Builder(
+        "a",
+        [
+            "Warren, 19, was shot on Friday, police said.",
+            "Warren said he was shot twice. Warren told officers he knew the shooter from Lakeside.",
+        ],
+    )
     _town(a, "Warren", feature="town")
     _town(a, "Lakeside", feature="town")
     assert scene_of(a) == "GPE:Lakeside"
@@ -996,15 +1269,27 @@ def test_a_place_name_that_speaks_or_has_an_age_is_a_person():
 
 def test_a_far_town_of_another_state_yields_to_the_city_the_story_names():
     # Elmwood is a quarter of Lakeside; the gazetteer knows only a town of that name in another, far state
-    a = Builder("a", ["A man was shot in Elmwood on Friday night.", "Lakeside police are investigating.",
-                      "The mayor of Lakeside spoke to reporters."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot in Elmwood on Friday night.",
+            "Lakeside police are investigating.",
+            "The mayor of Lakeside spoke to reporters.",
+        ],
+    )
     _town(a, "Elmwood", feature="town", admin1="South")
     _town(a, "Lakeside", feature="city", admin1="North")
     assert scene_of(a) == "GPE:Lakeside"
     a.article.entities[0].place.lat = a.article.entities[1].place.lat + 0.2  # a suburb across the state line
     assert scene_of(a) == "GPE:Elmwood"
-    b = Builder("b", ["A man was shot in Elmwood, Ohio, on Friday night.", "Lakeside police are investigating.",
-                      "The mayor of Lakeside spoke to reporters."])
+    b = Builder(
+        "b",
+        [
+            "A man was shot in Elmwood, Ohio, on Friday night.",
+            "Lakeside police are investigating.",
+            "The mayor of Lakeside spoke to reporters.",
+        ],
+    )
     _town(b, "Elmwood", feature="town", admin1="South")
     _town(b, "Lakeside", feature="city", admin1="North")
     assert run([b.article])["events"][0]["places"][0] == "GPE:Elmwood"  # written with its state: a town there
@@ -1012,17 +1297,27 @@ def test_a_far_town_of_another_state_yields_to_the_city_the_story_names():
 
 def test_a_word_capitalised_only_in_an_agency_name_and_at_sentence_starts_is_common():
     # "Police" is capitalised in "Lakeside Police" and at a sentence's start, written in lower case as often
-    a = Builder("a", ["Lakeside Police officers said a man was shot on Friday.",
-                      "Police said the man was hurt, police said.",
-                      "Anyone who saw it should call Lakeside Police, police said."])
+    a = Builder(
+        "a",
+        [
+            "Lakeside Police officers said a man was shot on Friday.",
+            "Police said the man was hurt, police said.",
+            "Anyone who saw it should call Lakeside Police, police said.",
+        ],
+    )
     _town(a, "Lakeside", feature="village")
     _town(a, "Police", feature="city")
     assert scene_of(a) == "GPE:Lakeside"
 
 
 def test_a_city_named_for_its_metropolitan_area_yields_to_its_suburb():
-    a = Builder("a", ["Two men were shot at a party in the Lakeside suburb of Elmwood on Friday.",
-                      "It was the third shooting in suburban Lakeside this year."])
+    a = Builder(
+        "a",
+        [
+            "Two men were shot at a party in the Lakeside suburb of Elmwood on Friday.",
+            "It was the third shooting in suburban Lakeside this year.",
+        ],
+    )
     _town(a, "Elmwood", feature="town")
     _town(a, "Lakeside", feature="city")
     assert scene_of(a) == "GPE:Elmwood"
@@ -1033,8 +1328,13 @@ def test_a_city_named_for_its_metropolitan_area_yields_to_its_suburb():
 
 
 def test_an_unplaced_town_the_shooting_is_reported_in_outranks_the_state():
-    a = Builder("a", ["A man was shot and killed in Smallwood on Friday, Newland state police said.",
-                      "Newland troopers are investigating."])
+    a = Builder(
+        "a",
+        [
+            "A man was shot and killed in Smallwood on Friday, Newland state police said.",
+            "Newland troopers are investigating.",
+        ],
+    )
     a.entity("Smallwood")  # the gazetteer lacks it
     a.entity("Newland", precision=3, admin1="Newland")
     a.article.entities[-1].place.feature = "state"
@@ -1060,10 +1360,16 @@ def test_a_city_size_part_of_a_city_named_in_the_events_sentences_stays(monkeypa
 
 def test_each_event_of_a_story_ranks_the_towns_its_own_sentences_name_first():
     # the story's mentions are read once; each event counts those inside its own sentences
-    a = Builder("a", ["A man was shot dead in Lakeside on Friday.",
-                      "Hundreds of protesters marched in Harbor on Saturday against the violence.",
-                      "The weather was mild.", "Schools stay open.",
-                      "Lakeside officials thanked the volunteers."])  # the story names Lakeside more
+    a = Builder(
+        "a",
+        [
+            "A man was shot dead in Lakeside on Friday.",
+            "Hundreds of protesters marched in Harbor on Saturday against the violence.",
+            "The weather was mild.",
+            "Schools stay open.",
+            "Lakeside officials thanked the volunteers.",
+        ],
+    )  # the story names Lakeside more
     _town(a, "Lakeside")
     _town(a, "Harbor")
     found = run([a.article])["events"]

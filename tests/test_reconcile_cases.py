@@ -1,6 +1,7 @@
 """Reconciliation on short articles written for the project (tests/fixtures/reconcile, also bench.reconcile):
 denials, a revised figure, re-used wire text, articles of no known outlet, a status dispute — through the real
 pipeline up to claims, then the reconcile step."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,17 @@ def process(path):
     from newsdesk.pipeline import Pipeline
 
     config = config_module.load()
-    config["pipeline"]["steps"] = ["normalize", "roles", "glue", "parse", "entities", "places", "dates",
-                                   "quantities", "claims"]
+    config["pipeline"]["steps"] = [
+        "normalize",
+        "roles",
+        "glue",
+        "parse",
+        "entities",
+        "places",
+        "dates",
+        "quantities",
+        "claims",
+    ]
     return Pipeline(config).process([a for a in ingest.read([str(path)]) if isinstance(a, Article)])
 
 
@@ -37,8 +47,13 @@ def stories():
 
 
 def ids(articles, article_id, speaker, content=""):
-    return {c.id for a in articles if a.id == article_id for c in a.claims
-            if speaker.lower() in (c.speaker_text or "").lower() and content.lower() in c.content.lower()}
+    return {
+        c.id
+        for a in articles
+        if a.id == article_id
+        for c in a.claims
+        if speaker.lower() in (c.speaker_text or "").lower() and content.lower() in c.content.lower()
+    }
 
 
 @pytest.mark.parametrize("name", sorted(LABELS))
@@ -49,8 +64,10 @@ def test_contradictions_are_the_labelled_ones_each_claim_once(stories, name):
     for item in LABELS[name]["contradictions"]:
         refs = [ids(articles, a, s) for a, s in item["claims"]]
         assert all(refs), item
-        assert any(x["kind"] == item["kind"] and x["update"] == item["update"]
-                   and all(ref & set(x["claims"]) for ref in refs) for x in found), found
+        assert any(
+            x["kind"] == item["kind"] and x["update"] == item["update"] and all(ref & set(x["claims"]) for ref in refs)
+            for x in found
+        ), found
     assert all(len(x["claims"]) == len(set(x["claims"])) for x in found)
     assert not any(a.id in x["explanation"] for x in found for a in articles)
 
@@ -67,10 +84,18 @@ def test_a_denied_figure_is_a_disputed_claim_not_the_events_figure(tmp_path):
     from newsdesk.reconcile.story import reconcile
 
     path = tmp_path / "only-denied.jsonl"
-    path.write_text(json.dumps({"id": "d1", "title": "Rebels deny losses near Dalton", "source": "Valley Post",
-                                "text": "Fighting broke out near Dalton on Monday. A rebel spokesman denied that "
-                                        "dozens of the group's fighters had been killed in the clashes near Dalton."})
-                    + "\n")
+    path.write_text(
+        json.dumps(
+            {
+                "id": "d1",
+                "title": "Rebels deny losses near Dalton",
+                "source": "Valley Post",
+                "text": "Fighting broke out near Dalton on Monday. A rebel spokesman denied that "
+                "dozens of the group's fighters had been killed in the clashes near Dalton.",
+            }
+        )
+        + "\n"
+    )
     articles = process(path)
     events = reconcile("s", articles, [])["events"]
     denial = next(c for c in articles[0].claims if c.polarity == "deny" and "dozens" in c.content)

@@ -1,4 +1,5 @@
 """Acceptance on the two seed articles, through the whole default pipeline (skips without ../shared)."""
+
 from __future__ import annotations
 
 import pytest
@@ -34,8 +35,11 @@ def test_the_over_70_claim_is_printed_in_both_articles(exported):
 def test_over_70_and_the_denial_form_a_contradiction(exported):
     over_70 = killed_over_70(exported)
     claims = {c["id"]: c for c in exported["claims"]}
-    found = [x for x in exported["contradictions"]
-             if over_70 & set(x["claims"]) and any(claims[c]["polarity"] == "deny" for c in x["claims"])]
+    found = [
+        x
+        for x in exported["contradictions"]
+        if over_70 & set(x["claims"]) and any(claims[c]["polarity"] == "deny" for c in x["claims"])
+    ]
     assert found and not found[0]["update"]
 
 
@@ -46,8 +50,11 @@ def test_over_70_counts_as_one_independent_report(exported):
 
 def test_an_event_holds_the_civilian_killed_in_kozinka(exported):
     names = {e["id"]: e["name"] for e in exported["entities"]}
-    village = [e for e in exported["events"] if any(names.get(p) == "Kozinka" for p in e["places"])
-               and e["fatalities"]["min"] == e["fatalities"]["max"] == 1]
+    village = [
+        e
+        for e in exported["events"]
+        if any(names.get(p) == "Kozinka" for p in e["places"]) and e["fatalities"]["min"] == e["fatalities"]["max"] == 1
+    ]
     assert village
 
 
@@ -56,6 +63,7 @@ def test_an_events_fatalities_are_disputed(exported):
 
 
 # -- issue 21: a record an analyst can trust --------------------------------------------------------------------
+
 
 def test_no_claim_from_appearance_or_perception_verbs_nor_a_headline_without_attribution(exported):
     cues = {c["cue"].lower() for c in exported["claims"]}
@@ -80,8 +88,9 @@ def test_contradictions_are_the_two_real_ones_each_claim_once(exported):
     found = exported["contradictions"]
     assert sorted(x["kind"] for x in found) == ["numeric", "status"], [x["explanation"] for x in found]
     assert all(len(x["claims"]) == len(set(x["claims"])) for x in found)
-    assert not any("article 0" in x["explanation"] or "Anti-Putin partisans challenge" in x["explanation"]
-                   for x in found)
+    assert not any(
+        "article 0" in x["explanation"] or "Anti-Putin partisans challenge" in x["explanation"] for x in found
+    )
 
 
 def test_a_claim_never_corroborates_its_opposite(exported):

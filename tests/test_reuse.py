@@ -1,4 +1,5 @@
 """Paragraph re-use: verbatim, near and partial links; paraphrases and captions are not re-use."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,21 +14,31 @@ STEPS = 'pipeline.steps=["normalize", "dedup", "reuse", "stories"]'
 SHARED = "The river rose by more than two metres overnight, flooding the lower town and forcing about three hundred residents to leave their homes."
 EDITED = "The river rose by more than two metres during the night, flooding the lower town and forcing about three hundred residents to leave their homes."
 PASSAGE = "Rescue teams used boats to reach families trapped on the upper floors of the old mill district"
-PARAPHRASE = "Overnight the water climbed over two metres; some three hundred people in the low-lying quarter had to evacuate."
+PARAPHRASE = (
+    "Overnight the water climbed over two metres; some three hundred people in the low-lying quarter had to evacuate."
+)
 
 
 def article(article_id, paragraphs, roles=None, title="Flood in the lower town"):
     roles = roles or ["body"] * len(paragraphs)
-    return Article(id=article_id, title=title, published="2024-03-02",
-                   paragraphs=[Paragraph(index=i, text=t, raw=t, role=r) for i, (t, r) in enumerate(zip(paragraphs, roles))])
+    return Article(
+        id=article_id,
+        title=title,
+        published="2024-03-02",
+        paragraphs=[Paragraph(index=i, text=t, raw=t, role=r) for i, (t, r) in enumerate(zip(paragraphs, roles))],
+    )
 
 
-FIRST = article("first", [
-    SHARED,
-    PASSAGE + " before dawn, the fire brigade said.",
-    "The mayor declared a state of emergency and opened the sports hall as a shelter for the night.",
-    "A photo caption that galleries repeat from one article to the next without any change at all.",
-], roles=["body", "body", "body", "caption"])
+FIRST = article(
+    "first",
+    [
+        SHARED,
+        PASSAGE + " before dawn, the fire brigade said.",
+        "The mayor declared a state of emergency and opened the sports hall as a shelter for the night.",
+        "A photo caption that galleries repeat from one article to the next without any change at all.",
+    ],
+    roles=["body", "body", "body", "caption"],
+)
 
 
 @pytest.fixture
@@ -37,16 +48,21 @@ def desk():
 
 
 def links(desk, article_id):
-    return {(x.a["paragraph"], x.b["paragraph"]): x for x in desk.store.reuse(article_id) if x.b["article"] == article_id}
+    return {
+        (x.a["paragraph"], x.b["paragraph"]): x for x in desk.store.reuse(article_id) if x.b["article"] == article_id
+    }
 
 
 def test_verbatim_near_and_partial_are_linked(desk):
-    second = article("second", [
-        "Officials said on Sunday that the water was slowly going down.",
-        SHARED,
-        EDITED,
-        "Volunteers arrived from nearby villages. " + PASSAGE + ", and no one was hurt.",
-    ])
+    second = article(
+        "second",
+        [
+            "Officials said on Sunday that the water was slowly going down.",
+            SHARED,
+            EDITED,
+            "Volunteers arrived from nearby villages. " + PASSAGE + ", and no one was hurt.",
+        ],
+    )
     desk.add([FIRST, second])
     found = links(desk, "second")
     assert found[(0, 1)].kind == "verbatim" and found[(0, 1)].similarity == 1.0
@@ -63,8 +79,14 @@ def test_paraphrase_without_shared_wording_is_not_reuse(desk):
 
 def test_captions_are_not_compared(desk):
     caption = FIRST.paragraphs[3].text
-    desk.add([FIRST, article("second", ["Another report with its own words about the weather.", caption],
-                             roles=["body", "caption"])])
+    desk.add(
+        [
+            FIRST,
+            article(
+                "second", ["Another report with its own words about the weather.", caption], roles=["body", "caption"]
+            ),
+        ]
+    )
     assert desk.store.reuse("second") == []
 
 
@@ -112,10 +134,13 @@ def test_seeds_reuse_four_of_five_paragraphs(seeds):
 
 def test_a_source_with_hundreds_of_matching_paragraphs():
     # more candidate paragraphs of one stored article than SQLite takes function arguments (127)
-    texts = [f"Paragraph {i} tells how the river rose past the old mill near the bridge on day {i}." for i in range(300)]
+    texts = [
+        f"Paragraph {i} tells how the river rose past the old mill near the bridge on day {i}." for i in range(300)
+    ]
     first = Article(id="first", title="River rises", paragraphs=[Paragraph(i, t, t) for i, t in enumerate(texts)])
-    second = Article(id="second", title="River rises again",
-                     paragraphs=[Paragraph(i, t, t) for i, t in enumerate(reversed(texts))])
+    second = Article(
+        id="second", title="River rises again", paragraphs=[Paragraph(i, t, t) for i, t in enumerate(reversed(texts))]
+    )
     with Desk(":memory:", overrides=['pipeline.steps=["normalize", "dedup", "reuse"]']) as desk:
         desk.add([first, second])
         links = desk.store.reuse("second")

@@ -1,4 +1,5 @@
 """Paragraph roles: captions, credits, related lists, boilerplate, headings (sentences written for the tests)."""
+
 from __future__ import annotations
 
 import json
@@ -39,11 +40,14 @@ def from_text(text: str) -> Article:
 
 
 # captions ------------------------------------------------------------------
-@pytest.mark.parametrize("caption", [
-    "A man walks past a damaged building in the city centre (AFP)",
-    "Firefighters at the scene on Sunday. (Photo: Jane Doe via Reuters/Screenshot)",
-    "Members of the rescue team pose next to their truck (Northern Relief Team via AP)",
-])
+@pytest.mark.parametrize(
+    "caption",
+    [
+        "A man walks past a damaged building in the city centre (AFP)",
+        "Firefighters at the scene on Sunday. (Photo: Jane Doe via Reuters/Screenshot)",
+        "Members of the rescue team pose next to their truck (Northern Relief Team via AP)",
+    ],
+)
 def test_caption_with_a_parenthetical_credit(caption):
     article = article_of(BODY[0], caption, BODY[1])
     assert role_of(article, caption) == "caption"
@@ -61,59 +65,88 @@ def test_long_paragraph_ending_in_parentheses_stays_body():
     assert role_of(article_of(BODY[0], text, BODY[1]), text) == "body"
 
 
-@pytest.mark.parametrize("text", [
-    "The suspect was seen near the station (age unknown)",
-    "Shares rose 4% in early trading (2023)",
-    "The region lies in the east (D)",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The suspect was seen near the station (age unknown)",
+        "Shares rose 4% in early trading (2023)",
+        "The region lies in the east (D)",
+    ],
+)
 def test_parentheses_that_are_not_credits(text):
     assert roles.photo_credit(text) is None
 
 
 def test_repeated_gallery_title_and_its_block():
-    text = "\n\n".join([
-        "Budget vote in the council",
-        BODY[0],
-        "Council budget vote\nCouncillors raise their hands during the vote (Reuters)\nCouncil budget vote",
-        BODY[1],
-        "Council budget vote\nThe mayor speaks to the press after the session",
-        BODY[2],
-    ])
+    text = "\n\n".join(
+        [
+            "Budget vote in the council",
+            BODY[0],
+            "Council budget vote\nCouncillors raise their hands during the vote (Reuters)\nCouncil budget vote",
+            BODY[1],
+            "Council budget vote\nThe mayor speaks to the press after the session",
+            BODY[2],
+        ]
+    )
     article = from_text(text)
     assert [p.role for p in article.paragraphs] == [
-        "body", "caption", "caption", "caption", "body", "caption", "caption", "body"]
+        "body",
+        "caption",
+        "caption",
+        "caption",
+        "body",
+        "caption",
+        "caption",
+        "body",
+    ]
     assert [p.line for p in article.paragraphs if p.role == "caption"] == [5, 6, 7, 11, 12]
 
 
 # end matter ----------------------------------------------------------------
 def test_related_list_under_a_colon_header():
-    article = article_of(*BODY, "More on this:", "Rivers rise again as storms return to the north",
-                         "The minister said the bridge will “reopen in spring.”")
+    article = article_of(
+        *BODY,
+        "More on this:",
+        "Rivers rise again as storms return to the north",
+        "The minister said the bridge will “reopen in spring.”",
+    )
     assert [p.role for p in article.paragraphs[-3:]] == ["related"] * 3
-    assert article.related_titles == ["Rivers rise again as storms return to the north",
-                                      "The minister said the bridge will “reopen in spring.”"]
+    assert article.related_titles == [
+        "Rivers rise again as storms return to the north",
+        "The minister said the bridge will “reopen in spring.”",
+    ]
     assert all(p.role == "body" for p in article.paragraphs[:4])
 
 
 def test_related_list_under_a_short_header_without_colon():
-    article = article_of(*BODY, "Read more", "Rivers rise again as storms return to the north",
-                         "Council elects a new speaker after a tight vote")
-    assert article.related_titles == ["Rivers rise again as storms return to the north",
-                                      "Council elects a new speaker after a tight vote"]
+    article = article_of(
+        *BODY,
+        "Read more",
+        "Rivers rise again as storms return to the north",
+        "Council elects a new speaker after a tight vote",
+    )
+    assert article.related_titles == [
+        "Rivers rise again as storms return to the north",
+        "Council elects a new speaker after a tight vote",
+    ]
 
 
 def test_update_header_followed_by_sentences_is_not_a_list():
-    article = article_of(*BODY, "UPDATE:", "Police arrested a second suspect on Tuesday.",
-                         "The investigation is continuing.")
+    article = article_of(
+        *BODY, "UPDATE:", "Police arrested a second suspect on Tuesday.", "The investigation is continuing."
+    )
     assert article.related_titles == []
     assert role_of(article, "Police arrested a second suspect on Tuesday.") == "body"
 
 
-@pytest.mark.parametrize("line, names", [
-    ("(With information from AFP and AP)", ["AFP", "AP"]),
-    ("(Reporting by Ann Lee; Editing by Bo Chan)", ["Ann Lee", "Bo Chan"]),
-    ("The Associated Press contributed to this report.", ["The Associated Press"]),
-])
+@pytest.mark.parametrize(
+    "line, names",
+    [
+        ("(With information from AFP and AP)", ["AFP", "AP"]),
+        ("(Reporting by Ann Lee; Editing by Bo Chan)", ["Ann Lee", "Bo Chan"]),
+        ("The Associated Press contributed to this report.", ["The Associated Press"]),
+    ],
+)
 def test_closing_credit_line(line, names):
     article = article_of(*BODY, line)
     assert article.paragraphs[-1].role == "credit"
@@ -121,8 +154,13 @@ def test_closing_credit_line(line, names):
 
 
 def test_credit_above_a_related_list():
-    article = article_of(*BODY, "(With information from AFP)", "Keep up:", "Rivers rise again as storms return",
-                         "Council elects a new speaker after a tight vote")
+    article = article_of(
+        *BODY,
+        "(With information from AFP)",
+        "Keep up:",
+        "Rivers rise again as storms return",
+        "Council elects a new speaker after a tight vote",
+    )
     assert article.credits == ["AFP"]
     assert [p.role for p in article.paragraphs[4:]] == ["credit", "related", "related", "related"]
 
@@ -134,12 +172,15 @@ def test_a_sentence_with_by_in_the_body_is_not_a_credit():
 
 
 # boilerplate and headings --------------------------------------------------
-@pytest.mark.parametrize("line", [
-    "© 2024 Example News. All rights reserved.",
-    "Subscribe to our newsletter for the morning briefing",
-    "Share on Facebook",
-    "Tweet",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        "© 2024 Example News. All rights reserved.",
+        "Subscribe to our newsletter for the morning briefing",
+        "Share on Facebook",
+        "Tweet",
+    ],
+)
 def test_boilerplate(line):
     assert role_of(article_of(BODY[0], line, BODY[1]), line) == "boilerplate"
 
@@ -162,22 +203,42 @@ def test_step_in_a_pipeline():
     from newsdesk import Desk
 
     with Desk(":memory:", overrides=['pipeline.steps=["normalize","roles"]']) as desk:
-        desk.add(Article(id="x", title="T", paragraphs=[Paragraph(0, BODY[0], BODY[0]),
-                                                        Paragraph(1, "A view of the port (AFP)", "A view of the port (AFP)")]))
+        desk.add(
+            Article(
+                id="x",
+                title="T",
+                paragraphs=[
+                    Paragraph(0, BODY[0], BODY[0]),
+                    Paragraph(1, "A view of the port (AFP)", "A view of the port (AFP)"),
+                ],
+            )
+        )
         assert [p.role for p in desk.article("x").paragraphs] == ["body", "caption"]
 
 
 def test_settings_from_config():
     settings = roles.Settings.from_config({"max_caption_chars": 10})
-    article = roles.assign(Article(id="a", paragraphs=[Paragraph(0, BODY[0], BODY[0]),
-                                                        Paragraph(1, "A view of the port (AFP)", "")]), settings)
+    article = roles.assign(
+        Article(id="a", paragraphs=[Paragraph(0, BODY[0], BODY[0]), Paragraph(1, "A view of the port (AFP)", "")]),
+        settings,
+    )
     assert article.paragraphs[1].role == "body"
 
 
 # properties ----------------------------------------------------------------
 line_text = st.one_of(
-    st.sampled_from([*BODY, "Read more:", "A view of the port (AFP)", "Gallery title", "(With information from AFP)",
-                     "Share", "What next?", "Rivers rise again"]),
+    st.sampled_from(
+        [
+            *BODY,
+            "Read more:",
+            "A view of the port (AFP)",
+            "Gallery title",
+            "(With information from AFP)",
+            "Share",
+            "What next?",
+            "Rivers rise again",
+        ]
+    ),
     st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1, max_size=80),
 )
 

@@ -1,5 +1,6 @@
 """Nothing lost, nothing hangs: each case of issue 20 (long paragraphs, colliding ids, odd file names, a held
 write lock, exports during an add, boilerplate bodies, the smaller cases), with a light pipeline where it can."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,8 @@ def test_parts_of_a_long_paragraph_end_at_sentences():
     parts = ingest.split_long(article, 500).paragraphs
     assert all(p.text.endswith("again.") and len(p.text) <= 500 and p.line == 3 for p in parts)
     assert [p.index for p in parts] == list(range(len(parts))) and " ".join(p.text for p in parts) == (
-        sentence * 100).strip()
+        sentence * 100
+    ).strip()
 
 
 def test_an_article_a_step_fails_on_is_recorded_and_the_batch_goes_on(tmp_path):
@@ -60,12 +62,19 @@ def test_an_article_a_step_fails_on_is_recorded_and_the_batch_goes_on(tmp_path):
         def explodes(article):
             if "boom" in article.title:
                 raise ValueError("cannot read this one")
+
         return explodes
 
     try:
         with Desk(":memory:", overrides=['pipeline.steps=["normalize", "explodes", "dedup", "stories"]']) as desk:
-            articles = [Article(id=f"a{i}", title="boom" if i == 40 else f"title {i}",
-                                paragraphs=[Paragraph(index=0, text=f"text {i}", raw=f"text {i}")]) for i in range(81)]
+            articles = [
+                Article(
+                    id=f"a{i}",
+                    title="boom" if i == 40 else f"title {i}",
+                    paragraphs=[Paragraph(index=0, text=f"text {i}", raw=f"text {i}")],
+                )
+                for i in range(81)
+            ]
             summary = desk.add(articles)
             assert len(summary.added) == 80 and desk.store.count() == 80
             assert [(s.id, s.reason) for s in desk.skips()] == [("a40", "failed")]
@@ -151,8 +160,17 @@ def test_a_lock_held_past_the_timeout_is_a_clear_error(tmp_path):
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
     (tmp_path / "a.txt").write_text(GOOD)
-    result = run("add", str(tmp_path / "a.txt"), "--db", str(db), "--no-progress", "--set", LIGHT[0],
-                 "--set", "store.lock_timeout=1")
+    result = run(
+        "add",
+        str(tmp_path / "a.txt"),
+        "--db",
+        str(db),
+        "--no-progress",
+        "--set",
+        LIGHT[0],
+        "--set",
+        "store.lock_timeout=1",
+    )
     holder.execute("ROLLBACK")
     assert result.exit_code == 1 and "locked by another writer" in result.output and "Traceback" not in result.output
     with pytest.raises(StoreError, match="store.lock_timeout"):
@@ -166,8 +184,12 @@ def test_a_lock_held_past_the_timeout_is_a_clear_error(tmp_path):
 def test_export_reads_one_snapshot(tmp_path):
     db = tmp_path / "d.db"
     with light(db) as desk:
-        desk.add([Article(id=f"a{i}", title=f"Title {i}", paragraphs=[Paragraph(0, f"Text {i}.", f"Text {i}.")])
-                  for i in range(3)])
+        desk.add(
+            [
+                Article(id=f"a{i}", title=f"Title {i}", paragraphs=[Paragraph(0, f"Text {i}.", f"Text {i}.")])
+                for i in range(3)
+            ]
+        )
     reader = light(db)
     writer = sqlite3.connect(db, isolation_level=None)
     original = reader.store.stories
@@ -185,12 +207,17 @@ def test_export_reads_one_snapshot(tmp_path):
 
 
 # 7. boilerplate-only bodies ---------------------------------------------------------------------------------------
-@pytest.mark.parametrize("body", ["Subscribe to continue reading.",
-                                  "Home | World | Politics | Business | Sport | Opinion | Contact us"])
+@pytest.mark.parametrize(
+    "body", ["Subscribe to continue reading.", "Home | World | Politics | Business | Sport | Opinion | Contact us"]
+)
 def test_pages_sharing_only_a_boilerplate_body_are_not_duplicates(body):
     with light() as desk:
-        desk.add([Article(id=i, title=title, paragraphs=[Paragraph(0, body, body)]) for i, title in
-                  (("a", "Floods close the coastal road"), ("b", "Parliament passes the budget"))])
+        desk.add(
+            [
+                Article(id=i, title=title, paragraphs=[Paragraph(0, body, body)])
+                for i, title in (("a", "Floods close the coastal road"), ("b", "Parliament passes the budget"))
+            ]
+        )
         assert desk.article("b").duplicate_of is None
 
 
@@ -203,9 +230,11 @@ def test_utf16_with_a_bom_is_read(tmp_path):
 
 def test_html_nested_deeper_than_libxml2s_limit_is_read(tmp_path):
     text = "The council said the new bridge over the river would open next spring after years of delay. " * 3
-    (tmp_path / "deep.html").write_text(f"<html><head><title>Deep</title></head><body>{'<div>' * 300}<p>{text}</p>"
-                                        f"<p>Residents said traffic had been a problem for a decade.</p>"
-                                        f"{'</div>' * 300}</body></html>")
+    (tmp_path / "deep.html").write_text(
+        f"<html><head><title>Deep</title></head><body>{'<div>' * 300}<p>{text}</p>"
+        f"<p>Residents said traffic had been a problem for a decade.</p>"
+        f"{'</div>' * 300}</body></html>"
+    )
     [article] = ingest.read([tmp_path / "deep.html"])
     assert isinstance(article, Article) and "bridge" in article.paragraphs[0].text
 

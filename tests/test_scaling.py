@@ -4,6 +4,7 @@ A quadratic stage fed 5,000 paragraphs or claims runs hundreds of millions of li
 a few thousand per item (a linear stage's cost). The count stops (and the test fails) as soon as a bound is passed, so a regression
 fails fast instead of hanging the suite.
 """
+
 from __future__ import annotations
 
 import sys
@@ -49,23 +50,35 @@ def story(paragraphs: list[str], claims_per_article: int | None = None) -> list[
     size = claims_per_article or len(paragraphs)
     articles = []
     for first in range(0, len(paragraphs), size):
-        article = Article(id=f"a{first}", title="Floods", source=f"outlet{first % 7}",
-                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in
-                                      enumerate(paragraphs[first:first + size])])
+        article = Article(
+            id=f"a{first}",
+            title="Floods",
+            source=f"outlet{first % 7}",
+            paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs[first : first + size])],
+        )
         for p in article.paragraphs:
             end = p.text.index(" said")
-            article.claims.append(Claim(id=f"{article.id}-c{p.index}", span=Span(p.index, 0, len(p.text)),
-                                        content=p.text[end + 6:], speaker_text=p.text[:end], cue="said"))
+            article.claims.append(
+                Claim(
+                    id=f"{article.id}-c{p.index}",
+                    span=Span(p.index, 0, len(p.text)),
+                    content=p.text[end + 6 :],
+                    speaker_text=p.text[:end],
+                    cue="said",
+                )
+            )
             at = p.text.index("12")
-            article.quantities.append(Quantity(span=Span(p.index, at, at + 2), text="12", min=12, kind="killed",
-                                               claim=article.claims[-1].id))
+            article.quantities.append(
+                Quantity(span=Span(p.index, at, at + 2), text="12", min=12, kind="killed", claim=article.claims[-1].id)
+            )
         articles.append(article)
     return articles
 
 
 REPEATED = ["Officials said the flood killed 12 people in the northern province on Tuesday."] * N
-DISTINCT = [f"Officer {i} said the flood killed 12 people near bridge number {i} of the river {i % 97}."
-            for i in range(N)]
+DISTINCT = [
+    f"Officer {i} said the flood killed 12 people near bridge number {i} of the river {i % 97}." for i in range(N)
+]
 
 
 @pytest.mark.parametrize("paragraphs", [REPEATED, DISTINCT], ids=["repeated", "distinct"])
@@ -86,8 +99,12 @@ LIGHT = ['pipeline.steps=["normalize", "roles", "glue", "dedup", "reuse", "stori
 
 
 def one_article(paragraphs: list[str]) -> Article:
-    return Article(id="big", title="Flood kills twelve", published="2024-03-05",
-                   paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+    return Article(
+        id="big",
+        title="Flood kills twelve",
+        published="2024-03-05",
+        paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)],
+    )
 
 
 @pytest.mark.parametrize("paragraphs", [REPEATED, DISTINCT], ids=["repeated", "distinct"])
@@ -108,6 +125,8 @@ def test_an_article_of_5000_repeated_paragraphs_goes_through_every_step_in_linea
 
     with Desk(":memory:") as desk:
         _ = desk.pipeline
-        lines_run(lambda: desk.add(one_article(REPEATED)), limit=6_000 * N)  # about 4,300 lines a paragraph (quote scanning is per character)
+        lines_run(
+            lambda: desk.add(one_article(REPEATED)), limit=6_000 * N
+        )  # about 4,300 lines a paragraph (quote scanning is per character)
         article = desk.article("big")
         assert len(article.claims) >= N and len(article.paragraphs) == N

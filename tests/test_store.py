@@ -84,8 +84,14 @@ def test_search_finds_titles_and_content_and_follows_replace_and_remove():
     store = Store(":memory:")
     store.save_article(make("a1", "Floods in Porto Alegre."))
     caption = Paragraph(1, "Photo: Zebra crossing", "Photo: Zebra crossing", role="caption")
-    store.save_article(Article(id="a2", title="Dockworkers strike", published="2024-01-02",
-                               paragraphs=[Paragraph(0, "Cargo halted at the port.", "x"), caption]))
+    store.save_article(
+        Article(
+            id="a2",
+            title="Dockworkers strike",
+            published="2024-01-02",
+            paragraphs=[Paragraph(0, "Cargo halted at the port.", "x"), caption],
+        )
+    )
     assert store.search("porto alegre") == ["a1"]
     assert store.search("dockworkers") == ["a2"]
     assert store.search("zebra") == []  # captions are not content
@@ -116,8 +122,10 @@ def test_an_existing_desk_gets_its_search_index_by_migration(tmp_path):
         old.executescript(script)
     old.execute("PRAGMA user_version = 3")
     data = make("a1", "Ceasefire talks resume.").to_dict()
-    old.execute("INSERT INTO articles (id, seq, content_hash, title, data) VALUES ('a1', 1, 'h', 'Title', ?)",
-                (json.dumps(data),))
+    old.execute(
+        "INSERT INTO articles (id, seq, content_hash, title, data) VALUES ('a1', 1, 'h', 'Title', ?)",
+        (json.dumps(data),),
+    )
     old.close()
     store = Store(path)
     assert store.version == len(MIGRATIONS)

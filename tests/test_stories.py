@@ -1,4 +1,5 @@
 """Online story clustering: joining, starting, linking, merging, replacing, order, persistence, CLI."""
+
 from __future__ import annotations
 
 import json
@@ -20,37 +21,79 @@ STEPS = 'pipeline.steps=["normalize", "dedup", "reuse", "stories"]'
 
 
 def article(article_id, title, paragraphs, published="2024-05-02", source=None, related=()):
-    return Article(id=article_id, title=title, published=published, source=source, related_titles=list(related),
-                   paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+    return Article(
+        id=article_id,
+        title=title,
+        published=published,
+        source=source,
+        related_titles=list(related),
+        paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)],
+    )
 
 
 FERRY = [
-    article("ferry-1", "Ferry runs aground near Kellsund harbour", [
-        "The passenger ferry Marisol ran aground on a sandbank near Kellsund harbour on Thursday morning with 212 passengers aboard.",
-        "Coast guard captain Ilse Varga said tugboats would try to refloat the Marisol at high tide.",
-    ], "2024-05-02", "Coast Daily"),
-    article("ferry-2", "Marisol passengers brought ashore after grounding", [
-        "All 212 passengers of the ferry Marisol were brought ashore in Kellsund by lifeboats, the coast guard said.",
-        "Captain Ilse Varga said the sandbank had shifted after last week's storms.",
-    ], "2024-05-02", "Nordic Wire"),
-    article("ferry-3", "Tugboats refloat the Marisol at Kellsund", [
-        "Tugboats refloated the ferry Marisol at high tide on Friday, a day after it ran aground near Kellsund harbour.",
-        "Ilse Varga of the coast guard said divers found no leak in the hull of the Marisol.",
-    ], "2024-05-03", "Coast Daily"),
+    article(
+        "ferry-1",
+        "Ferry runs aground near Kellsund harbour",
+        [
+            "The passenger ferry Marisol ran aground on a sandbank near Kellsund harbour on Thursday morning with 212 passengers aboard.",
+            "Coast guard captain Ilse Varga said tugboats would try to refloat the Marisol at high tide.",
+        ],
+        "2024-05-02",
+        "Coast Daily",
+    ),
+    article(
+        "ferry-2",
+        "Marisol passengers brought ashore after grounding",
+        [
+            "All 212 passengers of the ferry Marisol were brought ashore in Kellsund by lifeboats, the coast guard said.",
+            "Captain Ilse Varga said the sandbank had shifted after last week's storms.",
+        ],
+        "2024-05-02",
+        "Nordic Wire",
+    ),
+    article(
+        "ferry-3",
+        "Tugboats refloat the Marisol at Kellsund",
+        [
+            "Tugboats refloated the ferry Marisol at high tide on Friday, a day after it ran aground near Kellsund harbour.",
+            "Ilse Varga of the coast guard said divers found no leak in the hull of the Marisol.",
+        ],
+        "2024-05-03",
+        "Coast Daily",
+    ),
 ]
 ORCHESTRA = [
-    article("music-1", "Brenham orchestra names new conductor", [
-        "The Brenham Philharmonic named the violinist Tomasz Orlicki as its principal conductor from next season.",
-        "Orlicki, 41, has led the chamber ensemble of the Brenham conservatory since 2019.",
-    ], "2024-05-02", "Arts Weekly"),
-    article("music-2", "Orlicki to lead the Brenham Philharmonic", [
-        "Tomasz Orlicki will become principal conductor of the Brenham Philharmonic, the orchestra announced.",
-        "The Brenham conservatory said Orlicki would keep teaching a masterclass.",
-    ], "2024-05-03", "City Herald"),
+    article(
+        "music-1",
+        "Brenham orchestra names new conductor",
+        [
+            "The Brenham Philharmonic named the violinist Tomasz Orlicki as its principal conductor from next season.",
+            "Orlicki, 41, has led the chamber ensemble of the Brenham conservatory since 2019.",
+        ],
+        "2024-05-02",
+        "Arts Weekly",
+    ),
+    article(
+        "music-2",
+        "Orlicki to lead the Brenham Philharmonic",
+        [
+            "Tomasz Orlicki will become principal conductor of the Brenham Philharmonic, the orchestra announced.",
+            "The Brenham conservatory said Orlicki would keep teaching a masterclass.",
+        ],
+        "2024-05-03",
+        "City Herald",
+    ),
 ]
-LONE = article("lone", "Wheat prices fall on the Dunmore exchange", [
-    "Wheat futures fell three percent on the Dunmore commodity exchange after forecasts of a record harvest.",
-], "2024-05-02", "Market News")
+LONE = article(
+    "lone",
+    "Wheat prices fall on the Dunmore exchange",
+    [
+        "Wheat futures fell three percent on the Dunmore commodity exchange after forecasts of a record harvest.",
+    ],
+    "2024-05-02",
+    "Market News",
+)
 
 
 @pytest.fixture
@@ -94,8 +137,12 @@ def test_order_does_not_change_the_stories():
 
 def test_related_title_links_articles_without_shared_words(desk):
     first = article("x1", "Museum reopens its east wing", ["Visitors queued for the reopened galleries of painting."])
-    second = article("x2", "Tickets sold out within hours", ["Online booking closed before noon on Saturday."],
-                     related=["Museum reopens its east wing"])
+    second = article(
+        "x2",
+        "Tickets sold out within hours",
+        ["Online booking closed before noon on Saturday."],
+        related=["Museum reopens its east wing"],
+    )
     desk.add([first, second])
     assert desk.article("x1").story == desk.article("x2").story
     assert title_key("Museum reopens its  EAST wing!") == title_key(first.title)
@@ -108,14 +155,24 @@ def test_similar_articles_months_apart_do_not_join(desk):
 
 
 def test_follow_up_naming_the_incident_day_joins_months_later(desk):
-    first = article("shot-1", "Man shot on Hollin Street", [
-        "A 24-year-old man was shot on Hollin Street in Varrow on Saturday night, police said.",
-        "Detectives asked witnesses of the Hollin Street shooting to call the Varrow precinct.",
-    ], "2024-05-06")
-    trial = article("shot-2", "Trial opens for Hollin Street shooting", [
-        "A jury heard opening statements in the trial over the May 4 shooting on Hollin Street in Varrow.",
-        "Prosecutors said the defendant fired at the victim after an argument near a Varrow bar.",
-    ], "2024-09-10")
+    first = article(
+        "shot-1",
+        "Man shot on Hollin Street",
+        [
+            "A 24-year-old man was shot on Hollin Street in Varrow on Saturday night, police said.",
+            "Detectives asked witnesses of the Hollin Street shooting to call the Varrow precinct.",
+        ],
+        "2024-05-06",
+    )
+    trial = article(
+        "shot-2",
+        "Trial opens for Hollin Street shooting",
+        [
+            "A jury heard opening statements in the trial over the May 4 shooting on Hollin Street in Varrow.",
+            "Prosecutors said the defendant fired at the victim after an argument near a Varrow bar.",
+        ],
+        "2024-09-10",
+    )
     desk.add([first, trial])
     assert desk.article("shot-1").story == desk.article("shot-2").story
 
@@ -131,7 +188,9 @@ def test_only_a_shared_day_with_its_year_lifts_the_time_factor():
 
 
 def test_date_terms_resolve_relative_days_and_keep_month_days():
-    assert {"@2024-05-04", "@--05-04"} <= set(date_terms(article("d1", "", ["He was shot on Saturday night."], "2024-05-06")))
+    assert {"@2024-05-04", "@--05-04"} <= set(
+        date_terms(article("d1", "", ["He was shot on Saturday night."], "2024-05-06"))
+    )
     assert date_terms(article("d2", "", ["The quake struck on May 3 near the coast."], None)) == ["@--05-03"]
     assert date_terms(article("d3", "", ["Nothing dated here, 15-year-old aside."], None)) == []
 
@@ -147,8 +206,13 @@ def test_different_days_or_years_weaken_a_match():
 
 
 def test_duplicate_joins_its_original_and_is_not_counted(desk):
-    copy = article("copy", "Copy of the grounding report", [p.text for p in FERRY[0].paragraphs], "2024-05-02",
-                   "Coast Daily Mirror")
+    copy = article(
+        "copy",
+        "Copy of the grounding report",
+        [p.text for p in FERRY[0].paragraphs],
+        "2024-05-02",
+        "Coast Daily Mirror",
+    )
     desk.add([FERRY[0], copy])
     assert desk.article("copy").duplicate_of == "ferry-1"
     story = desk.story(desk.article("copy").story)
@@ -191,12 +255,16 @@ def test_a_story_of_two_look_alike_events_splits_and_a_tight_one_does_not():
     kind = {"earthquake": 1.0, "magnitude": 1.0, "aftershocks": 1.0}
     quake_a = two_events("a", kind, {"islands": 1.0, "ferries": 1.0, "tsunami": 1.0}, 5)
     quake_b = two_events("b", kind, {"mountains": 1.0, "landslide": 1.0, "villages": 1.0}, 5)
-    index = StoryIndex(Settings(threshold=0.1, days_floor=1.0, max_df=1.0, candidate_df=1.0), story_name=lambda a: "s-" + a)
+    index = StoryIndex(
+        Settings(threshold=0.1, days_floor=1.0, max_df=1.0, candidate_df=1.0), story_name=lambda a: "s-" + a
+    )
     moves = [index.assign(article_id, entry)[1] for article_id, entry in quake_a + quake_b]
     # the first report of quake b joined quake a's story; the split at 10 articles repaired it
     assert ("s-a0", "s-b0", ["b0", "b1", "b2", "b3", "b4"]) in moves[-1]
     assert index.members == {"s-a0": {f"a{i}" for i in range(5)}, "s-b0": {f"b{i}" for i in range(5)}}
-    tight = StoryIndex(Settings(threshold=0.1, days_floor=1.0, max_df=1.0, candidate_df=1.0), story_name=lambda a: "s-" + a)
+    tight = StoryIndex(
+        Settings(threshold=0.1, days_floor=1.0, max_df=1.0, candidate_df=1.0), story_name=lambda a: "s-" + a
+    )
     for article_id, entry in two_events("t", kind, {"islands": 1.0}, 10):
         assert tight.assign(article_id, entry)[0] == "s-t0"
 
@@ -206,8 +274,12 @@ def test_desk_records_a_split_in_both_stories():
     kind = "Earthquake of magnitude six with aftershocks"
     with Desk(":memory:", overrides=overrides) as desk:
         for event, words in [("a", "islands ferries tsunami"), ("b", "mountains landslide villages")]:
-            desk.add([article(f"{event}{i}", f"Quake report {event}{i}", [f"{kind} {words} detail{event}{i}."])
-                      for i in range(5)])
+            desk.add(
+                [
+                    article(f"{event}{i}", f"Quake report {event}{i}", [f"{kind} {words} detail{event}{i}."])
+                    for i in range(5)
+                ]
+            )
         assert partition(desk) == [["a0", "a1", "a2", "a3", "a4"], ["b0", "b1", "b2", "b3", "b4"]]
         assert sorted(len(story.articles) for story in desk.stories()) == [5, 5]
 
@@ -215,11 +287,15 @@ def test_desk_records_a_split_in_both_stories():
 def test_shared_rare_names_lift_a_match_at_most_twofold():
     def sims(weight):
         index = StoryIndex(Settings(specific_weight=weight, candidate_df=1.0, max_df=1.0, days_floor=1.0))
-        index.insert("first", Entry({"#jane okafor": 1.0, "#elm street": 1.0, "shooting": 1.0, "vigil": 1.0}, None, "s1"))
+        index.insert(
+            "first", Entry({"#jane okafor": 1.0, "#elm street": 1.0, "shooting": 1.0, "vigil": 1.0}, None, "s1")
+        )
         for i in range(6):
             index.insert(f"other{i}", Entry({"shooting": 1.0, f"filler{i}": 1.0}, None, f"s{i + 2}"))
-        return index.similarities(Entry({"#jane okafor": 1.0, "#elm street": 1.0, "shooting": 1.0, "trial": 1.0},
-                                        None, ""))
+        return index.similarities(
+            Entry({"#jane okafor": 1.0, "#elm street": 1.0, "shooting": 1.0, "trial": 1.0}, None, "")
+        )
+
     plain, lifted = sims(0.0), sims(0.05)
     assert plain["first"] < lifted["first"] <= 2 * plain["first"]
     assert lifted["other0"] == plain["other0"]  # "shooting" is in most of the desk: no evidence
@@ -288,8 +364,10 @@ def test_cli_stories_and_story(tmp_path):
     shown = runner.invoke(main, ["story", story_id, "--db", db])
     assert shown.exit_code == 0, shown.output
     lines = shown.output.splitlines()
-    order = [next(i for i, line in enumerate(lines) if f" {name} " in line + " ") for name in
-             ("ferry-1", "ferry-3", "ferry-4")]
+    order = [
+        next(i for i, line in enumerate(lines) if f" {name} " in line + " ")
+        for name in ("ferry-1", "ferry-3", "ferry-4")
+    ]
     assert order == sorted(order)  # time order
     assert "re-uses ferry-1 ¶0 (verbatim, 1.00)" in shown.output
     missing = runner.invoke(main, ["story", "nope", "--db", db])
@@ -298,9 +376,16 @@ def test_cli_stories_and_story(tmp_path):
 
 def test_page_template_copies_follow_their_headlines_not_each_other(desk):
     wall = ["Please confirm your email address to keep reading.", "Check your spam folder if the message is late."]
-    desk.add([FERRY[0], ORCHESTRA[0], LONE, article("wall-0", "Wheat prices slide in Dunmore", wall, "2024-05-03"),
-              article("wall-1", "Grounded ferry Marisol refloated at Kellsund", wall, "2024-05-03"),
-              article("wall-2", "Orlicki named Brenham Philharmonic conductor", wall, "2024-05-03")])
+    desk.add(
+        [
+            FERRY[0],
+            ORCHESTRA[0],
+            LONE,
+            article("wall-0", "Wheat prices slide in Dunmore", wall, "2024-05-03"),
+            article("wall-1", "Grounded ferry Marisol refloated at Kellsund", wall, "2024-05-03"),
+            article("wall-2", "Orlicki named Brenham Philharmonic conductor", wall, "2024-05-03"),
+        ]
+    )
     # a template body under another headline is no copy (issue 20): each page counts in its own story
     assert desk.article("wall-1").duplicate_of is None and desk.article("wall-2").duplicate_of is None
     assert partition(desk) == [["ferry-1", "wall-1"], ["lone", "wall-0"], ["music-1", "wall-2"]]
@@ -313,12 +398,18 @@ def story_terms(desk, article_id):
 
 def test_a_paragraph_printed_under_other_stories_is_left_out_of_the_terms(desk):
     sign_off = "Follow the Harbourview Gazette newsroom on its weekly podcast for more local reporting."
-    signed = [article(a.id, a.title, [p.text for p in a.paragraphs] + [sign_off], a.published, "Harbourview Gazette")
-              for a in (FERRY[0], ORCHESTRA[0], LONE)]
+    signed = [
+        article(a.id, a.title, [p.text for p in a.paragraphs] + [sign_off], a.published, "Harbourview Gazette")
+        for a in (FERRY[0], ORCHESTRA[0], LONE)
+    ]
     desk.add(signed)
     wire = FERRY[0].paragraphs[0].text  # the first ferry report, reprinted by another outlet under its own lead
-    late = article("late", "Divers inspect the Marisol hull", [
-        "Divers inspected the hull of the Marisol at Kellsund on Friday.", wire, sign_off], "2024-05-03")
+    late = article(
+        "late",
+        "Divers inspect the Marisol hull",
+        ["Divers inspected the hull of the Marisol at Kellsund on Friday.", wire, sign_off],
+        "2024-05-03",
+    )
     desk.add(late)
     terms = story_terms(desk, "late")
     assert "podcast" not in terms and "harbourview" not in terms  # the sign-off under three stories
@@ -330,6 +421,10 @@ def test_a_paragraph_printed_under_other_stories_is_left_out_of_the_terms(desk):
 def test_boilerplate_articles_zero_keeps_every_paragraph():
     sign_off = "Follow the Harbourview Gazette newsroom on its weekly podcast for more local reporting."
     with Desk(":memory:", overrides=[STEPS, "stories.boilerplate_articles=0"]) as desk:
-        desk.add([article(a.id, a.title, [p.text for p in a.paragraphs] + [sign_off], a.published)
-                  for a in (FERRY[0], ORCHESTRA[0], LONE)])
+        desk.add(
+            [
+                article(a.id, a.title, [p.text for p in a.paragraphs] + [sign_off], a.published)
+                for a in (FERRY[0], ORCHESTRA[0], LONE)
+            ]
+        )
         assert "podcast" in story_terms(desk, "lone")

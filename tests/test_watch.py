@@ -5,6 +5,7 @@ may contact loopback only (``allow_networks``), so a redirect to 10.0.0.1 or 169
 refused before any connection: ``socket.create_connection`` is wrapped to prove no other address
 is ever contacted.
 """
+
 from __future__ import annotations
 
 import gzip
@@ -51,9 +52,12 @@ def rss(entries: list[tuple[str, str, str]], title: str = "Harbour Gazette") -> 
     items = "".join(
         f"<item><title>{t}</title><link>{link}</link><guid>{link}</guid><pubDate>Tue, 03 Dec 2024 08:00:00 GMT</pubDate>"
         f"<description>&lt;p&gt;{summary} This is the feed's own summary of the report.&lt;/p&gt;</description></item>"
-        for link, t, summary in entries)
-    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
-            f"<link>http://example.org/</link>{items}</channel></rss>").encode()
+        for link, t, summary in entries
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>'
+        f"<link>http://example.org/</link>{items}</channel></rss>"
+    ).encode()
 
 
 class Site:
@@ -75,7 +79,11 @@ class Site:
 
     def page(self, path: str, key: str) -> None:
         title, lead = STORIES[key]
-        self.routes[path] = (200, {"Content-Type": "text/html; charset=utf-8"}, PAGE.format(title=title, lead=lead).encode())
+        self.routes[path] = (
+            200,
+            {"Content-Type": "text/html; charset=utf-8"},
+            PAGE.format(title=title, lead=lead).encode(),
+        )
 
     def feed(self, path: str, body: bytes, content_type: str = "application/rss+xml") -> None:
         """A feed with an ETag and Last-Modified, answering 304 to a matching conditional request."""
@@ -84,8 +92,12 @@ class Site:
         def answer(request):
             if request.headers.get("If-None-Match") == etag:
                 return 304, {"ETag": etag}, b""
-            return 200, {"Content-Type": content_type, "ETag": etag,
-                         "Last-Modified": "Tue, 03 Dec 2024 08:00:00 GMT"}, body
+            return (
+                200,
+                {"Content-Type": content_type, "ETag": etag, "Last-Modified": "Tue, 03 Dec 2024 08:00:00 GMT"},
+                body,
+            )
+
         self.routes[path] = answer
 
     def requests(self, path: str) -> list[int]:
@@ -99,7 +111,9 @@ class Site:
 
             def do_GET(self):
                 path = self.path.split("?")[0]
-                route = site.routes.get(path, (404, {"Content-Type": "text/html"}, b"<html><body>not here</body></html>"))
+                route = site.routes.get(
+                    path, (404, {"Content-Type": "text/html"}, b"<html><body>not here</body></html>")
+                )
                 status, headers, body = route(self) if callable(route) else route
                 site.log.append((path, status))
                 site.agents.add(self.headers.get("User-Agent", ""))
@@ -144,13 +158,23 @@ def contacted(monkeypatch):
         seen.append(address[0])
         assert address[0] in ("127.0.0.1", "::1"), f"connected to {address[0]}"
         return real(address, *args, **kwargs)
+
     monkeypatch.setattr(socket, "create_connection", create_connection)
     return seen
 
 
 def settings(**changes) -> Settings:
-    base = {"allow_networks": ["127.0.0.0/8"], "host_delay": 0.0, "timeout": 2.0, "connect_timeout": 2.0,
-            "max_seconds": 5.0, "retries": 1, "backoff": 0.05, "max_retry_after": 3.0, "workers": 4}
+    base = {
+        "allow_networks": ["127.0.0.0/8"],
+        "host_delay": 0.0,
+        "timeout": 2.0,
+        "connect_timeout": 2.0,
+        "max_seconds": 5.0,
+        "retries": 1,
+        "backoff": 0.05,
+        "max_retry_after": 3.0,
+        "workers": 4,
+    }
     return Settings.from_config(None, **{**base, **changes})
 
 
@@ -172,9 +196,17 @@ def light():
 def test_new_entries_are_fetched_once_each_then_a_second_poll_gets_304(site, light, contacted):
     for key in ("a1", "a2", "a3"):
         site.page(f"/news/{key}", key)
-    site.feed("/feed.xml", rss([(site.url("/news/a1"), *STORIES["a1"]),
-                                (site.url("/news/a1?utm_source=rss#comments"), *STORIES["a1"]),  # the same page
-                                (site.url("/news/a2"), *STORIES["a2"]), (site.url("/news/a3"), *STORIES["a3"])]))
+    site.feed(
+        "/feed.xml",
+        rss(
+            [
+                (site.url("/news/a1"), *STORIES["a1"]),
+                (site.url("/news/a1?utm_source=rss#comments"), *STORIES["a1"]),  # the same page
+                (site.url("/news/a2"), *STORIES["a2"]),
+                (site.url("/news/a3"), *STORIES["a3"]),
+            ]
+        ),
+    )
     stats = watch_once(light, [site.url("/feed.xml")])
     assert stats.added == 3 and stats.downloads == 1
     assert site.requests("/news/a1") == [200]
@@ -193,8 +225,10 @@ def test_entries_added_between_polls_are_the_only_pages_fetched(site, light):
         site.page(f"/{key}", key)
     site.feed("/feed.xml", rss([(site.url("/a1"), *STORIES["a1"]), (site.url("/a2"), *STORIES["a2"])]))
     watch_once(light, [site.url("/feed.xml")])
-    site.feed("/feed.xml", rss([(site.url("/a4"), *STORIES["a4"]), (site.url("/a1"), *STORIES["a1"]),
-                                (site.url("/a2"), *STORIES["a2"])]))
+    site.feed(
+        "/feed.xml",
+        rss([(site.url("/a4"), *STORIES["a4"]), (site.url("/a1"), *STORIES["a1"]), (site.url("/a2"), *STORIES["a2"])]),
+    )
     stats = watch_once(light, [site.url("/feed.xml")])
     assert stats.added == 1 and stats.pages == 1
     assert [len(site.requests(p)) for p in ("/a1", "/a2", "/a4")] == [1, 1, 1]
@@ -210,8 +244,17 @@ def test_redirects_are_followed_and_a_redirect_to_a_private_address_is_refused_w
     site.routes["/short/5"] = (302, {"Location": site.url("/old")}, b"")  # a second link to the same page
     site.routes["/leak"] = (302, {"Location": f"http://10.0.0.1:{site.port}/secret"}, b"")
     site.routes["/meta"] = (302, {"Location": "http://169.254.169.254/latest/meta-data/"}, b"")
-    site.feed("/feed.xml", rss([(site.url("/old"), *STORIES["a5"]), (site.url("/leak"), *STORIES["a1"]),
-                                (site.url("/meta"), *STORIES["a2"]), (site.url("/short/5"), *STORIES["a5"])]))
+    site.feed(
+        "/feed.xml",
+        rss(
+            [
+                (site.url("/old"), *STORIES["a5"]),
+                (site.url("/leak"), *STORIES["a1"]),
+                (site.url("/meta"), *STORIES["a2"]),
+                (site.url("/short/5"), *STORIES["a5"]),
+            ]
+        ),
+    )
     stats = watch_once(light, [site.url("/feed.xml")])
     assert stats.added == 3 and stats.errors["refused"] == 2
     assert site.requests("/a5") in ([200], [200, 200])  # fetched twice only if both links were in flight at once
@@ -261,8 +304,11 @@ def test_pages_that_cannot_be_fetched_are_kept_from_the_feed_text_and_marked(sit
 
     site.routes["/slow"] = slow
     site.routes["/huge"] = (200, {"Content-Type": "text/html"}, endless)
-    site.routes["/bomb"] = (200, {"Content-Type": "text/html", "Content-Encoding": "gzip"},
-                            gzip.compress(b"<p>" + b"\0" * 30_000_000))
+    site.routes["/bomb"] = (
+        200,
+        {"Content-Type": "text/html", "Content-Encoding": "gzip"},
+        gzip.compress(b"<p>" + b"\0" * 30_000_000),
+    )
     site.routes["/pdf"] = (200, {"Content-Type": "application/pdf"}, b"%PDF-1.4")
     site.routes["/loop"] = (302, {"Location": "/loop"}, b"")
     site.routes["/later"] = (503, {"Retry-After": "3600"}, b"")  # beyond max_retry_after: given up at once
@@ -271,14 +317,26 @@ def test_pages_that_cannot_be_fetched_are_kept_from_the_feed_text_and_marked(sit
     started = time.monotonic()
     stats = watch_once(light, [site.url("/feed.xml")], timeout=0.5, retries=2, backoff=0.01, max_bytes=200_000)
     marks = {a.title: a.metadata["fetch_error"].split(":")[0] for a in light.articles()}
-    assert marks == {"Report slow": "timeout", "Report huge": "too_large", "Report bomb": "too_large",
-                     "Report gone": "http_404", "Report pdf": "content_type", "Report loop": "redirects",
-                     "Report later": "http_503"}
+    assert marks == {
+        "Report slow": "timeout",
+        "Report huge": "too_large",
+        "Report bomb": "too_large",
+        "Report gone": "http_404",
+        "Report pdf": "content_type",
+        "Report loop": "redirects",
+        "Report later": "http_503",
+    }
     assert stats.from_listing == len(pages) and time.monotonic() - started < 10
     assert len(slow_calls) == 3 and site.requests("/later") == [503]  # timeouts retried, twice
     assert site.requests("/gone") == [404] and len(site.requests("/loop")) == 6  # the first hop and 5 redirects
-    assert sources_health(light.store)[0]["errors"] == {"content_type": 1, "http_404": 1, "http_503": 1,
-                                                         "redirects": 1, "timeout": 1, "too_large": 2}
+    assert sources_health(light.store)[0]["errors"] == {
+        "content_type": 1,
+        "http_404": 1,
+        "http_503": 1,
+        "redirects": 1,
+        "timeout": 1,
+        "too_large": 2,
+    }
 
 
 def test_per_host_politeness_limits_parallel_requests_and_spaces_their_starts(site, light):
@@ -294,6 +352,7 @@ def test_per_host_politeness_limits_parallel_requests_and_spaces_their_starts(si
         with lock:
             running[0] -= 1
         return 200, {"Content-Type": "text/html"}, PAGE.format(title="Pier", lead=request.path).encode()
+
     for n in range(6):
         site.routes[f"/p{n}"] = page
     site.feed("/feed.xml", rss([(site.url(f"/p{n}"), f"Entry {n}", "Summary.") for n in range(6)]))
@@ -320,18 +379,25 @@ def test_robots_txt_disallowing_a_path_keeps_its_pages_unfetched(site, light):
 def test_a_news_sitemap_and_a_sitemap_index(site, light):
     site.page("/s/a3", "a3")
     site.page("/s/a6", "a6")
-    news = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-            f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
-            f'<url><loc>{site.url("/s/a3")}</loc><news:news><news:publication><news:name>Harbour Gazette</news:name>'
-            f'<news:language>en</news:language></news:publication><news:publication_date>2024-12-04</news:publication_date>'
-            f'<news:title>{STORIES["a3"][0]}</news:title></news:news></url>'
-            f'<url><loc>{site.url("/s/a6")}</loc></url>'
-            f'<url><loc>{site.url("/s/missing")}</loc><news:news><news:title>Pier closed</news:title></news:news></url>'
-            f'</urlset>').encode()
+    news = (
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+        f"<url><loc>{site.url('/s/a3')}</loc><news:news><news:publication><news:name>Harbour Gazette</news:name>"
+        f"<news:language>en</news:language></news:publication><news:publication_date>2024-12-04</news:publication_date>"
+        f"<news:title>{STORIES['a3'][0]}</news:title></news:news></url>"
+        f"<url><loc>{site.url('/s/a6')}</loc></url>"
+        f"<url><loc>{site.url('/s/missing')}</loc><news:news><news:title>Pier closed</news:title></news:news></url>"
+        f"</urlset>"
+    ).encode()
     site.feed("/news-sitemap.xml", gzip.compress(news), content_type="application/x-gzip")
-    site.feed("/index.xml", (f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-                             f'<sitemap><loc>{site.url("/news-sitemap.xml")}</loc></sitemap></sitemapindex>').encode(),
-              content_type="application/xml")
+    site.feed(
+        "/index.xml",
+        (
+            f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f"<sitemap><loc>{site.url('/news-sitemap.xml')}</loc></sitemap></sitemapindex>"
+        ).encode(),
+        content_type="application/xml",
+    )
     stats = watch_once(light, [site.url("/index.xml")])
     assert stats.added == 3 and stats.downloads == 2
     titles = {a.title: a for a in light.articles()}
@@ -360,8 +426,13 @@ def test_a_folder_source_picks_up_new_and_changed_files(tmp_path, light):
 
 # the CLI, signals and kill -9 ------------------------------------------------------
 def cli(*args: str, **kwargs) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-m", "newsdesk.cli", *args], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **kwargs)
+    return subprocess.Popen(
+        [sys.executable, "-m", "newsdesk.cli", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **kwargs,
+    )
 
 
 def count(db: Path) -> int:
@@ -382,20 +453,34 @@ def ids(db: Path) -> list[tuple[str, str]]:
 @pytest.fixture
 def slow_site(site):
     """30 entries whose pages answer after 50 ms: a watch over them takes a few seconds."""
+
     def page(key):
         def answer(request):
             time.sleep(0.05)
             title, lead = STORIES[f"a{key % 6 + 1}"]
-            return 200, {"Content-Type": "text/html"}, PAGE.format(title=f"{title} ({key})", lead=f"{lead} Part {key}.").encode()
+            return (
+                200,
+                {"Content-Type": "text/html"},
+                PAGE.format(title=f"{title} ({key})", lead=f"{lead} Part {key}.").encode(),
+            )
+
         return answer
+
     for key in range(30):
         site.routes[f"/p/{key}"] = page(key)
     site.feed("/feed.xml", rss([(site.url(f"/p/{k}"), f"Entry {k}", f"Summary {k}.") for k in range(30)]))
     return site
 
 
-WATCH_ARGS = ["--allow-private", "--set", "watch.host_delay=0.1", "--set", "watch.per_host=1",
-              "--set", "pipeline.batch_size=2"] + [a for item in LIGHT for a in ("--set", item)]
+WATCH_ARGS = [
+    "--allow-private",
+    "--set",
+    "watch.host_delay=0.1",
+    "--set",
+    "watch.per_host=1",
+    "--set",
+    "pipeline.batch_size=2",
+] + [a for item in LIGHT for a in ("--set", item)]
 
 
 def test_kill_9_then_restart_loses_and_doubles_nothing(slow_site, tmp_path):
@@ -434,8 +519,13 @@ def test_sigterm_finishes_the_batch_in_hand_and_sources_shows_health(slow_site, 
     out, err = running.communicate(timeout=30)
     assert running.returncode == 0 and "stopping after the articles in hand" in err
     assert "articles processed" in out
-    shown = subprocess.run([sys.executable, "-m", "newsdesk.cli", "sources", "--db", str(db)],
-                           capture_output=True, text=True, timeout=60, check=False)
+    shown = subprocess.run(
+        [sys.executable, "-m", "newsdesk.cli", "sources", "--db", str(db)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert shown.returncode == 0
     line = shown.stdout.splitlines()[1]
     assert slow_site.url("/feed.xml") in line and "(feed)" in line and " ok " in line

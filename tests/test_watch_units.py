@@ -1,5 +1,6 @@
 """The parts of newsdesk watch that need no server: canonical URLs, the address guard, bounded
 decompression, Retry-After, listings."""
+
 from __future__ import annotations
 
 import gzip
@@ -19,12 +20,17 @@ from newsdesk.watch.urls import BadURL, canonical
 
 # canonical URLs -------------------------------------------------------------------
 segment = st.text(alphabet="abcXYZ019-._~%/ é", max_size=12)
-params = st.lists(st.tuples(st.text(alphabet="abqz_", min_size=1, max_size=5), st.text(alphabet="ab1+&=%", max_size=5)),
-                  max_size=4)
-urls = st.builds(lambda scheme, host, port, path, query: f"{scheme}://{host}{port}/{path}?" +
-                 "&".join(f"{k}={v}" for k, v in query),
-                 st.sampled_from(["http", "https", "HTTP"]), st.sampled_from(["example.org", "News.Example.COM", "127.0.0.1"]),
-                 st.sampled_from(["", ":80", ":443", ":8080"]), segment, params)
+params = st.lists(
+    st.tuples(st.text(alphabet="abqz_", min_size=1, max_size=5), st.text(alphabet="ab1+&=%", max_size=5)), max_size=4
+)
+urls = st.builds(
+    lambda scheme, host, port, path, query: f"{scheme}://{host}{port}/{path}?" + "&".join(f"{k}={v}" for k, v in query),
+    st.sampled_from(["http", "https", "HTTP"]),
+    st.sampled_from(["example.org", "News.Example.COM", "127.0.0.1"]),
+    st.sampled_from(["", ":80", ":443", ":8080"]),
+    segment,
+    params,
+)
 
 
 @given(urls)
@@ -54,17 +60,34 @@ def test_canonical_forms():
     assert canonical("http://example.com/?id=7") != canonical("http://example.com/?id=8")
 
 
-@pytest.mark.parametrize("url", ["ftp://example.com/feed", "file:///etc/passwd", "javascript:alert(1)", "http://",
-                                 "http://example.com:99999/"])
+@pytest.mark.parametrize(
+    "url",
+    ["ftp://example.com/feed", "file:///etc/passwd", "javascript:alert(1)", "http://", "http://example.com:99999/"],
+)
 def test_only_http_urls_with_a_host_are_accepted(url):
     with pytest.raises(BadURL):
         canonical(url)
 
 
 # the guard ------------------------------------------------------------------------
-@pytest.mark.parametrize("address", ["127.0.0.1", "::1", "10.0.0.1", "172.16.5.4", "192.168.1.1", "169.254.169.254",
-                                     "fe80::1", "fd00:ec2::254", "100.100.100.200", "0.0.0.0", "::ffff:10.0.0.1",
-                                     "224.0.0.1", "100.64.0.1"])
+@pytest.mark.parametrize(
+    "address",
+    [
+        "127.0.0.1",
+        "::1",
+        "10.0.0.1",
+        "172.16.5.4",
+        "192.168.1.1",
+        "169.254.169.254",
+        "fe80::1",
+        "fd00:ec2::254",
+        "100.100.100.200",
+        "0.0.0.0",
+        "::ffff:10.0.0.1",
+        "224.0.0.1",
+        "100.64.0.1",
+    ],
+)
 def test_non_public_addresses_are_refused(address):
     with pytest.raises(Refused):
         Guard().check(ipaddress.ip_address(address))
@@ -88,11 +111,13 @@ def test_names_are_judged_by_the_addresses_they_resolve_to():
 
 # bounded decompression --------------------------------------------------------------
 def chunks(data: bytes, size: int = 8192):
-    return [data[i:i + size] for i in range(0, len(data), size)]
+    return [data[i : i + size] for i in range(0, len(data), size)]
 
 
-@pytest.mark.parametrize("encoding, compress", [("gzip", gzip.compress), ("deflate", zlib.compress),
-                                                ("br", lambda data: brotli.compress(data, quality=4))])
+@pytest.mark.parametrize(
+    "encoding, compress",
+    [("gzip", gzip.compress), ("deflate", zlib.compress), ("br", lambda data: brotli.compress(data, quality=4))],
+)
 def test_a_decompression_bomb_stops_at_the_limit(encoding, compress):
     bomb = compress(b"\0" * 100_000_000)
     decoder = Decoder(encoding, 1_000_000)
@@ -102,8 +127,10 @@ def test_a_decompression_bomb_stops_at_the_limit(encoding, compress):
     assert decoder.produced <= 1_000_000
 
 
-@pytest.mark.parametrize("encoding, compress", [("gzip", gzip.compress), ("deflate", zlib.compress),
-                                                ("br", brotli.compress), ("identity", lambda b: b)])
+@pytest.mark.parametrize(
+    "encoding, compress",
+    [("gzip", gzip.compress), ("deflate", zlib.compress), ("br", brotli.compress), ("identity", lambda b: b)],
+)
 def test_content_under_the_limit_is_decoded_exactly(encoding, compress):
     data = b"<p>The ferry sails from the north pier.</p>" * 2000
     decoder = Decoder(encoding, len(data))
@@ -125,8 +152,13 @@ def test_retry_after_in_seconds_or_as_a_date():
 
 # listings ---------------------------------------------------------------------------
 def test_an_unreadable_listing_says_why_and_an_empty_one_is_no_problem():
-    assert listings.read(b'<rss version="2.0"><channel><title>T</title></channel></rss>', "http://x/", 10**6).problem == ""
-    assert listings.read(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>', "http://x/", 10**6).problem == ""
+    assert (
+        listings.read(b'<rss version="2.0"><channel><title>T</title></channel></rss>', "http://x/", 10**6).problem == ""
+    )
+    assert (
+        listings.read(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"/>', "http://x/", 10**6).problem
+        == ""
+    )
     assert "not a readable" in listings.read(b"<html><body>hello</body></html>", "http://x/", 10**6).problem
     assert "gzip" in listings.read(b"\x1f\x8b\x08broken", "http://x/", 10**6).problem
     bomb = gzip.compress(b"<urlset>" + b" " * 5_000_000)
@@ -134,11 +166,13 @@ def test_an_unreadable_listing_says_why_and_an_empty_one_is_no_problem():
 
 
 def test_feed_links_are_made_absolute_and_entries_without_a_link_are_their_own_article():
-    feed = (b'<rss version="2.0"><channel><title>T</title>'
-            b"<item><title>One</title><link>/news/1?utm_medium=rss</link><description>First.</description></item>"
-            b"<item><title>Two</title><description>Second, with no link.</description></item>"
-            b"<item><title>Three</title><link>javascript:alert(1)</link><description>Third.</description></item>"
-            b"</channel></rss>")
+    feed = (
+        b'<rss version="2.0"><channel><title>T</title>'
+        b"<item><title>One</title><link>/news/1?utm_medium=rss</link><description>First.</description></item>"
+        b"<item><title>Two</title><description>Second, with no link.</description></item>"
+        b"<item><title>Three</title><link>javascript:alert(1)</link><description>Third.</description></item>"
+        b"</channel></rss>"
+    )
     entries = listings.read(feed, "https://example.org/feed.xml", 10**6).entries
     assert entries[0].key == "https://example.org/news/1"
     assert [e.url for e in entries[1:]] == [None, None]
@@ -153,26 +187,48 @@ def test_a_page_is_completed_by_its_feed_entry():
     from newsdesk.watch.fetch import Response
     from newsdesk.watch.pages import page_article
 
-    feed = (b'<rss version="2.0"><channel><title>Harbour Gazette</title><item><title>Storm hits harbour</title>'
-            b"<link>https://news.example/a1</link><pubDate>Tue, 03 Dec 2024 08:00:00 GMT</pubDate>"
-            b"<description>Summary.</description></item></channel></rss>")
+    feed = (
+        b'<rss version="2.0"><channel><title>Harbour Gazette</title><item><title>Storm hits harbour</title>'
+        b"<link>https://news.example/a1</link><pubDate>Tue, 03 Dec 2024 08:00:00 GMT</pubDate>"
+        b"<description>Summary.</description></item></channel></rss>"
+    )
     entry = listings.read(feed, "https://news.example/feed.xml", 10**6).entries[0]
-    body = (b"<div><p>A storm tore three pontoons from their moorings overnight, the harbour authority said.</p>"
-            b"<p>The island ferry will leave from the north pier until further notice, officials added.</p></div>")
+    body = (
+        b"<div><p>A storm tore three pontoons from their moorings overnight, the harbour authority said.</p>"
+        b"<p>The island ferry will leave from the north pier until further notice, officials added.</p></div>"
+    )
     article = page_article(Response("https://news.example/a1", 200, body, "text/html"), entry, Options())
     assert article.id == entry.article_id and article.title == "Storm hits harbour"
-    assert (article.source, article.published, article.url) == ("Harbour Gazette", "2024-12-03", "https://news.example/a1")
+    assert (article.source, article.published, article.url) == (
+        "Harbour Gazette",
+        "2024-12-03",
+        "https://news.example/a1",
+    )
     assert "north pier" in article.paragraphs[-1].text
-    plain = page_article(Response("https://news.example/a1", 200, b"Storm\n\nThe ferry moved.\n", "text/plain"),
-                         entry, Options())
+    plain = page_article(
+        Response("https://news.example/a1", 200, b"Storm\n\nThe ferry moved.\n", "text/plain"), entry, Options()
+    )
     assert plain.paragraphs[0].text == "The ferry moved." and plain.source == "Harbour Gazette"
     with pytest.raises(FetchError, match="content_type"):
         page_article(Response("https://news.example/a1", 200, b"\x00\x01\x02PK\x03\x04" * 50, ""), entry, Options())
 
 
-@given(st.binary(max_size=3000) | st.builds(lambda head, tail: head + tail, st.sampled_from(
-    [b"<?xml version='1.0'?><rss><channel><item><link>", b"<urlset><url><loc>", b"<sitemapindex><sitemap><loc>",
-     b"\x1f\x8b\x08\x00", b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><link href='"]), st.binary(max_size=500)))
+@given(
+    st.binary(max_size=3000)
+    | st.builds(
+        lambda head, tail: head + tail,
+        st.sampled_from(
+            [
+                b"<?xml version='1.0'?><rss><channel><item><link>",
+                b"<urlset><url><loc>",
+                b"<sitemapindex><sitemap><loc>",
+                b"\x1f\x8b\x08\x00",
+                b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><link href='",
+            ]
+        ),
+        st.binary(max_size=500),
+    )
+)
 def test_any_listing_bytes_give_entries_or_a_reason_never_an_exception(data):
     listing = listings.read(data, "https://example.org/feed.xml", 100_000)
     assert listing.kind in ("feed", "sitemap", "sitemapindex") and isinstance(listing.problem, str)
@@ -200,8 +256,10 @@ def test_sources_come_from_the_command_line_and_the_config_else_from_what_the_de
     settings = Settings.from_config({"sources": ["https://a.example/rss", {"url": str(tmp_path), "interval": 60}]})
     found = watched(store, ["https://A.example/rss#top", "https://b.example/sitemap.xml"], settings, 120)
     assert [(s.name, s.kind, s.interval) for s in found] == [
-        ("https://a.example/rss", "web", 120.0), (str(tmp_path.resolve()), "folder", 60.0),
-        ("https://b.example/sitemap.xml", "web", 120.0)]
+        ("https://a.example/rss", "web", 120.0),
+        (str(tmp_path.resolve()), "folder", 60.0),
+        ("https://b.example/sitemap.xml", "web", 120.0),
+    ]
     for source in found:
         State(store).register(source.name, source.kind, source.interval)
     again = watched(store, [], Settings.from_config(None))

@@ -1,4 +1,5 @@
 """The HTTP API on a desk built from examples/: export shapes, pagination, filters, ETags, errors, safety, adding."""
+
 from __future__ import annotations
 
 import shutil
@@ -56,16 +57,22 @@ def test_the_story_answer_has_export_shapes(client, doc):
 
 def test_filters_match_the_pages(client, doc):
     floods = next(s["id"] for s in doc["stories"] if "floods-1" in s["articles"])
-    assert [s["id"] for s in client.get("/api/v1/stories", params={"q": "flooding Porto Alegre"}).json()["items"]] == [floods]
+    assert [s["id"] for s in client.get("/api/v1/stories", params={"q": "flooding Porto Alegre"}).json()["items"]] == [
+        floods
+    ]
     assert floods in [s["id"] for s in client.get("/api/v1/stories", params={"country": "br"}).json()["items"]]
     assert floods not in [s["id"] for s in client.get("/api/v1/stories", params={"country": "CD"}).json()["items"]]
-    assert all(c["polarity"] == "deny" for c in client.get("/api/v1/claims", params={"polarity": "deny"}).json()["items"])
+    assert all(
+        c["polarity"] == "deny" for c in client.get("/api/v1/claims", params={"polarity": "deny"}).json()["items"]
+    )
     leite = client.get("/api/v1/claims", params={"speaker": "leite"}).json()["items"]
     assert leite and all("leite" in (c["speaker_text"] or "").lower() or c["speaker"] for c in leite)
     sizes = [len(s["articles"]) for s in client.get("/api/v1/stories", params={"sort": "size"}).json()["items"]]
     assert sizes == sorted(sizes, reverse=True)
     dated = client.get("/api/v1/articles", params={"since": "2025-06", "until": "2025-06"}).json()["items"]
-    assert {a["id"] for a in dated} == {a["id"] for a in doc["articles"] if (a["published"] or "").startswith("2025-06")}
+    assert {a["id"] for a in dated} == {
+        a["id"] for a in doc["articles"] if (a["published"] or "").startswith("2025-06")
+    }
 
 
 def test_search_ranks_articles_and_treats_the_query_as_words(client):
@@ -84,12 +91,22 @@ def test_etag_gives_304_when_nothing_changed(client):
     assert client.get("/api/v1/stories?sort=size", headers={"If-None-Match": first.headers["etag"]}).status_code == 200
 
 
-@pytest.mark.parametrize("url,status", [("/api/v1/stories/nope", 404), ("/api/v1/articles/nope", 404),
-                                        ("/api/v1/entities/nope", 404), ("/api/v1/nothing", 404),
-                                        ("/api/v1/articles/a%00b", 422), ("/api/v1/articles/" + "x" * 300, 422),
-                                        ("/api/v1/articles/..%5C..%5Cetc", 422),
-                                        ("/api/v1/claims?cursor=!!!", 400), ("/api/v1/claims?limit=0", 422),
-                                        ("/api/v1/stories?sort=random", 422), ("/api/v1/articles", 403)])
+@pytest.mark.parametrize(
+    "url,status",
+    [
+        ("/api/v1/stories/nope", 404),
+        ("/api/v1/articles/nope", 404),
+        ("/api/v1/entities/nope", 404),
+        ("/api/v1/nothing", 404),
+        ("/api/v1/articles/a%00b", 422),
+        ("/api/v1/articles/" + "x" * 300, 422),
+        ("/api/v1/articles/..%5C..%5Cetc", 422),
+        ("/api/v1/claims?cursor=!!!", 400),
+        ("/api/v1/claims?limit=0", 422),
+        ("/api/v1/stories?sort=random", 422),
+        ("/api/v1/articles", 403),
+    ],
+)
 def test_errors_have_one_json_shape(client, url, status):
     answer = client.post(url, json={}) if url == "/api/v1/articles" else client.get(url)
     assert answer.status_code == status
@@ -123,8 +140,17 @@ def test_docs_use_nothing_from_elsewhere(client):
 def test_every_page_renders(client, doc):
     story = doc["stories"][0]["id"]
     entity = next(e["id"] for e in doc["entities"] if e["mentions"])
-    for url in ["/", "/stories", "/stories?sort=sources&type=Battles", f"/stories/{story}", "/articles/floods-2",
-                f"/entities/{entity}", "/events", "/events?country=CD", "/docs"]:
+    for url in [
+        "/",
+        "/stories",
+        "/stories?sort=sources&type=Battles",
+        f"/stories/{story}",
+        "/articles/floods-2",
+        f"/entities/{entity}",
+        "/events",
+        "/events?country=CD",
+        "/docs",
+    ]:
         answer = client.get(url)
         assert answer.status_code == 200, url
         assert answer.headers["content-type"].startswith("text/html")
@@ -138,8 +164,10 @@ def test_reads_see_one_snapshot_while_a_writer_holds_the_desk(web_desk, tmp_path
     before = client.get("/api/v1/articles", params={"limit": 500}).json()["count"]
     writer = Store(path)
     writer.db.execute("BEGIN IMMEDIATE")
-    writer.db.execute("INSERT INTO articles (id, seq, content_hash, title, data) VALUES ('w1', 9999, 'h', 'W', "
-                      "'{\"id\": \"w1\", \"title\": \"W\"}')")
+    writer.db.execute(
+        "INSERT INTO articles (id, seq, content_hash, title, data) VALUES ('w1', 9999, 'h', 'W', "
+        '\'{"id": "w1", "title": "W"}\')'
+    )
     assert client.get("/api/v1/articles", params={"limit": 500}).json()["count"] == before  # not blocked, not seen
     writer.db.execute("COMMIT")
     assert client.get("/api/v1/articles", params={"limit": 500}).json()["count"] == before + 1
@@ -151,20 +179,30 @@ def test_adding_needs_the_token_and_respects_the_size_limit(web_desk, tmp_path):
     path = tmp_path / "desk.db"
     shutil.copy(web_desk, path)
     client = TestClient(create_app(path, token="s3cret", max_upload=4000))
-    record = {"id": "harbor-2", "title": "Harbor ferry resumes service", "published": "2025-02-04",
-              "text": "The ferry resumed service on Tuesday, the operator said."}
+    record = {
+        "id": "harbor-2",
+        "title": "Harbor ferry resumes service",
+        "published": "2025-02-04",
+        "text": "The ferry resumed service on Tuesday, the operator said.",
+    }
     assert client.post("/api/v1/articles", json=record).status_code == 401
     assert client.post("/api/v1/articles", json=record, headers={"Authorization": "Bearer wrong"}).status_code == 401
     auth = {"Authorization": "Bearer s3cret"}
     big = {**record, "text": "word " * 2000}
     assert client.post("/api/v1/articles", json=big, headers=auth).json()["error"]["code"] == "too_large"
-    assert client.post("/api/v1/articles", content=b"not json", headers={**auth, "Content-Type": "application/json"}
-                       ).status_code == 400
+    assert (
+        client.post(
+            "/api/v1/articles", content=b"not json", headers={**auth, "Content-Type": "application/json"}
+        ).status_code
+        == 400
+    )
     added = client.post("/api/v1/articles", json=[record], headers=auth)
     assert added.status_code == 201 and added.json()["added"] == ["harbor-2"]
     assert client.get("/api/v1/articles/harbor-2").json()["article"]["title"] == record["title"]
     assert client.get("/api/v1/search", params={"q": "ferry"}).json()["items"][0]["id"] == "harbor-2"
-    upload = {"file": ("../../etc/harbor-3.txt", b"Harbor port reopens\n\nThe port reopened on Wednesday.", "text/plain")}
+    upload = {
+        "file": ("../../etc/harbor-3.txt", b"Harbor port reopens\n\nThe port reopened on Wednesday.", "text/plain")
+    }
     answer = client.post("/api/v1/articles", files=upload, headers=auth).json()
     assert answer["added"] == ["harbor-3"]
     assert client.post("/api/v1/articles", files=upload, headers=auth).json()["unchanged"] == ["harbor-3"]
@@ -232,8 +270,10 @@ def test_serve_with_two_workers_answers(web_desk):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "serve", "--db", str(web_desk), "--port", str(port),
-                               "--workers", "2"], stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "newsdesk.cli", "serve", "--db", str(web_desk), "--port", str(port), "--workers", "2"],
+        stderr=subprocess.DEVNULL,
+    )
     try:
         deadline = time.monotonic() + 90
         while True:

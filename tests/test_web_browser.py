@@ -3,6 +3,7 @@
 `make test` installs the browser when it is missing and it runs as root; without one these tests skip and
 say so. Selenium is given the driver's path, so Selenium Manager never tries to download anything.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -57,7 +58,13 @@ def browser():
         pytest.skip("no browser: install Debian's chromium and chromium-driver (`make test` does it when run as root)")
     options = webdriver.ChromeOptions()
     options.binary_location = str(CHROMIUM)
-    for flag in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=1280,900"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1280,900",
+    ):
         options.add_argument(flag)
     try:
         driver = webdriver.Chrome(service=Service(str(DRIVER)), options=options)
@@ -74,8 +81,13 @@ def open_page(browser, url: str) -> None:
 
 
 def test_every_page_opens_without_errors(server, browser):
-    pages = [("/", "Overview"), ("/stories", "Stories"), ("/events", "Events"), ("/docs", "newsdesk API"),
-             ("/articles/floods-2", "Brazil floods")]
+    pages = [
+        ("/", "Overview"),
+        ("/stories", "Stories"),
+        ("/events", "Events"),
+        ("/docs", "newsdesk API"),
+        ("/articles/floods-2", "Brazil floods"),
+    ]
     for path, heading in pages:
         open_page(browser, server + path)
         assert browser.find_element(By.TAG_NAME, "h1").text.startswith(heading)
@@ -125,8 +137,9 @@ def test_a_claim_leads_to_its_highlighted_span(server, browser):
     marks = WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "mark.hl"))
     shown = "".join(m.get_attribute("textContent") for m in marks)
     assert shown == expected
-    assert browser.execute_script("const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && "
-                                  "r.bottom <= window.innerHeight;", marks[0])
+    assert browser.execute_script(
+        "const r = arguments[0].getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight;", marks[0]
+    )
 
 
 def test_the_events_map_shows_the_event_points(server, browser):
@@ -143,7 +156,7 @@ def test_a_script_bearing_article_renders_as_text(server, browser):
     open_page(browser, server + "/articles/markup-1")
     assert browser.execute_script("return window.pwned === undefined")
     assert browser.find_element(By.ID, "p-1").text.startswith("<script>window.pwned = 1</script>")
-    assert "<a href=\"javascript:window.pwned=2\">" in browser.find_element(By.ID, "p0").text
+    assert '<a href="javascript:window.pwned=2">' in browser.find_element(By.ID, "p0").text
     assert not browser.find_elements(By.CSS_SELECTOR, "main a[href^='javascript:'], main img, main script")
 
 

@@ -1,4 +1,5 @@
 """The basemap and the map window: simplification, framing, the day chart."""
+
 from __future__ import annotations
 
 import pytest
@@ -35,8 +36,12 @@ def test_the_world_basemap_is_built_once_and_cached(tmp_path, monkeypatch):
 
 
 def test_the_chart_puts_days_on_a_time_axis():
-    events = [{"date": "2025-01-01", "fatalities": {"min": 2}}, {"date": "2025-01-11", "fatalities": {"min": None}},
-              {"date": "2025-01", "fatalities": {}}, {"date": None, "fatalities": {}}]
+    events = [
+        {"date": "2025-01-01", "fatalities": {"min": 2}},
+        {"date": "2025-01-11", "fatalities": {"min": None}},
+        {"date": "2025-01", "fatalities": {}},
+        {"date": None, "fatalities": {}},
+    ]
     chart = str(day_chart(events))
     assert chart.count('class="bar"') == 2 and "2025-01-01" in chart and "2025-01-11" in chart
     assert day_chart([{"date": None, "fatalities": {}}]) is None
@@ -49,6 +54,8 @@ def test_marked_text_keeps_the_text_and_escapes_it(text, spans):
 
     marks = [(min(a, b), max(a, b), "claim", {"id": "c<1>"}) for a, b in spans]
     shown = str(marked(text, marks))
-    assert all(re.fullmatch(r'<span class="claim" data-claim="c&lt;1&gt;">|</span>', tag)
-               for tag in re.findall(r"<[^>]*>", shown))  # only our tags: the text's own markup is escaped
+    assert all(
+        re.fullmatch(r'<span class="claim" data-claim="c&lt;1&gt;">|</span>', tag)
+        for tag in re.findall(r"<[^>]*>", shown)
+    )  # only our tags: the text's own markup is escaped
     assert html.unescape(re.sub(r"<[^>]+>", "", shown)) == text

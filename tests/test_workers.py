@@ -1,4 +1,5 @@
 """``add --workers N``: per-article steps in worker processes give the same desk as one process."""
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,15 @@ def test_gvc_same_export_with_two_workers(tmp_path):
     with open(need(DATA / "gvc" / "documents.jsonl"), encoding="utf-8") as handle:
         for line in handle:
             r = json.loads(line)
-            rows.append({"id": r["doc_id"], "title": r.get("title") or "", "text": r.get("content") or "",
-                         "published": r.get("dct"), "url": r.get("uri")})
+            rows.append(
+                {
+                    "id": r["doc_id"],
+                    "title": r.get("title") or "",
+                    "text": r.get("content") or "",
+                    "published": r.get("dct"),
+                    "url": r.get("uri"),
+                }
+            )
             if len(rows) == 300:
                 break
     path = tmp_path / "gvc.jsonl"
@@ -50,8 +58,10 @@ def test_replaced_article_in_flight_is_stored_in_order(tmp_path):
     # ids; two files of one name in two folders would get two)
     first = tmp_path / "a" / "same.jsonl"
     second = tmp_path / "b" / "same.jsonl"
-    for path, text in ((first, "The river rose overnight in the valley town."),
-                       (second, "The river rose again, officials said on Monday.")):
+    for path, text in (
+        (first, "The river rose overnight in the valley town."),
+        (second, "The river rose again, officials said on Monday."),
+    ):
         path.parent.mkdir()
         path.write_text(json.dumps({"id": "same", "title": "Floods in the valley", "text": text}), encoding="utf-8")
     sources = [first, *sorted(EXAMPLES.glob("*.txt"))[:3], second]
@@ -59,7 +69,9 @@ def test_replaced_article_in_flight_is_stored_in_order(tmp_path):
     one = exported(sources, workers=1, batch_size=1, steps=steps)
     two = exported(sources, workers=2, batch_size=1, steps=steps)
     assert two == one
-    assert next(a for a in two["articles"] if a["id"] == "same")["paragraphs"][0]["text"].startswith("The river rose again")
+    assert next(a for a in two["articles"] if a["id"] == "same")["paragraphs"][0]["text"].startswith(
+        "The river rose again"
+    )
 
 
 @pytest.fixture
@@ -69,6 +81,7 @@ def failing_step():
         def run(article):
             if article.id == "bad":
                 raise NewsdeskError("toy step failed on bad")
+
         return run
 
     yield
@@ -76,8 +89,10 @@ def failing_step():
 
 
 def test_worker_error_reaches_the_caller(failing_step):
-    articles = [Article(id=i, title=f"Title {i}", paragraphs=[Paragraph(0, "Some words here.", "Some words here.")])
-                for i in ("a", "b", "bad", "c")]
+    articles = [
+        Article(id=i, title=f"Title {i}", paragraphs=[Paragraph(0, "Some words here.", "Some words here.")])
+        for i in ("a", "b", "bad", "c")
+    ]
     with Desk(":memory:", overrides=['pipeline.steps=["normalize", "toy_fails"]', "pipeline.batch_size=1"]) as desk:
         with pytest.raises(NewsdeskError, match="toy step failed on bad"):
             desk.add(articles, workers=2)

@@ -2,6 +2,7 @@
 
 The articles are short texts written for these tests.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,21 +12,45 @@ import pytest
 from newsdesk import Desk
 
 ARTICLES = {
-    "shelling": ("Russian shelling kills three in Kharkiv", "2023-06-04", None,
-                 ("KHARKIV, June 3 (Reuters) - Russian forces shelled residential districts of Kharkiv on Saturday, "
-                 "killing three civilians and wounding 12, the regional governor said.\n\n"
-                 "Artillery fire also hit a school, he said.")),
-    "flood": ("Floods in Assam displace thousands", "2023-06-20", None,
-              ("GUWAHATI, June 19 (Reuters) - Floods in the Indian state of Assam have displaced more than 30,000 "
-              "people and left two missing, officials said on Monday.\n\n"
-              "Rescue teams evacuated about 500 residents from villages along the Brahmaputra.")),
-    "protest": ("Thousands protest in Tbilisi", "2023-03-08", None,
-                ("TBILISI, March 8 (AP) — Thousands of demonstrators protested outside parliament in Tbilisi, "
-                "Georgia, on Wednesday against a draft law on foreign agents. Police detained 66 people.\n\n"
-                "The protest went on into the night.")),
-    "british": ("Inquiry opens into Leeds fire", "2023-04-05", "https://www.bbc.co.uk/news/uk-england-leeds-1",
-                ("LEEDS, England (PA) - A public inquiry into the fire opened on 03/04/2023, West Yorkshire "
-                "Police said.\n\nThe fire broke out at a warehouse in the city.")),
+    "shelling": (
+        "Russian shelling kills three in Kharkiv",
+        "2023-06-04",
+        None,
+        (
+            "KHARKIV, June 3 (Reuters) - Russian forces shelled residential districts of Kharkiv on Saturday, "
+            "killing three civilians and wounding 12, the regional governor said.\n\n"
+            "Artillery fire also hit a school, he said."
+        ),
+    ),
+    "flood": (
+        "Floods in Assam displace thousands",
+        "2023-06-20",
+        None,
+        (
+            "GUWAHATI, June 19 (Reuters) - Floods in the Indian state of Assam have displaced more than 30,000 "
+            "people and left two missing, officials said on Monday.\n\n"
+            "Rescue teams evacuated about 500 residents from villages along the Brahmaputra."
+        ),
+    ),
+    "protest": (
+        "Thousands protest in Tbilisi",
+        "2023-03-08",
+        None,
+        (
+            "TBILISI, March 8 (AP) — Thousands of demonstrators protested outside parliament in Tbilisi, "
+            "Georgia, on Wednesday against a draft law on foreign agents. Police detained 66 people.\n\n"
+            "The protest went on into the night."
+        ),
+    ),
+    "british": (
+        "Inquiry opens into Leeds fire",
+        "2023-04-05",
+        "https://www.bbc.co.uk/news/uk-england-leeds-1",
+        (
+            "LEEDS, England (PA) - A public inquiry into the fire opened on 03/04/2023, West Yorkshire "
+            "Police said.\n\nThe fire broke out at a warehouse in the city."
+        ),
+    ),
 }
 
 

@@ -1,4 +1,5 @@
 """World news: the places of short articles written for these tests land in the right country (issue 19)."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,9 @@ def nlp():
 @pytest.fixture(scope="module")
 def make(nlp):
     def build(*paragraphs: str, url: str | None = None, profile: str = "auto") -> Article:
-        article = Article(id="w1", title="", url=url,
-                          paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)])
+        article = Article(
+            id="w1", title="", url=url, paragraphs=[Paragraph(index=i, text=t, raw=t) for i, t in enumerate(paragraphs)]
+        )
         for index, text in parse.texts(article):
             article.docs[index] = nlp(text)
         article.entities = entities.entities_of(article)
@@ -29,8 +31,12 @@ def make(nlp):
 
 
 def place(article: Article, name: str):
-    found = [e for e in article.entities if gazetteer.key(e.name) == gazetteer.key(name)
-             or any(gazetteer.key(m.text) == gazetteer.key(name) for m in e.mentions)]
+    found = [
+        e
+        for e in article.entities
+        if gazetteer.key(e.name) == gazetteer.key(name)
+        or any(gazetteer.key(m.text) == gazetteer.key(name) for m in e.mentions)
+    ]
     assert found, f"no entity {name!r} among {[e.name for e in article.entities]}"
     return found[0].place
 
@@ -43,8 +49,10 @@ def test_nations_of_the_united_kingdom_are_not_towns_in_arkansas(make):
 
 
 def test_regions_abroad_are_not_us_towns(make):
-    article = make("Farmers in Suffolk lost crops to the drought, while heavy snow closed roads in Manitoba.",
-                   "In Queensland, floods cut off several towns; factories in Jiangsu stopped work.")
+    article = make(
+        "Farmers in Suffolk lost crops to the drought, while heavy snow closed roads in Manitoba.",
+        "In Queensland, floods cut off several towns; factories in Jiangsu stopped work.",
+    )
     assert place(article, "Suffolk").country == "GB"
     assert place(article, "Manitoba").country == "CA"
     assert place(article, "Queensland").country == "AU"
@@ -81,8 +89,7 @@ def test_police_force_named_after_a_county_is_no_place(make):
 
 
 def test_an_outlet_named_like_a_us_town_is_no_clue_in_world_news(make):
-    article = make("Saudi officials in Riyadh announced new measures on Monday.",
-                   url="https://www.arabnews.com/node/1")
+    article = make("Saudi officials in Riyadh announced new measures on Monday.", url="https://www.arabnews.com/node/1")
     assert article.metadata["places_profile"] == "world"
     assert scene.outlet_place([article]) is None
 
@@ -110,8 +117,10 @@ def test_national_capital_outranks_a_region_of_its_name(make):
 
 
 def test_region_named_in_english_and_its_capital_city(make):
-    for text in ("Shelling hit villages in the Belgorod region, the governor said.",
-                 "Schools were closed across the Belgorod Oblast on Monday."):
+    for text in (
+        "Shelling hit villages in the Belgorod region, the governor said.",
+        "Schools were closed across the Belgorod Oblast on Monday.",
+    ):
         region = [e.place for e in make(text).entities if e.place]
         assert region and region[0].feature == "region" and region[0].country == "RU", text
         assert region[0].admin1 == "Belgorod Oblast"  # the English name
@@ -128,8 +137,20 @@ def test_demonyms_are_evidence_for_their_country(make, monkeypatch):
 
 def test_world_gazetteer_names(monkeypatch):
     gaz = gazetteer.load()
-    expected = {"UK": "GB", "U.S.": "US", "DRC": "CD", "Kyiv": "UA", "Kiev": "UA", "Punjab": None, "Sindh": "PK",
-                "Crimea": "UA", "Bavaria": "DE", "Assam": "IN", "Belgorod Oblast": "RU", "Belgorod region": "RU"}
+    expected = {
+        "UK": "GB",
+        "U.S.": "US",
+        "DRC": "CD",
+        "Kyiv": "UA",
+        "Kiev": "UA",
+        "Punjab": None,
+        "Sindh": "PK",
+        "Crimea": "UA",
+        "Bavaria": "DE",
+        "Assam": "IN",
+        "Belgorod Oblast": "RU",
+        "Belgorod region": "RU",
+    }
     for name, country in expected.items():
         found = gaz.candidates(name)
         assert found, name
@@ -140,9 +161,11 @@ def test_world_gazetteer_names(monkeypatch):
 
 
 def test_shelling_floods_and_protests_are_scene_cues_in_world_news(make):
-    for text in ("Shelling hit homes in Kharkiv on Monday, the governor said.",
-                 "Floods swept through villages in Assam overnight.",
-                 "Thousands of protesters rallied in Tbilisi on Sunday."):
+    for text in (
+        "Shelling hit homes in Kharkiv on Monday, the governor said.",
+        "Floods swept through villages in Assam overnight.",
+        "Thousands of protesters rallied in Tbilisi on Sunday.",
+    ):
         article = make(text)
         [mention] = [m for e in article.entities if e.place and e.place.feature != "country" for m in e.mentions]
         assert scene._scene(article, mention), text

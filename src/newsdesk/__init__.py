@@ -1,4 +1,5 @@
 """newsdesk: turn piles and streams of news articles into a sourced record of stories, events and claims."""
+
 from .desk import Desk, Summary
 from .errors import NewsdeskError
 from .model import Article, Claim, Entity, Paragraph, Skip, Span, Story

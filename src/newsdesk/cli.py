@@ -2,6 +2,7 @@
 
 Library errors print one line and exit 1; usage errors exit 2 (click's rule).
 """
+
 from __future__ import annotations
 
 import functools
@@ -16,20 +17,37 @@ DEFAULT_DB = "newsdesk.db"
 
 
 def db_option(fn):
-    return click.option("--db", default=DEFAULT_DB, show_default=True, type=click.Path(dir_okay=False),
-                        help="SQLite database of the desk.")(fn)
+    return click.option(
+        "--db",
+        default=DEFAULT_DB,
+        show_default=True,
+        type=click.Path(dir_okay=False),
+        help="SQLite database of the desk.",
+    )(fn)
 
 
 def config_options(fn):
-    fn = click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
-                      help="Override one setting, e.g. --set dedup.threshold=0.85 (repeatable).")(fn)
-    return click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
-                        help="A TOML file of settings (see docs/configuration.md).")(fn)
+    fn = click.option(
+        "--set",
+        "overrides",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Override one setting, e.g. --set dedup.threshold=0.85 (repeatable).",
+    )(fn)
+    return click.option(
+        "--config",
+        "config_path",
+        type=click.Path(exists=True, dir_okay=False),
+        help="A TOML file of settings (see docs/configuration.md).",
+    )(fn)
 
 
 def progress_option(fn):
-    return click.option("--progress/--no-progress", default=None,
-                        help="Progress bar with total, rate and time left (default: on a terminal).")(fn)
+    return click.option(
+        "--progress/--no-progress",
+        default=None,
+        help="Progress bar with total, rate and time left (default: on a terminal).",
+    )(fn)
 
 
 def _showing(progress: bool | None) -> bool:
@@ -71,9 +89,13 @@ def main():
 @click.option("--published", help="Publication date (YYYY-MM-DD) for inputs that do not state one.")
 @click.option("--source", "source_name", help="Outlet name for inputs that do not state one.")
 @progress_option
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Processes for the per-article steps (parse, extract); the desk steps stay in order, so the "
-                   "result is the same with any number. Default: the machine's cores.")
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Processes for the per-article steps (parse, extract); the desk steps stay in order, so the "
+    "result is the same with any number. Default: the machine's cores.",
+)
 @library_errors
 def add(paths, db, config_path, overrides, published, source_name, progress, workers):
     """Add articles from files, folders, globs or - (stdin): text, JSONL, HTML, RSS/Atom, WARC."""
@@ -88,24 +110,43 @@ def add(paths, db, config_path, overrides, published, source_name, progress, wor
     desk = open_desk(db, config_path, overrides)
     show = _showing(progress)
     with desk, bar("adding", ingest.count(paths) if show else None, enabled=show) as advance:
-        summary = desk.add(list(paths), published=published, source_name=source_name, progress=advance,
-                           workers=workers or default_workers())
+        summary = desk.add(
+            list(paths),
+            published=published,
+            source_name=source_name,
+            progress=advance,
+            workers=workers or default_workers(),
+        )
     click.echo(str(summary))
     for skip in summary.skipped:
         click.echo(f"  skipped {skip.origin}: {skip.reason}" + (f" ({skip.detail})" if skip.detail else ""))
     if summary.undated:
-        click.secho(f"warning: {len(summary.undated)} of the articles added have no publication date (e.g. "
-                    f"{summary.undated[0]}): relative dates (\"on Tuesday\") and event dates stay empty. Add them "
-                    f"again with --published YYYY-MM-DD, or give a `published` field (JSONL, sidecar .json).",
-                    fg="yellow", err=True)
+        click.secho(
+            f"warning: {len(summary.undated)} of the articles added have no publication date (e.g. "
+            f'{summary.undated[0]}): relative dates ("on Tuesday") and event dates stay empty. Add them '
+            f"again with --published YYYY-MM-DD, or give a `published` field (JSONL, sidecar .json).",
+            fg="yellow",
+            err=True,
+        )
 
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["json", "csv", "parquet", "acled"]), default="json",
-              show_default=True, help="json: the export contract; csv/parquet: a folder of tables; acled: ACLED-style CSV.")
-@click.option("-o", "--output", required=True, type=click.Path(),
-              help="File to write (json, acled; - for stdout) or folder (csv, parquet).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "parquet", "acled"]),
+    default="json",
+    show_default=True,
+    help="json: the export contract; csv/parquet: a folder of tables; acled: ACLED-style CSV.",
+)
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(),
+    help="File to write (json, acled; - for stdout) or folder (csv, parquet).",
+)
 @progress_option
 @library_errors
 def export(db, fmt, output, progress):
@@ -116,7 +157,8 @@ def export(db, fmt, output, progress):
     show = _showing(progress)
     with open_desk(db, must_exist=True) as desk:
         total, unit = {"acled": (len(desk.stories()), "stories"), "json": (len(SECTIONS), "sections")}.get(
-            fmt, (len(TABLES), "tables"))
+            fmt, (len(TABLES), "tables")
+        )
         with bar("exporting", total, unit, enabled=show) as advance:
             desk.export(output, fmt, progress=advance)
     if output != "-":
@@ -134,8 +176,10 @@ def articles(db):
     for row in rows:
         mark = f" [duplicate of {row['duplicate_of']}]" if row["duplicate_of"] else ""
         mark += "".join(f" [{code}]" for code in (row["notes"] or "").split(",") if code)
-        click.echo(f"{row['id']:<28} {row['published'] or '-':<10} {(row['language'] or '-')[:5]:<5} "
-                   f"{(row['source'] or '-')[:16]:<16} {(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}")
+        click.echo(
+            f"{row['id']:<28} {row['published'] or '-':<10} {(row['language'] or '-')[:5]:<5} "
+            f"{(row['source'] or '-')[:16]:<16} {(row['story'] or '-')[:12]:<12}  {row['title'][:70]}{mark}"
+        )
     click.echo(f"{len(rows)} articles, {len(skips)} skipped inputs", err=True)
 
 
@@ -164,13 +208,27 @@ def skips(db):
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
 @config_options
-@click.option("--threshold", type=click.FloatRange(0.0, 1.0, min_open=True), default=None,
-              help="Jaccard similarity of word 5-gram shingles at or above which two texts are near-duplicates "
-                   "(default: dedup.threshold, 0.8).")
-@click.option("--keep", type=click.Choice(["first", "longest"]), default=None,
-              help="Write the deduplicated corpus (one text per group: the first read or the longest) instead of pairs.")
-@click.option("-o", "--output", default="-", show_default=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="JSONL file to write: {a, b, similarity} pairs, or the kept articles with --keep.")
+@click.option(
+    "--threshold",
+    type=click.FloatRange(0.0, 1.0, min_open=True),
+    default=None,
+    help="Jaccard similarity of word 5-gram shingles at or above which two texts are near-duplicates "
+    "(default: dedup.threshold, 0.8).",
+)
+@click.option(
+    "--keep",
+    type=click.Choice(["first", "longest"]),
+    default=None,
+    help="Write the deduplicated corpus (one text per group: the first read or the longest) instead of pairs.",
+)
+@click.option(
+    "-o",
+    "--output",
+    default="-",
+    show_default=True,
+    type=click.Path(dir_okay=False, allow_dash=True),
+    help="JSONL file to write: {a, b, similarity} pairs, or the kept articles with --keep.",
+)
 @progress_option
 @library_errors
 def dedup(inputs, config_path, overrides, threshold, keep, output, progress):
@@ -206,14 +264,31 @@ def dedup(inputs, config_path, overrides, threshold, keep, output, progress):
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True)
-@click.option("-o", "--output", required=True, type=click.Path(file_okay=False),
-              help="Folder to write: one Parquet dataset per table of the export contract, plus records and skips.")
-@click.option("--engine", type=click.Choice(["dask"]), default="dask", show_default=True,
-              help="Distributed engine (Dask distributed; install with pip install 'newsdesk[scale]').")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Worker processes of the local cluster (default: the machine's cores).")
+@click.option(
+    "-o",
+    "--output",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Folder to write: one Parquet dataset per table of the export contract, plus records and skips.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["dask"]),
+    default="dask",
+    show_default=True,
+    help="Distributed engine (Dask distributed; install with pip install 'newsdesk[scale]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="ADDRESS",
+    help="Address of a running Dask scheduler (tcp://host:8786); default: a local cluster.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worker processes of the local cluster (default: the machine's cores).",
+)
 @config_options
 @library_errors
 def batch(inputs, output, engine, scheduler, workers, config_path, overrides):
@@ -224,8 +299,9 @@ def batch(inputs, output, engine, scheduler, workers, config_path, overrides):
     from .workers import default_workers
 
     settings = config_module.load(config_path, overrides)
-    summary = batch_module.run(list(inputs), output, settings, scheduler=scheduler,
-                               workers=workers or default_workers())
+    summary = batch_module.run(
+        list(inputs), output, settings, scheduler=scheduler, workers=workers or default_workers()
+    )
     click.echo(str(summary))
     for skip in summary.skipped:
         click.echo(f"  skipped {skip.origin}: {skip.reason}" + (f" ({skip.detail})" if skip.detail else ""))
@@ -262,9 +338,11 @@ def stories(db):
         count = sum(1 for a in story.articles if not articles[a]["duplicate_of"])
         extra = len(story.articles) - count
         shown = f"{count}+{extra}d" if extra else str(count)
-        click.echo(f"{story.id:<16}  {shown:>8}  {outlet_count(articles[a] for a in story.articles):>7}  "
-                   f"{story.independent_sources:>6}  {story.first_published or '-':<10}  "
-                   f"{story.last_published or '-':<10}  {story.title[:80]}")
+        click.echo(
+            f"{story.id:<16}  {shown:>8}  {outlet_count(articles[a] for a in story.articles):>7}  "
+            f"{story.independent_sources:>6}  {story.first_published or '-':<10}  "
+            f"{story.last_published or '-':<10}  {story.title[:80]}"
+        )
     click.echo(f"{len(rows)} stories", err=True)
 
 
@@ -285,8 +363,9 @@ def story(story_id, db):
 
 @main.command()
 @click.option("--story", help="Only the claims of this story (an id or its start, from `newsdesk stories`).")
-@click.option("--speaker", help="Only claims whose speaker text or resolved entity name contains NAME (any case).",
-              metavar="NAME")
+@click.option(
+    "--speaker", help="Only claims whose speaker text or resolved entity name contains NAME (any case).", metavar="NAME"
+)
 @click.option("--wide", is_flag=True, help="Show speakers and contents whole, contents wrapped to the terminal width.")
 @db_option
 @library_errors
@@ -303,11 +382,18 @@ def claims(story, speaker, wide, db):
 @db_option
 @config_options
 @click.option("--once", is_flag=True, help="Poll every source once, store what is new, then exit (for cron).")
-@click.option("--interval", type=click.FloatRange(min=1), default=None,
-              help="Seconds between polls of the sources named here (default: watch.interval, 900).")
-@click.option("--allow-private", is_flag=True,
-              help="Also fetch loopback, private and link-local addresses (a local server, an intranet); "
-                   "cloud metadata addresses stay refused.")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds between polls of the sources named here (default: watch.interval, 900).",
+)
+@click.option(
+    "--allow-private",
+    is_flag=True,
+    help="Also fetch loopback, private and link-local addresses (a local server, an intranet); "
+    "cloud metadata addresses stay refused.",
+)
 @library_errors
 def watch(sources, db, config_path, overrides, once, interval, allow_private):
     """Follow RSS/Atom feeds, news sitemaps and folders: poll each on its interval, add each new article
@@ -345,23 +431,40 @@ def sources(db):
 
     with open_desk(db, must_exist=True) as desk:
         rows = sources_health(desk.store)
-    click.echo(f"{'last poll':<20}  {'status':<12}  {'new':>4}  {'articles':>8}  {'waiting':>7}  {'errors':<24}  source")
+    click.echo(
+        f"{'last poll':<20}  {'status':<12}  {'new':>4}  {'articles':>8}  {'waiting':>7}  {'errors':<24}  source"
+    )
     for row in rows:
         errors = ", ".join(f"{kind} {n}" for kind, n in row["errors"].items()) or "-"
-        click.echo(f"{row['last_poll'] or 'never':<20}  {row['last_status'] or '-':<12}  {row['last_new']:>4}  "
-                   f"{row['articles']:>8}  {row['pending']:>7}  {errors:<24}  {row['source']} ({row['kind']})")
+        click.echo(
+            f"{row['last_poll'] or 'never':<20}  {row['last_status'] or '-':<12}  {row['last_new']:>4}  "
+            f"{row['articles']:>8}  {row['pending']:>7}  {errors:<24}  {row['source']} ({row['kind']})"
+        )
     click.echo(f"{len(rows)} sources", err=True)
 
 
 @main.command()
 @db_option
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Address to listen on; the default is reachable from this machine only.")
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default is reachable from this machine only.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
-@click.option("--token", envvar="NEWSDESK_TOKEN", help="Enable POST /api/v1/articles for clients sending "
-              "'Authorization: Bearer TOKEN' (also read from NEWSDESK_TOKEN).")
-@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 64),
-              help="Server processes; each builds its own view of the desk (memory grows with them).")
+@click.option(
+    "--token",
+    envvar="NEWSDESK_TOKEN",
+    help="Enable POST /api/v1/articles for clients sending "
+    "'Authorization: Bearer TOKEN' (also read from NEWSDESK_TOKEN).",
+)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes; each builds its own view of the desk (memory grows with them).",
+)
 @library_errors
 def serve(db, host, port, token, workers):
     """The desk in a browser and over HTTP: pages and the JSON API /api/v1 (docs/serve.md)."""

@@ -4,6 +4,7 @@ Used wherever the pipeline groups things transitively: mentions into entities,
 entities across a desk, near-duplicate articles, claims about one proposition,
 reports that are not independent of each other.
 """
+
 from __future__ import annotations
 
 from typing import Hashable, Iterable

@@ -4,6 +4,7 @@ Every threshold the pipeline uses lives in ``defaults.toml`` with a comment
 saying where its value comes from. A user file or ``--set section.key=value``
 may change a value but not invent a key: a typo is an error, not a silent no-op.
 """
+
 from __future__ import annotations
 
 import copy
@@ -85,7 +86,9 @@ def merge(base: dict[str, Any], update: dict[str, Any], prefix: str = "") -> Non
         current = base[key]
         if isinstance(current, dict):
             if not isinstance(value, dict):
-                raise ConfigError(f"setting '{name}' is a section; set one of its keys, e.g. {name}.{next(iter(current), 'key')}=...")
+                raise ConfigError(
+                    f"setting '{name}' is a section; set one of its keys, e.g. {name}.{next(iter(current), 'key')}=..."
+                )
             merge(current, value, f"{name}.")
             continue
         if not _same_kind(current, value):

@@ -1,10 +1,11 @@
 """The Python API: a desk is a store plus the configured pipeline.
 
-    from newsdesk import Desk
-    desk = Desk("news.db")
-    desk.add("page.html")
-    desk.export("news.json")
+from newsdesk import Desk
+desk = Desk("news.db")
+desk.add("page.html")
+desk.export("news.json")
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -43,8 +44,14 @@ class Summary:
 class Desk:
     """Articles, stories and claims in one store, updated one article at a time."""
 
-    def __init__(self, path: str | Path = "newsdesk.db", config: dict | str | Path | None = None,
-                 overrides: Iterable[str] = (), workers: int = 1, on_wait: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        path: str | Path = "newsdesk.db",
+        config: dict | str | Path | None = None,
+        overrides: Iterable[str] = (),
+        workers: int = 1,
+        on_wait: Callable[[str], None] | None = None,
+    ):
         """``on_wait(message)`` is told when a write waits for another writer (``store.lock_timeout``)."""
         if isinstance(config, dict):
             self.config = config
@@ -63,17 +70,24 @@ class Desk:
         return self._pipeline
 
     # adding -----------------------------------------------------------------
-    def add(self, source: str | Path | Article | Iterable[str | Path | Article], *, published: str | None = None,
-            source_name: str | None = None, progress: Callable[[int], None] | None = None,
-            workers: int | None = None) -> Summary:
+    def add(
+        self,
+        source: str | Path | Article | Iterable[str | Path | Article],
+        *,
+        published: str | None = None,
+        source_name: str | None = None,
+        progress: Callable[[int], None] | None = None,
+        workers: int | None = None,
+    ) -> Summary:
         """Add files, folders, globs, ``-`` (stdin), Article objects, or an iterable of them."""
         if isinstance(source, (str, Path, Article)):
             source = [source]
         options = ingest.Options.from_config(self.config["ingest"], published=published, source=source_name)
         return self.add_many(_read(source, options), progress=progress, workers=workers)
 
-    def add_many(self, items: Iterable[Article | Skip], progress: Callable[[int], None] | None = None,
-                 workers: int | None = None) -> Summary:
+    def add_many(
+        self, items: Iterable[Article | Skip], progress: Callable[[int], None] | None = None, workers: int | None = None
+    ) -> Summary:
         """Add a stream of articles (and skips), in batches, incrementally. ``workers`` processes (default: the
         desk's) run the per-article steps; the result is the same with any number."""
         summary = Summary()
@@ -144,11 +158,16 @@ class Desk:
 
         ids = self.story(story).articles if story else None
         wanted = speaker.lower() if speaker else None
-        return [(article, claim) for article in self.store.articles(ids) for claim in article.claims
-                if wanted is None or any(wanted in name.lower() for name in speaker_names(article, claim))]
+        return [
+            (article, claim)
+            for article in self.store.articles(ids)
+            for claim in article.claims
+            if wanted is None or any(wanted in name.lower() for name in speaker_names(article, claim))
+        ]
 
-    def export(self, path: str | Path | None = None, format: str = "json",
-               progress: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+    def export(
+        self, path: str | Path | None = None, format: str = "json", progress: Callable[[int], None] | None = None
+    ) -> dict[str, Any] | None:
         """The export contract as a dict (no path), or written to ``path`` in ``format``; ``progress(1)`` after
         each section, table or (acled) story written."""
         from .store import export

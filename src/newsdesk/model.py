@@ -9,6 +9,7 @@ Desk-level records (stories, re-use links, merged entities, events,
 contradictions) refer to articles and spans by id; they never copy text
 that can be looked up.
 """
+
 from __future__ import annotations
 
 import dataclasses

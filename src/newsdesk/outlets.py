@@ -1,5 +1,6 @@
 """The outlet an article comes from, shared by story clustering and reconciliation, and the town it is named
 after."""
+
 from __future__ import annotations
 
 import functools
@@ -59,11 +60,13 @@ def outlet_count(rows) -> int:
 # call sign.
 NEWSPAPER_WORDS = frozenset(  # also the words after a town in a local newspaper's name ("Augusta Chronicle")
     "times chronicle herald sentinel tribune journal gazette post news daily press examiner register observer "
-    "courier dispatch inquirer bee".split())
+    "courier dispatch inquirer bee".split()
+)
 MASTHEAD = NEWSPAPER_WORDS | frozenset(
     "trib star record sun democrat republican eagle independent leader reporter review enquirer telegram "
     "telegraph mercury standard argus citizen online today now free local live patch weekly tv radio police "
-    "legacy the my in of city county area metro web media fox nbc abc cbs click go".split())
+    "legacy the my in of city county area metro web media fox nbc abc cbs click go".split()
+)
 # US broadcasters' call signs: four letters from K or W, then a channel number or a masthead word ("king5",
 # "winknews", "kake").
 CALL_SIGN = re.compile(r"^[kw][a-z]{3}(?:\d|tv|news|$)")
@@ -93,7 +96,7 @@ def _label_town(label: str) -> Candidate | None:
 @functools.lru_cache(maxsize=4096)
 def _masthead(letters: str) -> bool:
     """Whether ``letters`` are masthead words written together, or none."""
-    return not letters or any(letters.startswith(w) and _masthead(letters[len(w):]) for w in MASTHEAD)
+    return not letters or any(letters.startswith(w) and _masthead(letters[len(w) :]) for w in MASTHEAD)
 
 
 @functools.lru_cache(maxsize=1)
@@ -110,7 +113,10 @@ def _towns() -> dict[str, Candidate]:
         if len(letters) < SHORTEST or letters in MASTHEAD or any(p.is_area for p in places):
             continue
         for place in places:
-            if place.feature in gazetteer.SETTLEMENTS and place.population and (letters not in towns
-                                                           or place.population > towns[letters].population):
+            if (
+                place.feature in gazetteer.SETTLEMENTS
+                and place.population
+                and (letters not in towns or place.population > towns[letters].population)
+            ):
                 towns[letters] = place
     return towns

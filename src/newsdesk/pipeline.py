@@ -24,6 +24,7 @@ so the result is the same with any number of workers.
 pipeline checks that every ``requires`` is assigned by an earlier step, so a
 misordered or missing step is an error before any article is read.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -70,8 +71,15 @@ class StepInfo:
 REGISTRY: dict[str, StepInfo] = {}
 
 
-def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = (), scope: str = "article",
-         language_specific: bool = False, ordered: bool = False):
+def step(
+    name: str,
+    *,
+    requires: Iterable[str] = (),
+    assigns: Iterable[str] = (),
+    scope: str = "article",
+    language_specific: bool = False,
+    ordered: bool = False,
+):
     """Register ``factory(config, desk) -> callable`` as the step ``name`` (``language_specific``: it runs only on
     articles of a supported language; ``ordered``: an article step reading desk state, run in arrival order in the
     desk's process)."""
@@ -79,8 +87,16 @@ def step(name: str, *, requires: Iterable[str] = (), assigns: Iterable[str] = ()
         raise ValueError(f"scope must be 'article' or 'desk', not {scope!r}")
 
     def register(factory: Callable) -> Callable:
-        REGISTRY[name] = StepInfo(name, factory, tuple(requires), tuple(assigns), scope, (factory.__doc__ or "").strip(),
-                                  language_specific, ordered)
+        REGISTRY[name] = StepInfo(
+            name,
+            factory,
+            tuple(requires),
+            tuple(assigns),
+            scope,
+            (factory.__doc__ or "").strip(),
+            language_specific,
+            ordered,
+        )
         return factory
 
     return register

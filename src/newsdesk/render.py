@@ -1,4 +1,5 @@
 """Readable terminal views of articles (used by ``newsdesk show`` and the demo)."""
+
 from __future__ import annotations
 
 import click
@@ -6,8 +7,14 @@ import click
 from .model import Article
 from .outlets import outlet_count
 
-ROLE_COLORS = {"body": None, "heading": "cyan", "caption": "yellow", "credit": "magenta", "related": "blue",
-               "boilerplate": "bright_black"}
+ROLE_COLORS = {
+    "body": None,
+    "heading": "cyan",
+    "caption": "yellow",
+    "credit": "magenta",
+    "related": "blue",
+    "boilerplate": "bright_black",
+}
 
 
 def article_text(article: Article, color: bool = False) -> str:
@@ -16,11 +23,17 @@ def article_text(article: Article, color: bool = False) -> str:
 
     lines = [style(article.title, bold=True), ""]
     dateline = article.dateline
-    meta = [("id", article.id), ("published", article.published), ("language", article.language),
-            ("source", article.source), ("url", article.url),
-            ("story", article.story), ("duplicate of", article.duplicate_of),
-            ("credits", ", ".join(article.credits) or None),
-            ("dateline", dateline and ", ".join(filter(None, (dateline.place, dateline.date, dateline.credit))))]
+    meta = [
+        ("id", article.id),
+        ("published", article.published),
+        ("language", article.language),
+        ("source", article.source),
+        ("url", article.url),
+        ("story", article.story),
+        ("duplicate of", article.duplicate_of),
+        ("credits", ", ".join(article.credits) or None),
+        ("dateline", dateline and ", ".join(filter(None, (dateline.place, dateline.date, dateline.credit)))),
+    ]
     lines += [f"{key:>12}: {value}" for key, value in meta if value]
     lines += [style(f"{'note':>12}: {note.code}: {note.detail}", fg="red") for note in article.notes]
     lines.append("")
@@ -31,46 +44,60 @@ def article_text(article: Article, color: bool = False) -> str:
         text = paragraph.text
         marks = sorted(repairs.get(paragraph.index, []), key=lambda r: r.start, reverse=True)
         for repair in marks:  # right to left keeps earlier offsets valid
-            fixed = text[repair.start:repair.end]
+            fixed = text[repair.start : repair.end]
             shown = style(fixed, fg="green", underline=True) if color else f"[{fixed}]"
-            text = text[:repair.start] + shown + text[repair.end:]
+            text = text[: repair.start] + shown + text[repair.end :]
         where = f"L{paragraph.line}" if paragraph.line else (paragraph.path or "")
         tag = f"{paragraph.index:>3} {paragraph.role:<11} {where:<5}"
-        lines.append(style(tag, fg=ROLE_COLORS.get(paragraph.role) or "white", dim=paragraph.role == "body") + " " + text)
+        lines.append(
+            style(tag, fg=ROLE_COLORS.get(paragraph.role) or "white", dim=paragraph.role == "body") + " " + text
+        )
     if article.related_titles:
         lines += ["", "related:"] + [f"  - {title}" for title in article.related_titles]
     if article.repairs:
-        lines += ["", f"{len(article.repairs)} repairs: "
-                  + "; ".join(f"{r.before} → {r.after}" for r in article.repairs)]
+        lines += [
+            "",
+            f"{len(article.repairs)} repairs: " + "; ".join(f"{r.before} → {r.after}" for r in article.repairs),
+        ]
     return "\n".join(lines)
 
 
 def story_text(desk, story, color: bool = False) -> str:
     """A story: its articles in time order, each with the paragraphs it re-uses from earlier articles."""
+
     def style(text, **kw):
         return click.style(text, **kw) if color else text
 
     rows = {row["id"]: row for row in desk.store.article_rows() if row["id"] in set(story.articles)}
     duplicates = sum(1 for a in story.articles if rows.get(a) is not None and rows[a]["duplicate_of"])
     dates = f"{story.first_published or '?'} – {story.last_published or '?'}"
-    lines = [style(story.title, bold=True), "",
-             f"{'id':>12}: {story.id}",
-             f"{'articles':>12}: {len(story.articles) - duplicates}" + (f" (+{duplicates} duplicates)" if duplicates else ""),
-             f"{'outlets':>12}: {outlet_count(rows[a] for a in story.articles if a in rows)}"
-             f" ({story.independent_sources} independent: an outlet that copied another's text counts once)",
-             f"{'dates':>12}: {dates}", ""]
+    lines = [
+        style(story.title, bold=True),
+        "",
+        f"{'id':>12}: {story.id}",
+        f"{'articles':>12}: {len(story.articles) - duplicates}"
+        + (f" (+{duplicates} duplicates)" if duplicates else ""),
+        f"{'outlets':>12}: {outlet_count(rows[a] for a in story.articles if a in rows)}"
+        f" ({story.independent_sources} independent: an outlet that copied another's text counts once)",
+        f"{'dates':>12}: {dates}",
+        "",
+    ]
     for article_id in story.articles:
         row = rows.get(article_id)
         if row is None:
             continue
         mark = f"  [duplicate of {row['duplicate_of']}]" if row["duplicate_of"] else ""
-        lines.append(f"{row['published'] or '-':<10}  {(row['source'] or '-')[:16]:<16}  {style(article_id, fg='cyan')}  "
-                     f"{row['title'][:70]}{mark}")
+        lines.append(
+            f"{row['published'] or '-':<10}  {(row['source'] or '-')[:16]:<16}  {style(article_id, fg='cyan')}  "
+            f"{row['title'][:70]}{mark}"
+        )
         for link in desk.store.reuse(article_id):
             if link.b["article"] != article_id:
                 continue
-            lines.append(f"{'':<12}¶{link.b['paragraph']} re-uses {link.a['article']} ¶{link.a['paragraph']} "
-                         f"({link.kind}, {link.similarity:.2f})")
+            lines.append(
+                f"{'':<12}¶{link.b['paragraph']} re-uses {link.a['article']} ¶{link.a['paragraph']} "
+                f"({link.kind}, {link.similarity:.2f})"
+            )
     return "\n".join(lines)
 
 

@@ -3,6 +3,7 @@
 The algorithms read it through these functions; changing what they look for
 is an edit of the TOML file, not of the code.
 """
+
 from __future__ import annotations
 
 import functools

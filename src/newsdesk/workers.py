@@ -13,6 +13,7 @@ the spaCy model and the gazetteer are loaded once and their memory is shared
 (copy-on-write; ``gc.freeze`` keeps the collector from touching the shared
 pages). Where fork is not available, each worker builds the pipeline once.
 """
+
 from __future__ import annotations
 
 import gc
@@ -59,8 +60,9 @@ class Pool:
             gc.freeze()
             self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
         else:
-            self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                                                initializer=_start, initargs=(config,))
+            self.executor = ProcessPoolExecutor(
+                workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(config,)
+            )
 
     def send(self, articles: list[Article], tag: Any) -> None:
         self.pending.append((self.executor.submit(_extract, articles), tag))

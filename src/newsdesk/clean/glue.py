@@ -23,6 +23,7 @@ to every source ("Shoigu") may be split off only before a phrase opener or a
 common verb form. Each repair is recorded as a :class:`Repair` whose offsets
 point at the repaired text.
 """
+
 from __future__ import annotations
 
 import math
@@ -53,12 +54,14 @@ _PREFIXES = frozenset(
     "anti counter ultra non pre post over under out super sub inter multi semi mini micro macro mega neo pseudo "
     "quasi co de re un mis hyper hypo trans cross mid extra intra para proto auto bio geo eco cyber tele pan pro "
     "self fore back up down off dis en ex im il ir poly mono bi tri uni vice photo socio euro afro "
-    "narco petro agro hydro thermo electro radio".split())
+    "narco petro agro hydro thermo electro radio".split()
+)
 # Word-forming tails of compounds and place or family names ("countywide", "Mothershead").
 _TAILS = frozenset(
     "like wide less ness ship hood ward wards wise man men woman women person side land town ville burg burgh "
     "berg field ford wood ley ham stead shire stone bridge brook dale port mouth water worth well more son sen "
-    "stein head house ton ing ers ed".split())
+    "stein head house ton ing ers ed".split()
+)
 # The one single-letter word glued after another: the article "a" ("Housea prestigious").
 _SINGLE_LETTER = "a"
 # Closed-class words (prepositions, conjunctions, auxiliaries, the articles)
@@ -66,7 +69,8 @@ _SINGLE_LETTER = "a"
 _FUNCTION_WORDS = frozenset(
     "a an as at by for from in into of on onto to with without within since after before during until about "
     "against among over under through because although though if or nor so yet is are was were be been has have "
-    "had will would could should may might must can did does do said says also not".split())
+    "had will would could should may might must can did does do said says also not".split()
+)
 _ENGLISH_FUNCTION_WORDS = frozenset("the of and to a in is that for it was on with as by at from his her".split())
 # Closed-class words that open a new phrase: glue after a link's anchor text
 # ("Gileswho", "Kapustinthe") is most often before one of them.
@@ -327,13 +331,17 @@ def split_point(word: str, vocab: Vocabulary, continues: bool = True) -> int | N
     camel = [i for i in range(1, len(word)) if word[i].isupper() and word[i - 1].islower()]
     if any(c.isupper() for c in word[1:]) and not camel:
         return None  # McDONALD, mixed-case oddities
-    candidates = [(*found, i) for i in camel or range(1, len(word))
-                  if (found := _split_score(word[:i], word[i:], vocab, camel=bool(camel))) is not None]
+    candidates = [
+        (*found, i)
+        for i in camel or range(1, len(word))
+        if (found := _split_score(word[:i], word[i:], vocab, camel=bool(camel))) is not None
+    ]
     if not candidates:
         return None
     score, guessed, i = max(candidates)
-    if guessed and any(len(w) >= 3 and (vocab.cost(w) or -99) >= vocab.settings.long_word
-                       for w in (word[i - 1 :], word[i + 1 :])):
+    if guessed and any(
+        len(w) >= 3 and (vocab.cost(w) or -99) >= vocab.settings.long_word for w in (word[i - 1 :], word[i + 1 :])
+    ):
         return None  # an unknown name, and the cut could move a letter ("Verlaskovob ordering"?)
     return i
 
@@ -381,7 +389,10 @@ def _split_score(left: str, right: str, vocab: Vocabulary, camel: bool) -> tuple
     if starter:
         return total, False
     if function and (len(right) >= 3 or left_cost >= s.min_before_short) and len(left) >= 3:
-        return total, False  # "attacksince", "Housea", "attackon" (short words end many names: only after a common word)
+        return (
+            total,
+            False,
+        )  # "attacksince", "Housea", "attackon" (short words end many names: only after a common word)
     if verb_form and right_cost >= s.long_word and len(left) >= 4:
         return total, False  # "Belgorodbordering", "territoryassured"
     return None

@@ -10,6 +10,7 @@ supported``) is kept, de-duplicated and clustered into stories, and carries an
 entities, places, dates, quantities, claims) skip it, so no English rule
 makes facts from a Spanish or Russian text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -47,7 +48,7 @@ def _lingua():
     try:
         from lingua import LanguageDetectorBuilder
     except ImportError:
-        raise MissingExtra("lingua-language-detector", "lingua", "[language] detector = \"lingua\"") from None
+        raise MissingExtra("lingua-language-detector", "lingua", '[language] detector = "lingua"') from None
 
     # low accuracy mode: trigram models only, about 10 times faster and lighter; article-length texts lose little
     return LanguageDetectorBuilder.from_all_languages().with_low_accuracy_mode().build()
@@ -87,14 +88,20 @@ def make_language(config, desk):
     def language(article: Article) -> None:
         given = base(article.language) is not None
         if not given:  # a page's declared language only when the text is too short to tell
-            article.language = detect(sample(article, max_chars), detector, min_letters) \
-                or base(article.metadata.get("declared_language"))
+            article.language = detect(sample(article, max_chars), detector, min_letters) or base(
+                article.metadata.get("declared_language")
+            )
         article.notes = [n for n in article.notes if n.code != UNSUPPORTED_LANGUAGE]
         code = base(article.language)
         if code is not None and code not in supported:
             how = "given with the input" if given else f"detected by {detector}"
-            article.notes.append(Note(UNSUPPORTED_LANGUAGE, f"language {code} ({how}) has no pipeline "
-                                      f"(supported: {', '.join(sorted(supported))}): no entities, places, dates, "
-                                      f"figures, claims or events were extracted"))
+            article.notes.append(
+                Note(
+                    UNSUPPORTED_LANGUAGE,
+                    f"language {code} ({how}) has no pipeline "
+                    f"(supported: {', '.join(sorted(supported))}): no entities, places, dates, "
+                    f"figures, claims or events were extracted",
+                )
+            )
 
     return language

@@ -20,6 +20,7 @@ here are general ones, never phrases of particular articles:
 - *heading*: a short line that is not a sentence, followed by body text;
 - everything else is *body*.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,8 +40,32 @@ _TRAILING_PAREN = re.compile(r"\(([^()]{1,120})\)\s*$")
 _WHOLE_PAREN = re.compile(r"^\((.+)\)[.]?$")
 # Words that may be lowercase inside a photo/agency credit ("NAME via AGENCY",
 # "Photo: courtesy of NAME").
-_CREDIT_CONNECTORS = {"via", "and", "of", "for", "the", "de", "del", "la", "le", "van", "von", "from", "by",
-                      "courtesy", "photo", "file", "handout", "screenshot", "staff", "&", "/", "-", "|", ":"}
+_CREDIT_CONNECTORS = {
+    "via",
+    "and",
+    "of",
+    "for",
+    "the",
+    "de",
+    "del",
+    "la",
+    "le",
+    "van",
+    "von",
+    "from",
+    "by",
+    "courtesy",
+    "photo",
+    "file",
+    "handout",
+    "screenshot",
+    "staff",
+    "&",
+    "/",
+    "-",
+    "|",
+    ":",
+}
 # Generic web furniture (copyright, sharing, subscriptions, apps, ads): a few
 # words every news site uses, checked only on short paragraphs.
 _BOILERPLATE = re.compile(
@@ -49,8 +74,11 @@ _BOILERPLATE = re.compile(
     r"\bcookies?\b|\bdownload (the|our)\b.*\bapp\b|\blike us on\b|\bterms of (use|service)\b|\bprivacy policy\b",
     re.IGNORECASE,
 )
-_SOCIAL_ONLY = re.compile(r"^(share|tweet|email|print|comments?|facebook|twitter|whatsapp|linkedin|pinterest|"
-                          r"reddit|telegram|copy link|\W)+$", re.IGNORECASE)
+_SOCIAL_ONLY = re.compile(
+    r"^(share|tweet|email|print|comments?|facebook|twitter|whatsapp|linkedin|pinterest|"
+    r"reddit|telegram|copy link|\W)+$",
+    re.IGNORECASE,
+)
 # A closing line saying who reported: "Reporting by NAME", "With information
 # from NAME", "NAME contributed to this report".
 _CREDIT_LINE = re.compile(r"\b(by|from)\s+[A-Z]")
@@ -96,8 +124,9 @@ def assign(article: Article, settings: Settings = DEFAULTS) -> Article:
     _mark_headings(paragraphs, found, settings)
     for paragraph, role in zip(paragraphs, found):
         paragraph.role = role or "body"
-    article.credits = list(dict.fromkeys(name for p in paragraphs if p.role == "credit"
-                                         for name in credited_names(p.text)))
+    article.credits = list(
+        dict.fromkeys(name for p in paragraphs if p.role == "credit" for name in credited_names(p.text))
+    )
     article.related_titles = [p.text for i, p in enumerate(paragraphs) if p.role == "related" and i != header]
     return article
 
@@ -124,8 +153,12 @@ def is_list_header(text: str) -> bool:
 
 def is_headline(text: str, settings: Settings = DEFAULTS) -> bool:
     """One sentence of headline length (titles of other articles in a link list)."""
-    return (3 <= len(words(text)) and len(text) <= settings.max_related_chars
-            and not _SENTENCE_BREAK.search(text) and not text.endswith(":"))
+    return (
+        3 <= len(words(text))
+        and len(text) <= settings.max_related_chars
+        and not _SENTENCE_BREAK.search(text)
+        and not text.endswith(":")
+    )
 
 
 def is_boilerplate(text: str) -> bool:
@@ -158,7 +191,7 @@ def photo_credit(text: str) -> str | None:
 
 
 def _is_acronym_of(inner: str, before: str) -> bool:
-    """"Russian Volunteer Corps (CVR)": the parenthesis abbreviates the words before it."""
+    """ "Russian Volunteer Corps (CVR)": the parenthesis abbreviates the words before it."""
     if not (inner.isupper() and inner.isalpha() and len(inner) <= 8):
         return False
     initials = [w[0] for w in words(before)[-len(inner) - 1 :] if w[0].isupper()]
@@ -180,7 +213,7 @@ def credited_names(text: str) -> list[str]:
         if not runs:
             continue
         last = runs[-1]
-        if piece.startswith(last) and re.match(r"\s+[a-z]", piece[len(last):]):
+        if piece.startswith(last) and re.match(r"\s+[a-z]", piece[len(last) :]):
             continue  # a capitalised first word followed by lowercase: not a name
         names.append(last.strip(" .-"))
     return [n for n in names if n]
@@ -223,8 +256,14 @@ def _mark_end_matter(paragraphs: list[Paragraph], found: list, settings: Setting
     periods = list(accumulate((t.endswith(".") for t in texts), initial=0))
     for size in range(len(items), 0, -1):  # the topmost item may be body text, or the header itself
         above = items[size - 1] - 1  # the paragraph above the topmost item
-        if (above >= 1 and found[above] is None and 2 * unpunctuated[size] >= size and not periods[size]
-                and not is_sentence(texts[size - 1]) and _is_list_head(paragraphs[above].text, size)):
+        if (
+            above >= 1
+            and found[above] is None
+            and 2 * unpunctuated[size] >= size
+            and not periods[size]
+            and not is_sentence(texts[size - 1])
+            and _is_list_head(paragraphs[above].text, size)
+        ):
             for k in (above, *items[:size]):
                 found[k] = "related"
             header, i = above, above - 1
@@ -254,8 +293,9 @@ def _mark_captions(paragraphs: list[Paragraph], found: list, settings: Settings)
     titles: set[str] = set()
     for i in [i for i, role in enumerate(found) if role == "caption"]:
         # A short line repeated in the article, next to a credited caption at least once.
-        titles.update(texts[k] for k in (i - 1, i + 1) if 0 <= k < len(texts) and found[k] is None
-                      and repeated[texts[k]] >= 2)
+        titles.update(
+            texts[k] for k in (i - 1, i + 1) if 0 <= k < len(texts) and found[k] is None and repeated[texts[k]] >= 2
+        )
     blocks = _blocks(paragraphs)
     while True:
         # A short line of the same text block as a caption (text input keeps its lines).

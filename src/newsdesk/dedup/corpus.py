@@ -5,6 +5,7 @@ shingles, band all signatures together (:func:`minhash.candidate_pairs`),
 verify the candidates with exact Jaccard, and either list the pairs or keep
 one text per group of near-duplicates.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,8 +27,9 @@ class Corpus:
     skipped: list[Skip] = field(default_factory=list)
 
 
-def read(paths: Iterable[str], options: ingest.Options | None = None,
-         progress: Callable[[int], None] | None = None) -> Corpus:
+def read(
+    paths: Iterable[str], options: ingest.Options | None = None, progress: Callable[[int], None] | None = None
+) -> Corpus:
     """The articles and skips of ``paths``; ``progress(1)`` after each input read."""
     corpus = Corpus()
     for item in ingest.read(paths, options or ingest.Options()):
@@ -74,6 +76,12 @@ def write_pairs(articles: list[Article], found: list[tuple[int, int, float]], ou
 
 def write_articles(articles: list[Article], out: IO[str]) -> None:
     for article in articles:
-        record = {"id": article.id, "title": article.title, "text": "\n\n".join(p.text for p in article.paragraphs),
-                  "published": article.published, "url": article.url, "source": article.source}
+        record = {
+            "id": article.id,
+            "title": article.title,
+            "text": "\n\n".join(p.text for p in article.paragraphs),
+            "published": article.published,
+            "url": article.url,
+            "source": article.source,
+        }
         out.write(json.dumps(record, ensure_ascii=False) + "\n")

@@ -8,6 +8,7 @@ the exact Jaccard similarity of the word shingles, so ``threshold`` holds
 exactly. A duplicate is kept and marked: ``duplicate_of`` names the earliest
 article of its group, and the story and re-use counts leave it out.
 """
+
 from __future__ import annotations
 
 import json
@@ -70,7 +71,8 @@ class Deduplicator:
         row = db.execute(
             "SELECT f.article_id FROM fingerprints f JOIN articles a ON a.id = f.article_id"
             " WHERE f.fingerprint = ? AND f.article_id != ? ORDER BY a.seq LIMIT 1",
-            (article.fingerprint, article.id)).fetchone()
+            (article.fingerprint, article.id),
+        ).fetchone()
         shingles = minhash.shingles(text, self.settings.shingle)
         signature = self.hasher.signature(shingles)
         keys = minhash.band_keys(signature, self.bands, self.rows).tolist()
@@ -80,20 +82,27 @@ class Deduplicator:
             best = self.nearest(article.id, shingles, keys)
             if best is not None:
                 article.duplicate_of = self.original(best)
-        db.execute("INSERT OR REPLACE INTO fingerprints (article_id, fingerprint) VALUES (?, ?)",
-                   (article.id, article.fingerprint))
-        db.execute("INSERT OR REPLACE INTO minhashes (article_id, signature) VALUES (?, ?)",
-                   (article.id, signature.tobytes()))
-        db.executemany("INSERT INTO lsh_buckets (band, bucket, article_id) VALUES (?, ?, ?)",
-                       [(band, key, article.id) for band, key in enumerate(keys)])
+        db.execute(
+            "INSERT OR REPLACE INTO fingerprints (article_id, fingerprint) VALUES (?, ?)",
+            (article.id, article.fingerprint),
+        )
+        db.execute(
+            "INSERT OR REPLACE INTO minhashes (article_id, signature) VALUES (?, ?)", (article.id, signature.tobytes())
+        )
+        db.executemany(
+            "INSERT INTO lsh_buckets (band, bucket, article_id) VALUES (?, ?, ?)",
+            [(band, key, article.id) for band, key in enumerate(keys)],
+        )
 
     def nearest(self, article_id: str, shingles: np.ndarray, keys: list[int]) -> str | None:
         """The stored article most similar to ``shingles`` at or above the threshold (ties: the earliest)."""
         db = self.store.db
         candidates: set[str] = set()
         for band, key in enumerate(keys):
-            candidates.update(r[0] for r in db.execute(
-                "SELECT article_id FROM lsh_buckets WHERE band = ? AND bucket = ?", (band, key)))
+            candidates.update(
+                r[0]
+                for r in db.execute("SELECT article_id FROM lsh_buckets WHERE band = ? AND bucket = ?", (band, key))
+            )
         candidates.discard(article_id)
         if not candidates:
             return None
@@ -102,16 +111,19 @@ class Deduplicator:
         best, best_similarity = None, self.settings.threshold
         for other_id, data in rows:
             other = Article.from_dict(json.loads(data))
-            similarity = minhash.jaccard(shingles, minhash.shingles(content_text(other, self.settings.short_body),
-                                                                     self.settings.shingle))
+            similarity = minhash.jaccard(
+                shingles, minhash.shingles(content_text(other, self.settings.short_body), self.settings.shingle)
+            )
             if similarity > best_similarity or (best is None and similarity >= best_similarity):
                 best, best_similarity = other_id, similarity
         return best
 
     def forget(self, article_id: str) -> None:
         """A removed or replaced original hands its group to its earliest copy: no copy points at nothing."""
-        copies = [r[0] for r in self.store.db.execute(
-            "SELECT id FROM articles WHERE duplicate_of = ? ORDER BY seq", (article_id,))]
+        copies = [
+            r[0]
+            for r in self.store.db.execute("SELECT id FROM articles WHERE duplicate_of = ? ORDER BY seq", (article_id,))
+        ]
         for copy in copies:
             self.store.set_duplicate_of(copy, None if copy == copies[0] else copies[0])
 

@@ -17,6 +17,7 @@ whole (:meth:`LSHIndex.merge`). :func:`lsh_params` picks bands × rows for a
 threshold; candidates are then verified with the exact Jaccard of the
 shingle sets (:func:`jaccard`), so the threshold holds exactly.
 """
+
 from __future__ import annotations
 
 import re
@@ -134,14 +135,14 @@ def _batch_shingles(encoded: list[bytes], k: int) -> list[np.ndarray]:
     with np.errstate(over="ignore"):
         combined = hashes[: max(0, len(hashes) - k + 1)].copy()
         for offset in range(1, k):
-            combined = combined * _MIX + hashes[offset: offset + len(combined)]
+            combined = combined * _MIX + hashes[offset : offset + len(combined)]
         combined ^= combined >> np.uint64(29)
         for first, count in zip(bounds[:-1].tolist(), counts.tolist()):
             if count >= k:
-                out.append(combined[first: first + count - k + 1])
+                out.append(combined[first : first + count - k + 1])
             elif count:
                 short = hashes[first]
-                for value in hashes[first + 1: first + count]:
+                for value in hashes[first + 1 : first + count]:
                     short = short * _MIX + value
                 out.append(np.array([short ^ (short >> np.uint64(29))], dtype=np.uint64))
             else:
@@ -267,7 +268,7 @@ def lsh_params(threshold: float, num_perm: int, recall: float = 0.995) -> tuple[
     """
     for rows in range(num_perm, 0, -1):
         bands = num_perm // rows
-        if 1.0 - (1.0 - threshold ** rows) ** bands >= recall:
+        if 1.0 - (1.0 - threshold**rows) ** bands >= recall:
             return bands, rows
     return num_perm, 1
 
@@ -338,8 +339,9 @@ def candidate_pairs(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray
     return np.unique(found, axis=0)
 
 
-def near_pairs(hashes: Sequence[np.ndarray], threshold: float, hasher: Hasher | None = None,
-               recall: float = 0.995) -> Iterable[tuple[int, int, float]]:
+def near_pairs(
+    hashes: Sequence[np.ndarray], threshold: float, hasher: Hasher | None = None, recall: float = 0.995
+) -> Iterable[tuple[int, int, float]]:
     """(i, j, exact Jaccard) for every pair of shingle hash arrays at or above ``threshold`` found by LSH.
 
     The arrays may repeat values (positional hashes): the minimum ignores repeats, and

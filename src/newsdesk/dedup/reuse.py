@@ -17,6 +17,7 @@ A paraphrase shares no 5-gram and is never a candidate. Links go from the
 earlier (stored) paragraph ``a`` to the new one ``b``, with the alignment ratio
 as similarity.
 """
+
 from __future__ import annotations
 
 import json
@@ -101,28 +102,41 @@ class ReuseFinder:
         found: dict[int, list[Reuse]] = {}
         for link in self.verified(pairs, unique):
             found.setdefault(link.b["paragraph"], []).append(link)
-        links = [Reuse(a=link.a, b={"article": None, "paragraph": index}, kind=link.kind, similarity=link.similarity)
-                 for index, value in hashes.items() for link in found.get(first[value], ())]
-        db.executemany("INSERT INTO reuse (a_article, a_paragraph, b_article, b_paragraph, kind, similarity)"
-                       " VALUES (?, ?, ?, ?, ?, ?)",
-                       [(x.a["article"], x.a["paragraph"], x.b["article"] or article.id, x.b["paragraph"], x.kind,
-                         x.similarity) for x in links])
-        db.executemany("INSERT INTO paragraph_hashes (hash, article_id, paragraph) VALUES (?, ?, ?)",
-                       [(h, article.id, index) for index, h in hashes.items()])
-        db.executemany("INSERT INTO paragraph_shingles (hash, article_id, paragraph) VALUES (?, ?, ?)",
-                       [(h, article.id, index) for index, values in sampled.items() for h in values])
+        links = [
+            Reuse(a=link.a, b={"article": None, "paragraph": index}, kind=link.kind, similarity=link.similarity)
+            for index, value in hashes.items()
+            for link in found.get(first[value], ())
+        ]
+        db.executemany(
+            "INSERT INTO reuse (a_article, a_paragraph, b_article, b_paragraph, kind, similarity)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [
+                (x.a["article"], x.a["paragraph"], x.b["article"] or article.id, x.b["paragraph"], x.kind, x.similarity)
+                for x in links
+            ],
+        )
+        db.executemany(
+            "INSERT INTO paragraph_hashes (hash, article_id, paragraph) VALUES (?, ?, ?)",
+            [(h, article.id, index) for index, h in hashes.items()],
+        )
+        db.executemany(
+            "INSERT INTO paragraph_shingles (hash, article_id, paragraph) VALUES (?, ?, ?)",
+            [(h, article.id, index) for index, values in sampled.items() for h in values],
+        )
 
-    def candidates(self, article_id: str, hashes: dict[int, str],
-                   sampled: dict[int, list[int]]) -> set[tuple[str, int, int]]:
+    def candidates(
+        self, article_id: str, hashes: dict[int, str], sampled: dict[int, list[int]]
+    ) -> set[tuple[str, int, int]]:
         """(stored article, its paragraph, new paragraph) sharing the whole text or a sampled shingle."""
         db = self.store.db
         found: set[tuple[str, int, int]] = set()
         for index, value in hashes.items():
             # the same words are verbatim re-use (similarity 1): the earliest max_sources are the ones kept
             for other, paragraph in db.execute(
-                    "SELECT h.article_id, h.paragraph FROM paragraph_hashes h JOIN articles a ON a.id = h.article_id"
-                    " WHERE h.hash = ? AND h.article_id != ? ORDER BY a.seq, h.paragraph LIMIT ?",
-                    (value, article_id, self.settings.max_sources)):
+                "SELECT h.article_id, h.paragraph FROM paragraph_hashes h JOIN articles a ON a.id = h.article_id"
+                " WHERE h.hash = ? AND h.article_id != ? ORDER BY a.seq, h.paragraph LIMIT ?",
+                (value, article_id, self.settings.max_sources),
+            ):
                 found.add((other, paragraph, index))
         owners: dict[int, list[int]] = {}
         for index, values in sampled.items():
@@ -140,13 +154,17 @@ class ReuseFinder:
         read to tell, so a common shingle costs the same on any desk size."""
         db = self.store.db
         limit = 4 * self.settings.max_postings
-        rows = db.execute("SELECT article_id, paragraph FROM paragraph_shingles WHERE hash = ? AND article_id != ?"
-                          " LIMIT ?", (value, article_id, limit + 1)).fetchall()
+        rows = db.execute(
+            "SELECT article_id, paragraph FROM paragraph_shingles WHERE hash = ? AND article_id != ? LIMIT ?",
+            (value, article_id, limit + 1),
+        ).fetchall()
         if len(rows) > limit:
             if len({other for other, _ in rows}) > self.settings.max_postings:
                 return []
-            rows = db.execute("SELECT article_id, paragraph FROM paragraph_shingles WHERE hash = ? AND article_id != ?",
-                              (value, article_id)).fetchall()
+            rows = db.execute(
+                "SELECT article_id, paragraph FROM paragraph_shingles WHERE hash = ? AND article_id != ?",
+                (value, article_id),
+            ).fetchall()
         if len(rows) > PARAGRAPHS_PER_POSTING * self.settings.max_postings:  # repeated in very many paragraphs
             return []
         return rows if len({other for other, _ in rows}) <= self.settings.max_postings else []
@@ -165,10 +183,11 @@ class ReuseFinder:
             # article's JSON is never loaded here. SQLite functions take at most 127 arguments.
             numbers = sorted(paragraphs_wanted)
             for start in range(0, len(numbers), 100):
-                chunk = numbers[start:start + 100]
+                chunk = numbers[start : start + 100]
                 paths = ", ".join(f"json_extract(data, '$.paragraphs[{n}].text')" for n in chunk)
-                row = self.store.db.execute(f"SELECT seq, json_array({paths}) FROM articles WHERE id = ?",
-                                            (other,)).fetchone()
+                row = self.store.db.execute(
+                    f"SELECT seq, json_array({paths}) FROM articles WHERE id = ?", (other,)
+                ).fetchone()
                 if row is None:
                     break
                 seq[other] = row[0]
@@ -182,8 +201,12 @@ class ReuseFinder:
             if found is None:
                 continue
             kind, similarity = found
-            link = Reuse(a={"article": other, "paragraph": paragraph}, b={"article": None, "paragraph": index},
-                         kind=kind, similarity=similarity)
+            link = Reuse(
+                a={"article": other, "paragraph": paragraph},
+                b={"article": None, "paragraph": index},
+                kind=kind,
+                similarity=similarity,
+            )
             best.setdefault(index, []).append((-similarity, seq[other], paragraph, link))
         links = []
         for index in sorted(best):  # the most similar, then the earliest (article, then paragraph)

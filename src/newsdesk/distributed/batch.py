@@ -30,6 +30,7 @@ dataset of one file per group, plus ``records`` (the stored article JSON, for
 ``newsdesk load``) and ``skips``. An entity named in several groups has a row
 in each (its id, derived from its name, is the same).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -72,8 +73,10 @@ class Summary:
 
     def __str__(self) -> str:
         peak = max(self.worker_peak_mb.values(), default=0)
-        return (f"{self.articles} articles in {self.blocks} blocks (largest {self.largest_block}) and {self.groups}"
-                f" groups, skipped {len(self.skipped)}; peak memory per worker {peak:.0f} MB")
+        return (
+            f"{self.articles} articles in {self.blocks} blocks (largest {self.largest_block}) and {self.groups}"
+            f" groups, skipped {len(self.skipped)}; peak memory per worker {peak:.0f} MB"
+        )
 
 
 def require_dask():
@@ -85,8 +88,15 @@ def require_dask():
 
 
 # the run --------------------------------------------------------------------
-def run(inputs: Iterable[str], out: str | Path, config: dict, *, scheduler: str | None = None,
-        workers: int | None = None, progress=None) -> Summary:
+def run(
+    inputs: Iterable[str],
+    out: str | Path,
+    config: dict,
+    *,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress=None,
+) -> Summary:
     """Process ``inputs`` on a Dask cluster (``scheduler`` address, else a LocalCluster of ``workers``
     processes) and write the tables under ``out``."""
     require_dask()
@@ -108,8 +118,7 @@ def run(inputs: Iterable[str], out: str | Path, config: dict, *, scheduler: str 
         cluster = None
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True,
-                               dashboard_address=None)
+        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
         options = ingest.Options.from_config(config["ingest"])
@@ -124,23 +133,29 @@ def run(inputs: Iterable[str], out: str | Path, config: dict, *, scheduler: str 
         keyed = [client.submit(keys, part, config) for part in extracted]
         frequencies = client.submit(sum_counters, [client.submit(term_counts, part) for part in keyed])
         total = summary.articles
-        links = (db.from_delayed([dask.delayed(part) for part in keyed])
-                 .map_partitions(join_keys, dask.delayed(frequencies), total, settings)
-                 .groupby(lambda item: item[0], shuffle="tasks")
-                 .map(chain, config["reuse"]["max_postings"]).flatten())
+        links = (
+            db.from_delayed([dask.delayed(part) for part in keyed])
+            .map_partitions(join_keys, dask.delayed(frequencies), total, settings)
+            .groupby(lambda item: item[0], shuffle="tasks")
+            .map(chain, config["reuse"]["max_postings"])
+            .flatten()
+        )
         group_of, sizes = blocks(links.compute(), total, settings.group)
         summary.blocks, summary.largest_block = len(sizes), max(sizes, default=0)
         groups = dask.delayed(client.scatter(group_of, broadcast=True))
-        written = (db.from_delayed([dask.delayed(part) for part in extracted])
-                   .map_partitions(tag_groups, groups)
-                   .groupby(lambda tagged: tagged[0], shuffle="tasks")
-                   .map(desk_stages, dask.delayed(frequencies), total, config, str(out)))
+        written = (
+            db.from_delayed([dask.delayed(part) for part in extracted])
+            .map_partitions(tag_groups, groups)
+            .groupby(lambda tagged: tagged[0], shuffle="tasks")
+            .map(desk_stages, dask.delayed(frequencies), total, config, str(out))
+        )
         summary.groups = sum(written.compute())
         summary.worker_peak_mb = client.run(_peak_mb)
         _write_skips(out, summary.skipped)
-        (out / TABLES_DIR_MARK).write_text(json.dumps({"schema": "newsdesk/1", "articles": total,
-                                                       "worker_peak_mb": summary.worker_peak_mb}) + "\n",
-                                           encoding="utf-8")
+        (out / TABLES_DIR_MARK).write_text(
+            json.dumps({"schema": "newsdesk/1", "articles": total, "worker_peak_mb": summary.worker_peak_mb}) + "\n",
+            encoding="utf-8",
+        )
     finally:
         client.close()
         if cluster is not None:
@@ -156,8 +171,11 @@ def _partitions(items: Iterator[Article | Skip], size: int, summary: Summary) ->
             summary.skipped.append(item)
             continue
         if item.id in seen:  # a desk keeps the last version; a batch keeps the first and records the other
-            summary.skipped.append(Skip(origin=item.origin or item.id, reason="duplicate_of",
-                                        detail=f"id {item.id} read twice", id=item.id))
+            summary.skipped.append(
+                Skip(
+                    origin=item.origin or item.id, reason="duplicate_of", detail=f"id {item.id} read twice", id=item.id
+                )
+            )
             continue
         seen.add(item.id)
         part.append((summary.articles, item))
@@ -264,9 +282,19 @@ def keys(part: list[tuple[int, Article]], config: dict) -> list[Keys]:
                 shingles.update(reuse.winnowed(paragraph.text, reuse_settings.shingle, reuse_settings.window))
         headline = content_words(article.title, stop)
         terms = headline_terms(headline) + body_terms(article, stop)
-        found.append(Keys(seq, minhash.band_keys(signature, bands, rows).tolist(), dedup.fingerprint(text),
-                          sorted(set(paragraphs)), sorted(shingles), sorted(terms), day_number(article.published),
-                          title_key(article.title), [k for k in map(title_key, article.related_titles) if k]))
+        found.append(
+            Keys(
+                seq,
+                minhash.band_keys(signature, bands, rows).tolist(),
+                dedup.fingerprint(text),
+                sorted(set(paragraphs)),
+                sorted(shingles),
+                sorted(terms),
+                day_number(article.published),
+                title_key(article.title),
+                [k for k in map(title_key, article.related_titles) if k],
+            )
+        )
     return found
 
 
@@ -359,8 +387,9 @@ def tag_groups(part: list[tuple[int, Article]], group_of: dict[int, int]) -> lis
     return [(group_of[seq], (seq, article)) for seq, article in part]
 
 
-def desk_stages(group: tuple[int, list[tuple[int, Article]]], frequencies: Counter, total: int, config: dict,
-                out: str) -> int:
+def desk_stages(
+    group: tuple[int, list[tuple[int, Article]]], frequencies: Counter, total: int, config: dict, out: str
+) -> int:
     """The desk steps over one group of blocks, in input order, on an in-memory desk; writes its table parts."""
     from ..desk import Desk
     from ..store.export import TABLES, Contract, table_rows, write_parquet
@@ -373,8 +402,7 @@ def desk_stages(group: tuple[int, list[tuple[int, Article]]], frequencies: Count
     for _, article in items:
         own.update(set(headline_terms(content_words(article.title, stop)) + body_terms(article, stop)))
     # the rest of the corpus counts as already seen: the block's story vectors weigh terms as the desk's would
-    background = ({term: frequencies[term] - n for term, n in own.items() if frequencies[term] > n},
-                  total - len(items))
+    background = ({term: frequencies[term] - n for term, n in own.items() if frequencies[term] > n}, total - len(items))
     with Desk(":memory:", config=json.loads(json.dumps(config))) as desk:
         pipeline = desk.pipeline
         for info, fn in pipeline.steps:
@@ -392,9 +420,13 @@ def desk_stages(group: tuple[int, list[tuple[int, Article]]], frequencies: Count
         seq = {article.id: n for n, article in items}
         folder = Path(out) / "records"
         folder.mkdir(parents=True, exist_ok=True)
-        write_parquet(folder / f"part-{number:05d}.parquet",
-                      lambda: ({"seq": seq[row[0]], "id": row[0], "data": row[1]} for row in
-                               desk.store.db.execute("SELECT id, data FROM articles ORDER BY seq")))
+        write_parquet(
+            folder / f"part-{number:05d}.parquet",
+            lambda: (
+                {"seq": seq[row[0]], "id": row[0], "data": row[1]}
+                for row in desk.store.db.execute("SELECT id, data FROM articles ORDER BY seq")
+            ),
+        )
     return 1
 
 
@@ -449,4 +481,3 @@ def load(out: str | Path, desk, progress=None) -> int:
         if progress:
             progress(1)
     return count
-

@@ -22,6 +22,7 @@ include role references); pronouns resolve to the most recent compatible
 speaker or person, or to a person named in the fragment right after the
 quote ("…,” he said. Jane Roe, a professor at ...").
 """
+
 from __future__ import annotations
 
 import re
@@ -38,7 +39,8 @@ from . import claims_model
 # reporting verbs, and the verbs that introduce at least 40% of their occurrences as an
 # attribution cue in PolNeAR's train part (counted from its gold cues; see docs/claims.md),
 # leaving out those that mostly mean physical acts in conflict news (attack, push, order, challenge).
-SPEECH_VERBS = frozenset("""
+SPEECH_VERBS = frozenset(
+    """
 say tell state declare assure promise claim warn report add confirm announce insist admit acknowledge explain
 note argue write tweet retweet post suggest reply respond answer continue recall mention reveal indicate predict
 vow pledge contend maintain allege assert emphasize emphasise stress complain charge concede testify conclude
@@ -49,14 +51,17 @@ decry lament bemoan blast slam assail rebuke chide mock tout echo remind imply d
 express plead apologize recount envision clarify rebut rebuff rail lash vouch outline invoke champion congratulate
 quote title label decline refuse seek support point talk speak list remember question oppose publish advocate
 lambast credit thank highlight issue
-""".split())
+""".split()
+)
 # Belief, attitude and intention verbs: the common ones, then those PolNeAR's train part annotates as
 # cues of a stance ("wants to ...", "sees X as ...", "offered no specifics") and that each raised
 # train content and full F1 once nested claims were dropped (see ``_outermost``).
-BELIEF_VERBS = frozenset("""
+BELIEF_VERBS = frozenset(
+    """
 think believe consider feel hope fear expect know suspect doubt worry guess assume imagine reckon understand realize
 realise wonder wish learn convince recognize prefer like want decide plan offer
-""".split())
+""".split()
+)
 # Verbs of appearance and perception ("seemed to have achieved surprise", "smoke was seen", "what it sees as")
 # are not cues: they report how something looks, not what a source asserts (nor may the learned model make them).
 NOT_CUES = frozenset("seem appear see look sound hear watch".split())
@@ -69,11 +74,13 @@ CUE_VERBS = SPEECH_VERBS | BELIEF_VERBS | DENY_VERBS | EVIDENCE_VERBS
 # after "find" are gold contents, below the precision at which a prediction adds to F1.
 NO_OBJECT_VERBS = frozenset("tell add find speak consider continue understand advise maintain".split())
 # Nouns that name a statement ("his assertion that ...", "her call for ...", "Trump's remarks about ...").
-CUE_NOUNS = frozenset("""
+CUE_NOUNS = frozenset(
+    """
 assertion allegation accusation remark comment warning promise pledge denial criticism assessment belief insistence
 suggestion argument announcement testimony complaint demand plea vow prediction admission acknowledgment
 acknowledgement endorsement praise rejection
-""".split())
+""".split()
+)
 DENY_NOUNS = frozenset("denial rejection".split())
 # Prepositions whose object is what the cue is about ("called for talks", "railed against the plan").
 CONTENT_PREPS = frozenset("about against for of on to as".split())
@@ -84,13 +91,15 @@ RELATIVE_PRONOUNS = frozenset("who which that whom".split())
 SPEAKER_ENTS = ("PERSON", "ORG", "NORP", "GPE")
 # Head nouns that name people or bodies who can hold a view ("For analysts, ...",
 # "For the leader of the group, ..."): a general lexicon, used only by the ``for`` form.
-SPEAKER_NOUNS = frozenset("""
+SPEAKER_NOUNS = frozenset(
+    """
 leader commander governor minister president official spokesman spokeswoman spokesperson analyst expert observer
 critic supporter opponent author researcher scientist economist lawyer judge prosecutor police authority government
 ministry army military agency intelligence mayor chief head director secretary senator lawmaker legislator voter
 resident witness activist campaign party administration diplomat ambassador general officer source commentator
 historian professor candidate group
-""".split())
+""".split()
+)
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
 DASHES = ("-", "—", "–")
@@ -132,6 +141,7 @@ class Found:
 
 # -- quotations -------------------------------------------------------------------------------------------
 
+
 def quote_segments(text: str) -> tuple[list[tuple[int, int]], Optional[int]]:
     """Paired quotations of ``text`` as (start, end) with the marks, and the start of one left open at the end.
 
@@ -172,6 +182,7 @@ def _words(text: str) -> int:
 
 # -- spans over the parse ---------------------------------------------------------------------------------
 
+
 def _char_range(tokens: Iterable) -> Optional[tuple[int, int]]:
     tokens = sorted(tokens, key=lambda t: t.i)
     if not tokens:
@@ -191,10 +202,18 @@ def _trimmed(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
 
 def _noun_phrase(head) -> tuple[int, int]:
     """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash."""
-    cuts = [t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i for t in head.subtree
-            if t.i > head.i and ((t.dep_ in PHRASE_CUTS and not (t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos"
-                                                                   and t.left_edge.lower_ != "which"))
-                                 or t.text in ("—", "–"))]
+    cuts = [
+        t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i
+        for t in head.subtree
+        if t.i > head.i
+        and (
+            (
+                t.dep_ in PHRASE_CUTS
+                and not (t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos" and t.left_edge.lower_ != "which")
+            )
+            or t.text in ("—", "–")
+        )
+    ]
     last = min(cuts, default=head.right_edge.i + 1) - 1
     tokens = [t for t in head.subtree if t.i <= max(last, head.i)]
     while len(tokens) > 1 and tokens[-1].is_punct and tokens[-1].text not in ")]":
@@ -234,15 +253,23 @@ def _is_cue(token, learned: float = 1.0) -> bool:
     """Whether ``token`` is an attribution cue: a verb of the lexicon, or one the learned model rates at least
     ``learned`` (1.0: the lexicon only)."""
     if token.lemma_.lower() in EVIDENCE_VERBS and not any(
-            c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in token.children):
+        c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN") for c in token.children
+    ):
         return False  # "videos showing ...", "it shows ...": not a source's statement
     lemma = token.lemma_.lower()
-    if lemma not in CUE_VERBS and (learned >= 1.0 or lemma in NOT_CUES or token.pos_ != "VERB" or not _reports(token)
-                                   or claims_model.probability("cue", claims_model.cue_features(token)) < learned):
+    if lemma not in CUE_VERBS and (
+        learned >= 1.0
+        or lemma in NOT_CUES
+        or token.pos_ != "VERB"
+        or not _reports(token)
+        or claims_model.probability("cue", claims_model.cue_features(token)) < learned
+    ):
         return False
-    return (token.pos_ in ("VERB", "AUX")
-            and token.dep_ not in ("amod", "compound", "acl" if token.tag_ != "VBG" else "_")
-            and not (token.dep_ == "relcl" and token.tag_ == "VBN" and not any(c.dep_ == "aux" for c in token.children)))
+    return (
+        token.pos_ in ("VERB", "AUX")
+        and token.dep_ not in ("amod", "compound", "acl" if token.tag_ != "VBG" else "_")
+        and not (token.dep_ == "relcl" and token.tag_ == "VBN" and not any(c.dep_ == "aux" for c in token.children))
+    )
 
 
 def _reports(verb) -> bool:
@@ -252,7 +279,8 @@ def _reports(verb) -> bool:
     children = list(verb.children)
     return not any(c.dep_ == "auxpass" for c in children) and any(
         c.dep_ in ("ccomp", "xcomp") or c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c)
-        for c in children)
+        for c in children
+    )
 
 
 def _cue_range(verb) -> tuple[int, int]:
@@ -261,8 +289,14 @@ def _cue_range(verb) -> tuple[int, int]:
     the state Civil Defense said", which the parser hangs on "said")."""
     doc = verb.doc
     extra = [c for c in verb.children if c.dep_ in CUE_EXTRA_DEPS or (c.dep_ == "advmod" and c.i == verb.i - 1)]
-    return _char_range([verb] + [c for c in extra if all(
-        t.pos_ in ("AUX", "PART", "ADV", "VERB") for t in doc[min(c.i, verb.i) + 1:max(c.i, verb.i)])])
+    return _char_range(
+        [verb]
+        + [
+            c
+            for c in extra
+            if all(t.pos_ in ("AUX", "PART", "ADV", "VERB") for t in doc[min(c.i, verb.i) + 1 : max(c.i, verb.i)])
+        ]
+    )
 
 
 def _content_tokens(verb) -> tuple[list, str]:
@@ -272,12 +306,22 @@ def _content_tokens(verb) -> tuple[list, str]:
     if clauses:
         # "said the country is on the wrong path, in part because ...": the parse hangs the clause's
         # trailing modifiers on the cue; they belong to what was said
-        trailing = [c for c in verb.rights if c.i > clauses[-1].i and c.dep_ in ("advcl", "prep")
-                    and clauses[-1].i > verb.i and not _is_cue(c) and not _temporal(c)]
+        trailing = [
+            c
+            for c in verb.rights
+            if c.i > clauses[-1].i
+            and c.dep_ in ("advcl", "prep")
+            and clauses[-1].i > verb.i
+            and not _is_cue(c)
+            and not _temporal(c)
+        ]
         return [t for c in clauses + trailing for t in c.subtree if not _is_attached_cue(t, c)], "verb"
     bare = not any(c.dep_ in ("dobj", "xcomp") for c in children)  # "he said", not "citing a report"
-    as_tag = verb.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "as" for c in children) and not any(
-        c.dep_ == "auxpass" for c in children)  # "as these fighters are known" names, it does not report
+    as_tag = (
+        verb.dep_ == "advcl"
+        and any(c.dep_ == "mark" and c.lower_ == "as" for c in children)
+        and not any(c.dep_ == "auxpass" for c in children)
+    )  # "as these fighters are known" names, it does not report
     if _inverted(verb) or (bare and (verb.dep_ == "parataxis" or as_tag)):
         inside = {t.i for t in verb.subtree}
         around = [t for t in verb.head.subtree if t.i not in inside and not t.is_punct]
@@ -289,8 +333,9 @@ def _content_tokens(verb) -> tuple[list, str]:
     objects = ("xcomp", "pcomp") if clause_only else ("xcomp", "pcomp", "dobj", "oprd")
     # "speak about the war" reports; "adding to the camps", "spoke to reporters" do not
     preps = CONTENT_PREPS - {"to"} if clause_only else CONTENT_PREPS
-    parts = [c for c in verb.rights if c.dep_ in objects
-             or (c.dep_ == "prep" and c.lower_ in preps and not _temporal(c))]
+    parts = [
+        c for c in verb.rights if c.dep_ in objects or (c.dep_ == "prep" and c.lower_ in preps and not _temporal(c))
+    ]
     if not parts:
         return [], ""
     form = "verb" if parts[0].dep_ in ("xcomp", "pcomp") else "verb_object"
@@ -303,8 +348,12 @@ def _temporal(prep) -> bool:
 
 def _inverted(verb) -> bool:
     """'..., assured today one of the leaders': a cue after a comma, its subject placed after it."""
-    if verb.dep_ not in ("advcl", "conj", "ccomp") or verb.tag_ not in ("VBD", "VBZ", "VBP") or verb.i < verb.head.i \
-            or verb.left_edge.i == 0:
+    if (
+        verb.dep_ not in ("advcl", "conj", "ccomp")
+        or verb.tag_ not in ("VBD", "VBZ", "VBP")
+        or verb.i < verb.head.i
+        or verb.left_edge.i == 0
+    ):
         return False
     if any(c.dep_.startswith("nsubj") for c in verb.children) or verb.doc[verb.left_edge.i - 1].text != ",":
         return False
@@ -312,7 +361,10 @@ def _inverted(verb) -> bool:
 
 
 def _inverted_subject(verb):
-    return next((c for c in verb.rights if c.dep_ in ("dobj", "nsubj", "attr") and c.pos_ in ("NOUN", "PROPN", "NUM", "PRON")), None)
+    return next(
+        (c for c in verb.rights if c.dep_ in ("dobj", "nsubj", "attr") and c.pos_ in ("NOUN", "PROPN", "NUM", "PRON")),
+        None,
+    )
 
 
 def _is_attached_cue(token, clause) -> bool:
@@ -320,11 +372,17 @@ def _is_attached_cue(token, clause) -> bool:
     for ancestor in [token, *token.ancestors]:
         if ancestor.i == clause.i:
             return False
-        if ancestor.dep_ in ("conj", "advcl") and _is_cue(ancestor) and not any(
-                c.dep_.startswith("nsubj") for c in ancestor.children):
+        if (
+            ancestor.dep_ in ("conj", "advcl")
+            and _is_cue(ancestor)
+            and not any(c.dep_.startswith("nsubj") for c in ancestor.children)
+        ):
             return True  # "..., adding that B": the participle's statement is a claim of its own
-        if ancestor.dep_ == "cc" and ancestor.head.i >= clause.i and any(
-                s.dep_ == "conj" and _is_cue(s) and s.i > ancestor.i for s in ancestor.head.children):
+        if (
+            ancestor.dep_ == "cc"
+            and ancestor.head.i >= clause.i
+            and any(s.dep_ == "conj" and _is_cue(s) and s.i > ancestor.i for s in ancestor.head.children)
+        ):
             return True
     return False
 
@@ -338,7 +396,7 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
             continue  # a statement inside a quotation ("“I think ...,” she said") is part of the quoted one
         tokens, form = _content_tokens(verb)
         if len(tokens) == 1 and tokens[0].lower_ in RELATIVE_PRONOUNS and verb.dep_ == "relcl":
-            tokens = list(verb.head.subtree)[:verb.head.i - verb.head.left_edge.i + 1]  # "the attack, which X claimed"
+            tokens = list(verb.head.subtree)[: verb.head.i - verb.head.left_edge.i + 1]  # "the attack, which X claimed"
         content = None
         if tokens:
             content = _trimmed(text, *_within_sentence(_char_range(tokens), verb.sent, segments))
@@ -346,7 +404,7 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
             content, form = _quote_before(text, verb, segments), "quote_before"
         if content is None:
             content, form = _colon_content(text, verb), "verb_colon"
-        if content is None and re.match(r"[^.!?:“\"]{0,60}?:\s*$", text[verb.idx + len(verb):]):
+        if content is None and re.match(r"[^.!?:“\"]{0,60}?:\s*$", text[verb.idx + len(verb) :]):
             content, form = (len(text), len(text)), OPENS_NEXT  # "X wrote:" closing the paragraph
         if content is None:
             continue
@@ -363,8 +421,19 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
         content = _beside_cue(text, content, [s for s in (_cue_range(verb), source) if s])
         if content is None:
             continue
-        found.append(Found(paragraph, content, form, _cue_range(verb), source, head, verb,
-                           "deny" if verb.lemma_.lower() in DENY_VERBS else "assert", speaker_text=antecedent))
+        found.append(
+            Found(
+                paragraph,
+                content,
+                form,
+                _cue_range(verb),
+                source,
+                head,
+                verb,
+                "deny" if verb.lemma_.lower() in DENY_VERBS else "assert",
+                speaker_text=antecedent,
+            )
+        )
     return found
 
 
@@ -376,24 +445,41 @@ def noun_claims(doc, paragraph: int) -> list[Found]:
     for noun in doc:
         if noun.pos_ != "NOUN" or noun.lemma_.lower() not in CUE_NOUNS or _quoted(noun, segments):
             continue
-        parts = [c for c in noun.rights if c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" for m in c.children)
-                 or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c))]
+        parts = [
+            c
+            for c in noun.rights
+            if c.dep_ in ("acl", "ccomp")
+            and any(m.dep_ == "mark" for m in c.children)
+            or (c.dep_ == "prep" and c.lower_ in CONTENT_PREPS and not _temporal(c))
+        ]
         if not parts:
             continue
         content = _trimmed(text, *_char_range([t for c in parts[:1] for t in c.subtree]))
         if content is None:
             continue
-        if text[content[0]:content[1]].lower().startswith(tuple(f"{p} " for p in CONTENT_PREPS)):
-            content = _trimmed(text, content[0] + text[content[0]:].index(" ") + 1, content[1]) or content
+        if text[content[0] : content[1]].lower().startswith(tuple(f"{p} " for p in CONTENT_PREPS)):
+            content = _trimmed(text, content[0] + text[content[0] :].index(" ") + 1, content[1]) or content
         owner = next((c for c in noun.children if c.dep_ == "poss"), None)
         if owner is None:
             by = next((c for c in noun.rights if c.dep_ == "prep" and c.lower_ == "by"), None)
             owner = next((c for c in by.children if c.dep_ == "pobj"), None) if by is not None else None
         if owner is None and noun.dep_ == "dobj" and noun.head.pos_ == "VERB":
             owner = _subject(noun.head)  # "he made the suggestion that ...", "she avoided direct criticism of ..."
-        source = _char_range([t for t in owner.subtree if t.dep_ != "case" or t.i < owner.i]) if owner is not None else None
-        found.append(Found(paragraph, content, "noun", _char_range([noun]), source, owner, noun,
-                           "deny" if noun.lemma_.lower() in DENY_NOUNS else "assert"))
+        source = (
+            _char_range([t for t in owner.subtree if t.dep_ != "case" or t.i < owner.i]) if owner is not None else None
+        )
+        found.append(
+            Found(
+                paragraph,
+                content,
+                "noun",
+                _char_range([noun]),
+                source,
+                owner,
+                noun,
+                "deny" if noun.lemma_.lower() in DENY_NOUNS else "assert",
+            )
+        )
     return found
 
 
@@ -405,7 +491,7 @@ def _beside_cue(text: str, content: tuple[int, int], spans) -> Optional[tuple[in
         return content
     left, right = min(s[0] for s in inside), max(s[1] for s in inside)
     sides = [side for side in (_trimmed(text, start, left), _trimmed(text, right, end)) if side]
-    return max(sides, key=lambda side: _words(text[side[0]:side[1]]), default=None)
+    return max(sides, key=lambda side: _words(text[side[0] : side[1]]), default=None)
 
 
 def _quote_before(text: str, verb, segments) -> Optional[tuple[int, int]]:
@@ -433,7 +519,7 @@ def _within_sentence(span: tuple[int, int], sent, segments) -> tuple[int, int]:
 
 def _colon_content(text: str, verb) -> Optional[tuple[int, int]]:
     """'X said: ...' — the text after the colon that follows the cue (its quotation when there is one)."""
-    rest = text[verb.idx + len(verb):]
+    rest = text[verb.idx + len(verb) :]
     match = re.match(r"[^.!?:“\"]{0,60}?:\s*", rest)
     if not match:
         return None
@@ -475,7 +561,9 @@ def according_claims(doc, paragraph: int) -> list[Found]:
         content = _trimmed(text, *span) if span else None
         if content is None:
             continue
-        found.append(Found(paragraph, content, "according_to", _char_range([token, to]), _noun_phrase(pobj), pobj, token))
+        found.append(
+            Found(paragraph, content, "according_to", _char_range([token, to]), _noun_phrase(pobj), pobj, token)
+        )
     return found
 
 
@@ -485,8 +573,18 @@ def _after_description(tokens: list) -> list:
     subject on; none when the words only describe the source."""
     inside = {t.i for t in tokens}
     for verb in tokens:
-        subject = max((c for c in verb.children if c.dep_.startswith("nsubj") and c.lower_ not in RELATIVE_PRONOUNS
-                       and c.left_edge.i in inside and c.i < verb.i), key=lambda c: c.i, default=None)
+        subject = max(
+            (
+                c
+                for c in verb.children
+                if c.dep_.startswith("nsubj")
+                and c.lower_ not in RELATIVE_PRONOUNS
+                and c.left_edge.i in inside
+                and c.i < verb.i
+            ),
+            key=lambda c: c.i,
+            default=None,
+        )
         if verb.dep_ in ("ccomp", "conj") and verb.pos_ in ("VERB", "AUX") and subject is not None:
             return [t for t in tokens if subject.left_edge.i <= t.i <= verb.right_edge.i]
     return []
@@ -505,7 +603,7 @@ def for_claims(doc, paragraph: int) -> list[Found]:
             continue
         root = sent.root
         subjects = [c for c in root.children if c.dep_.startswith("nsubj") and c.i > first.right_edge.i]
-        commas = [t.i for t in doc[pobj.i:root.i] if t.text == ","]
+        commas = [t.i for t in doc[pobj.i : root.i] if t.text == ","]
         if root.pos_ not in ("VERB", "AUX") or root.i < pobj.i or not (subjects or commas):
             continue
         after_first_comma = subjects and commas and subjects[0].left_edge.i > commas[0]
@@ -518,8 +616,11 @@ def for_claims(doc, paragraph: int) -> list[Found]:
 
 
 def _speaker_like(token) -> bool:
-    return (token.ent_type_ in SPEAKER_ENTS or token.lower_ in ("him", "her", "them", "us", "me")
-            or token.lemma_.lower() in SPEAKER_NOUNS)
+    return (
+        token.ent_type_ in SPEAKER_ENTS
+        or token.lower_ in ("him", "her", "them", "us", "me")
+        or token.lemma_.lower() in SPEAKER_NOUNS
+    )
 
 
 def colon_claims(doc, paragraph: int, taken: list[Found], settings: Settings = Settings()) -> list[Found]:
@@ -535,10 +636,10 @@ def colon_claims(doc, paragraph: int, taken: list[Found], settings: Settings = S
         if colon.text != ":" or colon.i == 0 or _quoted(colon, segments):
             continue
         first = colon.sent.start
-        for token in doc[first:colon.i]:
+        for token in doc[first : colon.i]:
             if token.text in DASHES:
                 first = token.i + 1
-        left = doc[first:colon.i]
+        left = doc[first : colon.i]
         if any(t.pos_ in ("VERB", "AUX") for t in left):
             found += _clause_colon_quote(doc, paragraph, colon, segments, taken, settings)
             continue
@@ -550,18 +651,32 @@ def colon_claims(doc, paragraph: int, taken: list[Found], settings: Settings = S
         while after < len(text) and text[after].isspace():
             after += 1
         quote = next(((s, e) for s, e in segments if s == after), None)
-        if quote is not None and _words(text[quote[0]:quote[1]]) >= settings.min_quote_words:
+        if quote is not None and _words(text[quote[0] : quote[1]]) >= settings.min_quote_words:
             content = _inner(text, *quote)
         else:
-            following = [t for t in doc[colon.i + 1:] if t.sent.start == doc[colon.i + 1].sent.start] if colon.i + 1 < len(doc) else []
+            following = (
+                [t for t in doc[colon.i + 1 :] if t.sent.start == doc[colon.i + 1].sent.start]
+                if colon.i + 1 < len(doc)
+                else []
+            )
             if not any(t.pos_ in ("VERB", "AUX") for t in following):
                 continue
             content = _trimmed(text, after, following[-1].idx + len(following[-1]))
         if content is None or _covered(taken, *content):
             continue
         head = left.root
-        found.append(Found(paragraph, content, "colon", (colon.idx, colon.idx + 1), _char_range(left), head, None,
-                           direct_quote=quote is not None))
+        found.append(
+            Found(
+                paragraph,
+                content,
+                "colon",
+                (colon.idx, colon.idx + 1),
+                _char_range(left),
+                head,
+                None,
+                direct_quote=quote is not None,
+            )
+        )
     return found
 
 
@@ -573,16 +688,23 @@ def _clause_colon_quote(doc, paragraph: int, colon, segments, taken: list[Found]
     while after < len(text) and text[after].isspace():
         after += 1
     quote = next(((s, e) for s, e in segments if s == after), None)
-    if quote is None or _words(text[quote[0]:quote[1]]) < settings.min_quote_words:
+    if quote is None or _words(text[quote[0] : quote[1]]) < settings.min_quote_words:
         return []
     verb = colon.head if colon.head.pos_ in ("VERB", "AUX") and colon.head.i < colon.i else colon.sent.root
     subject = _subject(verb) if verb.i < colon.i else None
     content = _inner(text, *quote)
-    if subject is None or content is None or _covered(taken, *content) or not (
-            subject.ent_type_ in ("PERSON", "ORG", "NORP") or subject.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS):
+    if (
+        subject is None
+        or content is None
+        or _covered(taken, *content)
+        or not (subject.ent_type_ in ("PERSON", "ORG", "NORP") or subject.lower_ in PERSON_PRONOUNS | GROUP_PRONOUNS)
+    ):
         return []
-    return [Found(paragraph, content, "verb_colon", _cue_range(verb), _noun_phrase(subject), subject, verb,
-                  direct_quote=True)]
+    return [
+        Found(
+            paragraph, content, "verb_colon", _cue_range(verb), _noun_phrase(subject), subject, verb, direct_quote=True
+        )
+    ]
 
 
 def _covered(claims: list[Found], start: int, end: int) -> bool:
@@ -624,7 +746,8 @@ def mark_quotes(claims: list[Found], text: str, settings: Settings = Settings())
 def _followed_by_quotes(content: tuple[int, int], tag_end: int, text: str, segments) -> tuple[int, int]:
     """'“A,” she said. “B.”' and '“A,” she said, “B.”': the quotations right after the cue carry on the statement."""
     gap = re.match(r"[^“\"\n]{0,200}?[,.;:]\s*(?=[“\"]|''|``)", text[tag_end:]) or re.match(
-        r"[^“\"\n]{0,30}?[,.;:]\s*", text[tag_end:])  # '…,” said Jane Roe, who led X. “B.”'
+        r"[^“\"\n]{0,30}?[,.;:]\s*", text[tag_end:]
+    )  # '…,” said Jane Roe, who led X. “B.”'
     end = tag_end + gap.end() if gap else _sentence_end(text, content[1] + 1)
     start = content[0]
     for q_start, q_end in segments:
@@ -637,6 +760,7 @@ def _followed_by_quotes(content: tuple[int, int], tag_end: int, text: str, segme
 
 
 # -- speakers ---------------------------------------------------------------------------------------------
+
 
 def _mention_index(article: Article) -> list[tuple[int, int, int, Entity]]:
     return [(m.span.paragraph, m.span.start, m.span.end, e) for e in article.entities for m in e.mentions]
@@ -668,8 +792,11 @@ def _named_after(claim: Found, doc) -> Optional[tuple[int, int]]:
     if first is None or first.pos_ != "PROPN":
         return None
     ent = next((e for e in doc.ents if e.start == first.i), None)
-    described = root.i >= first.i and root.pos_ == "PROPN" and any(
-        c.dep_ == "appos" or (c.dep_ == "relcl" and c.left_edge.lower_ == "who") for c in root.children)
+    described = (
+        root.i >= first.i
+        and root.pos_ == "PROPN"
+        and any(c.dep_ == "appos" or (c.dep_ == "relcl" and c.left_edge.lower_ == "who") for c in root.children)
+    )
     if ent is not None and (ent.label_ == "PERSON" or described):
         return ent.start_char, ent.end_char
     if described:
@@ -681,9 +808,13 @@ def _sentence_subject(pronoun):
     """The name or noun that is the subject of the clause the pronoun ("it", "they") depends on, earlier in its
     sentence: the nearest antecedent, of the pronoun's number ("it" is no "analysts")."""
     plural = pronoun.lower_ in ("they", "them", "we", "us")
-    for token in reversed(pronoun.sent[:pronoun.i - pronoun.sent.start]):
-        if token.dep_ in ("nsubj", "nsubjpass") and token.pos_ in ("PROPN", "NOUN") \
-                and (plural or token.tag_ in ("NN", "NNP")) and pronoun.i in {t.i for t in token.head.subtree}:
+    for token in reversed(pronoun.sent[: pronoun.i - pronoun.sent.start]):
+        if (
+            token.dep_ in ("nsubj", "nsubjpass")
+            and token.pos_ in ("PROPN", "NOUN")
+            and (plural or token.tag_ in ("NN", "NNP"))
+            and pronoun.i in {t.i for t in token.head.subtree}
+        ):
             return token
     return None
 
@@ -694,14 +825,18 @@ class Speakers:
     def __init__(self, article: Article):
         self.article = article
         self.mentions = _mention_index(article)
-        self.recent: list[tuple[str, Optional[str], str, str]] = []  # (person|group|either, entity id, text, head lemma)
+        self.recent: list[
+            tuple[str, Optional[str], str, str]
+        ] = []  # (person|group|either, entity id, text, head lemma)
 
     def resolve(self, claim: Found, doc) -> None:
         head = claim.source_head
         if head is None:
             return
         text = doc.text
-        claim.speaker_text = claim.speaker_text or (text[claim.source[0]:claim.source[1]] if claim.source else head.text)
+        claim.speaker_text = claim.speaker_text or (
+            text[claim.source[0] : claim.source[1]] if claim.source else head.text
+        )
         lower = head.lower_
         if lower in PERSON_PRONOUNS or lower in GROUP_PRONOUNS:
             named = _named_after(claim, doc) if lower in PERSON_PRONOUNS else None
@@ -728,8 +863,11 @@ class Speakers:
     def _resolve_named(self, claim: Found, doc, tokens) -> None:
         entity = _entity_at(self.mentions, claim.paragraph, tokens)
         head = claim.source_head
-        kind = "person" if (head.ent_type_ == "PERSON" or (entity and entity.type == "PERSON")) else (
-            "group" if head.ent_type_ in ("ORG", "NORP", "GPE") or head.tag_ in ("NNS", "NNPS") else "either")
+        kind = (
+            "person"
+            if (head.ent_type_ == "PERSON" or (entity and entity.type == "PERSON"))
+            else ("group" if head.ent_type_ in ("ORG", "NORP", "GPE") or head.tag_ in ("NNS", "NNPS") else "either")
+        )
         if entity is None and head.pos_ == "NOUN":
             entity = self._same_role(head)
         claim.speaker = entity.id if entity else None
@@ -738,8 +876,9 @@ class Speakers:
     def _same_role(self, head) -> Optional[Entity]:
         """'the leader' after 'the leader of X' resolved earlier: the same role noun, the same speaker. Only a bare
         role taken up again ("the group"): "aid groups" after "the M23 rebel group" are other groups."""
-        if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children) \
-                or not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        if any(c.dep_ in ("compound", "amod", "nmod", "poss") for c in head.children) or not any(
+            c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children
+        ):
             return None
         for _kind, entity_id, _, lemma in reversed(self.recent):
             if lemma == head.lemma_.lower() and entity_id:
@@ -767,10 +906,15 @@ class Speakers:
 
 # -- the step ---------------------------------------------------------------------------------------------
 
+
 def paragraph_claims(doc, paragraph: int, settings: Settings = Settings()) -> list[Found]:
     """The claims of one parsed paragraph (or title), speakers not yet resolved."""
-    found = (verb_claims(doc, paragraph, settings.learned_cues) + according_claims(doc, paragraph) + for_claims(doc, paragraph)
-             + noun_claims(doc, paragraph))
+    found = (
+        verb_claims(doc, paragraph, settings.learned_cues)
+        + according_claims(doc, paragraph)
+        + for_claims(doc, paragraph)
+        + noun_claims(doc, paragraph)
+    )
     found += colon_claims(doc, paragraph, found, settings)
     mark_quotes(found, doc.text, settings)
     found = [c for c in found if c.content[1] > c.content[0] or c.form == OPENS_NEXT]
@@ -788,8 +932,22 @@ def colon_next(article: Article, index: int, opener: Found) -> list[Found]:
     content = _inner(following, *segments[0]) if quoted else _trimmed(following, start, len(following))
     if content is None:
         return []
-    return [Found(index + 1, content, "colon_next", None, None, None, None, opener.polarity, quoted,
-                  opener.speaker, opener.speaker_text, opener.unresolved)]
+    return [
+        Found(
+            index + 1,
+            content,
+            "colon_next",
+            None,
+            None,
+            None,
+            None,
+            opener.polarity,
+            quoted,
+            opener.speaker,
+            opener.speaker_text,
+            opener.unresolved,
+        )
+    ]
 
 
 def continued_quotes(article: Article, index: int, previous: list[Found]) -> list[Found]:
@@ -810,8 +968,22 @@ def continued_quotes(article: Article, index: int, previous: list[Found]) -> lis
     content = _inner(following, start, end)
     if content is None:
         return []
-    return [Found(index + 1, content, "quote_continued", None, None, None, None, last.polarity, True,
-                  last.speaker, last.speaker_text, last.unresolved)]
+    return [
+        Found(
+            index + 1,
+            content,
+            "quote_continued",
+            None,
+            None,
+            None,
+            None,
+            last.polarity,
+            True,
+            last.speaker,
+            last.speaker_text,
+            last.unresolved,
+        )
+    ]
 
 
 def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
@@ -832,20 +1004,35 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
         openers = [c for c in found if c.form == OPENS_NEXT]
         found = [c for c in found if c.form != OPENS_NEXT]
         everything.extend(found)
-        carried = [] if index == TITLE else (
-            colon_next(article, index, openers[-1]) if openers else continued_quotes(article, index, found))
+        carried = (
+            []
+            if index == TITLE
+            else (colon_next(article, index, openers[-1]) if openers else continued_quotes(article, index, found))
+        )
     _roles_named_later(everything, settings.role_window)
     spoken = [f for f in everything if (f.speaker or f.speaker_text) and not f.unresolved]
     found = _apart(_own_name_cut(article, _outermost(spoken)), article.paragraph_text)
     claims = [_claim(article, f) for f in found]
     if settings.learned_claims > 0:  # the learned filter: claims the model rates below the setting are dropped
-        claims = [c for c in claims if claims_model.probability("claim", claims_model.claim_features(
-            article.docs[c.span.paragraph], c, CUE_VERBS)) >= settings.learned_claims]
+        claims = [
+            c
+            for c in claims
+            if claims_model.probability(
+                "claim", claims_model.claim_features(article.docs[c.span.paragraph], c, CUE_VERBS)
+            )
+            >= settings.learned_claims
+        ]
     seen: set[str] = set()
     for claim in claims:  # two claims of one sentence ("according to A, who according to B is ...") share a span
         if claim.id in seen:
-            claim.id = stable_id(article.id, claim.span.paragraph, claim.span.start, claim.span.end,
-                                 claim.content_span.start, claim.content_span.end)
+            claim.id = stable_id(
+                article.id,
+                claim.span.paragraph,
+                claim.span.start,
+                claim.span.end,
+                claim.content_span.start,
+                claim.content_span.end,
+            )
         seen.add(claim.id)
     _link_quantities(article, claims)
     return claims
@@ -861,15 +1048,25 @@ def _outermost(found: list[Found]) -> list[Found]:
     a mis-parse) does not count, nor does "according to X", which sources the sentence
     around it rather than reporting it ("A assured B, according to X, and denied C").
     """
+
     def inside(span, outer) -> bool:
         return outer[0] <= span[0] and span[1] <= outer[1]
 
     by_paragraph: dict[int, list[Found]] = {}
     for f in found:
         by_paragraph.setdefault(f.paragraph, []).append(f)
-    return [f for f in found if not f.cue or not any(
-        g is not f and g.form != "according_to" and inside(f.cue, g.content)
-        and not (g.cue and inside(g.cue, f.content)) for g in by_paragraph[f.paragraph])]
+    return [
+        f
+        for f in found
+        if not f.cue
+        or not any(
+            g is not f
+            and g.form != "according_to"
+            and inside(f.cue, g.content)
+            and not (g.cue and inside(g.cue, f.content))
+            for g in by_paragraph[f.paragraph]
+        )
+    ]
 
 
 def _apart(found: list[Found], text_of) -> list[Found]:
@@ -880,11 +1077,15 @@ def _apart(found: list[Found], text_of) -> list[Found]:
     for f in found:
         by_paragraph.setdefault(f.paragraph, []).append(f)
     for outer in found:
-        inner = [f for f in by_paragraph[outer.paragraph] if f is not outer and f.cue
-                 and outer.content[0] <= f.cue[0] and f.cue[1] <= outer.content[1]]
+        inner = [
+            f
+            for f in by_paragraph[outer.paragraph]
+            if f is not outer and f.cue and outer.content[0] <= f.cue[0] and f.cue[1] <= outer.content[1]
+        ]
         if inner:
-            taken = sorted(s for f in inner for s in (f.source, f.cue, f.content if outer.form == "according_to" else None)
-                           if s)
+            taken = sorted(
+                s for f in inner for s in (f.source, f.cue, f.content if outer.form == "according_to" else None) if s
+            )
             text = text_of(outer.paragraph)
             pieces, start = [], outer.content[0]
             for cut_start, cut_end in taken:
@@ -892,10 +1093,12 @@ def _apart(found: list[Found], text_of) -> list[Found]:
                 start = max(start, cut_end)
             pieces.append((start, outer.content[1]))
             # a piece of one or two words is what joined the parts ("that", "and denied"), not a statement
-            pieces = [p for p in (_trimmed(text, a, b) for a, b in pieces if b > a) if p and _words(text[p[0]:p[1]]) > 2]
+            pieces = [
+                p for p in (_trimmed(text, a, b) for a, b in pieces if b > a) if p and _words(text[p[0] : p[1]]) > 2
+            ]
             if not pieces:
                 continue
-            outer.content = max(pieces, key=lambda p: _words(text[p[0]:p[1]]))
+            outer.content = max(pieces, key=lambda p: _words(text[p[0] : p[1]]))
         kept.append(outer)
     return kept
 
@@ -909,8 +1112,11 @@ def _own_name_cut(article: Article, found: list[Found]) -> list[Found]:
         text = article.paragraph_text(claim.paragraph)
         for mention in entity.mentions if entity else ():
             span = mention.span
-            if span.paragraph == claim.paragraph and span.start == claim.content[0] and not (
-                    claim.source and claim.source[0] <= span.start < claim.source[1]):
+            if (
+                span.paragraph == claim.paragraph
+                and span.start == claim.content[0]
+                and not (claim.source and claim.source[0] <= span.start < claim.source[1])
+            ):
                 claim.content = _trimmed(text, span.end, claim.content[1])
                 break
         if claim.content is not None:
@@ -929,9 +1135,17 @@ def _roles_named_later(found: list[Found], window: int) -> None:
         if not any(c.dep_ == "det" and c.lower_ == "the" for c in head.children):
             continue
         nearby = takewhile(lambda c, first=claim.paragraph: c.paragraph - first <= window, islice(found, i + 1, None))
-        later = next((c for c in nearby if c.speaker and c.source_head is not None
-                      and c.source_head.lemma_.lower() == head.lemma_.lower() and c.paragraph >= claim.paragraph),
-                     None)
+        later = next(
+            (
+                c
+                for c in nearby
+                if c.speaker
+                and c.source_head is not None
+                and c.source_head.lemma_.lower() == head.lemma_.lower()
+                and c.paragraph >= claim.paragraph
+            ),
+            None,
+        )
         if later is not None:
             claim.speaker = later.speaker
 
@@ -941,7 +1155,7 @@ def _claim(article: Article, found: Found) -> Claim:
     text = article.paragraph_text(index)
     spans = [s for s in (found.content, found.cue, found.source) if s]
     start, end = min(s[0] for s in spans), max(s[1] for s in spans)
-    content = text[found.content[0]:found.content[1]]
+    content = text[found.content[0] : found.content[1]]
     cue_token = found.cue_token
     return Claim(
         id=stable_id(article.id, index, start, end),
@@ -951,7 +1165,7 @@ def _claim(article: Article, found: Found) -> Claim:
         speaker_text=found.speaker_text,
         speaker_span=Span(index, *found.source) if found.source else None,
         speaker=found.speaker,
-        cue=text[found.cue[0]:found.cue[1]] if found.cue else None,
+        cue=text[found.cue[0] : found.cue[1]] if found.cue else None,
         cue_span=Span(index, *found.cue) if found.cue else None,
         polarity=found.polarity,
         direct_quote=found.direct_quote,
@@ -982,8 +1196,11 @@ def _link_quantities(article: Article, claims: list[Claim]) -> None:
         if claim.content_span:
             by_paragraph.setdefault(claim.content_span.paragraph, []).append(claim)
     for quantity in article.quantities:
-        inside = [c for c in by_paragraph.get(quantity.span.paragraph, ())
-                  if c.content_span.start <= quantity.span.start and quantity.span.end <= c.content_span.end]
+        inside = [
+            c
+            for c in by_paragraph.get(quantity.span.paragraph, ())
+            if c.content_span.start <= quantity.span.start and quantity.span.end <= c.content_span.end
+        ]
         if inside:
             quantity.claim = min(inside, key=lambda c: c.content_span.end - c.content_span.start).id
 

@@ -9,6 +9,7 @@ Two logistic regressions over features of the shared parse, trained on PolNeAR's
 
 Prediction is a sum of weights, so neither scikit-learn nor numpy is needed at run time.
 """
+
 from __future__ import annotations
 
 import functools

@@ -11,6 +11,7 @@ it is a format, not prose. Its place is handed to the place logic as a
 mention (``extract/entities.py``), its day resolves against publication, its
 credit names the agency.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,8 +27,32 @@ from . import dates
 # Content paragraphs searched: pages open with a byline or a caption before the dateline more often than not.
 PARAGRAPHS = 3
 # Place words are capitalised; these small words may join them ("Rio de Janeiro", "Stratford-upon-Avon").
-CONNECTORS = {"de", "del", "da", "do", "dos", "das", "du", "des", "la", "le", "les", "el", "al", "al-", "an", "on",
-              "upon", "sur", "am", "im", "an-", "y", "i", "e"}
+CONNECTORS = {
+    "de",
+    "del",
+    "da",
+    "do",
+    "dos",
+    "das",
+    "du",
+    "des",
+    "la",
+    "le",
+    "les",
+    "el",
+    "al",
+    "al-",
+    "an",
+    "on",
+    "upon",
+    "sur",
+    "am",
+    "im",
+    "an-",
+    "y",
+    "i",
+    "e",
+}
 _WORD = r"[^\W\d_][\w'’.-]*"
 
 
@@ -37,8 +62,10 @@ def pattern() -> re.Pattern:
     day = r"[0-3]?\d(?:st|nd|rd|th|er)?"
 
     def date(p: str) -> str:  # "23 May", "3 juin", "June 3", "23 de mayo de 2023"; group names prefixed by p
-        return (rf"(?:(?P<{p}d1>{day})\.?\s+(?:de\s+)?(?P<{p}m1>{months})\.?|(?P<{p}m2>{months})\.?\s+(?P<{p}d2>{day}))"
-                rf"(?:,?\s+(?:de\s+)?(?P<{p}year>(?:19|20)?\d\d))?")
+        return (
+            rf"(?:(?P<{p}d1>{day})\.?\s+(?:de\s+)?(?P<{p}m1>{months})\.?|(?P<{p}m2>{months})\.?\s+(?P<{p}d2>{day}))"
+            rf"(?:,?\s+(?:de\s+)?(?P<{p}year>(?:19|20)?\d\d))?"
+        )
 
     region = r"[A-Z][\w.]*(?:\s[A-Z][\w.]*)?"
     return re.compile(
@@ -46,20 +73,26 @@ def pattern() -> re.Pattern:
         rf"(?P<place>{_WORD}(?:\s+{_WORD}){{0,3}}?)"
         rf"(?:[,.]\s*(?P<date>{date('a')})|,\s*(?P<region>{region})(?:[,.]?\s*(?P<rdate>{date('b')}))?)?"
         rf"\.?\s*(?:\((?P<credit>[^()]{{2,30}})\)|/(?P<slash>[^/\s][^/]{{0,20}})/)?"
-        rf"\s*(?P<sep>\.?\s*(?:—|–|-{{1,2}})|\.-|\.|:)\s+(?=\S)", re.IGNORECASE)
+        rf"\s*(?P<sep>\.?\s*(?:—|–|-{{1,2}})|\.-|\.|:)\s+(?=\S)",
+        re.IGNORECASE,
+    )
 
 
 def _place_ok(place: str) -> bool:
     """Capitalised words (small connectors aside), not a month's name, not a byline ("By Jane Doe")."""
     words = place.split()
-    if words[0].lower() in ("by", "from") or words[-1].lower() in CONNECTORS \
-            or place.lower() in vocabulary.month_numbers():
+    if (
+        words[0].lower() in ("by", "from")
+        or words[-1].lower() in CONNECTORS
+        or place.lower() in vocabulary.month_numbers()
+    ):
         return False
     return all(word[0].isupper() or word.lower() in CONNECTORS for word in words)
 
 
-def read(text: str, published: dt.date | None = None, paragraph: int = 0,
-         future_days: int = dates.FUTURE_DAYS) -> Dateline | None:
+def read(
+    text: str, published: dt.date | None = None, paragraph: int = 0, future_days: int = dates.FUTURE_DAYS
+) -> Dateline | None:
     """The dateline opening ``text``, or None. A day without a year takes the publication's year (the year
     before when that puts it more than ``future_days`` ahead); without publication it stays unresolved."""
     match = pattern().match(text)
@@ -78,9 +111,14 @@ def read(text: str, published: dt.date | None = None, paragraph: int = 0,
         return None
     start = match.start("place")
     value = _day(match, published, future_days) if day_text else None
-    return Dateline(span=Span(paragraph, match.start(), match.end("sep")), place=place,
-                    place_span=Span(paragraph, start, start + len(place)), date=value, date_text=day_text,
-                    credit=credit)
+    return Dateline(
+        span=Span(paragraph, match.start(), match.end("sep")),
+        place=place,
+        place_span=Span(paragraph, start, start + len(place)),
+        date=value,
+        date_text=day_text,
+        credit=credit,
+    )
 
 
 def _day(match: re.Match, published: dt.date | None, future_days: int) -> str | None:

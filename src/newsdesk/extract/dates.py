@@ -20,6 +20,7 @@ when they name a month (it is ~6 ms a call and reads bare numbers such as
 ages as days of the current month). Durations ("three years"), ages
 ("15-year-old") and clock times are not date mentions.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -34,15 +35,43 @@ from ..model import TITLE, Article, DateMention, Span
 from ..pipeline import step
 
 WEEKDAYS = {"mon": 0, "tues": 1, "wednes": 2, "thurs": 3, "fri": 4, "satur": 5, "sun": 6}
-MONTHS = {"jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6, "jul": 7, "aug": 8, "sep": 9,
-          "oct": 10, "nov": 11, "dec": 12}
-SMALL_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-                 "eight": 8, "nine": 9, "ten": 10, "several": None, "few": None}
+MONTHS = {
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "may": 5,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+SMALL_NUMBERS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "several": None,
+    "few": None,
+}
 # Default of [dates] future_days: see defaults.toml.
 FUTURE_DAYS = 62
 
-_MONTH = (r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
-          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_MONTH = (
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
 _WEEKDAY = r"(?P<weekday>mon|tues|wednes|thurs|fri|satur|sun)day"
 _OPTIONAL_WEEKDAY = r"(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
@@ -53,30 +82,57 @@ _UNIT = r"(?P<unit>day|week|month|year)s?"
 _MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
 
 # (name, pattern); the longest match wins where patterns overlap.
-PATTERNS: list[tuple[str, re.Pattern]] = [(name, re.compile(pattern, flags)) for name, pattern, flags in [
-    ("iso", rf"\b{_YEAR}-(?P<m>[01]?\d)-(?P<day>[0-3]?\d)\b", 0),
-    ("numeric", r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d\d)\b", 0),
-    ("dotted", r"\b(?P<day>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b", 0),  # day first wherever written
-    ("month_day", rf"\b(?:on\s+)?{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?", re.I),
-    ("day_month", rf"\b(?:on\s+)?{_OPTIONAL_WEEKDAY}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?", re.I),
-    ("month_year", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", re.I),
-    # A bare month only after a word that makes it a time ("in May", not "may").
-    ("month", rf"\b(?:(?:in|since|until|by|during|of)\s+|(?P<mod>early|late|mid-?|last|next|this)\s*)"
-              rf"(?P<month>{_MONTH_NAMES})\b", 0),
-    ("year", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{_YEAR}\b(?![-\s]*(?:year|%|percent))", 0),
-    ("weekday", rf"\b(?:(?P<mod>last|this|next|past|early|late)\s+(?:on\s+)?|on\s+)?{_WEEKDAY}(?:'s)?"
-                rf"(?:\s+{_PART})?\b", re.I),
-    ("today", rf"\b(?:today|tonight|this\s+{_PART})\b", re.I),
-    ("yesterday", rf"\b(?:(?P<before>the\s+day\s+before\s+)?yesterday(?:\s+{_PART})?|last\s+night)\b", re.I),
-    ("tomorrow", rf"\btomorrow(?:\s+{_PART})?\b", re.I),
-    ("this_unit", r"\b(?P<mod>last|this|next|past|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year)\b", re.I),
-    ("ago", rf"\b{_COUNT}\s+{_UNIT}\s+ago\b", re.I),
-    ("previous", r"\b(?:the\s+(?P<dir>previous|preceding|next|following|same)\s+(?:day|night|morning|afternoon|evening)"
-                 r"|the\s+day\s+(?P<dir2>before|after)|a\s+day\s+(?P<dir3>later|earlier|before|after)"
-                 r"|(?P<same>that)\s+(?:day|night|morning|afternoon|evening))\b", re.I),
-]]
+PATTERNS: list[tuple[str, re.Pattern]] = [
+    (name, re.compile(pattern, flags))
+    for name, pattern, flags in [
+        ("iso", rf"\b{_YEAR}-(?P<m>[01]?\d)-(?P<day>[0-3]?\d)\b", 0),
+        ("numeric", r"\b(?P<a>[0-3]?\d)/(?P<b>[0-3]?\d)/(?P<year>\d{4}|\d\d)\b", 0),
+        ("dotted", r"\b(?P<day>[0-3]?\d)\.(?P<m>[01]?\d)\.(?P<year>(?:19|20)\d\d)\b", 0),  # day first wherever written
+        ("month_day", rf"\b(?:on\s+)?{_OPTIONAL_WEEKDAY}{_MONTH}\s+{_DAY}\b(?:,?\s+{_YEAR}\b)?", re.I),
+        (
+            "day_month",
+            rf"\b(?:on\s+)?{_OPTIONAL_WEEKDAY}(?:the\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?",
+            re.I,
+        ),
+        ("month_year", rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b", re.I),
+        # A bare month only after a word that makes it a time ("in May", not "may").
+        (
+            "month",
+            rf"\b(?:(?:in|since|until|by|during|of)\s+|(?P<mod>early|late|mid-?|last|next|this)\s*)"
+            rf"(?P<month>{_MONTH_NAMES})\b",
+            0,
+        ),
+        ("year", rf"\b(?:in|since|until|by|during|early|late|mid-?)\s+{_YEAR}\b(?![-\s]*(?:year|%|percent))", 0),
+        (
+            "weekday",
+            rf"\b(?:(?P<mod>last|this|next|past|early|late)\s+(?:on\s+)?|on\s+)?{_WEEKDAY}(?:'s)?"
+            rf"(?:\s+{_PART})?\b",
+            re.I,
+        ),
+        ("today", rf"\b(?:today|tonight|this\s+{_PART})\b", re.I),
+        ("yesterday", rf"\b(?:(?P<before>the\s+day\s+before\s+)?yesterday(?:\s+{_PART})?|last\s+night)\b", re.I),
+        ("tomorrow", rf"\btomorrow(?:\s+{_PART})?\b", re.I),
+        (
+            "this_unit",
+            r"\b(?P<mod>last|this|next|past|earlier\s+this|later\s+this)\s+(?P<unit>week|month|year)\b",
+            re.I,
+        ),
+        ("ago", rf"\b{_COUNT}\s+{_UNIT}\s+ago\b", re.I),
+        (
+            "previous",
+            r"\b(?:the\s+(?P<dir>previous|preceding|next|following|same)\s+(?:day|night|morning|afternoon|evening)"
+            r"|the\s+day\s+(?P<dir2>before|after)|a\s+day\s+(?P<dir3>later|earlier|before|after)"
+            r"|(?P<same>that)\s+(?:day|night|morning|afternoon|evening))\b",
+            re.I,
+        ),
+    ]
+]
 
-_DATEPARSER_SETTINGS = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month"], "RETURN_AS_TIMEZONE_AWARE": False}
+_DATEPARSER_SETTINGS = {
+    "PREFER_DATES_FROM": "past",
+    "REQUIRE_PARTS": ["day", "month"],
+    "RETURN_AS_TIMEZONE_AWARE": False,
+}
 _NAMES_A_MONTH = re.compile(rf"\b{_MONTH}\b", re.I)
 
 
@@ -176,18 +232,29 @@ def tense_of(doc, start: int) -> str:
         return "future"
     if token.tag_ == "VBG" and any(c.dep_ == "aux" and c.tag_ in ("VBZ", "VBP") for c in children):
         return "future"  # present progressive with a weekday: "is meeting on Friday"
-    if token.tag_ == "VB" and token.head.lemma_ in ("expect", "schedule", "set", "plan", "due") and token.head.i != token.i:
+    if (
+        token.tag_ == "VB"
+        and token.head.lemma_ in ("expect", "schedule", "set", "plan", "due")
+        and token.head.i != token.i
+    ):
         return "future"
     return "past"
 
 
-def resolve(found: Found, text: str, published: Optional[dt.date], previous: Optional[dt.date],
-            doc=None, future_days: int = FUTURE_DAYS, day_first: bool = True) -> Optional[tuple[Optional[str], str, str]]:
+def resolve(
+    found: Found,
+    text: str,
+    published: Optional[dt.date],
+    previous: Optional[dt.date],
+    doc=None,
+    future_days: int = FUTURE_DAYS,
+    day_first: bool = True,
+) -> Optional[tuple[Optional[str], str, str]]:
     """(value, anchor, granularity) of a found expression, or None when it is not a date mention. ``day_first``:
     how "03/04/2023" reads (3 April; 4 March where sources write the month first)."""
     kind, m = found.kind, found.match
     if kind == "entity":
-        return _parsed(text[found.start:found.end], published)
+        return _parsed(text[found.start : found.end], published)
     groups = m.groupdict()
     if kind in ("iso", "dotted"):
         return _exact(int(groups["year"]), int(groups["m"]), int(groups["day"]))
@@ -239,8 +306,16 @@ def resolve(found: Found, text: str, published: Optional[dt.date], previous: Opt
         return _ago(groups["count"].lower(), groups["unit"].lower(), published)
     if kind == "previous":
         direction = next(g.lower() for g in (groups["dir"], groups["dir2"], groups["dir3"], groups["same"]) if g)
-        shift = {"previous": -1, "preceding": -1, "before": -1, "earlier": -1,
-                 "next": 1, "following": 1, "after": 1, "later": 1}.get(direction, 0)
+        shift = {
+            "previous": -1,
+            "preceding": -1,
+            "before": -1,
+            "earlier": -1,
+            "next": 1,
+            "following": 1,
+            "after": 1,
+            "later": 1,
+        }.get(direction, 0)
         value = (previous + dt.timedelta(days=shift)).isoformat() if previous else None
         return value, "previous", "day"
     raise ValueError(f"no resolver for date pattern {kind!r}")
@@ -293,9 +368,16 @@ def _parsed(text: str, published: Optional[dt.date]):
     return value.date().isoformat(), anchor, "day"
 
 
-def in_text(text: str, published: Optional[dt.date], *, paragraph: int = 0, doc=None,
-            previous: Optional[dt.date] = None, future_days: int = FUTURE_DAYS,
-            day_first: bool = True) -> list[DateMention]:
+def in_text(
+    text: str,
+    published: Optional[dt.date],
+    *,
+    paragraph: int = 0,
+    doc=None,
+    previous: Optional[dt.date] = None,
+    future_days: int = FUTURE_DAYS,
+    day_first: bool = True,
+) -> list[DateMention]:
     """The date mentions of one text; ``previous`` is the day mentioned last before it."""
     mentions = []
     for found in found_in(text, doc):
@@ -303,8 +385,11 @@ def in_text(text: str, published: Optional[dt.date], *, paragraph: int = 0, doc=
         if resolved is None:
             continue
         value, anchor, granularity = resolved
-        mentions.append(DateMention(Span(paragraph, found.start, found.end), text[found.start:found.end],
-                                    value, anchor, granularity))
+        mentions.append(
+            DateMention(
+                Span(paragraph, found.start, found.end), text[found.start : found.end], value, anchor, granularity
+            )
+        )
         if value and granularity == "day":
             previous = dt.date.fromisoformat(value)
     return mentions
@@ -319,8 +404,15 @@ def mentions(article: Article, future_days: int = FUTURE_DAYS, order: str = "aut
     found: list[DateMention] = []
     previous = None
     for index, text in items:
-        here = in_text(text, published, paragraph=index, doc=article.docs.get(index), previous=previous,
-                       future_days=future_days, day_first=first)
+        here = in_text(
+            text,
+            published,
+            paragraph=index,
+            doc=article.docs.get(index),
+            previous=previous,
+            future_days=future_days,
+            day_first=first,
+        )
         found += here
         days = [m for m in here if m.value and m.granularity == "day"]  # else the last day is still ``previous``
         previous = dt.date.fromisoformat(days[-1].value) if days else previous
@@ -365,8 +457,12 @@ def _country(article: Article) -> Optional[str]:
         return found
     if article.metadata.get("places_profile") == "us_local":
         return "US"
-    counts = Counter(entity.place.country for entity in article.entities
-                     if entity.place is not None and entity.place.country for _ in entity.mentions)
+    counts = Counter(
+        entity.place.country
+        for entity in article.entities
+        if entity.place is not None and entity.place.country
+        for _ in entity.mentions
+    )
     return counts.most_common(1)[0][0] if counts else None
 
 

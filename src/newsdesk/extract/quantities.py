@@ -18,6 +18,7 @@ percentages, ordinals and phone numbers: none of them counts anything an
 event record needs, and emitting them as ``other`` would only add noise for
 the steps that read casualty figures.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,36 +29,86 @@ from ..model import TITLE, Article, Quantity, Span
 from ..pipeline import step
 from . import dates
 
-UNITS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-         "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-         "seventeen": 17, "eighteen": 18, "nineteen": 19}
+UNITS = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
+    "fifteen": 15,
+    "sixteen": 16,
+    "seventeen": 17,
+    "eighteen": 18,
+    "nineteen": 19,
+}
 TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
 SCALES = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
 # Plural round numbers mean "at least one of these": "dozens" is 12 or more (ACLED's reading).
-VAGUE = {"dozens": 12, "scores": 20, "hundreds": 100, "thousands": 1_000, "millions": 1_000_000,
-         "tens of thousands": 10_000, "hundreds of thousands": 100_000}
+VAGUE = {
+    "dozens": 12,
+    "scores": 20,
+    "hundreds": 100,
+    "thousands": 1_000,
+    "millions": 1_000_000,
+    "tens of thousands": 10_000,
+    "hundreds of thousands": 100_000,
+}
 FRACTIONS = {"½": 0.5, "¼": 0.25, "¾": 0.75, "⅓": 1 / 3, "⅔": 2 / 3}
 
 _WORD = "|".join(sorted([*UNITS, *TENS, "a", "an", "dozen", "couple", *SCALES], key=len, reverse=True))
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\d*[½¼¾⅓⅔]"
-_SIMPLE = (rf"(?:(?:{_DIGITS})(?:\s+(?:hundred|thousand|million|billion))?"
-           rf"|(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)")
+_SIMPLE = (
+    rf"(?:(?:{_DIGITS})(?:\s+(?:hundred|thousand|million|billion))?"
+    rf"|(?:{_WORD})(?:[\s-]+(?:and\s+)?(?:{_WORD}))*)"
+)
 _VAGUE = r"(?:tens|hundreds)\s+of\s+thousands|dozens|scores|hundreds|thousands|millions"
 _MODIFIERS = {
-    "more than": "above", "over": "above", "upwards of": "above", "in excess of": "above",
-    "at least": "min", "no fewer than": "min", "no less than": "min", "a minimum of": "min",
-    "up to": "max", "as many as": "max", "at most": "max", "no more than": "max", "a maximum of": "max",
-    "fewer than": "below", "less than": "below", "under": "below",
-    "about": "approx", "around": "approx", "nearly": "approx", "almost": "approx", "some": "approx",
-    "approximately": "approx", "roughly": "approx", "an estimated": "approx", "close to": "approx",
-    "estimated": "approx", "almost exactly": "exact", "exactly": "exact",
+    "more than": "above",
+    "over": "above",
+    "upwards of": "above",
+    "in excess of": "above",
+    "at least": "min",
+    "no fewer than": "min",
+    "no less than": "min",
+    "a minimum of": "min",
+    "up to": "max",
+    "as many as": "max",
+    "at most": "max",
+    "no more than": "max",
+    "a maximum of": "max",
+    "fewer than": "below",
+    "less than": "below",
+    "under": "below",
+    "about": "approx",
+    "around": "approx",
+    "nearly": "approx",
+    "almost": "approx",
+    "some": "approx",
+    "approximately": "approx",
+    "roughly": "approx",
+    "an estimated": "approx",
+    "close to": "approx",
+    "estimated": "approx",
+    "almost exactly": "exact",
+    "exactly": "exact",
 }
 _MODIFIER = "|".join(sorted((m.replace(" ", r"\s+") for m in _MODIFIERS), key=len, reverse=True))
 EXPRESSION = re.compile(
     rf"(?<![\w$€£.,-])(?:(?P<modifier>{_MODIFIER})\s+)?"
     rf"(?:between\s+(?P<low>{_SIMPLE})\s+and\s+(?P<high>{_SIMPLE})"
     rf"|(?P<first>{_SIMPLE})(?:\s*(?:-|–|to|or)\s*(?P<second>{_SIMPLE}))?"
-    rf"|(?P<vague>{_VAGUE}))(?![\w%]|-\w)", re.I)  # not part of a code: "1-866-TIPS"
+    rf"|(?P<vague>{_VAGUE}))(?![\w%]|-\w)",
+    re.I,
+)  # not part of a code: "1-866-TIPS"
 
 # What makes a count a casualty figure (lemma → kind) and which verbs' subjects are agents, as data
 # (vocabulary.toml [casualties]).
@@ -65,30 +116,160 @@ LEMMA_KIND = vocabulary.casualty_lemmas()
 TRANSITIVE = frozenset(vocabulary.load()["casualties"]["transitive"])
 # Verbs that link a count to a state: "ten people remain missing", "thousands were left homeless".
 LINKING = {"be", "remain", "stay", "go", "leave", "become", "report", "list", "declare"}
-DISTANCE_UNITS = {"kilometer": "km", "kilometre": "km", "km": "km", "mile": "mi", "mi": "mi", "meter": "m",
-                  "metre": "m", "m": "m", "foot": "ft", "feet": "ft", "ft": "ft", "yard": "yd"}
-TIME_NOUNS = {"second", "minute", "hour", "day", "night", "week", "month", "year", "decade", "century",
-                  "time", "times", "round", "shot", "today", "tonight", "yesterday", "tomorrow"}
+DISTANCE_UNITS = {
+    "kilometer": "km",
+    "kilometre": "km",
+    "km": "km",
+    "mile": "mi",
+    "mi": "mi",
+    "meter": "m",
+    "metre": "m",
+    "m": "m",
+    "foot": "ft",
+    "feet": "ft",
+    "ft": "ft",
+    "yard": "yd",
+}
+TIME_NOUNS = {
+    "second",
+    "minute",
+    "hour",
+    "day",
+    "night",
+    "week",
+    "month",
+    "year",
+    "decade",
+    "century",
+    "time",
+    "times",
+    "round",
+    "shot",
+    "today",
+    "tonight",
+    "yesterday",
+    "tomorrow",
+}
 PERSON_NOUNS = {
-    "people", "person", "persons", "man", "men", "woman", "women", "child", "children", "kid", "boy", "girl",
-    "teen", "teenager", "toddler", "infant", "baby", "adult", "civilian", "soldier", "troop", "officer",
-    "policeman", "policemen", "member", "resident", "victim", "student", "worker", "militant", "fighter",
-    "protester", "demonstrator", "journalist", "passenger", "citizen", "pedestrian", "bystander", "suspect",
-    "individual", "relative", "employee", "customer", "neighbor", "neighbour", "friend", "gunman", "shooter",
-    "other", "migrant", "refugee", "prisoner", "hostage", "patient", "guard", "teacher", "player", "fan",
-    "driver", "miner", "villager", "rebel", "insurgent", "partisan", "volunteer", "militiaman", "serviceman",
-    "servicemen", "personnel", "staff", "sibling", "brother", "sister", "son", "daughter", "mother", "father",
-    "husband", "wife", "he", "she", "they", "them", "those", "whom", "who", "attacker", "assailant", "deputy",
-    "trooper", "agent", "inmate", "worshipper", "worshiper", "tourist", "pilot", "crew", "sailor", "marine",
-    "nationalist", "terrorist", "separatist", "extremist", "activist", "guerrilla", "mercenary", "commander",
+    "people",
+    "person",
+    "persons",
+    "man",
+    "men",
+    "woman",
+    "women",
+    "child",
+    "children",
+    "kid",
+    "boy",
+    "girl",
+    "teen",
+    "teenager",
+    "toddler",
+    "infant",
+    "baby",
+    "adult",
+    "civilian",
+    "soldier",
+    "troop",
+    "officer",
+    "policeman",
+    "policemen",
+    "member",
+    "resident",
+    "victim",
+    "student",
+    "worker",
+    "militant",
+    "fighter",
+    "protester",
+    "demonstrator",
+    "journalist",
+    "passenger",
+    "citizen",
+    "pedestrian",
+    "bystander",
+    "suspect",
+    "individual",
+    "relative",
+    "employee",
+    "customer",
+    "neighbor",
+    "neighbour",
+    "friend",
+    "gunman",
+    "shooter",
+    "other",
+    "migrant",
+    "refugee",
+    "prisoner",
+    "hostage",
+    "patient",
+    "guard",
+    "teacher",
+    "player",
+    "fan",
+    "driver",
+    "miner",
+    "villager",
+    "rebel",
+    "insurgent",
+    "partisan",
+    "volunteer",
+    "militiaman",
+    "serviceman",
+    "servicemen",
+    "personnel",
+    "staff",
+    "sibling",
+    "brother",
+    "sister",
+    "son",
+    "daughter",
+    "mother",
+    "father",
+    "husband",
+    "wife",
+    "he",
+    "she",
+    "they",
+    "them",
+    "those",
+    "whom",
+    "who",
+    "attacker",
+    "assailant",
+    "deputy",
+    "trooper",
+    "agent",
+    "inmate",
+    "worshipper",
+    "worshiper",
+    "tourist",
+    "pilot",
+    "crew",
+    "sailor",
+    "marine",
+    "nationalist",
+    "terrorist",
+    "separatist",
+    "extremist",
+    "activist",
+    "guerrilla",
+    "mercenary",
+    "commander",
 }
 _PERSON_SUFFIXES = ("ist", "ian", "ier", "ee")  # nationalist, civilian, soldier, detainee
-_NOT_COUNTS_BEFORE = re.compile(r"(?:[$€£¥₴₽#]\s*|\b(?:aged?|ages|no\.|number|route|page|article|chapter|section)\s+)$",
-                                re.I)
-_NOT_COUNTS_AFTER = re.compile(r"^(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)[\s-]+old\b|\s*-\s*year\b"
-                               r"|\s*(?:%|percent|per\s+cent|a\.?m\b|p\.?m\b|o'clock|:\d\d)"
-                               r"|\s*(?:st|nd|rd|th)\b|\s*(?:dollars?|euros?|pounds|cents|rubles|roubles|"
-                               r"hryvnias?|yuan|yen|rupees|bucks)\b|\s*-\s*\d{4}\b)", re.I)
+_NOT_COUNTS_BEFORE = re.compile(
+    r"(?:[$€£¥₴₽#]\s*|\b(?:aged?|ages|no\.|number|route|page|article|chapter|section)\s+)$", re.I
+)
+_NOT_COUNTS_AFTER = re.compile(
+    r"^(?:\s*-?\s*(?:years?|yrs?|months?|weeks?|days?)[\s-]+old\b|\s*-\s*year\b"
+    r"|\s*(?:%|percent|per\s+cent|a\.?m\b|p\.?m\b|o'clock|:\d\d)"
+    r"|\s*(?:st|nd|rd|th)\b|\s*(?:dollars?|euros?|pounds|cents|rubles|roubles|"
+    r"hryvnias?|yuan|yen|rupees|bucks)\b|\s*-\s*\d{4}\b)",
+    re.I,
+)
 _PHONE = re.compile(r"\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|\b\d{3}-\d{4}\b")
 _SKIPPED_ENTITIES = ("MONEY", "PERCENT", "ORDINAL", "TIME")
 
@@ -173,8 +354,11 @@ def kind_of(node) -> str:
     if node.pos_ == "ADJ" and node.lemma_.lower() in LEMMA_KIND:  # "12 dead"
         return LEMMA_KIND[node.lemma_.lower()]
     following = node.doc[node.i + 1] if node.i + 1 < len(node.doc) else None
-    if following is not None and following.lower_ in ("dead", "killed", "wounded", "injured", "hurt") \
-            and (node.tag_ == "CD" or following.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj")):
+    if (
+        following is not None
+        and following.lower_ in ("dead", "killed", "wounded", "injured", "hurt")
+        and (node.tag_ == "CD" or following.dep_ not in ("ROOT", "ccomp", "advcl", "relcl", "xcomp", "conj"))
+    ):
         return LEMMA_KIND[following.lower_]  # "three dead and four wounded"
     for child in node.children:
         if child.dep_ == "compound" and child.lemma_.lower() in ("death", "casualty"):
@@ -193,15 +377,20 @@ def kind_of(node) -> str:
             if governor.pos_ == "NOUN" and governor.lemma_.lower() in ("toll", "death", "fatality", "casualty"):
                 return "killed"
             continue
-        if governor.dep_ in ("nummod", "quantmod", "conj", "appos", "compound", "amod") and governor.head.i != governor.i:
+        if (
+            governor.dep_ in ("nummod", "quantmod", "conj", "appos", "compound", "amod")
+            and governor.head.i != governor.i
+        ):
             governor = governor.head
             if governor.pos_ in ("VERB", "AUX", "ADJ"):
                 break
             continue
         if governor.dep_ == "nsubj" and governor.head.lemma_.lower() in TRANSITIVE:
             return "other"  # the agent of "killed", "arrested": "two gunmen killed ..."
-        if governor.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "advcl", "ccomp") \
-                and governor.head.i != governor.i:
+        if (
+            governor.dep_ in ("nsubj", "nsubjpass", "dobj", "attr", "oprd", "npadvmod", "advcl", "ccomp")
+            and governor.head.i != governor.i
+        ):
             governor = governor.head
         break
     # spaCy makes a new Token object per access: tokens are compared by position.
@@ -210,7 +399,8 @@ def kind_of(node) -> str:
     if governor.i == node.i:
         return "other"
     if governor.lemma_.lower() in ("stand", "rise", "climb", "reach", "be") and any(
-            c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "death") for c in governor.children):
+        c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "death") for c in governor.children
+    ):
         return "killed"
     return _verb_kind(governor)
 
@@ -236,14 +426,19 @@ def _verb_kind(verb) -> str:
 
 
 def unit_of(noun) -> Optional[str]:
-    """"people" for persons, "km"/"mi"/... for distances, else the counted noun's lemma."""
+    """ "people" for persons, "km"/"mi"/... for distances, else the counted noun's lemma."""
     if noun is None:
         return None
     lemma = noun.lemma_.lower()
     if noun.lower_ in DISTANCE_UNITS or lemma in DISTANCE_UNITS:
         return DISTANCE_UNITS.get(noun.lower_) or DISTANCE_UNITS[lemma]
-    if lemma in PERSON_NOUNS or noun.lower_ in PERSON_NOUNS or lemma in LEMMA_KIND or noun.ent_type_ == "NORP" \
-            or (noun.tag_ == "NNS" and lemma.endswith(_PERSON_SUFFIXES)):
+    if (
+        lemma in PERSON_NOUNS
+        or noun.lower_ in PERSON_NOUNS
+        or lemma in LEMMA_KIND
+        or noun.ent_type_ == "NORP"
+        or (noun.tag_ == "NNS" and lemma.endswith(_PERSON_SUFFIXES))
+    ):
         return "people"
     return lemma
 
@@ -251,7 +446,11 @@ def unit_of(noun) -> Optional[str]:
 def counted_noun(token):
     """The noun a number token counts: its head ("70 nationalists"), the object of its "of"
     ("dozens of members", "two of the victims"), or the noun right after it."""
-    if token.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and token.head.pos_ in ("NOUN", "PROPN", "PRON"):
+    if token.dep_ in ("nummod", "quantmod", "compound", "amod", "nmod") and token.head.pos_ in (
+        "NOUN",
+        "PROPN",
+        "PRON",
+    ):
         return token.head
     for child in token.children:
         if child.dep_ == "prep" and child.lower_ == "of":
@@ -277,9 +476,9 @@ def in_text(text: str, *, paragraph: int = 0, doc=None) -> list[Quantity]:
         start, end = match.start(), match.end()
         if any(s < end and start < e for s, e in taken):
             continue
-        if _NOT_COUNTS_BEFORE.search(text[max(0, start - 12):start]):
+        if _NOT_COUNTS_BEFORE.search(text[max(0, start - 12) : start]):
             continue
-        if _NOT_COUNTS_AFTER.match(text[end:end + 16]):
+        if _NOT_COUNTS_AFTER.match(text[end : end + 16]):
             continue
         if re.fullmatch(r"(?:1[89]|20)\d\d", match.group(0)) and _is_year(doc, start, end):
             continue
@@ -306,15 +505,20 @@ def _is_year(doc, start: int, end: int) -> bool:
 
 
 def _is_address(number, noun) -> bool:
-    """"the 2600 block of ...", "1415 5th Avenue": a street number, not a count."""
+    """ "the 2600 block of ...", "1415 5th Avenue": a street number, not a count."""
     if noun is not None and noun.lemma_.lower() == "block":
         return True
     following = number.doc[number.i + 1] if number.i + 1 < len(number.doc) else None
     if following is not None and following.lower_ in ("block", "-block"):
         return True
-    return len(number.text) >= 3 and number.text.isdigit() and following is not None \
-        and following.tag_ == "NNP" and following.ent_type_ != "NORP" or \
-        (following is not None and re.fullmatch(r"\d+(?:st|nd|rd|th)", following.lower_) is not None)
+    return (
+        len(number.text) >= 3
+        and number.text.isdigit()
+        and following is not None
+        and following.tag_ == "NNP"
+        and following.ent_type_ != "NORP"
+        or (following is not None and re.fullmatch(r"\d+(?:st|nd|rd|th)", following.lower_) is not None)
+    )
 
 
 def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optional[Quantity]:
@@ -327,8 +531,12 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
             return None
         number = tokens[-1]
         noun = counted_noun(number)
-        if noun is None and number.i + 1 < len(doc) and doc[number.i + 1].pos_ == "NOUN" \
-                and doc[number.i + 1].lemma_.lower() in DISTANCE_UNITS:
+        if (
+            noun is None
+            and number.i + 1 < len(doc)
+            and doc[number.i + 1].pos_ == "NOUN"
+            and doc[number.i + 1].lemma_.lower() in DISTANCE_UNITS
+        ):
             noun = doc[number.i + 1]
         if _is_address(number, noun):
             return None
@@ -336,8 +544,13 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
             return None  # a duration, not a count
         if number.dep_ == "appos" and (number.head.pos_ == "PROPN" or unit_of(number.head) == "people"):
             return None  # an age: "John Smith, 23, ..."
-        if noun is None and match.group("first") and match.group("first").lower() == "one" \
-                and not match.group("second") and number.dep_ not in ("nsubj", "nsubjpass", "dobj"):
+        if (
+            noun is None
+            and match.group("first")
+            and match.group("first").lower() == "one"
+            and not match.group("second")
+            and number.dep_ not in ("nsubj", "nsubjpass", "dobj")
+        ):
             return None  # "one" as a pronoun or article ("one day", "no one")
         unit = unit_of(noun)
         if unit in DISTANCE_UNITS.values():
@@ -346,18 +559,27 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
                 end = noun.idx + len(noun.text)
         else:
             kind = kind_of(noun if noun is not None and noun.i > number.i else number)
-            if noun is not None and noun.dep_ == "pobj" and noun.head.lower_ == "of" and noun.head.head.i != number.i \
-                    and noun.head.head.tag_ == "CD":
+            if (
+                noun is not None
+                and noun.dep_ == "pobj"
+                and noun.head.lower_ == "of"
+                and noun.head.head.i != number.i
+                and noun.head.head.tag_ == "CD"
+            ):
                 kind = "other"  # "one of the two kids was dead": the part is the casualty, not the whole
             if kind == "other" and noun is not None and noun.i > number.i:
                 kind = kind_of(number) if number.dep_ not in ("nummod", "quantmod") else "other"
             if kind != "other" and unit is None:
                 unit = "people"
-            if kind != "other" and unit not in ("people", None) and noun is not None \
-                    and noun.lemma_.lower() not in LEMMA_KIND:
+            if (
+                kind != "other"
+                and unit not in ("people", None)
+                and noun is not None
+                and noun.lemma_.lower() not in LEMMA_KIND
+            ):
                 kind = "other"  # "two houses were destroyed", "3 cars hit": not casualties
     else:
-        after = text[end:end + 14].lower()
+        after = text[end : end + 14].lower()
         unit_word = re.match(r"\s*([a-z]+)", after)
         if unit_word and unit_word.group(1) in DISTANCE_UNITS:
             kind, unit = "distance", DISTANCE_UNITS[unit_word.group(1)]
@@ -365,7 +587,7 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
 
 
 def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]]) -> list[Quantity]:
-    """"a civilian ... has died", "a man was shot dead": one person, when a casualty verb says so."""
+    """ "a civilian ... has died", "a man was shot dead": one person, when a casualty verb says so."""
     found = []
     for token in doc:
         if token.tag_ != "NN" or token.dep_ not in ("nsubj", "nsubjpass", "dobj", "conj", "appos"):

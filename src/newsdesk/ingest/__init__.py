@@ -4,6 +4,7 @@
 :class:`~newsdesk.model.Skip` records: an input that cannot be read never
 stops the batch, it is reported with a reason.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -28,10 +29,17 @@ from .meta import iso_date
 
 FORMATS = ("text", "jsonl", "html", "feed", "warc")
 _EXTENSIONS = {
-    ".txt": "text", ".text": "text",
-    ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
-    ".html": "html", ".htm": "html", ".xhtml": "html",
-    ".rss": "feed", ".atom": "feed", ".xml": "feed",
+    ".txt": "text",
+    ".text": "text",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".html": "html",
+    ".htm": "html",
+    ".xhtml": "html",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
     ".warc": "warc",
 }
 # Sidecar metadata of a text file (STEM.json) is read with its text, not as input.
@@ -56,7 +64,7 @@ class Options:
         if self.published is not None:
             self.published = given_date(self.published)
         if self.html_favor not in ("precision", "balanced", "recall"):
-            raise ConfigError(f"ingest.html_favor is {self.html_favor!r}; use \"precision\", \"balanced\" or \"recall\"")
+            raise ConfigError(f'ingest.html_favor is {self.html_favor!r}; use "precision", "balanced" or "recall"')
         if self.format is not None and self.format not in FORMATS:
             raise ConfigError(f"unknown input format {self.format!r}; use one of {', '.join(FORMATS)}")
 
@@ -102,14 +110,18 @@ def named(paths: Iterable[str | Path]) -> Iterator[tuple[str | Path, str]]:
             for child in sorted(p for p in path.rglob("*") if p.is_file()):
                 if sniff_path(child) and not _is_sidecar(child) and not child.name.startswith("."):
                     inside = child.relative_to(path)
-                    yield child, readable(str(inside.parent / _stem(child.name)) if inside.parent.parts
-                                          else _stem(child.name))
+                    yield (
+                        child,
+                        readable(str(inside.parent / _stem(child.name)) if inside.parent.parts else _stem(child.name)),
+                    )
         elif path.exists():
             yield path, readable(_stem(path.name))
         elif glob.has_magic(text):
             matches = sorted(glob.glob(text, recursive=True))
             if not matches:
-                raise InputError(f"no file matches {text!r}; check the pattern or quote it so the shell does not expand it")
+                raise InputError(
+                    f"no file matches {text!r}; check the pattern or quote it so the shell does not expand it"
+                )
             yield from named(matches)
         else:
             raise InputError(f"{readable(text)} does not exist; give a file, a folder, a glob or - for stdin")
@@ -124,8 +136,10 @@ def unique_ids(inputs: list[tuple[str | Path, str]]) -> list[tuple[str | Path, s
         key = "-" if path == "-" else readable(os.path.abspath(path))
         files.setdefault(key, (path, article_id))
     paths = Counter(article_id for _, article_id in files.values())
-    return [(path, f"{article_id}~{stable_id(key, length=8)}" if paths[article_id] > 1 else article_id)
-            for key, (path, article_id) in files.items()]
+    return [
+        (path, f"{article_id}~{stable_id(key, length=8)}" if paths[article_id] > 1 else article_id)
+        for key, (path, article_id) in files.items()
+    ]
 
 
 def readable(text: str) -> str:
@@ -204,8 +218,16 @@ def read_one(path: str | Path, options: Options, article_id: str | None = None) 
             return
         path = Path(path)
         with open(path, "rb") as stream:
-            yield from read_stream(stream, origin, options, name=path.name, kind=sniff_path(path), path=path,
-                                   size=path.stat().st_size, article_id=article_id)
+            yield from read_stream(
+                stream,
+                origin,
+                options,
+                name=path.name,
+                kind=sniff_path(path),
+                path=path,
+                size=path.stat().st_size,
+                article_id=article_id,
+            )
     except OSError as exc:
         yield Skip(origin, "unreadable", readable(f"{type(exc).__name__}: {exc}"))
 
@@ -229,7 +251,12 @@ def sniff_bytes(head: bytes) -> str | None:
     lower = start.lower()
     if start.startswith(b"WARC/"):
         return "warc"
-    if lower.startswith(b"<?xml") or lower.startswith(b"<rss") or lower.startswith(b"<feed") or lower.startswith(b"<rdf"):
+    if (
+        lower.startswith(b"<?xml")
+        or lower.startswith(b"<rss")
+        or lower.startswith(b"<feed")
+        or lower.startswith(b"<rdf")
+    ):
         if b"<rss" in lower or b"<feed" in lower or b"<rdf:rdf" in lower:
             return "feed"
         return "html" if b"<html" in lower else "feed"
@@ -237,7 +264,8 @@ def sniff_bytes(head: bytes) -> str | None:
         return "html"
     # A JSON object opens with a key or closes at once; "{Breaking} ..." is text.
     if (start.startswith(b"{") and start[1:].lstrip().startswith((b'"', b"}"))) or (
-            start.startswith(b"[") and start[1:].lstrip().startswith((b"{", b"]"))):
+        start.startswith(b"[") and start[1:].lstrip().startswith((b"{", b"]"))
+    ):
         return "jsonl"
     if looks_binary(head):
         return None
@@ -264,9 +292,17 @@ def choose_format(extension_kind: str | None, sniffed: str) -> str:
 CONTAINERS = ("jsonl", "warc")  # streamed record by record, so their size is not limited
 
 
-def read_stream(stream: IO[bytes], origin: str, options: Options, *, name: str, kind: str | None = None,
-                path: Path | None = None, size: int | None = None,
-                article_id: str | None = None) -> Iterator[Article | Skip]:
+def read_stream(
+    stream: IO[bytes],
+    origin: str,
+    options: Options,
+    *,
+    name: str,
+    kind: str | None = None,
+    path: Path | None = None,
+    size: int | None = None,
+    article_id: str | None = None,
+) -> Iterator[Article | Skip]:
     stem = article_id or readable(_stem(name))
     head = stream.read(2)
     gzipped = head == b"\x1f\x8b"
@@ -288,12 +324,18 @@ def read_stream(stream: IO[bytes], origin: str, options: Options, *, name: str, 
     if kind in CONTAINERS:
         if kind == "jsonl":
             from . import jsonl
+
             yield from jsonl.read(rest, origin, options)
         else:
             from . import warc
+
             yield from warc.read(rest, origin, options)
         if tolerant.error:
-            yield Skip(origin, "unreadable", f"input ends early, records after the last complete one are lost: {tolerant.error}")
+            yield Skip(
+                origin,
+                "unreadable",
+                f"input ends early, records after the last complete one are lost: {tolerant.error}",
+            )
         return
     if size is not None and size > options.max_bytes:  # a gzip file holds at least its own size of content
         yield Skip(origin, "too_large", f"{size} bytes > ingest.max_bytes={options.max_bytes}", id=stem)
@@ -309,12 +351,15 @@ def read_stream(stream: IO[bytes], origin: str, options: Options, *, name: str, 
         return
     if kind == "feed":
         from . import feeds
+
         yield from feeds.read(data, origin, options)
     elif kind == "html":
         from . import html
+
         yield html.read(data, origin, options, article_id=stem)
     else:
         from . import text
+
         yield text.read(data, origin, options, article_id=stem, sidecar=_sidecar(path))
 
 
@@ -340,7 +385,7 @@ def decode(data: bytes, options: Options) -> str:
     for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
         if data.startswith(bom):
             try:
-                return data[len(bom):].decode(encoding)
+                return data[len(bom) :].decode(encoding)
             except UnicodeDecodeError:
                 marked = (len(bom), encoding)
                 break
@@ -359,7 +404,7 @@ def decode(data: bytes, options: Options) -> str:
             best = (score, text)
     if best is None or best[0] < 0.5:
         if marked:
-            return data[marked[0]:].decode(marked[1], errors="replace")
+            return data[marked[0] :].decode(marked[1], errors="replace")
         raise BadEncoding("not UTF-8 and no fallback encoding gives readable text")
     return best[1]
 

@@ -6,6 +6,7 @@ The article id is a stable hash of the entry id (or link, or title and date),
 so re-reading a feed updates its articles instead of adding new ones. The
 feed's title is the source when the caller gave none.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -48,12 +49,16 @@ def from_entry(entry, feed, origin: str, options: Options) -> Article | Skip:
         return Skip(origin, "empty", "entry has neither title nor text", id=article_id)
     article = Article(id=article_id, title=title, paragraphs=paragraphs, origin=origin)
     article.url = entry.get("link") or None
-    article.published = (_date(entry.get("published_parsed") or entry.get("updated_parsed"))
-                         or iso_date(entry.get("published") or entry.get("updated")) or iso_date(options.published))
+    article.published = (
+        _date(entry.get("published_parsed") or entry.get("updated_parsed"))
+        or iso_date(entry.get("published") or entry.get("updated"))
+        or iso_date(options.published)
+    )
     article.source = options.source or (feed.get("title") or "").strip() or None
     article.language = (entry.get("language") or feed.get("language") or "")[:2].lower() or None
     article.authors = [a["name"] for a in entry.get("authors", []) if a.get("name")] or (
-        [entry["author"]] if entry.get("author") else [])
+        [entry["author"]] if entry.get("author") else []
+    )
     article.metadata = {"feed_entry_id": entry.get("id")} if entry.get("id") else {}
     return article
 

@@ -10,6 +10,7 @@ naming the break it follows ("body/p[3]/lb[1]"). Headings get the role
 with it; the page's declared language is kept as ``metadata["declared_language"]``
 (pages often declare a template's language: the ``language`` step detects it).
 """
+
 from __future__ import annotations
 
 import re
@@ -25,8 +26,15 @@ _CONTAINERS = ("list", "table")
 _LANG = re.compile(rb"<html\b[^>]*?\blang\s*=\s*[\"']?([a-zA-Z]{2,3})\b", re.IGNORECASE)
 
 
-def read(data: bytes | str, origin: str, options: Options, *, article_id: str, url: str | None = None,
-         published: str | None = None) -> Article | Skip:
+def read(
+    data: bytes | str,
+    origin: str,
+    options: Options,
+    *,
+    article_id: str,
+    url: str | None = None,
+    published: str | None = None,
+) -> Article | Skip:
     """The article of one page, or a Skip when the page holds no main text.
 
     ``url`` and ``published`` are what the container knows (a WARC record):
@@ -38,8 +46,9 @@ def read(data: bytes | str, origin: str, options: Options, *, article_id: str, u
         tree = _deep_tree(data) if not paragraphs else None
         if tree is not None:  # libxml2 stops at 256 nested elements: a page nested deeper is read without limit
             document = extract(tree, options, url=url)
-            paragraphs = list(paragraphs_of(document.body)) if document is not None and document.body is not None \
-                else []
+            paragraphs = (
+                list(paragraphs_of(document.body)) if document is not None and document.body is not None else []
+            )
     except (ValueError, TypeError, AssertionError, RecursionError) as exc:  # lxml and trafilatura on broken markup
         return Skip(origin, "unreadable", f"HTML could not be parsed: {type(exc).__name__}: {exc}", id=article_id)
     if not paragraphs:
@@ -49,10 +58,16 @@ def read(data: bytes | str, origin: str, options: Options, *, article_id: str, u
     article.source = options.source or document.sitename or None
     article.published = iso_date(document.date) or published or iso_date(options.published)
     article.authors = [name.strip() for name in (document.author or "").split(";") if name.strip()]
-    article.metadata = {key: value for key, value in (("declared_language", language(data) or document.language),
-                                                      ("description", document.description),
-                                                      ("categories", document.categories),
-                                                      ("tags", document.tags)) if value}
+    article.metadata = {
+        key: value
+        for key, value in (
+            ("declared_language", language(data) or document.language),
+            ("description", document.description),
+            ("categories", document.categories),
+            ("tags", document.tags),
+        )
+        if value
+    }
     return article
 
 
@@ -65,10 +80,19 @@ def extract(data: bytes | str, options: Options, *, url: str | None = None):
     import trafilatura
 
     return trafilatura.bare_extraction(
-        data, url=url, with_metadata=True, no_fallback=not options.html_fallback,
-        favor_precision=options.html_favor == "precision", favor_recall=options.html_favor == "recall",
-        include_tables=options.html_tables, include_comments=False,
-        include_formatting=False, include_links=False, include_images=False, deduplicate=False)
+        data,
+        url=url,
+        with_metadata=True,
+        no_fallback=not options.html_fallback,
+        favor_precision=options.html_favor == "precision",
+        favor_recall=options.html_favor == "recall",
+        include_tables=options.html_tables,
+        include_comments=False,
+        include_formatting=False,
+        include_links=False,
+        include_images=False,
+        deduplicate=False,
+    )
 
 
 def _deep_tree(data: bytes | str):
@@ -95,8 +119,9 @@ def paragraphs_of(body) -> Iterator[Paragraph]:
     index = 0
     for path, role, lines in _container(body, "body"):
         for number, raw in split_block(lines):
-            yield Paragraph(index=index, text=raw, raw=raw, role=role,
-                            path=path if number == 0 else f"{path}/lb[{number}]")
+            yield Paragraph(
+                index=index, text=raw, raw=raw, role=role, path=path if number == 0 else f"{path}/lb[{number}]"
+            )
             index += 1
 
 

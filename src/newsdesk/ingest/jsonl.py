@@ -5,6 +5,7 @@ no text, is reported with its line number and skipped; the rest goes on.
 A file whose first line does not parse but starts a JSON array or object is
 read as one JSON document (an array of articles, or one article).
 """
+
 from __future__ import annotations
 
 import io
@@ -18,8 +19,13 @@ from .text import parse
 
 KNOWN = ("id", "title", "text", "published", "url", "source", "language")
 # Common spellings of the same fields in public corpora (GVC uses content/dct).
-ALIASES = {"text": ("content", "body", "maintext"), "published": ("date", "dct", "date_publish", "pubdate"),
-           "id": ("doc_id", "article_id", "uuid"), "title": ("headline",), "url": ("uri", "link")}
+ALIASES = {
+    "text": ("content", "body", "maintext"),
+    "published": ("date", "dct", "date_publish", "pubdate"),
+    "id": ("doc_id", "article_id", "uuid"),
+    "title": ("headline",),
+    "url": ("uri", "link"),
+}
 # Every key read into an article's own fields (the rest of a record goes to its metadata).
 READ_KEYS = frozenset(key for name in KNOWN for key in (name, *ALIASES.get(name, ())))
 

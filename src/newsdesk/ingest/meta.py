@@ -1,4 +1,5 @@
 """Metadata values shared by the readers."""
+
 from __future__ import annotations
 
 import datetime as dt

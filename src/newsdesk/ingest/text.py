@@ -5,6 +5,7 @@ caption) becomes one paragraph per line. Each paragraph records its first raw
 line (1-based). Metadata comes from an optional sidecar ``STEM.json``
 (``published``, ``url``, ``source``, ``language``) and the caller's options.
 """
+
 from __future__ import annotations
 
 import json
@@ -94,6 +95,6 @@ def _wrapped(lines: list[str]) -> bool:
         # line followed by another is a heading, gallery title or list item.
         if len(line) < 0.75 * longest or len(line) < 55:
             return False
-        if line[-1] in ".!?”\")" and following[:1].isupper():
+        if line[-1] in '.!?”")' and following[:1].isupper():
             return False
     return True

@@ -10,6 +10,7 @@ skipped as ``unreadable`` and reading goes on with the next one; a record the
 crawler itself truncated (``WARC-Truncated``, CC-NEWS cuts payloads at 1 MiB)
 is still read, since the article text usually comes before the cut.
 """
+
 from __future__ import annotations
 
 from typing import IO, Iterator
@@ -53,8 +54,12 @@ def from_record(record, origin: str, options: Options) -> Article | Skip | None:
     if len(data) > options.max_bytes:
         return Skip(origin, "too_large", f"payload larger than ingest.max_bytes={options.max_bytes}", id=article_id)
     if len(data) < record.content_length:
-        return Skip(origin, "unreadable", f"truncated record: {len(data)} of {record.content_length} payload bytes",
-                    id=article_id)
+        return Skip(
+            origin,
+            "unreadable",
+            f"truncated record: {len(data)} of {record.content_length} payload bytes",
+            id=article_id,
+        )
     if content_type not in _HTML_TYPES and not (not content_type and sniff_bytes(data[:4096]) == "html"):
         return None
     target = record.headers.get("WARC-Target-URI")

@@ -10,6 +10,7 @@ name, outlets named after their town). The ``[places] profile`` setting chooses:
 :func:`newsdesk.extract.places.geocode`), or a profile's name for every article.
 The ranking's weights are settings (``[places]``), not profile data.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,4 +36,3 @@ def get(name: str) -> Profile:
         return known[name]
     except KeyError:
         raise ValueError(f"unknown places profile {name!r}; known: {', '.join(sorted(known))}") from None
-

@@ -7,6 +7,7 @@ One row per event. ACLED's columns where they apply (``event_date``,
 fatality range and whether it is disputed, the injured range, and the claim
 ids behind each figure, so every number can be traced to its sentence.
 """
+
 from __future__ import annotations
 
 import csv
@@ -20,10 +21,32 @@ from ..model import Event, Place
 from ..outlets import outlet_label
 from .story import entity_map
 
-COLUMNS = ["event_id", "event_date", "year", "event_type", "sub_event_type", "actor1", "actor2", "country", "admin1",
-           "location", "latitude", "longitude", "geo_precision", "fatalities", "notes", "source",
-           "story", "fatalities_max", "fatalities_disputed", "injured_min", "injured_max",
-           "fatality_claims", "injured_claims", "claims"]
+COLUMNS = [
+    "event_id",
+    "event_date",
+    "year",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "country",
+    "admin1",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "fatalities",
+    "notes",
+    "source",
+    "story",
+    "fatalities_max",
+    "fatalities_disputed",
+    "injured_min",
+    "injured_max",
+    "fatality_claims",
+    "injured_claims",
+    "claims",
+]
 
 
 def acled_rows(desk, progress: Callable[[int], None] | None = None) -> list[dict]:
@@ -66,20 +89,31 @@ def acled_row(event: Event, names: dict[str, str], places: dict[str, Place], sou
     actors = [names.get(a, a) for a in event.actors]
     location = place.name if place else (names.get(event.places[0], "") if event.places else "")
     return {
-        "event_id": event.id, "event_date": event.date or "", "year": (event.date or "")[:4],
-        "event_type": event.type, "sub_event_type": event.sub_type,
-        "actor1": actors[0] if actors else "", "actor2": actors[1] if len(actors) > 1 else "",
-        "country": place.country or "" if place else "", "admin1": place.admin1 or "" if place else "",
-        "location": location, "latitude": place.lat if place and place.lat is not None else "",
+        "event_id": event.id,
+        "event_date": event.date or "",
+        "year": (event.date or "")[:4],
+        "event_type": event.type,
+        "sub_event_type": event.sub_type,
+        "actor1": actors[0] if actors else "",
+        "actor2": actors[1] if len(actors) > 1 else "",
+        "country": place.country or "" if place else "",
+        "admin1": place.admin1 or "" if place else "",
+        "location": location,
+        "latitude": place.lat if place and place.lat is not None else "",
         "longitude": place.lon if place and place.lon is not None else "",
         "geo_precision": place.precision if place else 3,
         # ACLED codes the lowest credible figure, 0 when none is reported
-        "fatalities": event.fatalities.get("min") or 0, "notes": event.notes, "source": "; ".join(sources),
-        "story": event.story, "fatalities_max": _blank(event.fatalities.get("max")),
+        "fatalities": event.fatalities.get("min") or 0,
+        "notes": event.notes,
+        "source": "; ".join(sources),
+        "story": event.story,
+        "fatalities_max": _blank(event.fatalities.get("max")),
         "fatalities_disputed": bool(event.fatalities.get("disputed")),
-        "injured_min": _blank(event.injured.get("min")), "injured_max": _blank(event.injured.get("max")),
+        "injured_min": _blank(event.injured.get("min")),
+        "injured_max": _blank(event.injured.get("max")),
         "fatality_claims": " ".join(event.fatalities.get("claims", [])),
-        "injured_claims": " ".join(event.injured.get("claims", [])), "claims": " ".join(event.claims),
+        "injured_claims": " ".join(event.injured.get("claims", [])),
+        "claims": " ".join(event.claims),
     }
 
 

@@ -5,6 +5,7 @@ once), so a claim re-used by five outlets makes one contradiction, not five.
 A later figure from the same source that differs from its earlier one is an
 update (``Contradiction.update``), not a dispute.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,11 +16,17 @@ from .matching import DISPUTED_KINDS, Report, inside, jaccard, ranges_overlap, s
 
 # A fight or operation said to be over, and one said to go on. General verbs of
 # military reporting, not words of one article.
-FINISHED = re.compile(r"\b(defeated|repelled|repulsed|driven back|driving (?:\w+ )*?back|pushed back|pushed out|"
-                      r"crushed|annihilated|routed|thwarted|neutralized|neutralised|is over|was over|ended|"
-                      r"eliminated|wiped out|withdrew|retreated|completed)\b", re.I)
-ONGOING = re.compile(r"\b(continues?|continuing|continued|ongoing|still under way|still underway|"
-                     r"not over|goes on|going on|persists?)\b", re.I)
+FINISHED = re.compile(
+    r"\b(defeated|repelled|repulsed|driven back|driving (?:\w+ )*?back|pushed back|pushed out|"
+    r"crushed|annihilated|routed|thwarted|neutralized|neutralised|is over|was over|ended|"
+    r"eliminated|wiped out|withdrew|retreated|completed)\b",
+    re.I,
+)
+ONGOING = re.compile(
+    r"\b(continues?|continuing|continued|ongoing|still under way|still underway|"
+    r"not over|goes on|going on|persists?)\b",
+    re.I,
+)
 
 
 def statements(group: list[Report], config: dict) -> list[list[Report]]:
@@ -30,9 +37,16 @@ def statements(group: list[Report], config: dict) -> list[list[Report]]:
     for report in group:
         for statement in folded:
             first = statement[0]
-            if (first.denies == report.denies and _figures(first) == _figures(report)
-                    and (jaccard(first.words, report.words) >= config.get("same_text", 0.6)
-                         or _figures(first) and first.article is report.article and first.source == report.source)):
+            if (
+                first.denies == report.denies
+                and _figures(first) == _figures(report)
+                and (
+                    jaccard(first.words, report.words) >= config.get("same_text", 0.6)
+                    or _figures(first)
+                    and first.article is report.article
+                    and first.source == report.source
+                )
+            ):
                 statement.append(report)
                 break
         else:
@@ -95,8 +109,10 @@ def contradiction(story_id: str, first: list[Report], second: list[Report], conf
 def _nested(a: Report, b: Report) -> bool:
     """Whether one claim lies inside the other's words ("according to Y, X denied that ..."): the outer one reports
     the inner one, it does not dispute it."""
-    return a.article is b.article and (inside(a.claim.span, b.claim.content_span or b.claim.span)
-                                       or inside(b.claim.span, a.claim.content_span or a.claim.span))
+    return a.article is b.article and (
+        inside(a.claim.span, b.claim.content_span or b.claim.span)
+        or inside(b.claim.span, a.claim.content_span or a.claim.span)
+    )
 
 
 def status_contradictions(story_id: str, found: list[Report]) -> list[Contradiction]:
@@ -105,8 +121,12 @@ def status_contradictions(story_id: str, found: list[Report]) -> list[Contradict
     are one dispute, not four)."""
     finished = [r for r in found if not r.denies and FINISHED.search(r.claim.content)]
     ongoing = [r for r in found if not r.denies and ONGOING.search(r.claim.content) and r not in finished]
-    pairs = [(done, going) for done in finished for going in ongoing
-             if done.source != going.source and not done.side & going.side]
+    pairs = [
+        (done, going)
+        for done in finished
+        for going in ongoing
+        if done.source != going.source and not done.side & going.side
+    ]
     if not pairs:
         return []
     done = list({id(d): d for d, _ in pairs}.values())
@@ -124,7 +144,7 @@ def _listed(words) -> str:
 
 
 def _voices(reports: list[Report]) -> str:
-    """"X says", "X and Y say", "X, Y and 2 others say"."""
+    """ "X says", "X and Y say", "X, Y and 2 others say"."""
     names = list(dict.fromkeys(who(r) for r in reports))
     if len(names) == 1:
         return f"{names[0]} says"
@@ -139,7 +159,7 @@ def contradictions(story_id: str, groups: list[list[Report]], found: list[Report
     for group in groups:
         folded = statements(group, config)
         for i, first in enumerate(folded):
-            for second in folded[i + 1:]:
+            for second in folded[i + 1 :]:
                 found_one = contradiction(story_id, first, second, config)
                 if found_one is not None:
                     result.append(found_one)

@@ -10,6 +10,7 @@ feeds that count every re-print of a wire story again. Only reports that
 agree count: a claim never corroborates its opposite (a denial, another
 figure, "defeated" against "continues").
 """
+
 from __future__ import annotations
 
 from ..components import Components
@@ -80,12 +81,15 @@ def independent_reports(groups: list[list[Report]], links: list[Reuse]) -> dict[
 
 def _stance(report: Report) -> tuple:
     """What :func:`corroborates` reads of a report: its polarity and the ranges of its casualty figures."""
-    return (report.denies, _status(report),
-            *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in CASUALTY_KINDS))
+    return (
+        report.denies,
+        _status(report),
+        *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in CASUALTY_KINDS),
+    )
 
 
 def _status(report: Report) -> str | None:
-    """"over" for a claim that a fight or operation ended ("defeated", "driven back"), "going on" for one that it
+    """ "over" for a claim that a fight or operation ended ("defeated", "driven back"), "going on" for one that it
     continues (as status contradictions read them), else None."""
     content = report.claim.content
     return "over" if FINISHED.search(content) else "going on" if ONGOING.search(content) else None
@@ -102,8 +106,11 @@ def independent_count(reports: list[Report], pairs: set) -> int:
     for i, report in enumerate(reports):
         article, paragraph = report.article, report.claim.span.paragraph
         components.find((0, i))
-        keys = [("article", article.id), ("text", article.paragraph_text(paragraph)),
-                ("outlet", outlet_label(article.source, article.url))]
+        keys = [
+            ("article", article.id),
+            ("text", article.paragraph_text(paragraph)),
+            ("outlet", outlet_label(article.source, article.url)),
+        ]
         keys.extend(("credit", _norm(c)) for c in article.credits)
         for key in keys:
             components.join((0, i), (1, key))
@@ -146,7 +153,7 @@ def independent_sources(articles: list[Article], links: list[Reuse]) -> int:
         if len(paragraphs) >= COPY_SHARE * max(1, len(by_id[a].content_paragraphs())):
             components.join(a, b)
     for i, a in enumerate(articles):
-        for b in articles[i + 1:]:
+        for b in articles[i + 1 :]:
             if same_outlet(a, b):
                 components.join(a.id, b.id)
     return components.count(by_id)

@@ -13,6 +13,7 @@ highest as ``max`` and is marked ``disputed`` — unless the higher figure
 comes from a later day than every lower one (a toll that rose), which is an
 update. A vague figure ("more than 70") keeps its lower bound.
 """
+
 from __future__ import annotations
 
 import re
@@ -24,8 +25,16 @@ from .. import vocabulary
 from ..extract import gazetteer
 from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
-from .scene import (PLACE_TYPES, SETTLEMENT_SIZE, StoryPlaces, in_span, located_places, ordered_places, outlet_place,
-                    place_entities)
+from .scene import (
+    PLACE_TYPES,
+    SETTLEMENT_SIZE,
+    StoryPlaces,
+    in_span,
+    located_places,
+    ordered_places,
+    outlet_place,
+    place_entities,
+)
 from .sentences import sentences
 
 # (ACLED event type, sub-event type, cue words), most specific first: a sentence takes the first that matches.
@@ -87,14 +96,16 @@ def _precision(entity: Entity) -> int:
     return entity.place.precision if entity.place is not None else 4
 
 
-def places_in(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str],
-              located: bool = False) -> list[str]:
+def places_in(
+    article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str], located: bool = False
+) -> list[str]:
     """Place entities mentioned between ``start`` and ``end``: most precise first, then first mentioned
     (only those the gazetteer placed when ``located``)."""
     first: dict[int, tuple] = {}  # entity (by identity) → (precision, first position, desk entity)
     for entity, mention in article.mentions_at(paragraph):
-        if (entity.place is None and (located or entity.type not in PLACE_TYPES)) \
-                or not in_span(mention.span, paragraph, start, end):
+        if (entity.place is None and (located or entity.type not in PLACE_TYPES)) or not in_span(
+            mention.span, paragraph, start, end
+        ):
             continue
         found = (_precision(entity), mention.span.start, entity_of.get(entity.id, entity.id))
         first[id(entity)] = min(first.get(id(entity), found), found)
@@ -137,15 +148,29 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
                 if kind is None and not figures and not OCCURRED.search(text):
                     continue
                 places = places_in(article, index, start, end, entity_of)
-                found.append(Unit(
-                    article=article, order=order, paragraph=index, start=start, end=end, type=kind,
-                    figures=figures, places=places,
-                    dates=[d for d in article.grouped(article.dates).get(index, ())
-                           if d.value and in_span(d.span, index, start, end)],
-                    claims=[c for c in article.grouped(article.claims).get(index, ())
-                            if c.span.start < end and start < c.span.end],
-                    actors=_actors(article, index, start, end, entity_of),
-                ))
+                found.append(
+                    Unit(
+                        article=article,
+                        order=order,
+                        paragraph=index,
+                        start=start,
+                        end=end,
+                        type=kind,
+                        figures=figures,
+                        places=places,
+                        dates=[
+                            d
+                            for d in article.grouped(article.dates).get(index, ())
+                            if d.value and in_span(d.span, index, start, end)
+                        ],
+                        claims=[
+                            c
+                            for c in article.grouped(article.claims).get(index, ())
+                            if c.span.start < end and start < c.span.end
+                        ],
+                        actors=_actors(article, index, start, end, entity_of),
+                    )
+                )
     return found
 
 
@@ -154,8 +179,11 @@ def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: d
     nationalities ("Russian", "Ukrainian": both sides of a raid by Russian nationals may be Russian), nor an
     organisation named in a denial of taking part."""
     denials = [c.span for c in article.grouped(article.claims).get(paragraph, ()) if c.polarity == "deny"]
-    found = {id(e): entity_of.get(e.id, e.id) for e, m in article.mentions_at(paragraph)
-             if e.type == "ORG" and in_span(m.span, paragraph, start, end) and not any(inside(m.span, d) for d in denials)}
+    found = {
+        id(e): entity_of.get(e.id, e.id)
+        for e, m in article.mentions_at(paragraph)
+        if e.type == "ORG" and in_span(m.span, paragraph, start, end) and not any(inside(m.span, d) for d in denials)
+    }
     return list(found.values())
 
 
@@ -209,10 +237,17 @@ def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
     a state's or a country's toll ("133 homicides in the state this year") is not the event's."""
     result: list[Draft] = []
     for draft in sorted(found, key=support, reverse=True):
-        target = next((kept for kept in result if kept.type[0] == draft.type[0]
-                       and _near(located.get(kept.place), located.get(draft.place))
-                       or _holds(located.get(draft.place), located.get(kept.place), draft)
-                       or _holds(located.get(kept.place), located.get(draft.place), kept)), None)
+        target = next(
+            (
+                kept
+                for kept in result
+                if kept.type[0] == draft.type[0]
+                and _near(located.get(kept.place), located.get(draft.place))
+                or _holds(located.get(draft.place), located.get(kept.place), draft)
+                or _holds(located.get(kept.place), located.get(draft.place), kept)
+            ),
+            None,
+        )
         if target is None:
             result.append(draft)
         else:
@@ -220,8 +255,9 @@ def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
     return result
 
 
-def merged_at_location(found: list[Draft], story: StoryPlaces,
-                       entity_of: dict[str, str]) -> list[tuple[Draft, tuple[list[str], dict[str, Place]]]]:
+def merged_at_location(
+    found: list[Draft], story: StoryPlaces, entity_of: dict[str, str]
+) -> list[tuple[Draft, tuple[list[str], dict[str, Place]]]]:
     """Drafts (most support first) of one type and one location (their first ranked place) joined when at most
     one of them states a casualty figure (a denied one does not count): "the government denied taking part in
     the attack", "the minister promised to respond" speak of the story's clash, whatever place they name. Two
@@ -233,8 +269,9 @@ def merged_at_location(found: list[Draft], story: StoryPlaces,
     result: list[Draft] = []
     grown = set()
     for draft in found:
-        target = next((kept for kept in result if kept.type[0] == draft.type[0]
-                       and where[id(kept)] == where[id(draft)]), None)
+        target = next(
+            (kept for kept in result if kept.type[0] == draft.type[0] and where[id(kept)] == where[id(draft)]), None
+        )
         if target is None or _states_figures(target, entity_of) and _states_figures(draft, entity_of):
             result.append(draft)
         else:
@@ -258,8 +295,14 @@ def _near(a: Place | None, b: Place | None) -> bool:
 def _holds(area: Place | None, town: Place | None, draft: Draft) -> bool:
     """Whether ``draft``, placed in the country or first-level region ``area`` (by its article's first place, or
     by its own sentences without a figure), is an event at the settlement ``town`` reported vaguely."""
-    if area is None or town is None or town.feature not in SETTLEMENT_SIZE or area.country != town.country \
-            or draft.named and any(u.figures for u in draft.units):
+    if (
+        area is None
+        or town is None
+        or town.feature not in SETTLEMENT_SIZE
+        or area.country != town.country
+        or draft.named
+        and any(u.figures for u in draft.units)
+    ):
         return False
     return area.feature == "country" or area.feature in ("region", "state") and area.admin1 == town.admin1
 
@@ -285,10 +328,13 @@ def support(draft: Draft) -> tuple[int, int, int]:
 # event's. Weights measured on GVC dev (bench.events): an aftermath sentence's date counts 0.3 (0.1-0.3 equal,
 # 1 worse), a date relative to another date ("the day before") 0.5, and each later article of the story 0.8 of
 # the one before (the first reports are nearest the event).
-AFTERMATH = re.compile(r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w*|pleaded|hearing|arraign\w*|"
-                       r"indict\w*|convict\w*|jury|judge|funeral|vigil|identified|custody|booked|warrant|guilty|"
-                       r"prosecutors?|autopsy|ruled|memorial|lawsuit|verdict|released|announced|mourn\w*|buried|burial|"
-                       r"laid to rest|celebration of life|obituar\w*)\b", re.I)
+AFTERMATH = re.compile(
+    r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w*|pleaded|hearing|arraign\w*|"
+    r"indict\w*|convict\w*|jury|judge|funeral|vigil|identified|custody|booked|warrant|guilty|"
+    r"prosecutors?|autopsy|ruled|memorial|lawsuit|verdict|released|announced|mourn\w*|buried|burial|"
+    r"laid to rest|celebration of life|obituar\w*)\b",
+    re.I,
+)
 AFTERMATH_WEIGHT = 0.3
 PREVIOUS_WEIGHT = 0.5
 LATER_ARTICLE_WEIGHT = 0.8
@@ -298,10 +344,13 @@ KIN_WEIGHT = 0.5  # GVC dev: 0.25-0.5 equal, 1 worse (the event's own sentences 
 # event sentence. GVC dev: 0.3-0.5 equal, 0.2 worse, none 1 point worse; any sentence, with no incident word,
 # 0.1 point worse on GVC and 2-4 of 116 MUC documents worse (wire reports date elections and decrees).
 OTHER_SENTENCE_WEIGHT = 0.3
-INCIDENT = re.compile(r"\b(shot|shots|shoot\w*|gun\w*|firearm|weapon|rifle|pistol|revolver|bullets?|fired|fire|"
-                      r"stabb\w*|kill\w*|died|dies|dead|death|slain|murder\w*|suicide|wounded|wounding|injur\w*|struck|hit|"
-                      r"bod(?:y|ies)|found|discovered|happened|occurred|took place|incident|discharged|went off|"
-                      r"responded|robb\w*)\b", re.I)
+INCIDENT = re.compile(
+    r"\b(shot|shots|shoot\w*|gun\w*|firearm|weapon|rifle|pistol|revolver|bullets?|fired|fire|"
+    r"stabb\w*|kill\w*|died|dies|dead|death|slain|murder\w*|suicide|wounded|wounding|injur\w*|struck|hit|"
+    r"bod(?:y|ies)|found|discovered|happened|occurred|took place|incident|discharged|went off|"
+    r"responded|robb\w*)\b",
+    re.I,
+)
 # A page's own time stamp ("Posted: Tuesday, April 15, 2014", "Updated: ...") dates the page, not the event.
 STAMP = re.compile(r"\b(posted|updated?|published|last modified)\b\W*(on\s+)?$", re.I)
 
@@ -323,7 +372,7 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
     own = set(map(id, draft.units))
     dated = [*draft.units, *(u for u in kin if id(u) not in own)]
     for unit in dated:
-        text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+        text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
         weight = (2 if unit.type else 1) * (1 if id(unit) in own else KIN_WEIGHT)
         _count_days(counts, unit.article, unit.order, unit.dates, text, unit.start, weight, latest)
     covered = {(id(u.article), u.paragraph, u.start) for u in dated}
@@ -333,30 +382,43 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
             days = [d for d in article.grouped(article.dates).get(index, ()) if d.granularity == "day" and d.value]
             for start, end in sentences(paragraph_text) if days else ():
                 inside = [d for d in days if in_span(d.span, index, start, end)]
-                if inside and (id(article), index, start) not in covered \
-                        and INCIDENT.search(paragraph_text, start, end):
-                    _count_days(counts, article, order, inside, paragraph_text[start:end], start,
-                                OTHER_SENTENCE_WEIGHT, latest)
+                if (
+                    inside
+                    and (id(article), index, start) not in covered
+                    and INCIDENT.search(paragraph_text, start, end)
+                ):
+                    _count_days(
+                        counts, article, order, inside, paragraph_text[start:end], start, OTHER_SENTENCE_WEIGHT, latest
+                    )
     if not counts:
         for unit in draft.units:
             for claim in unit.claims:
                 if claim.date:
                     counts[claim.date] += 1
     if counts:
-        near = {value: n + counts.get(_shift(value, -1), 0) + counts.get(_shift(value, 1), 0)
-                for value, n in counts.items()}
+        near = {
+            value: n + counts.get(_shift(value, -1), 0) + counts.get(_shift(value, 1), 0) for value, n in counts.items()
+        }
         best = max(near.values())
         return min(value for value, n in near.items() if n >= best - 1e-9)
     published = [u.article.published for u in draft.units if u.article.published]
     return _day_before(min(published)) if published else None
 
 
-def _count_days(counts: Counter, article: Article, order: int, mentions: list[DateMention], text: str,
-                offset: int, weight: float, latest: str | None) -> None:
+def _count_days(
+    counts: Counter,
+    article: Article,
+    order: int,
+    mentions: list[DateMention],
+    text: str,
+    offset: int,
+    weight: float,
+    latest: str | None,
+) -> None:
     """Add the days of one sentence (``text``, at ``offset`` of its paragraph) of the ``order``-th article."""
-    weight *= LATER_ARTICLE_WEIGHT ** order * (AFTERMATH_WEIGHT if AFTERMATH.search(text) else 1)
+    weight *= LATER_ARTICLE_WEIGHT**order * (AFTERMATH_WEIGHT if AFTERMATH.search(text) else 1)
     for mention in mentions:
-        if mention.granularity != "day" or STAMP.search(text[:max(mention.span.start - offset, 0)]):
+        if mention.granularity != "day" or STAMP.search(text[: max(mention.span.start - offset, 0)]):
             continue
         value = mention.value
         if value and article.published and not _before(value, article.published):
@@ -411,8 +473,6 @@ def _day_before(published: str) -> str:
         return published
 
 
-
-
 def _before(value: str, published: str) -> bool:
     try:
         return date.fromisoformat(value[:10]) <= date.fromisoformat(published[:10])
@@ -443,8 +503,16 @@ def figures(draft: Draft, kind: str, entity_of: dict[str, str]) -> list[Figure]:
                 continue
             claim = _claim_of(quantity, unit.claims)
             source = (speaker_key(claim, entity_of) if claim else None) or outlet_key(unit.article)
-            found.append(Figure(quantity, unit.order, unit.article.published or "", source,
-                                claim.id if claim else None, bool(claim and claim.polarity == "deny")))
+            found.append(
+                Figure(
+                    quantity,
+                    unit.order,
+                    unit.article.published or "",
+                    source,
+                    claim.id if claim else None,
+                    bool(claim and claim.polarity == "deny"),
+                )
+            )
     return found
 
 
@@ -483,15 +551,18 @@ def reconcile_figures(found: list[Figure], disputed_claims: set[str]) -> dict:
     disagree = max(lows) > min(highs)
     denied = any(f.denies for f in found) or bool(disputed_claims & set(claims))
     high = max(highs)
-    return {"min": _number(min(lows)), "max": None if high == float("inf") else _number(high),
-            "disputed": disagree or denied, "claims": claims}
+    return {
+        "min": _number(min(lows)),
+        "max": None if high == float("inf") else _number(high),
+        "disputed": disagree or denied,
+        "claims": claims,
+    }
 
 
 def _risen_past(figure: Figure, others: list[Figure]) -> bool:
     """Whether a later day's higher figure from another source replaces this one (a toll that rose)."""
     low, high = value_range(figure.quantity)
-    return any(o.published > figure.published and value_range(o.quantity)[0] > high for o in others
-               if figure.published)
+    return any(o.published > figure.published and value_range(o.quantity)[0] > high for o in others if figure.published)
 
 
 def _number(value: float) -> int | float:
@@ -499,24 +570,44 @@ def _number(value: float) -> int | float:
 
 
 # "Two areas of the region were attacked": a report at the level of a region, whatever town its paragraph names.
-REGION_LEVEL = re.compile(r"\b(?:the|this|that|areas? of the|parts? of the|across the) "
-                          r"(?:region|province|oblast|governorate|prefecture)\b", re.I)
+REGION_LEVEL = re.compile(
+    r"\b(?:the|this|that|areas? of the|parts? of the|across the) "
+    r"(?:region|province|oblast|governorate|prefecture)\b",
+    re.I,
+)
 
 
 def _region_level(draft: Draft, location: Place | None, located: dict[str, Place]) -> Place | None:
     """ACLED's precision 3: an event whose sentences name no place of their own but speak of "the region" is
     located at the region that holds the place its paragraph or article names, never at that town's point."""
-    if location is None or location.feature in AREAS or any(u.places for u in draft.units) or not any(
-            REGION_LEVEL.search(u.article.paragraph_text(u.paragraph)[u.start:u.end]) for u in draft.units):
+    if (
+        location is None
+        or location.feature in AREAS
+        or any(u.places for u in draft.units)
+        or not any(REGION_LEVEL.search(u.article.paragraph_text(u.paragraph)[u.start : u.end]) for u in draft.units)
+    ):
         return location
-    region = next((p for p in located.values() if p.feature in ("region", "state") and p.country == location.country
-                   and p.admin1 == location.admin1), None)
+    region = next(
+        (
+            p
+            for p in located.values()
+            if p.feature in ("region", "state") and p.country == location.country and p.admin1 == location.admin1
+        ),
+        None,
+    )
     return region or replace(location, precision=3)
 
 
-def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], disputed_claims: set[str],
-                 ranked: tuple[list[str], dict[str, Place]], kin: list[Unit] | tuple = (),
-                 story: list[Article] | tuple = (), located: dict[str, Place] | None = None) -> Event:
+def event_record(
+    story_id: str,
+    draft: Draft,
+    entity_of: dict[str, str],
+    disputed_claims: set[str],
+    ranked: tuple[list[str], dict[str, Place]],
+    kin: list[Unit] | tuple = (),
+    story: list[Article] | tuple = (),
+    located: dict[str, Place] | None = None,
+) -> Event:
     """The event of a draft whose places ``ordered_places`` ranked (``ranked``)."""
     ordered, placed = ranked
     actors = Counter(a for u in draft.units for a in u.actors)
@@ -527,19 +618,32 @@ def event_record(story_id: str, draft: Draft, entity_of: dict[str, str], dispute
     if killed["min"] and all(_one_person(f.quantity) for f in wounded):
         wounded = []  # "a child was shot" in a story of one death: the person shot is the one who died
     injured = reconcile_figures(wounded, disputed_claims)
-    if injured["min"] is None and not injured["disputed"] and not killed["min"] \
-            and any(_reports_an_injury(u) for u in draft.units):
+    if (
+        injured["min"] is None
+        and not injured["disputed"]
+        and not killed["min"]
+        and any(_reports_an_injury(u) for u in draft.units)
+    ):
         injured["min"] = 1  # someone shot or hurt, no count, nobody dead: at least one injured
     claims = sorted({c.id for u in draft.units for c in u.claims})
-    location = next((placed[p] for p in ordered if p in placed), None) if ordered \
-        else outlet_place(story or [u.article for u in draft.units])  # a report that names no place
+    location = (
+        next((placed[p] for p in ordered if p in placed), None)
+        if ordered
+        else outlet_place(story or [u.article for u in draft.units])
+    )  # a report that names no place
     return Event(
-        id=stable_id(story_id, draft.type[0], draft.place), story=story_id, type=draft.type[0],
-        sub_type=draft.type[1], date=event_date(draft, kin, story), places=ordered,
+        id=stable_id(story_id, draft.type[0], draft.place),
+        story=story_id,
+        type=draft.type[0],
+        sub_type=draft.type[1],
+        date=event_date(draft, kin, story),
+        places=ordered,
         location=_region_level(draft, location, located or placed),
         actors=[a for a, _ in actors.most_common(4)],
-        fatalities=killed, injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
-        claims=claims, notes=notes(draft),
+        fatalities=killed,
+        injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
+        claims=claims,
+        notes=notes(draft),
     )
 
 
@@ -549,30 +653,36 @@ NEGATED = re.compile(r"\b(no one|nobody|none|not|no|non-fatal|nonfatal|survived|
 
 def _reports_a_death(unit: Unit) -> bool:
     """Whether the unit's sentence says someone died, without a negation ("no one was killed")."""
-    text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+    text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
     return bool(DEATH.search(text)) and not NEGATED.search(text)
 
 
 INJURY = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]\w*)\b", re.I)
 
 
-HIT = re.compile(r"\b(shot|shooting (?:him|her)self|gunshot wounds?|"
-                 r"injur\w*|wound(?:ed|s)?|hurt|hospitali[sz]\w*)\b", re.I)
+HIT = re.compile(
+    r"\b(shot|shooting (?:him|her)self|gunshot wounds?|"
+    r"injur\w*|wound(?:ed|s)?|hurt|hospitali[sz]\w*)\b",
+    re.I,
+)
 
 # "not life-threatening" still reports an injury; only these say nobody was hurt.
-UNHURT = re.compile(r"\b(no one|nobody|none|no injur\w*|not (?:hurt|injured|wounded|struck|hit)|unharmed|uninjured|"
-                    r"without injur\w*)\b", re.I)
+UNHURT = re.compile(
+    r"\b(no one|nobody|none|no injur\w*|not (?:hurt|injured|wounded|struck|hit)|unharmed|uninjured|"
+    r"without injur\w*)\b",
+    re.I,
+)
 
 
 def _reports_an_injury(unit: Unit) -> bool:
     """Whether the unit's sentence says someone was shot or hurt, without a negation ("nobody was hurt")."""
-    text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+    text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
     return bool(HIT.search(text)) and not UNHURT.search(text)
 
 
 def _shot_dead(unit: Unit) -> bool:
     """A sentence that says who was shot and died without naming an injury: its "shot" count is the dead."""
-    text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+    text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
     return _reports_a_death(unit) and not INJURY.search(text)
 
 
@@ -580,21 +690,34 @@ def notes(draft: Draft) -> str:
     """The sentence that tells the event, as ACLED's notes column (a pointer, shortened): the first that no claim
     in it denies ("X denied having taken part in the attack" is a reaction, not the event), states a casualty
     figure, and is of the event's type, in that order of preference."""
+
     def rank(unit: Unit) -> tuple:
         denied = any(c.polarity == "deny" for c in unit.claims)
         return (denied, not unit.figures, unit.type != draft.type, unit.order, unit.paragraph, unit.start)
+
     unit = min(draft.units, key=rank)
-    text = unit.article.paragraph_text(unit.paragraph)[unit.start:unit.end]
+    text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
     return text if len(text) <= 200 else text[:197] + "..."
 
 
-def events(story_id: str, articles: list[Article], entity_of: dict[str, str],
-           found_contradictions: list[Contradiction]) -> list[Event]:
+def events(
+    story_id: str, articles: list[Article], entity_of: dict[str, str], found_contradictions: list[Contradiction]
+) -> list[Event]:
     """The story's events, the main one (most articles, then figures) first."""
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     located = located_places(articles, entity_of)
     ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
     kept = merged_at_location(ordered, StoryPlaces(articles, located, entity_of), entity_of)
-    return [event_record(story_id, draft, entity_of, disputed, ranked,
-                         [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units], articles, located)
-            for draft, ranked in kept]
+    return [
+        event_record(
+            story_id,
+            draft,
+            entity_of,
+            disputed,
+            ranked,
+            [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units],
+            articles,
+            located,
+        )
+        for draft, ranked in kept
+    ]

@@ -7,6 +7,7 @@ joins reports that are about the same thing: the same text re-printed, the
 same kind of casualty figure about overlapping content, or a denial of what
 another report asserts.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,7 +22,8 @@ DISPUTED_KINDS = (*CASUALTY_KINDS, "detained")  # figures whose disagreement is 
 COUNTED_KINDS = ("killed", "injured", "missing", "displaced", "evacuated", "detained")
 
 # Function words and reporting verbs: they say nothing about the proposition.
-STOPWORDS = frozenset("""
+STOPWORDS = frozenset(
+    """
 a about above after again against all also am an and any are as at be been before being below between both but by
 can could did do does doing down during each few for from further had has have having he her here hers him his how
 i if in into is it its itself just me more most my no nor not now of off on once only or other our out over own same
@@ -31,7 +33,8 @@ near towards toward across around within without since among amid along behind b
 still yet even however already almost
 stated declared claimed added reported announced assured denied deny denies
 one two three four five six seven eight nine ten dozen dozens hundred hundreds
-""".split())
+""".split()
+)
 
 WORD = re.compile(r"[a-z0-9]+")
 
@@ -124,8 +127,11 @@ def story_order(articles: list[Article]) -> list[Article]:
 
 # A figure the claim itself sets aside for its own: "ten detained, not six as first reported", "15 dead, up from
 # 12", "2,400 in shelters, down from more than 3,000".
-SUPERSEDED = re.compile(r"\b(?:not|rather than|instead of|up from|down from|revised from|corrected from)\s+"
-                        r"(?:the\s+)?(?:(?:about|around|some|nearly|almost|more than|over|at least)\s+)?$", re.I)
+SUPERSEDED = re.compile(
+    r"\b(?:not|rather than|instead of|up from|down from|revised from|corrected from)\s+"
+    r"(?:the\s+)?(?:(?:about|around|some|nearly|almost|more than|over|at least)\s+)?$",
+    re.I,
+)
 
 
 def claim_figures(article: Article, claim: Claim, denials: frozenset[str]) -> list[Quantity]:
@@ -137,11 +143,17 @@ def claim_figures(article: Article, claim: Claim, denials: frozenset[str]) -> li
     content = claim.content_span or claim.span
     linked = article.grouped(article.quantities, claim_of).get(claim.id, ())
     # the figures of its paragraph, unless one linked to it lies elsewhere (then all, in article order)
-    nearby = article.grouped(article.quantities).get(content.paragraph, []) \
-        if all(q.span.paragraph == content.paragraph for q in linked) else article.quantities
-    return [q for q in nearby if (q.claim == claim.id
-            or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny"))
-            and not superseded(article, q)]
+    nearby = (
+        article.grouped(article.quantities).get(content.paragraph, [])
+        if all(q.span.paragraph == content.paragraph for q in linked)
+        else article.quantities
+    )
+    return [
+        q
+        for q in nearby
+        if (q.claim == claim.id or inside(q.span, content) and not (q.claim in denials and claim.polarity != "deny"))
+        and not superseded(article, q)
+    ]
 
 
 def claim_of(quantity: Quantity) -> str | None:
@@ -151,12 +163,13 @@ def claim_of(quantity: Quantity) -> str | None:
 def superseded(article: Article, quantity: Quantity) -> bool:
     """Whether the text sets ``quantity`` aside for another figure ("not six as first reported")."""
     text = article.paragraph_text(quantity.span.paragraph)
-    return bool(SUPERSEDED.search(text[max(0, quantity.span.start - 40):quantity.span.start]))
+    return bool(SUPERSEDED.search(text[max(0, quantity.span.start - 40) : quantity.span.start]))
 
 
 def claim_entities(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
-    return frozenset(entity_of.get(e.id, e.id) for e, m in article.mentions_at(claim.span.paragraph)
-                     if inside(m.span, claim.span))
+    return frozenset(
+        entity_of.get(e.id, e.id) for e, m in article.mentions_at(claim.span.paragraph) if inside(m.span, claim.span)
+    )
 
 
 def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> frozenset[str]:
@@ -165,8 +178,11 @@ def speaker_side(article: Article, claim: Claim, entity_of: dict[str, str]) -> f
     span = claim.speaker_span
     if span is None:
         return frozenset()
-    return frozenset(entity_of.get(e.id, e.id) for e, m in article.mentions_at(span.paragraph)
-                     if e.type in ("ORG", "NORP", "GPE") and inside(m.span, span))
+    return frozenset(
+        entity_of.get(e.id, e.id)
+        for e, m in article.mentions_at(span.paragraph)
+        if e.type in ("ORG", "NORP", "GPE") and inside(m.span, span)
+    )
 
 
 # "did not say whether", "declined to say", "would never confirm": the claims step keeps these attributions (the
@@ -189,10 +205,18 @@ def reports(articles: list[Article], entity_of: dict[str, str]) -> list[Report]:
     for order, article in enumerate(story_order(articles)):
         denials = frozenset(c.id for c in article.claims if c.polarity == "deny")
         for claim in filter(stated, article.claims):
-            found.append(Report(article=article, order=order, claim=claim,
-                                figures=claim_figures(article, claim, denials),
-                                words=content_words(claim.content), entities=claim_entities(article, claim, entity_of),
-                                speaker=speaker_key(claim, entity_of), side=speaker_side(article, claim, entity_of)))
+            found.append(
+                Report(
+                    article=article,
+                    order=order,
+                    claim=claim,
+                    figures=claim_figures(article, claim, denials),
+                    words=content_words(claim.content),
+                    entities=claim_entities(article, claim, entity_of),
+                    speaker=speaker_key(claim, entity_of),
+                    side=speaker_side(article, claim, entity_of),
+                )
+            )
     return found
 
 
@@ -223,8 +247,10 @@ def same_proposition(a: Report, b: Report, config: dict) -> bool:
     topical = overlap(a.words, b.words) >= config.get("same_topic", 0.2) or bool(a.entities & b.entities)
     if shared_kinds:
         if a.denies != b.denies:  # a denial of a figure answers any report of that kind whose range it meets
-            return any(ranges_overlap(x, y) for k in shared_kinds for x in a.figures_of(k) for y in b.figures_of(k)) \
+            return (
+                any(ranges_overlap(x, y) for k in shared_kinds for x in a.figures_of(k) for y in b.figures_of(k))
                 or topical
+            )
         return topical
     if a.denies != b.denies:  # two shared words at least: short fragments overlap by chance
         return len(a.words & b.words) >= 2 and overlap(a.words, b.words) >= config.get("denial_topic", 0.4)
@@ -272,8 +298,13 @@ def proposition_groups(found: list[Report], config: dict) -> list[list[Report]]:
 
 def _reading(report: Report) -> tuple:
     """What :func:`same_proposition` reads of a report: two reports reading alike meet the same others."""
-    return (report.words, report.entities, report.denies, frozenset(report.kinds()),
-            *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in DISPUTED_KINDS))
+    return (
+        report.words,
+        report.entities,
+        report.denies,
+        frozenset(report.kinds()),
+        *(tuple(sorted(value_range(q) for q in report.figures_of(k))) for k in DISPUTED_KINDS),
+    )
 
 
 def group_id(story_id: str, group: list[Report]) -> str:

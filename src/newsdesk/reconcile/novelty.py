@@ -6,6 +6,7 @@ the same polarity and figures; a figure is new when its kind and value were
 not stated before; places and people are new when no earlier article named
 the same (desk-resolved) entity.
 """
+
 from __future__ import annotations
 
 from ..model import Article
@@ -39,8 +40,15 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
         for quantity in article.quantities:
             key = _figure_key(quantity)
             if quantity.kind in COUNTED_KINDS and key not in figures_seen and key not in figure_keys:
-                new["figures"].append({"text": quantity.text, "kind": quantity.kind, "min": quantity.min,
-                                       "max": quantity.max, "claim": quantity.claim})
+                new["figures"].append(
+                    {
+                        "text": quantity.text,
+                        "kind": quantity.kind,
+                        "min": quantity.min,
+                        "max": quantity.max,
+                        "claim": quantity.claim,
+                    }
+                )
                 figure_keys[key] = None
         entity_keys: dict = {}
         for entity in article.entities:
@@ -50,7 +58,9 @@ def novelty(articles: list[Article], groups: list[list[Report]], entity_of: dict
             entity_keys[key] = None  # every entity named is known from here on, whatever its type
             if entity.place is not None or entity.type in ("GPE", "LOC"):
                 new["places"].append(entity.name)
-            elif entity.type == "PERSON" and types.get(key, "PERSON") == "PERSON":  # not one merged into an organisation
+            elif (
+                entity.type == "PERSON" and types.get(key, "PERSON") == "PERSON"
+            ):  # not one merged into an organisation
                 new["people"].append(entity.name)
         said.update(keys)
         figures_seen.update(figure_keys)

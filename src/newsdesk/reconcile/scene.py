@@ -9,6 +9,7 @@ then by their mentions: in the event's sentences, after an incident verb
 Names of facilities, newspapers, destinations and people count little or
 nothing; a city stands for its own districts.
 """
+
 from __future__ import annotations
 
 import functools
@@ -38,6 +39,7 @@ def in_span(span, paragraph: int, start: int, end: int) -> bool:
 def place_entities(article: Article) -> list[Entity]:
     return [e for e in article.entities if e.place is not None or e.type in PLACE_TYPES]
 
+
 # A city named in an event's sentences is where a neighbourhood or village named there lies, more often than not.
 SETTLEMENT_SIZE = gazetteer.SETTLEMENTS  # largest first
 
@@ -57,6 +59,7 @@ def located_places(articles: list[Article], entity_of: dict[str, str]) -> dict[s
 class _Mention:
     """A mention that can count in an event's sentences: its article, span, share and whether it follows an
     incident verb ("shot ... in Townville")."""
+
     article: int  # id() of its article
     key: str
     span: Span
@@ -86,8 +89,9 @@ class StoryPlaces:
                     if _site_name(article, mention) or _facility_name(article, mention):
                         total[key] += SITE_WEIGHT  # a fallback when the story names no other place
                         continue
-                    share = (AGENCY_WEIGHT if agency else 1) * \
-                        (DESTINATION_WEIGHT if _destination(article, mention) else 1)
+                    share = (AGENCY_WEIGHT if agency else 1) * (
+                        DESTINATION_WEIGHT if _destination(article, mention) else 1
+                    )
                     if _person(article, mention):
                         share *= PERSON_WEIGHT
                     total[key] += share
@@ -113,8 +117,11 @@ class StoryPlaces:
         located = {k: place for k, place in located.items() if k not in words}
         country = _story_country(total + lead + datelines + datelines, located)
         outlets = _outlet_regions(articles, named, located, country)
-        self.region = _story_region(Counter({k: n for k, n in total.items() if k not in quarters}), located, outlets) \
-            or _dateline_region(datelines, located) or max(outlets, key=outlets.get, default=None)
+        self.region = (
+            _story_region(Counter({k: n for k, n in total.items() if k not in quarters}), located, outlets)
+            or _dateline_region(datelines, located)
+            or max(outlets, key=outlets.get, default=None)
+        )
         if self.region is not None:  # the story's state decides its country and which namesake a name is
             country = self.region[0]
             located = {k: namesake_in(place, self.region) for k, place in located.items()}
@@ -151,8 +158,11 @@ def ordered_places(draft: Draft, story: StoryPlaces) -> tuple[list[str], dict[st
     candidates |= story.settlements
     # A part as big as a city (100,000 people: a borough) that the event's sentences name more than its city stays
     # (GVC dev oracle city +2/-0, second half; kept whenever the event's sentences name it, -2).
-    parts = {part: city for part, city in districts(candidates, located).items()
-             if not (located[part].feature == "city" and in_units[part] > in_units[city])}
+    parts = {
+        part: city
+        for part, city in districts(candidates, located).items()
+        if not (located[part].feature == "city" and in_units[part] > in_units[city])
+    }
     for part, city in parts.items():  # the city stands for its part, with the part's mentions
         candidates.add(city)
         in_units[city] += in_units[part]
@@ -161,27 +171,68 @@ def ordered_places(draft: Draft, story: StoryPlaces) -> tuple[list[str], dict[st
         datelines[city] += datelines[part]
         scene[city] += scene[part]
 
-    metros = [located[k] for k in candidates if k in located and located[k].feature == "city"
-              and located[k].precision == 1 and total[k] >= METRO_MENTIONS and located[k].lat is not None]
+    metros = [
+        located[k]
+        for k in candidates
+        if k in located
+        and located[k].feature == "city"
+        and located[k].precision == 1
+        and total[k] >= METRO_MENTIONS
+        and located[k].lat is not None
+    ]
 
     def rank(entity_id: str) -> tuple:
         place = located.get(entity_id)
         foreign = place is not None and country is not None and place.country not in (None, country)
-        elsewhere = place is not None and region is not None and place.admin1 is not None \
-            and place.country == region[0] and place.admin1 != region[1]
-        if region is None and metros and place is not None and place.feature in ("town", "village") \
-                and place.admin1 is not None and place.lat is not None and entity_id not in qualified \
-                and all((c.country, c.admin1) != (place.country, place.admin1)
-                        and gazetteer.distance_km(c.lat, c.lon, place.lat, place.lon) > METRO_KM for c in metros):
+        elsewhere = (
+            place is not None
+            and region is not None
+            and place.admin1 is not None
+            and place.country == region[0]
+            and place.admin1 != region[1]
+        )
+        if (
+            region is None
+            and metros
+            and place is not None
+            and place.feature in ("town", "village")
+            and place.admin1 is not None
+            and place.lat is not None
+            and entity_id not in qualified
+            and all(
+                (c.country, c.admin1) != (place.country, place.admin1)
+                and gazetteer.distance_km(c.lat, c.lon, place.lat, place.lon) > METRO_KM
+                for c in metros
+            )
+        ):
             elsewhere = True  # a quarter of the story's city that the gazetteer knows only as a far town
-        tier = 4 if foreign else (1 if entity_id in scene_only else 3) if place is None else 2 if elsewhere else \
-            (0 if place.precision < 3 or entity_id in unlisted else 1)
-        size = SETTLEMENT_SIZE.index(place.feature) if place is not None and place.feature in SETTLEMENT_SIZE \
-            and entity_id not in parts and entity_id not in quarters else \
-            SETTLEMENT_SIZE.index("village") if entity_id in unlisted | scene_only else len(SETTLEMENT_SIZE)
-        weight = in_units[entity_id] + TOTAL_WEIGHT * total[entity_id] + LEDE_WEIGHT * lead[entity_id] \
-            + DATELINE_WEIGHT * datelines[entity_id] + SCENE_WEIGHT * scene[entity_id] \
+        tier = (
+            4
+            if foreign
+            else (1 if entity_id in scene_only else 3)
+            if place is None
+            else 2
+            if elsewhere
+            else (0 if place.precision < 3 or entity_id in unlisted else 1)
+        )
+        size = (
+            SETTLEMENT_SIZE.index(place.feature)
+            if place is not None
+            and place.feature in SETTLEMENT_SIZE
+            and entity_id not in parts
+            and entity_id not in quarters
+            else SETTLEMENT_SIZE.index("village")
+            if entity_id in unlisted | scene_only
+            else len(SETTLEMENT_SIZE)
+        )
+        weight = (
+            in_units[entity_id]
+            + TOTAL_WEIGHT * total[entity_id]
+            + LEDE_WEIGHT * lead[entity_id]
+            + DATELINE_WEIGHT * datelines[entity_id]
+            + SCENE_WEIGHT * scene[entity_id]
             + TITLE_WEIGHT * titles[entity_id]
+        )
         return tier, size > len(SETTLEMENT_SIZE) - 1, -weight, size, entity_id != draft.place, entity_id
 
     return sorted((c for c in candidates if c in total or c == draft.place), key=rank), located
@@ -190,8 +241,10 @@ def ordered_places(draft: Draft, story: StoryPlaces) -> tuple[list[str], dict[st
 # "the Townville Police Department", "Shire County Sheriff's Office": a local agency is named after the town or
 # county it serves, which is where its officers answer calls. A mention of such an organisation counts as a
 # mention of the place of that name the story names (the prefix, else the prefix without "Township", "City"...).
-AGENCY = re.compile(r"^(?:the\s+)?(.+?)\s+(?:Police|Fire|Sheriff|Marshal|City Council|Town Council|"
-                    r"Village Council|Borough Council)\b")
+AGENCY = re.compile(
+    r"^(?:the\s+)?(.+?)\s+(?:Police|Fire|Sheriff|Marshal|City Council|Town Council|"
+    r"Village Council|Borough Council)\b"
+)
 AGENCY_QUALIFIERS = ("township", "city", "village", "borough", "town")
 # Each agency mention counts as one mention of its town (GVC dev, 2,617 incidents, oracle stories: city
 # 0.786 → 0.788 at 1, +7 incidents; 0.5 gains +3, 2 gains +9).
@@ -231,16 +284,24 @@ SITE_SEPARATOR = re.compile(r"\s(?:[|\-–—]|::)\s")
 # sentences too, one half lost. The destination only between incident and place, with "a Townville hospital" a
 # destination: +4/-1; "outside of", "north of": +1.
 SCENE_WEIGHT = 3.0
-SCENE_BEFORE = re.compile(r"(?:\b(?:in|near|outside(?:\s+of)?)\s+(?:the\s+)?(?:(?:town|city|village|community|"
-                          r"borough|township)\s+of\s+)?(?:(?:north|south|east|west|northeast|northwest|southeast|"
-                          r"southwest|downtown|central|rural|suburban)\s+)?|"
-                          r"\b(?:north|south|east|west)(?:east|west)?\s+of\s+)$", re.I)
-DESTINATION = re.compile(r"\b(?:hospital|medical|clinic|cent(?:er|re)|taken|transported|airlifted|flown|rushed|"
-                         r"driven|drove)\b", re.I)
+SCENE_BEFORE = re.compile(
+    r"(?:\b(?:in|near|outside(?:\s+of)?)\s+(?:the\s+)?(?:(?:town|city|village|community|"
+    r"borough|township)\s+of\s+)?(?:(?:north|south|east|west|northeast|northwest|southeast|"
+    r"southwest|downtown|central|rural|suburban)\s+)?|"
+    r"\b(?:north|south|east|west)(?:east|west)?\s+of\s+)$",
+    re.I,
+)
+DESTINATION = re.compile(
+    r"\b(?:hospital|medical|clinic|cent(?:er|re)|taken|transported|airlifted|flown|rushed|"
+    r"driven|drove)\b",
+    re.I,
+)
 
 # The incident itself, written before the place in its sentence ("was shot ... in", "a shooting in", "it happened in").
-US_SCENE_WORDS = (r"shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|dead|died|happened|"
-                  r"occurred|found")
+US_SCENE_WORDS = (
+    r"shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|dead|died|happened|"
+    r"occurred|found"
+)
 SCENE_CUE = re.compile(rf"\b(?:{US_SCENE_WORDS})\b", re.I)
 # World news adds its own incidents (shelling, strikes, floods, protests: profiles/world.py); US local news keeps
 # the list above.
@@ -251,24 +312,30 @@ WORLD_SCENE_CUE = re.compile(rf"\b(?:{US_SCENE_WORDS}|{'|'.join(world.SCENE_WORD
 # to Bigtown": where a victim was brought, counting DESTINATION_WEIGHT of a mention (GVC dev: +3 incidents at 0.3,
 # +2 at 0, both halves up; "to Bigtown" +1).
 DESTINATION_WEIGHT = 0.3
-BROUGHT_TO = re.compile(r"(?:\b(?:taken|transported|airlifted|flown|rushed|driven|brought|sent)\s+to\b[^.;]{0,50}|"
-                        r"\b(?:hospital|medical cent(?:er|re)|clinic|trauma cent(?:er|re))\s+)(?:in|near)\s+$|"
-                        r"\b(?:taken|transported|airlifted|flown|rushed|driven|brought)\s+to\s+(?:the\s+)?$", re.I)
+BROUGHT_TO = re.compile(
+    r"(?:\b(?:taken|transported|airlifted|flown|rushed|driven|brought|sent)\s+to\b[^.;]{0,50}|"
+    r"\b(?:hospital|medical cent(?:er|re)|clinic|trauma cent(?:er|re))\s+)(?:in|near)\s+$|"
+    r"\b(?:taken|transported|airlifted|flown|rushed|driven|brought)\s+to\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 # "Tyler said", "Robinson, 16, told police": a place name followed by an age or a verb of speech is a person's
 # name; such a mention counts PERSON_WEIGHT (GVC dev: +2 incidents at 0, one in each half; 0.3 none).
 PERSON_WEIGHT = 0.0
-PERSON_AFTER = re.compile(r"^(?:,\s+\d{1,2},|\s+(?:said|says|told|testified|pleaded|was charged|is charged|"
-                          r"was arrested)\b)")
+PERSON_AFTER = re.compile(
+    r"^(?:,\s+\d{1,2},|\s+(?:said|says|told|testified|pleaded|was charged|is charged|"
+    r"was arrested)\b)"
+)
 
 PLACE_BEFORE = re.compile(r"\b(?:in|of|from|near|at|to)\s+$", re.I)  # "neighbours in Townville said"
 
 
 def _person(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
-    return bool(PERSON_AFTER.match(text[mention.span.end:mention.span.end + 30])) \
-        and not PLACE_BEFORE.search(text[max(0, mention.span.start - 10):mention.span.start])
+    return bool(PERSON_AFTER.match(text[mention.span.end : mention.span.end + 30])) and not PLACE_BEFORE.search(
+        text[max(0, mention.span.start - 10) : mention.span.start]
+    )
 
 
 HOSPITAL_AFTER = re.compile(r"^(?:-area)?\s+(?:area\s+)?(?:hospitals?|trauma cent(?:er|re)|medical cent(?:er|re))\b")
@@ -276,20 +343,25 @@ HOSPITAL_AFTER = re.compile(r"^(?:-area)?\s+(?:area\s+)?(?:hospitals?|trauma cen
 
 def _destination(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
-    return bool(BROUGHT_TO.search(text[max(0, mention.span.start - 80):mention.span.start])
-                or HOSPITAL_AFTER.match(text[mention.span.end:mention.span.end + 30]))
+    return bool(
+        BROUGHT_TO.search(text[max(0, mention.span.start - 80) : mention.span.start])
+        or HOSPITAL_AFTER.match(text[mention.span.end : mention.span.end + 30])
+    )
 
 
 def _scene(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
-    before = text[max(0, mention.span.start - 60):mention.span.start]
+    before = text[max(0, mention.span.start - 60) : mention.span.start]
     destinations = [m.end() for m in DESTINATION.finditer(before)]
-    if not SCENE_BEFORE.search(before) or destinations and \
-            destinations[-1] > max((m.start() for m in SCENE_CUE.finditer(before)), default=-1):
+    if (
+        not SCENE_BEFORE.search(before)
+        or destinations
+        and destinations[-1] > max((m.start() for m in SCENE_CUE.finditer(before)), default=-1)
+    ):
         return False
     opening = max([s for s, _ in sentences(text) if s <= mention.span.start], default=0)
     cue = SCENE_CUE if article.metadata.get("places_profile") == "us_local" else WORLD_SCENE_CUE
-    return bool(cue.search(text[opening:mention.span.start]))
+    return bool(cue.search(text[opening : mention.span.start]))
 
 
 def _site_name(article: Article, mention) -> bool:
@@ -303,16 +375,18 @@ def _site_name(article: Article, mention) -> bool:
 # "the Townville Road bridge", "Townville Herald"): often a namesake elsewhere or the outlet's home, not where the
 # event happened. Before "County" or "Parish" it names the county (the model tagged only "Shire" of "Shire County
 # deputies"), not the town of that name (GVC dev oracle city +5/-1 incidents, both halves up).
-FACILITY_AFTER = re.compile(r"^(?:[\s'’s]*[A-Z][\w.'’-]*){0,3}\s+(?:Hospital|Medical|Clinic|Center|Centre|School|High|"
-                            r"Elementary|Academy|University|College|Church|Airport|Street|Avenue|Road|Boulevard|"
-                            r"Drive|Lane|Highway|Parkway|Mall|Plaza|Hotel|Apartments|Station|Jail|Prison|Courthouse|"
-                            r"Chronicle|Times|Tribune|Herald|Journal|Gazette|Post|Daily|Press|Examiner|Register|Observer|"
-                            r"Courier|Dispatch|Inquirer|Bee|Sentinel|Record|Telegraph|Star|Sun|News|County|Parish)\b")
+FACILITY_AFTER = re.compile(
+    r"^(?:[\s'’s]*[A-Z][\w.'’-]*){0,3}\s+(?:Hospital|Medical|Clinic|Center|Centre|School|High|"
+    r"Elementary|Academy|University|College|Church|Airport|Street|Avenue|Road|Boulevard|"
+    r"Drive|Lane|Highway|Parkway|Mall|Plaza|Hotel|Apartments|Station|Jail|Prison|Courthouse|"
+    r"Chronicle|Times|Tribune|Herald|Journal|Gazette|Post|Daily|Press|Examiner|Register|Observer|"
+    r"Courier|Dispatch|Inquirer|Bee|Sentinel|Record|Telegraph|Star|Sun|News|County|Parish)\b"
+)
 
 
 def _facility_name(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
-    return bool(FACILITY_AFTER.match(text[mention.span.end:mention.span.end + 60]))
+    return bool(FACILITY_AFTER.match(text[mention.span.end : mention.span.end + 60]))
 
 
 # "the Townville suburb of Elmwood", "a Townville-area man", "suburban Townville": the city names its metropolitan
@@ -329,8 +403,9 @@ COMPASS = re.compile(r"(?:north|south|east|west)(?:east|west)?\b", re.I)
 
 def _metro_area(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
-    return bool(METRO_AFTER.match(text[mention.span.end:mention.span.end + 20])) \
-        or bool(METRO_BEFORE.search(text[max(0, mention.span.start - 20):mention.span.start]))
+    return bool(METRO_AFTER.match(text[mention.span.end : mention.span.end + 20])) or bool(
+        METRO_BEFORE.search(text[max(0, mention.span.start - 20) : mention.span.start])
+    )
 
 
 # A dateline opens a report: "TOWNVILLE, State —", "TOWNVILLE (AP) —", "Townville, Ill. --". The place written
@@ -355,12 +430,14 @@ TITLE_SCENE_SHARE = 0.5
 
 def _dateline(article: Article, mention) -> bool:
     line = article.dateline  # read by extract/datelines.py: wire datelines of every form
-    if line is not None and in_span(mention.span, line.place_span.paragraph, line.place_span.start,
-                                    line.place_span.end):
+    if line is not None and in_span(
+        mention.span, line.place_span.paragraph, line.place_span.start, line.place_span.end
+    ):
         return True
     text = article.paragraph_text(mention.span.paragraph)
-    return bool(DATELINE_BEFORE.match(text[:mention.span.start])) \
-        and bool(DATELINE_AFTER.match(text[mention.span.end:mention.span.end + 60]))
+    return bool(DATELINE_BEFORE.match(text[: mention.span.start])) and bool(
+        DATELINE_AFTER.match(text[mention.span.end : mention.span.end + 60])
+    )
 
 
 # "Smallville, Ill.": a name written with its state or region is a town there, also when the gazetteer does not
@@ -374,7 +451,7 @@ def _unlisted_town(place: Place | None) -> bool:
 
 def _with_region(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
-    match = WITH_REGION.match(text[mention.span.end:mention.span.end + 40])
+    match = WITH_REGION.match(text[mention.span.end : mention.span.end + 40])
     return bool(match) and _region_name(match.group(1).rstrip("."))
 
 
@@ -400,16 +477,28 @@ def _common_words(articles: list[Article], entity_of: dict[str, str], total: Cou
                 names.setdefault(entity_of.get(entity.id, entity.id), name)
     if not names:
         return set()
-    texts = [text for article in articles for text in [article.title or ""]
-             + [p.text for p in article.content_paragraphs()]]
+    texts = [
+        text for article in articles for text in [article.title or ""] + [p.text for p in article.content_paragraphs()]
+    ]
     words = Counter(word for text in texts for word in WORD.findall(text))
     inside = Counter(word for text in texts for word in INSIDE.findall(text))
     entities = {entity_of.get(e.id, e.id): e for article in articles for e in article.entities if e.mentions}
     lowered = {key for key, e in entities.items() if all(m.text[:1].islower() for m in e.mentions)}
     cased = len(lowered) <= LOWER_CASE_SHARE * len(entities)
-    return {key for key, name in names.items() if key in total and (
-        words[name.lower()] >= 2 and inside[name] and words[name.lower()] >= inside[name]
-        or cased and key in lowered and words[name.lower()] and not words[name])}
+    return {
+        key
+        for key, name in names.items()
+        if key in total
+        and (
+            words[name.lower()] >= 2
+            and inside[name]
+            and words[name.lower()] >= inside[name]
+            or cased
+            and key in lowered
+            and words[name.lower()]
+            and not words[name]
+        )
+    }
 
 
 # A text in ordinary case writes hardly any name in lower case (a truecased transcript leaves many so: MUC).
@@ -426,8 +515,9 @@ INSIDE = re.compile(r"(?<=[a-z,] )[A-Z][a-z]+\b")
 # story's state, and elects it when neither the mentions nor the datelines do (GVC dev oracle city +7/-0
 # incidents, both halves up: "Austin" a Chicago neighbourhood in Chicago outlets' reports; as a mention of the
 # town, no change: the town is named in the text when it is the scene).
-def _outlet_regions(articles: list[Article], named: dict[str, str], located: dict[str, Place],
-                    country: str | None) -> Counter:
+def _outlet_regions(
+    articles: list[Article], named: dict[str, str], located: dict[str, Place], country: str | None
+) -> Counter:
     """(country, first-level region) → the articles whose outlet is named after a town there: the town as the
     story places it, else the most populous of that name in the story's country."""
     votes = Counter()
@@ -437,9 +527,15 @@ def _outlet_regions(articles: list[Article], named: dict[str, str], located: dic
             continue
         place = located.get(named.get(gazetteer.key(town.name), ""))
         if place is None or place.admin1 is None:
-            place = max((c for c in gazetteer.load().candidates(town.name)
-                         if c.feature in SETTLEMENT_SIZE and c.admin1 and country in (None, c.country)),
-                        key=lambda c: c.population, default=None)
+            place = max(
+                (
+                    c
+                    for c in gazetteer.load().candidates(town.name)
+                    if c.feature in SETTLEMENT_SIZE and c.admin1 and country in (None, c.country)
+                ),
+                key=lambda c: c.population,
+                default=None,
+            )
         if place is not None:
             votes[(place.country, place.admin1)] += 1
     return votes
@@ -474,8 +570,9 @@ def _dateline_region(datelines: Counter, located: dict[str, Place]) -> tuple[str
 
 def _named_quarter(article: Article, mention) -> bool:
     text = article.paragraph_text(mention.span.paragraph)
-    return bool(QUARTER_AFTER.match(text[mention.span.end:mention.span.end + 20])) \
-        and not QUARTER_BEFORE.search(text[max(0, mention.span.start - 30):mention.span.start])
+    return bool(QUARTER_AFTER.match(text[mention.span.end : mention.span.end + 20])) and not QUARTER_BEFORE.search(
+        text[max(0, mention.span.start - 30) : mention.span.start]
+    )
 
 
 # "a shooting in Elmwood ... Lakeside police said": when no state leads the story's mentions, a town or village
@@ -515,14 +612,22 @@ def districts(candidates: set[str], located: dict[str, Place]) -> dict[str, str]
     found = {}
     for key in candidates & towns.keys():
         town, people = towns[key]
-        cities = [(city_people, other) for other, (city, city_people) in towns.items()
-                  if other != key and city.admin1 == town.admin1 and city_people * DISTRICT_SHARE >= people
-                  and gazetteer.distance_km(city.lat, city.lon, town.lat, town.lon)
-                  <= DISTRICT_RADIUS * math.sqrt(city_people)]
+        cities = [
+            (city_people, other)
+            for other, (city, city_people) in towns.items()
+            if other != key
+            and city.admin1 == town.admin1
+            and city_people * DISTRICT_SHARE >= people
+            and gazetteer.distance_km(city.lat, city.lon, town.lat, town.lon)
+            <= DISTRICT_RADIUS * math.sqrt(city_people)
+        ]
         if cities:
             found[key] = max(cities)[1]
-    us = {key: place for key, place in located.items() if key in candidates and place.country == "US"
-          and place.feature in SETTLEMENT_SIZE and place.admin1}
+    us = {
+        key: place
+        for key, place in located.items()
+        if key in candidates and place.country == "US" and place.feature in SETTLEMENT_SIZE and place.admin1
+    }
     by_name = {(place.admin1, gazetteer.key(place.name)): key for key, place in us.items()}
     states = {place.admin1: gazetteer.load().us_states.get(gazetteer.key(place.admin1)) for place in us.values()}
     for key, place in us.items():
@@ -546,8 +651,12 @@ def _population(name: str, gazetteer_id: str | None) -> int:
 
 
 def _settlement(place: Place | None, country: str | None) -> bool:
-    return place is not None and place.feature in SETTLEMENT_SIZE and place.precision < 3 \
+    return (
+        place is not None
+        and place.feature in SETTLEMENT_SIZE
+        and place.precision < 3
         and (country is None or place.country in (None, country))
+    )
 
 
 # The story's region must have this many times the votes of the next (GVC dev: a tie or a lead by one is no
@@ -577,8 +686,11 @@ def namesake_in(place: Place, region: tuple[str, str]) -> Place:
     story of a Washington county), else ``place``. GVC dev oracle city +6/-1 incidents, both halves up."""
     if place.feature not in SETTLEMENT_SIZE or place.gazetteer_id is None or (place.country, place.admin1) == region:
         return place
-    found = [c for c in gazetteer.load().candidates(place.name)
-             if (c.country, c.admin1) == region and c.feature in SETTLEMENT_SIZE]
+    found = [
+        c
+        for c in gazetteer.load().candidates(place.name)
+        if (c.country, c.admin1) == region and c.feature in SETTLEMENT_SIZE
+    ]
     if not found:
         return place
     return max(found, key=lambda c: c.population).as_place(place.precision, place.entity, name=place.name)
@@ -601,4 +713,3 @@ def _story_country(total: Counter, located: dict[str, Place]) -> str | None:
         if key in located and located[key].country:
             countries[located[key].country] += n
     return countries.most_common(1)[0][0] if countries else None
-

@@ -5,6 +5,7 @@ stored articles plus the new one, and saved as the story's state
 (``store.save_story_state``), which the export reads. The story's
 ``independent_sources`` is updated on its record.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -77,8 +78,10 @@ def make_reconcile(config, desk):
 
     def others(story_id: str, article_id: str, count: int) -> list[Article]:
         """The story's most recent ``count`` stored articles other than ``article_id``."""
-        rows = desk.store.db.execute("SELECT id FROM articles WHERE story = ? AND id != ? ORDER BY seq DESC LIMIT ?",
-                                     (story_id, article_id, count)).fetchall()
+        rows = desk.store.db.execute(
+            "SELECT id FROM articles WHERE story = ? AND id != ? ORDER BY seq DESC LIMIT ?",
+            (story_id, article_id, count),
+        ).fetchall()
         return list(desk.store.articles([r[0] for r in rows]))
 
     def update(article: Article) -> None:

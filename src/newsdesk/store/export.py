@@ -7,6 +7,7 @@ desk-wide entities (alias resolution needs them all) and the claims'
 independent report counts are gathered first. Every list is present, empty
 until its stage has run.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,8 +24,19 @@ from ..model import Article, Claim, DateMention, Entity, Place, Quantity
 
 SCHEMA = "newsdesk/1"
 FORMATS = ("json", "csv", "parquet", "acled")
-SECTIONS = ("articles", "stories", "reuse", "entities", "places", "dates", "quantities", "claims", "events",
-            "contradictions", "skips")
+SECTIONS = (
+    "articles",
+    "stories",
+    "reuse",
+    "entities",
+    "places",
+    "dates",
+    "quantities",
+    "claims",
+    "events",
+    "contradictions",
+    "skips",
+)
 TABLES = ("articles", "paragraphs") + SECTIONS[1:]
 PARQUET_BATCH = 10_000  # rows per Parquet row group: bounds memory on large desks
 
@@ -48,8 +60,8 @@ class Contract:
     def _articles(self) -> Iterator[dict[str, Any]]:
         # the lists other sections read are cut in SQLite: each article's JSON is parsed once, without them
         for (data,) in self.store.db.execute(
-                "SELECT json_remove(data, '$.entities', '$.dates', '$.quantities', '$.claims') FROM articles"
-                " ORDER BY seq"):
+            "SELECT json_remove(data, '$.entities', '$.dates', '$.quantities', '$.claims') FROM articles ORDER BY seq"
+        ):
             yield article_record(Article.from_dict(json.loads(data)))
 
     def _stories(self) -> Iterator[dict[str, Any]]:
@@ -75,8 +87,14 @@ class Contract:
 
     def _dates(self) -> Iterator[dict[str, Any]]:
         for article_id, date in self._items("dates", DateMention):
-            yield {"article": article_id, **span_record(date.span), "text": date.text, "value": date.value,
-                   "anchor": date.anchor, "granularity": date.granularity}
+            yield {
+                "article": article_id,
+                **span_record(date.span),
+                "text": date.text,
+                "value": date.value,
+                "anchor": date.anchor,
+                "granularity": date.granularity,
+            }
 
     def _quantities(self) -> Iterator[dict[str, Any]]:
         for article_id, quantity in self._items("quantities", Quantity):
@@ -102,25 +120,31 @@ class Contract:
     def entities(self) -> tuple[dict[str, str], list[dict], dict[str, Place]]:
         """(entity id → desk-wide id, merged entity records, desk-wide id → its most precise place)."""
         if self._merged is None:
-            articles = [Article(id=article_id, story=story, entities=[Entity.from_dict(e) for e in json.loads(data)])
-                        for article_id, story, data in self.store.db.execute(
-                            "SELECT id, json_extract(data, '$.story'), json_extract(data, '$.entities')"
-                            " FROM articles WHERE json_array_length(data, '$.entities') > 0 ORDER BY seq")]
+            articles = [
+                Article(id=article_id, story=story, entities=[Entity.from_dict(e) for e in json.loads(data)])
+                for article_id, story, data in self.store.db.execute(
+                    "SELECT id, json_extract(data, '$.story'), json_extract(data, '$.entities')"
+                    " FROM articles WHERE json_array_length(data, '$.entities') > 0 ORDER BY seq"
+                )
+            ]
             entity_of = canonical_entities(articles)
             merged: dict[str, dict] = {}
             places: dict[str, Place] = {}
             for article in articles:
                 for entity in article.entities:
                     target = entity_of.get(entity.id, entity.id)
-                    record = merged.setdefault(target, {"id": target, "name": entity.name, "type": entity.type,
-                                                        "aliases": [], "mentions": []})
+                    record = merged.setdefault(
+                        target, {"id": target, "name": entity.name, "type": entity.type, "aliases": [], "mentions": []}
+                    )
                     for name in [entity.name, *entity.aliases]:
                         if name != record["name"] and name not in record["aliases"]:
                             record["aliases"].append(name)
-                    record["mentions"].extend({"article": article.id, **span_record(m.span), "text": m.text}
-                                              for m in entity.mentions)
-                    if entity.place is not None and (target not in places
-                                                     or entity.place.precision < places[target].precision):
+                    record["mentions"].extend(
+                        {"article": article.id, **span_record(m.span), "text": m.text} for m in entity.mentions
+                    )
+                    if entity.place is not None and (
+                        target not in places or entity.place.precision < places[target].precision
+                    ):
                         places[target] = entity.place
             self._merged = entity_of, list(merged.values()), places
         return self._merged
@@ -135,16 +159,18 @@ class Contract:
 
     def _items(self, field: str, record: type) -> Iterator[tuple[str, Any]]:
         for article_id, data in self.store.db.execute(
-                f"SELECT id, json_extract(data, '$.{field}') FROM articles"
-                f" WHERE json_array_length(data, '$.{field}') > 0 ORDER BY seq"):
+            f"SELECT id, json_extract(data, '$.{field}') FROM articles"
+            f" WHERE json_array_length(data, '$.{field}') > 0 ORDER BY seq"
+        ):
             for item in json.loads(data):
                 yield article_id, record.from_dict(item)
 
     def _states(self, key: str) -> Iterator[Any]:
         """Each story's reconciled ``key``, in story order (a list's items one by one, a dict whole)."""
         for story in self.store.stories():
-            row = self.store.db.execute(f"SELECT json_extract(data, '$.{key}') FROM story_state WHERE story = ?",
-                                        (story.id,)).fetchone()
+            row = self.store.db.execute(
+                f"SELECT json_extract(data, '$.{key}') FROM story_state WHERE story = ?", (story.id,)
+            ).fetchone()
             if row is None or row[0] is None:
                 continue
             value = json.loads(row[0])
@@ -174,20 +200,35 @@ def span_record(span) -> dict[str, int]:
 
 def article_record(article: Article) -> dict[str, Any]:
     return {
-        "id": article.id, "title": article.title, "url": article.url, "source": article.source,
-        "published": article.published, "language": article.language, "authors": article.authors,
-        "paragraphs": [{"index": p.index, "line": p.line, "path": p.path, "role": p.role, "text": p.text, "raw": p.raw}
-                       for p in article.paragraphs],
+        "id": article.id,
+        "title": article.title,
+        "url": article.url,
+        "source": article.source,
+        "published": article.published,
+        "language": article.language,
+        "authors": article.authors,
+        "paragraphs": [
+            {"index": p.index, "line": p.line, "path": p.path, "role": p.role, "text": p.text, "raw": p.raw}
+            for p in article.paragraphs
+        ],
         "repairs": [r.to_dict() for r in article.repairs],
-        "related_titles": article.related_titles, "credits": article.credits,
-        "notes": [n.to_dict() for n in article.notes], "dateline": article.dateline and article.dateline.to_dict(),
-        "story": article.story, "duplicate_of": article.duplicate_of, "metadata": article.metadata,
+        "related_titles": article.related_titles,
+        "credits": article.credits,
+        "notes": [n.to_dict() for n in article.notes],
+        "dateline": article.dateline and article.dateline.to_dict(),
+        "story": article.story,
+        "duplicate_of": article.duplicate_of,
+        "metadata": article.metadata,
     }
 
 
 def claim_record(article_id: str, claim: Claim, entity_of: dict[str, str]) -> dict[str, Any]:
-    record = {"id": claim.id, "article": article_id, **span_record(claim.span),
-              "speaker": entity_of.get(claim.speaker, claim.speaker) if claim.speaker else None}
+    record = {
+        "id": claim.id,
+        "article": article_id,
+        **span_record(claim.span),
+        "speaker": entity_of.get(claim.speaker, claim.speaker) if claim.speaker else None,
+    }
     for key, value in claim.to_dict().items():
         if key not in ("id", "span", "speaker"):
             record[key] = value
@@ -195,8 +236,9 @@ def claim_record(article_id: str, claim: Claim, entity_of: dict[str, str]) -> di
 
 
 # writing ------------------------------------------------------------------
-def export(desk, path: str | Path | None, format: str = "json",
-           progress: Callable[[int], None] | None = None) -> dict[str, Any] | None:
+def export(
+    desk, path: str | Path | None, format: str = "json", progress: Callable[[int], None] | None = None
+) -> dict[str, Any] | None:
     """Write the contract to ``path`` in ``format`` (without a path: the JSON document as a dict); ``progress(1)``
     after each section written (:data:`SECTIONS` for json, :data:`TABLES` for csv and parquet, each story for
     acled)."""

@@ -4,6 +4,7 @@ Append a migration to change the schema; never edit one that has shipped.
 Tables whose rows derive from one article name their article column in
 ``ARTICLE_KEYED`` so that replacing or removing the article removes them too.
 """
+
 import sqlite3
 from collections.abc import Iterator
 
@@ -127,6 +128,7 @@ def statements(script: str) -> Iterator[str]:
             if pending.strip(" \n;"):
                 yield pending.strip()
             pending = ""
+
 
 # table -> column holding the article id (rows removed with the article)
 ARTICLE_KEYED: dict[str, str | tuple[str, ...]] = {

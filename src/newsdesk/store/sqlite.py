@@ -5,6 +5,7 @@ older version with the same id together with every row derived from it
 (``schema.ARTICLE_KEYED``). Desk steps keep their own indexes through the
 connection (``store.db``) inside the same transaction.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,14 +30,16 @@ class Store:
     """``lock_timeout``: seconds a write waits for another writer (an add, a backup) to release the database;
     ``on_wait(message)`` is told once when a write has to wait."""
 
-    def __init__(self, path: str | Path = "newsdesk.db", lock_timeout: float = 600,
-                 on_wait: Callable[[str], None] | None = None):
+    def __init__(
+        self, path: str | Path = "newsdesk.db", lock_timeout: float = 600, on_wait: Callable[[str], None] | None = None
+    ):
         self.path = str(path)
         self.lock_timeout, self.on_wait = lock_timeout, on_wait
         try:
             # each attempt to take the write lock waits up to a second inside SQLite; transaction() retries
-            self.db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False,
-                                      timeout=min(1.0, lock_timeout))
+            self.db = sqlite3.connect(
+                self.path, isolation_level=None, check_same_thread=False, timeout=min(1.0, lock_timeout)
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {self.path}: {exc}; check the path and its permissions") from None
         self.db.row_factory = sqlite3.Row
@@ -59,8 +62,9 @@ class Store:
         store = cls.__new__(cls)
         store.path = str(path)
         try:
-            store.db = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None,
-                                       check_same_thread=False)
+            store.db = sqlite3.connect(
+                f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open database {path}: {exc}; check the path and its permissions") from None
         store.db.row_factory = sqlite3.Row
@@ -126,12 +130,16 @@ class Store:
                 if not busy(exc):
                     raise
                 if time.monotonic() >= deadline:
-                    raise StoreError(f"{self.path} is locked by another writer (another `newsdesk add`, a backup) for"
-                                     f" more than {self.lock_timeout:g} s; try again when it is done, or wait longer"
-                                     f" with --set store.lock_timeout=SECONDS") from None
+                    raise StoreError(
+                        f"{self.path} is locked by another writer (another `newsdesk add`, a backup) for"
+                        f" more than {self.lock_timeout:g} s; try again when it is done, or wait longer"
+                        f" with --set store.lock_timeout=SECONDS"
+                    ) from None
                 if not told and self.on_wait is not None:
-                    self.on_wait(f"waiting for {self.path}: another writer holds it (up to"
-                                 f" store.lock_timeout={self.lock_timeout:g} s)")
+                    self.on_wait(
+                        f"waiting for {self.path}: another writer holds it (up to"
+                        f" store.lock_timeout={self.lock_timeout:g} s)"
+                    )
                     told = True
 
     def close(self) -> None:
@@ -157,8 +165,18 @@ class Store:
             self.db.execute(
                 "INSERT OR REPLACE INTO articles (id, seq, content_hash, title, published, source, url, story, duplicate_of, data)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article.id, seq, article.read_hash or article.content_hash(), article.title, article.published, article.source,
-                 article.url, article.story, article.duplicate_of, json.dumps(article.to_dict(), ensure_ascii=False)),
+                (
+                    article.id,
+                    seq,
+                    article.read_hash or article.content_hash(),
+                    article.title,
+                    article.published,
+                    article.source,
+                    article.url,
+                    article.story,
+                    article.duplicate_of,
+                    json.dumps(article.to_dict(), ensure_ascii=False),
+                ),
             )
 
     def forget_derived(self, article_id: str) -> None:
@@ -177,8 +195,9 @@ class Store:
         """The id of ``table`` ("articles" or "stories") that is ``prefix`` or the only one starting with it."""
         if self.db.execute(f"SELECT 1 FROM {table} WHERE id = ?", (prefix,)).fetchone():
             return prefix
-        rows = self.db.execute(f"SELECT id FROM {table} WHERE substr(id, 1, ?) = ? LIMIT 3",
-                               (len(prefix), prefix)).fetchall()
+        rows = self.db.execute(
+            f"SELECT id FROM {table} WHERE substr(id, 1, ?) = ? LIMIT 3", (len(prefix), prefix)
+        ).fetchall()
         kind, command = ("article", "articles") if table == "articles" else ("story", "stories")
         if not rows or not prefix:
             raise NotFound(f"no {kind} with id {prefix!r} in {self.path}; `newsdesk {command}` lists the ids")
@@ -218,23 +237,37 @@ class Store:
         query = fts_query(text)
         if query is None:
             return []
-        rows = self.db.execute("SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
-                               " ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ? OFFSET ?", (query, limit, offset))
+        rows = self.db.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+            " ORDER BY bm25(articles_fts, 3.0, 1.0) LIMIT ? OFFSET ?",
+            (query, limit, offset),
+        )
         seqs = [r[0] for r in rows]
         ids = dict(self.db.execute(f"SELECT seq, id FROM articles WHERE seq IN ({','.join('?' * len(seqs))})", seqs))
         return [ids[seq] for seq in seqs if seq in ids]
 
     def search_count(self, text: str) -> int:
         query = fts_query(text)
-        return self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?",
-                               (query,)).fetchone()[0] if query else 0
+        return (
+            self.db.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (query,)).fetchone()[0]
+            if query
+            else 0
+        )
 
     def matches(self, text: str) -> set[str]:
         """Ids of all the articles :meth:`search` finds, unranked."""
         query = fts_query(text)
-        return {r[0] for r in self.db.execute(
-            "SELECT id FROM articles WHERE seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
-            (query,))} if query else set()
+        return (
+            {
+                r[0]
+                for r in self.db.execute(
+                    "SELECT id FROM articles WHERE seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?)",
+                    (query,),
+                )
+            }
+            if query
+            else set()
+        )
 
     def count(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
@@ -254,14 +287,18 @@ class Store:
                 return
             data = json.loads(row[0])
             data[column] = value
-            self.db.execute(f"UPDATE articles SET {column} = ?, data = ? WHERE id = ?",
-                            (value, json.dumps(data, ensure_ascii=False), article_id))
+            self.db.execute(
+                f"UPDATE articles SET {column} = ?, data = ? WHERE id = ?",
+                (value, json.dumps(data, ensure_ascii=False), article_id),
+            )
 
     # skips ------------------------------------------------------------------
     def save_skip(self, skip: Skip) -> None:
         with self.transaction():
-            self.db.execute("INSERT INTO skips (origin, reason, detail, article_id) VALUES (?, ?, ?, ?)",
-                            (skip.origin, skip.reason, skip.detail, skip.id))
+            self.db.execute(
+                "INSERT INTO skips (origin, reason, detail, article_id) VALUES (?, ?, ?, ?)",
+                (skip.origin, skip.reason, skip.detail, skip.id),
+            )
 
     def skips(self) -> list[Skip]:
         rows = self.db.execute("SELECT origin, reason, detail, article_id FROM skips ORDER BY seq").fetchall()
@@ -270,8 +307,10 @@ class Store:
     # desk records -----------------------------------------------------------
     def save_story(self, story: Story) -> None:
         with self.transaction():
-            self.db.execute("INSERT OR REPLACE INTO stories (id, data) VALUES (?, ?)",
-                            (story.id, json.dumps(story.to_dict(), ensure_ascii=False)))
+            self.db.execute(
+                "INSERT OR REPLACE INTO stories (id, data) VALUES (?, ?)",
+                (story.id, json.dumps(story.to_dict(), ensure_ascii=False)),
+            )
         if self._stateless is not None:
             self._stateless.add(story.id)
 
@@ -299,13 +338,22 @@ class Store:
         if article_id is not None:
             sql += " WHERE a_article = ? OR b_article = ?"
             args = (article_id, article_id)
-        return [Reuse(a={"article": r[0], "paragraph": r[1]}, b={"article": r[2], "paragraph": r[3]}, kind=r[4],
-                      similarity=r[5]) for r in self.db.execute(sql + " ORDER BY rowid", args)]
+        return [
+            Reuse(
+                a={"article": r[0], "paragraph": r[1]},
+                b={"article": r[2], "paragraph": r[3]},
+                kind=r[4],
+                similarity=r[5],
+            )
+            for r in self.db.execute(sql + " ORDER BY rowid", args)
+        ]
 
     def save_story_state(self, story_id: str, state: dict) -> None:
         with self.transaction():
-            self.db.execute("INSERT OR REPLACE INTO story_state (story, data) VALUES (?, ?)",
-                            (story_id, json.dumps(state, ensure_ascii=False)))
+            self.db.execute(
+                "INSERT OR REPLACE INTO story_state (story, data) VALUES (?, ?)",
+                (story_id, json.dumps(state, ensure_ascii=False)),
+            )
         if self._stateless is not None:
             self._stateless.discard(story_id)
 
@@ -320,14 +368,20 @@ class Store:
         then only the stories this connection saved or dropped the state of since (an add costs the same on
         any desk size)."""
         if self.changed_elsewhere("stateless") or self._stateless is None:
-            self._stateless = {r[0] for r in self.db.execute(
-                "SELECT id FROM stories WHERE id NOT IN (SELECT story FROM story_state)")}
+            self._stateless = {
+                r[0] for r in self.db.execute("SELECT id FROM stories WHERE id NOT IN (SELECT story FROM story_state)")
+            }
         if not self._stateless:
             return []
         ids = sorted(self._stateless)
-        found = [r[0] for r in self.db.execute(
-            f"SELECT id FROM stories s WHERE id IN ({','.join('?' * len(ids))})"
-            " AND NOT EXISTS (SELECT 1 FROM story_state WHERE story = s.id) ORDER BY rowid", ids)]
+        found = [
+            r[0]
+            for r in self.db.execute(
+                f"SELECT id FROM stories s WHERE id IN ({','.join('?' * len(ids))})"
+                " AND NOT EXISTS (SELECT 1 FROM story_state WHERE story = s.id) ORDER BY rowid",
+                ids,
+            )
+        ]
         self._stateless = set(found)
         return found[:limit]
 

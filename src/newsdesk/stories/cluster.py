@@ -15,6 +15,7 @@ representative headline (the one sharing most words with the others);
 ``independent_sources`` counts distinct outlets among its non-duplicate
 articles (reconciliation refines it with re-use links).
 """
+
 from __future__ import annotations
 
 import datetime
@@ -68,14 +69,28 @@ class Clusterer:
             return self.index  # counting the rows costs as much as the desk is large
         count = self.store.db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
         if self.index is None or count != len(self.index.entries):
-            index = StoryIndex(self.settings, story_name=lambda article_id: stable_id("story", article_id),
-                               df=Counter(self.background[0]), base_n=self.background[1])
+            index = StoryIndex(
+                self.settings,
+                story_name=lambda article_id: stable_id("story", article_id),
+                df=Counter(self.background[0]),
+                base_n=self.background[1],
+            )
             for article_id, day, data, story in self.store.db.execute(
-                    "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
-                    " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"):
+                "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
+                " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"
+            ):
                 record = json.loads(data)
-                index.insert(article_id, Entry(record["terms"], day, story or stable_id("story", article_id),
-                                               record["title"], tuple(record["links"]), record.get("duplicate_of")))
+                index.insert(
+                    article_id,
+                    Entry(
+                        record["terms"],
+                        day,
+                        story or stable_id("story", article_id),
+                        record["title"],
+                        tuple(record["links"]),
+                        record.get("duplicate_of"),
+                    ),
+                )
             self.index = index
         return self.index
 
@@ -89,15 +104,32 @@ class Clusterer:
             # The body is a page template (captcha, sign-in) shared with other headlines: the headline alone
             # tells the story, and the copy does not follow its "original" (another story's template page).
             body, duplicate_of = Counter(), None
-        entry = Entry(index.weighted(headline_terms(headline) + body), day_number(article.published), "",
-                      title_key(article.title), tuple(k for k in map(title_key, article.related_titles) if k),
-                      duplicate_of)
+        entry = Entry(
+            index.weighted(headline_terms(headline) + body),
+            day_number(article.published),
+            "",
+            title_key(article.title),
+            tuple(k for k in map(title_key, article.related_titles) if k),
+            duplicate_of,
+        )
         story, moves = index.assign(article.id, entry)
         article.story = story
         self.store.db.execute(
             "INSERT OR REPLACE INTO story_terms (article_id, day, data) VALUES (?, ?, ?)",
-            (article.id, entry.day, json.dumps({"terms": entry.terms, "title": entry.title, "links": entry.links,
-                                                "duplicate_of": entry.duplicate_of}, ensure_ascii=False)))
+            (
+                article.id,
+                entry.day,
+                json.dumps(
+                    {
+                        "terms": entry.terms,
+                        "title": entry.title,
+                        "links": entry.links,
+                        "duplicate_of": entry.duplicate_of,
+                    },
+                    ensure_ascii=False,
+                ),
+            ),
+        )
         touched = set()
         for source, target, article_ids in moves:
             for article_id in article_ids:
@@ -123,15 +155,18 @@ class Clusterer:
         mine = set(headline)
         db = self.store.db
         paragraphs: dict[str, list[int]] = {}  # a paragraph printed many times is looked up once
-        for paragraph, value in db.execute("SELECT paragraph, hash FROM paragraph_hashes WHERE article_id = ?",
-                                           (article_id,)).fetchall():
+        for paragraph, value in db.execute(
+            "SELECT paragraph, hash FROM paragraph_hashes WHERE article_id = ?", (article_id,)
+        ).fetchall():
             paragraphs.setdefault(value, []).append(paragraph)
         found = set()
         for value, indexes in paragraphs.items():
             # a template's holders are many: the first few tell (the cost of an add stays flat as the desk grows)
-            titles = db.execute("SELECT DISTINCT a.id, a.title FROM paragraph_hashes h JOIN articles a"
-                                " ON a.id = h.article_id WHERE h.hash = ? AND h.article_id != ? LIMIT ?",
-                                (value, article_id, BOILERPLATE_HOLDERS)).fetchall()
+            titles = db.execute(
+                "SELECT DISTINCT a.id, a.title FROM paragraph_hashes h JOIN articles a"
+                " ON a.id = h.article_id WHERE h.hash = ? AND h.article_id != ? LIMIT ?",
+                (value, article_id, BOILERPLATE_HOLDERS),
+            ).fetchall()
             if sum(not mine & set(content_words(title or "", self.stop)) for _, title in titles) >= least:
                 found.update(indexes)
         return frozenset(found)
@@ -143,9 +178,11 @@ class Clusterer:
         mine = {r[0] for r in db.execute("SELECT hash FROM paragraph_hashes WHERE article_id = ?", (article_id,))}
         if not mine:
             return None
-        for (other,) in db.execute("SELECT h.article_id FROM paragraph_hashes h JOIN articles a ON a.id = h.article_id"
-                                   " WHERE h.hash = ? AND h.article_id != ? ORDER BY a.seq LIMIT ?",
-                                   (min(mine), article_id, BOILERPLATE_HOLDERS)).fetchall():
+        for (other,) in db.execute(
+            "SELECT h.article_id FROM paragraph_hashes h JOIN articles a ON a.id = h.article_id"
+            " WHERE h.hash = ? AND h.article_id != ? ORDER BY a.seq LIMIT ?",
+            (min(mine), article_id, BOILERPLATE_HOLDERS),
+        ).fetchall():
             theirs = {r[0] for r in db.execute("SELECT hash FROM paragraph_hashes WHERE article_id = ?", (other,))}
             if theirs == mine:
                 return other
@@ -169,27 +206,41 @@ class Clusterer:
 
     def save(self, story_id: str, pending: Article | None = None, without: str | None = None) -> None:
         """Write the story record from its stored articles (plus the one about to be stored)."""
-        rows = [dict(r) for r in self.store.db.execute(
-            "SELECT id, title, published, source, url, duplicate_of, seq FROM articles WHERE story = ?", (story_id,))]
+        rows = [
+            dict(r)
+            for r in self.store.db.execute(
+                "SELECT id, title, published, source, url, duplicate_of, seq FROM articles WHERE story = ?", (story_id,)
+            )
+        ]
         rows = [r for r in rows if r["id"] not in (without, pending.id if pending else None)]
         if pending is not None:
-            rows.append({"id": pending.id, "title": pending.title, "published": pending.published,
-                         "source": pending.source, "url": pending.url, "duplicate_of": pending.duplicate_of,
-                         "seq": float("inf")})
+            rows.append(
+                {
+                    "id": pending.id,
+                    "title": pending.title,
+                    "published": pending.published,
+                    "source": pending.source,
+                    "url": pending.url,
+                    "duplicate_of": pending.duplicate_of,
+                    "seq": float("inf"),
+                }
+            )
         if not rows:
             self.store.remove_story(story_id)
             return
         rows.sort(key=lambda r: (r["published"] or "9999", r["seq"]))
         originals = [r for r in rows if not r["duplicate_of"]] or rows
         dates = sorted(r["published"] for r in rows if r["published"])
-        self.store.save_story(Story(
-            id=story_id,
-            title=representative_title([r["title"] for r in originals if r["title"]], self.stop),
-            articles=[r["id"] for r in rows],
-            first_published=dates[0] if dates else None,
-            last_published=dates[-1] if dates else None,
-            independent_sources=outlet_count(originals),
-        ))
+        self.store.save_story(
+            Story(
+                id=story_id,
+                title=representative_title([r["title"] for r in originals if r["title"]], self.stop),
+                articles=[r["id"] for r in rows],
+                first_published=dates[0] if dates else None,
+                last_published=dates[-1] if dates else None,
+                independent_sources=outlet_count(originals),
+            )
+        )
 
 
 @step("stories", requires=("text",), assigns=("stories",), scope="desk")

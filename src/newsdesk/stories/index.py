@@ -12,6 +12,7 @@ are much closer within than between (the repair of an early wrong join: the
 first report of a second, look-alike event joins the first event's story,
 and the later reports follow it).
 """
+
 from __future__ import annotations
 
 import itertools
@@ -56,7 +57,6 @@ class Settings(StepSettings):
     split_max: int = 150
 
 
-
 @dataclass
 class Entry:
     terms: dict[str, float]  # term -> weighted sublinear tf
@@ -98,8 +98,15 @@ class StoryIndex:
         s = self.settings
         out = {}
         for term, n in counts.items():
-            weight = (s.title_weight if term.startswith(TITLE_PREFIX) else s.name_weight if term.startswith(NAME_PREFIX)
-                      else s.date_weight if term.startswith(DATE_PREFIX) else 1.0)
+            weight = (
+                s.title_weight
+                if term.startswith(TITLE_PREFIX)
+                else s.name_weight
+                if term.startswith(NAME_PREFIX)
+                else s.date_weight
+                if term.startswith(DATE_PREFIX)
+                else 1.0
+            )
             if weight > 0:
                 out[term] = (1.0 + math.log(n)) * weight
         return out
@@ -131,7 +138,9 @@ class StoryIndex:
                 ids.pop(article_id, None)
                 if not ids:
                     del self.postings[term]
-        for table, key in [(self.members, entry.story), (self.by_title, entry.title)] + [(self.by_link, k) for k in entry.links]:
+        for table, key in [(self.members, entry.story), (self.by_title, entry.title)] + [
+            (self.by_link, k) for k in entry.links
+        ]:
             ids = table.get(key)
             if ids is not None:
                 ids.discard(article_id)
@@ -225,11 +234,17 @@ class StoryIndex:
         A victim's name, a street, a small town in both headlines is evidence of one event that a long article's
         cosine dilutes. The caller adds at most the similarity itself (it doubles a match, never makes one from
         nothing)."""
-        rare = [t for t in entry.terms if t in other.terms and not t.startswith(DATE_PREFIX)
-                and self.df.get(t, 0) <= self.settings.specific_df]
+        rare = [
+            t
+            for t in entry.terms
+            if t in other.terms and not t.startswith(DATE_PREFIX) and self.df.get(t, 0) <= self.settings.specific_df
+        ]
         words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
-        strong = sum(1 for t in rare if t.startswith(NAME_PREFIX) and " " in t
-                     or t.startswith(TITLE_PREFIX) and not t[1:].isdigit())
+        strong = sum(
+            1
+            for t in rare
+            if t.startswith(NAME_PREFIX) and " " in t or t.startswith(TITLE_PREFIX) and not t[1:].isdigit()
+        )
         return self.settings.specific_weight * (math.log1p(words) + min(strong, 3))
 
     def roundup(self, entry: Entry) -> bool:
@@ -269,8 +284,9 @@ class StoryIndex:
         return {story: sum(values) / len(self.members[story]) for story, values in by_story.items()}
 
     # assigning --------------------------------------------------------------
-    def assign(self, article_id: str, entry: Entry,
-               new_story: str | None = None) -> tuple[str, list[tuple[str, str, list[str]]]]:
+    def assign(
+        self, article_id: str, entry: Entry, new_story: str | None = None
+    ) -> tuple[str, list[tuple[str, str, list[str]]]]:
         """Insert the article; return its story and the moves made on the way, each (from story, to story,
         articles): the stories merged into its story, and the part split off a story it made too mixed."""
         sims = self.similarities(entry, exclude=article_id)
@@ -282,8 +298,11 @@ class StoryIndex:
             story = new_story or self.story_name(article_id)
         joined = {story} | {other for other, score in ranked if score >= self.settings.merge_threshold}
         survivor = min(joined) if story in self.members else story  # independent of which story came first
-        moves = [(other, survivor, self.move(other, survivor)) for other in sorted(joined - {survivor})
-                 if other in self.members]
+        moves = [
+            (other, survivor, self.move(other, survivor))
+            for other in sorted(joined - {survivor})
+            if other in self.members
+        ]
         entry.story = survivor
         self.insert(article_id, entry)
         split = self.split(survivor)

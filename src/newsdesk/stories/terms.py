@@ -8,6 +8,7 @@ cheap stand-in that still catches victims' and places' names), plus day
 terms: the days the article mentions (``article.dates``, or the date patterns
 run on the text when no dates step ran).
 """
+
 from __future__ import annotations
 
 import re

@@ -11,6 +11,7 @@ addresses may be contacted), ``fetch`` (one guarded GET), ``robots`` (robots.txt
 (feed and sitemap entries), ``pages`` (a fetched page as an article), ``state`` (what is
 remembered in the store), ``loop`` (scheduling and storing).
 """
+
 from .loop import Stats, Watch
 from .sources import Settings, Source, sources_from, watched
 from .state import sources_health

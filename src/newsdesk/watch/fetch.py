@@ -6,6 +6,7 @@ name is resolved and each address checked before connecting, on the first reques
 every redirect. Proxies from the environment are ignored (a proxy would connect for us,
 unchecked). Nothing in a response is executed: bodies are bytes handed to parsers.
 """
+
 from __future__ import annotations
 
 import email.utils
@@ -75,12 +76,23 @@ class Fetcher:
         if not hasattr(pool, "_network_backend"):
             raise RuntimeError("this httpx version hides its connection pool; the address guard cannot be installed")
         pool._network_backend = GuardedBackend(guard)
-        self.client = httpx.Client(transport=transport, follow_redirects=False, trust_env=False,
-                                   timeout=httpx.Timeout(limits.timeout, connect=limits.connect_timeout))
+        self.client = httpx.Client(
+            transport=transport,
+            follow_redirects=False,
+            trust_env=False,
+            timeout=httpx.Timeout(limits.timeout, connect=limits.connect_timeout),
+        )
         self.encodings = "gzip, deflate" + (", br" if _brotli() else "")
 
-    def get(self, url: str, kind: str = "page", *, etag: str | None = None, last_modified: str | None = None,
-            check: Callable[[str], None] | None = None) -> Response:
+    def get(
+        self,
+        url: str,
+        kind: str = "page",
+        *,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        check: Callable[[str], None] | None = None,
+    ) -> Response:
         """GET ``url``; ``check(url)`` runs before each hop (robots.txt) and may raise FetchError."""
         headers = {"User-Agent": self.limits.user_agent, "Accept-Encoding": self.encodings}
         if etag:
@@ -102,7 +114,9 @@ class Fetcher:
             try:
                 if response.status_code in _REDIRECTS and response.headers.get("location"):
                     if len(redirects) >= self.limits.max_redirects:
-                        raise FetchError("redirects", f"more than {self.limits.max_redirects} redirects from {redirects[0]}")
+                        raise FetchError(
+                            "redirects", f"more than {self.limits.max_redirects} redirects from {redirects[0]}"
+                        )
                     redirects.append(url)
                     url = urljoin(url, response.headers["location"])
                     continue
@@ -122,14 +136,21 @@ class Fetcher:
 
     def _read(self, response: httpx.Response, url: str, kind: str, deadline: float) -> Response:
         status = response.status_code
-        result = Response(url=url, status=status, etag=response.headers.get("etag"),
-                          last_modified=response.headers.get("last-modified"),
-                          content_type=response.headers.get("content-type", "").split(";")[0].strip().lower())
+        result = Response(
+            url=url,
+            status=status,
+            etag=response.headers.get("etag"),
+            last_modified=response.headers.get("last-modified"),
+            content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
+        )
         if status == 304:
             return result
         if status != 200:
-            raise FetchError(f"http_{status}", f"{url} answered {status} {response.reason_phrase}",
-                             retry_after=retry_after(response.headers.get("retry-after")))
+            raise FetchError(
+                f"http_{status}",
+                f"{url} answered {status} {response.reason_phrase}",
+                retry_after=retry_after(response.headers.get("retry-after")),
+            )
         if result.content_type and not any(t in result.content_type for t in ACCEPT[kind]):
             raise FetchError("content_type", f"{url} is {result.content_type}, not a {kind}")
         limit = self.limits.max_bytes
@@ -203,8 +224,11 @@ class Decoder:
             if self.engine is None:
                 out = data
             elif self.name == "br":
-                out = self._drain(lambda chunk, room: self.engine.process(chunk, output_buffer_limit=room),
-                                  data, lambda: not self.engine.can_accept_more_data())
+                out = self._drain(
+                    lambda chunk, room: self.engine.process(chunk, output_buffer_limit=room),
+                    data,
+                    lambda: not self.engine.can_accept_more_data(),
+                )
             else:
                 out = self._drain(self.engine.decompress, data, lambda: bool(self.engine.unconsumed_tail))
         except self.errors as exc:

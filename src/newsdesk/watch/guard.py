@@ -6,6 +6,7 @@ service. Host names are resolved here and every address checked; the fetch
 then connects to the checked address itself, so a second DNS answer cannot
 swap it (DNS rebinding).
 """
+
 from __future__ import annotations
 
 import ipaddress
@@ -14,8 +15,10 @@ from collections.abc import Iterable
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 # Cloud metadata services; most are link-local or private anyway, named so that no allowance lets them through.
-METADATA = frozenset(ipaddress.ip_address(a) for a in (
-    "169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254", "192.0.0.192"))
+METADATA = frozenset(
+    ipaddress.ip_address(a)
+    for a in ("169.254.169.254", "169.254.170.2", "100.100.100.200", "fd00:ec2::254", "192.0.0.192")
+)
 
 
 class Refused(Exception):

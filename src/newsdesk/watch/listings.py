@@ -6,6 +6,7 @@ cannot be fetched. News sitemaps (``<urlset>`` with ``news:`` tags) give a
 title, a date and the outlet's name; a sitemap index lists more sitemaps.
 XML is parsed without entities or network access.
 """
+
 from __future__ import annotations
 
 import zlib
@@ -65,8 +66,14 @@ def fallback(entry: Entry, options: Options, text: bool = True) -> Article | Non
     if entry.kind == "sitemap":
         if not item.get("title"):
             return None
-        article = Article(id=entry.article_id, title=item["title"], url=entry.url, source=item.get("source"),
-                          published=item.get("published"), language=item.get("language"))
+        article = Article(
+            id=entry.article_id,
+            title=item["title"],
+            url=entry.url,
+            source=item.get("source"),
+            published=item.get("published"),
+            language=item.get("language"),
+        )
     else:
         fields = item if text else {k: v for k, v in item.items() if k not in ("content", "summary", "summary_detail")}
         article = from_entry(fields, item.get("feed", {}), entry.url or entry.key, options)
@@ -78,8 +85,20 @@ def fallback(entry: Entry, options: Options, text: bool = True) -> Article | Non
 
 
 # feedparser fields that from_entry reads (JSON-able; the parsed dates are left out, their text is kept)
-_FEED_FIELDS = ("id", "link", "title", "title_detail", "summary", "summary_detail", "content", "published",
-                "updated", "language", "authors", "author")
+_FEED_FIELDS = (
+    "id",
+    "link",
+    "title",
+    "title_detail",
+    "summary",
+    "summary_detail",
+    "content",
+    "published",
+    "updated",
+    "language",
+    "authors",
+    "author",
+)
 
 
 def _feed(body: bytes, origin: str) -> Listing:
@@ -89,7 +108,9 @@ def _feed(body: bytes, origin: str) -> Listing:
     listing = Listing("feed")
     if not parsed.entries:  # an empty feed is fine; something that is no feed at all is not
         if not parsed.get("version"):
-            listing.problem = f"not a readable RSS/Atom feed or sitemap ({parsed.get('bozo_exception') or 'no feed element'})"
+            listing.problem = (
+                f"not a readable RSS/Atom feed or sitemap ({parsed.get('bozo_exception') or 'no feed element'})"
+            )
         return listing
     feed = {"title": parsed.feed.get("title"), "language": parsed.feed.get("language")}
     for entry in parsed.entries:
@@ -103,7 +124,9 @@ def _feed(body: bytes, origin: str) -> Listing:
         if key is None:  # nothing to fetch: the entry is the article
             if not (entry.get("title") or entry.get("summary") or entry.get("content")):
                 continue
-            key = "entry:" + stable_id("feed-entry", entry.get("id") or f"{entry.get('title', '')}\x1f{entry.get('published', '')}")
+            key = "entry:" + stable_id(
+                "feed-entry", entry.get("id") or f"{entry.get('title', '')}\x1f{entry.get('published', '')}"
+            )
         listing.entries.append(Entry(key, url, article_id(key), "feed", item))
     return listing
 
@@ -140,8 +163,10 @@ def _news(node) -> dict:
     if news is None:
         return {}
     publication = news.find(f"{_NEWS}publication")
-    item = {"title": (news.findtext(f"{_NEWS}title") or "").strip(),
-            "published": iso_date(news.findtext(f"{_NEWS}publication_date"))}
+    item = {
+        "title": (news.findtext(f"{_NEWS}title") or "").strip(),
+        "published": iso_date(news.findtext(f"{_NEWS}publication_date")),
+    }
     if publication is not None:
         item["source"] = (publication.findtext(f"{_NEWS}name") or "").strip() or None
         item["language"] = (publication.findtext(f"{_NEWS}language") or "")[:2].lower() or None
@@ -149,8 +174,13 @@ def _news(node) -> dict:
 
 
 def _texts(root, parent: str, child: str) -> list[str]:
-    return [text for node in root if isinstance(node.tag, str) and etree.QName(node).localname == parent
-            for text in [_child_text(node, child)] if text]
+    return [
+        text
+        for node in root
+        if isinstance(node.tag, str) and etree.QName(node).localname == parent
+        for text in [_child_text(node, child)]
+        if text
+    ]
 
 
 def _child_text(node, name: str) -> str:
@@ -170,4 +200,3 @@ def _gunzip(data: bytes, limit: int) -> bytes:
     if len(out) > limit:
         raise ValueError(f"more than {limit} bytes once decompressed")
     return out
-

@@ -6,6 +6,7 @@ Worker threads fetch and parse (listings, a page's text); they never touch the s
 its own queue: at most ``per_host`` requests at once, ``host_delay`` (or the site's Crawl-delay)
 between two starts, and a 429/5xx pushes the whole host back by its Retry-After.
 """
+
 from __future__ import annotations
 
 import collections
@@ -51,9 +52,11 @@ class Stats:
     last_article: float | None = None
 
     def __str__(self) -> str:
-        line = (f"{self.requests} requests ({self.downloads} listings downloaded, {self.not_modified} not modified, "
-                f"{self.pages} pages), {self.processed} articles processed: added {self.added}, updated {self.updated}, "
-                f"unchanged {self.unchanged}, kept from the listing {self.from_listing}, skipped {self.skipped}")
+        line = (
+            f"{self.requests} requests ({self.downloads} listings downloaded, {self.not_modified} not modified, "
+            f"{self.pages} pages), {self.processed} articles processed: added {self.added}, updated {self.updated}, "
+            f"unchanged {self.unchanged}, kept from the listing {self.from_listing}, skipped {self.skipped}"
+        )
         if self.errors:
             line += "; errors: " + ", ".join(f"{k} {n}" for k, n in sorted(self.errors.items()))
         return line
@@ -116,8 +119,15 @@ class _Host:
 class Watch:
     """``Watch(desk, sources).run(once=True)``; ``stop`` (an Event) ends a run after the batch in hand."""
 
-    def __init__(self, desk, sources: list[Source], settings: Settings | None = None, *, allow_private: bool = False,
-                 report: Callable[[str], None] | None = None):
+    def __init__(
+        self,
+        desk,
+        sources: list[Source],
+        settings: Settings | None = None,
+        *,
+        allow_private: bool = False,
+        report: Callable[[str], None] | None = None,
+    ):
         self.desk = desk
         self.settings = settings or Settings.from_config(desk.config.get("watch"))
         self.sources = sources
@@ -125,8 +135,11 @@ class Watch:
         self.report = report or (lambda message: None)
         s = self.settings
         agent = s.user_agent.format(version=__version__)
-        self.fetcher = Fetcher(Limits(agent, s.connect_timeout, s.timeout, s.max_seconds, s.max_redirects, s.max_bytes),
-                               Guard(allow_private, s.allow_networks), connections=2 * s.workers)
+        self.fetcher = Fetcher(
+            Limits(agent, s.connect_timeout, s.timeout, s.max_seconds, s.max_redirects, s.max_bytes),
+            Guard(allow_private, s.allow_networks),
+            connections=2 * s.workers,
+        )
         self.robots = Robots(self.fetcher, agent.split("/")[0], s.robots_ttl)
         self.options = ingest.Options.from_config(desk.config["ingest"])
         self.stats = Stats()
@@ -147,8 +160,10 @@ class Watch:
     # the loop ---------------------------------------------------------------
     def run(self, once: bool = False) -> Stats:
         """Poll until stopped (or, with ``once``, until every source was polled once and its pages stored)."""
-        workers = [threading.Thread(target=self._work, daemon=True, name=f"watch-fetch-{i}")
-                   for i in range(self.settings.workers)]
+        workers = [
+            threading.Thread(target=self._work, daemon=True, name=f"watch-fetch-{i}")
+            for i in range(self.settings.workers)
+        ]
         for worker in workers:
             worker.start()
         by_name = {source.name: source for source in self.sources}
@@ -178,10 +193,12 @@ class Watch:
 
     def _close_when_done(self, workers: list[threading.Thread]) -> None:
         """Close the HTTP client once the workers are done (they may still be in a fetch after a stop)."""
+
         def close():
             for worker in workers:
                 worker.join()
             self.fetcher.close()
+
         threading.Thread(target=close, daemon=True).start()
 
     def _idle(self) -> bool:
@@ -206,11 +223,18 @@ class Watch:
 
     def _queue_listing(self, poll: _Poll, url: str, conditional: bool = True) -> None:
         poll.outstanding += 1
-        job = _Job("listing", url, poll.source, poll=poll,
-                   validators=self.state.validators(url) if conditional else (None, None))
+        job = _Job(
+            "listing",
+            url,
+            poll.source,
+            poll=poll,
+            validators=self.state.validators(url) if conditional else (None, None),
+        )
         self._hosts[host_of(url)].add(job)
 
-    def _listing_done(self, job: _Job, result: tuple[Response, listings.Listing] | None, error: FetchError | None) -> None:
+    def _listing_done(
+        self, job: _Job, result: tuple[Response, listings.Listing] | None, error: FetchError | None
+    ) -> None:
         poll = job.poll
         if error is not None:
             poll.error = poll.error or error
@@ -223,7 +247,9 @@ class Watch:
             if job.url == poll.source.name:
                 poll.kind = listing.kind
             poll.problem = poll.problem or listing.problem
-            if listing.kind == "sitemapindex" and job.url == poll.source.name:  # one level: an index of indexes is not followed
+            if (
+                listing.kind == "sitemapindex" and job.url == poll.source.name
+            ):  # one level: an index of indexes is not followed
                 for child in listing.sitemaps:
                     self._queue_listing(poll, child)
             poll.entries.extend(listing.entries)
@@ -238,7 +264,11 @@ class Watch:
         self._polling.discard(source.name)
         new, keys = [], set()
         for entry in poll.entries:
-            if entry.key not in keys and entry.key not in self._flight and not self.state.known(entry.key, entry.article_id):
+            if (
+                entry.key not in keys
+                and entry.key not in self._flight
+                and not self.state.known(entry.key, entry.article_id)
+            ):
                 keys.add(entry.key)
                 new.append(entry)
         failures = self.state.source(source.name)["failures"]
@@ -248,14 +278,28 @@ class Watch:
             self.stats.errors[kind] += 1
             self.report(f"{source.name}: {kind}: {detail}")
         failed = bool(poll.error or poll.problem) and not new
-        wait = min(source.interval * 2 ** (min(failures + 1, 30) if failed else 0), max(s.max_interval, source.interval))
+        wait = min(
+            source.interval * 2 ** (min(failures + 1, 30) if failed else 0), max(s.max_interval, source.interval)
+        )
         if poll.error and poll.error.retry_after:
             wait = max(wait, min(poll.error.retry_after, s.max_interval))
-        status = poll.error.kind if poll.error else ("unreadable" if poll.problem else "ok" if poll.downloaded else "not_modified")
+        status = (
+            poll.error.kind
+            if poll.error
+            else ("unreadable" if poll.problem else "ok" if poll.downloaded else "not_modified")
+        )
         next_poll = time.time() + wait * (1 + random.uniform(-s.jitter, s.jitter))
         self._next[source.name] = next_poll
-        self.state.polled(source.name, status=status, next_poll=next_poll, new=len(new), kind=poll.kind,
-                          failed=failed, validators=poll.validators, entries=new)
+        self.state.polled(
+            source.name,
+            status=status,
+            next_poll=next_poll,
+            new=len(new),
+            kind=poll.kind,
+            failed=failed,
+            validators=poll.validators,
+            entries=new,
+        )
         if new:
             self.report(f"{source.name}: {len(new)} new")
         for entry in new:
@@ -280,7 +324,7 @@ class Watch:
         for start in range(0, len(changed), size):  # a batch of files at a time, as `add` would
             if self.stop.is_set():
                 break
-            chunk = changed[start:start + size]
+            chunk = changed[start : start + size]
             summary = self._add([item for path, _ in chunk for item in ingest.read_one(path, self.options)])
             total += len(summary.added) + len(summary.updated)
             for path, mark in chunk:  # after the add: a crash in between re-reads unchanged files
@@ -288,8 +332,9 @@ class Watch:
         self.state.add_articles(source.name, total)
         next_poll = time.time() + source.interval * (1 + random.uniform(-self.settings.jitter, self.settings.jitter))
         self._next[source.name] = next_poll
-        self.state.polled(source.name, status="unreadable" if problem else "ok", next_poll=next_poll, new=total,
-                          failed=bool(problem))
+        self.state.polled(
+            source.name, status="unreadable" if problem else "ok", next_poll=next_poll, new=total, failed=bool(problem)
+        )
         if changed:
             self.report(f"{source.name}: {len(changed)} new or changed files, {total} articles")
 
@@ -300,8 +345,15 @@ class Watch:
         self._flight.add(entry.key)
         if entry.url is None:  # the listing's text is all there is
             article = listings.fallback(entry, self.options)
-            self._ready.append((source, entry, article or Skip(entry.key, "empty", "entry without text", id=entry.article_id),
-                                "listing", set()))
+            self._ready.append(
+                (
+                    source,
+                    entry,
+                    article or Skip(entry.key, "empty", "entry without text", id=entry.article_id),
+                    "listing",
+                    set(),
+                )
+            )
         else:
             self._hosts[host_of(entry.url)].add(_Job("page", entry.url, source, entry=entry))
 
@@ -379,8 +431,12 @@ class Watch:
                 if job.kind == "listing":
                     etag, modified = job.validators
                     response = self.fetcher.get(job.url, "feed", etag=etag, last_modified=modified)
-                    result = (response, None if response.not_modified else
-                              listings.read(response.body, response.url, self.settings.max_bytes))
+                    result = (
+                        response,
+                        None
+                        if response.not_modified
+                        else listings.read(response.body, response.url, self.settings.max_bytes),
+                    )
                 else:
                     response = self.fetcher.get(job.url, "page", check=self.robots.check)
                     result = (response.url, page_article(response, job.entry, self.options))
@@ -418,7 +474,7 @@ class Watch:
         if error is None or error.kind.startswith("http_"):
             self.stats.requests += 1
         if error is not None and error.transient and job.attempt < self.settings.retries:
-            wait = self.settings.backoff * 2 ** job.attempt * random.uniform(1.0, 1.5)
+            wait = self.settings.backoff * 2**job.attempt * random.uniform(1.0, 1.5)
             if error.retry_after is not None:
                 wait = error.retry_after
             if wait <= self.settings.max_retry_after:
@@ -437,4 +493,3 @@ def _canonical_or_none(url: str | None) -> str | None:
         return canonical(url) if url else None
     except BadURL:
         return None
-

@@ -1,4 +1,5 @@
 """A fetched page as an article, completed by what its listing said of it."""
+
 from __future__ import annotations
 
 from .. import ingest
@@ -17,8 +18,14 @@ def page_article(response: Response, entry: Entry, options: ingest.Options) -> A
     if kind == "text" and response.content_type in ("text/html", "application/xhtml+xml"):
         kind = "html"  # a page without <html> or <body> at its start
     if kind == "html":
-        article = html.read(response.body, origin, options, article_id=entry.article_id, url=response.url,
-                            published=fallback.published if fallback else None)
+        article = html.read(
+            response.body,
+            origin,
+            options,
+            article_id=entry.article_id,
+            url=response.url,
+            published=fallback.published if fallback else None,
+        )
     elif kind == "text":
         article = text.read(response.body, origin, options, article_id=entry.article_id)
     else:

@@ -3,6 +3,7 @@
 A missing robots.txt (4xx) allows everything; one that cannot be fetched
 (5xx, timeout) disallows the host until the next try, as RFC 9309 asks.
 """
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """What to watch: the [watch] settings and the sources (feed or sitemap URLs, folders)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -46,7 +47,11 @@ def sources_from(items: list, default_interval: float) -> list[Source]:
     """Sources from command-line strings and ``[watch] sources`` items (a string or {url, interval})."""
     found: dict[str, Source] = {}
     for item in items:
-        name, interval = (item.get("url"), item.get("interval", default_interval)) if isinstance(item, dict) else (item, default_interval)
+        name, interval = (
+            (item.get("url"), item.get("interval", default_interval))
+            if isinstance(item, dict)
+            else (item, default_interval)
+        )
         if not isinstance(name, str) or not name:
             raise ConfigError(f"a watch source needs a url, got {item!r}")
         if "://" in name:

@@ -5,6 +5,7 @@ sees or ignores for content: case of scheme and host, a default port, a
 fragment, ``..`` segments, percent-escapes of unreserved characters, the
 order of query parameters and tracking parameters (``utm_*``, ``fbclid``...).
 """
+
 from __future__ import annotations
 
 import re
@@ -13,9 +14,12 @@ from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 SCHEMES = ("http", "https")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 # Parameters added by newsletters, social sites and ad networks; they never change the article.
-_TRACKING = re.compile(r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|yclid|ocid|cmpid|"
-                       r"at_medium|at_campaign|at_custom\d*|xtor|ns_mchannel|ns_source|ns_campaign|ns_linkname|"
-                       r"ns_fee|smid|smtyp|guccounter|guce_referrer\w*)$", re.IGNORECASE)
+_TRACKING = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|msclkid|mc_cid|mc_eid|igshid|_ga|_gl|yclid|ocid|cmpid|"
+    r"at_medium|at_campaign|at_custom\d*|xtor|ns_mchannel|ns_source|ns_campaign|ns_linkname|"
+    r"ns_fee|smid|smtyp|guccounter|guce_referrer\w*)$",
+    re.IGNORECASE,
+)
 _SAFE_PATH = "/:@!$&'()*+,;=~-._"
 _ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
 _UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")

@@ -3,6 +3,7 @@
 Needs the ``web`` extra (FastAPI, uvicorn, Jinja2, python-multipart, pyshp and the Natural Earth shapes); a
 missing package is a :class:`~newsdesk.errors.MissingExtra` that says what to install.
 """
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,12 @@ LOOPBACK = ("127.0.0.1", "localhost", "::1")
 
 def create_app(db: str | Path, token: str | None = None, max_upload: int = 20 * 1024 * 1024):
     """The ASGI app serving the desk at ``db`` (pages, ``/api/v1``); ``token`` enables ``POST /api/v1/articles``."""
-    for module, package in (("fastapi", "fastapi"), ("jinja2", "jinja2"), ("python_multipart", "python-multipart"),
-                            ("orjson", "orjson")):
+    for module, package in (
+        ("fastapi", "fastapi"),
+        ("jinja2", "jinja2"),
+        ("python_multipart", "python-multipart"),
+        ("orjson", "orjson"),
+    ):
         try:
             __import__(module)
         except ImportError:
@@ -28,8 +33,9 @@ def create_app(db: str | Path, token: str | None = None, max_upload: int = 20 * 
     return build_app(Path(db), token=token, max_upload=max_upload)
 
 
-def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None,
-          workers: int = 1) -> None:
+def serve(
+    db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str | None = None, workers: int = 1
+) -> None:
     """Run the app with uvicorn until interrupted; ``workers`` processes share the port (one core each)."""
     app = create_app(db, token=token)  # also checks the extra and the desk before any worker starts
     try:
@@ -42,8 +48,9 @@ def serve(db: str | Path, host: str = "127.0.0.1", port: int = 8000, token: str 
     os.environ["NEWSDESK_DB"] = str(Path(db).resolve())
     if token:
         os.environ["NEWSDESK_TOKEN"] = token
-    uvicorn.run("newsdesk.web:app_from_environment", factory=True, workers=workers, host=host, port=port,
-                log_level="warning")
+    uvicorn.run(
+        "newsdesk.web:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning"
+    )
 
 
 def app_from_environment():

@@ -3,6 +3,7 @@
 Lists answer ``{"items": [...], "next": CURSOR | null, "count": N}``; pass ``cursor=CURSOR`` for the next page.
 Every answer carries an ETag (a hash of its body); a matching ``If-None-Match`` gets ``304``.
 """
+
 from __future__ import annotations
 
 import base64
@@ -52,7 +53,7 @@ def page(items: list, keys, cursor: str | None, limit: int) -> tuple[list, str |
     """Items after the cursor's key (``keys`` ascending, one per item), and the cursor of the next page."""
     start = bisect_right(keys, after(cursor)) if cursor else 0
     more = start + limit < len(items)
-    return items[start:start + limit], next_cursor(keys[start + limit - 1]) if more else None
+    return items[start : start + limit], next_cursor(keys[start + limit - 1]) if more else None
 
 
 def after(cursor: str) -> int:
@@ -82,22 +83,30 @@ def in_range(day: str | None, since: str | None, until: str | None) -> bool:
         return True
     if day is None:
         return False
-    return (since is None or day[:len(since)] >= since) and (until is None or day[:len(until)] <= until)
+    return (since is None or day[: len(since)] >= since) and (until is None or day[: len(until)] <= until)
 
 
 # articles ---------------------------------------------------------------------
-ARTICLE_FILTERS = {"story": "story = :story", "source": "lower(source) = lower(:source)",
-                   "since": "substr(published, 1, length(:since)) >= :since",
-                   "until": "substr(published, 1, length(:until)) <= :until",
-                   "match": "seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)"}
+ARTICLE_FILTERS = {
+    "story": "story = :story",
+    "source": "lower(source) = lower(:source)",
+    "since": "substr(published, 1, length(:since)) >= :since",
+    "until": "substr(published, 1, length(:until)) <= :until",
+    "match": "seq IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH :match)",
+}
 
 
 @router.get("/articles", summary="Articles in arrival order")
-async def articles(request: Request, story: str | None = Query(None, pattern=ID),
-                   source: str | None = Query(None, max_length=200), since: str | None = Query(None, pattern=DAY),
-                   until: str | None = Query(None, pattern=DAY),
-                   q: str | None = Query(None, max_length=500, description="Words that title or text must contain."),
-                   cursor: str | None = CURSOR, limit: int = LIMIT):
+async def articles(
+    request: Request,
+    story: str | None = Query(None, pattern=ID),
+    source: str | None = Query(None, max_length=200),
+    since: str | None = Query(None, pattern=DAY),
+    until: str | None = Query(None, pattern=DAY),
+    q: str | None = Query(None, max_length=500, description="Words that title or text must contain."),
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+):
     given = {"story": story, "source": source, "since": since, "until": until, "match": fts_query(q) if q else None}
     if q and given["match"] is None:  # no searchable word in q: nothing matches
         return respond(request, {"items": [], "next": None, "count": 0})
@@ -105,8 +114,10 @@ async def articles(request: Request, story: str | None = Query(None, pattern=ID)
     start = after(cursor) if cursor else 0
     with request.app.state.reader.read() as store:
         count = store.db.execute(f"SELECT COUNT(*) FROM articles WHERE {where}", given).fetchone()[0]
-        rows = store.db.execute(f"SELECT id, seq FROM articles WHERE {where} AND seq > :after ORDER BY seq LIMIT :n",
-                                {**given, "after": start, "n": limit + 1}).fetchall()
+        rows = store.db.execute(
+            f"SELECT id, seq FROM articles WHERE {where} AND seq > :after ORDER BY seq LIMIT :n",
+            {**given, "after": start, "n": limit + 1},
+        ).fetchall()
         items = article_records(store, [r[0] for r in rows[:limit]])
     token = next_cursor(rows[limit - 1][1]) if len(rows) > limit else None
     return respond(request, {"items": items, "next": token, "count": count})
@@ -142,13 +153,25 @@ async def article(request: Request, article_id: str = PathParam(pattern=ID)):
 
 
 # stories ----------------------------------------------------------------------
-SORTS = {"updated": lambda s, f: (s["last_published"] or "", s["id"]),
-         "size": lambda s, f: (f["size"], s["id"]),
-         "sources": lambda s, f: (s["independent_sources"], s["id"])}
+SORTS = {
+    "updated": lambda s, f: (s["last_published"] or "", s["id"]),
+    "size": lambda s, f: (f["size"], s["id"]),
+    "sources": lambda s, f: (s["independent_sources"], s["id"]),
+}
 
 
-def find_stories(desk: DeskView, store, q=None, since=None, until=None, country=None, place=None, entity=None,
-                 type=None, sort="updated") -> list[dict]:
+def find_stories(
+    desk: DeskView,
+    store,
+    q=None,
+    since=None,
+    until=None,
+    country=None,
+    place=None,
+    entity=None,
+    type=None,
+    sort="updated",
+) -> list[dict]:
     """Stories matching the filters, in ``sort`` order, largest / latest first (shared with the stories page)."""
     matched = None
     if q:
@@ -161,9 +184,9 @@ def find_stories(desk: DeskView, store, q=None, since=None, until=None, country=
         facets = desk.facets[story["id"]]
         if matched is not None and story["id"] not in matched:
             continue
-        if since and (story["last_published"] or "")[:len(since)] < since:
+        if since and (story["last_published"] or "")[: len(since)] < since:
             continue
-        if until and (story["first_published"] or "9999")[:len(until)] > until:
+        if until and (story["first_published"] or "9999")[: len(until)] > until:
             continue
         if country and country.upper() not in facets["countries"]:
             continue
@@ -178,20 +201,32 @@ def find_stories(desk: DeskView, store, q=None, since=None, until=None, country=
     return sorted(out, key=lambda s: key(s, desk.facets[s["id"]]), reverse=True)
 
 
-STORY_FILTERS = {"q": Query(None, max_length=500, description="Words the story's articles must contain."),
-                 "since": Query(None, pattern=DAY), "until": Query(None, pattern=DAY),
-                 "country": Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
-                 "place": Query(None, max_length=200), "entity": Query(None, max_length=200),
-                 "type": Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
-                 "sort": Query("updated", pattern="^(updated|size|sources)$")}
+STORY_FILTERS = {
+    "q": Query(None, max_length=500, description="Words the story's articles must contain."),
+    "since": Query(None, pattern=DAY),
+    "until": Query(None, pattern=DAY),
+    "country": Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
+    "place": Query(None, max_length=200),
+    "entity": Query(None, max_length=200),
+    "type": Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
+    "sort": Query("updated", pattern="^(updated|size|sources)$"),
+}
 
 
 @router.get("/stories", summary="Stories, filtered and sorted as on the stories page")
-async def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: str | None = STORY_FILTERS["since"],
-            until: str | None = STORY_FILTERS["until"], country: str | None = STORY_FILTERS["country"],
-            place: str | None = STORY_FILTERS["place"], entity: str | None = STORY_FILTERS["entity"],
-            type: str | None = STORY_FILTERS["type"], sort: str = STORY_FILTERS["sort"],
-            cursor: str | None = CURSOR, limit: int = LIMIT):
+async def stories(
+    request: Request,
+    q: str | None = STORY_FILTERS["q"],
+    since: str | None = STORY_FILTERS["since"],
+    until: str | None = STORY_FILTERS["until"],
+    country: str | None = STORY_FILTERS["country"],
+    place: str | None = STORY_FILTERS["place"],
+    entity: str | None = STORY_FILTERS["entity"],
+    type: str | None = STORY_FILTERS["type"],
+    sort: str = STORY_FILTERS["sort"],
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+):
     desk = view(request)
     with request.app.state.reader.read() as store:
         found = find_stories(desk, store, q, since, until, country, place, entity, type, sort)
@@ -203,11 +238,13 @@ def story_detail(desk: DeskView, story_id: str) -> dict[str, Any]:
     if story is None:
         raise HTTPException(404, f"no story with id {story_id!r}; /api/v1/stories lists them")
     members = set(story["articles"])
-    return {"story": story,
-            "reuse": [link for link in desk.reuse if link["b"]["article"] in members],
-            "claims": [c for a in story["articles"] for c in desk.claims_by_article.get(a, [])],
-            "events": desk.events_by_story.get(story_id, []),
-            "contradictions": desk.contradictions_by_story.get(story_id, [])}
+    return {
+        "story": story,
+        "reuse": [link for link in desk.reuse if link["b"]["article"] in members],
+        "claims": [c for a in story["articles"] for c in desk.claims_by_article.get(a, [])],
+        "events": desk.events_by_story.get(story_id, []),
+        "contradictions": desk.contradictions_by_story.get(story_id, []),
+    }
 
 
 @router.get("/stories/{story_id}", summary="One story with its re-use links, claims, events and contradictions")
@@ -217,10 +254,15 @@ async def story(request: Request, story_id: str = PathParam(pattern=ID)):
 
 # claims, events, entities, contradictions --------------------------------------
 @router.get("/claims", summary="Attributed statements")
-async def claims(request: Request, story: str | None = Query(None, pattern=ID), article: str | None = Query(None, pattern=ID),
-           speaker: str | None = Query(None, max_length=200, description="Part of the speaker's text or name."),
-           polarity: str | None = Query(None, pattern="^(assert|deny)$"), cursor: str | None = CURSOR,
-           limit: int = LIMIT):
+async def claims(
+    request: Request,
+    story: str | None = Query(None, pattern=ID),
+    article: str | None = Query(None, pattern=ID),
+    speaker: str | None = Query(None, max_length=200, description="Part of the speaker's text or name."),
+    polarity: str | None = Query(None, pattern="^(assert|deny)$"),
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+):
     desk = view(request)
     items = desk.claim_list
     if story:
@@ -237,23 +279,39 @@ async def claims(request: Request, story: str | None = Query(None, pattern=ID), 
 
 
 @router.get("/events", summary="ACLED-like events")
-async def events(request: Request, story: str | None = Query(None, pattern=ID), type: str | None = Query(None, max_length=100),
-           country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"), since: str | None = Query(None, pattern=DAY),
-           until: str | None = Query(None, pattern=DAY), cursor: str | None = CURSOR, limit: int = LIMIT):
+async def events(
+    request: Request,
+    story: str | None = Query(None, pattern=ID),
+    type: str | None = Query(None, max_length=100),
+    country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"),
+    since: str | None = Query(None, pattern=DAY),
+    until: str | None = Query(None, pattern=DAY),
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+):
     items = find_events(view(request), story, type, country, since, until)
     return listing(request, items, cursor, limit)
 
 
 def find_events(desk: DeskView, story=None, type=None, country=None, since=None, until=None) -> list[dict]:
-    return [e for e in desk.events if (story is None or e["story"] == story) and (type is None or e["type"] == type)
-            and (country is None or ((e.get("location") or {}).get("country") or "") == country.upper())
-            and in_range(e["date"], since, until)]
+    return [
+        e
+        for e in desk.events
+        if (story is None or e["story"] == story)
+        and (type is None or e["type"] == type)
+        and (country is None or ((e.get("location") or {}).get("country") or "") == country.upper())
+        and in_range(e["date"], since, until)
+    ]
 
 
 @router.get("/entities", summary="Entities merged across the desk")
-async def entities(request: Request, type: str | None = Query(None, pattern="^(PERSON|ORG|GPE|LOC|NORP|OTHER)$"),
-             q: str | None = Query(None, max_length=200, description="Part of a name or alias."),
-             cursor: str | None = CURSOR, limit: int = LIMIT):
+async def entities(
+    request: Request,
+    type: str | None = Query(None, pattern="^(PERSON|ORG|GPE|LOC|NORP|OTHER)$"),
+    q: str | None = Query(None, max_length=200, description="Part of a name or alias."),
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+):
     desk = view(request)
     named = desk.entity_named(q) if q else None
     items = [e for e in desk.entity_list if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
@@ -266,22 +324,35 @@ async def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
     record = desk.entities.get(entity_id)
     if record is None:
         raise HTTPException(404, f"no entity with id {entity_id!r}; /api/v1/entities lists them")
-    return respond(request, {"entity": record, "place": desk.places.get(entity_id),
-                             "claims": desk.claims_by_speaker.get(entity_id, [])})
+    return respond(
+        request,
+        {"entity": record, "place": desk.places.get(entity_id), "claims": desk.claims_by_speaker.get(entity_id, [])},
+    )
 
 
 @router.get("/contradictions", summary="Where sources disagree")
-async def contradictions(request: Request, story: str | None = Query(None, pattern=ID),
-                   kind: str | None = Query(None, pattern="^(numeric|denial|status|other)$"),
-                   cursor: str | None = CURSOR, limit: int = LIMIT):
-    items = [c for c in view(request).contradictions
-             if (story is None or c["story"] == story) and (kind is None or c["kind"] == kind)]
+async def contradictions(
+    request: Request,
+    story: str | None = Query(None, pattern=ID),
+    kind: str | None = Query(None, pattern="^(numeric|denial|status|other)$"),
+    cursor: str | None = CURSOR,
+    limit: int = LIMIT,
+):
+    items = [
+        c
+        for c in view(request).contradictions
+        if (story is None or c["story"] == story) and (kind is None or c["kind"] == kind)
+    ]
     return listing(request, items, cursor, limit)
 
 
 @router.get("/search", summary="Full-text search: matching articles by relevance, and their stories")
-async def search(request: Request, q: str = Query(..., min_length=1, max_length=500), cursor: str | None = CURSOR,
-           limit: int = Query(20, ge=1, le=100)):
+async def search(
+    request: Request,
+    q: str = Query(..., min_length=1, max_length=500),
+    cursor: str | None = CURSOR,
+    limit: int = Query(20, ge=1, le=100),
+):
     desk = view(request)
     start = after(cursor) + 1 if cursor else 0
     with request.app.state.reader.read() as store:
@@ -289,29 +360,43 @@ async def search(request: Request, q: str = Query(..., min_length=1, max_length=
         count = store.search_count(q)
     token = next_cursor(start + limit - 1) if start + limit < count else None
     story_ids = dict.fromkeys(a["story"] for a in items if a["story"] in desk.stories)
-    return respond(request, {"items": items, "next": token, "count": count,
-                             "stories": [desk.stories[s] for s in story_ids]})
+    return respond(
+        request, {"items": items, "next": token, "count": count, "stories": [desk.stories[s] for s in story_ids]}
+    )
 
 
 # adding -----------------------------------------------------------------------
 _write_lock = threading.Lock()
-UPLOAD = {"requestBody": {"content": {
-    "application/json": {"schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]},
-                         "example": {"id": "a1", "title": "…", "text": "…", "published": "2024-05-01"}},
-    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
-}}}
+UPLOAD = {
+    "requestBody": {
+        "content": {
+            "application/json": {
+                "schema": {"oneOf": [{"type": "object"}, {"type": "array", "items": {"type": "object"}}]},
+                "example": {"id": "a1", "title": "…", "text": "…", "published": "2024-05-01"},
+            },
+            "multipart/form-data": {
+                "schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}
+            },
+        }
+    }
+}
 
 
-@router.post("/articles", status_code=201, openapi_extra=UPLOAD,
-             summary="Add articles (JSON records, or a file in any format `newsdesk add` reads); needs --token")
+@router.post(
+    "/articles",
+    status_code=201,
+    openapi_extra=UPLOAD,
+    summary="Add articles (JSON records, or a file in any format `newsdesk add` reads); needs --token",
+)
 async def add(request: Request):
     state = request.app.state
     if not state.token:
         raise HTTPException(403, "adding articles is disabled; start the server with --token TOKEN to enable it")
     given = request.headers.get("authorization", "")
     if not (given.startswith("Bearer ") and hmac.compare_digest(given[7:].encode(), state.token.encode())):
-        raise HTTPException(401, "send the server's token as 'Authorization: Bearer TOKEN'",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401, "send the server's token as 'Authorization: Bearer TOKEN'", headers={"WWW-Authenticate": "Bearer"}
+        )
     if int(request.headers.get("content-length") or 0) > state.max_upload:
         raise HTTPException(413, f"the upload is larger than {state.max_upload} bytes")
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -331,8 +416,13 @@ async def add(request: Request):
             raise HTTPException(415, "send application/json records or a multipart/form-data file")
         summary = await run_in_threadpool(_add, request.app, path)
     await run_in_threadpool(request.app.state.reader.view, True)  # answer once lists show what was added
-    return {"added": summary.added, "updated": summary.updated, "unchanged": summary.unchanged,
-            "skipped": [s.to_dict() for s in summary.skipped], "summary": str(summary)}
+    return {
+        "added": summary.added,
+        "updated": summary.updated,
+        "unchanged": summary.unchanged,
+        "skipped": [s.to_dict() for s in summary.skipped],
+        "summary": str(summary),
+    }
 
 
 async def _body(request: Request, limit: int) -> bytes:

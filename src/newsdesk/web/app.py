@@ -1,4 +1,5 @@
 """The FastAPI app: security headers, one JSON error shape for the API, static files, pages and ``/api/v1``."""
+
 from __future__ import annotations
 
 import threading
@@ -17,17 +18,31 @@ from .data import Reader
 
 HERE = Path(__file__).parent
 # Everything a page uses comes from this server; nothing inline can run, nothing can frame the desk.
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
-       "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
-CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
-         413: "too_large", 415: "unsupported_media_type", 422: "invalid", 500: "internal"}
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    415: "unsupported_media_type",
+    422: "invalid",
+    500: "internal",
+}
 
 
 class SecurityHeaders:
     """Adds the CSP and friends to every response (plain ASGI: cheaper than an @app.middleware per request)."""
 
-    HEADERS = ((b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
-               (b"referrer-policy", b"no-referrer"))
+    HEADERS = (
+        (b"content-security-policy", CSP.encode()),
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+    )
 
     def __init__(self, app):
         self.app = app
@@ -45,9 +60,14 @@ class SecurityHeaders:
 
 
 def build_app(db: Path, token: str | None = None, max_upload: int = 20 * 1024 * 1024) -> FastAPI:
-    app = FastAPI(title="newsdesk", version="1", docs_url=None, redoc_url=None,
-                  description="The desk's stories, articles, claims, events, entities and contradictions; "
-                              "items have the shapes of the newsdesk/1 export (docs/export.md).")
+    app = FastAPI(
+        title="newsdesk",
+        version="1",
+        docs_url=None,
+        redoc_url=None,
+        description="The desk's stories, articles, claims, events, entities and contradictions; "
+        "items have the shapes of the newsdesk/1 export (docs/export.md).",
+    )
     app.state.reader = Reader(db)
     # Handlers are coroutines: each request's reads are short and CPU-bound, a thread hop per request cost more
     # than it saved; the desk-wide view is built off the event loop (below, then in the background on changes).
@@ -60,10 +80,13 @@ def build_app(db: Path, token: str | None = None, max_upload: int = 20 * 1024 * 
 
     def error(request: Request, status: int, message: str):
         if request.url.path.startswith("/api/"):
-            return JSONResponse({"error": {"status": status, "code": CODES.get(status, "error"), "message": message}},
-                                status_code=status)
-        return app.state.templates.TemplateResponse(request, "error.html", {"status": status, "message": message},
-                                                    status_code=status)
+            return JSONResponse(
+                {"error": {"status": status, "code": CODES.get(status, "error"), "message": message}},
+                status_code=status,
+            )
+        return app.state.templates.TemplateResponse(
+            request, "error.html", {"status": status, "message": message}, status_code=status
+        )
 
     @app.exception_handler(HTTPException)
     async def http_error(request: Request, exc: HTTPException):

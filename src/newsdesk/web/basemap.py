@@ -4,6 +4,7 @@ of points drawn on it as server-side SVG: no tile server, nothing fetched by the
 The shapes are simplified once (rounded to a grid, collinear and repeated points dropped) and the resulting
 SVG is cached under ``$XDG_CACHE_HOME/newsdesk``; maps put it under their points as an ``<image>``.
 """
+
 from __future__ import annotations
 
 import math
@@ -69,9 +70,11 @@ def _build_world_svg() -> str:
             if rings:
                 paths.append(f'<path d="{"".join(rings)}"/>')
     x, y, w, h = WORLD
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x:g} {y:g} {w:g} {h:g}" preserveAspectRatio="none">'
-            f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="#dfe9f2"/>'
-            f'<g fill="#f4f1ea" stroke="#9a9a9a" stroke-width="0.03">{"".join(paths)}</g></svg>')
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="{x:g} {y:g} {w:g} {h:g}" preserveAspectRatio="none">'
+        f'<rect x="{x:g}" y="{y:g}" width="{w:g}" height="{h:g}" fill="#dfe9f2"/>'
+        f'<g fill="#f4f1ea" stroke="#9a9a9a" stroke-width="0.03">{"".join(paths)}</g></svg>'
+    )
 
 
 def simplify(points) -> list[tuple[float, float]]:
@@ -92,8 +95,9 @@ def _collinear(a, b, c) -> bool:
     return abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])) < 1e-9
 
 
-def frame(points: list[tuple[float, float]], aspect: float = 2.0, margin: float = 0.25,
-          min_span: float = 16.0) -> tuple[float, float, float, float]:
+def frame(
+    points: list[tuple[float, float]], aspect: float = 2.0, margin: float = 0.25, min_span: float = 16.0
+) -> tuple[float, float, float, float]:
     """The map window (x, y, width, height in map units) around the points, with ``aspect`` = width / height."""
     if not points:
         return WORLD

@@ -8,6 +8,7 @@ export's shapes exactly. The view is rebuilt in the background when ``PRAGMA dat
 connection committed (at most every other build-time while writes go on); until then requests keep the
 previous view.
 """
+
 from __future__ import annotations
 
 import threading
@@ -73,6 +74,7 @@ class Reader:
         if time.monotonic() < self._quiet_until:
             return view
         if self._build_lock.acquire(blocking=False):  # one rebuild at a time, off the request's path
+
             def rebuild():
                 try:
                     self._view = self._build(generation)
@@ -108,8 +110,10 @@ class DeskView:
         self.seq = {r["id"]: r["seq"] for r in rows}
         self.languages = Counter(a.get("language") or "unknown" for a in doc["articles"])
         texts = {a["id"]: {p["index"]: p["text"] for p in a["paragraphs"]} | {-1: a["title"]} for a in doc["articles"]}
-        self.articles = {a["id"]: {k: v for k, v in a.items() if k not in ("paragraphs", "repairs", "metadata")}
-                         for a in doc["articles"]}
+        self.articles = {
+            a["id"]: {k: v for k, v in a.items() if k not in ("paragraphs", "repairs", "metadata")}
+            for a in doc["articles"]
+        }
         self.stories = {s["id"]: s for s in doc["stories"]}
         self.entities = {e["id"]: e for e in doc["entities"]}
         self.entity_list = sorted(doc["entities"], key=lambda e: (-len(e["mentions"]), e["id"]))  # most mentioned first
@@ -119,16 +123,21 @@ class DeskView:
         self.events = doc["events"]
         self.contradictions = doc["contradictions"]
         self.reuse = doc["reuse"]
-        self._earlier = {(link["b"]["article"], link["b"]["paragraph"]): (link["a"]["article"], link["a"]["paragraph"])
-                         for link in self.reuse}
+        self._earlier = {
+            (link["b"]["article"], link["b"]["paragraph"]): (link["a"]["article"], link["a"]["paragraph"])
+            for link in self.reuse
+        }
         # span texts a page shows without loading the article: claims, re-used paragraphs
-        self.claim_text = {c["id"]: _span(texts, c["article"], c["paragraph"], c["start"], c["end"])
-                           for c in doc["claims"]}
+        self.claim_text = {
+            c["id"]: _span(texts, c["article"], c["paragraph"], c["start"], c["end"]) for c in doc["claims"]
+        }
         self.snippets = {}
         for link in doc["reuse"]:
             for side in (link["a"], link["b"]):
                 text = texts.get(side["article"], {}).get(side["paragraph"], "")
-                self.snippets[(side["article"], side["paragraph"])] = text[:SNIPPET] + ("…" if len(text) > SNIPPET else "")
+                self.snippets[(side["article"], side["paragraph"])] = text[:SNIPPET] + (
+                    "…" if len(text) > SNIPPET else ""
+                )
         self.mentions: dict[str, list[tuple[int, int, int, str]]] = defaultdict(list)
         for entity in doc["entities"]:
             for m in entity["mentions"]:
@@ -153,17 +162,22 @@ class DeskView:
         entities = {eid for a in members for *_, eid in self.mentions.get(a, ())}
         places = [self.places[e] for e in entities if e in self.places]
         places += [ev["location"] for ev in self.events_by_story.get(story["id"], ()) if ev.get("location")]
-        return {"countries": {p["country"] for p in places if p.get("country")},
-                "places": {p["name"].lower() for p in places},
-                "entities": entities,
-                "types": {ev["type"] for ev in self.events_by_story.get(story["id"], ())},
-                "size": sum(1 for a in story["articles"] if not (self.articles.get(a) or {}).get("duplicate_of"))}
+        return {
+            "countries": {p["country"] for p in places if p.get("country")},
+            "places": {p["name"].lower() for p in places},
+            "entities": entities,
+            "types": {ev["type"] for ev in self.events_by_story.get(story["id"], ())},
+            "size": sum(1 for a in story["articles"] if not (self.articles.get(a) or {}).get("duplicate_of")),
+        }
 
     def entity_named(self, text: str) -> set[str]:
         """Ids of the entities whose name or an alias contains ``text`` (any case)."""
         wanted = text.lower()
-        return {e["id"] for e in self.entities.values()
-                if any(wanted in name.lower() for name in [e["name"], *e["aliases"]])}
+        return {
+            e["id"]
+            for e in self.entities.values()
+            if any(wanted in name.lower() for name in [e["name"], *e["aliases"]])
+        }
 
     def origin(self, article_id: str, paragraph: int) -> tuple[str, int]:
         """Where a re-used paragraph first appeared: follow its re-use links back to the earliest article."""

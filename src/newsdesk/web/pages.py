@@ -3,6 +3,7 @@
 A span is addressed as ``/articles/ID#pP:START-END`` (paragraph ``-1`` is the title); static/app.js
 scrolls to it and highlights it.
 """
+
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -38,8 +39,12 @@ TABLE_ROWS = 500  # events listed under the map (the map and the chart show them
 def templates(engine):
     """The Jinja2 templates with the link helpers (autoescaping is on: article text is always text)."""
     env = engine.env
-    env.globals.update(article_url=article_url, story_url=lambda i: "/stories/" + quote(i, safe=""),
-                       entity_url=lambda i: "/entities/" + quote(i, safe=""), span_url=span_url)
+    env.globals.update(
+        article_url=article_url,
+        story_url=lambda i: "/stories/" + quote(i, safe=""),
+        entity_url=lambda i: "/entities/" + quote(i, safe=""),
+        span_url=span_url,
+    )
     env.filters["fatalities"] = fatalities
     return engine
 
@@ -70,30 +75,67 @@ def render(request: Request, name: str, **context) -> Response:
 async def overview(request: Request):
     desk = view(request)
     latest = sorted(desk.stories.values(), key=lambda s: (s["last_published"] or "", s["id"]), reverse=True)[:10]
-    counts = {"articles": len(desk.articles), "stories": len(desk.stories), "entities": len(desk.entities),
-              "claims": len(desk.claim_list), "events": len(desk.events), "contradictions": len(desk.contradictions)}
+    counts = {
+        "articles": len(desk.articles),
+        "stories": len(desk.stories),
+        "entities": len(desk.entities),
+        "claims": len(desk.claim_list),
+        "events": len(desk.events),
+        "contradictions": len(desk.contradictions),
+    }
     with request.app.state.reader.read() as store:
         sources = sources_health(store)  # `newsdesk watch` sources, as `newsdesk sources` shows them
-    return render(request, "overview.html", counts=counts, latest=latest, skips=desk.skips.most_common(),
-                  languages=desk.languages.most_common(), facets=desk.facets, sources=sources)
+    return render(
+        request,
+        "overview.html",
+        counts=counts,
+        latest=latest,
+        skips=desk.skips.most_common(),
+        languages=desk.languages.most_common(),
+        facets=desk.facets,
+        sources=sources,
+    )
 
 
 @router.get("/stories")
-async def stories(request: Request, q: str | None = STORY_FILTERS["q"], since: str | None = STORY_FILTERS["since"],
-            until: str | None = STORY_FILTERS["until"], country: str | None = STORY_FILTERS["country"],
-            place: str | None = STORY_FILTERS["place"], entity: str | None = STORY_FILTERS["entity"],
-            type: str | None = STORY_FILTERS["type"], sort: str = STORY_FILTERS["sort"],
-            cursor: str | None = Query(None, max_length=512)):
+async def stories(
+    request: Request,
+    q: str | None = STORY_FILTERS["q"],
+    since: str | None = STORY_FILTERS["since"],
+    until: str | None = STORY_FILTERS["until"],
+    country: str | None = STORY_FILTERS["country"],
+    place: str | None = STORY_FILTERS["place"],
+    entity: str | None = STORY_FILTERS["entity"],
+    type: str | None = STORY_FILTERS["type"],
+    sort: str = STORY_FILTERS["sort"],
+    cursor: str | None = Query(None, max_length=512),
+):
     desk = view(request)
-    filters = {"q": q, "since": since, "until": until, "country": country, "place": place, "entity": entity,
-               "type": type, "sort": sort}
+    filters = {
+        "q": q,
+        "since": since,
+        "until": until,
+        "country": country,
+        "place": place,
+        "entity": entity,
+        "type": type,
+        "sort": sort,
+    }
     with request.app.state.reader.read() as store:
         found = find_stories(desk, store, **filters)
     shown, token = page(found, range(len(found)), cursor, PAGE)
     given = {k: v for k, v in filters.items() if v}
     types = sorted({e["type"] for e in desk.events})
-    return render(request, "stories.html", stories=shown, total=len(found), filters=filters, types=types,
-                  facets=desk.facets, next_url=f"/stories?{urlencode(given | {'cursor': token})}" if token else None)
+    return render(
+        request,
+        "stories.html",
+        stories=shown,
+        total=len(found),
+        filters=filters,
+        types=types,
+        facets=desk.facets,
+        next_url=f"/stories?{urlencode(given | {'cursor': token})}" if token else None,
+    )
 
 
 @router.get("/stories/{story_id}")
@@ -107,17 +149,33 @@ async def story(request: Request, story_id: str = PathParam(pattern=ID)):
     reused: dict[str, list[dict]] = defaultdict(list)
     for link in detail["reuse"]:
         first = desk.origin(link["a"]["article"], link["a"]["paragraph"])
-        reused[link["b"]["article"]].append({**link, "first": {"article": first[0], "paragraph": first[1]},
-                                             "snippet": desk.snippets.get((link["b"]["article"], link["b"]["paragraph"]))})
+        reused[link["b"]["article"]].append(
+            {
+                **link,
+                "first": {"article": first[0], "paragraph": first[1]},
+                "snippet": desk.snippets.get((link["b"]["article"], link["b"]["paragraph"])),
+            }
+        )
     speakers: dict[str, list[dict]] = defaultdict(list)
     for claim in detail["claims"]:
         speakers[claim["speaker"] or "text:" + (claim["speaker_text"] or "unattributed")].append(claim)
     groups = sorted(speakers.items(), key=lambda item: -len(item[1]))
     events = detail["events"]
-    return render(request, "story.html", story=detail["story"], timeline=timeline, reused=reused,
-                  novelty=state.get("novelty", {}), groups=groups, claims=desk.claims, claim_text=desk.claim_text,
-                  entities=desk.entities, contradictions=detail["contradictions"], events=events,
-                  map=event_map(events, desk, link=False))
+    return render(
+        request,
+        "story.html",
+        story=detail["story"],
+        timeline=timeline,
+        reused=reused,
+        novelty=state.get("novelty", {}),
+        groups=groups,
+        claims=desk.claims,
+        claim_text=desk.claim_text,
+        entities=desk.entities,
+        contradictions=detail["contradictions"],
+        events=events,
+        map=event_map(events, desk, link=False),
+    )
 
 
 @router.get("/articles/{article_id}")
@@ -129,21 +187,44 @@ async def article(request: Request, article_id: str = PathParam(pattern=ID)):
     marks: dict[int, list[tuple[int, int, str, dict]]] = defaultdict(list)
     for paragraph, start, end, entity_id in desk.mentions.get(article_id, ()):
         entity = desk.entities.get(entity_id, {})
-        marks[paragraph].append((start, end, "mention", {"id": entity_id, "type": entity.get("type", "OTHER"),
-                                                         "name": entity.get("name", "")}))
+        marks[paragraph].append(
+            (
+                start,
+                end,
+                "mention",
+                {"id": entity_id, "type": entity.get("type", "OTHER"), "name": entity.get("name", "")},
+            )
+        )
     for repair in found.repairs:
         marks[repair.paragraph].append((repair.start, repair.end, "repair", {"before": repair.before}))
     claims = desk.claims_by_article.get(article_id, [])
     for claim in claims:
         marks[claim["paragraph"]].append((claim["start"], claim["end"], "claim", {"id": claim["id"]}))
-    paragraphs = [{"index": p.index, "role": p.role, "line": p.line, "html": marked(p.text, marks.get(p.index, []))}
-                  for p in found.paragraphs]
-    reuse = [{"mine": link.b["paragraph"] if link.b["article"] == article_id else link.a["paragraph"],
-              "other": link.a if link.b["article"] == article_id else link.b, "kind": link.kind,
-              "earlier": link.b["article"] == article_id} for link in links]
-    return render(request, "article.html", article=found, title_html=marked(found.title, marks.get(TITLE, [])),
-                  paragraphs=paragraphs, claims=claims, entities=desk.entities, reuse=reuse,
-                  story=desk.stories.get(found.story or ""), roles=Counter(p.role for p in found.paragraphs))
+    paragraphs = [
+        {"index": p.index, "role": p.role, "line": p.line, "html": marked(p.text, marks.get(p.index, []))}
+        for p in found.paragraphs
+    ]
+    reuse = [
+        {
+            "mine": link.b["paragraph"] if link.b["article"] == article_id else link.a["paragraph"],
+            "other": link.a if link.b["article"] == article_id else link.b,
+            "kind": link.kind,
+            "earlier": link.b["article"] == article_id,
+        }
+        for link in links
+    ]
+    return render(
+        request,
+        "article.html",
+        article=found,
+        title_html=marked(found.title, marks.get(TITLE, [])),
+        paragraphs=paragraphs,
+        claims=claims,
+        entities=desk.entities,
+        reuse=reuse,
+        story=desk.stories.get(found.story or ""),
+        roles=Counter(p.role for p in found.paragraphs),
+    )
 
 
 def marked(text: str, marks: list[tuple[int, int, str, dict]]) -> Markup:
@@ -157,9 +238,12 @@ def marked(text: str, marks: list[tuple[int, int, str, dict]]) -> Markup:
                 continue
             if kind == "mention":
                 piece = Markup('<a class="ent ent-{}" href="{}" title="{}">{}</a>').format(
-                    data["type"].lower(), "/entities/" + quote(data["id"], safe=""), data["name"], piece)
+                    data["type"].lower(), "/entities/" + quote(data["id"], safe=""), data["name"], piece
+                )
             elif kind == "repair":
-                piece = Markup('<span class="repair" title="repaired from “{}”">{}</span>').format(data["before"], piece)
+                piece = Markup('<span class="repair" title="repaired from “{}”">{}</span>').format(
+                    data["before"], piece
+                )
             else:
                 piece = Markup('<span class="claim" data-claim="{}">{}</span>').format(data["id"], piece)
         out.append(piece)
@@ -177,22 +261,42 @@ async def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
     for mention in record["mentions"]:
         by_article[mention["article"]].append(mention)
     points = [(place["lon"], place["lat"], place["name"], None, None)] if place and place.get("lat") is not None else []
-    return render(request, "entity.html", entity=record, place=place, by_article=by_article, articles=desk.articles,
-                  claims=desk.claims_by_speaker.get(entity_id, []), claim_text=desk.claim_text,
-                  map=point_map(points) if points else None)
+    return render(
+        request,
+        "entity.html",
+        entity=record,
+        place=place,
+        by_article=by_article,
+        articles=desk.articles,
+        claims=desk.claims_by_speaker.get(entity_id, []),
+        claim_text=desk.claim_text,
+        map=point_map(points) if points else None,
+    )
 
 
 @router.get("/events")
-async def events(request: Request, story: str | None = Query(None, pattern=ID), type: str | None = Query(None, max_length=100),
-           country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"), since: str | None = Query(None, pattern=DAY),
-           until: str | None = Query(None, pattern=DAY)):
+async def events(
+    request: Request,
+    story: str | None = Query(None, pattern=ID),
+    type: str | None = Query(None, max_length=100),
+    country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"),
+    since: str | None = Query(None, pattern=DAY),
+    until: str | None = Query(None, pattern=DAY),
+):
     desk = view(request)
     found = find_events(desk, story, type, country, since, until)
     found = sorted(found, key=lambda e: (e["date"] or "", e["id"]), reverse=True)
-    return render(request, "events.html", events=found[:TABLE_ROWS], total=len(found), stories=desk.stories,
-                  map=event_map(found, desk),
-                  chart=day_chart(found), types=sorted({e["type"] for e in desk.events}),
-                  filters={"story": story, "type": type, "country": country, "since": since, "until": until})
+    return render(
+        request,
+        "events.html",
+        events=found[:TABLE_ROWS],
+        total=len(found),
+        stories=desk.stories,
+        map=event_map(found, desk),
+        chart=day_chart(found),
+        types=sorted({e["type"] for e in desk.events}),
+        filters={"story": story, "type": type, "country": country, "since": since, "until": until},
+    )
 
 
 @router.get("/map/world.svg", response_class=Response)
@@ -209,8 +313,15 @@ def event_map(events: list[dict], desk, link: bool = True) -> Markup:
             continue
         story = desk.stories.get(event["story"], {})
         label = f"{event['type']} — {where.get('name')}, {event['date'] or 'date unknown'}: {story.get('title', '')}"
-        points.append((where["lon"], where["lat"], label, (event["fatalities"] or {}).get("min"),
-                       "/stories/" + quote(event["story"], safe="") if link else None))
+        points.append(
+            (
+                where["lon"],
+                where["lat"],
+                label,
+                (event["fatalities"] or {}).get("min"),
+                "/stories/" + quote(event["story"], safe="") if link else None,
+            )
+        )
     return point_map(points)
 
 
@@ -220,13 +331,15 @@ def point_map(points: list[tuple[float, float, str, float | None, str | None]]) 
     wx, wy, ww, wh = basemap.WORLD
     dots = []
     for lon, lat, label, dead, href in points:
-        dot = Markup('<circle class="event-point" cx="{:.4f}" cy="{:.4f}" r="{:.4f}"><title>{}</title></circle>').format(
-            lon, -lat, basemap.radius(dead, width), label)
+        dot = Markup(
+            '<circle class="event-point" cx="{:.4f}" cy="{:.4f}" r="{:.4f}"><title>{}</title></circle>'
+        ).format(lon, -lat, basemap.radius(dead, width), label)
         dots.append(Markup('<a href="{}">{}</a>').format(href, dot) if href else dot)
-    return Markup('<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="{:g} {:g} {:g} {:g}" '
-                  'role="img" aria-label="map of {} points"><image href="/map/world.svg" x="{:g}" y="{:g}" '
-                  'width="{:g}" height="{:g}" preserveAspectRatio="none"/>{}</svg>').format(
-        x, y, width, height, len(points), wx, wy, ww, wh, Markup("").join(dots))
+    return Markup(
+        '<svg class="map" xmlns="http://www.w3.org/2000/svg" viewBox="{:g} {:g} {:g} {:g}" '
+        'role="img" aria-label="map of {} points"><image href="/map/world.svg" x="{:g}" y="{:g}" '
+        'width="{:g}" height="{:g}" preserveAspectRatio="none"/>{}</svg>'
+    ).format(x, y, width, height, len(points), wx, wy, ww, wh, Markup("").join(dots))
 
 
 def day_chart(events: list[dict], width: int = 960, height: int = 140) -> Markup | None:
@@ -255,13 +368,29 @@ def day_chart(events: list[dict], width: int = 960, height: int = 140) -> Markup
         count, dead = days[day]
         x = (day - first).days / max(span - 1, 1) * (width - bar)
         h = (bottom - top) * count / most_events
-        bars.append(Markup('<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
-                           '<title>{}: {} events, {:g} killed</title></rect>').format(
-            x, bottom - h, max(bar - 1, 1), h, day, count, dead))
+        bars.append(
+            Markup(
+                '<rect class="bar" x="{:.1f}" y="{:.1f}" width="{:.1f}" height="{:.1f}">'
+                "<title>{}: {} events, {:g} killed</title></rect>"
+            ).format(x, bottom - h, max(bar - 1, 1), h, day, count, dead)
+        )
         line.append(f"{x + bar / 2:.1f},{bottom - (bottom - top) * dead / most_dead:.1f}")
-    return Markup('<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="events and fatalities per day">'
-                  '{}<polyline class="dead" points="{}"/>'
-                  '<text x="0" y="11">bars: events per day (max {}) · line: killed (max {:g}){}</text>'
-                  '<text x="0" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></svg>').format(
-        width, height, Markup("").join(bars), " ".join(line), most_events, most_dead,
-        f" · {left_out} events before {first} not shown" if left_out else "", height - 2, first, width, height - 2, last)
+    return Markup(
+        '<svg class="chart" viewBox="0 0 {} {}" role="img" aria-label="events and fatalities per day">'
+        '{}<polyline class="dead" points="{}"/>'
+        '<text x="0" y="11">bars: events per day (max {}) · line: killed (max {:g}){}</text>'
+        '<text x="0" y="{}">{}</text><text x="{}" y="{}" text-anchor="end">{}</text></svg>'
+    ).format(
+        width,
+        height,
+        Markup("").join(bars),
+        " ".join(line),
+        most_events,
+        most_dead,
+        f" · {left_out} events before {first} not shown" if left_out else "",
+        height - 2,
+        first,
+        width,
+        height - 2,
+        last,
+    )
