@@ -33,6 +33,7 @@ browser:
 
 test: install browser
 	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
 	$(BIN)/python -m pytest
 
 screenshots: install browser
