@@ -828,6 +828,7 @@ class Speakers:
         self.recent: list[
             tuple[str, Optional[str], str, str]
         ] = []  # (person|group|either, entity id, text, head lemma)
+        self.role_speakers: dict[str, str] = {}  # head lemma -> the latest speaker resolved under it (linear lookup)
 
     def resolve(self, claim: Found, doc) -> None:
         head = claim.source_head
@@ -871,7 +872,12 @@ class Speakers:
         if entity is None and head.pos_ == "NOUN":
             entity = self._same_role(head)
         claim.speaker = entity.id if entity else None
-        self.recent.append((kind, claim.speaker, claim.speaker_text or "", head.lemma_.lower()))
+        self._remember((kind, claim.speaker, claim.speaker_text or "", head.lemma_.lower()))
+
+    def _remember(self, item: tuple[str, Optional[str], str, str]) -> None:
+        self.recent.append(item)
+        if item[1]:
+            self.role_speakers[item[3]] = item[1]
 
     def _same_role(self, head) -> Optional[Entity]:
         """'the leader' after 'the leader of X' resolved earlier: the same role noun, the same speaker. Only a bare
@@ -880,15 +886,13 @@ class Speakers:
             c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children
         ):
             return None
-        for _kind, entity_id, _, lemma in reversed(self.recent):
-            if lemma == head.lemma_.lower() and entity_id:
-                return next((e for e in self.article.entities if e.id == entity_id), None)
-        return None
+        entity_id = self.role_speakers.get(head.lemma_.lower())
+        return next((e for e in self.article.entities if e.id == entity_id), None) if entity_id else None
 
     def _previous(self, kind: str, claim: Found, doc):
         for item in reversed(self.recent):
             if item[0] in (kind, "either"):  # the nearest compatible speaker, resolved or not
-                self.recent.append(item)
+                self._remember(item)
                 return item
         person = self._previous_person(claim, doc)
         return ("person", person.id, person.name, "") if person and kind == "person" else None
