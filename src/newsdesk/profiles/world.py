@@ -29,8 +29,17 @@ MACRO_REGIONS = {
     "Levant": ("IL", "JO", "LB", "PS", "SY"),
 }
 
+# Words of the incident itself written before its place in a sentence ("shelling hit ... in", "a flood in"): a
+# place after one is where the event happened (reconcile/scene.py). US local news uses only its own list.
+SCENE_WORDS = (r"shell\w*", r"strikes?", r"struck", r"bomb\w*", r"blasts?", r"explosions?", r"explod\w*",
+               r"missiles?", r"drones?", r"rockets?", r"attack\w*", r"raids?", r"clash\w*", r"fighting", r"protest\w*",
+               r"demonstrat\w*", r"rall(?:y|ies)", r"riot\w*", r"flood\w*", r"earthquakes?", r"quakes?",
+               r"landslides?", r"storms?", r"cyclones?", r"hurricanes?", r"typhoons?", r"wildfires?", r"outbreaks?",
+               r"evacuat\w*", r"displaced", r"injured")
+
 # Country-code domains sold as words ("news.tv", "app.io"): no evidence of the outlet's country.
-VANITY_DOMAINS = frozenset("tv io co me fm ai ly cc ws to gg la am nu tk ml ga cf gq su eu".split())
+VANITY_DOMAINS = frozenset({"tv", "io", "co", "me", "fm", "ai", "ly", "cc", "ws", "to", "gg", "la", "am", "nu", "tk",
+                            "ml", "ga", "cf", "gq", "su", "eu"})
 
 # Gazetteer additions: the macro-regions above, built into the world gazetteer (extract/gazetteer.py).
 PROFILE = Profile(name="world")

@@ -22,6 +22,7 @@ from ..extract import gazetteer
 from ..extract.postal import postal_city
 from ..model import TITLE, Article, Entity, Place, Span
 from ..outlets import outlet_town
+from ..profiles import world
 from .sentences import sentences
 
 if TYPE_CHECKING:
@@ -238,8 +239,12 @@ DESTINATION = re.compile(r"\b(?:hospital|medical|clinic|cent(?:er|re)|taken|tran
                          r"driven|drove)\b", re.I)
 
 # The incident itself, written before the place in its sentence ("was shot ... in", "a shooting in", "it happened in").
-SCENE_CUE = re.compile(r"\b(?:shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|"
-                      r"dead|died|happened|occurred|found)\b", re.I)
+US_SCENE_WORDS = (r"shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|dead|died|happened|"
+                  r"occurred|found")
+SCENE_CUE = re.compile(rf"\b(?:{US_SCENE_WORDS})\b", re.I)
+# World news adds its own incidents (shelling, strikes, floods, protests: profiles/world.py); US local news keeps
+# the list above.
+WORLD_SCENE_CUE = re.compile(rf"\b(?:{US_SCENE_WORDS}|{'|'.join(world.SCENE_WORDS)})\b", re.I)
 
 
 # "taken to Mercy Hospital in Townville", "flown to a hospital in Townville", "at a Townville hospital", "airlifted
@@ -283,7 +288,8 @@ def _scene(article: Article, mention) -> bool:
             destinations[-1] > max((m.start() for m in SCENE_CUE.finditer(before)), default=-1):
         return False
     opening = max([s for s, _ in sentences(text) if s <= mention.span.start], default=0)
-    return bool(SCENE_CUE.search(text[opening:mention.span.start]))
+    cue = SCENE_CUE if article.metadata.get("places_profile") == "us_local" else WORLD_SCENE_CUE
+    return bool(cue.search(text[opening:mention.span.start]))
 
 
 def _site_name(article: Article, mention) -> bool:
