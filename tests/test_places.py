@@ -262,7 +262,7 @@ def test_postal_city_of_a_neighbourhood_name():
 
 def test_a_neighbourhood_the_postal_service_gives_to_a_named_city_is_its_part():
     from newsdesk.model import Place
-    from newsdesk.reconcile.scene import districts
+    from newsdesk.reconcile.place_context import PlaceSettings, districts
 
     def town(name, feature="town", state="Illinois"):
         return Place(name=name, country="US", admin1=state, feature=feature, precision=1)
@@ -272,15 +272,15 @@ def test_a_neighbourhood_the_postal_service_gives_to_a_named_city_is_its_part():
         "GPE:Chicago": town("Chicago", "city"),
         "GPE:Evanston": town("Evanston"),
     }
-    assert districts(set(located), located) == {"GPE:Rogers Park": "GPE:Chicago"}
+    assert districts(set(located), located, PlaceSettings.from_config()) == {"GPE:Rogers Park": "GPE:Chicago"}
     # the city must be among the candidates, and in the same state
-    assert districts({"GPE:Rogers Park", "GPE:Evanston"}, located) == {}
+    assert districts({"GPE:Rogers Park", "GPE:Evanston"}, located, PlaceSettings.from_config()) == {}
     located["GPE:Chicago"] = town("Chicago", "city", state="Ohio")
-    assert districts(set(located), located) == {}
+    assert districts(set(located), located, PlaceSettings.from_config()) == {}
     # a name the places step put in another state is still the named city's part
     located["GPE:Chicago"] = town("Chicago", "city")
     located["GPE:Rogers Park"] = town("Rogers Park", state="Texas")
-    assert districts(set(located), located) == {"GPE:Rogers Park": "GPE:Chicago"}
+    assert districts(set(located), located, PlaceSettings.from_config()) == {"GPE:Rogers Park": "GPE:Chicago"}
 
 
 def test_the_district_of_columbia_named_as_a_place_is_washington(gaz):

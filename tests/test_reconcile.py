@@ -101,8 +101,8 @@ def _positions(text, word):
         start = text.find(word, start + 1)
 
 
-def run(articles, links=()):
-    return reconcile("s1", articles, list(links))
+def run(articles, links=(), places=None):
+    return reconcile("s1", articles, list(links), {"places": places} if places else None)
 
 
 # matching ---------------------------------------------------------------
@@ -533,6 +533,7 @@ def gvc_like(*reports_):
     articles = []
     for i, (text, figure, low, source, published) in enumerate(reports_):
         b = Builder(f"r{i}", [text], source=source, published=published)
+        b.article.metadata["places_profile"] = "us_local"  # as the places step reads a US town's report
         b.entity("Springfield", precision=1)
         if figure:
             b.quantity(figure, "killed", low, low)
@@ -763,6 +764,9 @@ def test_a_local_agency_names_the_town_it_serves():
         entity.place.feature = "town"
     assert len(town.mentions) == 1
     [event] = run([a.article])["events"]
+    assert event["places"][0] == "GPE:Riverton"  # world news: an agency's name is no place (West Yorkshire Police)
+    a.article.metadata["places_profile"] = "us_local"  # US local news: the police of a town answer calls there
+    [event] = run([a.article])["events"]
     assert event["places"][:2] == ["GPE:Millbrook", "GPE:Riverton"]
 
 
@@ -957,9 +961,16 @@ def test_a_sentence_of_the_same_event_placed_elsewhere_joins_it_unless_both_give
     assert sorted(e["fatalities"]["min"] for e in run([b.article])["events"] if e["type"] == "Battles") == [1, 5]
 
 
-def scene_of(builder) -> str:
-    """The first place of the main event of a story of the builder's one article."""
-    return run([builder.article])["events"][0]["places"][0]
+def scene_of(builder, **places) -> str:
+    """The first place of the main event of a story of the builder's one article (``places``: settings of
+    ``[reconcile.places]``)."""
+    return run([builder.article], places=places)["events"][0]["places"][0]
+
+
+def us_local(builder):
+    """The builder, its article read as US local news (as the places step reads a report of US towns)."""
+    builder.article.metadata["places_profile"] = "us_local"
+    return builder
 
 
 def _town(builder, name, feature="town", admin1="North", gazetteer_id=None):
@@ -1007,9 +1018,8 @@ def test_a_place_in_the_site_name_of_a_title_is_not_the_events():
     assert event["places"][0] == "GPE:Springfield"
 
 
-def test_the_town_a_headline_says_it_happened_in_outweighs_a_page_full_of_the_outlets_town(monkeypatch):
+def test_the_town_a_headline_says_it_happened_in_outweighs_a_page_full_of_the_outlets_town():
     from newsdesk.model import TITLE
-    from newsdesk.reconcile import scene
 
     a = Builder("a", ["Teen hurt, police say."] + [f"Harbor news item {i}." for i in range(9)])
     a.article.title = "Teen shot in Lakeside"
@@ -1019,8 +1029,7 @@ def test_the_town_a_headline_says_it_happened_in_outweighs_a_page_full_of_the_ou
         if start >= 0:
             entity.mentions.append(Mention(span=Span(TITLE, start, start + len(name)), text=name))
     assert scene_of(a) == "GPE:Lakeside"
-    monkeypatch.setattr(scene, "TITLE_SCENE_SHARE", 0.0)
-    assert scene_of(a) == "GPE:Harbor"
+    assert scene_of(a, title_scene_share=0.0) == "GPE:Harbor"
 
 
 def test_a_town_placed_in_another_state_than_the_story_yields_to_one_in_it():
@@ -1117,7 +1126,7 @@ def test_a_town_named_only_as_part_of_its_county_is_not_the_events():
     )
     _town(a, "Lakeside", feature="village")
     _town(a, "Harbor", feature="city")
-    assert scene_of(a) == "GPE:Lakeside"
+    assert scene_of(us_local(a)) == "GPE:Lakeside"
 
 
 def test_a_common_word_the_gazetteer_matched_is_not_a_place():
@@ -1133,9 +1142,7 @@ def test_a_common_word_the_gazetteer_matched_is_not_a_place():
     assert scene_of(a) == "GPE:Lakeside"
 
 
-def test_a_place_name_the_story_writes_only_in_lower_case_is_a_common_word(monkeypatch):
-    from newsdesk.reconcile import scene
-
+def test_a_place_name_the_story_writes_only_in_lower_case_is_a_common_word():
     people = ["Ann Lee", "Bo Ray", "Cy Dunn", "Di Moss", "Ed Holt", "Flo Kerr", "Gus Ames", "Hal Cobb", "Ivy Lund"]
     a = Builder(
         "a",
@@ -1150,8 +1157,8 @@ def test_a_place_name_the_story_writes_only_in_lower_case_is_a_common_word(monke
         a.entity(person, type="PERSON")
     _town(a, "perm", feature="city").name = "Perm"  # the model tagged the word, the gazetteer matched a city
     assert scene_of(a) == "GPE:Lakeside"
-    monkeypatch.setattr(scene, "LOWER_CASE_SHARE", 0.05)  # as if more names were in lower case (a truecased text)
-    assert scene_of(a) != "GPE:Lakeside"
+    # as if more names were in lower case (a truecased text)
+    assert scene_of(a, lower_case_share=0.05) != "GPE:Lakeside"
 
 
 def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
@@ -1168,9 +1175,7 @@ def test_a_town_written_with_its_state_counts_when_the_gazetteer_lacks_it():
     assert scene_of(a) == "GPE:Smallwood"
 
 
-def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(monkeypatch):
-    from newsdesk.reconcile import scene
-
+def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it():
     a = Builder(
         "a",
         [
@@ -1181,13 +1186,10 @@ def test_the_town_the_shooting_is_reported_in_outranks_towns_named_around_it(mon
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
     assert scene_of(a) == "GPE:Lakeside"
-    monkeypatch.setattr(scene, "SCENE_WEIGHT", 0.0)  # without the rule, the town named more often
-    assert scene_of(a) == "GPE:Harbor"
+    assert scene_of(a, scene_weight=0.0) == "GPE:Harbor"  # without the rule, the town named more often
 
 
-def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
-    from newsdesk.reconcile import scene
-
+def test_the_town_a_victim_was_taken_to_is_not_the_scene_in_us_local_news():
     a = Builder(
         "a",
         [
@@ -1198,9 +1200,10 @@ def test_the_town_a_victim_was_taken_to_is_not_the_scene(monkeypatch):
     )
     _town(a, "Lakeside", feature="town")
     _town(a, "Harbor", feature="town")
+    assert scene_of(a) == "GPE:Harbor"  # world news: no hospital destinations, the town named most
+    a.article.metadata["places_profile"] = "us_local"
     assert scene_of(a) == "GPE:Lakeside"
-    monkeypatch.setattr(scene, "DESTINATION_WEIGHT", 1.0)
-    assert scene_of(a) == "GPE:Harbor"
+    assert scene_of(a, destination_weight=1.0) == "GPE:Harbor"
 
 
 def test_a_hospital_named_before_the_shooting_does_not_hide_the_scene():
@@ -1214,19 +1217,19 @@ def test_a_hospital_named_before_the_shooting_does_not_hide_the_scene():
     )
     _town(a, "Harbor", feature="city")
     _town(a, "Lakeside", feature="town")
-    assert scene_of(a) == "GPE:Lakeside"
+    assert scene_of(us_local(a)) == "GPE:Lakeside"
     b = Builder("b", ["Harbor — A girl shot on Friday was taken to a hospital in Lakeside, officials said."])
     _town(b, "Harbor", feature="city")
     _town(b, "Lakeside", feature="town")
-    assert scene_of(b) == "GPE:Harbor"  # brought to Lakeside after the shooting: a destination
+    assert scene_of(us_local(b)) == "GPE:Harbor"  # brought to Lakeside after the shooting: a destination
     b = Builder("b", ["A girl was shot and airlifted to Lakeside on Friday, Harbor police said."])
     _town(b, "Harbor", feature="town")
     _town(b, "Lakeside", feature="town")
-    assert scene_of(b) == "GPE:Harbor"  # "airlifted to Lakeside": a destination too
+    assert scene_of(us_local(b)) == "GPE:Harbor"  # "airlifted to Lakeside": a destination too
     c = Builder("c", ["Harbor — Two men were shot and killed in a truck just north of Lakeside on Friday."])
     _town(c, "Harbor", feature="city")
     _town(c, "Lakeside", feature="village")
-    assert scene_of(c) == "GPE:Lakeside"
+    assert scene_of(us_local(c)) == "GPE:Lakeside"
 
 
 def test_a_town_placed_abroad_is_its_namesake_in_the_storys_state_and_exported_there():
@@ -1347,9 +1350,11 @@ def test_an_unplaced_town_the_shooting_is_reported_in_outranks_the_state():
 
 
 def test_a_city_size_part_of_a_city_named_in_the_events_sentences_stays(monkeypatch):
-    from newsdesk.reconcile import scene
+    from newsdesk.reconcile import place_context
 
-    monkeypatch.setattr(scene, "districts", lambda candidates, located: {"GPE:Harbor": "GPE:Lakeside"})
+    monkeypatch.setattr(
+        place_context, "districts", lambda candidates, located, settings: {"GPE:Harbor": "GPE:Lakeside"}
+    )
     a = Builder("a", ["A man was shot and killed in Harbor on Friday.", "Lakeside police are investigating."])
     _town(a, "Harbor", feature="city")
     _town(a, "Lakeside", feature="city")

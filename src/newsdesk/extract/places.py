@@ -324,7 +324,8 @@ def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
                 return True
     total = sum(counts.values())
     if total == 0:  # no place below country level: a US broadcaster's call sign ("king5.com") makes it local news
-        from ..outlets import CALL_SIGN, web_domain
+        from ..outlets import web_domain
+        from ..profiles.us_local import CALL_SIGN
 
         return any(CALL_SIGN.match(label) for label in (web_domain(article.url) or "").split(".")[:-1])
     return counts[True] >= weights.us_local_share * total

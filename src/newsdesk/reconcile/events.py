@@ -16,24 +16,28 @@ update. A vague figure ("more than 70") keeps its lower bound.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from .. import vocabulary
 from ..extract import gazetteer
-from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
+from ..profiles import Profile
+from ..model import TITLE, Article, Claim, Contradiction, DateMention, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
-from .scene import (
-    PLACE_TYPES,
+from .place_context import (
+    AREAS,
     SETTLEMENT_SIZE,
+    PlaceSettings,
     StoryPlaces,
+    event_location,
+    first_place,
     in_span,
     located_places,
     ordered_places,
-    outlet_place,
-    place_entities,
+    places_in,
 )
 from .sentences import sentences
 
@@ -89,42 +93,6 @@ class Draft:
     place: str | None
     units: list[Unit] = field(default_factory=list)
     named: bool = False  # whether a sentence or paragraph of it names its place (not only its article's first)
-
-
-def _precision(entity: Entity) -> int:
-    """ACLED precision of a located place; 4 ranks a name the gazetteer could not place (a street) after them."""
-    return entity.place.precision if entity.place is not None else 4
-
-
-def places_in(
-    article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str], located: bool = False
-) -> list[str]:
-    """Place entities mentioned between ``start`` and ``end``: most precise first, then first mentioned
-    (only those the gazetteer placed when ``located``)."""
-    first: dict[int, tuple] = {}  # entity (by identity) → (precision, first position, desk entity)
-    for entity, mention in article.mentions_at(paragraph):
-        if (entity.place is None and (located or entity.type not in PLACE_TYPES)) or not in_span(
-            mention.span, paragraph, start, end
-        ):
-            continue
-        found = (_precision(entity), mention.span.start, entity_of.get(entity.id, entity.id))
-        first[id(entity)] = min(first.get(id(entity), found), found)
-    return [entity_id for _, _, entity_id in sorted(first.values())]
-
-
-def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
-    """The place the article names first in its content (often the dateline)."""
-    best = None
-    for entity in place_entities(article):
-        if entity.place is None:
-            continue
-        for mention in entity.mentions:
-            if mention.span.paragraph < 0:
-                continue
-            key = (mention.span.paragraph, mention.span.start)
-            if best is None or key < best[0]:
-                best = (key, entity_of.get(entity.id, entity.id))
-    return best[1] if best else None
 
 
 # A sentence that says when or where "it" happened speaks of the event its article is talking about.
@@ -224,17 +192,14 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
     return result
 
 
-# Reports of one clash name the village or the town nearby: within a story, events of one type at
-# settlements this close are one event.
-NEARBY_KM = 30
-AREAS = {"country", "region", "state", "county"}
-
-
-def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
+def merged_nearby(found: list[Draft], located: dict[str, Place], nearby_km: float | None = None) -> list[Draft]:
     """Drafts of one type at settlements near each other merged into the one with the most support; a draft
     placed only in a country or a state joins the one at a settlement there ("the rebels were driven back",
     "fighting in Congo": the story's clash at Sake), unless its own sentences name that area and give a figure:
-    a state's or a country's toll ("133 homicides in the state this year") is not the event's."""
+    a state's or a country's toll ("133 homicides in the state this year") is not the event's. Settlements within
+    ``nearby_km`` (``[reconcile.places] nearby_km``) are near: reports of one clash name the village or the town
+    nearby."""
+    nearby_km = PlaceSettings.from_config().nearby_km if nearby_km is None else nearby_km
     result: list[Draft] = []
     for draft in sorted(found, key=support, reverse=True):
         target = next(
@@ -242,7 +207,7 @@ def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
                 kept
                 for kept in result
                 if kept.type[0] == draft.type[0]
-                and _near(located.get(kept.place), located.get(draft.place))
+                and _near(located.get(kept.place), located.get(draft.place), nearby_km)
                 or _holds(located.get(draft.place), located.get(kept.place), draft)
                 or _holds(located.get(kept.place), located.get(draft.place), kept)
             ),
@@ -264,7 +229,7 @@ def merged_at_location(
     that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed).
     GVC dev, all incidents: date +0.001, killed +0.004, injured +0.008; MUC unchanged. Each kept draft comes
     with its ranked places (``ordered_places``), ranked again only when it took in another."""
-    ranked = {id(d): ordered_places(d, story) for d in found}
+    ranked = {id(d): ordered_places(d.units, d.place, story) for d in found}
     where = {key: next(iter(places), None) for key, (places, _) in ranked.items()}
     result: list[Draft] = []
     grown = set()
@@ -277,19 +242,19 @@ def merged_at_location(
         else:
             target.units.extend(draft.units)
             grown.add(id(target))
-    return [(d, ordered_places(d, story) if id(d) in grown else ranked[id(d)]) for d in result]
+    return [(d, ordered_places(d.units, d.place, story) if id(d) in grown else ranked[id(d)]) for d in result]
 
 
 def _states_figures(draft: Draft, entity_of: dict[str, str]) -> bool:
     return any(not f.denies for kind in CASUALTY_KINDS for f in figures(draft, kind, entity_of))
 
 
-def _near(a: Place | None, b: Place | None) -> bool:
+def _near(a: Place | None, b: Place | None, nearby_km: float) -> bool:
     if a is None or b is None or a.lat is None or b.lat is None or a.country != b.country:
         return False
     if AREAS & {a.feature, b.feature}:
         return False  # a region holds many events: only settlements this close are one place
-    return gazetteer.distance_km(a.lat, a.lon, b.lat, b.lon) <= NEARBY_KM
+    return gazetteer.distance_km(a.lat, a.lon, b.lat, b.lon) <= nearby_km
 
 
 def _holds(area: Place | None, town: Place | None, draft: Draft) -> bool:
@@ -569,47 +534,19 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-# "Two areas of the region were attacked": a report at the level of a region, whatever town its paragraph names.
-REGION_LEVEL = re.compile(
-    r"\b(?:the|this|that|areas? of the|parts? of the|across the) "
-    r"(?:region|province|oblast|governorate|prefecture)\b",
-    re.I,
-)
-
-
-def _region_level(draft: Draft, location: Place | None, located: dict[str, Place]) -> Place | None:
-    """ACLED's precision 3: an event whose sentences name no place of their own but speak of "the region" is
-    located at the region that holds the place its paragraph or article names, never at that town's point."""
-    if (
-        location is None
-        or location.feature in AREAS
-        or any(u.places for u in draft.units)
-        or not any(REGION_LEVEL.search(u.article.paragraph_text(u.paragraph)[u.start : u.end]) for u in draft.units)
-    ):
-        return location
-    region = next(
-        (
-            p
-            for p in located.values()
-            if p.feature in ("region", "state") and p.country == location.country and p.admin1 == location.admin1
-        ),
-        None,
-    )
-    return region or replace(location, precision=3)
-
-
 def event_record(
     story_id: str,
     draft: Draft,
     entity_of: dict[str, str],
     disputed_claims: set[str],
     ranked: tuple[list[str], dict[str, Place]],
-    kin: list[Unit] | tuple = (),
-    story: list[Article] | tuple = (),
-    located: dict[str, Place] | None = None,
+    kin: list[Unit],
+    story: list[Article],
+    located: dict[str, Place],
+    profile: Profile,
 ) -> Event:
-    """The event of a draft whose places ``ordered_places`` ranked (``ranked``)."""
-    ordered, placed = ranked
+    """The event of a draft whose places ``ordered_places`` ranked (``ranked``), in a ``story`` read with
+    ``profile``."""
     actors = Counter(a for u in draft.units for a in u.actors)
     killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
     if killed["min"] is None and not killed["disputed"] and any(_reports_a_death(u) for u in draft.units):
@@ -622,23 +559,18 @@ def event_record(
         injured["min"] is None
         and not injured["disputed"]
         and not killed["min"]
-        and any(_reports_an_injury(u) for u in draft.units)
+        and any(_reports_an_injury(u, profile) for u in draft.units)
     ):
         injured["min"] = 1  # someone shot or hurt, no count, nobody dead: at least one injured
     claims = sorted({c.id for u in draft.units for c in u.claims})
-    location = (
-        next((placed[p] for p in ordered if p in placed), None)
-        if ordered
-        else outlet_place(story or [u.article for u in draft.units])
-    )  # a report that names no place
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place),
         story=story_id,
         type=draft.type[0],
         sub_type=draft.type[1],
         date=event_date(draft, kin, story),
-        places=ordered,
-        location=_region_level(draft, location, located or placed),
+        places=ranked[0],
+        location=event_location(draft.units, ranked, story or [u.article for u in draft.units], located),
         actors=[a for a, _ in actors.most_common(4)],
         fatalities=killed,
         injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
@@ -660,11 +592,14 @@ def _reports_a_death(unit: Unit) -> bool:
 INJURY = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]\w*)\b", re.I)
 
 
-HIT = re.compile(
-    r"\b(shot|shooting (?:him|her)self|gunshot wounds?|"
-    r"injur\w*|wound(?:ed|s)?|hurt|hospitali[sz]\w*)\b",
-    re.I,
-)
+# Words saying someone was hurt; a profile adds its own ("was shot": hurt in US local news).
+HURT = r"injur\w*|wound(?:ed|s)?|hurt|hospitali[sz]\w*"
+
+
+@functools.lru_cache(maxsize=8)
+def _hit(injuries: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{injuries + '|' if injuries else ''}{HURT})\b", re.I)
+
 
 # "not life-threatening" still reports an injury; only these say nobody was hurt.
 UNHURT = re.compile(
@@ -674,10 +609,11 @@ UNHURT = re.compile(
 )
 
 
-def _reports_an_injury(unit: Unit) -> bool:
-    """Whether the unit's sentence says someone was shot or hurt, without a negation ("nobody was hurt")."""
+def _reports_an_injury(unit: Unit, profile: Profile) -> bool:
+    """Whether the unit's sentence says someone was hurt (in the words of the story's ``profile``), without a
+    negation ("nobody was hurt")."""
     text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
-    return bool(HIT.search(text)) and not UNHURT.search(text)
+    return bool(_hit(profile.injuries).search(text)) and not UNHURT.search(text)
 
 
 def _shot_dead(unit: Unit) -> bool:
@@ -701,13 +637,21 @@ def notes(draft: Draft) -> str:
 
 
 def events(
-    story_id: str, articles: list[Article], entity_of: dict[str, str], found_contradictions: list[Contradiction]
+    story_id: str,
+    articles: list[Article],
+    entity_of: dict[str, str],
+    found_contradictions: list[Contradiction],
+    places: dict | None = None,
 ) -> list[Event]:
-    """The story's events, the main one (most articles, then figures) first."""
+    """The story's events, the main one (most articles, then figures) first (``places``: the ``[reconcile.places]``
+    settings laid over the shipped ones)."""
+    settings = PlaceSettings.from_config(places)
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     located = located_places(articles, entity_of)
-    ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
-    kept = merged_at_location(ordered, StoryPlaces(articles, located, entity_of), entity_of)
+    found = merged_nearby(drafts(units(articles, entity_of), entity_of), located, settings.nearby_km)
+    ordered = sorted(found, key=support, reverse=True)
+    story = StoryPlaces(articles, located, entity_of, settings)
+    kept = merged_at_location(ordered, story, entity_of)
     return [
         event_record(
             story_id,
@@ -718,6 +662,7 @@ def events(
             [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units],
             articles,
             located,
+            story.profile,
         )
         for draft, ranked in kept
     ]
