@@ -1380,3 +1380,32 @@ def test_each_event_of_a_story_ranks_the_towns_its_own_sentences_name_first():
     found = run([a.article])["events"]
     first = {event["type"]: event["places"][0] for event in found}
     assert first == {"Violence against civilians": "GPE:Lakeside", "Protests": "GPE:Harbor"}
+
+
+def test_a_story_is_read_with_the_profile_most_of_its_placed_articles_were_read_with():
+    from newsdesk.reconcile.place_context import story_profile
+
+    def article(profile, placed):
+        b = Builder(profile + str(placed), ["A man was shot in Lakeside on Friday."])
+        if placed:
+            _town(b, "Lakeside")
+        b.article.metadata["places_profile"] = profile
+        return b.article
+
+    assert story_profile([]).name == "world"
+    assert story_profile([article("us_local", True), article("world", False)]).name == "us_local"
+    # an article naming no place tells nothing (a login wall): the placed ones decide
+    assert story_profile([article("world", True), article("us_local", False), article("us_local", False)]).name == (
+        "world"
+    )
+    assert story_profile([article("world", True), article("us_local", True)]).name == "us_local"  # a tie
+    assert story_profile([article("us_local", False)]).name == "us_local"  # a user's choice reads all so
+
+
+def test_shot_reports_one_hurt_only_in_us_local_news():
+    a = Builder("a", ["A teenager was shot in the leg on Friday, police said."])
+    [event] = run([a.article])["events"]
+    assert event["injured"]["min"] is None  # world news: "shot" says nothing of the outcome
+    a.article.metadata["places_profile"] = "us_local"
+    [event] = run([a.article])["events"]
+    assert event["injured"]["min"] == 1
