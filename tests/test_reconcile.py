@@ -1409,3 +1409,45 @@ def test_shot_reports_one_hurt_only_in_us_local_news():
     a.article.metadata["places_profile"] = "us_local"
     [event] = run([a.article])["events"]
     assert event["injured"]["min"] == 1
+
+
+def test_actors_are_sides_of_the_event_not_nationalities_allies_or_deniers():
+    a = Builder(
+        "a",
+        [
+            "Fighters of the Northern Front clashed with the Malian army in Kidal on Monday, killing 12 soldiers.",
+            "The Northern Front, aligned with the Eastern Alliance, kept fighting in Kidal.",
+            "The Eastern Alliance denied taking part in the fighting in Kidal.",
+            "Malian security forces responded to the fighting in Kidal within hours.",
+        ],
+    )
+    a.entity("Kidal", precision=1)
+    a.entity("Northern Front", type="ORG")
+    a.entity("Eastern Alliance", type="ORG")
+    a.entity("Malian", type="NORP")
+    a.quantity("12 soldiers", "killed", 12, 12)
+    a.claim("The Eastern Alliance denied taking part in the fighting in Kidal", "The Eastern Alliance", polarity="deny")
+    [battle] = [e for e in run([a.article])["events"] if e["type"] == "Battles"]
+    assert battle["sides"] == {"ORG:Northern Front": 1, "Military Forces of Mali": 2, "Police Forces of Mali": 2}
+    assert battle["actors"][0] == "ORG:Northern Front"  # the side that acted first, then the side acted against
+    row = acled_row(Event.from_dict(battle), {"ORG:Northern Front": "Northern Front"}, {}, [])
+    assert (row["actor1"], row["actor2"]) == ("Northern Front", "Military Forces of Mali")
+
+
+def test_an_organisation_that_only_speaks_of_the_event_is_a_source_not_a_side():
+    a = Builder("a", ["Lakeside Police said a man was shot and killed in Lakeside on Friday."])
+    a.entity("Lakeside", precision=1)
+    a.entity("Lakeside Police", type="ORG")
+    a.article.claims.append(
+        Claim(
+            id="a-c0",
+            span=a.span("Lakeside Police said a man was shot and killed in Lakeside on Friday"),
+            content="a man was shot and killed in Lakeside on Friday",
+            speaker_text="Lakeside Police",
+            speaker_span=a.span("Lakeside Police"),
+            polarity="assert",
+            cue="said",
+        )
+    )
+    [event] = run([a.article])["events"]
+    assert event["sides"] == {"ORG:Lakeside Police": 0} and event["actors"] == ["ORG:Lakeside Police"]

@@ -20,8 +20,9 @@ def load() -> dict[str, Any]:
 
 
 def words(pattern: str) -> re.Pattern:
-    """A vocabulary pattern as a case-insensitive regular expression on word boundaries."""
-    return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
+    """A vocabulary pattern as a case-insensitive regular expression on word boundaries (a backslash at the end of
+    a line continues the pattern on the next: TOML literal strings keep both)."""
+    return re.compile(rf"\b(?:{pattern.replace(chr(92) + chr(10), '')})\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

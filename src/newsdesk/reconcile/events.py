@@ -84,7 +84,7 @@ class Unit:
     places: list[str]  # desk entity ids, best first
     dates: list[DateMention]
     claims: list[Claim]
-    actors: list[str]
+    actors: list[Actor]
 
 
 @dataclass(eq=False)
@@ -142,17 +142,87 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     return found
 
 
-def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:
-    """The organisations mentioned between ``start`` and ``end``, once per entity, in entity order: not
-    nationalities ("Russian", "Ukrainian": both sides of a raid by Russian nationals may be Russian), nor an
-    organisation named in a denial of taking part."""
-    denials = [c.span for c in article.grouped(article.claims).get(paragraph, ()) if c.polarity == "deny"]
-    found = {
-        id(e): entity_of.get(e.id, e.id)
-        for e, m in article.mentions_at(paragraph)
-        if e.type == "ORG" and in_span(m.span, paragraph, start, end) and not any(inside(m.span, d) for d in denials)
-    }
+@dataclass(frozen=True)
+class Actor:
+    """One side's actor as a sentence names it: a desk entity id, or a state's force the text names by its
+    demonym ("Military Forces of Russia"); ``side`` 1 acted, 2 was acted against, 0 only spoke (a claim's
+    speaker: a source, not a side by that sentence)."""
+
+    key: str
+    side: int
+    state: str | None = None  # the country of a state's force: its army and its police are one side
+
+
+ACTORS = vocabulary.load()["actors"]
+# the hostility or alliance word right before a name ("opposed to the Kremlin", "aligned with the army")
+AGAINST = re.compile(rf"\b(?:{ACTORS['against'].replace(chr(92) + chr(10), '')})\s+(?:the\s+)?$", re.I)
+ALLIED = re.compile(rf"\b(?:{ACTORS['allied'].replace(chr(92) + chr(10), '')})\s+(?:the\s+)?$", re.I)
+RESPONDING = re.compile(rf"^(?:\s+[\w-]+){{0,2}}?\s+(?:{ACTORS['responding']})\b", re.I)
+FORCES = [(name, re.compile(rf"^\s+(?:{words})\b", re.I)) for name, words in ACTORS["forces"].items()]
+FORCE_WORDS = re.compile(rf"^\s+(?:{'|'.join(ACTORS['forces'].values())})\b", re.I)
+BEFORE = 40  # characters before a name read for a word of hostility or alliance
+
+
+def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[Actor]:
+    """The sides named between ``start`` and ``end``, once per actor (its first mention decides its side), in
+    entity order: organisations and states' forces, not nationalities ("Russian", "Ukrainian": raiders of one
+    nationality may fight their own state), nor an organisation named in a denial of taking part or as an ally
+    ("aligned with the army": a claimed association is no participation)."""
+    claims = article.grouped(article.claims).get(paragraph, ())
+    denials = [c.span for c in claims if c.polarity == "deny"]
+    speakers = [c.speaker_span for c in claims if c.speaker_span is not None]
+    text = article.paragraph_text(paragraph)
+    found: dict[str, Actor] = {}
+    for entity, mention in article.mentions_at(paragraph):
+        if not in_span(mention.span, paragraph, start, end) or any(inside(mention.span, d) for d in denials):
+            continue
+        state, force = None, None
+        if entity.type == "ORG":
+            key = entity_of.get(entity.id, entity.id)
+        elif entity.type == "NORP" and (force := _force(entity.name, text[mention.span.end : mention.span.end + 30])):
+            key, state = force
+        else:
+            continue
+        before = text[max(start, mention.span.start - BEFORE) : mention.span.start]
+        after = text[mention.span.end : min(end, mention.span.end + BEFORE)]
+        if force is not None and (words := FORCE_WORDS.match(after)):
+            after = after[words.end() :]  # "Russian| security forces| reacted"
+        if AGAINST.search(before) or RESPONDING.match(after):
+            side = 2
+        elif ALLIED.search(before):
+            continue
+        else:
+            side = 0 if any(inside(mention.span, s) for s in speakers) else 1
+        found.setdefault(key, Actor(key, side, state))
     return list(found.values())
+
+
+SIDE_ORDER = (1, 2, 0)  # the acting side, the side acted against, sources
+MAX_ACTORS = 4
+
+
+def _force(demonym: str, after: str) -> tuple[str, str] | None:
+    """"Russian" before "army" → ("Military Forces of Russia", "RU") (the demonym's country), else None."""
+    for name, words in FORCES:
+        if words.match(after):
+            places = gazetteer.load()
+            iso = places.demonyms.get(gazetteer.key(demonym)) or places.demonyms.get(gazetteer.key(demonym).rstrip("s"))
+            country = places.countries.get(iso) if iso else None
+            return (name.format(country=country.name), iso) if country else None
+    return None
+
+
+def sides(found: list[Unit]) -> dict[str, int]:
+    """Actor → its side in the event: 2 when its sentences name it as acted against more often than as acting,
+    1 when they name it acting, else 0 (only a source). A state's forces count together: "security forces
+    reacted" after "fighting against the armed forces" is the same side."""
+    votes: dict[str, Counter] = {}
+    group: dict[str, str] = {}
+    for unit in found:
+        for actor in unit.actors:
+            group[actor.key] = actor.state or actor.key
+            votes.setdefault(group[actor.key], Counter())[actor.side] += 1
+    return {key: 2 if n[2] > n[1] else 1 if n[1] else 0 for key, n in ((k, votes[g]) for k, g in group.items())}
 
 
 def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
@@ -547,7 +617,9 @@ def event_record(
 ) -> Event:
     """The event of a draft whose places ``ordered_places`` ranked (``ranked``), in a ``story`` read with
     ``profile``."""
-    actors = Counter(a for u in draft.units for a in u.actors)
+    mentions = Counter(a.key for u in draft.units for a in u.actors)
+    side = sides(draft.units)
+    actors = sorted(mentions, key=lambda a: (SIDE_ORDER.index(side[a]), -mentions[a]))[:MAX_ACTORS]
     killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
     if killed["min"] is None and not killed["disputed"] and any(_reports_a_death(u) for u in draft.units):
         killed["min"] = 1  # a death reported without a count: at least one (ACLED's conservative reading)
@@ -571,7 +643,8 @@ def event_record(
         date=event_date(draft, kin, story),
         places=ranked[0],
         location=event_location(draft.units, ranked, story or [u.article for u in draft.units], located),
-        actors=[a for a, _ in actors.most_common(4)],
+        actors=actors,
+        sides={a: side[a] for a in actors},
         fatalities=killed,
         injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims,
