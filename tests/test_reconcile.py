@@ -1451,3 +1451,9 @@ def test_an_organisation_that_only_speaks_of_the_event_is_a_source_not_a_side():
     )
     [event] = run([a.article])["events"]
     assert event["sides"] == {"ORG:Lakeside Police": 0} and event["actors"] == ["ORG:Lakeside Police"]
+
+
+def test_cue_words_on_a_continued_line_of_the_vocabulary_are_read():
+    # "incursions?" and "massacre" begin a continued line of their patterns in vocabulary.toml
+    assert event_type("Fighters staged an armed incursion across the border.") == ("Battles", "Armed clash")
+    assert event_type("Villagers described the massacre.") == ("Violence against civilians", "Attack")

@@ -155,8 +155,8 @@ class Actor:
 
 ACTORS = vocabulary.load()["actors"]
 # the hostility or alliance word right before a name ("opposed to the Kremlin", "aligned with the army")
-AGAINST = re.compile(rf"\b(?:{ACTORS['against'].replace(chr(92) + chr(10), '')})\s+(?:the\s+)?$", re.I)
-ALLIED = re.compile(rf"\b(?:{ACTORS['allied'].replace(chr(92) + chr(10), '')})\s+(?:the\s+)?$", re.I)
+AGAINST = re.compile(rf"\b(?:{vocabulary.joined(ACTORS['against'])})\s+(?:the\s+)?$", re.I)
+ALLIED = re.compile(rf"\b(?:{vocabulary.joined(ACTORS['allied'])})\s+(?:the\s+)?$", re.I)
 RESPONDING = re.compile(rf"^(?:\s+[\w-]+){{0,2}}?\s+(?:{ACTORS['responding']})\b", re.I)
 FORCES = [(name, re.compile(rf"^\s+(?:{words})\b", re.I)) for name, words in ACTORS["forces"].items()]
 FORCE_WORDS = re.compile(rf"^\s+(?:{'|'.join(ACTORS['forces'].values())})\b", re.I)
