@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .. import config as config_module
 from .. import vocabulary
 from ..extract import gazetteer
 from ..profiles import Profile
@@ -202,7 +203,7 @@ MAX_ACTORS = 4
 
 
 def _force(demonym: str, after: str) -> tuple[str, str] | None:
-    """"Russian" before "army" → ("Military Forces of Russia", "RU") (the demonym's country), else None."""
+    """ "Russian" before "army" → ("Military Forces of Russia", "RU") (the demonym's country), else None."""
     for name, words in FORCES:
         if words.match(after):
             places = gazetteer.load()
@@ -360,9 +361,7 @@ def support(draft: Draft) -> tuple[int, int, int]:
 
 
 # Sentences about what followed the event (charges, court, identification): their dates are mostly not the
-# event's. Weights measured on GVC dev (bench.events): an aftermath sentence's date counts 0.3 (0.1-0.3 equal,
-# 1 worse), a date relative to another date ("the day before") 0.5, and each later article of the story 0.8 of
-# the one before (the first reports are nearest the event).
+# event's (their weight: [reconcile.dates] aftermath_weight).
 AFTERMATH = re.compile(
     r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w*|pleaded|hearing|arraign\w*|"
     r"indict\w*|convict\w*|jury|judge|funeral|vigil|identified|custody|booked|warrant|guilty|"
@@ -370,15 +369,8 @@ AFTERMATH = re.compile(
     r"laid to rest|celebration of life|obituar\w*)\b",
     re.I,
 )
-AFTERMATH_WEIGHT = 0.3
-PREVIOUS_WEIGHT = 0.5
-LATER_ARTICLE_WEIGHT = 0.8
-KIN_WEIGHT = 0.5  # GVC dev: 0.25-0.5 equal, 1 worse (the event's own sentences must lead)
 # Any other sentence of the story that gives a day and tells what happened to someone ("the boy died Monday",
-# "a body was found Sunday", "the gun went off on May 3": no violence cue, or another event's) counts 0.3 of an
-# event sentence. GVC dev: 0.3-0.5 equal, 0.2 worse, none 1 point worse; any sentence, with no incident word,
-# 0.1 point worse on GVC and 2-4 of 116 MUC documents worse (wire reports date elections and decrees).
-OTHER_SENTENCE_WEIGHT = 0.3
+# "a body was found Sunday", "the gun went off on May 3": no violence cue, or another event's).
 INCIDENT = re.compile(
     r"\b(shot|shots|shoot\w*|gun\w*|firearm|weapon|rifle|pistol|revolver|bullets?|fired|fire|"
     r"stabb\w*|kill\w*|died|dies|dead|death|slain|murder\w*|suicide|wounded|wounding|injur\w*|struck|hit|"
@@ -390,17 +382,42 @@ INCIDENT = re.compile(
 STAMP = re.compile(r"\b(posted|updated?|published|last modified)\b\W*(on\s+)?$", re.I)
 
 
-def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] | tuple = ()) -> str | None:
+@dataclass(frozen=True)
+class DateSettings:
+    """The weights of the event's day (``[reconcile.dates]``; each documented there)."""
+
+    typed_weight: float
+    kin_weight: float
+    other_sentence_weight: float
+    aftermath_weight: float
+    previous_weight: float
+    later_article_weight: float
+
+    @classmethod
+    def from_config(cls, section: dict | None = None) -> DateSettings:
+        """The shipped ``[reconcile.dates]`` values with ``section`` laid over them."""
+        return cls(**{**_shipped_dates(), **(section or {})})
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_dates() -> dict:
+    return config_module.defaults()["reconcile"]["dates"]
+
+
+def event_date(
+    draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] | tuple = (), settings: DateSettings | None = None
+) -> str | None:
     """The day the story's sentences give with most weight, else the claims' dates, else the day before the
     first report. The event's own sentences count most; ``kin`` (the story's other sentences about the same
     kind of violence, placed elsewhere: often the jail, court or hospital of the same event) count
-    ``KIN_WEIGHT``; every other sentence of the ``story`` that tells what happened (``INCIDENT``) counts
-    ``OTHER_SENTENCE_WEIGHT``.
+    ``kin_weight``; every other sentence of the ``story`` that tells what happened (``INCIDENT``) counts
+    ``other_sentence_weight`` (``settings``: the shipped ``[reconcile.dates]`` by default).
 
     No day more than a day after the story's first report is the event's (the day after allows for a page
     stamped before it went out). A day counts with the days either side of it: reports of one event give
     neighbouring days (a shooting before midnight, a death or an arrest after it), and a lone earlier or later
     day (a court date, a previous shooting) must outweigh them all."""
+    s = settings or DateSettings.from_config()
     reports = [a.published for a in [*story, *(u.article for u in draft.units)] if a.published]
     latest = _shift(min(reports), 1) if reports else None
     counts: Counter = Counter()
@@ -408,8 +425,8 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
     dated = [*draft.units, *(u for u in kin if id(u) not in own)]
     for unit in dated:
         text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
-        weight = (2 if unit.type else 1) * (1 if id(unit) in own else KIN_WEIGHT)
-        _count_days(counts, unit.article, unit.order, unit.dates, text, unit.start, weight, latest)
+        weight = (s.typed_weight if unit.type else 1) * (1 if id(unit) in own else s.kin_weight)
+        _count_days(counts, unit.article, unit.order, unit.dates, text, unit.start, weight, latest, s)
     covered = {(id(u.article), u.paragraph, u.start) for u in dated}
     for order, article in enumerate(story_order(list(story))):
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
@@ -422,9 +439,8 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
                     and (id(article), index, start) not in covered
                     and INCIDENT.search(paragraph_text, start, end)
                 ):
-                    _count_days(
-                        counts, article, order, inside, paragraph_text[start:end], start, OTHER_SENTENCE_WEIGHT, latest
-                    )
+                    text = paragraph_text[start:end]
+                    _count_days(counts, article, order, inside, text, start, s.other_sentence_weight, latest, s)
     if not counts:
         for unit in draft.units:
             for claim in unit.claims:
@@ -449,9 +465,10 @@ def _count_days(
     offset: int,
     weight: float,
     latest: str | None,
+    settings: DateSettings,
 ) -> None:
     """Add the days of one sentence (``text``, at ``offset`` of its paragraph) of the ``order``-th article."""
-    weight *= LATER_ARTICLE_WEIGHT**order * (AFTERMATH_WEIGHT if AFTERMATH.search(text) else 1)
+    weight *= settings.later_article_weight**order * (settings.aftermath_weight if AFTERMATH.search(text) else 1)
     for mention in mentions:
         if mention.granularity != "day" or STAMP.search(text[: max(mention.span.start - offset, 0)]):
             continue
@@ -462,7 +479,7 @@ def _count_days(
             value = _stamp_lag(mention, value, article.published)
         if value is None or (latest is not None and not _before(value, latest)):
             continue
-        counts[value] += weight * (PREVIOUS_WEIGHT if mention.anchor == "previous" else 1)
+        counts[value] += weight * (settings.previous_weight if mention.anchor == "previous" else 1)
 
 
 WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
@@ -614,6 +631,7 @@ def event_record(
     story: list[Article],
     located: dict[str, Place],
     profile: Profile,
+    day_settings: DateSettings,
 ) -> Event:
     """The event of a draft whose places ``ordered_places`` ranked (``ranked``), in a ``story`` read with
     ``profile``."""
@@ -640,7 +658,7 @@ def event_record(
         story=story_id,
         type=draft.type[0],
         sub_type=draft.type[1],
-        date=event_date(draft, kin, story),
+        date=event_date(draft, kin, story, day_settings),
         places=ranked[0],
         location=event_location(draft.units, ranked, story or [u.article for u in draft.units], located),
         actors=actors,
@@ -714,11 +732,13 @@ def events(
     articles: list[Article],
     entity_of: dict[str, str],
     found_contradictions: list[Contradiction],
-    places: dict | None = None,
+    config: dict | None = None,
 ) -> list[Event]:
-    """The story's events, the main one (most articles, then figures) first (``places``: the ``[reconcile.places]``
-    settings laid over the shipped ones)."""
-    settings = PlaceSettings.from_config(places)
+    """The story's events, the main one (most articles, then figures) first (``config``: the ``[reconcile]``
+    section, whose ``places`` and ``dates`` tables are laid over the shipped ones)."""
+    config = config or {}
+    settings = PlaceSettings.from_config(config.get("places"))
+    day_settings = DateSettings.from_config(config.get("dates"))
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     located = located_places(articles, entity_of)
     found = merged_nearby(drafts(units(articles, entity_of), entity_of), located, settings.nearby_km)
@@ -736,6 +756,7 @@ def events(
             articles,
             located,
             story.profile,
+            day_settings,
         )
         for draft, ranked in kept
     ]
