@@ -297,9 +297,8 @@ def merged_at_location(
     """Drafts (most support first) of one type and one location (their first ranked place) joined when at most
     one of them states a casualty figure (a denied one does not count): "the government denied taking part in
     the attack", "the minister promised to respond" speak of the story's clash, whatever place they name. Two
-    that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed).
-    GVC dev, all incidents: date +0.001, killed +0.004, injured +0.008; MUC unchanged. Each kept draft comes
-    with its ranked places (``ordered_places``), ranked again only when it took in another."""
+    that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed). Each kept
+    draft comes with its ranked places (``ordered_places``), ranked again only when it took in another."""
     ranked = {id(d): ordered_places(d.units, d.place, story) for d in found}
     where = {key: next(iter(places), None) for key, (places, _) in ranked.items()}
     result: list[Draft] = []
@@ -501,7 +500,7 @@ ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 def _stamp_lag(mention: DateMention, value: str, published: str) -> str:
     """A bare weekday six days before the page's stamp ("police said Saturday" on a page stamped Friday) is the
     day after the stamp: pages are often stamped the day before they went out (the day of the event, another
-    time zone), and a report names a day a week back by its date or as "last Saturday". GVC dev: 0.4 point."""
+    time zone), and a report names a day a week back by its date or as "last Saturday"."""
     if mention.anchor != "published" or not WEEKDAY.search(mention.text) or LAST_WEEK.match(mention.text):
         return value
     later = _shift(value, 7)
@@ -551,7 +550,7 @@ def figures(draft: Draft, kind: str, entity_of: dict[str, str]) -> list[Figure]:
                 continue
             if kind == "injured" and unit.article.id in counted and _one_person(quantity):
                 # "a 30-year-old man was shot in the knee" is one of the article's count, not a report of it. Not
-                # for deaths: the quantities step already counts a named victim once (GVC dev: worse for killed).
+                # for deaths: the quantities step already counts a named victim once.
                 continue
             claim = _claim_of(quantity, unit.claims)
             source = (speaker_key(claim, entity_of) if claim else None) or outlet_key(unit.article)
