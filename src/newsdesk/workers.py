@@ -12,6 +12,15 @@ Workers are forked from the desk's process after its pipeline is built, so
 the spaCy model and the gazetteer are loaded once and their memory is shared
 (copy-on-write; ``gc.freeze`` keeps the collector from touching the shared
 pages). Where fork is not available, each worker builds the pipeline once.
+
+A step that fails on one article in a worker makes that article a
+:class:`~newsdesk.pipeline.Failure` (a ``failed`` skip), as in one process. A
+worker that dies (killed, ``os._exit``, a crash in a C extension) or takes
+longer than ``pipeline.worker_timeout`` seconds over a batch breaks the pool:
+the pool is started again and each article of the batches it held is run
+alone in it, so that only an article that kills or hangs a worker on its own
+is recorded as failed. Nothing is retried in the desk's process, which an
+article that kills its worker would kill too.
 """
 
 from __future__ import annotations
@@ -20,11 +29,13 @@ import gc
 import multiprocessing
 import os
 from collections import deque
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from .model import Article
-from .pipeline import Pipeline
+from .pipeline import Failure, Pipeline
 
 _PIPELINE: Pipeline | None = None  # the worker's pipeline (inherited by fork, or built by _start)
 
@@ -42,10 +53,10 @@ def _start(config: dict[str, Any]) -> None:
     _PIPELINE = Pipeline(config, scope="article")
 
 
-def _extract(articles: list[Article]) -> list[Article]:
-    _PIPELINE.extract(articles)
-    _PIPELINE.close(articles)  # spaCy docs stay in the worker
-    return articles
+def _extract(articles: list[Article]) -> list[Article | Failure]:
+    results = _PIPELINE.extract_each(articles)
+    _PIPELINE.close(results)  # spaCy docs stay in the worker
+    return results
 
 
 class Pool:
@@ -54,32 +65,68 @@ class Pool:
     def __init__(self, pipeline: Pipeline, config: dict[str, Any], workers: int):
         global _PIPELINE
         self.workers = workers
-        self.pending: deque[tuple[Future, Any]] = deque()
+        self.timeout = config["pipeline"]["worker_timeout"]
+        self.pending: deque[tuple[Future, list[Article], Any, ProcessPoolExecutor]] = deque()
         if "fork" in multiprocessing.get_all_start_methods():
             _PIPELINE = pipeline
             gc.freeze()
-            self.executor = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            self.options = {"mp_context": multiprocessing.get_context("fork")}
         else:
-            self.executor = ProcessPoolExecutor(
-                workers, mp_context=multiprocessing.get_context("spawn"), initializer=_start, initargs=(config,)
-            )
+            self.options = {
+                "mp_context": multiprocessing.get_context("spawn"),
+                "initializer": _start,
+                "initargs": (config,),
+            }
+        self.executor = ProcessPoolExecutor(workers, **self.options)
 
     def send(self, articles: list[Article], tag: Any) -> None:
-        self.pending.append((self.executor.submit(_extract, articles), tag))
+        self.pending.append((self.executor.submit(_extract, articles), articles, tag, self.executor))
 
     def tags(self) -> list[Any]:
-        return [tag for _, tag in self.pending]
+        return [tag for _, _, tag, _ in self.pending]
 
     def full(self) -> bool:
         return len(self.pending) > self.workers  # one batch queued per worker beyond the ones running
 
-    def receive(self) -> tuple[list[Article], Any]:
-        """The oldest batch sent, once its workers are done (a worker's error is raised here)."""
-        future, tag = self.pending.popleft()
-        return future.result(), tag
+    def receive(self) -> tuple[list[Article | Failure], Any]:
+        """The oldest batch sent, once its workers are done: each article's result or its :class:`Failure`."""
+        future, articles, tag, executor = self.pending.popleft()
+        try:
+            return future.result(timeout=self.timeout), tag
+        except (BrokenProcessPool, FutureTimeout, CancelledError):
+            if self.executor is executor:  # the batches sent since: broken or cancelled, each run alone in turn
+                self._restart()
+            return [self._alone(article) for article in articles], tag
+
+    def _alone(self, article: Article) -> Article | Failure:
+        """One article of a broken batch, alone in a sound pool (the one at fault breaks it again)."""
+        try:
+            return self.executor.submit(_extract, [article]).result(timeout=self.timeout)[0]
+        except BrokenProcessPool:
+            detail = "its worker process died (killed, or crashed outside Python) on this article"
+        except FutureTimeout:
+            detail = f"it took over pipeline.worker_timeout ({self.timeout} s) in a worker process"
+        self._restart()
+        return Failure(article, detail)
+
+    def _restart(self) -> None:
+        """Stop the pool's processes (a hung one too) and start new ones."""
+        self._stop()
+        self.executor = ProcessPoolExecutor(self.workers, **self.options)
+
+    def _stop(self) -> None:
+        processes = list((getattr(self.executor, "_processes", None) or {}).values())
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        for process in processes:  # a hung worker never ends by itself (Python 3.14 has kill_workers for this)
+            process.kill()
+        for process in processes:
+            process.join()
 
     def close(self) -> None:
         global _PIPELINE
-        self.executor.shutdown(cancel_futures=True)
+        if self.pending:  # stopped early (an error): the workers may be busy for long
+            self._stop()
+        else:
+            self.executor.shutdown(cancel_futures=True)
         _PIPELINE = None
         gc.unfreeze()
