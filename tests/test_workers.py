@@ -159,3 +159,41 @@ def test_a_worker_that_hangs_is_stopped_after_the_timeout(toy_steps):
         assert sorted(summary.added) == ["a", "b", "c", "d", "e", "f"]
         (skip,) = desk.skips()
         assert (skip.id, skip.reason) == ("bad", "failed") and "pipeline.worker_timeout (5 s)" in skip.detail
+
+
+KILLED_DESK = """
+import os, signal
+from newsdesk import Desk
+from newsdesk.model import Article, Paragraph
+from newsdesk.workers import Pool
+
+desk = Desk(":memory:", overrides=['pipeline.steps=["normalize"]'])
+pool = Pool(desk.pipeline, desk.config, 2)
+pool.send([Article(id="a", title="T", paragraphs=[Paragraph(0, "Words.", "Words.")])], None)
+pool.receive()
+print(*pool.executor._processes, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_workers_end_when_the_desk_process_is_killed():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", KILLED_DESK], capture_output=True, text=True, timeout=300).stdout
+    pids = [int(pid) for pid in out.split()]
+    assert pids
+    for _ in range(300):  # a bound, not a timing: each worker looks for its parent every second
+        if not any(running(pid) for pid in pids):
+            break
+        time.sleep(0.2)
+    assert not any(running(pid) for pid in pids)

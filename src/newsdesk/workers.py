@@ -28,6 +28,8 @@ from __future__ import annotations
 import gc
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -48,9 +50,19 @@ def default_workers() -> int:
         return os.cpu_count() or 1
 
 
-def _start(config: dict[str, Any]) -> None:
+def _start(parent: int, config: dict[str, Any] | None = None) -> None:
+    """A worker's start: it ends when the desk's process is gone (a killed add would leave it idle for ever, a
+    forked worker holding its own task queue open); with ``config``, it builds its pipeline."""
     global _PIPELINE
-    _PIPELINE = Pipeline(config, scope="article")
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
+    if config is not None:
+        _PIPELINE = Pipeline(config, scope="article")
 
 
 def _extract(articles: list[Article]) -> list[Article | Failure]:
@@ -66,40 +78,50 @@ class Pool:
         global _PIPELINE
         self.workers = workers
         self.timeout = config["pipeline"]["worker_timeout"]
-        self.pending: deque[tuple[Future, list[Article], Any, ProcessPoolExecutor]] = deque()
+        self.pending: deque[list] = deque()  # [future, articles, tag] of each batch sent, oldest first
         if "fork" in multiprocessing.get_all_start_methods():
             _PIPELINE = pipeline
             gc.freeze()
-            self.options = {"mp_context": multiprocessing.get_context("fork")}
+            self.options = {"mp_context": multiprocessing.get_context("fork"), "initargs": (os.getpid(),)}
         else:
-            self.options = {
-                "mp_context": multiprocessing.get_context("spawn"),
-                "initializer": _start,
-                "initargs": (config,),
-            }
-        self.executor = ProcessPoolExecutor(workers, **self.options)
+            self.options = {"mp_context": multiprocessing.get_context("spawn"), "initargs": (os.getpid(), config)}
+        self.executor = ProcessPoolExecutor(workers, initializer=_start, **self.options)
 
     def send(self, articles: list[Article], tag: Any) -> None:
-        self.pending.append((self.executor.submit(_extract, articles), articles, tag, self.executor))
+        try:
+            future = self.executor.submit(_extract, articles)
+        except BrokenProcessPool:  # a worker died since the last batch was received
+            self._recover()
+            future = self.executor.submit(_extract, articles)
+        self.pending.append([future, articles, tag])
 
     def tags(self) -> list[Any]:
-        return [tag for _, _, tag, _ in self.pending]
+        return [tag for _, _, tag in self.pending]
 
     def full(self) -> bool:
         return len(self.pending) > self.workers  # one batch queued per worker beyond the ones running
 
     def receive(self) -> tuple[list[Article | Failure], Any]:
         """The oldest batch sent, once its workers are done: each article's result or its :class:`Failure`."""
-        future, articles, tag, executor = self.pending.popleft()
         try:
-            return future.result(timeout=self.timeout), tag
+            results = self.pending[0][0].result(timeout=self.timeout)
         except (BrokenProcessPool, FutureTimeout, CancelledError):
-            if self.executor is executor:  # the batches sent since: broken or cancelled, each run alone in turn
-                self._restart()
-            return [self._alone(article) for article in articles], tag
+            self._recover()
+            results = self.pending[0][0].result()
+        _, _, tag = self.pending.popleft()
+        return results, tag
+
+    def _recover(self) -> None:
+        """After a worker died or hung: a new pool, and each article of the batches the old one had not finished
+        run alone in it, one at a time, so that a worker's death or hang is the article's own."""
+        finished = [f.done() and not f.cancelled() and f.exception() is None for f, _, _ in self.pending]
+        self._restart()
+        for entry, done in zip(self.pending, finished):
+            if not done:
+                entry[0] = Future()
+                entry[0].set_result([self._alone(article) for article in entry[1]])
 
     def _alone(self, article: Article) -> Article | Failure:
-        """One article of a broken batch, alone in a sound pool (the one at fault breaks it again)."""
         try:
             return self.executor.submit(_extract, [article]).result(timeout=self.timeout)[0]
         except BrokenProcessPool:
@@ -112,7 +134,7 @@ class Pool:
     def _restart(self) -> None:
         """Stop the pool's processes (a hung one too) and start new ones."""
         self._stop()
-        self.executor = ProcessPoolExecutor(self.workers, **self.options)
+        self.executor = ProcessPoolExecutor(self.workers, initializer=_start, **self.options)
 
     def _stop(self) -> None:
         processes = list((getattr(self.executor, "_processes", None) or {}).values())
