@@ -8,10 +8,11 @@ GVC articles (../shared/data/gvc) are added to a fresh desk once, sequentially: 
 - export: exports taken every half second while an add runs.
 
 After each: ``PRAGMA integrity_check``, the articles against the reference (lost, doubled), the story
-membership (articles whose story-mates differ from the reference run's), and each export's consistency (every
-story's articles, every re-use link's and claim's article in the export).
+membership (articles whose story-mates differ from the reference run's), glue's corpus vocabulary (words whose
+count differs from the reference run's: a killed and resumed add must count each article once), and each
+export's consistency (every story's articles, every re-use link's and claim's article in the export).
 
-    .venv/bin/python -m bench.faults [--articles 400] [--kills 20] [--pipeline light|full] [--seed 1]
+    .venv/bin/python -m bench.faults [--articles 400] [--kills 20] [--pipeline light|full] [--workers N] [--seed 1]
 """
 
 from __future__ import annotations
@@ -33,9 +34,13 @@ from .data import gvc_documents
 LIGHT = '["normalize", "roles", "glue", "dedup", "reuse", "stories"]'
 
 
+WORKERS: list[str] = []  # --workers N given to every add (none: the CLI's default, the machine's cores)
+
+
 def newsdesk(*args: str, pipeline: str) -> list[str]:
     steps = ["--set", f"pipeline.steps={LIGHT}"] if pipeline == "light" and args[0] == "add" else []
-    return [sys.executable, "-c", "from newsdesk.cli import main; main()", *args, *steps]
+    workers = WORKERS if args[0] == "add" else []
+    return [sys.executable, "-c", "from newsdesk.cli import main; main()", *args, *steps, *workers]
 
 
 def write_corpus(path: Path, records: list[dict]) -> None:
@@ -59,11 +64,17 @@ def state(db: Path) -> dict:
     con = sqlite3.connect(db)
     integrity = con.execute("PRAGMA integrity_check").fetchone()[0]
     rows = con.execute("SELECT id, story FROM articles").fetchall()
+    vocabulary = dict(con.execute("SELECT token, count FROM vocabulary").fetchall())
     con.close()
     stories: dict = {}
     for article_id, story in rows:
         stories.setdefault(story, set()).add(article_id)
-    return {"integrity": integrity, "ids": [r[0] for r in rows], "mates": {a: frozenset(stories[s]) for a, s in rows}}
+    return {
+        "integrity": integrity,
+        "ids": [r[0] for r in rows],
+        "mates": {a: frozenset(stories[s]) for a, s in rows},
+        "vocabulary": vocabulary,
+    }
 
 
 def compare(found: dict, reference: dict) -> dict:
@@ -74,6 +85,10 @@ def compare(found: dict, reference: dict) -> dict:
         "lost": len(expected - set(ids)),
         "doubled": len(ids) - len(set(ids)) + len(set(ids) - expected),  # stored twice, or under another id
         "story differs": sum(found["mates"].get(a) != m for a, m in reference["mates"].items()),
+        "words differ": sum(
+            found["vocabulary"].get(w) != reference["vocabulary"].get(w)
+            for w in found["vocabulary"].keys() | reference["vocabulary"].keys()
+        ),
     }
 
 
@@ -166,8 +181,11 @@ def main() -> None:
         default="light",
         help="light: ingest, clean, dedup, re-use and stories (the store's write path); full: all steps",
     )
+    parser.add_argument("--workers", type=int, help="add --workers N (default: the CLI's, the machine's cores)")
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
+    if args.workers:
+        WORKERS[:] = ["--workers", str(args.workers)]
     rng = random.Random(args.seed)
     records = gvc_documents(args.articles)
     with tempfile.TemporaryDirectory() as name:
@@ -177,7 +195,8 @@ def main() -> None:
         duration = add(folder / "reference.db", corpus, args.pipeline)
         reference = state(folder / "reference.db")
         print(
-            f"{len(records)} GVC articles ({len(set(reference['ids']))} ids), pipeline {args.pipeline}: "
+            f"{len(records)} GVC articles ({len(set(reference['ids']))} ids), pipeline {args.pipeline}, "
+            f"workers {args.workers or 'default'}: "
             f"sequential add {duration:.0f} s, {len(set(reference['mates'].values()))} stories",
             flush=True,
         )
@@ -205,11 +224,13 @@ def main() -> None:
                 f"{exported['inconsistent']} of {exported['exports']} exports inconsistent",
             )
         )
-    print(f"\n{'scenario':<30} {'lost':>5} {'doubled':>7} {'integrity':>9} {'story differs':>13}  notes")
+    print(
+        f"\n{'scenario':<30} {'lost':>5} {'doubled':>7} {'integrity':>9} {'story differs':>13} {'words differ':>12}  notes"
+    )
     for name, row, notes in rows:
         print(
             f"{name:<30} {row['lost']:>5} {row['doubled']:>7} {row['integrity errors']:>9} "
-            f"{row['story differs']:>13}  {notes}"
+            f"{row['story differs']:>13} {row['words differ']:>12}  {notes}"
         )
 
 

@@ -8,6 +8,7 @@ import newsdesk
 from newsdesk import Desk
 from newsdesk.errors import NotFound
 from newsdesk.model import Article, Paragraph
+from newsdesk.store.export import SECTIONS
 
 LIGHT = ['pipeline.steps=["normalize"]']
 
@@ -75,18 +76,7 @@ def test_export_follows_the_contract(tmp_path, light_desk):
     light_desk.add(tmp_path)
     doc = light_desk.export()
     assert doc["schema"] == "newsdesk/1"
-    for key in (
-        "articles",
-        "stories",
-        "reuse",
-        "entities",
-        "places",
-        "dates",
-        "quantities",
-        "claims",
-        "events",
-        "contradictions",
-    ):
+    for key in SECTIONS:
         assert isinstance(doc[key], list)
     article = doc["articles"][0]
     assert {k: article[k] for k in ("id", "title", "url", "source", "published")} == {

@@ -268,3 +268,53 @@ def test_lowercase_word_glued_to_a_name_the_text_uses_is_split():
     assert "around Tarnow since" in glue.repair(text).text
     brand = "She watched it on YouTube and on her iPhone while the macOS update ran."
     assert glue.repair(brand).text == brand
+
+
+def test_vocabulary_counts_each_stored_article_once_after_a_kill_and_a_retry(tmp_path):
+    # an add killed after glue counted a batch, and a batch retried one article at a time, count every stored
+    # article once, as a clean run does; an article that fails is not counted
+    from newsdesk import Desk
+    from newsdesk.pipeline import REGISTRY, step
+
+    killing = [True]
+
+    @step("toy_kill", scope="desk")
+    def make_kill(config, desk):
+        def kill(article):
+            if article.id == "c" and killing[0]:
+                raise KeyboardInterrupt  # the process dies here: not caught as an article's failure
+
+        return kill
+
+    @step("toy_fail", requires=("repairs",))
+    def make_fail(config, desk):
+        def fail(article):
+            if article.id == "bad":
+                raise ValueError("cannot read this one")
+
+        return fail
+
+    def vocabulary(desk: Desk) -> dict:
+        return dict(desk.store.db.execute("SELECT token, count FROM vocabulary").fetchall())
+
+    def articles(*ids):
+        return [Article(id=i, title=f"Storm {i}", paragraphs=[Paragraph(0, f"Rain in {i}town.", "")]) for i in ids]
+
+    steps = json.dumps(["normalize", "roles", "glue", "toy_fail", "dedup", "toy_kill"])
+    overrides = [f"pipeline.steps={steps}", "pipeline.batch_size=8"]
+    try:
+        db = tmp_path / "news.db"
+        with Desk(db, overrides=overrides) as desk:
+            with pytest.raises(KeyboardInterrupt):
+                desk.add(articles("a", "b", "bad", "c", "d"))
+        killing[0] = False
+        with Desk(":memory:", overrides=overrides) as clean:
+            clean.add(articles("a", "b", "c", "d"))
+            expected = vocabulary(clean)
+        with Desk(db, overrides=overrides) as desk:
+            summary = desk.add(articles("a", "b", "bad", "c", "d"))
+            assert summary.unchanged == ["a", "b"] and [s.id for s in summary.skipped] == ["bad"]
+            assert vocabulary(desk) == expected
+    finally:
+        REGISTRY.pop("toy_kill")
+        REGISTRY.pop("toy_fail")

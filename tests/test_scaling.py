@@ -130,3 +130,55 @@ def test_an_article_of_5000_repeated_paragraphs_goes_through_every_step_in_linea
         )  # about 4,300 lines a paragraph (quote scanning is per character)
         article = desk.article("big")
         assert len(article.claims) >= N and len(article.paragraphs) == N
+
+
+def test_claims_sharing_only_a_common_word_are_grouped_in_linear_work():
+    # every claim says "the crowd" and nothing else in common: no pair is one proposition, and none is compared
+    paragraphs = [f"Officer {i} said marchers{i} carried 12 banners{i} past the crowd at square{i}." for i in range(N)]
+    found = reports(story(paragraphs, 20), {})
+    for report in found:
+        report.figures = []
+    groups: list = []
+    lines_run(lambda: groups.extend(proposition_groups(found, {})), limit=400 * N)
+    assert len(groups) == N
+
+
+def all_pairs_groups(found, config) -> list[list[str]]:
+    """What proposition_groups must return: every pair compared."""
+    from newsdesk.components import Components
+    from newsdesk.reconcile.matching import same_proposition
+
+    components = Components(range(len(found)))
+    for i in range(len(found)):
+        for j in range(i):
+            if same_proposition(found[j], found[i], config):
+                components.join(i, j)
+    return [[found[i].id for i in members] for members in components.groups().values()]
+
+
+@pytest.mark.parametrize("config", [{}, {"same_text": 0.3, "same_topic": 0.5, "denial_topic": 0.2}, {"same_topic": 0}])
+def test_indexed_groups_are_those_of_every_pair_compared(config):
+    import random
+
+    from newsdesk.model import Article, Claim, Quantity, Span
+    from newsdesk.reconcile.matching import Report
+
+    rng = random.Random(7)
+    vocabulary = [f"w{n}" for n in range(60)] + ["crowd", "police", "flood"] * 10  # a few words in most claims
+    found = []
+    for i in range(1_500):
+        words = frozenset(rng.sample(vocabulary, rng.randint(0, 9)))
+        claim = Claim(
+            id=f"c{i}", span=Span(0, 0, 1), content=" ".join(words), polarity=rng.choice(["assert"] * 5 + ["deny"])
+        )
+        figures = [
+            Quantity(
+                span=Span(0, 0, 1), text=str(n), min=n, kind=rng.choice(["killed", "injured", "detained", "other"])
+            )
+            for n in rng.sample(range(1, 40), rng.randint(0, 2))
+        ]
+        entities = frozenset(rng.sample(["e1", "e2", "e3", "e4", "e5", "e6"], rng.randint(0, 2)))
+        found.append(Report(Article(id=f"a{i // 10}"), i // 10, claim, figures, words, entities))
+    got = [[r.id for r in group] for group in proposition_groups(found, config)]
+    assert got == all_pairs_groups(found, config)
+    assert 50 < len(got) < len(found)  # neither all apart nor all one

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import time
 
 import pytest
 from conftest import DATA, EXAMPLES, need
@@ -74,26 +76,124 @@ def test_replaced_article_in_flight_is_stored_in_order(tmp_path):
     )
 
 
+PARENT = os.getpid()
+
+
 @pytest.fixture
-def failing_step():
+def toy_steps():
+    """``toy_fails`` raises on the article "bad"; ``toy_dies`` ends its worker process on it (and raises instead in
+    the test's own process, which it must never reach); ``toy_hangs`` sleeps on it."""
+
     @step("toy_fails", requires=("text",))
-    def make(config, desk):
+    def make_fails(config, desk):
         def run(article):
             if article.id == "bad":
                 raise NewsdeskError("toy step failed on bad")
 
         return run
 
+    @step("toy_dies", requires=("text",))
+    def make_dies(config, desk):
+        def run(article):
+            if article.id == "bad":
+                if os.getpid() == PARENT:
+                    raise AssertionError("a worker's deadly article was run in the desk's process")
+                os._exit(3)
+
+        return run
+
+    @step("toy_hangs", requires=("text",))
+    def make_hangs(config, desk):
+        def run(article):
+            if article.id == "bad":
+                time.sleep(300)
+
+        return run
+
     yield
-    REGISTRY.pop("toy_fails", None)
+    for name in ("toy_fails", "toy_dies", "toy_hangs"):
+        REGISTRY.pop(name, None)
 
 
-def test_worker_error_reaches_the_caller(failing_step):
-    articles = [
-        Article(id=i, title=f"Title {i}", paragraphs=[Paragraph(0, "Some words here.", "Some words here.")])
-        for i in ("a", "b", "bad", "c")
+def toy_articles() -> list[Article]:
+    return [
+        Article(id=i, title=f"Title {i}", paragraphs=[Paragraph(0, f"Some words about {i}.", f"Some words about {i}.")])
+        for i in ("a", "b", "bad", "c", "d", "e", "f")
     ]
-    with Desk(":memory:", overrides=['pipeline.steps=["normalize", "toy_fails"]', "pipeline.batch_size=1"]) as desk:
-        with pytest.raises(NewsdeskError, match="toy step failed on bad"):
-            desk.add(articles, workers=2)
-        assert desk.store.count() == 2  # the articles before it were stored
+
+
+def toy_desk(step_name: str, *overrides: str) -> Desk:
+    steps = ["normalize", "roles", "glue", step_name, "dedup", "stories"]
+    return Desk(":memory:", overrides=[f"pipeline.steps={json.dumps(steps)}", "pipeline.batch_size=2", *overrides])
+
+
+def test_a_step_failing_in_a_worker_is_a_failed_skip_and_the_rest_as_with_one_worker(toy_steps):
+    exports = []
+    for workers in (1, 2):
+        with toy_desk("toy_fails") as desk:
+            summary = desk.add(toy_articles(), workers=workers)
+            assert sorted(summary.added) == ["a", "b", "c", "d", "e", "f"]
+            assert [(s.id, s.reason) for s in summary.skipped] == [("bad", "failed")]
+            exports.append(desk.export())
+    one, two = exports
+    assert two == one
+    assert [(s["id"], s["reason"]) for s in two["skips"]] == [("bad", "failed")]
+    assert "step toy_fails" in two["skips"][0]["detail"] and "toy step failed on bad" in two["skips"][0]["detail"]
+
+
+def test_a_worker_that_dies_loses_nothing(toy_steps):
+    with toy_desk("toy_fails") as desk:
+        desk.add([a for a in toy_articles() if a.id != "bad"], workers=1)
+        expected = desk.export()["articles"]
+    with toy_desk("toy_dies") as desk:
+        summary = desk.add(toy_articles(), workers=2)
+        assert sorted(summary.added) == ["a", "b", "c", "d", "e", "f"]
+        (skip,) = desk.skips()
+        assert (skip.id, skip.reason) == ("bad", "failed") and "worker process died" in skip.detail
+        assert desk.export()["articles"] == expected
+
+
+def test_a_worker_that_hangs_is_stopped_after_the_timeout(toy_steps):
+    with toy_desk("toy_hangs", "pipeline.worker_timeout=5") as desk:
+        summary = desk.add(toy_articles(), workers=2)
+        assert sorted(summary.added) == ["a", "b", "c", "d", "e", "f"]
+        (skip,) = desk.skips()
+        assert (skip.id, skip.reason) == ("bad", "failed") and "pipeline.worker_timeout (5 s)" in skip.detail
+
+
+KILLED_DESK = """
+import os, signal
+from newsdesk import Desk
+from newsdesk.model import Article, Paragraph
+from newsdesk.workers import Pool
+
+desk = Desk(":memory:", overrides=['pipeline.steps=["normalize"]'])
+pool = Pool(desk.pipeline, desk.config, 2)
+pool.send([Article(id="a", title="T", paragraphs=[Paragraph(0, "Words.", "Words.")])], None)
+pool.receive()
+print(*pool.executor._processes, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie has ended
+    except FileNotFoundError:
+        return False
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/stat"), reason="reads /proc")
+def test_workers_end_when_the_desk_process_is_killed():
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", KILLED_DESK], capture_output=True, text=True, timeout=300).stdout
+    pids = [int(pid) for pid in out.split()]
+    assert pids
+    for _ in range(300):  # a bound, not a timing: each worker looks for its parent every second
+        if not any(running(pid) for pid in pids):
+            break
+        time.sleep(0.2)
+    assert not any(running(pid) for pid in pids)

@@ -17,7 +17,7 @@ from . import config as config_module
 from . import ingest
 from .model import Article, Claim, Skip, Story
 from .errors import StoreError
-from .pipeline import Pipeline
+from .pipeline import Failure, Pipeline, describe
 from .store import Store
 
 
@@ -216,13 +216,14 @@ class _Flow:
         copies = [article.to_dict() for article in articles]  # the articles as read, should a step fail on one
         try:
             pipeline.prepare(articles)
-            if self.pool is None and (self.workers <= 1 or last):
-                self.store(pipeline.extract(articles), replaces)
-                return
         except StoreError:
             raise
         except Exception:  # one article at a time, so that only the one at fault is skipped
+            self.drain()  # the batches sent before this one are stored first
             self.store(*self.one_by_one(copies, todo))
+            return
+        if self.pool is None and (self.workers <= 1 or last):
+            self.store(pipeline.extract_each(articles), replaces)
             return
         if self.pool is None:
             from .workers import Pool
@@ -232,28 +233,27 @@ class _Flow:
         while self.pool.full():
             self.receive()
 
-    def one_by_one(self, copies: list[dict], todo: list[tuple[Article, bool]]) -> tuple[list[Article], list[bool]]:
-        """The article steps run on each article alone; failures recorded as skips."""
-        done, replaces = [], []
+    def one_by_one(
+        self, copies: list[dict], todo: list[tuple[Article, bool]]
+    ) -> tuple[list[Article | Failure], list[bool]]:
+        """The ordered article steps run on each article alone (failures become :class:`Failure`), then the others."""
+        prepared, replaces = [], []
         for data, (read, replaced) in zip(copies, todo):
             article = Article.from_dict(data)
             article.read_hash = read.read_hash
             try:
-                self.desk.pipeline.extract(self.desk.pipeline.prepare([article]))
+                prepared += self.desk.pipeline.prepare([article])
             except StoreError:
                 raise
             except Exception as exc:
-                self.failed(article, exc)
-                continue
-            done.append(article)
+                prepared.append(Failure(Article.from_dict(data), describe(exc)[:500]))
             replaces.append(replaced)
-        return done, replaces
+        done = iter(self.desk.pipeline.extract_each([a for a in prepared if isinstance(a, Article)]))
+        return [a if isinstance(a, Failure) else next(done) for a in prepared], replaces
 
-    def failed(self, article: Article, exc: Exception) -> None:
+    def failed(self, article: Article, detail: str) -> None:
         """Record an article a step failed on as a skip (``failed``, the step and the error), never a crash."""
-        step = getattr(exc, "step", None)
-        where = f"step {step}: " if step else ""
-        skip = Skip(article.origin or article.id, "failed", f"{where}{type(exc).__name__}: {exc}"[:500], id=article.id)
+        skip = Skip(article.origin or article.id, "failed", detail[:500], id=article.id)
         self.desk.store.save_skip(skip)
         self.summary.skipped.append(skip)
         if self.progress:
@@ -267,19 +267,23 @@ class _Flow:
         while self.pool is not None and self.pool.pending:
             self.receive()
 
-    def store(self, articles: list[Article], replaces: list[bool]) -> None:
+    def store(self, articles: list[Article | Failure], replaces: list[bool]) -> None:
         desk = self.desk
         for article, replaced in zip(articles, replaces):
+            if isinstance(article, Failure):
+                self.failed(article.article, article.detail)
+                continue
             try:
                 with desk.store.transaction():
                     if replaced:
                         desk._forget(article.id)
                     desk.pipeline.update(article)
                     desk.store.save_article(article)
+                    desk.pipeline.count(article)
             except StoreError:  # the database itself (locked past the timeout): nothing more can be stored
                 raise
             except Exception as exc:  # this article's transaction is rolled back; the batch goes on
-                self.failed(article, exc)
+                self.failed(article, describe(exc))
                 continue
             (self.summary.updated if replaced else self.summary.added).append(article.id)
             if not article.published:

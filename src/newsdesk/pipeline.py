@@ -32,7 +32,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Literal
 
-from .errors import PipelineError
+from .errors import PipelineError, StoreError
 from .model import Article
 
 # Modules whose import registers the built-in steps. Kept light at import time:
@@ -148,6 +148,20 @@ def _naming(name: str):
         raise
 
 
+def describe(exc: BaseException) -> str:
+    """What a failed step says in the ``failed`` skip: the step's name and the error."""
+    step = getattr(exc, "step", None)
+    return (f"step {step}: " if step else "") + f"{type(exc).__name__}: {exc}"
+
+
+@dataclass
+class Failure:
+    """An article the article steps failed on, in place of its result (plain data: it crosses from a worker)."""
+
+    article: Article  # as it was before the failing steps
+    detail: str
+
+
 class Pipeline:
     """The configured steps, built once per desk."""
 
@@ -178,6 +192,28 @@ class Pipeline:
         """The article steps that depend on the article alone (in a worker process with ``workers`` > 1)."""
         return self.run_steps(self.independent, articles)
 
+    def extract_each(self, articles: list[Article]) -> list[Article | Failure]:
+        """:meth:`extract`; should a step fail, each article alone again from where it was, so that only the one at
+        fault becomes a :class:`Failure` and the others come out as they would have."""
+        copies = [article.to_dict() for article in articles]
+        try:
+            return self.extract(articles)
+        except StoreError:
+            raise
+        except Exception:
+            pass
+        results: list[Article | Failure] = []
+        for data, read in zip(copies, articles):
+            article = Article.from_dict(data)
+            article.read_hash = read.read_hash
+            try:
+                results += self.extract([article])
+            except StoreError:
+                raise
+            except Exception as exc:
+                results.append(Failure(Article.from_dict(data), describe(exc)[:500]))
+        return results
+
     @staticmethod
     def run_steps(steps: list[tuple[StepInfo, Callable]], articles: list[Article]) -> list[Article]:
         """Run ``steps`` (some of this pipeline's) on a batch, in place."""
@@ -201,6 +237,15 @@ class Pipeline:
                 with _naming(info.name):
                     fn(article)
 
-    def close(self, articles: list[Article]) -> None:
+    def count(self, article: Article) -> None:
+        """What the ordered article steps keep in the desk of an article being stored (glue's vocabulary), written
+        in the article's own transaction: an article killed before it is stored is never counted."""
+        for _, fn in self.ordered:
+            count = getattr(fn, "count", None)
+            if count is not None:
+                count(article)
+
+    def close(self, articles: list[Article | Failure]) -> None:
         for article in articles:
-            article.docs.clear()
+            if isinstance(article, Article):
+                article.docs.clear()

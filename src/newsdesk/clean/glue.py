@@ -446,11 +446,17 @@ def make_glue(config, desk):
     corpus = Corpus.load(store.db) if store is not None else None
     lexicon(settings.lexicon)  # load once, before the first article
 
+    # words counted as each article is repaired (later articles of this run read them, whatever the workers),
+    # written to the store in the article's own transaction: a killed add never leaves an article counted
+    pending: dict[str, Counter] = {}
+
     def glue(article: Article) -> None:
+        if corpus is not None and article.id in pending:  # run again (a batch retried alone): counted once
+            corpus.add(pending.pop(article.id).elements(), -1)
         if enabled:
             repair_article(article, settings, corpus)
-        if store is not None:
-            _count(store, corpus, article_tokens(article), 1)
+        if corpus is not None:
+            pending[article.id] = corpus.add(article_tokens(article))
 
     def forget(article_id: str) -> None:
         if store is None:
@@ -459,12 +465,14 @@ def make_glue(config, desk):
             old = store.article(article_id)
         except NotFound:
             return
-        _count(store, corpus, article_tokens(old), -1)
+        _write(store, corpus.add(article_tokens(old), -1), -1)
 
     def count(article: Article) -> None:
-        """Count an article repaired elsewhere (a batch result loaded into the desk)."""
+        """Write the words of an article being stored (inside its transaction); an article repaired elsewhere (a
+        batch result loaded into the desk) is counted here."""
         if store is not None:
-            _count(store, corpus, article_tokens(article), 1)
+            counted = pending.pop(article.id, None)
+            _write(store, corpus.add(article_tokens(article)) if counted is None else counted, 1)
 
     glue.forget = forget
     glue.count = count
@@ -506,8 +514,7 @@ def article_tokens(article: Article) -> list[str]:
     return tokens("\n".join([article.title, *(p.text for p in article.paragraphs)]))
 
 
-def _count(store, corpus: Corpus, words: list[str], sign: int) -> None:
-    counted = corpus.add(words, sign)
+def _write(store, counted: Counter, sign: int) -> None:
     with store.transaction() as db:
         db.executemany(
             "INSERT INTO vocabulary (token, count) VALUES (?, ?) "

@@ -10,7 +10,9 @@ another report asserts.
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from .. import outlets
@@ -261,14 +263,17 @@ def proposition_groups(found: list[Report], config: dict) -> list[list[Report]]:
     """Reports joined transitively by :func:`same_proposition`, each group in story order.
 
     Only pairs that can meet are compared: reports that read the same (a claim re-printed) are compared once,
-    and the others through what :func:`same_proposition` needs them to share (a word, an entity, or a disputed
-    kind of figure across a denial), and only with reports not already in their group.
+    and the others only with reports sharing a key that each rule of :func:`same_proposition` needs two reports
+    to share (:func:`_keys`), and not with reports already in their group. A word all reports use is no key on
+    its own, so a story's claims are not compared pair by pair.
     """
     components = Components(range(len(found)))
     members: dict[int, set[int]] = {}  # group leader → its reports
     readings: dict[tuple, int] = {}  # what same_proposition reads of a report → the first report reading so
     postings: dict[tuple, list[int]] = {}
     everything = min(config.get(k, 1) for k in ("same_text", "same_topic", "denial_topic", "same_claim")) <= 0
+    frequency = Counter(word for report in found for word in report.words)
+    rarest_first = {word: (n, word) for word, n in frequency.items()}
 
     def join(i: int, j: int) -> None:
         a, b = members.pop(components.find(i), {i}), members.pop(components.find(j), {j})
@@ -282,18 +287,40 @@ def proposition_groups(found: list[Report], config: dict) -> list[list[Report]]:
             continue
         if same_proposition(report, report, config):  # else (no words) it meets nothing as itself either
             readings[reading] = i
-        kinds = report.kinds() & set(DISPUTED_KINDS)
-        keys = [("word", w) for w in report.words] + [("entity", e) for e in report.entities]
-        probes = keys + [("kind", k, not report.denies) for k in kinds]
+        words = sorted(report.words, key=rarest_first.__getitem__)
+        posted, probes = _keys(report, words, config)
         pending = set(range(i)) if everything else set().union(*(postings.get(key, ()) for key in probes))
         while pending:
             j = pending.pop()
             if same_proposition(found[j], report, config):
                 pending -= members.get(components.find(j), set())  # the group it joins is compared no further
                 join(i, j)
-        for key in keys + [("kind", k, report.denies) for k in kinds]:
+        for key in posted:
             postings.setdefault(key, []).append(i)
     return [[found[i] for i in members] for members in components.groups().values()]
+
+
+def _keys(report: Report, words: list[str], config: dict) -> tuple[list[tuple], list[tuple]]:
+    """The keys a report is posted under and those it looks up: two reports that :func:`same_proposition` joins
+    share one, by the rule that joins them (``words``: the report's words, rarest in the story first).
+
+    - same text (Jaccard >= t): a shared word among the rarest ``n - ceil(t n) + 1`` of each (prefix filtering:
+      a pair sharing ``c`` words shares one among the first ``n - c + 1`` of each in any one order);
+    - a disputed kind of figure across a denial: the kind;
+    - a disputed kind on the same side: the kind with a shared word or entity;
+    - a denial's topic (two shared words at least): a word among all but the commonest of each;
+    - the same claim (shared words and an entity): an entity with a word.
+    """
+    denies = report.denies
+    kinds = sorted(report.kinds() & set(DISPUTED_KINDS))
+    needed = math.ceil(config.get("same_text", 0.6) * len(words) - 1e-9)  # the float product may overshoot
+    both = [("text", w) for w in words[: len(words) - max(needed, 0) + 1]]
+    both += [("kind-word", k, denies, w) for k in kinds for w in words]
+    both += [("kind-entity", k, denies, e) for k in kinds for e in report.entities]
+    both += [("claim", e, w, denies) for e in report.entities for w in words]
+    posted = both + [("denial", k, denies) for k in kinds] + [("topic", w, denies) for w in words[:-1]]
+    probes = both + [("denial", k, not denies) for k in kinds] + [("topic", w, not denies) for w in words[:-1]]
+    return posted, probes
 
 
 def _reading(report: Report) -> tuple:
