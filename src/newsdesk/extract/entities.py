@@ -28,9 +28,10 @@ from itertools import pairwise
 
 from ..clean.glue import web_unigrams
 from ..components import Components
-from ..model import Article, Entity, Mention, Span, stable_id
+from ..model import TITLE, Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
 from ..pipeline import step
+from ..vocabulary import facility_kind, road_number
 from .gazetteer import key
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "NORP": "NORP"}
@@ -728,6 +729,70 @@ def _listed_places(article: Article, mentions: Mentions) -> None:
                     other.type, changed = "GPE", True
 
 
+# A run of capitalised words (an ordinal, "St." and a few joining words inside) that may name a facility.
+_NAME_RUN = re.compile(
+    r"(?<![\w'’-])(?:(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))\s+(?:(?:of|de|du|des|la|le|del|di|d’|d')\s*)?){0,6}"
+    r"[A-Z][\w'’-]*\.?"
+)
+_POSSESSIVE_WORD = re.compile(r"\S+['’]s?\s+")  # "Derry’s Altnagelvin Hospital": the hospital starts after it
+
+
+def _facility_names(text: str) -> list[tuple[int, int]]:
+    """Spans of the street and facility names written in ``text``: road numbers, and the longest run of
+    capitalised words ending in a facility's head word ("14th St." of "14th St. Thursday"), after a possessive
+    and without a leading article."""
+    found = [(m.start(), m.end()) for m in road_number().finditer(text)]
+    for match in _NAME_RUN.finditer(text):
+        cuts = [0] + [p.end() for p in _POSSESSIVE_WORD.finditer(match.group())]
+        for cut in reversed(cuts):  # the name after the last possessive that is a facility's name by itself
+            name = _facility_prefix(match.group()[cut:])
+            if name:
+                start = match.start() + cut + match.group()[cut:].index(name)
+                found.append((start, start + len(name)))
+                break
+    return found
+
+
+def _facility_prefix(run: str) -> str | None:
+    """The longest start of ``run`` (without a leading article) that names a facility."""
+    words = run.split()
+    while len(words) > 1 and words[0] in ("The", "A", "An", "In", "At", "On", "From"):
+        words = words[1:]
+    for size in range(len(words), 1, -1):
+        name = " ".join(words[:size])
+        name = name if name.endswith("St.") else name.rstrip(".")
+        if facility_kind(name):
+            return name
+    return None
+
+
+def _facilities(article: Article, mentions: Mentions) -> None:
+    """Named streets and facilities ("Frenchmen Street", "Rue Casa Calvo", "Carnegie Library", "A429") are places:
+    a street's name is one whatever the tagger said; a building's name that the tagger took for an organisation
+    stays one (it is placed as well, see extract/places.py), for a person it becomes a place. Names the tagger left
+    untagged are added (``vocabulary.toml`` [facilities] holds the head words); headlines are left alone."""
+    for f in mentions.items:
+        kind = facility_kind(f.text)
+        if kind and not f.role and (f.type in ("PERSON", "NORP", "GPE") or f.type == "ORG" and kind == "street"):
+            f.type = "LOC"
+    for paragraph in sorted(article.docs):
+        if paragraph == TITLE or article.paragraphs[paragraph].role == "heading":
+            continue
+        text = article.paragraph_text(paragraph)
+        found = _facility_names(text)
+        for start, end in found:
+            inside = [f for f in mentions.items if f.paragraph == paragraph and f.start < end and start < f.end]
+            if any(f.start < start or f.end > end for f in inside):
+                continue  # a longer name the model found around it
+            name = text[start:end]
+            kind = "ORG" if facility_kind(name) == "building" else "LOC"
+            part = next((f for f in inside if f.type not in PLACE), None)
+            if part is not None:  # "Meydan" of "Meydan Racecourse": the whole is the name
+                part.start, part.end, part.text, part.type = start, end, name, kind if part.type == "ORG" else "LOC"
+            elif not any(f.start == start and f.end == end for f in inside):
+                mentions.add(Found(paragraph, start, end, name, "LOC"))
+
+
 def _vote_types(mentions: Mentions) -> None:
     """The same name tagged ORG here and GPE there takes the type most of its mentions have
     (places counting together), a place's when an organisation is named after it ("a Valdosta teenager",
@@ -993,6 +1058,7 @@ def entities_of(article: Article) -> list[Entity]:
     _city_state_pairs(article, mentions)
     _mistagged_places(article, mentions)
     _listed_places(article, mentions)
+    _facilities(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)
     _merge_surnames(mentions)

