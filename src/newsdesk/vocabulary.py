@@ -51,7 +51,8 @@ def month_numbers() -> dict[str, int]:
 def facility_heads() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(street heads, leading street words, building heads) of named facilities, lower case."""
     entry = load()["facilities"]
-    return frozenset(entry["streets"]), frozenset(entry["street_prefixes"]), frozenset(entry["buildings"])
+    streets = frozenset(entry["streets"]) | frozenset(entry["natural"])  # placed alike, never an organisation
+    return streets, frozenset(entry["street_prefixes"]), frozenset(entry["buildings"])
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,7 +62,8 @@ def road_number() -> re.Pattern:
 
 
 def facility_kind(name: str) -> str | None:
-    """"street" for a street, road or ground ("Frenchmen Street", "Rue Casa Calvo", "A429"), "building" for a
+    """"street" for a street, road, ground or natural feature ("Frenchmen Street", "Rue Casa Calvo", "A429",
+    "Fire Island"), "building" for a
     building or institution ("Carnegie Library"), else None: by the name's head word."""
     words = name.split()
     if not words:

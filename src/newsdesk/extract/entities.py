@@ -554,7 +554,9 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
             len(n) > len(words) and words in (n[-len(words) :], n[: len(words)]) for n in people
         ):  # a part of a person's name the article gives in full ("Madison Keys", "Whitney Houston")
             continue
-        candidates = [c for c in _gazetteer().candidates(f.text) if key(c.name) == key(f.text)]
+        candidates = [  # a country by any of its names ("UAE"), other places by their own
+            c for c in _gazetteer().candidates(f.text) if key(c.name) == key(f.text) or c.feature == "country"
+        ]
         if not candidates:
             continue
         text = article.paragraph_text(f.paragraph)
@@ -781,7 +783,7 @@ def _facilities(article: Article, mentions: Mentions) -> None:
     untagged are added (``vocabulary.toml`` [facilities] holds the head words); headlines are left alone."""
     for f in mentions.items:
         kind = facility_kind(f.text)
-        if kind and not f.role and (f.type in ("PERSON", "NORP", "GPE") or f.type == "ORG" and kind == "street"):
+        if kind and not f.role and (f.type in ("PERSON", "NORP") or f.type == "ORG" and kind == "street"):
             f.type = "LOC"
     for paragraph in sorted(article.docs):
         if paragraph == TITLE or article.paragraphs[paragraph].role == "heading":

