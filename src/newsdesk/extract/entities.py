@@ -539,6 +539,44 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
                 break
 
 
+# Words that name a region in some country ("Central", Paraguay; "Northwest", Iceland) but begin names as words.
+GENERIC_AREA_WORDS = PLACE_MODIFIERS | {
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "national",
+    "federal",
+    "capital",
+    "metropolitan",
+    "greater",
+    "new",
+    "united",
+}
+
+
+def _leading_places(article: Article, mentions: Mentions) -> None:
+    """The area or city an organisation's or a facility's name begins with ("Georgia Bureau of Investigation",
+    "Tarrant County Medical Examiner", "Evansville Federal Credit Union"): a nested mention of the place, when it
+    is a country, region or county, or a city of ORG_AS_CITY_POPULATION people, and two words at least follow it."""
+    gazetteer = _gazetteer()
+    covered = {(f.paragraph, f.start) for f in mentions.items if f.type in PLACE}
+    for f in list(mentions.items):
+        if f.type not in ("ORG", "LOC") or f.role or (f.paragraph, f.start) in covered:
+            continue
+        words = f.text.split()
+        for size in range(min(3, len(words) - 2), 0, -1):
+            name = " ".join(words[:size])
+            if set(key(name).split()) <= GENERIC_AREA_WORDS:  # "Central Mental Hospital": no region "Central"
+                continue
+            if any(
+                c.is_area or c.feature == "county" or c.population >= ORG_AS_CITY_POPULATION and key(c.name) == key(name)
+                for c in gazetteer.candidates(name)
+            ):
+                mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE"))
+                break
+
+
 def _mistagged_places(article: Article, mentions: Mentions) -> None:
     """A person, organisation or nationality name that is a place the context shows as such: after a
     locative preposition ("in south Townville" too), before "police"/"man"/"address" (a nationality: not before a
@@ -1102,6 +1140,7 @@ def entities_of(article: Article) -> list[Entity]:
     mentions = Mentions()
     _collect(article, mentions)
     _municipal_places(article, mentions)
+    _leading_places(article, mentions)
     _datelines(article, mentions)
     _untagged_places(article, mentions)
     _city_state_pairs(article, mentions)
