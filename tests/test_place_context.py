@@ -134,3 +134,30 @@ def test_a_region_named_like_its_capital(make, text, region):
     else:
         assert place.precision == 1 and place.feature in ("city", "town")
     assert place.country == "RU"
+
+
+def test_a_part_of_a_country_named_a_and_b_is_that_country(make):
+    article = make("Officials in Trinidad said the storm had spared the island's oil terminals.")
+    assert entity(article, "Trinidad").place.country == "TT"
+
+
+def test_a_canadian_province_written_by_its_dotted_code(make):
+    article = make("Two hours away, across the B.C. border, the village is looking at building a new arena.")
+    assert entity(article, "B.C.").place.admin1 == "British Columbia"
+
+
+def test_the_area_an_organisation_is_named_after_is_a_place(make):
+    article = make("The Georgia Bureau of Investigation said the Tarrant County Medical Examiner had been called.")
+    assert entity(article, "Tarrant County").place.country == "US"
+    names = {m.text for e in article.entities for m in e.mentions}
+    assert "Georgia" in names
+    assert "Central" not in {e.name for e in article.entities if e.place is not None}
+
+
+def test_a_report_on_foreign_countries_is_not_us_local_news_for_a_us_namesake(make):
+    article = make(
+        "Brazil has stepped up its response as Venezuelans keep arriving in Brazil, the agency told reporters in "
+        "Geneva. Brazil opened two shelters; Brazil's army runs them, and Brazil plans more."
+    )
+    assert article.metadata["places_profile"] == "world"
+    assert entity(article, "Geneva").place.country == "CH"

@@ -531,6 +531,8 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
             if words[cut].lower().replace("’", "'") not in heads:
                 continue
             name = " ".join(words[:cut])
+            if words[cut].lower() in ("county", "parish") and _is_place_name(f"{name} {words[cut]}", 500):
+                name = f"{name} {words[cut]}"  # "Tarrant County Medical Examiner": the county, not a town "Tarrant"
             if not _is_place_name(name, 500):
                 name = name.split("-")[0]  # "Townville-Shire Metropolitan Police": a joint agency's first town
             if _is_place_name(name, 500):

