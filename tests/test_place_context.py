@@ -127,7 +127,7 @@ def test_an_area_named_whole_that_the_tables_list_in_parts(make):
     ],
 )
 def test_a_region_named_like_its_capital(make, text, region):
-    """"<name> region/oblast" is the region, named in English; the bare name is the regional capital."""
+    """ "<name> region/oblast" is the region, named in English; the bare name is the regional capital."""
     place = entity(make(text), "Belgorod Oblast" if "Oblast" in text else "Belgorod").place
     if region:
         assert place.precision == 3 and place.name == "Belgorod Oblast"
@@ -161,3 +161,8 @@ def test_a_report_on_foreign_countries_is_not_us_local_news_for_a_us_namesake(ma
     )
     assert article.metadata["places_profile"] == "world"
     assert entity(article, "Geneva").place.country == "CH"
+
+
+def test_a_place_before_based_inside_an_organisation_name(make):
+    article = make("The Abu Dhabi-based International Renewable Energy Agency said costs fell again in 2017.")
+    assert entity(article, "Abu Dhabi").place.country == "AE"

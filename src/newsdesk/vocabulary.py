@@ -62,7 +62,7 @@ def road_number() -> re.Pattern:
 
 
 def facility_kind(name: str) -> str | None:
-    """"street" for a street, road, ground or natural feature ("Frenchmen Street", "Rue Casa Calvo", "A429",
+    """ "street" for a street, road, ground or natural feature ("Frenchmen Street", "Rue Casa Calvo", "A429",
     "Fire Island"), "building" for a
     building or institution ("Carnegie Library"), else None: by the name's head word."""
     words = name.split()

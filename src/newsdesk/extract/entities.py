@@ -572,7 +572,10 @@ def _leading_places(article: Article, mentions: Mentions) -> None:
             if set(key(name).split()) <= GENERIC_AREA_WORDS:  # "Central Mental Hospital": no region "Central"
                 continue
             if any(
-                c.is_area or c.feature == "county" or c.population >= ORG_AS_CITY_POPULATION and key(c.name) == key(name)
+                c.is_area
+                or c.feature == "county"
+                or c.population >= ORG_AS_CITY_POPULATION
+                and key(c.name) == key(name)
                 for c in gazetteer.candidates(name)
             ):
                 mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE"))
@@ -610,8 +613,12 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         else:
             context = locative or follower in PLACE_FOLLOWERS or key(f.text) in municipal
         big = f.type == "ORG" and any(c.population >= ORG_AS_CITY_POPULATION or c.is_area for c in candidates)
-        big = big or f.type == "PERSON" and any(
-            c.population >= PERSON_AS_CITY_POPULATION or c.gazetteer_id in _gazetteer().capitals for c in candidates
+        big = (
+            big
+            or f.type == "PERSON"
+            and any(
+                c.population >= PERSON_AS_CITY_POPULATION or c.gazetteer_id in _gazetteer().capitals for c in candidates
+            )
         )
         if context or big:
             f.type = "GPE"
@@ -848,7 +855,7 @@ NAME_COMMA_AREA = re.compile(
     r"(?<![\w'’.-])((?:[A-Z][\w'’-]*\s){0,3}[A-Z][\w'’-]*),\s+([A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2})"
     r"(?=\s*(?:[.;:)]|,?\s+and\b|$))"
 )
-BASED = re.compile(r"^-based\b")  # "a Kent-based team", "the Abu Dhabi-based agency"
+BASED = re.compile(r"((?:[A-Z][\w'’]*\s){0,2}[A-Z][\w'’]*)-based\b")  # "a Kent-based team", "Abu Dhabi-based"
 
 
 def _places_by_form(article: Article, mentions: Mentions) -> None:
@@ -859,10 +866,19 @@ def _places_by_form(article: Article, mentions: Mentions) -> None:
     for paragraph in sorted(article.docs):
         text = article.paragraph_text(paragraph)
         here = [f for f in mentions.items if f.paragraph == paragraph]
-        for f in here:
-            if f.type in MISTYPED and not f.role and BASED.match(text[f.end :]):
-                if _is_place_name(f.text, LABELLED_PLACE_POPULATION):
-                    f.type = "GPE"
+        for match in BASED.finditer(text):  # the longest place name ending before "-based", inside a name or not
+            words = match.group(1).split()
+            for first in range(len(words)):
+                name = " ".join(words[first:])
+                if _is_place_name(name, LABELLED_PLACE_POPULATION):
+                    start, end = match.end(1) - len(name), match.end(1)
+                    same = [f for f in here if f.start == start and f.end == end]
+                    for f in same:
+                        if f.type in MISTYPED and not f.role:
+                            f.type = "GPE"
+                    if not same:
+                        mentions.add(Found(paragraph, start, end, name, "GPE"))
+                    break
         for match in NAME_COMMA_AREA.finditer(text):
             area = [c for c in gazetteer.candidates(match.group(2)) if c.is_area or c.feature == "county"]
             if not area:

@@ -311,7 +311,7 @@ class Gazetteer:
                 self._name(alias, number)
 
     def _add_dotted_codes(self, pycountry, region_numbers: dict[str, int]) -> None:
-        """"B.C.", "N.B.": the dotted ISO 3166-2 codes of the regions of the world profile's DOTTED_REGION_CODES."""
+        """ "B.C.", "N.B.": the dotted ISO 3166-2 codes of the regions of the world profile's DOTTED_REGION_CODES."""
         from ..profiles.world import DOTTED_REGION_CODES
 
         for iso in DOTTED_REGION_CODES:
@@ -441,7 +441,13 @@ class Gazetteer:
                 continue
             city = key(row["city"] or "")
             region = next(
-                (p.region for i in self.index.get(city, ()) if i >= 0 for p in (self.places[i],) if p.country == row["country"]),
+                (
+                    p.region
+                    for i in self.index.get(city, ())
+                    if i >= 0
+                    for p in (self.places[i],)
+                    if p.country == row["country"]
+                ),
                 None,
             )
             number = self._add(
@@ -464,10 +470,14 @@ class Gazetteer:
             self._name(" ".join(words), number)
             core = [w for w in words if w not in AIRPORT_WORDS]
             if core and core != words:
-                if len(core) == 1 and len(core[0]) > 3 and not any(  # not a name of an area or a town of its country
-                    p.is_area or p.country == row["country"]
-                    for i in self.index.get(core[0], ())
-                    for p in (self.places[i if i >= 0 else ~i],)
+                if (
+                    len(core) == 1
+                    and len(core[0]) > 3
+                    and not any(  # not a name of an area or a town of its country
+                        p.is_area or p.country == row["country"]
+                        for i in self.index.get(core[0], ())
+                        for p in (self.places[i if i >= 0 else ~i],)
+                    )
                 ):
                     self._name(core[0], ~number)
                 if "airport" in words:

@@ -352,7 +352,9 @@ def _facilities(entities: list[Entity], gazetteer: Gazetteer, profile: Profile) 
         and not any(
             c.feature in ("airport", "county")
             or c.is_area
-            or c.feature in SETTLEMENTS and c.population >= FACILITY_TOWN_POPULATION and key(c.name) == key(e.name)
+            or c.feature in SETTLEMENTS
+            and c.population >= FACILITY_TOWN_POPULATION
+            and key(c.name) == key(e.name)
             for c in gazetteer.candidates(e.name, profile.layers)
         )
     }
@@ -486,9 +488,7 @@ def _in_main_region(
         if inside:
             chosen[entity.id] = max(inside, key=lambda c: c.population)
             best = chosen[entity.id]
-            entity.place = best.as_place(
-                2 if pools[entity.id][1] else 1 if best.feature in POINTS else 3, entity.id
-            )
+            entity.place = best.as_place(2 if pools[entity.id][1] else 1 if best.feature in POINTS else 3, entity.id)
         elif chosen[entity.id].population < UNMOVED_POPULATION and chosen[entity.id].country == area.country:
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
@@ -573,7 +573,9 @@ def _placed_at_main_town(
 
 
 # What joins a facility to the place it stands in: "Carnegie Library in Townville", "..., Townville", "at".
-FACILITY_IN = re.compile(r"^(?:\s*,\s*|\s+(?:in|at|near|outside|of|on)\s+)(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?")
+FACILITY_IN = re.compile(
+    r"^(?:\s*,\s*|\s+(?:in|at|near|outside|of|on)\s+)(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?"
+)
 FACILITY_OF = re.compile(r"['’]s?\s+$")  # "Townville's Carnegie Library"
 
 
