@@ -51,3 +51,33 @@ def month_numbers() -> dict[str, int]:
             for name in names:
                 found.setdefault(name, number)
     return found
+
+
+@functools.lru_cache(maxsize=1)
+def facility_heads() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """(street heads, leading street words, building heads) of named facilities, lower case."""
+    entry = load()["facilities"]
+    streets = frozenset(entry["streets"]) | frozenset(entry["natural"])  # placed alike, never an organisation
+    return streets, frozenset(entry["street_prefixes"]), frozenset(entry["buildings"])
+
+
+@functools.lru_cache(maxsize=1)
+def road_number() -> re.Pattern:
+    """A road number written as a name ("A429", "I-95"), case-sensitive."""
+    return re.compile(rf"(?<![\w-])(?:{load()['facilities']['road_numbers']})(?![\w-])")
+
+
+def facility_kind(name: str) -> str | None:
+    """ "street" for a street, road, ground or natural feature ("Frenchmen Street", "Rue Casa Calvo", "A429",
+    "Fire Island"), "building" for a
+    building or institution ("Carnegie Library"), else None: by the name's head word."""
+    words = name.split()
+    if not words:
+        return None
+    streets, prefixes, buildings = facility_heads()
+    head = words[-1].lower().rstrip(".")
+    if len(words) > 1 and (head in streets or words[0].lower() in prefixes) or road_number().fullmatch(name):
+        return "street"
+    if len(words) > 1 and head in buildings:
+        return "building"
+    return None

@@ -28,9 +28,10 @@ from itertools import pairwise
 
 from ..clean.glue import web_unigrams
 from ..components import Components
-from ..model import Article, Entity, Mention, Span, stable_id
+from ..model import TITLE, Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
 from ..pipeline import step
+from ..vocabulary import facility_kind, road_number
 from .gazetteer import key
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "NORP": "NORP"}
@@ -511,6 +512,9 @@ MUNICIPAL = (
 # Without such context, an organisation named exactly like a city this big is the city
 # ("Burbank", "Reno" tagged ORG in local news); smaller namesakes are often real organisations.
 ORG_AS_CITY_POPULATION = 50_000
+# A lone name the model took for a person's that is a national capital or a city this big is the place ("Tbilisi
+# says", "Alexandria is a finalist"): such a city is named far more often than a person of that single name.
+PERSON_AS_CITY_POPULATION = 300_000
 
 
 def _municipal_places(article: Article, mentions: Mentions) -> None:
@@ -524,14 +528,57 @@ def _municipal_places(article: Article, mentions: Mentions) -> None:
         # a person's name may end in "Post" or "Bee", not in "Police": the model took "Townville Police" for one
         heads = MUNICIPAL if f.type == "ORG" else AGENCY_HEADS
         for cut in range(len(words) - 1, 0, -1):
-            if words[cut].lower() not in heads:
+            if words[cut].lower().replace("’", "'") not in heads:
                 continue
             name = " ".join(words[:cut])
+            if words[cut].lower() in ("county", "parish") and _is_place_name(f"{name} {words[cut]}", 500):
+                name = f"{name} {words[cut]}"  # "Tarrant County Medical Examiner": the county, not a town "Tarrant"
             if not _is_place_name(name, 500):
                 name = name.split("-")[0]  # "Townville-Shire Metropolitan Police": a joint agency's first town
             if _is_place_name(name, 500):
                 mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE", seat=True))
                 f.type = "ORG"
+                break
+
+
+# Words that name a region in some country ("Central", Paraguay; "Northwest", Iceland) but begin names as words.
+GENERIC_AREA_WORDS = PLACE_MODIFIERS | {
+    "northern",
+    "southern",
+    "eastern",
+    "western",
+    "national",
+    "federal",
+    "capital",
+    "metropolitan",
+    "greater",
+    "new",
+    "united",
+}
+
+
+def _leading_places(article: Article, mentions: Mentions) -> None:
+    """The area or city an organisation's or a facility's name begins with ("Georgia Bureau of Investigation",
+    "Tarrant County Medical Examiner", "Evansville Federal Credit Union"): a nested mention of the place, when it
+    is a country, region or county, or a city of ORG_AS_CITY_POPULATION people, and two words at least follow it."""
+    gazetteer = _gazetteer()
+    covered = {(f.paragraph, f.start) for f in mentions.items if f.type in PLACE}
+    for f in list(mentions.items):
+        if f.type not in ("ORG", "LOC") or f.role or (f.paragraph, f.start) in covered:
+            continue
+        words = f.text.split()
+        for size in range(min(3, len(words) - 2), 0, -1):
+            name = " ".join(words[:size])
+            if set(key(name).split()) <= GENERIC_AREA_WORDS:  # "Central Mental Hospital": no region "Central"
+                continue
+            if any(
+                c.is_area
+                or c.feature == "county"
+                or c.population >= ORG_AS_CITY_POPULATION
+                and key(c.name) == key(name)
+                for c in gazetteer.candidates(name)
+            ):
+                mentions.add(Found(f.paragraph, f.start, f.start + len(name), name, "GPE"))
                 break
 
 
@@ -546,9 +593,13 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         if f.type not in ("ORG", "PERSON", "NORP") or f.role:
             continue
         words = key(f.text).split()
-        if f.type == "PERSON" and any(len(n) > len(words) and n[-len(words) :] == words for n in people):
+        if f.type == "PERSON" and any(
+            len(n) > len(words) and words in (n[-len(words) :], n[: len(words)]) for n in people
+        ):  # a part of a person's name the article gives in full ("Madison Keys", "Whitney Houston")
             continue
-        candidates = [c for c in _gazetteer().candidates(f.text) if key(c.name) == key(f.text)]
+        candidates = [  # a country by any of its names ("UAE"), other places by their own
+            c for c in _gazetteer().candidates(f.text) if key(c.name) == key(f.text) or c.feature == "country"
+        ]
         if not candidates:
             continue
         text = article.paragraph_text(f.paragraph)
@@ -562,6 +613,13 @@ def _mistagged_places(article: Article, mentions: Mentions) -> None:
         else:
             context = locative or follower in PLACE_FOLLOWERS or key(f.text) in municipal
         big = f.type == "ORG" and any(c.population >= ORG_AS_CITY_POPULATION or c.is_area for c in candidates)
+        big = (
+            big
+            or f.type == "PERSON"
+            and any(
+                c.population >= PERSON_AS_CITY_POPULATION or c.gazetteer_id in _gazetteer().capitals for c in candidates
+            )
+        )
         if context or big:
             f.type = "GPE"
 
@@ -726,6 +784,118 @@ def _listed_places(article: Article, mentions: Mentions) -> None:
                     and _is_place_name(other.text, LABELLED_PLACE_POPULATION)
                 ):
                     other.type, changed = "GPE", True
+
+
+# A run of capitalised words (an ordinal, "St." and a few joining words inside) that may name a facility.
+_NAME_RUN = re.compile(
+    r"(?<![\w'’-])(?:(?:[A-Z][\w'’.&-]*|\d+(?:st|nd|rd|th))\s+(?:(?:of|de|du|des|la|le|del|di|d’|d')\s*)?){0,6}"
+    r"[A-Z][\w'’-]*\.?"
+)
+_POSSESSIVE_WORD = re.compile(r"\S+['’]s?\s+")  # "Derry’s Altnagelvin Hospital": the hospital starts after it
+
+
+def _facility_names(text: str) -> list[tuple[int, int]]:
+    """Spans of the street and facility names written in ``text``: road numbers, and the longest run of
+    capitalised words ending in a facility's head word ("14th St." of "14th St. Thursday"), after a possessive
+    and without a leading article."""
+    found = [(m.start(), m.end()) for m in road_number().finditer(text)]
+    for match in _NAME_RUN.finditer(text):
+        cuts = [0] + [p.end() for p in _POSSESSIVE_WORD.finditer(match.group())]
+        for cut in reversed(cuts):  # the name after the last possessive that is a facility's name by itself
+            name = _facility_prefix(match.group()[cut:])
+            if name:
+                start = match.start() + cut + match.group()[cut:].index(name)
+                found.append((start, start + len(name)))
+                break
+    return found
+
+
+def _facility_prefix(run: str) -> str | None:
+    """The longest start of ``run`` (without a leading article) that names a facility."""
+    words = run.split()
+    while len(words) > 1 and words[0] in ("The", "A", "An", "In", "At", "On", "From"):
+        words = words[1:]
+    for size in range(len(words), 1, -1):
+        name = " ".join(words[:size])
+        name = name if name.endswith("St.") else name.rstrip(".")
+        if facility_kind(name):
+            return name
+    return None
+
+
+def _facilities(article: Article, mentions: Mentions) -> None:
+    """Named streets and facilities ("Frenchmen Street", "Rue Casa Calvo", "Carnegie Library", "A429") are places:
+    a street's name is one whatever the tagger said; a building's name that the tagger took for an organisation
+    stays one (it is placed as well, see extract/places.py), for a person it becomes a place. Names the tagger left
+    untagged are added (``vocabulary.toml`` [facilities] holds the head words); headlines are left alone."""
+    for f in mentions.items:
+        kind = facility_kind(f.text)
+        if kind and not f.role and (f.type in ("PERSON", "NORP") or f.type == "ORG" and kind == "street"):
+            f.type = "LOC"
+    for paragraph in sorted(article.docs):
+        if paragraph == TITLE or article.paragraphs[paragraph].role == "heading":
+            continue
+        text = article.paragraph_text(paragraph)
+        found = _facility_names(text)
+        for start, end in found:
+            inside = [f for f in mentions.items if f.paragraph == paragraph and f.start < end and start < f.end]
+            if any(f.start < start or f.end > end for f in inside):
+                continue  # a longer name the model found around it
+            name = text[start:end]
+            kind = "ORG" if facility_kind(name) == "building" else "LOC"
+            part = next((f for f in inside if f.type not in PLACE), None)
+            if part is not None:  # "Meydan" of "Meydan Racecourse": the whole is the name
+                part.start, part.end, part.text, part.type = start, end, name, kind if part.type == "ORG" else "LOC"
+            elif not any(f.start == start and f.end == end for f in inside):
+                mentions.add(Found(paragraph, start, end, name, "LOC"))
+
+
+# "Knockhill, Fife.", "Thruxton, Hampshire;": a name, a comma, an area's name and the end of the item.
+NAME_COMMA_AREA = re.compile(
+    r"(?<![\w'’.-])((?:[A-Z][\w'’-]*\s){0,3}[A-Z][\w'’-]*),\s+([A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2})"
+    r"(?=\s*(?:[.;:)]|,?\s+and\b|$))"
+)
+BASED = re.compile(r"((?:[A-Z][\w'’]*\s){0,2}[A-Z][\w'’]*)-based\b")  # "a Kent-based team", "Abu Dhabi-based"
+
+
+def _places_by_form(article: Article, mentions: Mentions) -> None:
+    """Names written the way places are, whatever the tagger made of them: "X-based" (a place the gazetteer
+    knows), and "X, Area" closing a list item or a sentence ("Knockhill, Fife.": X lies in that region or
+    country; a person's name only before a region, "Smith, Texas" being rarer than "Brands Hatch, Kent")."""
+    gazetteer = _gazetteer()
+    for paragraph in sorted(article.docs):
+        text = article.paragraph_text(paragraph)
+        here = [f for f in mentions.items if f.paragraph == paragraph]
+        for match in BASED.finditer(text):  # the longest place name ending before "-based", inside a name or not
+            words = match.group(1).split()
+            for first in range(len(words)):
+                name = " ".join(words[first:])
+                if _is_place_name(name, LABELLED_PLACE_POPULATION):
+                    start, end = match.end(1) - len(name), match.end(1)
+                    same = [f for f in here if f.start == start and f.end == end]
+                    for f in same:
+                        if f.type in MISTYPED and not f.role:
+                            f.type = "GPE"
+                    if not same:
+                        mentions.add(Found(paragraph, start, end, name, "GPE"))
+                    break
+        for match in NAME_COMMA_AREA.finditer(text):
+            area = [c for c in gazetteer.candidates(match.group(2)) if c.is_area or c.feature == "county"]
+            if not area:
+                continue
+            for group, kind in ((2, "GPE"), (1, "GPE" if _is_place_name(match.group(1)) else "LOC")):
+                start, end = match.span(group)
+                inside = [f for f in here if f.start < end and start < f.end]
+                same = [f for f in inside if f.start == start and f.end == end]
+                for f in same:
+                    if f.type == "PERSON" and all(c.feature == "country" for c in area):
+                        continue
+                    if f.type in MISTYPED and not f.role:
+                        f.type = kind
+                name = match.group(group)
+                common = " " not in name and _unigrams().get(name.lower(), 0) >= COMMON_WORD
+                if not inside and not (common and not _is_place_name(name)):
+                    mentions.add(Found(paragraph, start, end, name, kind))
 
 
 def _vote_types(mentions: Mentions) -> None:
@@ -988,11 +1158,14 @@ def entities_of(article: Article) -> list[Entity]:
     mentions = Mentions()
     _collect(article, mentions)
     _municipal_places(article, mentions)
+    _leading_places(article, mentions)
     _datelines(article, mentions)
     _untagged_places(article, mentions)
     _city_state_pairs(article, mentions)
     _mistagged_places(article, mentions)
     _listed_places(article, mentions)
+    _facilities(article, mentions)
+    _places_by_form(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)
     _merge_surnames(mentions)

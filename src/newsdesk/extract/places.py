@@ -36,9 +36,14 @@ from .. import profiles
 from ..model import Article, Entity, Place
 from ..pipeline import step
 from ..profiles import Profile
+from ..vocabulary import facility_kind
 from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, key, load
 
 PLACE_TYPES = ("GPE", "LOC")
+POINTS = (*SETTLEMENTS, "airport")  # features placed exactly (precision 1)
+# A name with a facility's head word is a town when a town this large bears it ("Palm Beach", "College Park");
+# smaller namesakes (a hamlet "Agriculture Park") lose to the street or building the article speaks of.
+FACILITY_TOWN_POPULATION = 5_000
 
 REGION_BEFORE = re.compile(
     r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$", re.IGNORECASE
@@ -157,6 +162,9 @@ DISTRICT_SHARE = 0.2
 # Local news: half of at least three place mentions in one state (GVC dev: 0.34-0.5 alike, 0.8 worse).
 MAIN_REGION_SHARE = 0.5
 MAIN_REGION_MENTIONS = 3
+# A town this large named in a local story from another state is that town, not an unlisted namesake in the
+# story's state (Miami Beach, 92,000, in a digest from Washington state; Eltingville, 10,500, is moved).
+UNMOVED_POPULATION = 50_000
 SENTENCE_START = re.compile(r"(?:^|[.!?:;|]['\"\u2019\u201d)]?\s+|\n)[\s'\"\u2018\u201c(\[-]*$")
 
 
@@ -304,16 +312,19 @@ def geocode(
 
 
 def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
-    """Whether most of the article's place mentions below country level lie in the United States (national
-    capitals left out: "Washington" is world news), or a name is written with a US state's abbreviation after it
-    ("York, Pa.", "Lima, OH": the style of US news, whatever the world profile made of the name)."""
+    """Whether most of the article's place mentions lie in the United States below country level (national
+    capitals left out: "Washington" is world news; foreign countries count against it: a report on Brazil naming a
+    "Geneva" is not US local news; places the gazetteer lacks follow the others and do not count), or a name is
+    written with a US state's abbreviation after it ("York, Pa.", "Lima, OH": the style of US news, whatever the
+    world profile made of the name)."""
     counts: Counter = Counter()
     for entity in article.entities:
         place = entity.place
         if (
             place is not None
             and place.country
-            and place.feature not in ("country", "continent")
+            and place.gazetteer_id is not None
+            and (place.feature not in ("country", "continent") or place.country != "US")
             and place.gazetteer_id not in gazetteer.capitals
         ):
             counts[place.country == "US"] += len(entity.mentions)
@@ -331,10 +342,36 @@ def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
     return counts[True] >= weights.us_local_share * total
 
 
+def _facilities(entities: list[Entity], gazetteer: Gazetteer, profile: Profile) -> set[str]:
+    """Ids of the entities that name a street or facility ("Frenchmen Street", "Colchester General Hospital"), not
+    a town or area named like one ("Palm Beach": FACILITY_TOWN_POPULATION people or more; "Rhode Island") nor a
+    facility the gazetteer holds (an airport)."""
+    return {
+        e.id
+        for e in entities
+        if facility_kind(e.name)
+        and not any(
+            c.feature in ("airport", "county")
+            or c.is_area
+            or c.feature in SETTLEMENTS
+            and c.population >= FACILITY_TOWN_POPULATION
+            and key(c.name) == key(e.name)
+            for c in gazetteer.candidates(e.name, profile.layers)
+        )
+    }
+
+
 def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: Weights) -> None:
-    entities = [e for e in article.entities if e.type in PLACE_TYPES and not _common_word(article, e)]
+    entities = [
+        e
+        for e in article.entities
+        if (e.type in PLACE_TYPES or e.type == "ORG" and facility_kind(e.name) == "building")
+        and not _common_word(article, e)
+    ]
     for entity in entities:
         entity.place = None
+    facilities = _facilities(entities, gazetteer, profile)
+    entities, buildings = [e for e in entities if e.id not in facilities], [e for e in entities if e.id in facilities]
     contexts = {e.id: _contexts(article, e, gazetteer, profile) for e in entities}
     evidence = _evidence(article, gazetteer, weights)
     chosen: dict[str, Candidate] = {}
@@ -400,7 +437,7 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
         elif part:
             entity.place = best.as_place(2, entity.id)
         else:
-            entity.place = best.as_place(1 if best.feature in SETTLEMENTS else 3, entity.id)
+            entity.place = best.as_place(1 if best.feature in POINTS else 3, entity.id)
     _in_main_region(entities, chosen, pools, contexts, gazetteer)
     _districts(entities, chosen, {e.id for e in entities if contexts[e.id].qualifiers})
     for entity in entities:
@@ -410,6 +447,8 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
                 or _placed_in_local_area(entity, entities, chosen)
                 or _placed_at_main_town(entity, entities, chosen, weights)
             )
+    for entity in buildings:
+        entity.place = _placed_facility(article, entity, entities, chosen)
 
 
 def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
@@ -428,8 +467,10 @@ def _in_main_region(
 ) -> None:
     """In local news — MAIN_REGION_SHARE of the article's place mentions in one first-level region — a town
     placed at a namesake in another region is moved to its namesake in that region, or, when the gazetteer
-    has none there and the namesake is a small place of the same country, placed in that region (precision 3)
-    rather than at the far namesake (a city such as Kyiv named in a Kharkiv story stays where it is)."""
+    has none there and the namesake is a place of the same country under UNMOVED_POPULATION people, placed in
+    that region (precision 3)
+    rather than at the far namesake (a town such as Miami Beach named in a story from Washington state, or a
+    city such as Kyiv named in a Kharkiv story, stays where it is)."""
     weights: Counter = Counter()
     for entity in entities:
         if entity.id in chosen and chosen[entity.id].feature != "country" and chosen[entity.id].region:
@@ -448,10 +489,8 @@ def _in_main_region(
         if inside:
             chosen[entity.id] = max(inside, key=lambda c: c.population)
             best = chosen[entity.id]
-            entity.place = best.as_place(
-                2 if pools[entity.id][1] else 1 if best.feature in SETTLEMENTS else 3, entity.id
-            )
-        elif chosen[entity.id].feature != "city" and chosen[entity.id].country == area.country:
+            entity.place = best.as_place(2 if pools[entity.id][1] else 1 if best.feature in POINTS else 3, entity.id)
+        elif chosen[entity.id].population < UNMOVED_POPULATION and chosen[entity.id].country == area.country:
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
 
@@ -546,6 +585,52 @@ def _placed_at_main_town(
         return None
     town = max(towns, key=lambda e: (len(e.mentions), chosen[e.id].population))
     return _unlisted(entity, town.place, 2) if len(town.mentions) >= weights.main_town_share * total else None
+
+
+# What joins a facility to the place it stands in: "Carnegie Library in Townville", "..., Townville", "at".
+FACILITY_IN = re.compile(
+    r"^(?:\s*,\s*|\s+(?:in|at|near|outside|of|on)\s+)(?:the\s+)?(?:(?:city|town|village)\s+of\s+)?"
+)
+FACILITY_OF = re.compile(r"['’]s?\s+$")  # "Townville's Carnegie Library"
+
+
+def _placed_facility(article: Article, entity: Entity, entities: list[Entity], chosen: dict[str, Candidate]):
+    """A street or facility near the place the text puts it in ("X in Y", "X, Y", "Y's X", "Y General Hospital"),
+    else near the article's main town (the settlement it mentions most, then the most populous), else in its main
+    region: precision 2 (near a town) or 3 (in a region), never at a country's centre."""
+    placed = [(m, e) for e in entities if e.place is not None and e.place.feature != "country" for m in e.mentions]
+    for mention in entity.mentions:
+        text = article.paragraph_text(mention.span.paragraph)
+        for other, owner in placed:
+            span = other.span
+            if span.paragraph != mention.span.paragraph:
+                continue
+            after = FACILITY_IN.match(text[mention.span.end : span.start]) if span.start >= mention.span.end else None
+            before = span.end <= mention.span.start and FACILITY_OF.fullmatch(text[span.end : mention.span.start])
+            inside = mention.span.start == span.start and span.end < mention.span.end
+            if (after and after.end() == span.start - mention.span.end) or before or inside:
+                return _unlisted(entity, owner.place, 2 if owner.place.precision < 3 else 3)
+    town = _main_town(entities, chosen)
+    if town is not None:
+        return _unlisted(entity, town.place, 2)
+    areas = [e for e in entities if e.id in chosen and chosen[e.id].feature in ("region", "state", "county")]
+    area = max(areas, key=lambda e: (len(e.mentions), chosen[e.id].population), default=None)
+    return _unlisted(entity, area.place, 3) if area else None
+
+
+def _main_town(entities: list[Entity], chosen: dict[str, Candidate]) -> Entity | None:
+    """The town the article is about: the most mentions of it and of the places in its region, then the most
+    people (a Virginia story's Gainesville, not the English village it names three times)."""
+    in_region: Counter = Counter()
+    for e in entities:
+        if e.id in chosen and chosen[e.id].feature != "country" and e.place is not None:
+            in_region[chosen[e.id].region] += len(e.mentions)
+    towns = [e for e in entities if e.id in chosen and chosen[e.id].feature in SETTLEMENTS and e.place is not None]
+    return max(
+        towns,
+        key=lambda e: (len(e.mentions) + in_region[chosen[e.id].region], chosen[e.id].population),
+        default=None,
+    )
 
 
 def _unlisted(entity: Entity, at: Candidate | Place, precision: int) -> Place:

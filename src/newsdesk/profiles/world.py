@@ -107,6 +107,10 @@ SCENE_WORDS = "|".join(
     )
 )
 
+# Countries whose news writes first-level regions by their dotted two-letter codes ("Valemount, B.C.", "N.B."):
+# the gazetteer indexes those forms for their regions.
+DOTTED_REGION_CODES = ("CA",)
+
 # Country-code domains sold as words ("news.tv", "app.io"): no evidence of the outlet's country.
 VANITY_DOMAINS = frozenset(
     {
