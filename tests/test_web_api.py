@@ -175,6 +175,44 @@ def test_reads_see_one_snapshot_while_a_writer_holds_the_desk(web_desk, tmp_path
     writer.close()
 
 
+def test_a_requests_reads_are_one_snapshot_while_an_add_commits(web_desk, tmp_path, monkeypatch):
+    from newsdesk.model import Article, Paragraph
+    from newsdesk.web import api
+    from newsdesk.web.data import Reader
+
+    path = tmp_path / "desk.db"
+    shutil.copy(web_desk, path)
+    writer = Store(path)
+    late = iter(f"ferry-{n}" for n in range(9))
+
+    def commit_one_more():
+        writer.save_article(Article(id=next(late), title="Ferry", paragraphs=[Paragraph(0, "Ferry.", "Ferry.")]))
+
+    reader = Reader(path)
+    with reader.read() as store:  # held open: the commit below does not show inside it
+        before = store.count()
+        commit_one_more()
+        assert store.count() == before and not store.search("ferry")
+    with reader.read() as store:
+        assert store.count() == before + 1 and store.search("ferry") == ["ferry-0"]
+
+    # a whole request: an add commits between its first read (the page of results) and its last (the count)
+    client = TestClient(create_app(path))
+    records = api.article_records
+
+    def records_then_commit(store, ids):
+        found = records(store, ids)
+        commit_one_more()
+        return found
+
+    monkeypatch.setattr(api, "article_records", records_then_commit)
+    answer = client.get("/api/v1/search", params={"q": "ferry", "limit": 100}).json()
+    assert answer["count"] == len(answer["items"]) == 1  # the count is of the same snapshot as the items
+    answer = client.get("/api/v1/articles", params={"q": "ferry", "limit": 100}).json()
+    assert answer["count"] == len(answer["items"]) == 2
+    writer.close()
+
+
 def test_adding_needs_the_token_and_respects_the_size_limit(web_desk, tmp_path):
     path = tmp_path / "desk.db"
     shutil.copy(web_desk, path)

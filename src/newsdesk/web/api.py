@@ -15,12 +15,13 @@ import re
 import tempfile
 import threading
 from bisect import bisect_right
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 import xxhash
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -160,19 +161,40 @@ SORTS = {
 }
 
 
-def find_stories(
-    desk: DeskView,
-    store,
-    q=None,
-    since=None,
-    until=None,
-    country=None,
-    place=None,
-    entity=None,
-    type=None,
-    sort="updated",
-) -> list[dict]:
+@dataclass(frozen=True)
+class StoryFilters:
+    """The filters of the stories list, the same on the page and in the API (see :func:`story_filters`)."""
+
+    q: str | None = None
+    since: str | None = None
+    until: str | None = None
+    country: str | None = None
+    place: str | None = None
+    entity: str | None = None
+    type: str | None = None
+    sort: str = "updated"
+
+
+def story_filters(
+    q: str | None = Query(None, max_length=500, description="Words the story's articles must contain."),
+    since: str | None = Query(None, pattern=DAY),
+    until: str | None = Query(None, pattern=DAY),
+    country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
+    place: str | None = Query(None, max_length=200),
+    entity: str | None = Query(None, max_length=200),
+    type: str | None = Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
+    sort: str = Query("updated", pattern="^(updated|size|sources)$"),
+) -> StoryFilters:
+    """The stories filters as one FastAPI dependency (``/api/v1/stories`` and the ``/stories`` page)."""
+    return StoryFilters(q, since, until, country, place, entity, type, sort)
+
+
+STORY_FILTERS = Depends(story_filters)
+
+
+def find_stories(desk: DeskView, store, filters: StoryFilters) -> list[dict]:
     """Stories matching the filters, in ``sort`` order, largest / latest first (shared with the stories page)."""
+    q, since, until, country, place, entity, type, sort = astuple(filters)
     matched = None
     if q:
         matched = {desk.articles[i]["story"] for i in store.matches(q) if i in desk.articles}
@@ -201,35 +223,16 @@ def find_stories(
     return sorted(out, key=lambda s: key(s, desk.facets[s["id"]]), reverse=True)
 
 
-STORY_FILTERS = {
-    "q": Query(None, max_length=500, description="Words the story's articles must contain."),
-    "since": Query(None, pattern=DAY),
-    "until": Query(None, pattern=DAY),
-    "country": Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
-    "place": Query(None, max_length=200),
-    "entity": Query(None, max_length=200),
-    "type": Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
-    "sort": Query("updated", pattern="^(updated|size|sources)$"),
-}
-
-
 @router.get("/stories", summary="Stories, filtered and sorted as on the stories page")
 async def stories(
     request: Request,
-    q: str | None = STORY_FILTERS["q"],
-    since: str | None = STORY_FILTERS["since"],
-    until: str | None = STORY_FILTERS["until"],
-    country: str | None = STORY_FILTERS["country"],
-    place: str | None = STORY_FILTERS["place"],
-    entity: str | None = STORY_FILTERS["entity"],
-    type: str | None = STORY_FILTERS["type"],
-    sort: str = STORY_FILTERS["sort"],
+    filters: StoryFilters = STORY_FILTERS,
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
 ):
     desk = view(request)
     with request.app.state.reader.read() as store:
-        found = find_stories(desk, store, q, since, until, country, place, entity, type, sort)
+        found = find_stories(desk, store, filters)
     return listing(request, found, cursor, limit)
 
 

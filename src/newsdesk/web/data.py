@@ -41,15 +41,14 @@ class Reader:
 
     @contextmanager
     def read(self) -> Iterator[Store]:
-        """A read-only store on this thread's connection, inside one read transaction."""
+        """A read-only store on this thread's connection inside one read transaction: every read of the block sees
+        the desk as one snapshot, whatever an add commits meanwhile (as an export does). A request reads in one
+        such block, which never awaits: the requests on the event loop's thread share its connection."""
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store.reader(self.path)
-        store.db.execute("BEGIN")
-        try:
+        with store.snapshot():
             yield store
-        finally:
-            store.db.execute("COMMIT")
 
     def current_generation(self) -> int:
         """A number that grows whenever another connection has committed to the desk."""
@@ -88,11 +87,10 @@ class Reader:
         started = time.monotonic()
         store = Store.reader(self.path)
         try:
-            store.db.execute("BEGIN")
-            doc = build(SimpleNamespace(store=store))
-            rows = store.article_rows()
-            skips = Counter(r[0] for r in store.db.execute("SELECT reason FROM skips"))
-            store.db.execute("COMMIT")
+            with store.snapshot():
+                doc = build(SimpleNamespace(store=store))
+                rows = store.article_rows()
+                skips = Counter(r[0] for r in store.db.execute("SELECT reason FROM skips"))
         finally:
             store.close()
         view = DeskView(doc, generation, rows, skips)

@@ -7,6 +7,7 @@ scrolls to it and highlights it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import asdict
 from datetime import date
 from itertools import pairwise
 from urllib.parse import quote, urlencode
@@ -24,6 +25,7 @@ from .api import (
     DAY,
     ID,
     STORY_FILTERS,
+    StoryFilters,
     find_events,
     find_stories,
     page,
@@ -100,31 +102,14 @@ async def overview(request: Request):
 @router.get("/stories")
 async def stories(
     request: Request,
-    q: str | None = STORY_FILTERS["q"],
-    since: str | None = STORY_FILTERS["since"],
-    until: str | None = STORY_FILTERS["until"],
-    country: str | None = STORY_FILTERS["country"],
-    place: str | None = STORY_FILTERS["place"],
-    entity: str | None = STORY_FILTERS["entity"],
-    type: str | None = STORY_FILTERS["type"],
-    sort: str = STORY_FILTERS["sort"],
+    filters: StoryFilters = STORY_FILTERS,
     cursor: str | None = Query(None, max_length=512),
 ):
     desk = view(request)
-    filters = {
-        "q": q,
-        "since": since,
-        "until": until,
-        "country": country,
-        "place": place,
-        "entity": entity,
-        "type": type,
-        "sort": sort,
-    }
     with request.app.state.reader.read() as store:
-        found = find_stories(desk, store, **filters)
+        found = find_stories(desk, store, filters)
     shown, token = page(found, range(len(found)), cursor, PAGE)
-    given = {k: v for k, v in filters.items() if v}
+    given = {k: v for k, v in asdict(filters).items() if v}
     types = sorted({e["type"] for e in desk.events})
     return render(
         request,
