@@ -175,7 +175,7 @@ class StoryFilters:
     sort: str = "updated"
 
 
-def story_filters(
+async def story_filters(
     q: str | None = Query(None, max_length=500, description="Words the story's articles must contain."),
     since: str | None = Query(None, pattern=DAY),
     until: str | None = Query(None, pattern=DAY),
@@ -185,7 +185,8 @@ def story_filters(
     type: str | None = Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
     sort: str = Query("updated", pattern="^(updated|size|sources)$"),
 ) -> StoryFilters:
-    """The stories filters as one FastAPI dependency (``/api/v1/stories`` and the ``/stories`` page)."""
+    """The stories filters as one FastAPI dependency (``/api/v1/stories`` and the ``/stories`` page); a coroutine:
+    FastAPI would run a plain function in its thread pool, a thread hop per request."""
     return StoryFilters(q, since, until, country, place, entity, type, sort)
 
 
@@ -193,34 +194,30 @@ STORY_FILTERS = Depends(story_filters)
 
 
 def find_stories(desk: DeskView, store, filters: StoryFilters) -> list[dict]:
-    """Stories matching the filters, in ``sort`` order, largest / latest first (shared with the stories page)."""
+    """Stories matching the filters, in ``sort`` order, largest / latest first (shared with the stories page).
+    Filtering keeps the view's order for that sort (made once per view), so no request sorts."""
     q, since, until, country, place, entity, type, sort = astuple(filters)
-    matched = None
+    tests = []
     if q:
         matched = {desk.articles[i]["story"] for i in store.matches(q) if i in desk.articles}
-    entities = None
+        tests.append(lambda story, facets: story["id"] in matched)
+    if since:
+        tests.append(lambda story, facets: (story["last_published"] or "")[: len(since)] >= since)
+    if until:
+        tests.append(lambda story, facets: (story["first_published"] or "9999")[: len(until)] <= until)
+    if country:
+        tests.append(lambda story, facets: country.upper() in facets["countries"])
+    if place:
+        tests.append(lambda story, facets: any(place.lower() in name for name in facets["places"]))
     if entity:
         entities = {entity} if entity in desk.entities else desk.entity_named(entity)
-    out = []
-    for story in desk.stories.values():
-        facets = desk.facets[story["id"]]
-        if matched is not None and story["id"] not in matched:
-            continue
-        if since and (story["last_published"] or "")[: len(since)] < since:
-            continue
-        if until and (story["first_published"] or "9999")[: len(until)] > until:
-            continue
-        if country and country.upper() not in facets["countries"]:
-            continue
-        if place and not any(place.lower() in name for name in facets["places"]):
-            continue
-        if entities is not None and not entities & facets["entities"]:
-            continue
-        if type and type not in facets["types"]:
-            continue
-        out.append(story)
-    key = SORTS[sort]
-    return sorted(out, key=lambda s: key(s, desk.facets[s["id"]]), reverse=True)
+        tests.append(lambda story, facets: bool(entities & facets["entities"]))
+    if type:
+        tests.append(lambda story, facets: type in facets["types"])
+    ordered = desk.stories_in_order(sort, SORTS[sort])
+    if not tests:
+        return ordered
+    return [s for s in ordered if all(test(s, desk.facets[s["id"]]) for test in tests)]
 
 
 @router.get("/stories", summary="Stories, filtered and sorted as on the stories page")

@@ -153,6 +153,17 @@ class DeskView:
         for item in self.contradictions:
             self.contradictions_by_story[item["story"]].append(item)
         self.facets = {story_id: self._facets(story) for story_id, story in self.stories.items()}
+        self.event_types = sorted({e["type"] for e in self.events})
+        self._orders: dict[str, list[dict]] = {}
+
+    def stories_in_order(self, name: str, key) -> list[dict]:
+        """Every story by ``key(story, facets)``, largest first; sorted once per view and order name."""
+        found = self._orders.get(name)
+        if found is None:
+            found = self._orders[name] = sorted(
+                self.stories.values(), key=lambda s: key(s, self.facets[s["id"]]), reverse=True
+            )
+        return found
 
     def _facets(self, story: dict) -> dict[str, Any]:
         """What the stories page filters on: countries, place names, entity ids, event types."""
