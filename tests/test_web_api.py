@@ -177,7 +177,6 @@ def test_reads_see_one_snapshot_while_a_writer_holds_the_desk(web_desk, tmp_path
 
 def test_a_requests_reads_are_one_snapshot_while_an_add_commits(web_desk, tmp_path, monkeypatch):
     from newsdesk.model import Article, Paragraph
-    from newsdesk.web import api
     from newsdesk.web.data import Reader
 
     path = tmp_path / "desk.db"
@@ -195,17 +194,21 @@ def test_a_requests_reads_are_one_snapshot_while_an_add_commits(web_desk, tmp_pa
         assert store.count() == before and not store.search("ferry")
     with reader.read() as store:
         assert store.count() == before + 1 and store.search("ferry") == ["ferry-0"]
+        assert reader.article_records(store, ["ferry-0", "nope"])[0]["title"] == "Ferry"
+    writer.save_article(Article(id="ferry-0", title="Ferry again", paragraphs=[Paragraph(0, "Ferry.", "Ferry.")]))
+    with reader.read() as store:  # a record cached before the commit is checked again
+        assert [r["title"] for r in reader.article_records(store, ["ferry-0"])] == ["Ferry again"]
 
     # a whole request: an add commits between its first read (the page of results) and its last (the count)
     client = TestClient(create_app(path))
-    records = api.article_records
+    records = Reader.article_records
 
-    def records_then_commit(store, ids):
-        found = records(store, ids)
+    def records_then_commit(self, store, ids):
+        found = records(self, store, ids)
         commit_one_more()
         return found
 
-    monkeypatch.setattr(api, "article_records", records_then_commit)
+    monkeypatch.setattr(Reader, "article_records", records_then_commit)
     answer = client.get("/api/v1/search", params={"q": "ferry", "limit": 100}).json()
     assert answer["count"] == len(answer["items"]) == 1  # the count is of the same snapshot as the items
     answer = client.get("/api/v1/articles", params={"q": "ferry", "limit": 100}).json()

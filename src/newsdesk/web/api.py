@@ -20,19 +20,16 @@ from pathlib import Path
 from typing import Any
 
 import orjson
-import xxhash
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from ..model import Article
 from ..store.export import article_record
 from ..store.sqlite import fts_query
 from .data import DeskView
 
 router = APIRouter(prefix="/api/v1", tags=["desk"])
-DERIVED = ("entities", "dates", "quantities", "claims")  # article fields the export lists apart, not in its record
 # Ids are file stems or record ids: any printable text without a slash or a backslash, bounded.
 ID = r"^[^\x00-\x1f\x7f/\\]{1,256}$"
 LIMIT = Query(20, ge=1, le=500, description="Items per page.")
@@ -119,31 +116,9 @@ async def articles(
             f"SELECT id, seq FROM articles WHERE {where} AND seq > :after ORDER BY seq LIMIT :n",
             {**given, "after": start, "n": limit + 1},
         ).fetchall()
-        items = article_records(store, [r[0] for r in rows[:limit]])
+        items = request.app.state.reader.article_records(store, [r[0] for r in rows[:limit]])
     token = next_cursor(rows[limit - 1][1]) if len(rows) > limit else None
     return respond(request, {"items": items, "next": token, "count": count})
-
-
-_records_cache: dict[str, tuple[int, dict]] = {}  # article id -> (hash of its stored data, export record)
-RECORDS_CACHED = 20_000
-
-
-def article_records(store, ids: list[str]) -> list[dict]:
-    """Export records of these articles, in this order. A record is made once per stored version of the article
-    (parsing the stored article is most of a list's cost); what the record leaves out is not even loaded."""
-    found = {}
-    marks = ",".join("?" * len(ids))
-    for article_id, data in store.db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", ids):
-        digest = xxhash.xxh3_64_intdigest(data.encode("utf-8"))
-        cached = _records_cache.get(article_id)
-        if cached is None or cached[0] != digest:
-            stored = orjson.loads(data)
-            record = article_record(Article.from_dict({k: v for k, v in stored.items() if k not in DERIVED}))
-            if len(_records_cache) >= RECORDS_CACHED:
-                _records_cache.clear()
-            cached = _records_cache[article_id] = (digest, record)
-        found[article_id] = cached[1]
-    return [found[i] for i in ids if i in found]
 
 
 @router.get("/articles/{article_id}", summary="One article with its paragraphs, repairs and claims")
@@ -294,6 +269,8 @@ async def events(
 
 
 def find_events(desk: DeskView, story=None, type=None, country=None, since=None, until=None) -> list[dict]:
+    if story is None and type is None and country is None and since is None and until is None:
+        return desk.events  # no filter: the view's list itself, not a copy made per request
     return [
         e
         for e in desk.events
@@ -313,8 +290,10 @@ async def entities(
     limit: int = LIMIT,
 ):
     desk = view(request)
-    named = desk.entity_named(q) if q else None
-    items = [e for e in desk.entity_list if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
+    items = desk.entity_list  # no filter: the view's list itself, not a copy made per request
+    if type is not None or q:
+        named = desk.entity_named(q) if q else None
+        items = [e for e in items if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
     return listing(request, items, cursor, limit)
 
 
@@ -356,7 +335,7 @@ async def search(
     desk = view(request)
     start = after(cursor) + 1 if cursor else 0
     with request.app.state.reader.read() as store:
-        items = article_records(store, store.search(q, limit, start))
+        items = request.app.state.reader.article_records(store, store.search(q, limit, start))
         count = store.search_count(q)
     token = next_cursor(start + limit - 1) if start + limit < count else None
     story_ids = dict.fromkeys(a["story"] for a in items if a["story"] in desk.stories)

@@ -11,6 +11,7 @@ previous view.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter, defaultdict
@@ -20,10 +21,16 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import orjson
+import xxhash
+
+from ..model import Article
 from ..store import Store
-from ..store.export import build
+from ..store.export import article_record, build
 
 SNIPPET = 240  # characters of a re-used paragraph shown on a story page
+DERIVED = ("entities", "dates", "quantities", "claims")  # article fields the export lists apart, not in its record
+RECORDS_CACHED = 20_000  # article records kept (~10 KB each); past that the cache starts again
 
 
 class Reader:
@@ -38,6 +45,9 @@ class Reader:
         self._view: DeskView | None = None
         self._build_lock = threading.Lock()
         self._quiet_until = 0.0
+        self._serials = itertools.count(1)
+        # article id -> (hash of its stored data, export record, the snapshot it was last checked in)
+        self._records: dict[str, tuple[int, dict, tuple[int, int]]] = {}
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -47,8 +57,43 @@ class Reader:
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store.reader(self.path)
+            store.serial = next(self._serials)
         with store.snapshot():
             yield store
+
+    @staticmethod
+    def snapshot_id(store: Store) -> tuple[int, int]:
+        """Which state of the desk a :meth:`read` block sees: (its connection, ``PRAGMA data_version``). The pragma
+        pins the block's snapshot if nothing did yet; on one connection the same pair means nothing was committed
+        in between."""
+        return store.serial, store.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def article_records(self, store: Store, ids: list[str]) -> list[dict]:
+        """Export records of these articles, in this order (ids not in the desk left out). A record is made once
+        per stored version of the article (parsing it is most of a list's cost), and what it leaves out is not even
+        loaded; one already checked in the same state of the desk is not read again."""
+        now = self.snapshot_id(store)
+        found, unchecked = {}, []
+        for article_id in ids:
+            cached = self._records.get(article_id)
+            if cached is not None and cached[2] == now:
+                found[article_id] = cached[1]
+            else:
+                unchecked.append(article_id)
+        marks = ",".join("?" * len(unchecked))
+        for article_id, data in store.db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", unchecked):
+            digest = xxhash.xxh3_64_intdigest(data.encode("utf-8"))
+            cached = self._records.get(article_id)
+            if cached is None or cached[0] != digest:
+                stored = orjson.loads(data)
+                record = article_record(Article.from_dict({k: v for k, v in stored.items() if k not in DERIVED}))
+                if len(self._records) >= RECORDS_CACHED:
+                    self._records.clear()
+            else:
+                record = cached[1]
+            self._records[article_id] = (digest, record, now)
+            found[article_id] = record
+        return [found[i] for i in ids if i in found]
 
     def current_generation(self) -> int:
         """A number that grows whenever another connection has committed to the desk."""
