@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import json
 import re
@@ -20,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import xxhash
 from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
@@ -40,11 +40,34 @@ DAY = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 def respond(request: Request, data: Any) -> Response:
     """JSON with an ETag; 304 when the client already has this body."""
     body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
-    tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    tag = '"' + xxhash.xxh3_128_hexdigest(body) + '"'  # not a secret, just a version: a fast hash
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
     return Response(body, media_type="application/json", headers=headers)
+
+
+_encoded: dict[int, tuple[dict, orjson.Fragment]] = {}  # id of a list item -> (the item, its JSON)
+_encoded_size = 0
+ENCODED_BYTES = 64 * 1024 * 1024  # JSON of list items kept; past that the cache starts again
+
+
+def encoded(items: list[dict]) -> list[orjson.Fragment]:
+    """List items as JSON, each encoded once. The items are the desk view's or the article records cache's, never
+    changed once made; an entry holds its item, so an id is not reused while it is cached."""
+    global _encoded_size
+    out = []
+    for item in items:
+        hit = _encoded.get(id(item))
+        if hit is None or hit[0] is not item:
+            if _encoded_size >= ENCODED_BYTES:
+                _encoded.clear()
+                _encoded_size = 0
+            json = orjson.dumps(item, option=orjson.OPT_NON_STR_KEYS)
+            hit = _encoded[id(item)] = (item, orjson.Fragment(json))
+            _encoded_size += len(json)
+        out.append(hit[1])
+    return out
 
 
 def page(items: list, keys, cursor: str | None, limit: int) -> tuple[list, str | None]:
@@ -68,7 +91,7 @@ def next_cursor(key: int) -> str:
 def listing(request: Request, items: list, cursor: str | None, limit: int) -> Response:
     """A page of a desk-wide list; its cursor is a position (the view changes only when the desk does)."""
     chunk, token = page(items, range(len(items)), cursor, limit)
-    return respond(request, {"items": chunk, "next": token, "count": len(items)})
+    return respond(request, {"items": encoded(chunk), "next": token, "count": len(items)})
 
 
 def view(request: Request) -> DeskView:
@@ -118,7 +141,7 @@ async def articles(
         ).fetchall()
         items = request.app.state.reader.article_records(store, [r[0] for r in rows[:limit]])
     token = next_cursor(rows[limit - 1][1]) if len(rows) > limit else None
-    return respond(request, {"items": items, "next": token, "count": count})
+    return respond(request, {"items": encoded(items), "next": token, "count": count})
 
 
 @router.get("/articles/{article_id}", summary="One article with its paragraphs, repairs and claims")
@@ -340,7 +363,13 @@ async def search(
     token = next_cursor(start + limit - 1) if start + limit < count else None
     story_ids = dict.fromkeys(a["story"] for a in items if a["story"] in desk.stories)
     return respond(
-        request, {"items": items, "next": token, "count": count, "stories": [desk.stories[s] for s in story_ids]}
+        request,
+        {
+            "items": encoded(items),
+            "next": token,
+            "count": count,
+            "stories": encoded([desk.stories[s] for s in story_ids]),
+        },
     )
 
 

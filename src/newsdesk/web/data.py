@@ -217,11 +217,13 @@ class DeskView:
         entities = {eid for a in members for *_, eid in self.mentions.get(a, ())}
         places = [self.places[e] for e in entities if e in self.places]
         places += [ev["location"] for ev in self.events_by_story.get(story["id"], ()) if ev.get("location")]
+        types = {ev["type"] for ev in self.events_by_story.get(story["id"], ())}
         return {
             "countries": {p["country"] for p in places if p.get("country")},
             "places": {p["name"].lower() for p in places},
             "entities": entities,
-            "types": {ev["type"] for ev in self.events_by_story.get(story["id"], ())},
+            "types": types,
+            "types_shown": ", ".join(sorted(types, key=str.lower)),  # as the stories page lists them
             "size": sum(1 for a in story["articles"] if not (self.articles.get(a) or {}).get("duplicate_of")),
         }
 
