@@ -238,7 +238,7 @@ def story_detail(desk: DeskView, story_id: str) -> dict[str, Any]:
     members = set(story["articles"])
     return {
         "story": story,
-        "reuse": [link for link in desk.reuse if link["b"]["article"] in members],
+        "reuse": [desk.reuse[i] for i in sorted(i for a in members for i in desk.reuse_at.get(a, ()))],
         "claims": [c for a in story["articles"] for c in desk.claims_by_article.get(a, [])],
         "events": desk.events_by_story.get(story_id, []),
         "contradictions": desk.contradictions_by_story.get(story_id, []),

@@ -167,6 +167,9 @@ class DeskView:
         self.events = doc["events"]
         self.contradictions = doc["contradictions"]
         self.reuse = doc["reuse"]
+        self.reuse_at: dict[str, list[int]] = defaultdict(list)  # article -> positions of its links in reuse (as b)
+        for position, link in enumerate(self.reuse):
+            self.reuse_at[link["b"]["article"]].append(position)
         self._earlier = {
             (link["b"]["article"], link["b"]["paragraph"]): (link["a"]["article"], link["a"]["paragraph"])
             for link in self.reuse
