@@ -1,14 +1,16 @@
-"""Load test of `newsdesk serve` on loopback: latency under concurrent clients, and the server's memory.
+"""Load test of `newsdesk serve` on loopback: latency under concurrent clients, and the server's CPU and memory.
 
 The desk holds the first N GVC articles (default 2,000), built once with the default pipeline and kept
-(``--db``, default /tmp/newsdesk-bench-serve-N.db; building 2,000 takes ~30 min on a busy 2-core machine).
-The server runs as `newsdesk serve` in a subprocess on 127.0.0.1; C clients (httpx, asyncio) send requests
-back to back for S seconds (at most ``--max-requests``), cycling through: the stories page, a story page,
-search, and the API lists. Prints p50/p95 per kind against the targets (API lists and search < 200 ms,
-story page < 500 ms), requests per second, the first request's latency (the desk-wide view is built then)
-and the server's peak memory.
+(``--db``, default /tmp/newsdesk-bench-serve-N.db; building 2,000 takes ~20-30 min on a busy 2-core machine).
+The server runs as `newsdesk serve` in a subprocess on 127.0.0.1; C clients (one kept-alive connection each, a
+minimal HTTP/1.1 client on uvloop) send requests for S seconds (at most ``--max-requests``), cycling through: the
+stories page, a story page, search, and the API lists. One run per ``--think`` value (default: back to back, then
+waiting 1 s between requests). Each run prints requests/s, failed requests, the server's CPU per request, the
+machine's load average during the run, and p50/p95 per kind against the targets (API lists and search < 200 ms,
+story page < 500 ms); then the first request's latency (the desk-wide view is built then) and the server's memory.
+Exits 1 when a request failed.
 
-    .venv/bin/python -m bench.serve [--articles 2000] [--clients 50] [--seconds 30] [--think 0] [--db PATH]
+    .venv/bin/python -m bench.serve [--db PATH] [--articles 2000] [--clients 50] [--seconds 30] [--think 0 1]
 """
 
 from __future__ import annotations
