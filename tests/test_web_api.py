@@ -300,6 +300,18 @@ def test_the_desk_wide_view_follows_writes_without_making_reads_wait(web_desk, t
     writer.close()
 
 
+def test_serve_keeps_idle_connections_longer_than_clients_do(web_desk, monkeypatch):
+    import uvicorn
+
+    from newsdesk.web import serve
+
+    given = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: given.update(options))
+    serve(web_desk, port=8123)
+    # httpx drops an idle connection after 5 s: a server closing it at the same time failed requests sent then
+    assert given["timeout_keep_alive"] > 5 and given["host"] == "127.0.0.1" and given["port"] == 8123
+
+
 def test_serve_with_two_workers_answers(web_desk):
     import socket
     import subprocess

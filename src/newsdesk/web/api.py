@@ -47,29 +47,6 @@ def respond(request: Request, data: Any) -> Response:
     return Response(body, media_type="application/json", headers=headers)
 
 
-_encoded: dict[int, tuple[dict, orjson.Fragment]] = {}  # id of a list item -> (the item, its JSON)
-_encoded_size = 0
-ENCODED_BYTES = 64 * 1024 * 1024  # JSON of list items kept; past that the cache starts again
-
-
-def encoded(items: list[dict]) -> list[orjson.Fragment]:
-    """List items as JSON, each encoded once. The items are the desk view's or the article records cache's, never
-    changed once made; an entry holds its item, so an id is not reused while it is cached."""
-    global _encoded_size
-    out = []
-    for item in items:
-        hit = _encoded.get(id(item))
-        if hit is None or hit[0] is not item:
-            if _encoded_size >= ENCODED_BYTES:
-                _encoded.clear()
-                _encoded_size = 0
-            json = orjson.dumps(item, option=orjson.OPT_NON_STR_KEYS)
-            hit = _encoded[id(item)] = (item, orjson.Fragment(json))
-            _encoded_size += len(json)
-        out.append(hit[1])
-    return out
-
-
 def page(items: list, keys, cursor: str | None, limit: int) -> tuple[list, str | None]:
     """Items after the cursor's key (``keys`` ascending, one per item), and the cursor of the next page."""
     start = bisect_right(keys, after(cursor)) if cursor else 0
@@ -88,10 +65,10 @@ def next_cursor(key: int) -> str:
     return base64.urlsafe_b64encode(str(key).encode()).decode().rstrip("=")
 
 
-def listing(request: Request, items: list, cursor: str | None, limit: int) -> Response:
+def listing(request: Request, desk: DeskView, items: list, cursor: str | None, limit: int) -> Response:
     """A page of a desk-wide list; its cursor is a position (the view changes only when the desk does)."""
     chunk, token = page(items, range(len(items)), cursor, limit)
-    return respond(request, {"items": encoded(chunk), "next": token, "count": len(items)})
+    return respond(request, {"items": desk.encoded(chunk), "next": token, "count": len(items)})
 
 
 def view(request: Request) -> DeskView:
@@ -141,7 +118,7 @@ async def articles(
         ).fetchall()
         items = request.app.state.reader.article_records(store, [r[0] for r in rows[:limit]])
     token = next_cursor(rows[limit - 1][1]) if len(rows) > limit else None
-    return respond(request, {"items": encoded(items), "next": token, "count": count})
+    return respond(request, {"items": request.app.state.reader.encoded(items), "next": token, "count": count})
 
 
 @router.get("/articles/{article_id}", summary="One article with its paragraphs, repairs and claims")
@@ -228,7 +205,7 @@ async def stories(
     desk = view(request)
     with request.app.state.reader.read() as store:
         found = find_stories(desk, store, filters)
-    return listing(request, found, cursor, limit)
+    return listing(request, desk, found, cursor, limit)
 
 
 def story_detail(desk: DeskView, story_id: str) -> dict[str, Any]:
@@ -273,7 +250,7 @@ async def claims(
         items = [c for c in items if c["speaker"] in ids or speaker.lower() in (c["speaker_text"] or "").lower()]
     if polarity:
         items = [c for c in items if c["polarity"] == polarity]
-    return listing(request, items, cursor, limit)
+    return listing(request, desk, items, cursor, limit)
 
 
 @router.get("/events", summary="ACLED-like events")
@@ -287,8 +264,9 @@ async def events(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
 ):
-    items = find_events(view(request), story, type, country, since, until)
-    return listing(request, items, cursor, limit)
+    desk = view(request)
+    items = find_events(desk, story, type, country, since, until)
+    return listing(request, desk, items, cursor, limit)
 
 
 def find_events(desk: DeskView, story=None, type=None, country=None, since=None, until=None) -> list[dict]:
@@ -317,7 +295,7 @@ async def entities(
     if type is not None or q:
         named = desk.entity_named(q) if q else None
         items = [e for e in items if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
-    return listing(request, items, cursor, limit)
+    return listing(request, desk, items, cursor, limit)
 
 
 @router.get("/entities/{entity_id}", summary="One entity, its place and the claims it made")
@@ -340,12 +318,11 @@ async def contradictions(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
 ):
+    desk = view(request)
     items = [
-        c
-        for c in view(request).contradictions
-        if (story is None or c["story"] == story) and (kind is None or c["kind"] == kind)
+        c for c in desk.contradictions if (story is None or c["story"] == story) and (kind is None or c["kind"] == kind)
     ]
-    return listing(request, items, cursor, limit)
+    return listing(request, desk, items, cursor, limit)
 
 
 @router.get("/search", summary="Full-text search: matching articles by relevance, and their stories")
@@ -365,10 +342,10 @@ async def search(
     return respond(
         request,
         {
-            "items": encoded(items),
+            "items": request.app.state.reader.encoded(items),
             "next": token,
             "count": count,
-            "stories": encoded([desk.stories[s] for s in story_ids]),
+            "stories": desk.encoded([desk.stories[s] for s in story_ids]),
         },
     )
 

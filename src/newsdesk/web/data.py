@@ -34,6 +34,31 @@ WITHOUT_DERIVED = "json_remove(data, '$.entities', '$.dates', '$.quantities', '$
 RECORDS_CACHED = 20_000  # article records kept (~10 KB each); past that the cache starts again
 
 
+class Encoded:
+    """Items as JSON, each encoded once (orjson fragments), for items never changed once made: a view's, the records
+    cache's. An entry holds its item, so the id it is found by is not reused while it is cached."""
+
+    LIMIT = 64 * 1024 * 1024  # bytes of JSON kept; past that the cache starts again
+
+    def __init__(self):
+        self.json: dict[int, tuple[dict, orjson.Fragment]] = {}
+        self.size = 0
+
+    def __call__(self, items: list[dict]) -> list[orjson.Fragment]:
+        out = []
+        for item in items:
+            hit = self.json.get(id(item))
+            if hit is None or hit[0] is not item:
+                if self.size >= self.LIMIT:
+                    self.json.clear()
+                    self.size = 0
+                encoded = orjson.dumps(item, option=orjson.OPT_NON_STR_KEYS)
+                hit = self.json[id(item)] = (item, orjson.Fragment(encoded))
+                self.size += len(encoded)
+            out.append(hit[1])
+        return out
+
+
 class Reader:
     def __init__(self, path: Path):
         self.path = path
@@ -49,6 +74,7 @@ class Reader:
         self._serials = itertools.count(1)
         # article id -> (hash of its stored data, export record, the snapshot it was last checked in)
         self._records: dict[str, tuple[int, dict, tuple[int, int]]] = {}
+        self.encoded = Encoded()  # the records' JSON
 
     @contextmanager
     def read(self) -> Iterator[Store]:
@@ -203,6 +229,7 @@ class DeskView:
             self.contradictions_by_story[item["story"]].append(item)
         self.facets = {story_id: self._facets(story) for story_id, story in self.stories.items()}
         self.event_types = sorted({e["type"] for e in self.events})
+        self.encoded = Encoded()  # this view's list items as JSON, kept as long as the view
         self._orders: dict[str, list[dict]] = {}
 
     def stories_in_order(self, name: str, key) -> list[dict]:
