@@ -175,6 +175,47 @@ def test_reads_see_one_snapshot_while_a_writer_holds_the_desk(web_desk, tmp_path
     writer.close()
 
 
+def test_a_requests_reads_are_one_snapshot_while_an_add_commits(web_desk, tmp_path, monkeypatch):
+    from newsdesk.model import Article, Paragraph
+    from newsdesk.web.data import Reader
+
+    path = tmp_path / "desk.db"
+    shutil.copy(web_desk, path)
+    writer = Store(path)
+    late = iter(f"ferry-{n}" for n in range(9))
+
+    def commit_one_more():
+        writer.save_article(Article(id=next(late), title="Ferry", paragraphs=[Paragraph(0, "Ferry.", "Ferry.")]))
+
+    reader = Reader(path)
+    with reader.read() as store:  # held open: the commit below does not show inside it
+        before = store.count()
+        commit_one_more()
+        assert store.count() == before and not store.search("ferry")
+    with reader.read() as store:
+        assert store.count() == before + 1 and store.search("ferry") == ["ferry-0"]
+        assert reader.article_records(store, ["ferry-0", "nope"])[0]["title"] == "Ferry"
+    writer.save_article(Article(id="ferry-0", title="Ferry again", paragraphs=[Paragraph(0, "Ferry.", "Ferry.")]))
+    with reader.read() as store:  # a record cached before the commit is checked again
+        assert [r["title"] for r in reader.article_records(store, ["ferry-0"])] == ["Ferry again"]
+
+    # a whole request: an add commits between its first read (the page of results) and its last (the count)
+    client = TestClient(create_app(path))
+    records = Reader.article_records
+
+    def records_then_commit(self, store, ids):
+        found = records(self, store, ids)
+        commit_one_more()
+        return found
+
+    monkeypatch.setattr(Reader, "article_records", records_then_commit)
+    answer = client.get("/api/v1/search", params={"q": "ferry", "limit": 100}).json()
+    assert answer["count"] == len(answer["items"]) == 1  # the count is of the same snapshot as the items
+    answer = client.get("/api/v1/articles", params={"q": "ferry", "limit": 100}).json()
+    assert answer["count"] == len(answer["items"]) == 2
+    writer.close()
+
+
 def test_adding_needs_the_token_and_respects_the_size_limit(web_desk, tmp_path):
     path = tmp_path / "desk.db"
     shutil.copy(web_desk, path)
@@ -257,6 +298,18 @@ def test_the_desk_wide_view_follows_writes_without_making_reads_wait(web_desk, t
     fresh = reader.view(wait=True)
     assert fresh.generation > before.generation and "late-1" in fresh.articles
     writer.close()
+
+
+def test_serve_keeps_idle_connections_longer_than_clients_do(web_desk, monkeypatch):
+    import uvicorn
+
+    from newsdesk.web import serve
+
+    given = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: given.update(options))
+    serve(web_desk, port=8123)
+    # httpx drops an idle connection after 5 s: a server closing it at the same time failed requests sent then
+    assert given["timeout_keep_alive"] > 5 and given["host"] == "127.0.0.1" and given["port"] == 8123
 
 
 def test_serve_with_two_workers_answers(web_desk):

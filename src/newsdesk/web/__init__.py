@@ -12,6 +12,7 @@ from pathlib import Path
 from ..errors import MissingExtra, NewsdeskError
 
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
+KEEP_ALIVE = 75  # seconds an idle connection stays open (uvicorn's default, 5, is httpx's own idle limit)
 
 
 def create_app(db: str | Path, token: str | None = None, max_upload: int = 20 * 1024 * 1024):
@@ -42,15 +43,22 @@ def serve(
         import uvicorn
     except ImportError:
         raise MissingExtra("uvicorn", "web", "newsdesk serve") from None
+    # A client reuses a kept-alive connection until its own idle limit (httpx 5 s, browsers a minute or more); a
+    # server closing one at the same moment turns the request sent on it into a connection error: wait longer.
+    options = {
+        "host": host,
+        "port": port,
+        "log_level": "warning",
+        "access_log": False,
+        "timeout_keep_alive": KEEP_ALIVE,
+    }
     if workers == 1:
-        uvicorn.run(app, host=host, port=port, log_level="warning")
+        uvicorn.run(app, **options)
         return
     os.environ["NEWSDESK_DB"] = str(Path(db).resolve())
     if token:
         os.environ["NEWSDESK_TOKEN"] = token
-    uvicorn.run(
-        "newsdesk.web:app_from_environment", factory=True, workers=workers, host=host, port=port, log_level="warning"
-    )
+    uvicorn.run("newsdesk.web:app_from_environment", factory=True, workers=workers, **options)
 
 
 def app_from_environment():

@@ -8,30 +8,28 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hashlib
 import hmac
 import json
 import re
 import tempfile
 import threading
 from bisect import bisect_right
+from dataclasses import astuple, dataclass
 from pathlib import Path
 from typing import Any
 
 import orjson
 import xxhash
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
-from ..model import Article
 from ..store.export import article_record
 from ..store.sqlite import fts_query
 from .data import DeskView
 
 router = APIRouter(prefix="/api/v1", tags=["desk"])
-DERIVED = ("entities", "dates", "quantities", "claims")  # article fields the export lists apart, not in its record
 # Ids are file stems or record ids: any printable text without a slash or a backslash, bounded.
 ID = r"^[^\x00-\x1f\x7f/\\]{1,256}$"
 LIMIT = Query(20, ge=1, le=500, description="Items per page.")
@@ -42,7 +40,7 @@ DAY = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 def respond(request: Request, data: Any) -> Response:
     """JSON with an ETag; 304 when the client already has this body."""
     body = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
-    tag = '"' + hashlib.blake2b(body, digest_size=12).hexdigest() + '"'
+    tag = '"' + xxhash.xxh3_128_hexdigest(body) + '"'  # not a secret, just a version: a fast hash
     headers = {"ETag": tag, "Cache-Control": "no-cache"}
     if tag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
         return Response(status_code=304, headers=headers)
@@ -67,10 +65,10 @@ def next_cursor(key: int) -> str:
     return base64.urlsafe_b64encode(str(key).encode()).decode().rstrip("=")
 
 
-def listing(request: Request, items: list, cursor: str | None, limit: int) -> Response:
+def listing(request: Request, desk: DeskView, items: list, cursor: str | None, limit: int) -> Response:
     """A page of a desk-wide list; its cursor is a position (the view changes only when the desk does)."""
     chunk, token = page(items, range(len(items)), cursor, limit)
-    return respond(request, {"items": chunk, "next": token, "count": len(items)})
+    return respond(request, {"items": desk.encoded(chunk), "next": token, "count": len(items)})
 
 
 def view(request: Request) -> DeskView:
@@ -118,31 +116,9 @@ async def articles(
             f"SELECT id, seq FROM articles WHERE {where} AND seq > :after ORDER BY seq LIMIT :n",
             {**given, "after": start, "n": limit + 1},
         ).fetchall()
-        items = article_records(store, [r[0] for r in rows[:limit]])
+        items = request.app.state.reader.article_records(store, [r[0] for r in rows[:limit]])
     token = next_cursor(rows[limit - 1][1]) if len(rows) > limit else None
-    return respond(request, {"items": items, "next": token, "count": count})
-
-
-_records_cache: dict[str, tuple[int, dict]] = {}  # article id -> (hash of its stored data, export record)
-RECORDS_CACHED = 20_000
-
-
-def article_records(store, ids: list[str]) -> list[dict]:
-    """Export records of these articles, in this order. A record is made once per stored version of the article
-    (parsing the stored article is most of a list's cost); what the record leaves out is not even loaded."""
-    found = {}
-    marks = ",".join("?" * len(ids))
-    for article_id, data in store.db.execute(f"SELECT id, data FROM articles WHERE id IN ({marks})", ids):
-        digest = xxhash.xxh3_64_intdigest(data.encode("utf-8"))
-        cached = _records_cache.get(article_id)
-        if cached is None or cached[0] != digest:
-            stored = orjson.loads(data)
-            record = article_record(Article.from_dict({k: v for k, v in stored.items() if k not in DERIVED}))
-            if len(_records_cache) >= RECORDS_CACHED:
-                _records_cache.clear()
-            cached = _records_cache[article_id] = (digest, record)
-        found[article_id] = cached[1]
-    return [found[i] for i in ids if i in found]
+    return respond(request, {"items": request.app.state.reader.encoded(items), "next": token, "count": count})
 
 
 @router.get("/articles/{article_id}", summary="One article with its paragraphs, repairs and claims")
@@ -160,77 +136,76 @@ SORTS = {
 }
 
 
-def find_stories(
-    desk: DeskView,
-    store,
-    q=None,
-    since=None,
-    until=None,
-    country=None,
-    place=None,
-    entity=None,
-    type=None,
-    sort="updated",
-) -> list[dict]:
-    """Stories matching the filters, in ``sort`` order, largest / latest first (shared with the stories page)."""
-    matched = None
+@dataclass(frozen=True)
+class StoryFilters:
+    """The filters of the stories list, the same on the page and in the API (see :func:`story_filters`)."""
+
+    q: str | None = None
+    since: str | None = None
+    until: str | None = None
+    country: str | None = None
+    place: str | None = None
+    entity: str | None = None
+    type: str | None = None
+    sort: str = "updated"
+
+
+async def story_filters(
+    q: str | None = Query(None, max_length=500, description="Words the story's articles must contain."),
+    since: str | None = Query(None, pattern=DAY),
+    until: str | None = Query(None, pattern=DAY),
+    country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
+    place: str | None = Query(None, max_length=200),
+    entity: str | None = Query(None, max_length=200),
+    type: str | None = Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
+    sort: str = Query("updated", pattern="^(updated|size|sources)$"),
+) -> StoryFilters:
+    """The stories filters as one FastAPI dependency (``/api/v1/stories`` and the ``/stories`` page); a coroutine:
+    FastAPI would run a plain function in its thread pool, a thread hop per request."""
+    return StoryFilters(q, since, until, country, place, entity, type, sort)
+
+
+STORY_FILTERS = Depends(story_filters)
+
+
+def find_stories(desk: DeskView, store, filters: StoryFilters) -> list[dict]:
+    """Stories matching the filters, in ``sort`` order, largest / latest first (shared with the stories page).
+    Filtering keeps the view's order for that sort (made once per view), so no request sorts."""
+    q, since, until, country, place, entity, type, sort = astuple(filters)
+    tests = []
     if q:
         matched = {desk.articles[i]["story"] for i in store.matches(q) if i in desk.articles}
-    entities = None
+        tests.append(lambda story, facets: story["id"] in matched)
+    if since:
+        tests.append(lambda story, facets: (story["last_published"] or "")[: len(since)] >= since)
+    if until:
+        tests.append(lambda story, facets: (story["first_published"] or "9999")[: len(until)] <= until)
+    if country:
+        tests.append(lambda story, facets: country.upper() in facets["countries"])
+    if place:
+        tests.append(lambda story, facets: any(place.lower() in name for name in facets["places"]))
     if entity:
         entities = {entity} if entity in desk.entities else desk.entity_named(entity)
-    out = []
-    for story in desk.stories.values():
-        facets = desk.facets[story["id"]]
-        if matched is not None and story["id"] not in matched:
-            continue
-        if since and (story["last_published"] or "")[: len(since)] < since:
-            continue
-        if until and (story["first_published"] or "9999")[: len(until)] > until:
-            continue
-        if country and country.upper() not in facets["countries"]:
-            continue
-        if place and not any(place.lower() in name for name in facets["places"]):
-            continue
-        if entities is not None and not entities & facets["entities"]:
-            continue
-        if type and type not in facets["types"]:
-            continue
-        out.append(story)
-    key = SORTS[sort]
-    return sorted(out, key=lambda s: key(s, desk.facets[s["id"]]), reverse=True)
-
-
-STORY_FILTERS = {
-    "q": Query(None, max_length=500, description="Words the story's articles must contain."),
-    "since": Query(None, pattern=DAY),
-    "until": Query(None, pattern=DAY),
-    "country": Query(None, pattern=r"^[A-Za-z]{2}$", description="ISO 3166-1 alpha-2 code."),
-    "place": Query(None, max_length=200),
-    "entity": Query(None, max_length=200),
-    "type": Query(None, max_length=100, description="ACLED event type, e.g. Battles."),
-    "sort": Query("updated", pattern="^(updated|size|sources)$"),
-}
+        tests.append(lambda story, facets: bool(entities & facets["entities"]))
+    if type:
+        tests.append(lambda story, facets: type in facets["types"])
+    ordered = desk.stories_in_order(sort, SORTS[sort])
+    if not tests:
+        return ordered
+    return [s for s in ordered if all(test(s, desk.facets[s["id"]]) for test in tests)]
 
 
 @router.get("/stories", summary="Stories, filtered and sorted as on the stories page")
 async def stories(
     request: Request,
-    q: str | None = STORY_FILTERS["q"],
-    since: str | None = STORY_FILTERS["since"],
-    until: str | None = STORY_FILTERS["until"],
-    country: str | None = STORY_FILTERS["country"],
-    place: str | None = STORY_FILTERS["place"],
-    entity: str | None = STORY_FILTERS["entity"],
-    type: str | None = STORY_FILTERS["type"],
-    sort: str = STORY_FILTERS["sort"],
+    filters: StoryFilters = STORY_FILTERS,
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
 ):
     desk = view(request)
     with request.app.state.reader.read() as store:
-        found = find_stories(desk, store, q, since, until, country, place, entity, type, sort)
-    return listing(request, found, cursor, limit)
+        found = find_stories(desk, store, filters)
+    return listing(request, desk, found, cursor, limit)
 
 
 def story_detail(desk: DeskView, story_id: str) -> dict[str, Any]:
@@ -240,7 +215,7 @@ def story_detail(desk: DeskView, story_id: str) -> dict[str, Any]:
     members = set(story["articles"])
     return {
         "story": story,
-        "reuse": [link for link in desk.reuse if link["b"]["article"] in members],
+        "reuse": [desk.reuse[i] for i in sorted(i for a in members for i in desk.reuse_at.get(a, ()))],
         "claims": [c for a in story["articles"] for c in desk.claims_by_article.get(a, [])],
         "events": desk.events_by_story.get(story_id, []),
         "contradictions": desk.contradictions_by_story.get(story_id, []),
@@ -275,7 +250,7 @@ async def claims(
         items = [c for c in items if c["speaker"] in ids or speaker.lower() in (c["speaker_text"] or "").lower()]
     if polarity:
         items = [c for c in items if c["polarity"] == polarity]
-    return listing(request, items, cursor, limit)
+    return listing(request, desk, items, cursor, limit)
 
 
 @router.get("/events", summary="ACLED-like events")
@@ -289,11 +264,14 @@ async def events(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
 ):
-    items = find_events(view(request), story, type, country, since, until)
-    return listing(request, items, cursor, limit)
+    desk = view(request)
+    items = find_events(desk, story, type, country, since, until)
+    return listing(request, desk, items, cursor, limit)
 
 
 def find_events(desk: DeskView, story=None, type=None, country=None, since=None, until=None) -> list[dict]:
+    if story is None and type is None and country is None and since is None and until is None:
+        return desk.events  # no filter: the view's list itself, not a copy made per request
     return [
         e
         for e in desk.events
@@ -313,9 +291,11 @@ async def entities(
     limit: int = LIMIT,
 ):
     desk = view(request)
-    named = desk.entity_named(q) if q else None
-    items = [e for e in desk.entity_list if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
-    return listing(request, items, cursor, limit)
+    items = desk.entity_list  # no filter: the view's list itself, not a copy made per request
+    if type is not None or q:
+        named = desk.entity_named(q) if q else None
+        items = [e for e in items if (type is None or e["type"] == type) and (named is None or e["id"] in named)]
+    return listing(request, desk, items, cursor, limit)
 
 
 @router.get("/entities/{entity_id}", summary="One entity, its place and the claims it made")
@@ -338,12 +318,11 @@ async def contradictions(
     cursor: str | None = CURSOR,
     limit: int = LIMIT,
 ):
+    desk = view(request)
     items = [
-        c
-        for c in view(request).contradictions
-        if (story is None or c["story"] == story) and (kind is None or c["kind"] == kind)
+        c for c in desk.contradictions if (story is None or c["story"] == story) and (kind is None or c["kind"] == kind)
     ]
-    return listing(request, items, cursor, limit)
+    return listing(request, desk, items, cursor, limit)
 
 
 @router.get("/search", summary="Full-text search: matching articles by relevance, and their stories")
@@ -356,12 +335,18 @@ async def search(
     desk = view(request)
     start = after(cursor) + 1 if cursor else 0
     with request.app.state.reader.read() as store:
-        items = article_records(store, store.search(q, limit, start))
+        items = request.app.state.reader.article_records(store, store.search(q, limit, start))
         count = store.search_count(q)
     token = next_cursor(start + limit - 1) if start + limit < count else None
     story_ids = dict.fromkeys(a["story"] for a in items if a["story"] in desk.stories)
     return respond(
-        request, {"items": items, "next": token, "count": count, "stories": [desk.stories[s] for s in story_ids]}
+        request,
+        {
+            "items": request.app.state.reader.encoded(items),
+            "next": token,
+            "count": count,
+            "stories": desk.encoded([desk.stories[s] for s in story_ids]),
+        },
     )
 
 

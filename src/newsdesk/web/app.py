@@ -9,7 +9,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException
 
 from ..errors import NewsdeskError, NotFound
@@ -74,7 +73,7 @@ def build_app(db: Path, token: str | None = None, max_upload: int = 20 * 1024 * 
     threading.Thread(target=app.state.reader.view, daemon=True).start()
     app.state.token = token
     app.state.max_upload = max_upload
-    app.state.templates = pages.templates(Jinja2Templates(directory=HERE / "templates"))
+    app.state.templates = pages.templates(HERE / "templates")
 
     app.add_middleware(SecurityHeaders)
 

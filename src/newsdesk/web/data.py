@@ -11,6 +11,7 @@ previous view.
 
 from __future__ import annotations
 
+import itertools
 import threading
 import time
 from collections import Counter, defaultdict
@@ -20,10 +21,42 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
+import orjson
+import xxhash
+
+from ..model import Article
 from ..store import Store
-from ..store.export import build
+from ..store.export import article_record, build
 
 SNIPPET = 240  # characters of a re-used paragraph shown on a story page
+# the stored article without the fields the export lists apart (most of its size): SQLite drops them, in C
+WITHOUT_DERIVED = "json_remove(data, '$.entities', '$.dates', '$.quantities', '$.claims')"
+RECORDS_CACHED = 20_000  # article records kept (~10 KB each); past that the cache starts again
+
+
+class Encoded:
+    """Items as JSON, each encoded once (orjson fragments), for items never changed once made: a view's, the records
+    cache's. An entry holds its item, so the id it is found by is not reused while it is cached."""
+
+    LIMIT = 64 * 1024 * 1024  # bytes of JSON kept; past that the cache starts again
+
+    def __init__(self):
+        self.json: dict[int, tuple[dict, orjson.Fragment]] = {}
+        self.size = 0
+
+    def __call__(self, items: list[dict]) -> list[orjson.Fragment]:
+        out = []
+        for item in items:
+            hit = self.json.get(id(item))
+            if hit is None or hit[0] is not item:
+                if self.size >= self.LIMIT:
+                    self.json.clear()
+                    self.size = 0
+                encoded = orjson.dumps(item, option=orjson.OPT_NON_STR_KEYS)
+                hit = self.json[id(item)] = (item, orjson.Fragment(encoded))
+                self.size += len(encoded)
+            out.append(hit[1])
+        return out
 
 
 class Reader:
@@ -38,18 +71,56 @@ class Reader:
         self._view: DeskView | None = None
         self._build_lock = threading.Lock()
         self._quiet_until = 0.0
+        self._serials = itertools.count(1)
+        # article id -> (hash of its stored data, export record, the snapshot it was last checked in)
+        self._records: dict[str, tuple[int, dict, tuple[int, int]]] = {}
+        self.encoded = Encoded()  # the records' JSON
 
     @contextmanager
     def read(self) -> Iterator[Store]:
-        """A read-only store on this thread's connection, inside one read transaction."""
+        """A read-only store on this thread's connection inside one read transaction: every read of the block sees
+        the desk as one snapshot, whatever an add commits meanwhile (as an export does). A request reads in one
+        such block, which never awaits: the requests on the event loop's thread share its connection."""
         store = getattr(self._local, "store", None)
         if store is None:
             store = self._local.store = Store.reader(self.path)
-        store.db.execute("BEGIN")
-        try:
+            store.serial = next(self._serials)
+        with store.snapshot():
             yield store
-        finally:
-            store.db.execute("COMMIT")
+
+    @staticmethod
+    def snapshot_id(store: Store) -> tuple[int, int]:
+        """Which state of the desk a :meth:`read` block sees: (its connection, ``PRAGMA data_version``). The pragma
+        pins the block's snapshot if nothing did yet; on one connection the same pair means nothing was committed
+        in between."""
+        return store.serial, store.db.execute("PRAGMA data_version").fetchone()[0]
+
+    def article_records(self, store: Store, ids: list[str]) -> list[dict]:
+        """Export records of these articles, in this order (ids not in the desk left out). A record is made once
+        per stored version of the article (parsing it is most of a list's cost), and what it leaves out is not even
+        parsed; one already checked in the same state of the desk is not read again."""
+        now = self.snapshot_id(store)
+        found, unchecked = {}, []
+        for article_id in ids:
+            cached = self._records.get(article_id)
+            if cached is not None and cached[2] == now:
+                found[article_id] = cached[1]
+            else:
+                unchecked.append(article_id)
+        marks = ",".join("?" * len(unchecked))
+        rows = store.db.execute(f"SELECT id, {WITHOUT_DERIVED} FROM articles WHERE id IN ({marks})", unchecked)
+        for article_id, data in rows:
+            digest = xxhash.xxh3_64_intdigest(data.encode("utf-8"))
+            cached = self._records.get(article_id)
+            if cached is None or cached[0] != digest:
+                record = article_record(Article.from_dict(orjson.loads(data)))
+                if len(self._records) >= RECORDS_CACHED:
+                    self._records.clear()
+            else:
+                record = cached[1]
+            self._records[article_id] = (digest, record, now)
+            found[article_id] = record
+        return [found[i] for i in ids if i in found]
 
     def current_generation(self) -> int:
         """A number that grows whenever another connection has committed to the desk."""
@@ -88,11 +159,10 @@ class Reader:
         started = time.monotonic()
         store = Store.reader(self.path)
         try:
-            store.db.execute("BEGIN")
-            doc = build(SimpleNamespace(store=store))
-            rows = store.article_rows()
-            skips = Counter(r[0] for r in store.db.execute("SELECT reason FROM skips"))
-            store.db.execute("COMMIT")
+            with store.snapshot():
+                doc = build(SimpleNamespace(store=store))
+                rows = store.article_rows()
+                skips = Counter(r[0] for r in store.db.execute("SELECT reason FROM skips"))
         finally:
             store.close()
         view = DeskView(doc, generation, rows, skips)
@@ -123,6 +193,9 @@ class DeskView:
         self.events = doc["events"]
         self.contradictions = doc["contradictions"]
         self.reuse = doc["reuse"]
+        self.reuse_at: dict[str, list[int]] = defaultdict(list)  # article -> positions of its links in reuse (as b)
+        for position, link in enumerate(self.reuse):
+            self.reuse_at[link["b"]["article"]].append(position)
         self._earlier = {
             (link["b"]["article"], link["b"]["paragraph"]): (link["a"]["article"], link["a"]["paragraph"])
             for link in self.reuse
@@ -155,6 +228,18 @@ class DeskView:
         for item in self.contradictions:
             self.contradictions_by_story[item["story"]].append(item)
         self.facets = {story_id: self._facets(story) for story_id, story in self.stories.items()}
+        self.event_types = sorted({e["type"] for e in self.events})
+        self.encoded = Encoded()  # this view's list items as JSON, kept as long as the view
+        self._orders: dict[str, list[dict]] = {}
+
+    def stories_in_order(self, name: str, key) -> list[dict]:
+        """Every story by ``key(story, facets)``, largest first; sorted once per view and order name."""
+        found = self._orders.get(name)
+        if found is None:
+            found = self._orders[name] = sorted(
+                self.stories.values(), key=lambda s: key(s, self.facets[s["id"]]), reverse=True
+            )
+        return found
 
     def _facets(self, story: dict) -> dict[str, Any]:
         """What the stories page filters on: countries, place names, entity ids, event types."""
@@ -162,11 +247,13 @@ class DeskView:
         entities = {eid for a in members for *_, eid in self.mentions.get(a, ())}
         places = [self.places[e] for e in entities if e in self.places]
         places += [ev["location"] for ev in self.events_by_story.get(story["id"], ()) if ev.get("location")]
+        types = {ev["type"] for ev in self.events_by_story.get(story["id"], ())}
         return {
             "countries": {p["country"] for p in places if p.get("country")},
             "places": {p["name"].lower() for p in places},
             "entities": entities,
-            "types": {ev["type"] for ev in self.events_by_story.get(story["id"], ())},
+            "types": types,
+            "types_shown": ", ".join(sorted(types, key=str.lower)),  # as the stories page lists them
             "size": sum(1 for a in story["articles"] if not (self.articles.get(a) or {}).get("duplicate_of")),
         }
 

@@ -7,13 +7,18 @@ scrolls to it and highlights it.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import asdict
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 from urllib.parse import quote, urlencode
+
+import jinja2
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi import Path as PathParam
 from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 from starlette.exceptions import HTTPException
 
@@ -24,6 +29,7 @@ from .api import (
     DAY,
     ID,
     STORY_FILTERS,
+    StoryFilters,
     find_events,
     find_stories,
     page,
@@ -36,9 +42,29 @@ PAGE = 50
 TABLE_ROWS = 500  # events listed under the map (the map and the chart show them all)
 
 
-def templates(engine):
-    """The Jinja2 templates with the link helpers (autoescaping is on: article text is always text)."""
-    env = engine.env
+DICT_ATTRIBUTES = frozenset(dir(dict))
+
+
+class Environment(jinja2.Environment):
+    """Jinja2 for the desk's records (dicts): ``record.field`` is the dict's key, as with the default lookup for any
+    name that is not a dict method, but without raising and catching an AttributeError on every access."""
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in DICT_ATTRIBUTES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+def templates(directory: Path) -> Jinja2Templates:
+    """The Jinja2 templates with the link helpers (autoescaping is on: article text is always text). They ship with
+    the package: not checked for changes on every render (``auto_reload``)."""
+    env = Environment(
+        loader=jinja2.FileSystemLoader(directory), autoescape=jinja2.select_autoescape(), auto_reload=False
+    )
+    engine = Jinja2Templates(env=env)
     env.globals.update(
         article_url=article_url,
         story_url=lambda i: "/stories/" + quote(i, safe=""),
@@ -100,39 +126,21 @@ async def overview(request: Request):
 @router.get("/stories")
 async def stories(
     request: Request,
-    q: str | None = STORY_FILTERS["q"],
-    since: str | None = STORY_FILTERS["since"],
-    until: str | None = STORY_FILTERS["until"],
-    country: str | None = STORY_FILTERS["country"],
-    place: str | None = STORY_FILTERS["place"],
-    entity: str | None = STORY_FILTERS["entity"],
-    type: str | None = STORY_FILTERS["type"],
-    sort: str = STORY_FILTERS["sort"],
+    filters: StoryFilters = STORY_FILTERS,
     cursor: str | None = Query(None, max_length=512),
 ):
     desk = view(request)
-    filters = {
-        "q": q,
-        "since": since,
-        "until": until,
-        "country": country,
-        "place": place,
-        "entity": entity,
-        "type": type,
-        "sort": sort,
-    }
     with request.app.state.reader.read() as store:
-        found = find_stories(desk, store, **filters)
+        found = find_stories(desk, store, filters)
     shown, token = page(found, range(len(found)), cursor, PAGE)
-    given = {k: v for k, v in filters.items() if v}
-    types = sorted({e["type"] for e in desk.events})
+    given = {k: v for k, v in asdict(filters).items() if v}
     return render(
         request,
         "stories.html",
         stories=shown,
         total=len(found),
         filters=filters,
-        types=types,
+        types=desk.event_types,
         facets=desk.facets,
         next_url=f"/stories?{urlencode(given | {'cursor': token})}" if token else None,
     )
@@ -294,7 +302,7 @@ async def events(
         stories=desk.stories,
         map=event_map(found, desk),
         chart=day_chart(found),
-        types=sorted({e["type"] for e in desk.events}),
+        types=desk.event_types,
         filters={"story": story, "type": type, "country": country, "since": since, "until": until},
     )
 
