@@ -26,6 +26,7 @@ quote ("…,” he said. Jane Roe, a professor at ...").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from itertools import islice, takewhile
 from typing import Iterable, Optional
@@ -762,15 +763,21 @@ def _followed_by_quotes(content: tuple[int, int], tag_end: int, text: str, segme
 # -- speakers ---------------------------------------------------------------------------------------------
 
 
-def _mention_index(article: Article) -> list[tuple[int, int, int, Entity]]:
-    return [(m.span.paragraph, m.span.start, m.span.end, e) for e in article.entities for m in e.mentions]
+def _mention_index(article: Article) -> dict[int, list[tuple[int, int, Entity]]]:
+    """The entity mentions of each paragraph as (start, end, entity), in the article's entity order."""
+    by_paragraph: dict[int, list[tuple[int, int, Entity]]] = {}
+    for entity in article.entities:
+        for m in entity.mentions:
+            by_paragraph.setdefault(m.span.paragraph, []).append((m.span.start, m.span.end, entity))
+    return by_paragraph
 
 
-def _entity_at(mentions, paragraph: int, tokens) -> Optional[Entity]:
+def _entity_at(mentions: list[tuple[int, int, Entity]], tokens) -> Optional[Entity]:
+    """The entity of the first of ``tokens`` that a mention of the paragraph (``mentions``) overlaps."""
     for token in tokens:
         start, end = token.idx, token.idx + len(token)
-        for p, m_start, m_end, entity in mentions:
-            if p == paragraph and m_start < end and start < m_end:
+        for m_start, m_end, entity in mentions:
+            if m_start < end and start < m_end:
                 return entity
     return None
 
@@ -820,15 +827,29 @@ def _sentence_subject(pronoun):
 
 
 class Speakers:
-    """Resolves sources to entities, walking the article in reading order."""
+    """Resolves sources to entities, walking the article in reading order.
+
+    Every look-up is indexed (mentions by paragraph, the latest speaker of each kind, person mentions sorted by
+    position), so an article's claims resolve in about linear time however many speakers it has.
+    """
 
     def __init__(self, article: Article):
-        self.article = article
         self.mentions = _mention_index(article)
-        self.recent: list[
-            tuple[str, Optional[str], str, str]
-        ] = []  # (person|group|either, entity id, text, head lemma)
-        self.role_speakers: dict[str, str] = {}  # head lemma -> the latest speaker resolved under it (linear lookup)
+        self.entities: dict[str, Entity] = {}
+        for entity in article.entities:
+            self.entities.setdefault(entity.id, entity)
+        self.spoken = 0  # speakers remembered so far: the order of ``latest``
+        self.latest: dict[str, tuple[int, tuple[str, Optional[str], str, str]]] = {}  # kind -> (order, item)
+        self.role_speakers: dict[str, str] = {}  # head lemma -> the latest speaker resolved under it
+        # person mentions of the body by ((paragraph, start), order among the article's mentions)
+        order = ((m.span.paragraph, m.span.start) for e in article.entities for m in e.mentions)
+        kinds = (e for e in article.entities for _ in e.mentions)
+        self.persons = sorted(
+            (key, n, entity)
+            for n, (key, entity) in enumerate(zip(order, kinds))
+            if entity.type == "PERSON" and key[0] >= 0
+        )
+        self.person_keys = [key for key, _, _ in self.persons]
 
     def resolve(self, claim: Found, doc) -> None:
         head = claim.source_head
@@ -854,7 +875,7 @@ class Speakers:
                 claim.source_head = subject
                 self._resolve_named(claim, doc, [subject])
                 return
-            previous = self._previous(kind, claim, doc)
+            previous = self._previous(kind, claim)
             if previous is not None:
                 claim.speaker = previous[1]
             claim.unresolved = previous is None
@@ -862,7 +883,7 @@ class Speakers:
         self._resolve_named(claim, doc, [head] + [c for c in head.children if c.dep_ in ("appos", "compound")])
 
     def _resolve_named(self, claim: Found, doc, tokens) -> None:
-        entity = _entity_at(self.mentions, claim.paragraph, tokens)
+        entity = _entity_at(self.mentions.get(claim.paragraph, ()), tokens)
         head = claim.source_head
         kind = (
             "person"
@@ -875,7 +896,9 @@ class Speakers:
         self._remember((kind, claim.speaker, claim.speaker_text or "", head.lemma_.lower()))
 
     def _remember(self, item: tuple[str, Optional[str], str, str]) -> None:
-        self.recent.append(item)
+        """``item`` is (person|group|either, entity id, text, head lemma)."""
+        self.spoken += 1
+        self.latest[item[0]] = (self.spoken, item)
         if item[1]:
             self.role_speakers[item[3]] = item[1]
 
@@ -887,25 +910,25 @@ class Speakers:
         ):
             return None
         entity_id = self.role_speakers.get(head.lemma_.lower())
-        return next((e for e in self.article.entities if e.id == entity_id), None) if entity_id else None
+        return self.entities.get(entity_id) if entity_id else None
 
-    def _previous(self, kind: str, claim: Found, doc):
-        for item in reversed(self.recent):
-            if item[0] in (kind, "either"):  # the nearest compatible speaker, resolved or not
-                self._remember(item)
-                return item
-        person = self._previous_person(claim, doc)
-        return ("person", person.id, person.name, "") if person and kind == "person" else None
+    def _previous(self, kind: str, claim: Found):
+        """The nearest earlier speaker of a compatible kind, resolved or not; else, for a person, the last person
+        mentioned before the claim's source."""
+        candidates = [self.latest[k] for k in (kind, "either") if k in self.latest]
+        if candidates:
+            item = max(candidates, key=lambda c: c[0])[1]
+            self._remember(item)
+            return item
+        person = self._previous_person(claim) if kind == "person" else None
+        return ("person", person.id, person.name, "") if person else None
 
-    def _previous_person(self, claim: Found, doc) -> Optional[Entity]:
-        best = None
-        for p, start, _, entity in self.mentions:
-            if entity.type != "PERSON":
-                continue
-            if (p, start) < (claim.paragraph, claim.source[0] if claim.source else 0) and p >= 0:
-                if best is None or (p, start) > best[0]:
-                    best = ((p, start), entity)
-        return best[1] if best else None
+    def _previous_person(self, claim: Found) -> Optional[Entity]:
+        at = bisect_left(self.person_keys, (claim.paragraph, claim.source[0] if claim.source else 0))
+        if at == 0:
+            return None
+        first = bisect_left(self.person_keys, self.person_keys[at - 1])  # the first of the mentions at that place
+        return self.persons[first][2]
 
 
 # -- the step ---------------------------------------------------------------------------------------------
@@ -1015,7 +1038,7 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
         )
     _roles_named_later(everything, settings.role_window)
     spoken = [f for f in everything if (f.speaker or f.speaker_text) and not f.unresolved]
-    found = _apart(_own_name_cut(article, _outermost(spoken)), article.paragraph_text)
+    found = _apart(_own_name_cut(article, _outermost(spoken), speakers.entities), article.paragraph_text)
     claims = [_claim(article, f) for f in found]
     if settings.learned_claims > 0:  # the learned filter: claims the model rates below the setting are dropped
         claims = [
@@ -1107,12 +1130,12 @@ def _apart(found: list[Found], text_of) -> list[Found]:
     return kept
 
 
-def _own_name_cut(article: Article, found: list[Found]) -> list[Found]:
+def _own_name_cut(article: Article, found: list[Found], entities: dict[str, Entity]) -> list[Found]:
     """A content opening with its own speaker's name ("For the leader, identified as Jane Roe the raid shows ...",
     where a comma was lost) starts after the name."""
     kept = []
     for claim in found:
-        entity = next((e for e in article.entities if e.id == claim.speaker), None) if claim.speaker else None
+        entity = entities.get(claim.speaker) if claim.speaker else None
         text = article.paragraph_text(claim.paragraph)
         for mention in entity.mentions if entity else ():
             span = mention.span
