@@ -201,8 +201,9 @@ def _trimmed(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     return (start, end) if _words(text[start:end]) else None
 
 
-def _noun_phrase(head) -> tuple[int, int]:
-    """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash."""
+def _noun_phrase(head, source: bool = False) -> tuple[int, int]:
+    """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash; a
+    ``source`` keeps SOURCE_KEEPS."""
     cuts = [
         t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i
         for t in head.subtree
@@ -211,6 +212,7 @@ def _noun_phrase(head) -> tuple[int, int]:
             (
                 t.dep_ in PHRASE_CUTS
                 and not (t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos" and t.left_edge.lower_ != "which")
+                and not (source and _source_keeps(t))
             )
             or t.text in ("—", "–")
         )
@@ -220,6 +222,17 @@ def _noun_phrase(head) -> tuple[int, int]:
     while len(tokens) > 1 and tokens[-1].is_punct and tokens[-1].text not in ")]":
         tokens.pop()
     return _char_range(tokens)
+
+
+def _source_keeps(token) -> bool:
+    return token.dep_ in SOURCE_KEEPS or (token.dep_ == "relcl" and token.left_edge.lower_ in SOURCE_RELCL)
+
+
+# A verb's source is the whole phrase that speaks, as PolNeAR marks it: coordinated speakers ("Developers and
+# supporters in Congress") and a describing clause ("Joseph, who has four children"); on PolNeAR dev a, full F1
+# 0.635 -> 0.643 (docs/notes/claims.md). Other clauses are still cut ("Gladkov, which caused the fire": a misparse).
+SOURCE_KEEPS = ("conj", "cc")
+SOURCE_RELCL = ("who", "whose", "that")
 
 
 def _subject(verb):
@@ -413,7 +426,7 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
         source = head = antecedent = None
         if subject is not None:
             head = subject
-            source = _noun_phrase(head)
+            source = _noun_phrase(head, source=True)
             if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
                 # "Jane Roe, who said ...": the pronoun is the source mention (as PolNeAR marks it),
                 # its noun names and resolves the speaker
