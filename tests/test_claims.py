@@ -108,6 +108,19 @@ def test_colon_introduced_quote_without_verb(extract):
     assert claim.speaker_text.startswith("Anna Berg") and claim.content == "We are ready to leave at dawn."
 
 
+def test_quotation_signed_after_a_dash(extract):
+    _, claims = extract(
+        "“He has shown us who he really is tonight.” ― Jane Roe\n“The plan will not work for our towns.”― John Doe"
+    )
+    assert [(c.speaker_text, c.cue, c.form) for c in claims] == [("Jane Roe", "―", "dash"), ("John Doe", "―", "dash")]
+    assert claims[1].content == "The plan will not work for our towns."
+
+
+def test_a_dash_inside_a_sentence_signs_nothing(extract):
+    _, claims = extract("“The bridge will reopen next week” — Mayor Jane Roe promised the residents on Monday.")
+    assert all(c.form != "dash" for c in claims)
+
+
 def test_speaker_named_only_after_the_quote(extract):
     _, claims = extract(
         "“The border is not defended at all and everyone can see it,” he stated. "

@@ -104,6 +104,7 @@ historian professor candidate group
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
 DASHES = ("-", "—", "–")
+SIGNING_DASHES = ("―", "—", "–")  # "“...” ― Jane Roe": the dashes that sign a quotation (not the hyphen)
 OPENS_NEXT = "opens_next"  # marks a cue ending its paragraph with a colon: the next paragraph is the content
 WORD = re.compile(r"\w+")
 EDGE_PUNCT = " \t,;:—–-"
@@ -721,6 +722,55 @@ def _clause_colon_quote(doc, paragraph: int, colon, segments, taken: list[Found]
     ]
 
 
+def dash_claims(doc, paragraph: int, taken: list[Found], settings: Settings = Settings()) -> list[Found]:
+    """'“...” ― Jane Roe': a quotation signed by a name after a dash, the name closing its line.
+
+    The quotation is the one that ends right before the dash, or (its opening mark lost) the line up to it.
+    """
+    found = []
+    text = doc.text
+    segments, _ = quote_segments(text)
+    for dash in doc:
+        # the tokenizer may glue the dash to the closing mark ("”―")
+        at = dash.idx + len(dash.text) - 1
+        if not dash.text.endswith(SIGNING_DASHES) or any(start < at < end for start, end in segments):
+            continue
+        rest = [t for t in doc[dash.i + 1 :]]
+        while rest and rest[0].pos_ == "SPACE":
+            rest.pop(0)
+        name = list(takewhile(lambda t: t.pos_ == "PROPN" or t.text in (".", "-"), rest))
+        while name and not name[-1].pos_ == "PROPN":
+            name.pop()
+        if not 0 < len(name) <= settings.max_colon_source:
+            continue
+        after = text[name[-1].idx + len(name[-1]) :]
+        if not re.match(r"[.\s\xa0]*(\n|$)", after):
+            continue  # the name goes on into a sentence: not a signature
+        before = text[:at].rstrip(" \t\xa0")
+        if not before.endswith(tuple(CLOSE_QUOTES + '"')):
+            continue
+        quote = next(((q_start, q_end) for q_start, q_end in segments if q_end == len(before)), None)
+        start = quote[0] if quote else before.rfind("\n") + 1
+        content = _inner(text, start, len(before))
+        if content is None or _words(text[content[0] : content[1]]) < settings.min_quote_words:
+            continue
+        if _covered(taken, *content):
+            continue
+        found.append(
+            Found(
+                paragraph,
+                content,
+                "dash",
+                (at, at + 1),
+                _char_range(name),
+                max(name, key=lambda t: t.i),
+                None,
+                direct_quote=True,
+            )
+        )
+    return found
+
+
 def _covered(claims: list[Found], start: int, end: int) -> bool:
     return any(c.content[0] < end and start < c.content[1] for c in claims)
 
@@ -956,6 +1006,7 @@ def paragraph_claims(doc, paragraph: int, settings: Settings = Settings()) -> li
         + noun_claims(doc, paragraph)
     )
     found += colon_claims(doc, paragraph, found, settings)
+    found += dash_claims(doc, paragraph, found, settings)
     mark_quotes(found, doc.text, settings)
     found = [c for c in found if c.content[1] > c.content[0] or c.form == OPENS_NEXT]
     return sorted(found, key=lambda c: (c.content[0], c.cue or (0, 0)))
