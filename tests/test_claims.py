@@ -84,6 +84,30 @@ def test_quote_interrupted_by_its_cue(extract):
     assert claim.content.endswith("nobody will stop us now.")
 
 
+def test_short_quote_carried_on_after_its_cue(extract):
+    _, claims = extract("“He will live,” Anna Berg said. “I swear he will live. He has to live.”")
+    claim = only(claims)
+    assert claim.direct_quote and claim.content.startswith("He will live")
+    assert claim.content.endswith("He has to live.")
+
+
+def test_partial_quote_carried_on_after_its_cue(extract):
+    _, claims = extract(
+        "The summit achieved “too little,” Anna Berg added. “Without new policies, Europe risks a lot.”"
+    )
+    claim = only(claims)
+    assert claim.content.startswith("The summit achieved") and claim.content.endswith("Europe risks a lot.")
+
+
+def test_the_cues_own_modifiers_between_two_quoted_parts_are_no_content(extract):
+    _, claims = extract(
+        '"I think the moderator will be fair," Anna Berg said during a rally in Ohio, '
+        '"but a lot of people are going to be watching to see if that is true."'
+    )
+    claim = only(claims)
+    assert claim.content.startswith("I think the moderator") and claim.content.endswith("if that is true.")
+
+
 def test_quote_spanning_paragraphs(extract):
     _, claims = extract(
         "Anna Berg said: “We are ready and the trucks are loaded.", "“We leave at dawn and nobody will stop us.”"

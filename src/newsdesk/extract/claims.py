@@ -318,6 +318,9 @@ def _content_tokens(verb) -> tuple[list, str]:
     """The tokens of ``verb``'s reported content and how they were found."""
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ == "ccomp"]
+    before, after = [c for c in clauses if c.i < verb.i], [c for c in clauses if c.i > verb.i]
+    if before and after:  # '"A," Trump said during a rally, "but B"': the larger side, not the cue's modifiers between
+        clauses = max((before, after), key=lambda side: sum(len(list(c.subtree)) for c in side))
     if clauses:
         # "said the country is on the wrong path, in part because ...": the parse hangs the clause's
         # trailing modifiers on the cue; they belong to what was said
@@ -787,22 +790,24 @@ def mark_quotes(claims: list[Found], text: str, settings: Settings = Settings())
         start, end = claim.content
         for q_start, q_end in segments:
             inner = _inner(text, q_start, q_end)
-            if inner is None or _words(text[q_start:q_end]) < settings.min_quote_words:
+            whole = q_start <= start and end <= q_end  # a short quotation that is all of the content still is one
+            if inner is None or (_words(text[q_start:q_end]) < settings.min_quote_words and not whole):
                 continue
             if claim.cue and q_start < claim.cue[0] < q_end:
                 continue
             overlap = min(end, inner[1]) - max(start, inner[0])
             if overlap > 0.8 * (end - start):
                 claim.direct_quote = True
-                inside = q_start <= start and end <= q_end
-                claim.content = inner if inside else (min(start, inner[0]), max(end, inner[1]))
+                claim.content = inner if whole else (min(start, inner[0]), max(end, inner[1]))
         tag_start = min(s[0] for s in (claim.cue, claim.source) if s) if claim.cue else None
         if claim.direct_quote and tag_start is not None and tag_start <= claim.content[0]:
             for q_start, q_end in segments:  # '“A,” she said, “B.”' parsed with B as the complement
                 inner = _inner(text, q_start, q_end)
                 if inner and q_end <= tag_start and not text[q_end:tag_start].strip(" ,"):
                     claim.content = (inner[0], claim.content[1])
-        if claim.direct_quote and claim.cue and claim.cue[0] >= claim.content[1]:
+        # 'The summit accomplished “too little,” he added. “Without ...”': a content closing on a quotation
+        ends_quoted = any(q_start < claim.content[1] <= q_end for q_start, q_end in segments)
+        if (claim.direct_quote or ends_quoted) and claim.cue and claim.cue[0] >= claim.content[1]:
             tag_end = max(s[1] for s in (claim.cue, claim.source) if s)
             claim.content = _followed_by_quotes(claim.content, tag_end, text, segments)
 
