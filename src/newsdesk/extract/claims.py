@@ -79,7 +79,7 @@ CUE_NOUNS = frozenset(
     """
 assertion allegation accusation remark comment warning promise pledge denial criticism assessment belief insistence
 suggestion argument announcement testimony complaint demand plea vow prediction admission acknowledgment
-acknowledgement endorsement praise rejection
+acknowledgement endorsement praise rejection claim
 """.split()
 )
 DENY_NOUNS = frozenset("denial rejection".split())
@@ -361,7 +361,9 @@ def _content_tokens(verb) -> tuple[list, str]:
 
 
 def _temporal(prep) -> bool:
-    return any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree)
+    """'on Tuesday', 'for two weeks': the preposition's own object is a date or time (not a date further inside, as
+    in "for shooting a 40-year-old man")."""
+    return any(c.ent_type_ in ("DATE", "TIME") for c in prep.children if c.dep_ in ("pobj", "pcomp"))
 
 
 def _inverted(verb) -> bool:
