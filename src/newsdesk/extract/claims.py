@@ -85,6 +85,8 @@ acknowledgement endorsement praise rejection claim
 DENY_NOUNS = frozenset("denial rejection".split())
 # Prepositions whose object is what the cue is about ("called for talks", "railed against the plan").
 CONTENT_PREPS = frozenset("about against for of on to as".split())
+# Prepositions that place a statement in time or on an occasion ("said during the debate"), not in its content.
+OCCASION_PREPS = frozenset("during after before at amid since following while ahead despite".split())
 CUE_EXTRA_DEPS = ("aux", "auxpass", "neg", "prt")
 PERSON_PRONOUNS = frozenset("he she i him her me".split())
 GROUP_PRONOUNS = frozenset("they we them us it".split())
@@ -357,7 +359,14 @@ def _content_tokens(verb) -> tuple[list, str]:
     if not parts:
         return [], ""
     form = "verb" if parts[0].dep_ in ("xcomp", "pcomp") else "verb_object"
+    # "criticized X for shooting Y", "revealed a gulf in the way ...": the verb's later prepositional phrases are
+    # part of what it reports, except those that say when or where it was said
+    parts += [c for c in verb.rights if c.i > parts[0].i and c not in parts and c.dep_ == "prep" and not _occasion(c)]
     return [t for c in parts for t in c.subtree], form
+
+
+def _occasion(prep) -> bool:
+    return prep.lower_ in OCCASION_PREPS or _temporal(prep)
 
 
 def _temporal(prep) -> bool:
