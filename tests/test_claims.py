@@ -108,6 +108,14 @@ def test_the_cues_own_modifiers_between_two_quoted_parts_are_no_content(extract)
     assert claim.content.startswith("I think the moderator") and claim.content.endswith("if that is true.")
 
 
+def test_an_aside_closing_the_content_is_no_part_of_it(extract):
+    _, claims = extract(
+        "Anna Berg cited criticism of the harbour plan, which was drafted by the council last year.",
+        "John Doe has said the same thing, including the former mayor Jane Roe.",
+    )
+    assert [c.content for c in claims] == ["criticism of the harbour plan", "the same thing"]
+
+
 def test_quote_spanning_paragraphs(extract):
     _, claims = extract(
         "Anna Berg said: “We are ready and the trucks are loaded.", "“We leave at dawn and nobody will stop us.”"
