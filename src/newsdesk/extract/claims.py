@@ -323,6 +323,16 @@ def _content_tokens(verb) -> tuple[list, str]:
     """The tokens of ``verb``'s reported content and how they were found."""
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ == "ccomp"]
+    if not clauses and verb.lemma_.lower() in SPEECH_VERBS | BELIEF_VERBS:
+        # "said after the convention he would not accept", "tweeted that X was": the parse makes the clause adverbial
+        clauses = [
+            c
+            for c in verb.rights
+            if c.dep_ == "advcl"
+            and c.pos_ in ("VERB", "AUX")
+            and all(m.lower_ == "that" for m in c.children if m.dep_ in ("mark", "advmod") and m.i < c.i)
+            and any(m.dep_.startswith("nsubj") for m in c.children)
+        ]
     before, after = [c for c in clauses if c.i < verb.i], [c for c in clauses if c.i > verb.i]
     if before and after:  # '"A," Trump said during a rally, "but B"': the larger side, not the cue's modifiers between
         clauses = max((before, after), key=lambda side: sum(len(list(c.subtree)) for c in side))
