@@ -500,7 +500,7 @@ def _without_aside(doc, content: tuple[int, int], segments) -> Optional[tuple[in
             or (token.lower_ == "with" and token.dep_ == "prep")
             or (token.tag_ == "VBG" and token.dep_ in ("advcl", "acl"))
         )
-        end = token.head.right_edge.i if relative else token.right_edge.i
+        end = token.head.right_edge.i if relative or token.dep_ in ("mark", "advmod") else token.right_edge.i
         if aside and end >= span[-1].i - 1:  # the aside runs to the content's end
             return _trimmed(doc.text, content[0], doc[token.i - 1].idx) or content
     return content
