@@ -388,6 +388,17 @@ def test_of_two_subjects_the_one_next_to_the_cue_speaks(extract):
     assert only(extract(text)[1]).speaker_text == "the medical charity"
 
 
+def test_coordinated_speakers_are_one_source(extract):
+    claim = only(extract("Farmers and traders in the valley say the new road will help them.")[1])
+    assert claim.speaker_text == "Farmers and traders in the valley"
+    assert claim.content == "the new road will help them"
+
+
+def test_a_phrase_after_the_object_is_content_unless_it_places_the_saying(extract):
+    claim = only(extract("The minister blamed the council for the delays during a radio interview.")[1])
+    assert claim.content == "the council for the delays"
+
+
 def test_apposition_name_resolves_the_speaker(extract):
     text = "Two houses burned, according to the regional governor Ivan Petrov."
     petrov = Entity("e-petrov", "Ivan Petrov", "PERSON", mentions=[mention(text, "Ivan Petrov")])
