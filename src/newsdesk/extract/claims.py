@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import islice, takewhile
+from itertools import dropwhile, islice, takewhile
 from typing import Iterable, Optional
 
 from ..config import StepSettings
@@ -486,7 +486,7 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
 def _without_aside(doc, content: tuple[int, int], segments) -> Optional[tuple[int, int]]:
     """The content without an aside closing it after a comma: a non-restrictive relative clause (", who has
     ..."), an "including" / "aside from" / "even as" / "with" phrase or a participle (", making ...") adds the
-    writer's description to what was reported (PolNeAR leaves them out: dev a content F1 0.739 -> 0.745)."""
+    writer's description to what was reported (PolNeAR leaves them out; docs/notes/claims.md)."""
     span = doc.char_span(*content, alignment_mode="expand")
     if span is None:
         return content
@@ -789,9 +789,7 @@ def dash_claims(doc, paragraph: int, taken: list[Found], settings: Settings = Se
         at = dash.idx + len(dash.text) - 1
         if not dash.text.endswith(SIGNING_DASHES) or any(start < at < end for start, end in segments):
             continue
-        rest = [t for t in doc[dash.i + 1 :]]
-        while rest and rest[0].pos_ == "SPACE":
-            rest.pop(0)
+        rest = dropwhile(lambda t: t.pos_ == "SPACE", doc[dash.i + 1 :])
         name = list(takewhile(lambda t: t.pos_ == "PROPN" or t.text in (".", "-"), rest))
         while name and not name[-1].pos_ == "PROPN":
             name.pop()
@@ -961,12 +959,9 @@ class Speakers:
         self.latest: dict[str, tuple[int, tuple[str, Optional[str], str, str]]] = {}  # kind -> (order, item)
         self.role_speakers: dict[str, str] = {}  # head lemma -> the latest speaker resolved under it
         # person mentions of the body by ((paragraph, start), order among the article's mentions)
-        order = ((m.span.paragraph, m.span.start) for e in article.entities for m in e.mentions)
-        kinds = (e for e in article.entities for _ in e.mentions)
+        mentions = (((m.span.paragraph, m.span.start), e) for e in article.entities for m in e.mentions)
         self.persons = sorted(
-            (key, n, entity)
-            for n, (key, entity) in enumerate(zip(order, kinds))
-            if entity.type == "PERSON" and key[0] >= 0
+            (key, n, entity) for n, (key, entity) in enumerate(mentions) if entity.type == "PERSON" and key[0] >= 0
         )
         self.person_keys = [key for key, _, _ in self.persons]
 
