@@ -111,9 +111,14 @@ def test_the_cues_own_modifiers_between_two_quoted_parts_are_no_content(extract)
 def test_an_aside_closing_the_content_is_no_part_of_it(extract):
     _, claims = extract(
         "Anna Berg cited criticism of the harbour plan, which was drafted by the council last year.",
-        "John Doe has said the same thing, including the former mayor Jane Roe.",
+        "John Doe said the harbour will reopen soon, although repairs have not yet started.",
+        "The army said it repelled the attack, killing more than 70 fighters.",
     )
-    assert [c.content for c in claims] == ["criticism of the harbour plan", "the same thing"]
+    assert [c.content for c in claims] == [
+        "criticism of the harbour plan",
+        "the harbour will reopen soon",
+        "it repelled the attack, killing more than 70 fighters",
+    ]
 
 
 def test_quote_spanning_paragraphs(extract):

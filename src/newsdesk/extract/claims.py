@@ -106,8 +106,8 @@ historian professor candidate group
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
 DASHES = ("-", "—", "–")
-# Words opening an aside after a comma (", including ...", ", although ..."), cut from a content's end.
-ASIDE_WORDS = frozenset("including aside despite even although though whereas".split())
+# Words opening a concessive aside after a comma (", although ...", ", even as ..."), cut from a content's end.
+ASIDE_WORDS = frozenset("aside despite even although though whereas".split())
 SIGNING_DASHES = ("―", "—", "–")  # "“...” ― Jane Roe": the dashes that sign a quotation (not the hyphen)
 OPENS_NEXT = "opens_next"  # marks a cue ending its paragraph with a colon: the next paragraph is the content
 WORD = re.compile(r"\w+")
@@ -485,8 +485,9 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
 
 def _without_aside(doc, content: tuple[int, int], segments) -> Optional[tuple[int, int]]:
     """The content without an aside closing it after a comma: a non-restrictive relative clause (", who has
-    ..."), an "including" / "aside from" / "even as" / "with" phrase or a participle (", making ...") adds the
-    writer's description to what was reported (PolNeAR leaves them out; docs/notes/claims.md)."""
+    ...") or a concessive phrase (", although ...", ", even as ...") adds the writer's description to what was
+    reported (PolNeAR leaves them out; docs/notes/claims.md). Participles, "including" and "with" phrases stay:
+    ", killing more than 70", ", including five children" are part of what was said."""
     span = doc.char_span(*content, alignment_mode="expand")
     if span is None:
         return content
@@ -494,12 +495,7 @@ def _without_aside(doc, content: tuple[int, int], segments) -> Optional[tuple[in
         if doc[token.i - 1].text != "," or _quoted(token, segments):  # a quotation is kept whole
             continue
         relative = token.lower_ in RELATIVE_PRONOUNS - {"that"} and token.head.dep_ == "relcl"
-        aside = (
-            relative
-            or token.lower_ in ASIDE_WORDS
-            or (token.lower_ == "with" and token.dep_ == "prep")
-            or (token.tag_ == "VBG" and token.dep_ in ("advcl", "acl"))
-        )
+        aside = relative or token.lower_ in ASIDE_WORDS
         end = token.head.right_edge.i if relative or token.dep_ in ("mark", "advmod") else token.right_edge.i
         if aside and end >= span[-1].i - 1:  # the aside runs to the content's end
             return _trimmed(doc.text, content[0], doc[token.i - 1].idx) or content
