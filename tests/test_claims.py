@@ -84,6 +84,43 @@ def test_quote_interrupted_by_its_cue(extract):
     assert claim.content.endswith("nobody will stop us now.")
 
 
+def test_short_quote_carried_on_after_its_cue(extract):
+    _, claims = extract("“He will live,” Anna Berg said. “I swear he will live. He has to live.”")
+    claim = only(claims)
+    assert claim.direct_quote and claim.content.startswith("He will live")
+    assert claim.content.endswith("He has to live.")
+
+
+def test_partial_quote_carried_on_after_its_cue(extract):
+    _, claims = extract(
+        "The summit achieved “too little,” Anna Berg added. “Without new policies, Europe risks a lot.”"
+    )
+    claim = only(claims)
+    assert claim.content.startswith("The summit achieved") and claim.content.endswith("Europe risks a lot.")
+
+
+def test_the_cues_own_modifiers_between_two_quoted_parts_are_no_content(extract):
+    _, claims = extract(
+        '"I think the moderator will be fair," Anna Berg said during a rally in Ohio, '
+        '"but a lot of people are going to be watching to see if that is true."'
+    )
+    claim = only(claims)
+    assert claim.content.startswith("I think the moderator") and claim.content.endswith("if that is true.")
+
+
+def test_an_aside_closing_the_content_is_no_part_of_it(extract):
+    _, claims = extract(
+        "Anna Berg cited criticism of the harbour plan, which was drafted by the council last year.",
+        "John Doe said the harbour will reopen soon, although repairs have not yet started.",
+        "The army said it repelled the attack, killing more than 70 fighters.",
+    )
+    assert [c.content for c in claims] == [
+        "criticism of the harbour plan",
+        "the harbour will reopen soon",
+        "it repelled the attack, killing more than 70 fighters",
+    ]
+
+
 def test_quote_spanning_paragraphs(extract):
     _, claims = extract(
         "Anna Berg said: “We are ready and the trucks are loaded.", "“We leave at dawn and nobody will stop us.”"
@@ -106,6 +143,19 @@ def test_colon_introduced_quote_without_verb(extract):
     claim = only(claims)
     assert claim.form == "colon" and claim.direct_quote
     assert claim.speaker_text.startswith("Anna Berg") and claim.content == "We are ready to leave at dawn."
+
+
+def test_quotation_signed_after_a_dash(extract):
+    _, claims = extract(
+        "“He has shown us who he really is tonight.” ― Jane Roe\n“The plan will not work for our towns.”― John Doe"
+    )
+    assert [(c.speaker_text, c.cue, c.form) for c in claims] == [("Jane Roe", "―", "dash"), ("John Doe", "―", "dash")]
+    assert claims[1].content == "The plan will not work for our towns."
+
+
+def test_a_dash_inside_a_sentence_signs_nothing(extract):
+    _, claims = extract("“The bridge will reopen next week” — Mayor Jane Roe promised the residents on Monday.")
+    assert all(c.form != "dash" for c in claims)
 
 
 def test_speaker_named_only_after_the_quote(extract):
@@ -341,6 +391,17 @@ def test_of_two_subjects_the_one_next_to_the_cue_speaks(extract):
         "the medical charity running its ward said."
     )
     assert only(extract(text)[1]).speaker_text == "the medical charity"
+
+
+def test_coordinated_speakers_are_one_source(extract):
+    claim = only(extract("Farmers and traders in the valley say the new road will help them.")[1])
+    assert claim.speaker_text == "Farmers and traders in the valley"
+    assert claim.content == "the new road will help them"
+
+
+def test_a_phrase_after_the_object_is_content_unless_it_places_the_saying(extract):
+    claim = only(extract("The minister blamed the council for the delays during a radio interview.")[1])
+    assert claim.content == "the council for the delays"
 
 
 def test_apposition_name_resolves_the_speaker(extract):

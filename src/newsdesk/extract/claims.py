@@ -26,8 +26,9 @@ quote ("…,” he said. Jane Roe, a professor at ...").
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
-from itertools import islice, takewhile
+from itertools import dropwhile, islice, takewhile
 from typing import Iterable, Optional
 
 from ..config import StepSettings
@@ -78,12 +79,14 @@ CUE_NOUNS = frozenset(
     """
 assertion allegation accusation remark comment warning promise pledge denial criticism assessment belief insistence
 suggestion argument announcement testimony complaint demand plea vow prediction admission acknowledgment
-acknowledgement endorsement praise rejection
+acknowledgement endorsement praise rejection claim
 """.split()
 )
 DENY_NOUNS = frozenset("denial rejection".split())
 # Prepositions whose object is what the cue is about ("called for talks", "railed against the plan").
 CONTENT_PREPS = frozenset("about against for of on to as".split())
+# Prepositions that place a statement in time or on an occasion ("said during the debate"), not in its content.
+OCCASION_PREPS = frozenset("during after before at amid since following while ahead despite".split())
 CUE_EXTRA_DEPS = ("aux", "auxpass", "neg", "prt")
 PERSON_PRONOUNS = frozenset("he she i him her me".split())
 GROUP_PRONOUNS = frozenset("they we them us it".split())
@@ -103,6 +106,9 @@ historian professor candidate group
 OPEN_QUOTES = "“«„"
 CLOSE_QUOTES = "”»"
 DASHES = ("-", "—", "–")
+# Words opening a concessive aside after a comma (", although ...", ", even as ..."), cut from a content's end.
+ASIDE_WORDS = frozenset("aside despite even although though whereas".split())
+SIGNING_DASHES = ("―", "—", "–")  # "“...” ― Jane Roe": the dashes that sign a quotation (not the hyphen)
 OPENS_NEXT = "opens_next"  # marks a cue ending its paragraph with a colon: the next paragraph is the content
 WORD = re.compile(r"\w+")
 EDGE_PUNCT = " \t,;:—–-"
@@ -137,6 +143,7 @@ class Found:
     speaker: Optional[str] = None
     speaker_text: Optional[str] = None
     unresolved: bool = False  # a pronoun with no speaker or person before it to stand for
+    scope: Optional[tuple[int, int]] = None  # the content before an aside was cut: a cue inside is still nested
 
 
 # -- quotations -------------------------------------------------------------------------------------------
@@ -200,8 +207,9 @@ def _trimmed(text: str, start: int, end: int) -> Optional[tuple[int, int]]:
     return (start, end) if _words(text[start:end]) else None
 
 
-def _noun_phrase(head) -> tuple[int, int]:
-    """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash."""
+def _noun_phrase(head, source: bool = False) -> tuple[int, int]:
+    """The head's phrase with its appositions ("Jane Roe, a professor at X"), cut before a clause or a dash; a
+    ``source`` keeps SOURCE_KEEPS."""
     cuts = [
         t.left_edge.i if t.dep_ in PHRASE_CUTS else t.i
         for t in head.subtree
@@ -210,6 +218,7 @@ def _noun_phrase(head) -> tuple[int, int]:
             (
                 t.dep_ in PHRASE_CUTS
                 and not (t.dep_ in ("relcl", "acl") and t.head.dep_ == "appos" and t.left_edge.lower_ != "which")
+                and not (source and _source_keeps(t))
             )
             or t.text in ("—", "–")
         )
@@ -219,6 +228,17 @@ def _noun_phrase(head) -> tuple[int, int]:
     while len(tokens) > 1 and tokens[-1].is_punct and tokens[-1].text not in ")]":
         tokens.pop()
     return _char_range(tokens)
+
+
+def _source_keeps(token) -> bool:
+    return token.dep_ in SOURCE_KEEPS or (token.dep_ == "relcl" and token.left_edge.lower_ in SOURCE_RELCL)
+
+
+# A verb's source is the whole phrase that speaks, as PolNeAR marks it: coordinated speakers ("Developers and
+# supporters in Congress") and a describing clause ("Joseph, who has four children"); on PolNeAR dev a, full F1
+# 0.635 -> 0.643 (docs/notes/claims.md). Other clauses are still cut ("Gladkov, which caused the fire": a misparse).
+SOURCE_KEEPS = ("conj", "cc")
+SOURCE_RELCL = ("who", "whose", "that")
 
 
 def _subject(verb):
@@ -303,6 +323,19 @@ def _content_tokens(verb) -> tuple[list, str]:
     """The tokens of ``verb``'s reported content and how they were found."""
     children = list(verb.children)
     clauses = [c for c in children if c.dep_ == "ccomp"]
+    if not clauses and verb.lemma_.lower() in SPEECH_VERBS | BELIEF_VERBS:
+        # "said after the convention he would not accept", "tweeted that X was": the parse makes the clause adverbial
+        clauses = [
+            c
+            for c in verb.rights
+            if c.dep_ == "advcl"
+            and c.pos_ in ("VERB", "AUX")
+            and all(m.lower_ == "that" for m in c.children if m.dep_ in ("mark", "advmod") and m.i < c.i)
+            and any(m.dep_.startswith("nsubj") for m in c.children)
+        ]
+    before, after = [c for c in clauses if c.i < verb.i], [c for c in clauses if c.i > verb.i]
+    if before and after:  # '"A," Trump said during a rally, "but B"': the larger side, not the cue's modifiers between
+        clauses = max((before, after), key=lambda side: sum(len(list(c.subtree)) for c in side))
     if clauses:
         # "said the country is on the wrong path, in part because ...": the parse hangs the clause's
         # trailing modifiers on the cue; they belong to what was said
@@ -339,11 +372,20 @@ def _content_tokens(verb) -> tuple[list, str]:
     if not parts:
         return [], ""
     form = "verb" if parts[0].dep_ in ("xcomp", "pcomp") else "verb_object"
+    # "criticized X for shooting Y", "revealed a gulf in the way ...": the verb's later prepositional phrases are
+    # part of what it reports, except those that say when or where it was said
+    parts += [c for c in verb.rights if c.i > parts[0].i and c not in parts and c.dep_ == "prep" and not _occasion(c)]
     return [t for c in parts for t in c.subtree], form
 
 
+def _occasion(prep) -> bool:
+    return prep.lower_ in OCCASION_PREPS or _temporal(prep)
+
+
 def _temporal(prep) -> bool:
-    return any(t.ent_type_ in ("DATE", "TIME") for t in prep.subtree)
+    """'on Tuesday', 'for two weeks': the preposition's own object is a date or time (not a date further inside, as
+    in "for shooting a 40-year-old man")."""
+    return any(c.ent_type_ in ("DATE", "TIME") for c in prep.children if c.dep_ in ("pobj", "pcomp"))
 
 
 def _inverted(verb) -> bool:
@@ -412,13 +454,16 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
         source = head = antecedent = None
         if subject is not None:
             head = subject
-            source = _noun_phrase(head)
+            source = _noun_phrase(head, source=True)
             if subject.lower_ in RELATIVE_PRONOUNS and subject.head.dep_ == "relcl":
                 # "Jane Roe, who said ...": the pronoun is the source mention (as PolNeAR marks it),
                 # its noun names and resolves the speaker
                 head = subject.head.head
                 antecedent = text[slice(*_noun_phrase(head))]
         content = _beside_cue(text, content, [s for s in (_cue_range(verb), source) if s])
+        scope = content
+        if content is not None:
+            content = _without_aside(doc, content, segments)
         if content is None:
             continue
         found.append(
@@ -432,9 +477,29 @@ def verb_claims(doc, paragraph: int, learned: float = 1.0) -> list[Found]:
                 verb,
                 "deny" if verb.lemma_.lower() in DENY_VERBS else "assert",
                 speaker_text=antecedent,
+                scope=scope if scope != content else None,
             )
         )
     return found
+
+
+def _without_aside(doc, content: tuple[int, int], segments) -> Optional[tuple[int, int]]:
+    """The content without an aside closing it after a comma: a non-restrictive relative clause (", who has
+    ...") or a concessive phrase (", although ...", ", even as ...") adds the writer's description to what was
+    reported (PolNeAR leaves them out; docs/notes/claims.md). Participles, "including" and "with" phrases stay:
+    ", killing more than 70", ", including five children" are part of what was said."""
+    span = doc.char_span(*content, alignment_mode="expand")
+    if span is None:
+        return content
+    for token in span[2:]:
+        if doc[token.i - 1].text != "," or _quoted(token, segments):  # a quotation is kept whole
+            continue
+        relative = token.lower_ in RELATIVE_PRONOUNS - {"that"} and token.head.dep_ == "relcl"
+        aside = relative or token.lower_ in ASIDE_WORDS
+        end = token.head.right_edge.i if relative or token.dep_ in ("mark", "advmod") else token.right_edge.i
+        if aside and end >= span[-1].i - 1:  # the aside runs to the content's end
+            return _trimmed(doc.text, content[0], doc[token.i - 1].idx) or content
+    return content
 
 
 def noun_claims(doc, paragraph: int) -> list[Found]:
@@ -707,6 +772,53 @@ def _clause_colon_quote(doc, paragraph: int, colon, segments, taken: list[Found]
     ]
 
 
+def dash_claims(doc, paragraph: int, taken: list[Found], settings: Settings = Settings()) -> list[Found]:
+    """'“...” ― Jane Roe': a quotation signed by a name after a dash, the name closing its line.
+
+    The quotation is the one that ends right before the dash, or (its opening mark lost) the line up to it.
+    """
+    found = []
+    text = doc.text
+    segments, _ = quote_segments(text)
+    for dash in doc:
+        # the tokenizer may glue the dash to the closing mark ("”―")
+        at = dash.idx + len(dash.text) - 1
+        if not dash.text.endswith(SIGNING_DASHES) or any(start < at < end for start, end in segments):
+            continue
+        rest = dropwhile(lambda t: t.pos_ == "SPACE", doc[dash.i + 1 :])
+        name = list(takewhile(lambda t: t.pos_ == "PROPN" or t.text in (".", "-"), rest))
+        while name and not name[-1].pos_ == "PROPN":
+            name.pop()
+        if not 0 < len(name) <= settings.max_colon_source:
+            continue
+        after = text[name[-1].idx + len(name[-1]) :]
+        if not re.match(r"[.\s\xa0]*(\n|$)", after):
+            continue  # the name goes on into a sentence: not a signature
+        before = text[:at].rstrip(" \t\xa0")
+        if not before.endswith(tuple(CLOSE_QUOTES + '"')):
+            continue
+        quote = next(((q_start, q_end) for q_start, q_end in segments if q_end == len(before)), None)
+        start = quote[0] if quote else before.rfind("\n") + 1
+        content = _inner(text, start, len(before))
+        if content is None or _words(text[content[0] : content[1]]) < settings.min_quote_words:
+            continue
+        if _covered(taken, *content):
+            continue
+        found.append(
+            Found(
+                paragraph,
+                content,
+                "dash",
+                (at, at + 1),
+                _char_range(name),
+                max(name, key=lambda t: t.i),
+                None,
+                direct_quote=True,
+            )
+        )
+    return found
+
+
 def _covered(claims: list[Found], start: int, end: int) -> bool:
     return any(c.content[0] < end and start < c.content[1] for c in claims)
 
@@ -723,22 +835,24 @@ def mark_quotes(claims: list[Found], text: str, settings: Settings = Settings())
         start, end = claim.content
         for q_start, q_end in segments:
             inner = _inner(text, q_start, q_end)
-            if inner is None or _words(text[q_start:q_end]) < settings.min_quote_words:
+            whole = q_start <= start and end <= q_end  # a short quotation that is all of the content still is one
+            if inner is None or (_words(text[q_start:q_end]) < settings.min_quote_words and not whole):
                 continue
             if claim.cue and q_start < claim.cue[0] < q_end:
                 continue
             overlap = min(end, inner[1]) - max(start, inner[0])
             if overlap > 0.8 * (end - start):
                 claim.direct_quote = True
-                inside = q_start <= start and end <= q_end
-                claim.content = inner if inside else (min(start, inner[0]), max(end, inner[1]))
+                claim.content = inner if whole else (min(start, inner[0]), max(end, inner[1]))
         tag_start = min(s[0] for s in (claim.cue, claim.source) if s) if claim.cue else None
         if claim.direct_quote and tag_start is not None and tag_start <= claim.content[0]:
             for q_start, q_end in segments:  # '“A,” she said, “B.”' parsed with B as the complement
                 inner = _inner(text, q_start, q_end)
                 if inner and q_end <= tag_start and not text[q_end:tag_start].strip(" ,"):
                     claim.content = (inner[0], claim.content[1])
-        if claim.direct_quote and claim.cue and claim.cue[0] >= claim.content[1]:
+        # 'The summit accomplished “too little,” he added. “Without ...”': a content closing on a quotation
+        ends_quoted = any(q_start < claim.content[1] <= q_end for q_start, q_end in segments)
+        if (claim.direct_quote or ends_quoted) and claim.cue and claim.cue[0] >= claim.content[1]:
             tag_end = max(s[1] for s in (claim.cue, claim.source) if s)
             claim.content = _followed_by_quotes(claim.content, tag_end, text, segments)
 
@@ -762,15 +876,21 @@ def _followed_by_quotes(content: tuple[int, int], tag_end: int, text: str, segme
 # -- speakers ---------------------------------------------------------------------------------------------
 
 
-def _mention_index(article: Article) -> list[tuple[int, int, int, Entity]]:
-    return [(m.span.paragraph, m.span.start, m.span.end, e) for e in article.entities for m in e.mentions]
+def _mention_index(article: Article) -> dict[int, list[tuple[int, int, Entity]]]:
+    """The entity mentions of each paragraph as (start, end, entity), in the article's entity order."""
+    by_paragraph: dict[int, list[tuple[int, int, Entity]]] = {}
+    for entity in article.entities:
+        for m in entity.mentions:
+            by_paragraph.setdefault(m.span.paragraph, []).append((m.span.start, m.span.end, entity))
+    return by_paragraph
 
 
-def _entity_at(mentions, paragraph: int, tokens) -> Optional[Entity]:
+def _entity_at(mentions: list[tuple[int, int, Entity]], tokens) -> Optional[Entity]:
+    """The entity of the first of ``tokens`` that a mention of the paragraph (``mentions``) overlaps."""
     for token in tokens:
         start, end = token.idx, token.idx + len(token)
-        for p, m_start, m_end, entity in mentions:
-            if p == paragraph and m_start < end and start < m_end:
+        for m_start, m_end, entity in mentions:
+            if m_start < end and start < m_end:
                 return entity
     return None
 
@@ -820,15 +940,26 @@ def _sentence_subject(pronoun):
 
 
 class Speakers:
-    """Resolves sources to entities, walking the article in reading order."""
+    """Resolves sources to entities, walking the article in reading order.
+
+    Every look-up is indexed (mentions by paragraph, the latest speaker of each kind, person mentions sorted by
+    position), so an article's claims resolve in about linear time however many speakers it has.
+    """
 
     def __init__(self, article: Article):
-        self.article = article
         self.mentions = _mention_index(article)
-        self.recent: list[
-            tuple[str, Optional[str], str, str]
-        ] = []  # (person|group|either, entity id, text, head lemma)
-        self.role_speakers: dict[str, str] = {}  # head lemma -> the latest speaker resolved under it (linear lookup)
+        self.entities: dict[str, Entity] = {}
+        for entity in article.entities:
+            self.entities.setdefault(entity.id, entity)
+        self.spoken = 0  # speakers remembered so far: the order of ``latest``
+        self.latest: dict[str, tuple[int, tuple[str, Optional[str], str, str]]] = {}  # kind -> (order, item)
+        self.role_speakers: dict[str, str] = {}  # head lemma -> the latest speaker resolved under it
+        # person mentions of the body by ((paragraph, start), order among the article's mentions)
+        mentions = (((m.span.paragraph, m.span.start), e) for e in article.entities for m in e.mentions)
+        self.persons = sorted(
+            (key, n, entity) for n, (key, entity) in enumerate(mentions) if entity.type == "PERSON" and key[0] >= 0
+        )
+        self.person_keys = [key for key, _, _ in self.persons]
 
     def resolve(self, claim: Found, doc) -> None:
         head = claim.source_head
@@ -854,7 +985,7 @@ class Speakers:
                 claim.source_head = subject
                 self._resolve_named(claim, doc, [subject])
                 return
-            previous = self._previous(kind, claim, doc)
+            previous = self._previous(kind, claim)
             if previous is not None:
                 claim.speaker = previous[1]
             claim.unresolved = previous is None
@@ -862,7 +993,7 @@ class Speakers:
         self._resolve_named(claim, doc, [head] + [c for c in head.children if c.dep_ in ("appos", "compound")])
 
     def _resolve_named(self, claim: Found, doc, tokens) -> None:
-        entity = _entity_at(self.mentions, claim.paragraph, tokens)
+        entity = _entity_at(self.mentions.get(claim.paragraph, ()), tokens)
         head = claim.source_head
         kind = (
             "person"
@@ -875,7 +1006,9 @@ class Speakers:
         self._remember((kind, claim.speaker, claim.speaker_text or "", head.lemma_.lower()))
 
     def _remember(self, item: tuple[str, Optional[str], str, str]) -> None:
-        self.recent.append(item)
+        """``item`` is (person|group|either, entity id, text, head lemma)."""
+        self.spoken += 1
+        self.latest[item[0]] = (self.spoken, item)
         if item[1]:
             self.role_speakers[item[3]] = item[1]
 
@@ -887,25 +1020,25 @@ class Speakers:
         ):
             return None
         entity_id = self.role_speakers.get(head.lemma_.lower())
-        return next((e for e in self.article.entities if e.id == entity_id), None) if entity_id else None
+        return self.entities.get(entity_id) if entity_id else None
 
-    def _previous(self, kind: str, claim: Found, doc):
-        for item in reversed(self.recent):
-            if item[0] in (kind, "either"):  # the nearest compatible speaker, resolved or not
-                self._remember(item)
-                return item
-        person = self._previous_person(claim, doc)
-        return ("person", person.id, person.name, "") if person and kind == "person" else None
+    def _previous(self, kind: str, claim: Found):
+        """The nearest earlier speaker of a compatible kind, resolved or not; else, for a person, the last person
+        mentioned before the claim's source."""
+        candidates = [self.latest[k] for k in (kind, "either") if k in self.latest]
+        if candidates:
+            item = max(candidates, key=lambda c: c[0])[1]
+            self._remember(item)
+            return item
+        person = self._previous_person(claim) if kind == "person" else None
+        return ("person", person.id, person.name, "") if person else None
 
-    def _previous_person(self, claim: Found, doc) -> Optional[Entity]:
-        best = None
-        for p, start, _, entity in self.mentions:
-            if entity.type != "PERSON":
-                continue
-            if (p, start) < (claim.paragraph, claim.source[0] if claim.source else 0) and p >= 0:
-                if best is None or (p, start) > best[0]:
-                    best = ((p, start), entity)
-        return best[1] if best else None
+    def _previous_person(self, claim: Found) -> Optional[Entity]:
+        at = bisect_left(self.person_keys, (claim.paragraph, claim.source[0] if claim.source else 0))
+        if at == 0:
+            return None
+        first = bisect_left(self.person_keys, self.person_keys[at - 1])  # the first of the mentions at that place
+        return self.persons[first][2]
 
 
 # -- the step ---------------------------------------------------------------------------------------------
@@ -920,6 +1053,7 @@ def paragraph_claims(doc, paragraph: int, settings: Settings = Settings()) -> li
         + noun_claims(doc, paragraph)
     )
     found += colon_claims(doc, paragraph, found, settings)
+    found += dash_claims(doc, paragraph, found, settings)
     mark_quotes(found, doc.text, settings)
     found = [c for c in found if c.content[1] > c.content[0] or c.form == OPENS_NEXT]
     return sorted(found, key=lambda c: (c.content[0], c.cue or (0, 0)))
@@ -1015,7 +1149,7 @@ def extract(article: Article, settings: Settings = Settings()) -> list[Claim]:
         )
     _roles_named_later(everything, settings.role_window)
     spoken = [f for f in everything if (f.speaker or f.speaker_text) and not f.unresolved]
-    found = _apart(_own_name_cut(article, _outermost(spoken)), article.paragraph_text)
+    found = _apart(_own_name_cut(article, _outermost(spoken), speakers.entities), article.paragraph_text)
     claims = [_claim(article, f) for f in found]
     if settings.learned_claims > 0:  # the learned filter: claims the model rates below the setting are dropped
         claims = [
@@ -1066,7 +1200,7 @@ def _outermost(found: list[Found]) -> list[Found]:
         or not any(
             g is not f
             and g.form != "according_to"
-            and inside(f.cue, g.content)
+            and inside(f.cue, g.scope or g.content)
             and not (g.cue and inside(g.cue, f.content))
             for g in by_paragraph[f.paragraph]
         )
@@ -1107,12 +1241,12 @@ def _apart(found: list[Found], text_of) -> list[Found]:
     return kept
 
 
-def _own_name_cut(article: Article, found: list[Found]) -> list[Found]:
+def _own_name_cut(article: Article, found: list[Found], entities: dict[str, Entity]) -> list[Found]:
     """A content opening with its own speaker's name ("For the leader, identified as Jane Roe the raid shows ...",
     where a comma was lost) starts after the name."""
     kept = []
     for claim in found:
-        entity = next((e for e in article.entities if e.id == claim.speaker), None) if claim.speaker else None
+        entity = entities.get(claim.speaker) if claim.speaker else None
         text = article.paragraph_text(claim.paragraph)
         for mention in entity.mentions if entity else ():
             span = mention.span

@@ -56,9 +56,19 @@ def claim_features(doc, claim, lexicon: frozenset) -> list[str]:
         if name == "cue":
             lemma = root.lemma_.lower()
             found += [f"cue={lemma}", f"cuedep={root.dep_}", f"cuetag={root.tag_}", f"lex={lemma in lexicon}"]
+            # what hangs on the cue: a clause reports, a bare object of a verb outside the lexicon often tells of an act
+            kids = sorted({c.dep_ for c in root.children if c.dep_ in ("ccomp", "xcomp", "dobj", "prep", "advcl")})
+            found += [f"cuekid={d}" for d in kids] + [f"lex+kid={lemma in lexicon}|{d}" for d in kids]
         else:
             kind = "pron" if root.pos_ == "PRON" else (root.ent_type_ or root.pos_)
             found += [f"spk={kind}", f"spklen={min(len(part), 5)}"]
+    content = doc.char_span(claim.content_span.start, claim.content_span.end, alignment_mode="expand")
+    if content is not None and len(content):  # a statement has a verb; "to a Gold Star mother" does not
+        found += [
+            f"croot={content.root.pos_}",
+            f"cfirst={content[0].pos_}",
+            f"cverb={any(t.pos_ in ('VERB', 'AUX') for t in content)}",
+        ]
     words = claim.content.split()
     found += [f"len={min(len(WORD.findall(claim.content)) // 5, 8)}", f"start={words[0].lower() if words else ''}"]
     return found
