@@ -8,10 +8,11 @@ file's pages through the operating system's page cache instead of holding a copy
 from __future__ import annotations
 
 import os
+import pickle
 import sqlite3
 import tempfile
 import threading
-from typing import Callable
+from typing import Any, Callable
 
 
 def folder() -> str:
@@ -21,55 +22,47 @@ def folder() -> str:
     )
 
 
-def built(path: str, fill: Callable[[sqlite3.Connection], None], stale_prefix: str | None = None) -> str:
-    """``path`` once ``fill(connection)`` has written it (only when it is absent or unreadable), else a file in the
-    temporary directory when the cache directory is read-only. Two processes building at once each write their
-    own file and the last rename wins; files starting with ``stale_prefix`` (other versions) are removed."""
-    if _readable(path):
-        return path
-    for target in (path, os.path.join(tempfile.gettempdir(), f"newsdesk-{os.getuid()}", os.path.basename(path))):
-        if target != path and _readable(target):
+def built(name: str, write: Callable[[str], None], stale_prefix: str | None = None) -> str:
+    """The path of cache file ``name`` once ``write(path)`` has written it (only when it is absent), in the cache
+    directory, else in the temporary directory when that is read-only. Two processes building at once each write
+    their own file and the last rename wins; files starting with ``stale_prefix`` (other versions) are removed."""
+    for where in (folder(), os.path.join(tempfile.gettempdir(), f"newsdesk-{os.getuid()}")):
+        target = os.path.join(where, name)
+        if os.path.exists(target):
             return target
         temporary = f"{target}.{os.getpid()}.tmp"
         try:
-            os.makedirs(os.path.dirname(target), exist_ok=True)
+            os.makedirs(where, exist_ok=True)
             if os.path.exists(temporary):
                 os.remove(temporary)
-            connection = sqlite3.connect(temporary)
-            try:
-                connection.execute("PRAGMA journal_mode = OFF")  # a new file: nothing to roll back to
-                fill(connection)
-                connection.commit()
-            finally:
-                connection.close()
+            write(temporary)
             os.replace(temporary, target)
         except OSError:  # a read-only home: try the temporary directory
             continue
         if stale_prefix:
-            _remove_stale(target, stale_prefix)
+            for other in os.listdir(where):
+                if other.startswith(stale_prefix) and other != name and not other.endswith(".tmp"):
+                    try:
+                        os.remove(os.path.join(where, other))
+                    except OSError:
+                        pass
         return target
-    raise OSError(f"no writable cache directory for {os.path.basename(path)}")
+    raise OSError(f"no writable cache directory for {name}")
 
 
-def _readable(path: str) -> bool:
-    try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+def built_sqlite(name: str, fill: Callable[[sqlite3.Connection], None], stale_prefix: str | None = None) -> str:
+    """:func:`built` for a SQLite file that ``fill(connection)`` writes."""
+
+    def write(path: str) -> None:
+        connection = sqlite3.connect(path)
         try:
-            return connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+            connection.execute("PRAGMA journal_mode = OFF")  # a new file: nothing to roll back to
+            fill(connection)
+            connection.commit()
         finally:
             connection.close()
-    except sqlite3.Error:
-        return False
 
-
-def _remove_stale(path: str, prefix: str) -> None:
-    folder, name = os.path.split(path)
-    for other in os.listdir(folder):
-        if other.startswith(prefix) and other != name and not other.endswith(".tmp"):
-            try:
-                os.remove(os.path.join(folder, other))
-            except OSError:
-                pass
+    return built(name, write, stale_prefix)
 
 
 class Reader:
@@ -89,3 +82,24 @@ class Reader:
 
     def __reduce__(self):  # pickled as its path (a Dask worker or spawned process opens its own connection)
         return Reader, (self.path,)
+
+
+def pickled(name: str, build: Callable[[], Any]) -> Any:
+    """``build()``'s value, kept in the cache directory as a pickle named ``name`` (which names the data's
+    version) after the first build: read back faster than packages parse their own text files."""
+    path = os.path.join(folder(), name)
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, ValueError, TypeError):
+        pass
+    value = build()
+    temporary = f"{path}.{os.getpid()}.tmp"
+    try:
+        os.makedirs(folder(), exist_ok=True)
+        with open(temporary, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:  # a read-only home: built again next time
+        pass
+    return value

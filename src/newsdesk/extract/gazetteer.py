@@ -674,26 +674,24 @@ DATA_PACKAGES = (
 )
 
 
-def cache_path() -> str:
-    """Where the built index is cached, named after the data packages' versions (so an upgrade rebuilds it)."""
+def cache_name() -> str:
+    """The built index's file in the cache directory, named after the data packages' versions (so an upgrade
+    rebuilds it)."""
     import hashlib
     from importlib.metadata import version
 
-    from ..cache import folder
-
     versions = "-".join(f"{p}{version(p)}" for p in DATA_PACKAGES)
-    name = f"gazetteer-{INDEX_FORMAT}-{hashlib.blake2b(versions.encode(), digest_size=6).hexdigest()}.sqlite"
-    return os.path.join(folder(), name)
+    return f"gazetteer-{INDEX_FORMAT}-{hashlib.blake2b(versions.encode(), digest_size=6).hexdigest()}.sqlite"
 
 
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
     """The process-wide gazetteer: read from the cache file (places and names as they are asked for), else built
     (~15 s) from the installed packages' data and cached. The cache holds only what these packages ship."""
-    from ..cache import built
+    from ..cache import built_sqlite
     from . import gazetteer_file
 
-    path = built(cache_path(), lambda connection: gazetteer_file.write(Gazetteer(), connection), "gazetteer-")
+    path = built_sqlite(cache_name(), lambda connection: gazetteer_file.write(Gazetteer(), connection), "gazetteer-")
     return gazetteer_file.read(path)
 
 

@@ -10,10 +10,9 @@ neighbourhoods as towns.
 from __future__ import annotations
 
 import functools
-import os
 from collections import Counter, defaultdict
 
-from ..cache import Reader, built, folder
+from ..cache import Reader, built_sqlite
 from .gazetteer import key
 
 # ZIP codes of military post offices name no town.
@@ -54,8 +53,7 @@ def _reader() -> Reader:
     """The other names of postal cities, built once into the cache directory (reading the ZIP codes takes ~1 s)."""
     from importlib.metadata import version
 
-    path = os.path.join(folder(), f"postal-{INDEX_FORMAT}-{version('zipcodes')}.sqlite")
-    return Reader(built(path, _write, "postal-"))
+    return Reader(built_sqlite(f"postal-{INDEX_FORMAT}-{version('zipcodes')}.sqlite", _write, "postal-"))
 
 
 @functools.lru_cache(maxsize=65536)
