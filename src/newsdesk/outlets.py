@@ -114,8 +114,10 @@ def _town(letters: str) -> Candidate | None:
         if any(p.is_area for p in places):
             continue
         for place in places:
-            if place.feature in gazetteer.SETTLEMENTS and place.population and (
-                best is None or place.population > best.population
+            if (
+                place.feature in gazetteer.SETTLEMENTS
+                and place.population
+                and (best is None or place.population > best.population)
             ):
                 best = place
     return best
