@@ -47,7 +47,7 @@ class Settings(StepSettings):
     max_df: float = 0.2
     candidates: int = 200
     candidate_df: float = 0.05
-    candidate_postings: int = 500
+    candidate_postings: int = 50
     linkage: str = "max"
     template_headline_share: float = 0.3
     boilerplate_articles: int = 2
