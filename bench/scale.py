@@ -516,43 +516,46 @@ def copy_generation(desk_db: Path, pool_db: Path, generation: int, first: int, l
 
 def incremental(pool_db: Path, sizes: list[int], folder: Path, window: int = 100) -> dict:
     """ms per added article of each desk step, measured over ``window`` articles once the desk holds each size.
-    The desk grows by the desk steps themselves up to the first size, then by whole generations of the pool copied
-    without running the steps (:func:`copy_generation`), the steps again for what is left of a generation."""
+
+    Every window is the same pool articles (those after the first ``lead`` = the smallest size), each time in a
+    generation of its own whose first ``lead`` articles precede it: the window finds the same stories to join,
+    and only the desk around it grows. Everything but the windows is copied without running the steps
+    (:func:`copy_generation`): whole generations of the pool as the desk's past, the last one cut to size."""
     import sqlite3
 
     from newsdesk import Desk
     from newsdesk.model import Article
 
     pool = [row[0] for row in sqlite3.connect(pool_db).execute("SELECT data FROM articles ORDER BY seq")]
+    lead = min(sizes)
+    if lead + window > len(pool):
+        raise SystemExit(f"the pool holds {len(pool)} articles: the smallest size plus the window must fit in it")
     days = 800  # the pool spans ~2 years of GVC: a generation starts after it
     seconds: Counter = Counter()
     result = {"pool": len(pool), "window": window, "sizes": {}}
     path = folder / "incremental.db"
     with Desk(path) as desk:
+        stories = next(fn for info, fn in desk.pipeline.steps if info.name == "stories")
         _time_steps(desk.pipeline, seconds)
-
-        def add(k: int) -> None:
-            article = Article.from_dict(rotated(pool[k % len(pool)], k // len(pool), days))
-            with desk.store.transaction():
-                desk.pipeline.update(article)
-                desk.store.save_article(article)
-
-        added = 0
+        added, generation = 0, 0
         for size in sorted(sizes):
             start = time.perf_counter()
-            while added < size:
-                generation, first = divmod(added, len(pool))
-                if added >= min(sizes) and added + len(pool) - first <= size:  # the rest of a generation, copied
-                    copy_generation(path, pool_db, generation, first, len(pool), days)
-                    added += len(pool) - first
-                else:
-                    add(added)
-                    added += 1
+            while added < size - lead:  # the desk's past: whole generations, the last one cut
+                count = min(len(pool), size - lead - added)
+                copy_generation(path, pool_db, generation, 0, count, days)
+                added, generation = added + count, generation + 1
+            copy_generation(path, pool_db, generation, 0, lead, days)  # the window's own generation so far
+            added += lead
+            stories.fresh()  # the in-memory indexes read what the copies wrote (reopening a desk does this)
+            desk.store.stateless_stories(1)
             print(f"  grown to {added} in {time.perf_counter() - start:.0f} s (load {load()})", flush=True)
             seconds.clear()
-            for k in range(window):
-                add(added + k)
-            added += window
+            for k in range(lead, lead + window):
+                article = Article.from_dict(rotated(pool[k], generation, days))
+                with desk.store.transaction():
+                    desk.pipeline.update(article)
+                    desk.store.save_article(article)
+            added, generation = added + window, generation + 1
             row = {name: round(1000 * seconds[name] / window, 2) for name in DESK_STEPS}
             row["stories+reuse+reconcile"] = round(row["stories"] + row["reuse"] + row["reconcile"], 2)
             row["load"] = load()
