@@ -534,6 +534,9 @@ def incremental(pool_db: Path, sizes: list[int], folder: Path, window: int = 100
     seconds: Counter = Counter()
     result = {"pool": len(pool), "window": window, "sizes": {}}
     path = folder / "incremental.db"
+    from newsdesk.extract import gazetteer, postal
+
+    gazetteer.load(), postal.postal_city("", "")  # loaded once per process: time warm steps
     with Desk(path) as desk:
         stories = next(fn for info, fn in desk.pipeline.steps if info.name == "stories")
         _time_steps(desk.pipeline, seconds)
