@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.outlets import outlet_count, outlet_name, outlet_town, web_domain
+from newsdesk.outlets import outlet_count, outlet_name, web_domain
+from newsdesk.profiles.us_local import outlet_town
 
 
 @pytest.mark.parametrize(

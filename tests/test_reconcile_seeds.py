@@ -120,5 +120,16 @@ def test_the_battle_has_actors_by_side_its_main_sentence_and_not_the_denied_figu
     battle = next(e for e in exported["events"] if e["fatalities"]["min"] == 71)
     actors = [names.get(a, a) for a in battle["actors"]]
     assert "Russian" not in actors and "Ukrainian" not in actors and "Russian Volunteer Corps" in actors
+    # by side: the raiders (Russian nationals) acted; Russia's forces were acted against; Ukraine denied taking part
+    sides = {names.get(a, a): side for a, side in battle["sides"].items()}
+    assert sides["Russian Volunteer Corps"] == 1 and sides["Military Forces of Russia"] == 2
+    assert not any("Ukrain" in name for name in sides)
     assert "denied" not in battle["notes"] and "killing more than 70" in battle["notes"]
     assert battle["fatalities"]["disputed"] and battle["fatalities"]["max"] is None
+
+
+def test_each_village_its_own_point_or_its_region(exported):
+    places = {p["name"]: p for p in exported["places"]}
+    glotovo, kozinka = places["Glotovo"], places["Kozinka"]
+    assert (glotovo["lat"], glotovo["lon"]) != (kozinka["lat"], kozinka["lon"])
+    assert glotovo["precision"] == 3  # "Glotovo and Kozinka in Belgorod": only its region is known

@@ -7,7 +7,8 @@ import pytest
 from newsdesk import profiles
 from newsdesk.extract import entities, gazetteer, parse, places
 from newsdesk.model import Article, Paragraph
-from newsdesk.reconcile import scene
+from newsdesk.profiles import get as profile
+from newsdesk.reconcile import place_context, place_cues
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +92,7 @@ def test_police_force_named_after_a_county_is_no_place(make):
 def test_an_outlet_named_like_a_us_town_is_no_clue_in_world_news(make):
     article = make("Saudi officials in Riyadh announced new measures on Monday.", url="https://www.arabnews.com/node/1")
     assert article.metadata["places_profile"] == "world"
-    assert scene.outlet_place([article]) is None
+    assert place_context.outlet_place([article]) is None
 
 
 def test_us_local_news_keeps_its_rules(make):
@@ -168,6 +169,6 @@ def test_shelling_floods_and_protests_are_scene_cues_in_world_news(make):
     ):
         article = make(text)
         [mention] = [m for e in article.entities if e.place and e.place.feature != "country" for m in e.mentions]
-        assert scene._scene(article, mention), text
-        article.metadata["places_profile"] = "us_local"  # US local news keeps its own incident words
-        assert not scene._scene(article, mention), text
+        assert place_cues.scene(article, mention, place_cues.cues(profile("world"))), text
+        # US local news keeps its own incident words
+        assert not place_cues.scene(article, mention, place_cues.cues(profile("us_local"))), text

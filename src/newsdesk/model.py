@@ -348,6 +348,7 @@ class Event(Record):
     notes: str = ""
     sub_type: str = ""  # ACLED sub-event type (e.g. "Air/drone strike")
     location: Optional[Place] = None  # its first placed place as the story reads it (a namesake in the story's state)
+    sides: dict = field(default_factory=dict)  # actor -> 1 acted, 2 acted against, 0 only a source
 
 
 @dataclass

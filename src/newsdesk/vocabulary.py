@@ -19,9 +19,15 @@ def load() -> dict[str, Any]:
     return tomllib.loads(resources.files("newsdesk").joinpath("vocabulary.toml").read_text(encoding="utf-8"))
 
 
+def joined(pattern: str) -> str:
+    """A vocabulary pattern written over several lines as one: a backslash at the end of a line continues it on
+    the next (TOML literal strings keep both characters)."""
+    return pattern.replace("\\\n", "")
+
+
 def words(pattern: str) -> re.Pattern:
     """A vocabulary pattern as a case-insensitive regular expression on word boundaries."""
-    return re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE)
+    return re.compile(rf"\b(?:{joined(pattern)})\b", re.IGNORECASE)
 
 
 @functools.lru_cache(maxsize=1)

@@ -324,7 +324,8 @@ def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
                 return True
     total = sum(counts.values())
     if total == 0:  # no place below country level: a US broadcaster's call sign ("king5.com") makes it local news
-        from ..outlets import CALL_SIGN, web_domain
+        from ..outlets import web_domain
+        from ..profiles.us_local import CALL_SIGN
 
         return any(CALL_SIGN.match(label) for label in (web_domain(article.url) or "").split(".")[:-1])
     return counts[True] >= weights.us_local_share * total
@@ -474,9 +475,13 @@ def _districts(entities: list[Entity], chosen: dict[str, Candidate], qualified: 
 
 
 def _placed_by_context(article: Article, entity: Entity, entities: list[Entity], gazetteer: Gazetteer) -> Place | None:
-    """A place missing from the gazetteer, at the place it is listed with (precision 2) or at the
-    region its sentence names after it (precision 3)."""
+    """A place missing from the gazetteer at the region its sentence names after it ("Glotovo and Kozinka in
+    Belgorod": only the region is known, precision 3; never the point of the village it is listed with), else at
+    the place it is listed with (precision 2), else at the region of a place its sentence names after it."""
     placed = [(m, e) for e in entities if e.place is not None and e is not entity for m in e.mentions]
+    in_region = _in_named_region(article, entity, placed, gazetteer, areas_only=True)
+    if in_region is not None:
+        return in_region
     for mention in entity.mentions:
         paragraph = mention.span.paragraph
         text = article.paragraph_text(paragraph)
@@ -490,6 +495,14 @@ def _placed_by_context(article: Article, entity: Entity, entities: list[Entity],
             )
             if LISTED_WITH.match(between):
                 return _unlisted(entity, owner.place, 2)
+    return _in_named_region(article, entity, placed, gazetteer, areas_only=False)
+
+
+def _in_named_region(
+    article: Article, entity: Entity, placed: list, gazetteer: Gazetteer, areas_only: bool
+) -> Place | None:
+    """The entity in the first-level region of the place its sentence names after "in" (only a region's name
+    when ``areas_only``), precision 3."""
     for mention in entity.mentions:
         paragraph = mention.span.paragraph
         text = article.paragraph_text(paragraph)
@@ -497,6 +510,8 @@ def _placed_by_context(article: Article, entity: Entity, entities: list[Entity],
             if other.span.paragraph != paragraph or other.span.start < mention.span.end:
                 continue
             if not IN_REGION.match(text[mention.span.end : other.span.start]) or owner.place.feature == "country":
+                continue
+            if areas_only and owner.place.feature not in ("region", "state"):
                 continue
             region = gazetteer.regions.get(_region_code(owner.place, gazetteer))
             if region is None:

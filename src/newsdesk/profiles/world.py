@@ -66,40 +66,45 @@ MACRO_REGIONS = {
     "Levant": ("IL", "JO", "LB", "PS", "SY"),
 }
 
-# Words of the incident itself written before its place in a sentence ("shelling hit ... in", "a flood in"): a
-# place after one is where the event happened (reconcile/scene.py). US local news uses only its own list.
-SCENE_WORDS = (
-    r"shell\w*",
-    r"strikes?",
-    r"struck",
-    r"bomb\w*",
-    r"blasts?",
-    r"explosions?",
-    r"explod\w*",
-    r"missiles?",
-    r"drones?",
-    r"rockets?",
-    r"attack\w*",
-    r"raids?",
-    r"clash\w*",
-    r"fighting",
-    r"protest\w*",
-    r"demonstrat\w*",
-    r"rall(?:y|ies)",
-    r"riot\w*",
-    r"flood\w*",
-    r"earthquakes?",
-    r"quakes?",
-    r"landslides?",
-    r"storms?",
-    r"cyclones?",
-    r"hurricanes?",
-    r"typhoons?",
-    r"wildfires?",
-    r"outbreaks?",
-    r"evacuat\w*",
-    r"displaced",
-    r"injured",
+# Words of the incident written before its place in a sentence ("shelling hit ... in", "a flood in", "was shot
+# in"): a place after one is where the event happened (reconcile/place_cues.py). US local news uses only its own
+# list (profiles/us_local.py).
+SCENE_WORDS = "|".join(
+    (
+        r"shot|shoot\w*|gunfire|gunshots?|killed|slain|stabb\w*|murder\w*|homicides?|wounded|dead|died|happened",
+        r"occurred|found",
+        r"shell\w*",
+        r"strikes?",
+        r"struck",
+        r"bomb\w*",
+        r"blasts?",
+        r"explosions?",
+        r"explod\w*",
+        r"missiles?",
+        r"drones?",
+        r"rockets?",
+        r"attack\w*",
+        r"raids?",
+        r"clash\w*",
+        r"fighting",
+        r"protest\w*",
+        r"demonstrat\w*",
+        r"rall(?:y|ies)",
+        r"riot\w*",
+        r"flood\w*",
+        r"earthquakes?",
+        r"quakes?",
+        r"landslides?",
+        r"storms?",
+        r"cyclones?",
+        r"hurricanes?",
+        r"typhoons?",
+        r"wildfires?",
+        r"outbreaks?",
+        r"evacuat\w*",
+        r"displaced",
+        r"injured",
+    )
 )
 
 # Country-code domains sold as words ("news.tv", "app.io"): no evidence of the outlet's country.
@@ -130,4 +135,4 @@ VANITY_DOMAINS = frozenset(
 )
 
 # Gazetteer additions: the macro-regions above, built into the world gazetteer (extract/gazetteer.py).
-PROFILE = Profile(name="world")
+PROFILE = Profile(name="world", scene_words=SCENE_WORDS)

@@ -86,7 +86,7 @@ def event_sources(event: Event, articles: list) -> list[str]:
 def acled_row(event: Event, names: dict[str, str], places: dict[str, Place], sources: list[str]) -> dict:
     located = next((p for p in event.places if p in places), None)
     place = event.location or (places.get(located) if located else None)
-    actors = [names.get(a, a) for a in event.actors]
+    actor1, actor2 = _sides(event)
     location = place.name if place else (names.get(event.places[0], "") if event.places else "")
     return {
         "event_id": event.id,
@@ -94,8 +94,8 @@ def acled_row(event: Event, names: dict[str, str], places: dict[str, Place], sou
         "year": (event.date or "")[:4],
         "event_type": event.type,
         "sub_event_type": event.sub_type,
-        "actor1": actors[0] if actors else "",
-        "actor2": actors[1] if len(actors) > 1 else "",
+        "actor1": names.get(actor1, actor1 or ""),
+        "actor2": names.get(actor2, actor2 or ""),
         "country": place.country or "" if place else "",
         "admin1": place.admin1 or "" if place else "",
         "location": location,
@@ -115,6 +115,17 @@ def acled_row(event: Event, names: dict[str, str], places: dict[str, Place], sou
         "injured_claims": " ".join(event.injured.get("claims", [])),
         "claims": " ".join(event.claims),
     }
+
+
+def _sides(event: Event) -> tuple[str | None, str | None]:
+    """ACLED's actor1 (the side that acted) and actor2 (the side acted against), each the first of its side;
+    without sides (an older record), the first two actors."""
+    first = next((a for a in event.actors if event.sides.get(a, 1) == 1), None)
+    second = next((a for a in event.actors if event.sides.get(a) == 2), None)
+    rest = [a for a in event.actors if a != first]
+    if first is None and second is None:
+        return (event.actors[0] if event.actors else None), (rest[0] if rest else None)
+    return first, second if second is not None else next((a for a in rest if event.sides.get(a) != 2), None)
 
 
 def _blank(value):

@@ -16,24 +16,29 @@ update. A vague figure ("more than 70") keeps its lower bound.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from .. import config as config_module
 from .. import vocabulary
 from ..extract import gazetteer
-from ..model import TITLE, Article, Claim, Contradiction, DateMention, Entity, Event, Place, Quantity, stable_id
+from ..profiles import Profile
+from ..model import TITLE, Article, Claim, Contradiction, DateMention, Event, Place, Quantity, stable_id
 from .matching import CASUALTY_KINDS, inside, outlet_key, speaker_key, story_order, superseded, value_range
-from .scene import (
-    PLACE_TYPES,
+from .place_context import (
+    AREAS,
     SETTLEMENT_SIZE,
+    PlaceSettings,
     StoryPlaces,
+    event_location,
+    first_place,
     in_span,
     located_places,
     ordered_places,
-    outlet_place,
-    place_entities,
+    places_in,
 )
 from .sentences import sentences
 
@@ -80,7 +85,7 @@ class Unit:
     places: list[str]  # desk entity ids, best first
     dates: list[DateMention]
     claims: list[Claim]
-    actors: list[str]
+    actors: list[Actor]
 
 
 @dataclass(eq=False)
@@ -89,42 +94,6 @@ class Draft:
     place: str | None
     units: list[Unit] = field(default_factory=list)
     named: bool = False  # whether a sentence or paragraph of it names its place (not only its article's first)
-
-
-def _precision(entity: Entity) -> int:
-    """ACLED precision of a located place; 4 ranks a name the gazetteer could not place (a street) after them."""
-    return entity.place.precision if entity.place is not None else 4
-
-
-def places_in(
-    article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str], located: bool = False
-) -> list[str]:
-    """Place entities mentioned between ``start`` and ``end``: most precise first, then first mentioned
-    (only those the gazetteer placed when ``located``)."""
-    first: dict[int, tuple] = {}  # entity (by identity) → (precision, first position, desk entity)
-    for entity, mention in article.mentions_at(paragraph):
-        if (entity.place is None and (located or entity.type not in PLACE_TYPES)) or not in_span(
-            mention.span, paragraph, start, end
-        ):
-            continue
-        found = (_precision(entity), mention.span.start, entity_of.get(entity.id, entity.id))
-        first[id(entity)] = min(first.get(id(entity), found), found)
-    return [entity_id for _, _, entity_id in sorted(first.values())]
-
-
-def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
-    """The place the article names first in its content (often the dateline)."""
-    best = None
-    for entity in place_entities(article):
-        if entity.place is None:
-            continue
-        for mention in entity.mentions:
-            if mention.span.paragraph < 0:
-                continue
-            key = (mention.span.paragraph, mention.span.start)
-            if best is None or key < best[0]:
-                best = (key, entity_of.get(entity.id, entity.id))
-    return best[1] if best else None
 
 
 # A sentence that says when or where "it" happened speaks of the event its article is talking about.
@@ -174,17 +143,87 @@ def units(articles: list[Article], entity_of: dict[str, str]) -> list[Unit]:
     return found
 
 
-def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[str]:
-    """The organisations mentioned between ``start`` and ``end``, once per entity, in entity order: not
-    nationalities ("Russian", "Ukrainian": both sides of a raid by Russian nationals may be Russian), nor an
-    organisation named in a denial of taking part."""
-    denials = [c.span for c in article.grouped(article.claims).get(paragraph, ()) if c.polarity == "deny"]
-    found = {
-        id(e): entity_of.get(e.id, e.id)
-        for e, m in article.mentions_at(paragraph)
-        if e.type == "ORG" and in_span(m.span, paragraph, start, end) and not any(inside(m.span, d) for d in denials)
-    }
+@dataclass(frozen=True)
+class Actor:
+    """One side's actor as a sentence names it: a desk entity id, or a state's force the text names by its
+    demonym ("Military Forces of Russia"); ``side`` 1 acted, 2 was acted against, 0 only spoke (a claim's
+    speaker: a source, not a side by that sentence)."""
+
+    key: str
+    side: int
+    state: str | None = None  # the country of a state's force: its army and its police are one side
+
+
+ACTORS = vocabulary.load()["actors"]
+# the hostility or alliance word right before a name ("opposed to the Kremlin", "aligned with the army")
+AGAINST = re.compile(rf"\b(?:{vocabulary.joined(ACTORS['against'])})\s+(?:the\s+)?$", re.I)
+ALLIED = re.compile(rf"\b(?:{vocabulary.joined(ACTORS['allied'])})\s+(?:the\s+)?$", re.I)
+RESPONDING = re.compile(rf"^(?:\s+[\w-]+){{0,2}}?\s+(?:{ACTORS['responding']})\b", re.I)
+FORCES = [(name, re.compile(rf"^\s+(?:{words})\b", re.I)) for name, words in ACTORS["forces"].items()]
+FORCE_WORDS = re.compile(rf"^\s+(?:{'|'.join(ACTORS['forces'].values())})\b", re.I)
+BEFORE = 40  # characters before a name read for a word of hostility or alliance
+
+
+def _actors(article: Article, paragraph: int, start: int, end: int, entity_of: dict[str, str]) -> list[Actor]:
+    """The sides named between ``start`` and ``end``, once per actor (its first mention decides its side), in
+    entity order: organisations and states' forces, not nationalities ("Russian", "Ukrainian": raiders of one
+    nationality may fight their own state), nor an organisation named in a denial of taking part or as an ally
+    ("aligned with the army": a claimed association is no participation)."""
+    claims = article.grouped(article.claims).get(paragraph, ())
+    denials = [c.span for c in claims if c.polarity == "deny"]
+    speakers = [c.speaker_span for c in claims if c.speaker_span is not None]
+    text = article.paragraph_text(paragraph)
+    found: dict[str, Actor] = {}
+    for entity, mention in article.mentions_at(paragraph):
+        if not in_span(mention.span, paragraph, start, end) or any(inside(mention.span, d) for d in denials):
+            continue
+        state, force = None, None
+        if entity.type == "ORG":
+            key = entity_of.get(entity.id, entity.id)
+        elif entity.type == "NORP" and (force := _force(entity.name, text[mention.span.end : mention.span.end + 30])):
+            key, state = force
+        else:
+            continue
+        before = text[max(start, mention.span.start - BEFORE) : mention.span.start]
+        after = text[mention.span.end : min(end, mention.span.end + BEFORE)]
+        if force is not None and (words := FORCE_WORDS.match(after)):
+            after = after[words.end() :]  # "Russian| security forces| reacted"
+        if AGAINST.search(before) or RESPONDING.match(after):
+            side = 2
+        elif ALLIED.search(before):
+            continue
+        else:
+            side = 0 if any(inside(mention.span, s) for s in speakers) else 1
+        found.setdefault(key, Actor(key, side, state))
     return list(found.values())
+
+
+SIDE_ORDER = (1, 2, 0)  # the acting side, the side acted against, sources
+MAX_ACTORS = 4
+
+
+def _force(demonym: str, after: str) -> tuple[str, str] | None:
+    """ "Russian" before "army" → ("Military Forces of Russia", "RU") (the demonym's country), else None."""
+    for name, words in FORCES:
+        if words.match(after):
+            places = gazetteer.load()
+            iso = places.demonyms.get(gazetteer.key(demonym)) or places.demonyms.get(gazetteer.key(demonym).rstrip("s"))
+            country = places.countries.get(iso) if iso else None
+            return (name.format(country=country.name), iso) if country else None
+    return None
+
+
+def sides(found: list[Unit]) -> dict[str, int]:
+    """Actor → its side in the event: 2 when its sentences name it as acted against more often than as acting,
+    1 when they name it acting, else 0 (only a source). A state's forces count together: "security forces
+    reacted" after "fighting against the armed forces" is the same side."""
+    votes: dict[str, Counter] = {}
+    group: dict[str, str] = {}
+    for unit in found:
+        for actor in unit.actors:
+            group[actor.key] = actor.state or actor.key
+            votes.setdefault(group[actor.key], Counter())[actor.side] += 1
+    return {key: 2 if n[2] > n[1] else 1 if n[1] else 0 for key, n in ((k, votes[g]) for k, g in group.items())}
 
 
 def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
@@ -224,17 +263,14 @@ def drafts(found: list[Unit], entity_of: dict[str, str]) -> list[Draft]:
     return result
 
 
-# Reports of one clash name the village or the town nearby: within a story, events of one type at
-# settlements this close are one event.
-NEARBY_KM = 30
-AREAS = {"country", "region", "state", "county"}
-
-
-def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
+def merged_nearby(found: list[Draft], located: dict[str, Place], nearby_km: float | None = None) -> list[Draft]:
     """Drafts of one type at settlements near each other merged into the one with the most support; a draft
     placed only in a country or a state joins the one at a settlement there ("the rebels were driven back",
     "fighting in Congo": the story's clash at Sake), unless its own sentences name that area and give a figure:
-    a state's or a country's toll ("133 homicides in the state this year") is not the event's."""
+    a state's or a country's toll ("133 homicides in the state this year") is not the event's. Settlements within
+    ``nearby_km`` (``[reconcile.places] nearby_km``) are near: reports of one clash name the village or the town
+    nearby."""
+    nearby_km = PlaceSettings.from_config().nearby_km if nearby_km is None else nearby_km
     result: list[Draft] = []
     for draft in sorted(found, key=support, reverse=True):
         target = next(
@@ -242,7 +278,7 @@ def merged_nearby(found: list[Draft], located: dict[str, Place]) -> list[Draft]:
                 kept
                 for kept in result
                 if kept.type[0] == draft.type[0]
-                and _near(located.get(kept.place), located.get(draft.place))
+                and _near(located.get(kept.place), located.get(draft.place), nearby_km)
                 or _holds(located.get(draft.place), located.get(kept.place), draft)
                 or _holds(located.get(kept.place), located.get(draft.place), kept)
             ),
@@ -261,10 +297,9 @@ def merged_at_location(
     """Drafts (most support first) of one type and one location (their first ranked place) joined when at most
     one of them states a casualty figure (a denied one does not count): "the government denied taking part in
     the attack", "the minister promised to respond" speak of the story's clash, whatever place they name. Two
-    that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed).
-    GVC dev, all incidents: date +0.001, killed +0.004, injured +0.008; MUC unchanged. Each kept draft comes
-    with its ranked places (``ordered_places``), ranked again only when it took in another."""
-    ranked = {id(d): ordered_places(d, story) for d in found}
+    that state figures stay apart (a civilian killed by shelling beside the fighters a battle killed). Each kept
+    draft comes with its ranked places (``ordered_places``), ranked again only when it took in another."""
+    ranked = {id(d): ordered_places(d.units, d.place, story) for d in found}
     where = {key: next(iter(places), None) for key, (places, _) in ranked.items()}
     result: list[Draft] = []
     grown = set()
@@ -277,19 +312,19 @@ def merged_at_location(
         else:
             target.units.extend(draft.units)
             grown.add(id(target))
-    return [(d, ordered_places(d, story) if id(d) in grown else ranked[id(d)]) for d in result]
+    return [(d, ordered_places(d.units, d.place, story) if id(d) in grown else ranked[id(d)]) for d in result]
 
 
 def _states_figures(draft: Draft, entity_of: dict[str, str]) -> bool:
     return any(not f.denies for kind in CASUALTY_KINDS for f in figures(draft, kind, entity_of))
 
 
-def _near(a: Place | None, b: Place | None) -> bool:
+def _near(a: Place | None, b: Place | None, nearby_km: float) -> bool:
     if a is None or b is None or a.lat is None or b.lat is None or a.country != b.country:
         return False
     if AREAS & {a.feature, b.feature}:
         return False  # a region holds many events: only settlements this close are one place
-    return gazetteer.distance_km(a.lat, a.lon, b.lat, b.lon) <= NEARBY_KM
+    return gazetteer.distance_km(a.lat, a.lon, b.lat, b.lon) <= nearby_km
 
 
 def _holds(area: Place | None, town: Place | None, draft: Draft) -> bool:
@@ -325,9 +360,7 @@ def support(draft: Draft) -> tuple[int, int, int]:
 
 
 # Sentences about what followed the event (charges, court, identification): their dates are mostly not the
-# event's. Weights measured on GVC dev (bench.events): an aftermath sentence's date counts 0.3 (0.1-0.3 equal,
-# 1 worse), a date relative to another date ("the day before") 0.5, and each later article of the story 0.8 of
-# the one before (the first reports are nearest the event).
+# event's (their weight: [reconcile.dates] aftermath_weight).
 AFTERMATH = re.compile(
     r"\b(charg\w*|sentenc\w*|arrest\w*|court\w*|trial|plead\w*|pleaded|hearing|arraign\w*|"
     r"indict\w*|convict\w*|jury|judge|funeral|vigil|identified|custody|booked|warrant|guilty|"
@@ -335,15 +368,8 @@ AFTERMATH = re.compile(
     r"laid to rest|celebration of life|obituar\w*)\b",
     re.I,
 )
-AFTERMATH_WEIGHT = 0.3
-PREVIOUS_WEIGHT = 0.5
-LATER_ARTICLE_WEIGHT = 0.8
-KIN_WEIGHT = 0.5  # GVC dev: 0.25-0.5 equal, 1 worse (the event's own sentences must lead)
 # Any other sentence of the story that gives a day and tells what happened to someone ("the boy died Monday",
-# "a body was found Sunday", "the gun went off on May 3": no violence cue, or another event's) counts 0.3 of an
-# event sentence. GVC dev: 0.3-0.5 equal, 0.2 worse, none 1 point worse; any sentence, with no incident word,
-# 0.1 point worse on GVC and 2-4 of 116 MUC documents worse (wire reports date elections and decrees).
-OTHER_SENTENCE_WEIGHT = 0.3
+# "a body was found Sunday", "the gun went off on May 3": no violence cue, or another event's).
 INCIDENT = re.compile(
     r"\b(shot|shots|shoot\w*|gun\w*|firearm|weapon|rifle|pistol|revolver|bullets?|fired|fire|"
     r"stabb\w*|kill\w*|died|dies|dead|death|slain|murder\w*|suicide|wounded|wounding|injur\w*|struck|hit|"
@@ -355,17 +381,42 @@ INCIDENT = re.compile(
 STAMP = re.compile(r"\b(posted|updated?|published|last modified)\b\W*(on\s+)?$", re.I)
 
 
-def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] | tuple = ()) -> str | None:
+@dataclass(frozen=True)
+class DateSettings:
+    """The weights of the event's day (``[reconcile.dates]``; each documented there)."""
+
+    typed_weight: float
+    kin_weight: float
+    other_sentence_weight: float
+    aftermath_weight: float
+    previous_weight: float
+    later_article_weight: float
+
+    @classmethod
+    def from_config(cls, section: dict | None = None) -> DateSettings:
+        """The shipped ``[reconcile.dates]`` values with ``section`` laid over them."""
+        return cls(**{**_shipped_dates(), **(section or {})})
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped_dates() -> dict:
+    return config_module.defaults()["reconcile"]["dates"]
+
+
+def event_date(
+    draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] | tuple = (), settings: DateSettings | None = None
+) -> str | None:
     """The day the story's sentences give with most weight, else the claims' dates, else the day before the
     first report. The event's own sentences count most; ``kin`` (the story's other sentences about the same
     kind of violence, placed elsewhere: often the jail, court or hospital of the same event) count
-    ``KIN_WEIGHT``; every other sentence of the ``story`` that tells what happened (``INCIDENT``) counts
-    ``OTHER_SENTENCE_WEIGHT``.
+    ``kin_weight``; every other sentence of the ``story`` that tells what happened (``INCIDENT``) counts
+    ``other_sentence_weight`` (``settings``: the shipped ``[reconcile.dates]`` by default).
 
     No day more than a day after the story's first report is the event's (the day after allows for a page
     stamped before it went out). A day counts with the days either side of it: reports of one event give
     neighbouring days (a shooting before midnight, a death or an arrest after it), and a lone earlier or later
     day (a court date, a previous shooting) must outweigh them all."""
+    s = settings or DateSettings.from_config()
     reports = [a.published for a in [*story, *(u.article for u in draft.units)] if a.published]
     latest = _shift(min(reports), 1) if reports else None
     counts: Counter = Counter()
@@ -373,8 +424,8 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
     dated = [*draft.units, *(u for u in kin if id(u) not in own)]
     for unit in dated:
         text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
-        weight = (2 if unit.type else 1) * (1 if id(unit) in own else KIN_WEIGHT)
-        _count_days(counts, unit.article, unit.order, unit.dates, text, unit.start, weight, latest)
+        weight = (s.typed_weight if unit.type else 1) * (1 if id(unit) in own else s.kin_weight)
+        _count_days(counts, unit.article, unit.order, unit.dates, text, unit.start, weight, latest, s)
     covered = {(id(u.article), u.paragraph, u.start) for u in dated}
     for order, article in enumerate(story_order(list(story))):
         texts = [(TITLE, article.title)] + [(p.index, p.text) for p in article.content_paragraphs()]
@@ -387,9 +438,8 @@ def event_date(draft: Draft, kin: list[Unit] | tuple = (), story: list[Article] 
                     and (id(article), index, start) not in covered
                     and INCIDENT.search(paragraph_text, start, end)
                 ):
-                    _count_days(
-                        counts, article, order, inside, paragraph_text[start:end], start, OTHER_SENTENCE_WEIGHT, latest
-                    )
+                    text = paragraph_text[start:end]
+                    _count_days(counts, article, order, inside, text, start, s.other_sentence_weight, latest, s)
     if not counts:
         for unit in draft.units:
             for claim in unit.claims:
@@ -414,9 +464,10 @@ def _count_days(
     offset: int,
     weight: float,
     latest: str | None,
+    settings: DateSettings,
 ) -> None:
     """Add the days of one sentence (``text``, at ``offset`` of its paragraph) of the ``order``-th article."""
-    weight *= LATER_ARTICLE_WEIGHT**order * (AFTERMATH_WEIGHT if AFTERMATH.search(text) else 1)
+    weight *= settings.later_article_weight**order * (settings.aftermath_weight if AFTERMATH.search(text) else 1)
     for mention in mentions:
         if mention.granularity != "day" or STAMP.search(text[: max(mention.span.start - offset, 0)]):
             continue
@@ -427,7 +478,7 @@ def _count_days(
             value = _stamp_lag(mention, value, article.published)
         if value is None or (latest is not None and not _before(value, latest)):
             continue
-        counts[value] += weight * (PREVIOUS_WEIGHT if mention.anchor == "previous" else 1)
+        counts[value] += weight * (settings.previous_weight if mention.anchor == "previous" else 1)
 
 
 WEEKDAY = re.compile(r"\b(mon|tues|wednes|thurs|fri|satur|sun)day\b", re.I)
@@ -449,7 +500,7 @@ ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
 def _stamp_lag(mention: DateMention, value: str, published: str) -> str:
     """A bare weekday six days before the page's stamp ("police said Saturday" on a page stamped Friday) is the
     day after the stamp: pages are often stamped the day before they went out (the day of the event, another
-    time zone), and a report names a day a week back by its date or as "last Saturday". GVC dev: 0.4 point."""
+    time zone), and a report names a day a week back by its date or as "last Saturday"."""
     if mention.anchor != "published" or not WEEKDAY.search(mention.text) or LAST_WEEK.match(mention.text):
         return value
     later = _shift(value, 7)
@@ -499,7 +550,7 @@ def figures(draft: Draft, kind: str, entity_of: dict[str, str]) -> list[Figure]:
                 continue
             if kind == "injured" and unit.article.id in counted and _one_person(quantity):
                 # "a 30-year-old man was shot in the knee" is one of the article's count, not a report of it. Not
-                # for deaths: the quantities step already counts a named victim once (GVC dev: worse for killed).
+                # for deaths: the quantities step already counts a named victim once.
                 continue
             claim = _claim_of(quantity, unit.claims)
             source = (speaker_key(claim, entity_of) if claim else None) or outlet_key(unit.article)
@@ -569,48 +620,23 @@ def _number(value: float) -> int | float:
     return int(value) if float(value).is_integer() else value
 
 
-# "Two areas of the region were attacked": a report at the level of a region, whatever town its paragraph names.
-REGION_LEVEL = re.compile(
-    r"\b(?:the|this|that|areas? of the|parts? of the|across the) "
-    r"(?:region|province|oblast|governorate|prefecture)\b",
-    re.I,
-)
-
-
-def _region_level(draft: Draft, location: Place | None, located: dict[str, Place]) -> Place | None:
-    """ACLED's precision 3: an event whose sentences name no place of their own but speak of "the region" is
-    located at the region that holds the place its paragraph or article names, never at that town's point."""
-    if (
-        location is None
-        or location.feature in AREAS
-        or any(u.places for u in draft.units)
-        or not any(REGION_LEVEL.search(u.article.paragraph_text(u.paragraph)[u.start : u.end]) for u in draft.units)
-    ):
-        return location
-    region = next(
-        (
-            p
-            for p in located.values()
-            if p.feature in ("region", "state") and p.country == location.country and p.admin1 == location.admin1
-        ),
-        None,
-    )
-    return region or replace(location, precision=3)
-
-
 def event_record(
     story_id: str,
     draft: Draft,
     entity_of: dict[str, str],
     disputed_claims: set[str],
     ranked: tuple[list[str], dict[str, Place]],
-    kin: list[Unit] | tuple = (),
-    story: list[Article] | tuple = (),
-    located: dict[str, Place] | None = None,
+    kin: list[Unit],
+    story: list[Article],
+    located: dict[str, Place],
+    profile: Profile,
+    day_settings: DateSettings,
 ) -> Event:
-    """The event of a draft whose places ``ordered_places`` ranked (``ranked``)."""
-    ordered, placed = ranked
-    actors = Counter(a for u in draft.units for a in u.actors)
+    """The event of a draft whose places ``ordered_places`` ranked (``ranked``), in a ``story`` read with
+    ``profile``."""
+    mentions = Counter(a.key for u in draft.units for a in u.actors)
+    side = sides(draft.units)
+    actors = sorted(mentions, key=lambda a: (SIDE_ORDER.index(side[a]), -mentions[a]))[:MAX_ACTORS]
     killed = reconcile_figures(figures(draft, "killed", entity_of), disputed_claims)
     if killed["min"] is None and not killed["disputed"] and any(_reports_a_death(u) for u in draft.units):
         killed["min"] = 1  # a death reported without a count: at least one (ACLED's conservative reading)
@@ -622,24 +648,20 @@ def event_record(
         injured["min"] is None
         and not injured["disputed"]
         and not killed["min"]
-        and any(_reports_an_injury(u) for u in draft.units)
+        and any(_reports_an_injury(u, profile) for u in draft.units)
     ):
         injured["min"] = 1  # someone shot or hurt, no count, nobody dead: at least one injured
     claims = sorted({c.id for u in draft.units for c in u.claims})
-    location = (
-        next((placed[p] for p in ordered if p in placed), None)
-        if ordered
-        else outlet_place(story or [u.article for u in draft.units])
-    )  # a report that names no place
     return Event(
         id=stable_id(story_id, draft.type[0], draft.place),
         story=story_id,
         type=draft.type[0],
         sub_type=draft.type[1],
-        date=event_date(draft, kin, story),
-        places=ordered,
-        location=_region_level(draft, location, located or placed),
-        actors=[a for a, _ in actors.most_common(4)],
+        date=event_date(draft, kin, story, day_settings),
+        places=ranked[0],
+        location=event_location(draft.units, ranked, story or [u.article for u in draft.units], located),
+        actors=actors,
+        sides={a: side[a] for a in actors},
         fatalities=killed,
         injured={"min": injured["min"], "max": injured["max"], "claims": injured["claims"]},
         claims=claims,
@@ -660,11 +682,14 @@ def _reports_a_death(unit: Unit) -> bool:
 INJURY = re.compile(r"\b(injur\w*|wound\w*|hurt|hospitali[sz]\w*)\b", re.I)
 
 
-HIT = re.compile(
-    r"\b(shot|shooting (?:him|her)self|gunshot wounds?|"
-    r"injur\w*|wound(?:ed|s)?|hurt|hospitali[sz]\w*)\b",
-    re.I,
-)
+# Words saying someone was hurt; a profile adds its own ("was shot": hurt in US local news).
+HURT = r"injur\w*|wound(?:ed|s)?|hurt|hospitali[sz]\w*"
+
+
+@functools.lru_cache(maxsize=8)
+def _hit(injuries: str) -> re.Pattern:
+    return re.compile(rf"\b(?:{injuries + '|' if injuries else ''}{HURT})\b", re.I)
+
 
 # "not life-threatening" still reports an injury; only these say nobody was hurt.
 UNHURT = re.compile(
@@ -674,10 +699,11 @@ UNHURT = re.compile(
 )
 
 
-def _reports_an_injury(unit: Unit) -> bool:
-    """Whether the unit's sentence says someone was shot or hurt, without a negation ("nobody was hurt")."""
+def _reports_an_injury(unit: Unit, profile: Profile) -> bool:
+    """Whether the unit's sentence says someone was hurt (in the words of the story's ``profile``), without a
+    negation ("nobody was hurt")."""
     text = unit.article.paragraph_text(unit.paragraph)[unit.start : unit.end]
-    return bool(HIT.search(text)) and not UNHURT.search(text)
+    return bool(_hit(profile.injuries).search(text)) and not UNHURT.search(text)
 
 
 def _shot_dead(unit: Unit) -> bool:
@@ -701,13 +727,23 @@ def notes(draft: Draft) -> str:
 
 
 def events(
-    story_id: str, articles: list[Article], entity_of: dict[str, str], found_contradictions: list[Contradiction]
+    story_id: str,
+    articles: list[Article],
+    entity_of: dict[str, str],
+    found_contradictions: list[Contradiction],
+    config: dict | None = None,
 ) -> list[Event]:
-    """The story's events, the main one (most articles, then figures) first."""
+    """The story's events, the main one (most articles, then figures) first (``config``: the ``[reconcile]``
+    section, whose ``places`` and ``dates`` tables are laid over the shipped ones)."""
+    config = config or {}
+    settings = PlaceSettings.from_config(config.get("places"))
+    day_settings = DateSettings.from_config(config.get("dates"))
     disputed = {c for x in found_contradictions if x.kind == "numeric" and not x.update for c in x.claims}
     located = located_places(articles, entity_of)
-    ordered = sorted(merged_nearby(drafts(units(articles, entity_of), entity_of), located), key=support, reverse=True)
-    kept = merged_at_location(ordered, StoryPlaces(articles, located, entity_of), entity_of)
+    found = merged_nearby(drafts(units(articles, entity_of), entity_of), located, settings.nearby_km)
+    ordered = sorted(found, key=support, reverse=True)
+    story = StoryPlaces(articles, located, entity_of, settings)
+    kept = merged_at_location(ordered, story, entity_of)
     return [
         event_record(
             story_id,
@@ -718,6 +754,8 @@ def events(
             [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units],
             articles,
             located,
+            story.profile,
+            day_settings,
         )
         for draft, ranked in kept
     ]

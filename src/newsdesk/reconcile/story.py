@@ -42,7 +42,7 @@ def reconcile(story_id: str, articles: list[Article], links: list[Reuse], config
         "independent_reports": independent_reports(groups, links),
         "independent_sources": independent_sources(articles, links),
         "novelty": novelty(articles, groups, entity_of),
-        "events": [e.to_dict() for e in events(story_id, articles, entity_of, disputes)],
+        "events": [e.to_dict() for e in events(story_id, articles, entity_of, disputes, config)],
     }
 
 
