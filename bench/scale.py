@@ -394,34 +394,171 @@ def rotated(data: str, generation: int, shift_days: int) -> dict:
     return record
 
 
+def _rotated_terms(data: str, generation: int, shift_days: int) -> str:
+    """A ``story_terms`` record as the stories step would write it for the generation's article: words re-spelled
+    (a headline or name term's words too), day terms shifted."""
+    record = json.loads(data)
+    days = datetime.timedelta(days=generation * shift_days)
+    terms = {}
+    for term, weight in record["terms"].items():
+        if term.startswith("@--"):  # month and day: shifted as in a year without 29 February
+            try:
+                term = "@--" + (datetime.date.fromisoformat("2001" + term[2:]) + days).isoformat()[5:]
+            except ValueError:
+                pass
+        elif term.startswith("@"):
+            try:
+                term = "@" + (datetime.date.fromisoformat(term[1:]) + days).isoformat()
+            except ValueError:
+                pass
+        else:
+            prefix = term[0] if term[0] in "^#" else ""
+            term = prefix + _rotate(term[len(prefix) :], generation)
+        terms[term] = weight
+    record["terms"] = terms
+    record["title"] = _rotate(record["title"], generation)
+    record["links"] = [_rotate(link, generation) for link in record["links"]]
+    if record.get("duplicate_of"):
+        record["duplicate_of"] = f"{record['duplicate_of']}~{generation}"
+    return json.dumps(record, ensure_ascii=False)
+
+
+def copy_generation(desk_db: Path, pool_db: Path, generation: int, first: int, last: int, shift_days: int) -> None:
+    """Store the desk-step records of pool articles ``first``..``last`` (by arrival) as generation ``generation``
+    without running the steps: the articles re-spelled and shifted (:func:`rotated`), their stories, story
+    states, term records, re-use links, and their fingerprints, LSH buckets and paragraph hashes offset per
+    generation (a new text's hashes meet no other generation's). Written through a connection of its own, so the
+    desk's in-memory indexes see another writer and reload."""
+    import sqlite3
+
+    suffix = f"~{generation}"
+    db = sqlite3.connect(desk_db, isolation_level=None)
+    db.execute("ATTACH DATABASE ? AS pool", (str(pool_db),))
+    db.create_function("gen", 1, lambda value: None if value is None else f"{value}{suffix}", deterministic=True)
+    db.execute("BEGIN IMMEDIATE")
+    db.execute(
+        "CREATE TEMP TABLE chosen AS SELECT id FROM pool.articles ORDER BY seq LIMIT ? OFFSET ?", (last - first, first)
+    )
+    seq = db.execute("SELECT coalesce(max(seq), 0) FROM articles").fetchone()[0]
+    rows = db.execute(
+        "SELECT id, content_hash, story, duplicate_of, data FROM pool.articles WHERE id IN (SELECT id FROM chosen)"
+        " ORDER BY seq"
+    ).fetchall()
+    for k, (_, content_hash, story, duplicate_of, data) in enumerate(rows):
+        record = rotated(data, generation, shift_days)
+        record["story"] = story and story + suffix
+        record["duplicate_of"] = duplicate_of and duplicate_of + suffix
+        db.execute(
+            "INSERT INTO articles (id, seq, content_hash, title, published, source, url, story, duplicate_of, data)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                record["id"],
+                seq + 1 + k,
+                content_hash,
+                record["title"],
+                record.get("published"),
+                record.get("source"),
+                record.get("url"),
+                record["story"],
+                record["duplicate_of"],
+                json.dumps(record, ensure_ascii=False),
+            ),
+        )
+    offset = generation * 1_000_003  # hashes of a generation's texts: another range
+    chosen = "article_id IN (SELECT id FROM chosen)"
+    db.execute(
+        f"INSERT INTO fingerprints SELECT gen(article_id), gen(fingerprint) FROM pool.fingerprints WHERE {chosen}"
+    )
+    db.execute(f"INSERT INTO minhashes SELECT gen(article_id), signature FROM pool.minhashes WHERE {chosen}")
+    db.execute(
+        f"INSERT INTO lsh_buckets SELECT band, bucket + ?, gen(article_id) FROM pool.lsh_buckets WHERE {chosen}",
+        (offset,),
+    )
+    db.execute(
+        f"INSERT INTO paragraph_hashes SELECT gen(hash), gen(article_id), paragraph FROM pool.paragraph_hashes"
+        f" WHERE {chosen}"
+    )
+    db.execute(
+        f"INSERT INTO paragraph_shingles SELECT hash + ?, gen(article_id), paragraph FROM pool.paragraph_shingles"
+        f" WHERE {chosen}",
+        (offset,),
+    )
+    db.execute(
+        "INSERT INTO reuse SELECT gen(a_article), a_paragraph, gen(b_article), b_paragraph, kind, similarity"
+        " FROM pool.reuse WHERE b_article IN (SELECT id FROM chosen)"
+    )
+    db.executemany(
+        "INSERT INTO story_terms VALUES (?, ?, ?)",
+        [
+            (
+                article_id + suffix,
+                None if day is None else day + generation * shift_days,
+                _rotated_terms(data, generation, shift_days),
+            )
+            for article_id, day, data in db.execute(
+                f"SELECT article_id, day, data FROM pool.story_terms WHERE {chosen}"
+            )
+        ],
+    )
+    stories = "id IN (SELECT story FROM pool.articles WHERE id IN (SELECT id FROM chosen))"
+    for story_id, data in db.execute(f"SELECT id, data FROM pool.stories WHERE {stories}").fetchall():
+        record = json.loads(data)
+        record["id"], record["articles"] = story_id + suffix, [a + suffix for a in record["articles"]]
+        db.execute("INSERT OR REPLACE INTO stories VALUES (?, ?)", (record["id"], json.dumps(record)))
+    db.execute(
+        "INSERT OR REPLACE INTO story_state SELECT gen(story), data FROM pool.story_state WHERE"
+        " story IN (SELECT story FROM pool.articles WHERE id IN (SELECT id FROM chosen))"
+    )
+    db.execute("DROP TABLE chosen")
+    db.execute("COMMIT")
+    db.close()
+
+
 def incremental(pool_db: Path, sizes: list[int], folder: Path, window: int = 100) -> dict:
-    """ms per added article of each desk step, measured over ``window`` articles once the desk holds each size."""
+    """ms per added article of each desk step, measured over ``window`` articles once the desk holds each size.
+
+    Every window is the same pool articles (those after the first ``lead`` = the smallest size), each time in a
+    generation of its own whose first ``lead`` articles precede it: the window finds the same stories to join,
+    and only the desk around it grows. Everything but the windows is copied without running the steps
+    (:func:`copy_generation`): whole generations of the pool as the desk's past, the last one cut to size."""
     import sqlite3
 
     from newsdesk import Desk
     from newsdesk.model import Article
 
     pool = [row[0] for row in sqlite3.connect(pool_db).execute("SELECT data FROM articles ORDER BY seq")]
+    lead = min(sizes)
+    if lead + window > len(pool):
+        raise SystemExit(f"the pool holds {len(pool)} articles: the smallest size plus the window must fit in it")
     days = 800  # the pool spans ~2 years of GVC: a generation starts after it
     seconds: Counter = Counter()
     result = {"pool": len(pool), "window": window, "sizes": {}}
-    with Desk(folder / "incremental.db") as desk:
+    path = folder / "incremental.db"
+    from newsdesk.extract import gazetteer, postal
+
+    gazetteer.load(), postal.postal_city("", "")  # loaded once per process: time warm steps
+    with Desk(path) as desk:
+        stories = next(fn for info, fn in desk.pipeline.steps if info.name == "stories")
         _time_steps(desk.pipeline, seconds)
-        added = 0
+        added, generation = 0, 0
         for size in sorted(sizes):
-            while added < size:
-                article = Article.from_dict(rotated(pool[added % len(pool)], added // len(pool), days))
-                with desk.store.transaction():
-                    desk.pipeline.update(article)
-                    desk.store.save_article(article)
-                added += 1
+            start = time.perf_counter()
+            while added < size - lead:  # the desk's past: whole generations, the last one cut
+                count = min(len(pool), size - lead - added)
+                copy_generation(path, pool_db, generation, 0, count, days)
+                added, generation = added + count, generation + 1
+            copy_generation(path, pool_db, generation, 0, lead, days)  # the window's own generation so far
+            added += lead
+            stories.fresh()  # the in-memory indexes read what the copies wrote (reopening a desk does this)
+            desk.store.stateless_stories(1)
+            print(f"  grown to {added} in {time.perf_counter() - start:.0f} s (load {load()})", flush=True)
             seconds.clear()
-            for k in range(window):
-                article = Article.from_dict(rotated(pool[(added + k) % len(pool)], (added + k) // len(pool), days))
+            for k in range(lead, lead + window):
+                article = Article.from_dict(rotated(pool[k], generation, days))
                 with desk.store.transaction():
                     desk.pipeline.update(article)
                     desk.store.save_article(article)
-            added += window
+            added, generation = added + window, generation + 1
             row = {name: round(1000 * seconds[name] / window, 2) for name in DESK_STEPS}
             row["stories+reuse+reconcile"] = round(row["stories"] + row["reuse"] + row["reconcile"], 2)
             row["load"] = load()

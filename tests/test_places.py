@@ -64,8 +64,8 @@ def test_key_folds_case_accents_and_articles():
 
 
 def test_cache_file_is_named_after_package_versions():
-    path = gazetteer.cache_path()
-    assert f"gazetteer-{gazetteer.INDEX_FORMAT}-" in path and path.endswith(".pickle")
+    name = gazetteer.cache_name()
+    assert name.startswith(f"gazetteer-{gazetteer.INDEX_FORMAT}-") and name.endswith(".sqlite")
 
 
 def test_a_place_comes_back_whole_from_the_index_cache(gaz):

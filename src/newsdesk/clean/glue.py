@@ -104,11 +104,15 @@ class Settings(StepSettings):
 # the word-frequency model ----------------------------------------------------
 @lru_cache(maxsize=1)
 def web_unigrams() -> dict[str, float]:
-    """wordsegment's word counts (Google Web 1T), read once per process: its bigrams, which nothing here uses,
-    would double the start-up time."""
+    """wordsegment's word counts (Google Web 1T), read once per process (from the cache directory after the first
+    time: parsing the package's file costs twice as much): its bigrams, which nothing here uses, would double that."""
+    from importlib.metadata import version
+
     from wordsegment import Segmenter
 
-    return Segmenter.parse(Segmenter.UNIGRAMS_FILENAME)
+    from ..cache import pickled
+
+    return pickled(f"wordsegment-{version('wordsegment')}.pickle", lambda: Segmenter.parse(Segmenter.UNIGRAMS_FILENAME))
 
 
 @lru_cache(maxsize=None)

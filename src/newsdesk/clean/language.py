@@ -44,6 +44,34 @@ def sample(article: Article, max_chars: int) -> str:
 
 
 @functools.lru_cache(maxsize=1)
+def _py3langid():
+    """py3langid's identifier, its model decompressed once into the cache directory (decompressing the packaged
+    LZMA file costs every process 0.4 s); the arrays are the ones py3langid's own loader makes."""
+    from importlib.metadata import version
+
+    import numpy as np
+    from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+    from py3langid.modelio import _to_array, load_model
+
+    from ..cache import built
+
+    def write(path: str) -> None:
+        ptc, pc, classes, nextmove, row, output = load_model(MODEL_DIR / MODEL_FILE)
+        with open(path, "wb") as handle:  # np.savez would add ".npz" to a path
+            np.savez(handle, ptc=ptc, pc=pc, classes=classes, nextmove=nextmove, row=row, output=output)
+
+    with np.load(built(f"py3langid-{version('py3langid')}.npz", write, "py3langid-")) as data:
+        return LanguageIdentifier(
+            data["ptc"],
+            data["pc"],
+            data["classes"].tolist(),
+            _to_array(data["nextmove"]),
+            data["output"].tolist(),
+            tk_row=_to_array(data["row"]),
+        )
+
+
+@functools.lru_cache(maxsize=1)
 def _lingua():
     try:
         from lingua import LanguageDetectorBuilder
@@ -67,9 +95,7 @@ def detect(text: str, detector: str = "py3langid", min_letters: int = 20) -> str
         return None
     text = prepared(text)
     if detector == "py3langid":
-        import py3langid
-
-        return py3langid.classify(text)[0]
+        return _py3langid().classify(text)[0]
     if detector == "lingua":
         found = _lingua().detect_language_of(text)
         return found.iso_code_639_1.name.lower() if found is not None else None

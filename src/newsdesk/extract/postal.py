@@ -12,13 +12,14 @@ from __future__ import annotations
 import functools
 from collections import Counter, defaultdict
 
+from ..cache import Reader, built_sqlite
 from .gazetteer import key
 
 # ZIP codes of military post offices name no town.
 ZIP_TYPES = ("STANDARD", "PO BOX", "UNIQUE")
+INDEX_FORMAT = 1  # bump when the rules below change: cached indexes are rebuilt
 
 
-@functools.lru_cache(maxsize=1)
 def _index() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], str]]:
     """(state → keys of its postal cities, (state, key of another name) → the postal city most of its ZIP codes
     have)."""
@@ -42,8 +43,22 @@ def _index() -> tuple[dict[str, frozenset[str]], dict[tuple[str, str], str]]:
     return postal, parts
 
 
+def _write(connection) -> None:
+    connection.execute("CREATE TABLE parts (state TEXT, name TEXT, city TEXT, PRIMARY KEY (state, name)) WITHOUT ROWID")
+    connection.executemany("INSERT INTO parts VALUES (?, ?, ?)", ((*k, city) for k, city in _index()[1].items()))
+
+
+@functools.lru_cache(maxsize=1)
+def _reader() -> Reader:
+    """The other names of postal cities, built once into the cache directory (reading the ZIP codes takes ~1 s)."""
+    from importlib.metadata import version
+
+    return Reader(built_sqlite(f"postal-{INDEX_FORMAT}-{version('zipcodes')}.sqlite", _write, "postal-"))
+
+
 @functools.lru_cache(maxsize=65536)
 def postal_city(name: str, state: str) -> str | None:
     """The postal city of which ``name`` is only another name in ``state`` (a postal code: "IL"), or None (a postal
     city itself, or a name the Postal Service does not use there)."""
-    return _index()[1].get((state, key(name)))
+    row = _reader()().execute("SELECT city FROM parts WHERE state = ? AND name = ?", (state, key(name))).fetchone()
+    return row[0] if row else None

@@ -137,12 +137,12 @@ def outlet_town(url: str | None) -> Candidate | None:
 
 
 def _label_town(label: str) -> Candidate | None:
-    towns = _towns()
     for start in range(len(label) - SHORTEST + 1):
         if _masthead(label[:start]):
             for end in range(len(label), start + SHORTEST - 1, -1):
-                if label[start:end] in towns and _masthead(label[end:]):
-                    return towns[label[start:end]]
+                town = _town(label[start:end])
+                if town is not None and _masthead(label[end:]):
+                    return town
     return None
 
 
@@ -152,24 +152,25 @@ def _masthead(letters: str) -> bool:
     return not letters or any(letters.startswith(w) and _masthead(letters[len(w) :]) for w in MASTHEAD)
 
 
-@functools.lru_cache(maxsize=1)
-def _towns() -> dict[str, Candidate]:
-    """A settlement's name without spaces → the most populous settlement of that main name, leaving out names
-    that are masthead words or also name a country or region."""
+@functools.lru_cache(maxsize=65536)
+def _town(letters: str) -> Candidate | None:
+    """The most populous settlement whose main name is ``letters`` without its spaces, leaving out names that are
+    masthead words or also name a country or region (one indexed lookup: no table of all 650,000 names)."""
     from ..extract import gazetteer
 
+    if len(letters) < SHORTEST or letters in MASTHEAD:
+        return None
     gaz = gazetteer.load()
-    towns = {}
-    for name, entry in gaz.index.items():
-        places = [gaz.places[i] for i in entry if i >= 0]
-        letters = name.replace(" ", "")
-        if len(letters) < SHORTEST or letters in MASTHEAD or any(p.is_area for p in places):
+    best = None
+    for name in gaz.index.spelled(letters):
+        places = [gaz.places[i] for i in gaz.index[name] if i >= 0]
+        if any(p.is_area for p in places):
             continue
         for place in places:
             if (
                 place.feature in gazetteer.SETTLEMENTS
                 and place.population
-                and (letters not in towns or place.population > towns[letters].population)
+                and (best is None or place.population > best.population)
             ):
-                towns[letters] = place
-    return towns
+                best = place
+    return best

@@ -180,7 +180,7 @@ class Clusterer:
             return None
         for (other,) in db.execute(
             "SELECT h.article_id FROM paragraph_hashes h JOIN articles a ON a.id = h.article_id"
-            " WHERE h.hash = ? AND h.article_id != ? ORDER BY a.seq LIMIT ?",
+            " WHERE h.hash = ? AND h.article_id != ? ORDER BY h.rowid LIMIT ?",  # arrival order, read off the index
             (min(mine), article_id, BOILERPLATE_HOLDERS),
         ).fetchall():
             theirs = {r[0] for r in db.execute("SELECT hash FROM paragraph_hashes WHERE article_id = ?", (other,))}

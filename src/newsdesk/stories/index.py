@@ -47,7 +47,7 @@ class Settings(StepSettings):
     max_df: float = 0.2
     candidates: int = 200
     candidate_df: float = 0.05
-    candidate_postings: int = 500
+    candidate_postings: int = 50
     linkage: str = "max"
     template_headline_share: float = 0.3
     boilerplate_articles: int = 2
@@ -81,7 +81,7 @@ class StoryIndex:
     settings: Settings = field(default_factory=Settings)
     entries: dict[str, Entry] = field(default_factory=dict)
     df: Counter = field(default_factory=Counter)
-    postings: dict[str, dict[str, None]] = field(default_factory=dict)  # term -> its articles, in insertion order
+    postings: dict[str, dict[str, float]] = field(default_factory=dict)  # term -> its articles' weights, oldest first
     members: dict[str, set] = field(default_factory=dict)
     by_title: dict[str, set] = field(default_factory=dict)
     by_link: dict[str, set] = field(default_factory=dict)
@@ -115,9 +115,9 @@ class StoryIndex:
         self.entries[article_id] = entry
         self.arrival[article_id] = self.arrivals
         self.arrivals += 1
-        for term in entry.terms:
+        for term, weight in entry.terms.items():
             self.df[term] += 1
-            self.postings.setdefault(term, {})[article_id] = None
+            self.postings.setdefault(term, {})[article_id] = weight
         self.members.setdefault(entry.story, set()).add(article_id)
         if entry.title:
             self.by_title.setdefault(entry.title, set()).add(article_id)
@@ -196,10 +196,11 @@ class StoryIndex:
                 continue
             idf = self.idf(term, n)
             postings = self.postings.get(term, {})
+            walked = postings.items()
             if len(postings) > self.settings.candidate_postings:  # the most recent: an add costs the same on any desk
-                postings = itertools.islice(reversed(postings), self.settings.candidate_postings)
-            for other in postings:
-                dots[other] += weight * self.entries[other].terms[term] * idf
+                walked = itertools.islice(reversed(walked), self.settings.candidate_postings)
+            for other, theirs in walked:
+                dots[other] += weight * theirs * idf
         dots.pop(exclude, None)
         sims = {}
         for other, _ in dots.most_common(self.settings.candidates):
@@ -220,7 +221,9 @@ class StoryIndex:
     def similarity(self, query: dict[str, float], entry: Entry, other: Entry, n: int) -> float:
         """Cosine of ``query`` (the vector of ``entry``) with ``other``, times the time and date factors."""
         vec = self.cached_vector(other, n)
-        cos = sum(weight * vec.get(term, 0.0) for term, weight in query.items())
+        # over the shared terms only (a set intersection in C: most of a long query's terms are not in the other
+        # article); fsum makes the sum independent of the set's order
+        cos = math.fsum(query[term] * vec[term] for term in query.keys() & vec.keys())
         factor = self.time_factor(entry.day, other.day)
         if factor < 1.0 and self.same_day(entry, other):
             factor = 1.0
@@ -236,8 +239,8 @@ class StoryIndex:
         nothing)."""
         rare = [
             t
-            for t in entry.terms
-            if t in other.terms and not t.startswith(DATE_PREFIX) and self.df.get(t, 0) <= self.settings.specific_df
+            for t in entry.terms.keys() & other.terms.keys()
+            if not t.startswith(DATE_PREFIX) and self.df.get(t, 0) <= self.settings.specific_df
         ]
         words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
         strong = sum(
