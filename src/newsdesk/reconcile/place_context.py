@@ -2,11 +2,13 @@
 
 The order of decisions:
 
-1. **Candidates.** Each place entity the story's articles name, at its most
-   precise gazetteer place (the places step placed each article alone); an
-   event's candidates are its own sentences' places and every settlement the
-   story names (reports put the town in the dateline or the lede, and the
-   event's sentence often names only the street).
+1. **Candidates.** Each place entity the story's articles name in their
+   headline, body and headings (not in a caption, a credit or a list of other
+   stories: :func:`told_in`), at its most precise gazetteer place (the places
+   step placed each article alone); an event's candidates are its own
+   sentences' places and every settlement the story names (reports put the
+   town in the dateline or the lede, and the event's sentence often names only
+   the street).
 2. **Evidence per mention** (:mod:`.place_cues`, with the words of the
    article's profile): a site's or a facility's name counts little, a local
    agency's name counts for its town, a victim's destination and a person's
@@ -27,7 +29,9 @@ The order of decisions:
 6. **The event's location** (:func:`event_location`): the first ranked place
    the gazetteer placed; none named, the outlets' home town where the profile
    reads it (precision 2); a report at the level of "the region" is located at
-   the region (ACLED precision 3), never at a town's point.
+   the region (ACLED precision 3), never at a town's point, and so is one whose
+   sentences name the region and no place in it while the story names several
+   places there (one alone, as in a dateline, stands for the event).
 
 Each weight is a setting (``[reconcile.places]`` in defaults.toml); what each
 moved on the development data is recorded in docs/notes/place-context.md.
