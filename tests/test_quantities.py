@@ -247,6 +247,7 @@ def test_world_casualty_phrases(nlp, text, figure):
     [
         ("Two protesters were shot near the square.", "other", "injured"),  # "shot": hurt only in US local news
         ("A man was shot on Elm Street.", None, "injured"),
+        ("Police came after a man was reported to have been shot.", None, "injured"),
         ("Two protesters were shot dead near the square.", "killed", "killed"),
         ("Three soldiers were shot and wounded at the checkpoint.", "injured", "injured"),
     ],

@@ -410,7 +410,7 @@ def _verb_kind(verb, lemmas: dict[str, str] = LEMMA_KIND) -> str:
     lemma = verb.lemma_.lower()
     if lemma in LINKING and lemma != "leave":  # "ten people remain missing", "were reported missing"
         for c in verb.children:
-            kind = LEMMA_KIND.get(c.lower_) or LEMMA_KIND.get(c.lemma_.lower())  # "missing" is lemmatised "miss"
+            kind = lemmas.get(c.lower_) or lemmas.get(c.lemma_.lower())  # "missing" is lemmatised "miss"
             if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and c.pos_ in ("ADJ", "VERB") and kind:  # not "is jail"
                 return kind
     if lemma == "shoot" or lemma == "leave":
@@ -583,7 +583,7 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc, lemmas: 
                 kind != "other"
                 and unit not in ("people", None)
                 and noun is not None
-                and noun.lemma_.lower() not in LEMMA_KIND
+                and noun.lemma_.lower() not in lemmas
             ):
                 kind = "other"  # "two houses were destroyed", "3 cars hit": not casualties
     else:
@@ -608,7 +608,7 @@ def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]], lemm
         # Anything shot or killed is taken for a person; "a school was evacuated" is not one evacuee.
         if kind in ("other", "distance") or (kind not in ("killed", "injured") and unit_of(token) != "people"):
             continue
-        if token.lemma_.lower() in LEMMA_KIND or token.lemma_.lower() in TIME_NOUNS:
+        if token.lemma_.lower() in lemmas or token.lemma_.lower() in TIME_NOUNS:
             continue  # "an arrest", "a gunshot wound": the event, not a person
         start, end = determiners[0].idx, token.idx + len(token.text)
         if any(s < end and start < e for s, e in taken):
