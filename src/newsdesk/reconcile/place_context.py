@@ -50,7 +50,7 @@ from .. import config as config_module
 from .. import profiles
 from ..extract import gazetteer
 from ..extract.postal import postal_city
-from ..model import TITLE, Article, Entity, Place, Span
+from ..model import CONTENT_ROLES, TITLE, Article, Entity, Place, Span
 from ..profiles import Profile
 from ..profiles.us_local import outlet_town
 from . import place_cues as cue
@@ -166,21 +166,24 @@ def places_in(
     return [entity_id for _, _, entity_id in sorted(first.values())]
 
 
-def told_in(article: Article) -> set[int]:
-    """The paragraphs that tell the report: the headline, body and headings; not a photo's caption, a credit or a
-    list of other stories (clean/roles.py), whose places are where a photo was taken or another story happened."""
-    return {TITLE} | {p.index for p in article.content_paragraphs()}
+def told_in(article: Article, paragraph: int) -> bool:
+    """Whether the paragraph tells the report: the headline, body and headings; not a photo's caption, a credit or
+    a list of other stories (clean/roles.py), whose places are where a photo was taken or another story happened."""
+    return (
+        paragraph == TITLE
+        or 0 <= paragraph < len(article.paragraphs)
+        and (article.paragraphs[paragraph].role in CONTENT_ROLES)
+    )
 
 
 def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
     """The place the article names first in its content (often the dateline)."""
     best = None
-    content = told_in(article) - {TITLE}
     for entity in place_entities(article):
         if entity.place is None:
             continue
         for mention in entity.mentions:
-            if mention.span.paragraph not in content:
+            if mention.span.paragraph == TITLE or not told_in(article, mention.span.paragraph):
                 continue
             key = (mention.span.paragraph, mention.span.start)
             if best is None or key < best[0]:
@@ -233,14 +236,13 @@ class StoryPlaces:
         named = {gazetteer.key(e.name): entity_of.get(e.id, e.id) for a in articles for e in place_entities(a)}
         for article in articles:
             opening = [p.index for p in article.content_paragraphs()[: s.dateline_paragraphs]]
-            content = told_in(article)
             for entity in article.entities:
                 agency = cue.agency_town(entity, named, cues)
                 key = agency or entity_of.get(entity.id, entity.id)
                 if entity.type == "GPE" and not cue.COMPASS.match(entity.name):
                     self.spoken.add(key)  # a town by its type ("Northwest ...": a quarter)
                 for mention in entity.mentions:
-                    if mention.span.paragraph not in content:
+                    if not told_in(article, mention.span.paragraph):
                         continue  # a caption's village, a credit's city: no evidence of where the events were
                     if cue.site_name(article, mention) or cue.facility_name(article, mention, cues):
                         total[key] += s.site_weight  # a fallback when the story names no other place
