@@ -240,3 +240,32 @@ def test_named_victim_counts_once_as_killed_when_shot_then_dead(nlp):
 def test_world_casualty_phrases(nlp, text, figure):
     figures = [(q[0], q[1], q[3]) for q in found(nlp, text) if q[3] != "other"]
     assert figures[0] == figure and len(figures) == 1 + text.count(" wounded")
+
+
+@pytest.mark.parametrize(
+    "text, world, us_local",
+    [
+        ("Two protesters were shot near the square.", "other", "injured"),  # "shot": hurt only in US local news
+        ("A man was shot on Elm Street.", None, "injured"),
+        ("Police came after a man was reported to have been shot.", None, "injured"),
+        ("Two protesters were shot dead near the square.", "killed", "killed"),
+        ("Three soldiers were shot and wounded at the checkpoint.", "injured", "injured"),
+    ],
+)
+def test_shot_is_an_injury_only_in_the_us_local_profile(nlp, text, world, us_local):
+    from newsdesk import profiles
+
+    def kinds(profile):
+        return [q.kind for q in quantities.in_text(text, doc=nlp(text), profile=profile) if q.unit == "people"]
+
+    assert kinds(None) == ([world] if world else [])
+    assert kinds(profiles.get("us_local")) == [us_local]
+
+
+def test_an_article_read_as_us_local_news_counts_the_shot_as_injured(nlp):
+    text = "Two men were shot in Springfield on Friday."
+    article = Article(id="a", title="", paragraphs=[Paragraph(0, text, "x")])
+    article.docs = {0: nlp(text)}
+    assert [q.kind for q in quantities.mentions(article)] == ["other"]
+    article.metadata["places_profile"] = "us_local"
+    assert [q.kind for q in quantities.mentions(article)] == ["injured"]

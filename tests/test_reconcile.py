@@ -1457,3 +1457,48 @@ def test_cue_words_on_a_continued_line_of_the_vocabulary_are_read():
     # "incursions?" and "massacre" begin a continued line of their patterns in vocabulary.toml
     assert event_type("Fighters staged an armed incursion across the border.") == ("Battles", "Armed clash")
     assert event_type("Villagers described the massacre.") == ("Violence against civilians", "Attack")
+
+
+def _region(builder, name, admin1="North"):
+    builder.entity(name, "GPE", precision=3, admin1=admin1)
+    builder.article.entities[-1].place.feature = "region"
+
+
+@pytest.mark.parametrize(
+    "role, text",
+    [
+        (
+            "caption",
+            "Fighters pose on a truck in Lakeside, Northland, in this photo released on Monday. (Group via Wire)",
+        ),
+        ("related", "Fighting reaches Lakeside as rebels advance"),
+        ("credit", "(With information from the Lakeside Herald)"),
+    ],
+)
+def test_a_place_named_only_in_a_caption_a_link_list_or_a_credit_does_not_place_the_event(role, text):
+    a = Builder("a", ["Rebels attacked the Northland region on Monday, killing 5 soldiers, the army said.", text])
+    a.article.paragraphs[1].role = role
+    a.quantity("5 soldiers", "killed", 5, 5)
+    _region(a, "Northland")
+    _town(a, "Lakeside", feature="village")
+    [event] = run([a.article])["events"]
+    assert (event["location"]["name"], event["location"]["precision"]) == ("Northland", 3)
+    assert "GPE:Lakeside" not in event["places"]
+
+
+def test_a_report_at_its_regions_level_among_several_of_its_villages_is_at_region_precision():
+    lede = "Rebels attacked the Northland region on Monday, killing 5 soldiers, the army said."
+
+    def located(evacuated_from, *villages):
+        a = Builder("a", [lede, f"About a hundred people were evacuated from {evacuated_from}, officials said."])
+        a.quantity("5 soldiers", "killed", 5, 5)
+        _region(a, "Northland")
+        for village in villages:
+            _town(a, village, feature="village")
+        location = run([a.article])["events"][0]["location"]
+        return location["name"], location["precision"]
+
+    # nothing says at which of the two villages the attack was: the region
+    assert located("Lakeside and Millbrook", "Lakeside", "Millbrook") == ("Northland", 3)
+    # one village alone, as in a dateline, stands for the report
+    assert located("Lakeside", "Lakeside") == ("Lakeside", 1)

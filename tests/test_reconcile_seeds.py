@@ -133,3 +133,9 @@ def test_each_village_its_own_point_or_its_region(exported):
     glotovo, kozinka = places["Glotovo"], places["Kozinka"]
     assert (glotovo["lat"], glotovo["lon"]) != (kozinka["lat"], kozinka["lon"])
     assert glotovo["precision"] == 3  # "Glotovo and Kozinka in Belgorod": only its region is known
+
+
+def test_the_battle_is_at_its_regions_precision_not_at_a_captions_village(exported):
+    # the body names the region and two of its villages without saying where the fighting was
+    battle = next(e for e in exported["events"] if e["fatalities"]["min"] == 71)
+    assert battle["location"]["precision"] == 3 and battle["location"]["feature"] == "region"

@@ -24,8 +24,9 @@ from __future__ import annotations
 import re
 from typing import Optional
 
-from .. import vocabulary
+from .. import profiles, vocabulary
 from ..model import TITLE, Article, Quantity, Span
+from ..profiles import Profile
 from ..pipeline import step
 from . import dates
 from .numbers import UNITS
@@ -91,7 +92,7 @@ EXPRESSION = re.compile(
 )  # not part of a code: "1-866-TIPS"
 
 # What makes a count a casualty figure (lemma → kind) and which verbs' subjects are agents, as data
-# (vocabulary.toml [casualties]).
+# (vocabulary.toml [casualties]); a profile adds its own (US local news: "two were shot" are two injured).
 LEMMA_KIND = vocabulary.casualty_lemmas()
 TRANSITIVE = frozenset(vocabulary.load()["casualties"]["transitive"])
 # Verbs that link a count to a state: "ten people remain missing", "thousands were left homeless".
@@ -326,10 +327,10 @@ def _number(value: Optional[float]) -> Optional[float]:
     return None if value is None else (int(value) if float(value).is_integer() else value)
 
 
-def kind_of(node) -> str:
+def kind_of(node, lemmas: dict[str, str] = LEMMA_KIND) -> str:
     """killed / injured / missing / displaced / evacuated / detained from the words governing ``node`` (the counted noun or the
-    number itself), or "other"."""
-    if node.lemma_.lower() in LEMMA_KIND and node.pos_ == "NOUN" and node.lemma_.lower() not in ("shoot",):
+    number itself), or "other"; ``lemmas``: casualty lemma → kind (:func:`casualty_lemmas`)."""
+    if node.lemma_.lower() in LEMMA_KIND and node.pos_ == "NOUN":
         return LEMMA_KIND[node.lemma_.lower()]
     if node.pos_ == "ADJ" and node.lemma_.lower() in LEMMA_KIND:  # "12 dead"
         return LEMMA_KIND[node.lemma_.lower()]
@@ -344,7 +345,7 @@ def kind_of(node) -> str:
         if child.dep_ == "compound" and child.lemma_.lower() in ("death", "casualty"):
             return "killed"  # "death toll"
         if child.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.tag_ in ("WP", "WDT") for c in child.children):
-            kind = _verb_kind(child)  # "a deputy who was shot and injured"
+            kind = _verb_kind(child, lemmas)  # "a deputy who was shot and injured"
             if kind != "other":
                 return kind
     governor = node
@@ -382,14 +383,14 @@ def kind_of(node) -> str:
         c.dep_ in ("nsubj", "nsubjpass") and c.lemma_.lower() in ("toll", "death") for c in governor.children
     ):
         return "killed"
-    return _verb_kind(governor)
+    return _verb_kind(governor, lemmas)
 
 
-def _verb_kind(verb) -> str:
+def _verb_kind(verb, lemmas: dict[str, str] = LEMMA_KIND) -> str:
     lemma = verb.lemma_.lower()
     if lemma in LINKING and lemma != "leave":  # "ten people remain missing", "were reported missing"
         for c in verb.children:
-            kind = LEMMA_KIND.get(c.lower_) or LEMMA_KIND.get(c.lemma_.lower())  # "missing" is lemmatised "miss"
+            kind = lemmas.get(c.lower_) or lemmas.get(c.lemma_.lower())  # "missing" is lemmatised "miss"
             if c.dep_ in ("acomp", "oprd", "xcomp", "attr") and c.pos_ in ("ADJ", "VERB") and kind:  # not "is jail"
                 return kind
     if lemma == "shoot" or lemma == "leave":
@@ -397,12 +398,17 @@ def _verb_kind(verb) -> str:
         for c in related:
             if c.lemma_.lower() in ("dead", "kill", "fatally", "die", "killed"):
                 return "killed"
-            if c.lemma_.lower() in LEMMA_KIND and c.lemma_.lower() != "shoot":
+            if c.lemma_.lower() in LEMMA_KIND:
                 return LEMMA_KIND[c.lemma_.lower()]
             if c.lower_ in LEMMA_KIND:  # "left two missing": the adjective is lemmatised as the verb "miss"
                 return LEMMA_KIND[c.lower_]
-        return "injured" if lemma == "shoot" else "other"
-    return LEMMA_KIND.get(lemma, "other")
+    return lemmas.get(lemma, "other")  # "were shot": the profile's word (hurt in US local news), else no casualty
+
+
+def casualty_lemmas(profile: Profile | None = None) -> dict[str, str]:
+    """Casualty lemma → kind: the vocabulary's, with ``profile``'s injury words (none in world news)."""
+    extra = profile.injury_lemmas if profile is not None else frozenset()
+    return {**LEMMA_KIND, **dict.fromkeys(extra, "injured")} if extra else LEMMA_KIND
 
 
 def unit_of(noun) -> Optional[str]:
@@ -445,8 +451,10 @@ def _tokens(doc, start: int, end: int):
     return span if span is not None and len(span) else None
 
 
-def in_text(text: str, *, paragraph: int = 0, doc=None) -> list[Quantity]:
-    """The quantities of one text; ``doc`` (its spaCy parse) gives kinds and units."""
+def in_text(text: str, *, paragraph: int = 0, doc=None, profile: Profile | None = None) -> list[Quantity]:
+    """The quantities of one text; ``doc`` (its spaCy parse) gives kinds and units, in the words of ``profile``
+    (the world's when None)."""
+    lemmas = casualty_lemmas(profile)
     taken = [(f.start, f.end) for f in dates.found_in(text)]
     if doc is not None:
         taken += [(e.start_char, e.end_char) for e in doc.ents if e.label_ in _SKIPPED_ENTITIES]
@@ -467,11 +475,11 @@ def in_text(text: str, *, paragraph: int = 0, doc=None) -> list[Quantity]:
         values = bounds(match)
         if values is None:
             continue
-        quantity = _described(match, values, text, paragraph, doc)
+        quantity = _described(match, values, text, paragraph, doc, lemmas)
         if quantity is not None:
             found.append(quantity)
     if doc is not None:
-        found += _singular_casualties(doc, paragraph, [(q.span.start, q.span.end) for q in found])
+        found += _singular_casualties(doc, paragraph, [(q.span.start, q.span.end) for q in found], lemmas)
     return sorted(found, key=lambda q: q.span.start)
 
 
@@ -501,7 +509,7 @@ def _is_address(number, noun) -> bool:
     )
 
 
-def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optional[Quantity]:
+def _described(match: re.Match, values, text: str, paragraph: int, doc, lemmas: dict[str, str]) -> Optional[Quantity]:
     low, high, approximate = values
     start, end = match.start(), match.end()
     kind, unit = "other", None
@@ -538,7 +546,7 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
             if noun.i == number.i + 1:  # the span says what is measured: "42 kilometers"
                 end = noun.idx + len(noun.text)
         else:
-            kind = kind_of(noun if noun is not None and noun.i > number.i else number)
+            kind = kind_of(noun if noun is not None and noun.i > number.i else number, lemmas)
             if (
                 noun is not None
                 and noun.dep_ == "pobj"
@@ -548,14 +556,14 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
             ):
                 kind = "other"  # "one of the two kids was dead": the part is the casualty, not the whole
             if kind == "other" and noun is not None and noun.i > number.i:
-                kind = kind_of(number) if number.dep_ not in ("nummod", "quantmod") else "other"
+                kind = kind_of(number, lemmas) if number.dep_ not in ("nummod", "quantmod") else "other"
             if kind != "other" and unit is None:
                 unit = "people"
             if (
                 kind != "other"
                 and unit not in ("people", None)
                 and noun is not None
-                and noun.lemma_.lower() not in LEMMA_KIND
+                and noun.lemma_.lower() not in lemmas
             ):
                 kind = "other"  # "two houses were destroyed", "3 cars hit": not casualties
     else:
@@ -566,7 +574,7 @@ def _described(match: re.Match, values, text: str, paragraph: int, doc) -> Optio
     return Quantity(Span(paragraph, start, end), text[start:end], _number(low), _number(high), kind, unit, approximate)
 
 
-def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]]) -> list[Quantity]:
+def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]], lemmas: dict[str, str]) -> list[Quantity]:
     """ "a civilian ... has died", "a man was shot dead": one person, when a casualty verb says so."""
     found = []
     for token in doc:
@@ -576,11 +584,11 @@ def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]]) -> l
         determiners = [c for t in [token, *owners] for c in t.children if c.dep_ == "det" and c.lower_ in ("a", "an")]
         if not determiners or any(c.dep_ == "nummod" for c in token.children):
             continue
-        kind = kind_of(token)
+        kind = kind_of(token, lemmas)
         # Anything shot or killed is taken for a person; "a school was evacuated" is not one evacuee.
         if kind in ("other", "distance") or (kind not in ("killed", "injured") and unit_of(token) != "people"):
             continue
-        if token.lemma_.lower() in LEMMA_KIND or token.lemma_.lower() in TIME_NOUNS:
+        if token.lemma_.lower() in lemmas or token.lemma_.lower() in TIME_NOUNS:
             continue  # "an arrest", "a gunshot wound": the event, not a person
         start, end = determiners[0].idx, token.idx + len(token.text)
         if any(s < end and start < e for s, e in taken):
@@ -589,20 +597,22 @@ def _singular_casualties(doc, paragraph: int, taken: list[tuple[int, int]]) -> l
     for ent in doc.ents:  # a named victim: "Ana Ruiz was shot and killed"
         if ent.label_ != "PERSON" or ent.root.dep_ not in ("nsubj", "nsubjpass", "dobj"):
             continue
-        kind = kind_of(ent.root)
+        kind = kind_of(ent.root, lemmas)
         if kind not in ("killed", "injured") or any(s < ent.end_char and ent.start_char < e for s, e in taken):
             continue
         found.append(Quantity(Span(paragraph, ent.start_char, ent.end_char), ent.text, 1, 1, kind, "people"))
     return found
 
 
-def mentions(article: Article) -> list[Quantity]:
-    """Quantities of the title, then the body and heading paragraphs."""
+def mentions(article: Article, profile: Profile | None = None) -> list[Quantity]:
+    """Quantities of the title, then the body and heading paragraphs, in the words of ``profile``, else of the one
+    the places step read the article with (the world's when it did not run)."""
+    profile = profile or profiles.get(article.metadata.get("places_profile", "world"))
     items = [(TITLE, article.title)] if article.title else []
     items += [(p.index, p.text) for p in article.content_paragraphs()]
     found: list[Quantity] = []
     for index, text in items:
-        found += in_text(text, paragraph=index, doc=article.docs.get(index))
+        found += in_text(text, paragraph=index, doc=article.docs.get(index), profile=profile)
     # A victim shot in one sentence and dead in another is one killed, not also one injured.
     dead = {_surname(q.text) for q in found if q.kind == "killed" and _surname(q.text)}
     return [q for q in found if not (q.kind == "injured" and _surname(q.text) in dead)]

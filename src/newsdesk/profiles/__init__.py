@@ -48,6 +48,8 @@ class Profile:
     facilities: str = ""
     # words saying someone was hurt, beyond the world's ("was shot": hurt, not dead, unless the sentence says so)
     injuries: str = ""
+    # the same words as lemmas, for the quantities step's counts ("two were shot": two injured)
+    injury_lemmas: frozenset[str] = frozenset()
     # an outlet named after its town ("tuscaloosanews.com") is a clue to where its story happened
     outlet_towns: bool = False
 

@@ -93,6 +93,7 @@ CARE_AFTER = r"^(?:-area)?\s+(?:area\s+)?(?:hospitals?|trauma cent(?:er|re)|medi
 FACILITIES = r"County|Parish"
 # "a man was shot": the Gun Violence Archive's sense, hurt (the dead are told apart by the death words).
 INJURIES = r"shot|shooting (?:him|her)self|gunshot wounds?"
+INJURY_LEMMAS = frozenset({"shoot"})
 
 PROFILE = Profile(
     name="us_local",
@@ -106,6 +107,7 @@ PROFILE = Profile(
     care_after=CARE_AFTER,
     facilities=FACILITIES,
     injuries=INJURIES,
+    injury_lemmas=INJURY_LEMMAS,
     outlet_towns=True,
 )
 

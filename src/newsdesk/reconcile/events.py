@@ -629,11 +629,12 @@ def event_record(
     kin: list[Unit],
     story: list[Article],
     located: dict[str, Place],
-    profile: Profile,
+    places: StoryPlaces,
     day_settings: DateSettings,
 ) -> Event:
-    """The event of a draft whose places ``ordered_places`` ranked (``ranked``), in a ``story`` read with
-    ``profile``."""
+    """The event of a draft whose places ``ordered_places`` ranked (``ranked``), in a ``story`` whose place
+    context is ``places`` (read with its profile)."""
+    profile = places.profile
     mentions = Counter(a.key for u in draft.units for a in u.actors)
     side = sides(draft.units)
     actors = sorted(mentions, key=lambda a: (SIDE_ORDER.index(side[a]), -mentions[a]))[:MAX_ACTORS]
@@ -659,7 +660,7 @@ def event_record(
         sub_type=draft.type[1],
         date=event_date(draft, kin, story, day_settings),
         places=ranked[0],
-        location=event_location(draft.units, ranked, story or [u.article for u in draft.units], located),
+        location=event_location(draft.units, ranked, story or [u.article for u in draft.units], located, places),
         actors=actors,
         sides={a: side[a] for a in actors},
         fatalities=killed,
@@ -754,7 +755,7 @@ def events(
             [u for d, _ in kept if d.type[0] == draft.type[0] for u in d.units],
             articles,
             located,
-            story.profile,
+            story,
             day_settings,
         )
         for draft, ranked in kept

@@ -2,11 +2,13 @@
 
 The order of decisions:
 
-1. **Candidates.** Each place entity the story's articles name, at its most
-   precise gazetteer place (the places step placed each article alone); an
-   event's candidates are its own sentences' places and every settlement the
-   story names (reports put the town in the dateline or the lede, and the
-   event's sentence often names only the street).
+1. **Candidates.** Each place entity the story's articles name in their
+   headline, body and headings (not in a caption, a credit or a list of other
+   stories: :func:`told_in`), at its most precise gazetteer place (the places
+   step placed each article alone); an event's candidates are its own
+   sentences' places and every settlement the story names (reports put the
+   town in the dateline or the lede, and the event's sentence often names only
+   the street).
 2. **Evidence per mention** (:mod:`.place_cues`, with the words of the
    article's profile): a site's or a facility's name counts little, a local
    agency's name counts for its town, a victim's destination and a person's
@@ -27,7 +29,9 @@ The order of decisions:
 6. **The event's location** (:func:`event_location`): the first ranked place
    the gazetteer placed; none named, the outlets' home town where the profile
    reads it (precision 2); a report at the level of "the region" is located at
-   the region (ACLED precision 3), never at a town's point.
+   the region (ACLED precision 3), never at a town's point, and so is one whose
+   sentences name the region and no place in it while the story names several
+   places there (one alone, as in a dateline, stands for the event).
 
 Each weight is a setting (``[reconcile.places]`` in defaults.toml); what each
 moved on the development data is recorded in docs/notes/place-context.md.
@@ -46,7 +50,7 @@ from .. import config as config_module
 from .. import profiles
 from ..extract import gazetteer
 from ..extract.postal import postal_city
-from ..model import TITLE, Article, Entity, Place, Span
+from ..model import CONTENT_ROLES, TITLE, Article, Entity, Place, Span
 from ..profiles import Profile
 from ..profiles.us_local import outlet_town
 from . import place_cues as cue
@@ -162,6 +166,16 @@ def places_in(
     return [entity_id for _, _, entity_id in sorted(first.values())]
 
 
+def told_in(article: Article, paragraph: int) -> bool:
+    """Whether the paragraph tells the report: the headline, body and headings; not a photo's caption, a credit or
+    a list of other stories (clean/roles.py), whose places are where a photo was taken or another story happened."""
+    return (
+        paragraph == TITLE
+        or 0 <= paragraph < len(article.paragraphs)
+        and (article.paragraphs[paragraph].role in CONTENT_ROLES)
+    )
+
+
 def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
     """The place the article names first in its content (often the dateline)."""
     best = None
@@ -169,7 +183,7 @@ def first_place(article: Article, entity_of: dict[str, str]) -> str | None:
         if entity.place is None:
             continue
         for mention in entity.mentions:
-            if mention.span.paragraph < 0:
+            if mention.span.paragraph == TITLE or not told_in(article, mention.span.paragraph):
                 continue
             key = (mention.span.paragraph, mention.span.start)
             if best is None or key < best[0]:
@@ -228,6 +242,8 @@ class StoryPlaces:
                 if entity.type == "GPE" and not cue.COMPASS.match(entity.name):
                     self.spoken.add(key)  # a town by its type ("Northwest ...": a quarter)
                 for mention in entity.mentions:
+                    if not told_in(article, mention.span.paragraph):
+                        continue  # a caption's village, a credit's city: no evidence of where the events were
                     if cue.site_name(article, mention) or cue.facility_name(article, mention, cues):
                         total[key] += s.site_weight  # a fallback when the story names no other place
                         continue
@@ -397,32 +413,50 @@ def event_location(
     ranked: tuple[list[str], dict[str, Place]],
     articles: list[Article],
     located: dict[str, Place],
+    story: StoryPlaces | None = None,
 ) -> Place | None:
-    """Step 6 of the module's order: the event's location from its ``ranked`` places (``ordered_places``)."""
+    """Step 6 of the module's order: the event's location from its ``ranked`` places (``ordered_places``), at
+    the region when the ``story`` (or the sentences alone) report it at the region's level."""
     ordered, placed = ranked
     location = next((placed[p] for p in ordered if p in placed), None) if ordered else outlet_place(articles)
-    return _region_level(list(told), location, located or placed)
+    return _region_level(list(told), location, located or placed, story)
 
 
-def _region_level(told: list[Sentence], location: Place | None, located: dict[str, Place]) -> Place | None:
-    """ACLED's precision 3: an event whose sentences name no place of their own but speak of "the region" is
-    located at the region that holds the place its paragraph or article names, never at that town's point."""
-    if (
-        location is None
-        or location.feature in AREAS
-        or any(t.places for t in told)
-        or not any(REGION_LEVEL.search(t.article.paragraph_text(t.paragraph)[t.start : t.end]) for t in told)
-    ):
+def _region_level(
+    told: list[Sentence], location: Place | None, located: dict[str, Place], story: StoryPlaces | None
+) -> Place | None:
+    """ACLED's precision 3, never a town's point, for an event reported at the level of its region: its sentences
+    name no place of their own but speak of "the region", or they name that region and no place in it while the
+    story's body names several places in it (the villages of the governor's report: nothing says which one the
+    event was at; one alone, as in a dateline, stands for it)."""
+    if location is None or location.feature in AREAS:
         return location
-    region = next(
-        (
-            p
-            for p in located.values()
-            if p.feature in ("region", "state") and p.country == location.country and p.admin1 == location.admin1
-        ),
-        None,
-    )
+    own = [located.get(p) for t in told for p in t.places]
+    if own:
+        inside = [p for p in own if p is None or p.feature not in AREAS and _same_region(p, location)]
+        holding = any(p.feature in ("region", "state") and _same_region(p, location) for p in own if p is not None)
+        if inside or not holding or story is None or len(_named_in_region(story, location)) < 2:
+            return location
+    elif not any(REGION_LEVEL.search(t.article.paragraph_text(t.paragraph)[t.start : t.end]) for t in told):
+        return location
+    region = next((p for p in located.values() if p.feature in ("region", "state") and _same_region(p, location)), None)
     return region or replace(location, precision=3)
+
+
+def _same_region(place: Place, other: Place) -> bool:
+    return (place.country, place.admin1) == (other.country, other.admin1)
+
+
+def _named_in_region(story: StoryPlaces, location: Place) -> set[str]:
+    """The places below region level that the story's reports (not its captions or credits) name in the first-level
+    region of ``location``."""
+    return {
+        key
+        for key in story.total
+        if (place := story.located.get(key)) is not None
+        and place.feature not in AREAS
+        and _same_region(place, location)
+    }
 
 
 def _outlet_regions(
