@@ -17,7 +17,7 @@
    articles of one block, and every block receives the whole corpus's
    document frequencies.
 3. **Desk stages per block.** Blocks are packed in input order into groups
-   of about ``group`` articles; each group is shuffled to one worker, which
+   of about ``group`` articles; each group goes to one worker (largest first), which
    runs the desk steps (exact near-duplicate verification, re-use, the
    desk's story clustering, reconcile per story) on an in-memory desk in
    input order and writes its part of every table.
@@ -35,6 +35,7 @@ from __future__ import annotations
 import functools
 import itertools
 import json
+import operator
 import shutil
 import time
 from collections import Counter
@@ -144,9 +145,10 @@ def run(
     try:
         client.run(_cpu_reset)  # a running cluster's workers have served other runs
         options = ingest.Options.from_config(config["ingest"])
-        cleaned = []
+        cleaned, partition_seqs = [], []
         for part in _partitions(ingest.read(list(inputs), options), settings.partition, summary):
             cleaned.append(client.submit(clean, part, config, pure=False))
+            partition_seqs.append([seq for seq, _ in part])
         if not cleaned:
             raise NewsdeskError("no articles in the input; check the paths (text, JSONL, HTML, feeds, WARC)")
         vocabulary = client.submit(sum_counters, [client.submit(word_counts, part) for part in cleaned])
@@ -170,14 +172,28 @@ def run(
         links = duplicate_links.compute() + [link for part in client.gather(scored) for link in part]
         group_of, sizes = blocks(links, total, settings.group)
         summary.block_sizes = sorted(sizes, reverse=True)
-        groups = dask.delayed(client.scatter(group_of, broadcast=True))
-        written = (
-            db.from_delayed([dask.delayed(part) for part in extracted])
-            .map_partitions(tag_groups, groups)
-            .groupby(lambda tagged: tagged[0], shuffle="tasks")
-            .map(desk_stages, dask.delayed(frequencies), total, config, str(out))
-        )
-        summary.group_cpu = sorted(written.compute())
+        # each group's articles come from many partitions: one small task cuts each partition's piece of it
+        lookup = client.scatter(group_of, broadcast=True)
+        split = [client.submit(split_groups, part, lookup) for part in extracted]
+        feeds: dict[int, list[int]] = {}  # group -> the partitions holding its articles
+        for i, seqs in enumerate(partition_seqs):
+            for g in sorted({group_of[seq] for seq in seqs}):
+                feeds.setdefault(g, []).append(i)
+        size = Counter(group_of.values())
+        written = [
+            client.submit(
+                desk_stages,
+                g,
+                [client.submit(operator.itemgetter(g), split[i]) for i in feeds[g]],
+                frequencies,
+                total,
+                config,
+                str(out),
+                priority=size[g],  # the largest groups first: the last to finish is a small one
+            )
+            for g in sorted(feeds)
+        ]
+        summary.group_cpu = sorted(client.gather(written))
         summary.worker_cpu = client.run(_cpu_report)
         summary.worker_peak_mb = client.run(_peak_mb)
         _write_skips(out, summary.skipped)
@@ -452,13 +468,22 @@ def blocks(links: list[tuple[int, int]], total: int, group_size: int) -> tuple[d
 
 
 # desk stages per group (on workers) ---------------------------------------------
-def tag_groups(part: list[tuple[int, Article]], group_of: dict[int, int]) -> list[tuple[int, tuple[int, Article]]]:
-    return [(group_of[seq], (seq, article)) for seq, article in part]
+def split_groups(part: list[tuple[int, Article]], group_of: dict[int, int]) -> dict[int, list[tuple[int, Article]]]:
+    """The partition's articles by group."""
+    out: dict[int, list[tuple[int, Article]]] = {}
+    for seq, article in part:
+        out.setdefault(group_of[seq], []).append((seq, article))
+    return out
 
 
 @_accounted("desk")
 def desk_stages(
-    group: tuple[int, list[tuple[int, Article]]], frequencies: Counter, total: int, config: dict, out: str
+    number: int,
+    pieces: list[list[tuple[int, Article]]],
+    frequencies: Counter,
+    total: int,
+    config: dict,
+    out: str,
 ) -> tuple[int, int, float]:
     """The desk steps over one group of blocks, in input order, on an in-memory desk; writes its table parts."""
     from ..desk import Desk
@@ -466,8 +491,7 @@ def desk_stages(
     from ..stories.terms import body_terms, content_words, headline_terms, stop_words
 
     start = time.process_time()
-    number, tagged = group
-    items = sorted((item for _, item in tagged), key=lambda item: item[0])
+    items = sorted(itertools.chain.from_iterable(pieces), key=lambda item: item[0])
     stop = stop_words()
     own: Counter = Counter()
     for _, article in items:
