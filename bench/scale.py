@@ -7,15 +7,17 @@ ratios mean little on a shared machine):
 - ``add``: articles/s of ``newsdesk add`` with 1 and 2 workers on the same N GVC articles (same export?),
   beside spaCy's ``nlp.pipe`` alone (same model, same texts) with 1 and 2 processes;
 - ``batch``: ``newsdesk batch`` on LocalClusters of 1 and 2 workers over GVC + ECB+ articles with planted
-  near-copies (as in bench/dedup): articles/s, peak memory per worker, agreement with ``add`` on the same
-  input (duplicate pairs identical, stories B-cubed against add's);
+  near-copies (as in bench/dedup): articles/s, CPU per worker and stage (the 2/1 ratio of the busiest
+  worker's CPU is what two idle cores give), peak memory per worker, block sizes, the desk stages' longest
+  group, agreement with ``add`` on the same input (duplicate pairs identical, stories B-cubed against add's,
+  re-use links in common);
 - ``incremental``: ms per added article of the desk steps (dedup, re-use, stories, reconcile) on desks
   grown to each size from pre-parsed articles (synthetic growth: each generation of the pool has its
   capitalised words' letters rotated and its dates shifted, so it reads as new events with new names);
 - ``projection``: the cost table projected to a month of CC-NEWS (~10M articles) on N workers.
 
     .venv/bin/python -m bench.scale [--part add] [--articles 1000] [--batch-articles 10000]
-                                    [--sizes 1000,10000,50000]
+                                    [--batch-add-db ADD.db] [--sizes 1000,10000,50000]
 """
 
 from __future__ import annotations
