@@ -92,3 +92,24 @@ def test_missing_extra_says_what_to_install(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(NewsdeskError, match=r"pip install 'newsdesk\[scale\]'"):
         batch.run([str(EXAMPLES)], tmp_path / "out", config.defaults())
+
+
+def test_blocks_follow_the_desks_story_search():
+    """An article is linked to its best earlier candidate by the desk's own score; unrelated ones stay apart."""
+    from newsdesk.distributed import batch
+
+    def keys(seq, words, day):
+        return batch.Keys(seq, [], None, [], [], {w: 1.0 for w in words}, day, "", [])
+
+    fire = ["warehouse", "fire", "#oakland", "firefighters", "blaze"]
+    part = [
+        keys(0, fire, 100),
+        keys(1, ["election", "ballots", "#ohio", "count", "recount"], 100),
+        keys(2, fire + ["injured"], 101),
+        keys(3, ["storm", "flooding", "#texas", "rain", "levee"], 400),
+    ]
+    settings = batch.Settings()
+    links = batch.story_links([part[2:]], [part[:2]], config.defaults(), settings)
+    assert links == [(0, 2)]
+    group_of, sizes = batch.blocks(links, 4, group_size=1)
+    assert sorted(sizes) == [1, 1, 2] and group_of[0] == group_of[2] != group_of[1]

@@ -1,5 +1,7 @@
 import json
 import sqlite3
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -138,3 +140,15 @@ def test_a_reader_sees_the_store_and_cannot_write(tmp_path):
     assert reader.article("a1").title == "Title"
     with pytest.raises(sqlite3.OperationalError):
         reader.db.execute("DELETE FROM articles")
+
+
+def test_parquet_keeps_a_column_of_floats_and_huge_ints():
+    pq = pytest.importorskip("pyarrow.parquet")
+    from newsdesk.store.export import write_parquet
+
+    def rows():
+        return iter([{"min": 1.5}, {"min": 327034195702587392}, {"min": None}])
+
+    path = Path(tempfile.mkdtemp()) / "quantities.parquet"
+    write_parquet(path, rows)
+    assert pq.read_table(path).column("min").to_pylist() == [1.5, 327034195702587392.0, None]

@@ -6,22 +6,21 @@
    reads the corpus vocabulary: the partitions' word counts are summed (they
    merge exactly) and every partition is repaired with the whole corpus's
    counts, then parsed and extracted.
-2. **Joins on shuffled keys.** Each article emits keys: its MinHash LSH band
-   keys and fingerprint (near-duplicate candidates), its paragraph hashes and
-   winnowed shingles (re-use candidates; a key held by more than
-   ``reuse.max_postings`` articles is boilerplate and links only the first
-   holders, as on a desk), its rare terms and names within a time window and
-   its resolved days (story candidates), and its headline and related titles
-   (explicit links). A Dask bag ``groupby`` shuffles the keys; articles that
-   share a key are linked, and the links' connected components are *blocks*:
-   no desk step ever relates two articles of different blocks, except
-   through the document frequencies, which every block receives for the
-   whole corpus.
-3. **Desk stages per block.** Blocks are packed into groups of about
-   ``group`` articles; each group is shuffled to one worker, which runs the
-   desk steps (exact near-duplicate verification, re-use, the desk's story
-   clustering, reconcile per story) on an in-memory desk in input order and
-   writes its part of every table.
+2. **Blocks.** Each article emits its MinHash LSH band keys and fingerprint;
+   a Dask bag ``groupby`` shuffles them, and articles sharing a key are linked
+   (near-duplicate candidates). The desk's own story search
+   (``StoryIndex.similarities``) scores each article against the articles
+   before it, in tasks of ``score_chunk`` articles, and links it to its best
+   candidates (``block_top`` at ``block_floor`` or more, and all at
+   ``block_merge`` or more): the pairs the desk's story decisions rest on.
+   The links' connected components are *blocks*: the desk steps relate
+   articles of one block, and every block receives the whole corpus's
+   document frequencies.
+3. **Desk stages per block.** Blocks are packed in input order into groups
+   of about ``group`` articles; each group goes to one worker (largest first), which
+   runs the desk steps (exact near-duplicate verification, re-use, the
+   desk's story clustering, reconcile per story) on an in-memory desk in
+   input order and writes its part of every table.
 
 Output: one folder per table of the export contract (``articles``,
 ``paragraphs``, ``stories``, ``reuse``, ``entities``, ``places``, ``dates``,
@@ -33,9 +32,12 @@ in each (its id, derived from its name, is the same).
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
+import operator
 import shutil
+import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -57,25 +59,45 @@ class Settings(StepSettings):
 
     section = "batch"
     partition: int = 200
-    group: int = 2000
-    block_days: int = 14
-    block_df: float = 0.01
+    group: int = 250
+    score_chunk: int = 500
+    block_top: int = 2
+    block_floor: float = 0.15
+    block_merge: float = 0.4
 
 
 @dataclass
 class Summary:
     articles: int = 0
     skipped: list[Skip] = field(default_factory=list)
-    blocks: int = 0
-    largest_block: int = 0
-    groups: int = 0
+    block_sizes: list[int] = field(default_factory=list)  # largest first
+    group_cpu: list[tuple[int, int, float]] = field(default_factory=list)  # (group, articles, CPU s of its desk)
+    worker_cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # worker -> stage -> CPU s
     worker_peak_mb: dict[str, float] = field(default_factory=dict)
 
+    def figures(self) -> dict:
+        """What the run measured: blocks, the desk stages' longest group against their total, CPU per worker."""
+        desk = sum(cpu for *_, cpu in self.group_cpu)
+        return {
+            "articles": self.articles,
+            "skipped": len(self.skipped),
+            "blocks": len(self.block_sizes),
+            "largest_blocks": self.block_sizes[:5],
+            "largest_block_share": round(self.block_sizes[0] / self.articles, 4) if self.block_sizes else 0.0,
+            "groups": len(self.group_cpu),
+            "desk_cpu_s": round(desk, 1),
+            "longest_group_cpu_s": round(max((cpu for *_, cpu in self.group_cpu), default=0.0), 1),
+            "worker_cpu_s": self.worker_cpu,
+            "worker_peak_mb": self.worker_peak_mb,
+        }
+
     def __str__(self) -> str:
+        figures = self.figures()
         peak = max(self.worker_peak_mb.values(), default=0)
         return (
-            f"{self.articles} articles in {self.blocks} blocks (largest {self.largest_block}) and {self.groups}"
-            f" groups, skipped {len(self.skipped)}; peak memory per worker {peak:.0f} MB"
+            f"{self.articles} articles in {figures['blocks']} blocks (largest {figures['largest_blocks'][:1]}) and"
+            f" {figures['groups']} groups, skipped {len(self.skipped)}; desk stages {figures['desk_cpu_s']} s CPU,"
+            f" longest group {figures['longest_group_cpu_s']} s; peak memory per worker {peak:.0f} MB"
         )
 
 
@@ -121,10 +143,12 @@ def run(
         cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None)
         client = Client(cluster)
     try:
+        client.run(_cpu_reset)  # a running cluster's workers have served other runs
         options = ingest.Options.from_config(config["ingest"])
-        cleaned = []
+        cleaned, partition_seqs = [], []
         for part in _partitions(ingest.read(list(inputs), options), settings.partition, summary):
             cleaned.append(client.submit(clean, part, config, pure=False))
+            partition_seqs.append([seq for seq, _ in part])
         if not cleaned:
             raise NewsdeskError("no articles in the input; check the paths (text, JSONL, HTML, feeds, WARC)")
         vocabulary = client.submit(sum_counters, [client.submit(word_counts, part) for part in cleaned])
@@ -133,27 +157,48 @@ def run(
         keyed = [client.submit(keys, part, config) for part in extracted]
         frequencies = client.submit(sum_counters, [client.submit(term_counts, part) for part in keyed])
         total = summary.articles
-        links = (
+        duplicate_links = (
             db.from_delayed([dask.delayed(part) for part in keyed])
-            .map_partitions(join_keys, dask.delayed(frequencies), total, settings)
+            .map_partitions(duplicate_keys)
             .groupby(lambda item: item[0], shuffle="tasks")
-            .map(chain, config["reuse"]["max_postings"])
+            .map(chain)
             .flatten()
         )
-        group_of, sizes = blocks(links.compute(), total, settings.group)
-        summary.blocks, summary.largest_block = len(sizes), max(sizes, default=0)
-        groups = dask.delayed(client.scatter(group_of, broadcast=True))
-        written = (
-            db.from_delayed([dask.delayed(part) for part in extracted])
-            .map_partitions(tag_groups, groups)
-            .groupby(lambda tagged: tagged[0], shuffle="tasks")
-            .map(desk_stages, dask.delayed(frequencies), total, config, str(out))
-        )
-        summary.groups = sum(written.compute())
+        step = max(1, settings.score_chunk // settings.partition)
+        scored = [
+            client.submit(story_links, keyed[i : i + step], keyed[:i], config, settings)
+            for i in range(0, len(keyed), step)
+        ]
+        links = duplicate_links.compute() + [link for part in client.gather(scored) for link in part]
+        group_of, sizes = blocks(links, total, settings.group)
+        summary.block_sizes = sorted(sizes, reverse=True)
+        # each group's articles come from many partitions: one small task cuts each partition's piece of it
+        lookup = client.scatter(group_of, broadcast=True)
+        split = [client.submit(split_groups, part, lookup) for part in extracted]
+        feeds: dict[int, list[int]] = {}  # group -> the partitions holding its articles
+        for i, seqs in enumerate(partition_seqs):
+            for g in sorted({group_of[seq] for seq in seqs}):
+                feeds.setdefault(g, []).append(i)
+        size = Counter(group_of.values())
+        written = [
+            client.submit(
+                desk_stages,
+                g,
+                [client.submit(operator.itemgetter(g), split[i]) for i in feeds[g]],
+                frequencies,
+                total,
+                config,
+                str(out),
+                priority=size[g],  # the largest groups first: the last to finish is a small one
+            )
+            for g in sorted(feeds)
+        ]
+        summary.group_cpu = sorted(client.gather(written))
+        summary.worker_cpu = client.run(_cpu_report)
         summary.worker_peak_mb = client.run(_peak_mb)
         _write_skips(out, summary.skipped)
         (out / TABLES_DIR_MARK).write_text(
-            json.dumps({"schema": "newsdesk/1", "articles": total, "worker_peak_mb": summary.worker_peak_mb}) + "\n",
+            json.dumps({"schema": "newsdesk/1", **summary.figures()}) + "\n",
             encoding="utf-8",
         )
     finally:
@@ -187,6 +232,38 @@ def _partitions(items: Iterator[Article | Skip], size: int, summary: Summary) ->
         yield part
 
 
+# CPU accounting (per worker process) ------------------------------------------------
+_CPU: Counter = Counter()  # stage -> CPU seconds this worker spent in it
+
+
+def _accounted(stage: str):
+    """Add the CPU time of each call to ``_CPU[stage]``: which worker did how much of each stage."""
+
+    def wrap(fn):
+        @functools.wraps(fn)
+        def run(*args, **kwargs):
+            start = time.process_time()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                _CPU[stage] += time.process_time() - start
+
+        return run
+
+    return wrap
+
+
+def _cpu_report() -> dict[str, float]:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return {**{k: round(v, 1) for k, v in sorted(_CPU.items())}, "process": round(usage.ru_utime + usage.ru_stime, 1)}
+
+
+def _cpu_reset() -> None:
+    _CPU.clear()
+
+
 # per-article stages (on workers) ------------------------------------------------
 def _pipeline(config: dict):
     """The worker's pipeline, built once per process (the model and gazetteer load once)."""
@@ -201,6 +278,7 @@ def _pipeline(config: dict):
 _PIPELINE: tuple[str, Any] | None = None
 
 
+@_accounted("articles")
 def clean(part: list[tuple[int, Article]], config: dict) -> list[tuple[int, Article]]:
     """The article steps before glue (normalize, roles)."""
     pipeline = _pipeline(config)
@@ -225,6 +303,7 @@ def sum_counters(counters: list[Counter]) -> Counter:
     return total
 
 
+@_accounted("articles")
 def extract(part: list[tuple[int, Article]], vocabulary: Counter, config: dict) -> list[tuple[int, Article]]:
     """Glue repair with the whole corpus's vocabulary, then the per-article steps (parse, extract)."""
     from ..clean.glue import Corpus, repair_article
@@ -253,16 +332,19 @@ class Keys:
     fingerprint: str | None
     paragraphs: list[str]  # paragraph hashes (exact re-use)
     shingles: list[int]  # winnowed paragraph shingles (partial re-use)
-    terms: list[str]  # story terms (headline, body words, names, days)
+    terms: dict[str, float]  # story terms (headline, body words, names, days), weighted as the desk's index does
     day: int | None
     title: str
     links: list[str]
 
 
+@_accounted("articles")
 def keys(part: list[tuple[int, Article]], config: dict) -> list[Keys]:
     from ..dedup import fingerprint as dedup
     from ..dedup import minhash, reuse
     from ..stories.cluster import day_number, title_key
+    from ..stories.index import Settings as StorySettings
+    from ..stories.index import StoryIndex
     from ..stories.terms import body_terms, content_words, headline_terms, stop_words
 
     dedup_settings = dedup.Settings.from_config(config.get("dedup", {}))
@@ -270,6 +352,7 @@ def keys(part: list[tuple[int, Article]], config: dict) -> list[Keys]:
     hasher = minhash.Hasher(dedup_settings.num_perm, dedup_settings.seed)
     bands, rows = minhash.lsh_params(dedup_settings.threshold, dedup_settings.num_perm, dedup_settings.lsh_recall)
     stop = stop_words()
+    weighted = StoryIndex(StorySettings.from_config(config.get("stories", {}))).weighted
     found = []
     for seq, article in part:
         text = dedup.content_text(article)
@@ -289,7 +372,7 @@ def keys(part: list[tuple[int, Article]], config: dict) -> list[Keys]:
                 dedup.fingerprint(text),
                 sorted(set(paragraphs)),
                 sorted(shingles),
-                sorted(terms),
+                weighted(terms),
                 day_number(article.published),
                 title_key(article.title),
                 [k for k in map(title_key, article.related_titles) if k],
@@ -301,7 +384,7 @@ def keys(part: list[tuple[int, Article]], config: dict) -> list[Keys]:
 def term_counts(part: list[Keys]) -> Counter:
     counts: Counter = Counter()
     for item in part:
-        counts.update(item.terms)
+        counts.update(item.terms.keys())
     return counts
 
 
@@ -311,46 +394,48 @@ def _key(*parts: object) -> int:
     return xxhash.xxh3_64_intdigest("\x1f".join(map(str, parts)).encode("utf-8"))
 
 
-def join_keys(part: list[Keys], frequencies: Counter, total: int, settings: Settings) -> list[tuple]:
-    """(key, kind, article number, flag) for every key the partition's articles are joined on."""
-    return [key for item in part for key in article_keys(item, frequencies, total, settings)]
-
-
-def article_keys(item: Keys, frequencies: Counter, total: int, settings: Settings) -> list[tuple]:
-    from ..stories.terms import DATE_PREFIX
-
-    out = [(_key("band", band, value), "dup", item.seq, 0) for band, value in enumerate(item.bands)]
-    if item.fingerprint:
-        out.append((_key("fingerprint", item.fingerprint), "dup", item.seq, 0))
-    out += [(_key("paragraph", value), "reuse", item.seq, 0) for value in item.paragraphs]
-    out += [(_key("shingle", value), "reuse", item.seq, 0) for value in item.shingles]
-    rare = max(2, settings.block_df * total)
-    for term in item.terms:
-        if frequencies.get(term, 0) > rare:
-            continue
-        if term.startswith(DATE_PREFIX) and not term.startswith(DATE_PREFIX + "--"):
-            out.append((_key("day", term), "story", item.seq, 0))  # a same day with its year links at any distance
-        elif item.day is not None:
-            window = item.day // settings.block_days
-            out += [(_key("term", term, w), "story", item.seq, 0) for w in (window, window + 1)]
-        else:
-            out.append((_key("term", term), "story", item.seq, 0))
-    if item.title:
-        out.append((_key("title", item.title), "title", item.seq, 0))
-    out += [(_key("title", link), "title", item.seq, 1) for link in item.links]
+def duplicate_keys(part: list[Keys]) -> list[tuple[int, int]]:
+    """(key, article number) for the MinHash LSH band keys and the fingerprint of the partition's articles."""
+    out = []
+    for item in part:
+        out += [(_key("band", band, value), item.seq) for band, value in enumerate(item.bands)]
+        if item.fingerprint:
+            out.append((_key("fingerprint", item.fingerprint), item.seq))
     return out
 
 
-def chain(group: tuple[int, list[tuple]], max_postings: int) -> list[tuple[int, int]]:
+def chain(group: tuple[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
     """Links between the articles sharing one key: consecutive ones in input order (enough for components)."""
-    _, items = group
-    kind = items[0][1]
-    if kind == "title" and not any(flag for *_, flag in items):
-        return []  # equal headlines alone are no link; a related-title link is
-    seqs = sorted({seq for _, _, seq, _ in items})
-    if kind == "reuse":
-        seqs = seqs[: max_postings + 1]  # a boilerplate passage: only its first holders see few enough postings
-    return list(itertools.pairwise(seqs))
+    return list(itertools.pairwise(sorted({seq for _, seq in group[1]})))
+
+
+@_accounted("scoring")
+def story_links(
+    parts: list[list[Keys]], earlier: list[list[Keys]], config: dict, settings: Settings
+) -> list[tuple[int, int]]:
+    """Links from each article of ``parts`` to the earlier articles the desk's story search scores highest: its
+    ``block_top`` best at ``block_floor`` or more, and every one at ``block_merge`` or more. The scores are the
+    desk's own (``StoryIndex.similarities``), each article against the articles before it, in input order."""
+    from ..stories.index import Entry, StoryIndex
+    from ..stories.index import Settings as StorySettings
+
+    index = StoryIndex(StorySettings.from_config(config.get("stories", {})))
+
+    def entry(item: Keys) -> Entry:
+        return Entry(item.terms, item.day, str(item.seq), item.title, tuple(item.links))
+
+    for chunk in earlier:
+        for item in chunk:
+            index.insert(str(item.seq), entry(item))
+    links = []
+    for item in itertools.chain.from_iterable(parts):
+        new = entry(item)
+        ranked = sorted(index.similarities(new, exclude=str(item.seq)).items(), key=lambda kv: (-kv[1], int(kv[0])))
+        for rank, (other, score) in enumerate(ranked):
+            if score >= settings.block_merge or (rank < settings.block_top and score >= settings.block_floor):
+                links.append((int(other), item.seq))
+        index.insert(str(item.seq), new)
+    return links
 
 
 def blocks(links: list[tuple[int, int]], total: int, group_size: int) -> tuple[dict[int, int], list[int]]:
@@ -383,20 +468,30 @@ def blocks(links: list[tuple[int, int]], total: int, group_size: int) -> tuple[d
 
 
 # desk stages per group (on workers) ---------------------------------------------
-def tag_groups(part: list[tuple[int, Article]], group_of: dict[int, int]) -> list[tuple[int, tuple[int, Article]]]:
-    return [(group_of[seq], (seq, article)) for seq, article in part]
+def split_groups(part: list[tuple[int, Article]], group_of: dict[int, int]) -> dict[int, list[tuple[int, Article]]]:
+    """The partition's articles by group."""
+    out: dict[int, list[tuple[int, Article]]] = {}
+    for seq, article in part:
+        out.setdefault(group_of[seq], []).append((seq, article))
+    return out
 
 
+@_accounted("desk")
 def desk_stages(
-    group: tuple[int, list[tuple[int, Article]]], frequencies: Counter, total: int, config: dict, out: str
-) -> int:
+    number: int,
+    pieces: list[list[tuple[int, Article]]],
+    frequencies: Counter,
+    total: int,
+    config: dict,
+    out: str,
+) -> tuple[int, int, float]:
     """The desk steps over one group of blocks, in input order, on an in-memory desk; writes its table parts."""
     from ..desk import Desk
     from ..store.export import TABLES, Contract, table_rows, write_parquet
     from ..stories.terms import body_terms, content_words, headline_terms, stop_words
 
-    number, tagged = group
-    items = sorted((item for _, item in tagged), key=lambda item: item[0])
+    start = time.process_time()
+    items = sorted(itertools.chain.from_iterable(pieces), key=lambda item: item[0])
     stop = stop_words()
     own: Counter = Counter()
     for _, article in items:
@@ -427,7 +522,7 @@ def desk_stages(
                 for row in desk.store.db.execute("SELECT id, data FROM articles ORDER BY seq")
             ),
         )
-    return 1
+    return number, len(items), round(time.process_time() - start, 2)
 
 
 def _peak_mb() -> float:

@@ -429,5 +429,7 @@ def _arrow_table(rows: list[dict], schema):
         values = [_cell(row.get(field.name)) for row in rows]
         if pa.types.is_string(field.type):
             values = [None if v is None else str(v) for v in values]
+        elif pa.types.is_floating(field.type):  # ints beside floats: pyarrow refuses one beyond 2**53 unconverted
+            values = [None if v is None else float(v) for v in values]
         columns[field.name] = pa.array(values, type=field.type)
     return pa.table(columns, schema=schema)
