@@ -411,40 +411,6 @@ def _collect(article: Article, mentions: Mentions) -> None:
             mentions.add(Found(paragraph, start, end, text, kind, weak=weak))
 
 
-# Words after a town's name in local news ("Stockton man", "Reno police") and the tails of
-# municipal organisation names ("Aurora Police Department") that contain a place name.
-PLACE_FOLLOWERS = {
-    "police",
-    "man",
-    "woman",
-    "men",
-    "women",
-    "teen",
-    "teenager",
-    "toddler",
-    "boy",
-    "girl",
-    "resident",
-    "residents",
-    "home",
-    "area",
-    "neighborhood",
-    "community",
-    "address",
-    "apartment",
-    "officials",
-    "shooting",
-    "mayor",
-    "city",
-    "county",
-    "fire",
-    "native",
-    "sheriff",
-    "council",
-    "schools",
-    "suburb",
-    "downtown",
-}
 PEOPLE_NOUNS = {
     "man",
     "woman",
@@ -458,6 +424,28 @@ PEOPLE_NOUNS = {
     "resident",
     "residents",
     "native",
+}
+# Words after a town's name in local news ("Stockton man", "Reno police") and the tails of
+# municipal organisation names ("Aurora Police Department") that contain a place name.
+PLACE_FOLLOWERS = PEOPLE_NOUNS | {
+    "police",
+    "home",
+    "area",
+    "neighborhood",
+    "community",
+    "address",
+    "apartment",
+    "officials",
+    "shooting",
+    "mayor",
+    "city",
+    "county",
+    "fire",
+    "sheriff",
+    "council",
+    "schools",
+    "suburb",
+    "downtown",
 }
 # "in south Townville", "in rural Townville": a part of a place between the preposition and the name
 PLACE_MODIFIERS = {
