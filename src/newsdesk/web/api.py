@@ -253,25 +253,43 @@ async def claims(
     return listing(request, desk, items, cursor, limit)
 
 
-@router.get("/events", summary="ACLED-like events")
-async def events(
-    request: Request,
+@dataclass(frozen=True)
+class EventFilters:
+    """The filters of the events list, the same on the page and in the API (see :func:`event_filters`)."""
+
+    story: str | None = None
+    type: str | None = None
+    country: str | None = None
+    since: str | None = None
+    until: str | None = None
+
+
+async def event_filters(
     story: str | None = Query(None, pattern=ID),
     type: str | None = Query(None, max_length=100),
     country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"),
     since: str | None = Query(None, pattern=DAY),
     until: str | None = Query(None, pattern=DAY),
-    cursor: str | None = CURSOR,
-    limit: int = LIMIT,
+) -> EventFilters:
+    """The events filters as one FastAPI dependency (``/api/v1/events`` and the ``/events`` page)."""
+    return EventFilters(story, type, country, since, until)
+
+
+EVENT_FILTERS = Depends(event_filters)
+
+
+@router.get("/events", summary="ACLED-like events")
+async def events(
+    request: Request, filters: EventFilters = EVENT_FILTERS, cursor: str | None = CURSOR, limit: int = LIMIT
 ):
     desk = view(request)
-    items = find_events(desk, story, type, country, since, until)
-    return listing(request, desk, items, cursor, limit)
+    return listing(request, desk, find_events(desk, filters), cursor, limit)
 
 
-def find_events(desk: DeskView, story=None, type=None, country=None, since=None, until=None) -> list[dict]:
-    if story is None and type is None and country is None and since is None and until is None:
+def find_events(desk: DeskView, filters: EventFilters) -> list[dict]:
+    if filters == EventFilters():
         return desk.events  # no filter: the view's list itself, not a copy made per request
+    story, type, country, since, until = astuple(filters)
     return [
         e
         for e in desk.events

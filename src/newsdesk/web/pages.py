@@ -26,9 +26,10 @@ from ..model import TITLE
 from ..watch.state import sources_health
 from . import basemap
 from .api import (
-    DAY,
+    EVENT_FILTERS,
     ID,
     STORY_FILTERS,
+    EventFilters,
     StoryFilters,
     find_events,
     find_stories,
@@ -283,16 +284,9 @@ async def entity(request: Request, entity_id: str = PathParam(pattern=ID)):
 
 
 @router.get("/events")
-async def events(
-    request: Request,
-    story: str | None = Query(None, pattern=ID),
-    type: str | None = Query(None, max_length=100),
-    country: str | None = Query(None, pattern=r"^[A-Za-z]{2}$"),
-    since: str | None = Query(None, pattern=DAY),
-    until: str | None = Query(None, pattern=DAY),
-):
+async def events(request: Request, filters: EventFilters = EVENT_FILTERS):
     desk = view(request)
-    found = find_events(desk, story, type, country, since, until)
+    found = find_events(desk, filters)
     found = sorted(found, key=lambda e: (e["date"] or "", e["id"]), reverse=True)
     return render(
         request,
@@ -303,7 +297,7 @@ async def events(
         map=event_map(found, desk),
         chart=day_chart(found),
         types=desk.event_types,
-        filters={"story": story, "type": type, "country": country, "since": since, "until": until},
+        filters=asdict(filters),
     )
 
 
