@@ -41,9 +41,6 @@ from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, key, load
 
 PLACE_TYPES = ("GPE", "LOC")
 POINTS = (*SETTLEMENTS, "airport")  # features placed exactly (precision 1)
-# A name with a facility's head word is a town when a town this large bears it ("Palm Beach", "College Park");
-# smaller namesakes (a hamlet "Agriculture Park") lose to the street or building the article speaks of.
-FACILITY_TOWN_POPULATION = 5_000
 
 REGION_BEFORE = re.compile(
     r"\b(?:region|province|oblast|governorate|state|county|prefecture|krai|district)\s+of\s*$", re.IGNORECASE
@@ -162,9 +159,6 @@ DISTRICT_SHARE = 0.2
 # Local news: half of at least three place mentions in one state (GVC dev: 0.34-0.5 alike, 0.8 worse).
 MAIN_REGION_SHARE = 0.5
 MAIN_REGION_MENTIONS = 3
-# A town this large named in a local story from another state is that town, not an unlisted namesake in the
-# story's state (Miami Beach, 92,000, in a digest from Washington state; Eltingville, 10,500, is moved).
-UNMOVED_POPULATION = 50_000
 SENTENCE_START = re.compile(r"(?:^|[.!?:;|]['\"\u2019\u201d)]?\s+|\n)[\s'\"\u2018\u201c(\[-]*$")
 
 
@@ -196,6 +190,8 @@ class Weights:
     outlet_weight: float = 0.5  # an outlet under a country's domain (".co.uk") counts half a place there
     main_town_share: float = 0.5  # an article about one town: that share of its settlement mentions
     us_local_share: float = 0.5  # the share of place mentions below country level in the US that makes US local news
+    facility_town_population: int = 5_000  # "Palm Beach" is a town; a hamlet "Agriculture Park" loses to a park
+    unmoved_population: int = 50_000  # a town this large in a local story from another state stays where it is
 
 
 def _evidence(article: Article, gazetteer: Gazetteer, weights: Weights) -> Counter:
@@ -342,9 +338,9 @@ def _us_local(article: Article, gazetteer: Gazetteer, weights: Weights) -> bool:
     return counts[True] >= weights.us_local_share * total
 
 
-def _facilities(entities: list[Entity], gazetteer: Gazetteer, profile: Profile) -> set[str]:
+def _facilities(entities: list[Entity], gazetteer: Gazetteer, profile: Profile, weights: Weights) -> set[str]:
     """Ids of the entities that name a street or facility ("Frenchmen Street", "Colchester General Hospital"), not
-    a town or area named like one ("Palm Beach": FACILITY_TOWN_POPULATION people or more; "Rhode Island") nor a
+    a town or area named like one ("Palm Beach": ``facility_town_population`` people or more; "Rhode Island") nor a
     facility the gazetteer holds (an airport)."""
     return {
         e.id
@@ -354,7 +350,7 @@ def _facilities(entities: list[Entity], gazetteer: Gazetteer, profile: Profile) 
             c.feature in ("airport", "county")
             or c.is_area
             or c.feature in SETTLEMENTS
-            and c.population >= FACILITY_TOWN_POPULATION
+            and c.population >= weights.facility_town_population
             and key(c.name) == key(e.name)
             for c in gazetteer.candidates(e.name, profile.layers)
         )
@@ -370,7 +366,7 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
     ]
     for entity in entities:
         entity.place = None
-    facilities = _facilities(entities, gazetteer, profile)
+    facilities = _facilities(entities, gazetteer, profile, weights)
     entities, buildings = [e for e in entities if e.id not in facilities], [e for e in entities if e.id in facilities]
     contexts = {e.id: _contexts(article, e, gazetteer, profile) for e in entities}
     evidence = _evidence(article, gazetteer, weights)
@@ -438,7 +434,7 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             entity.place = best.as_place(2, entity.id)
         else:
             entity.place = best.as_place(1 if best.feature in POINTS else 3, entity.id)
-    _in_main_region(entities, chosen, pools, contexts, gazetteer)
+    _in_main_region(entities, chosen, pools, contexts, gazetteer, weights)
     _districts(entities, chosen, {e.id for e in entities if contexts[e.id].qualifiers})
     for entity in entities:
         if entity.id not in chosen:
@@ -464,21 +460,22 @@ def _in_main_region(
     pools: dict[str, tuple[list[Candidate], bool]],
     contexts: dict[str, Context],
     gazetteer: Gazetteer,
+    weights: Weights,
 ) -> None:
     """In local news — MAIN_REGION_SHARE of the article's place mentions in one first-level region — a town
     placed at a namesake in another region is moved to its namesake in that region, or, when the gazetteer
-    has none there and the namesake is a place of the same country under UNMOVED_POPULATION people, placed in
+    has none there and the namesake is a place of the same country under ``unmoved_population`` people, placed in
     that region (precision 3)
     rather than at the far namesake (a town such as Miami Beach named in a story from Washington state, or a
     city such as Kyiv named in a Kharkiv story, stays where it is)."""
-    weights: Counter = Counter()
+    regions: Counter = Counter()
     for entity in entities:
         if entity.id in chosen and chosen[entity.id].feature != "country" and chosen[entity.id].region:
-            weights[chosen[entity.id].region] += len(entity.mentions)
-    total = sum(weights.values())
+            regions[chosen[entity.id].region] += len(entity.mentions)
+    total = sum(regions.values())
     if total < MAIN_REGION_MENTIONS:
         return
-    main, count = weights.most_common(1)[0]
+    main, count = regions.most_common(1)[0]
     area = gazetteer.regions.get(main)
     if count < MAIN_REGION_SHARE * total or area is None:
         return
@@ -490,7 +487,7 @@ def _in_main_region(
             chosen[entity.id] = max(inside, key=lambda c: c.population)
             best = chosen[entity.id]
             entity.place = best.as_place(2 if pools[entity.id][1] else 1 if best.feature in POINTS else 3, entity.id)
-        elif chosen[entity.id].population < UNMOVED_POPULATION and chosen[entity.id].country == area.country:
+        elif chosen[entity.id].population < weights.unmoved_population and chosen[entity.id].country == area.country:
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
 
