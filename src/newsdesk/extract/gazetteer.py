@@ -441,11 +441,9 @@ class Gazetteer:
             city = key(row["city"] or "")
             region = next(
                 (
-                    p.region
+                    self.places[i].region
                     for i in self.index.get(city, ())
-                    if i >= 0
-                    for p in (self.places[i],)
-                    if p.country == row["country"]
+                    if i >= 0 and self.places[i].country == row["country"]
                 ),
                 None,
             )
