@@ -32,7 +32,7 @@ from ..model import TITLE, Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
 from ..pipeline import step
 from ..vocabulary import facility_kind, road_number
-from .gazetteer import key
+from .gazetteer import COMPASS_DIRECTIONS, key
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "NORP": "NORP"}
 PLACE = ("GPE", "LOC")
@@ -448,15 +448,7 @@ PLACE_FOLLOWERS = PEOPLE_NOUNS | {
     "downtown",
 }
 # "in south Townville", "in rural Townville": a part of a place between the preposition and the name
-PLACE_MODIFIERS = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
+PLACE_MODIFIERS = COMPASS_DIRECTIONS | {
     "rural",
     "downtown",
     "central",

@@ -35,6 +35,8 @@ CITY_POPULATION = 100_000
 TOWN_POPULATION = 5_000
 
 SETTLEMENTS = ("city", "town", "village")  # settlement features, largest first
+# The eight compass directions: the start of the words that modify a place ("south Townville", "North Darfur").
+COMPASS_DIRECTIONS = frozenset({"north", "south", "east", "west", "northeast", "northwest", "southeast", "southwest"})
 # Words after a town's name that GeoNames leaves out ("Hummelstown Borough").
 MUNICIPALITY_WORDS = ("city", "borough", "township", "twp", "village", "town")
 

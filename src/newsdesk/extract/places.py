@@ -37,7 +37,7 @@ from ..model import Article, Entity, Place
 from ..pipeline import step
 from ..profiles import Profile
 from ..vocabulary import facility_kind
-from .gazetteer import SETTLEMENTS, Candidate, Gazetteer, distance_km, key, load
+from .gazetteer import COMPASS_DIRECTIONS, SETTLEMENTS, Candidate, Gazetteer, distance_km, key, load
 
 PLACE_TYPES = ("GPE", "LOC")
 POINTS = (*SETTLEMENTS, "airport")  # features placed exactly (precision 1)
@@ -117,15 +117,7 @@ def _candidates(name: str, gazetteer: Gazetteer, profile: Profile) -> list[Candi
     return [c for c in found if c.is_area or key(c.name) == key(name) or c.population >= ALTERNATE_MIN_POPULATION]
 
 
-COMPASS = {
-    "north",
-    "south",
-    "east",
-    "west",
-    "northeast",
-    "northwest",
-    "southeast",
-    "southwest",
+COMPASS = COMPASS_DIRECTIONS | {
     "central",
     "northern",
     "southern",
