@@ -91,6 +91,24 @@ def test_a_name_before_a_region_at_the_end_of_an_item_is_a_place(make):
     assert entity(article, "Hampshire").place.country == "GB"
 
 
+def test_a_town_and_its_area_the_model_joined_are_two_places(make):
+    article = make("Next on the calendar: 19/20 May: Thruxton, Hampshire. 9/10 June: Oulton Park, Cheshire.")
+    thruxton, hampshire = entity(article, "Thruxton"), entity(article, "Hampshire")
+    assert thruxton is not hampshire
+    assert near(thruxton.place, 51.21, -1.6) and hampshire.place.country == "GB"
+
+
+def test_a_town_name_the_model_split_is_one_place(make):
+    article = make("Thousands of migrants are living in Boa Vista, the state capital, officials said.")
+    assert near(entity(article, "Boa Vista").place, 2.82, -60.67)
+
+
+def test_a_region_named_with_its_type_word_takes_it(make):
+    article = make("A measles outbreak hit a camp near Makurdi in Benue state, health officials said.")
+    benue = entity(article, "Benue state")
+    assert benue.place.country == "NG" and benue.place.precision == 3
+
+
 def test_a_name_before_based_is_a_place(make):
     article = make("The Abu Dhabi-based agency published its report on renewable power on Thursday.")
     assert entity(article, "Abu Dhabi").place.country == "AE"

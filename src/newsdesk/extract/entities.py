@@ -32,7 +32,7 @@ from ..model import TITLE, Article, Entity, Mention, Span, stable_id
 from ..outlets import NEWSPAPER_WORDS
 from ..pipeline import step
 from ..vocabulary import facility_kind, road_number
-from .gazetteer import COMPASS_DIRECTIONS, key
+from .gazetteer import COMPASS_DIRECTIONS, SETTLEMENTS, key
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "NORP": "NORP"}
 PLACE = ("GPE", "LOC")
@@ -863,6 +863,12 @@ def _places_by_form(article: Article, mentions: Mentions) -> None:
             area = [c for c in gazetteer.candidates(match.group(2)) if c.is_area or c.feature == "county"]
             if not area:
                 continue
+            whole = [f for f in here if f.start == match.start(1) and f.end == match.end(2) and f.type != "PERSON"]
+            for f in whole if not gazetteer.candidates(match.group()) else ():
+                # the model took "Thruxton, Hampshire" for one name: the place, then the area it lies in
+                f.end, f.text = match.end(1), match.group(1)
+                mentions.add(Found(paragraph, *match.span(2), match.group(2), "GPE"))
+                here.append(mentions.items[-1])
             for group, kind in ((2, "GPE"), (1, "GPE" if _is_place_name(match.group(1)) else "LOC")):
                 start, end = match.span(group)
                 inside = [f for f in here if f.start < end and start < f.end]
@@ -876,6 +882,39 @@ def _places_by_form(article: Article, mentions: Mentions) -> None:
                 common = " " not in name and _unigrams().get(name.lower(), 0) >= COMMON_WORD
                 if not inside and not (common and not _is_place_name(name)):
                     mentions.add(Found(paragraph, start, end, name, kind))
+
+
+# Between two pieces of one place name the model split ("Boa" + "Vista"); a comma parts a town from its area.
+NAME_GAP = re.compile(r"^ $")
+# "state" after a region's name ("Benue state", "Borno State"): part of the name (the model leaves it out).
+REGION_TYPE_AFTER = re.compile(r"^\s+[Ss]tate\b")
+
+
+def _place_spans(article: Article, mentions: Mentions) -> None:
+    """Place names cut where the gazetteer says they begin and end, whatever the model joined or split: two
+    adjacent pieces that together are a town's name are one mention ("Boa Vista"); a region
+    named with its type word takes the word ("Benue state")."""
+    gazetteer = _gazetteer()
+    by_paragraph: dict[int, list[Found]] = {}
+    for f in mentions.items:
+        if f.type:
+            by_paragraph.setdefault(f.paragraph, []).append(f)
+    for paragraph, found in by_paragraph.items():
+        text = article.paragraph_text(paragraph)
+        found.sort(key=lambda f: f.start)
+        for a, b in pairwise(found):
+            if a.type not in PLACE or b.type == "PERSON" or not a.type or not NAME_GAP.match(text[a.end : b.start]):
+                continue
+            joined = text[a.start : b.end]
+            if key(joined) != key(a.text) and any(
+                c.feature in SETTLEMENTS and c.population >= LABELLED_PLACE_POPULATION
+                for c in gazetteer.candidates(joined)
+            ):
+                a.end, a.text, b.type = b.end, joined, ""
+        for f in found:
+            match = REGION_TYPE_AFTER.match(text[f.end :])
+            if f.type in PLACE and match and any(c.is_area for c in gazetteer.candidates(f.text + match.group())):
+                f.end, f.text = f.end + match.end(), text[f.start : f.end + match.end()]
 
 
 def _vote_types(mentions: Mentions) -> None:
@@ -1146,6 +1185,7 @@ def entities_of(article: Article) -> list[Entity]:
     _listed_places(article, mentions)
     _facilities(article, mentions)
     _places_by_form(article, mentions)
+    _place_spans(article, mentions)
     _vote_types(mentions)
     _merge_same_names(mentions)
     _merge_surnames(mentions)

@@ -53,6 +53,9 @@ CITY_AFTER = re.compile(
     r"^(?:\s+(?:city|town|village|mayor|police)|,\s+(?:the\s+)?(?:regional\s+|provincial\s+)?capital)\b", re.IGNORECASE
 )
 QUALIFIER = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*\s?){1,3})")
+ITEM_END = re.compile(
+    r"\s*(?:[.;:)!?]|$)"
+)  # "Thruxton, Hampshire." ends there; "Sharon, Cornwall and Salisbury" runs on
 LISTED_WITH = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
 IN_REGION = re.compile(r"^[\w\s,'’-]{0,60}?\bin\s+(?:the\s+)?$")
 
@@ -80,17 +83,21 @@ def _contexts(article: Article, entity: Entity, gazetteer: Gazetteer, profile: P
             city_votes += 1
         match = QUALIFIER.match(after)
         if match:
-            qualifiers.extend(_areas(match.group(1).strip(), gazetteer, profile))
+            name = match.group(1).rstrip().rstrip(".")
+            closed = ITEM_END.match(after[match.start(1) + len(name) :])  # a county closing the item, not a list's
+            qualifiers.extend(_areas(match.group(1).strip(), gazetteer, profile, counties=closed is not None))
     return Context(qualifiers, region_votes, city_votes)
 
 
-def _areas(text: str, gazetteer: Gazetteer, profile: Profile) -> list[Candidate]:
-    """The states, regions or countries ``text`` names (a US state abbreviation counts in the us_local profile)."""
+def _areas(text: str, gazetteer: Gazetteer, profile: Profile, counties: bool = False) -> list[Candidate]:
+    """The states, regions or countries ``text`` names, else (``counties``) its counties (a US state abbreviation
+    counts in the us_local profile)."""
     state = gazetteer.us_state(text.rstrip(".")) if profile.us_state_abbreviations else None
     if state:
         region = gazetteer.regions.get(f"US.{state}")
         return [region] if region else []
-    return [c for c in gazetteer.candidates(text, profile.layers) if c.is_area]
+    found = gazetteer.candidates(text, profile.layers)
+    return [c for c in found if c.is_area] or [c for c in found if counties and c.feature == "county"]
 
 
 def _common_word(article: Article, entity: Entity) -> bool:
@@ -162,13 +169,20 @@ def _part_of(name: str) -> str | None:
     return None
 
 
-def _qualified(found: list[Candidate], context: Context) -> list[Candidate]:
-    """The candidates inside a state, region or country named right after a mention."""
-    return [
+def _qualified(found: list[Candidate], context: Context, weights: Weights) -> list[Candidate]:
+    """The candidates inside a state, region or country named right after a mention; after a county ("Thruxton,
+    Hampshire"), whose bounds the gazetteer lacks, the one nearest its middle within ``county_km``."""
+    inside = [
         c
         for c in found
         if any(c.country == q.country and (q.feature == "country" or c.region == q.region) for q in context.qualifiers)
     ]
+    counties = [q for q in context.qualifiers if q.feature == "county"]
+    if counties:
+        county = counties[0]
+        near = [c for c in inside if distance_km(c.lat, c.lon, county.lat, county.lon) <= weights.county_km]
+        return [min(near, key=lambda c: distance_km(c.lat, c.lon, county.lat, county.lon))] if near else []
+    return inside
 
 
 @dataclass(frozen=True)
@@ -184,6 +198,7 @@ class Weights:
     us_local_share: float = 0.5  # the share of place mentions below country level in the US that makes US local news
     facility_town_population: int = 5_000  # "Palm Beach" is a town; a hamlet "Agriculture Park" loses to a park
     unmoved_population: int = 50_000  # a town this large in a local story from another state stays where it is
+    county_km: float = 75.0  # "Thruxton, Hampshire": a county's towns lie this near its middle (no bounds known)
 
 
 def _evidence(article: Article, gazetteer: Gazetteer, weights: Weights) -> Counter:
@@ -403,14 +418,14 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
                 entity.place, chosen[entity.id] = _unlisted(entity, area, 3), area
                 continue
         regions_named = [q for q in context.qualifiers if q.feature != "country"]
-        if regions_named and not _qualified(found, context):
+        if regions_named and not _qualified(found, context, weights):
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
             # (a country after the name is no such evidence: "in Kharkiv, Russia said")
             area = regions_named[0]
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
         elif found:
-            pools[entity.id] = (_qualified(found, context) or found, part)
+            pools[entity.id] = (_qualified(found, context, weights) or found, part)
     for entity in entities:
         if entity.id not in pools:
             continue
