@@ -184,3 +184,9 @@ def test_a_report_on_foreign_countries_is_not_us_local_news_for_a_us_namesake(ma
 def test_a_place_before_based_inside_an_organisation_name(make):
     article = make("The Abu Dhabi-based International Renewable Energy Agency said costs fell again in 2017.")
     assert entity(article, "Abu Dhabi").place.country == "AE"
+
+
+def test_a_state_listed_before_another_is_no_town_of_that_state(make):
+    article = make("Her team has members heading to Hawaii and Guam, Louisiana, Nevada and Alaska before March.")
+    louisiana = entity(article, "Louisiana").place
+    assert louisiana.feature == "state" and near(louisiana, 31.0, -92.0, 300)

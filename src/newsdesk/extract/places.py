@@ -390,8 +390,15 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             chosen[entity.id] = _area_place(entity, gazetteer.regions[f"US.{state}"], gazetteer)
             continue
         found = _candidates(entity.name, gazetteer, profile)
-        if any(q.feature != "country" for q in contexts[entity.id].qualifiers) and any(not c.is_area for c in found):
-            continue  # "Washington, D.C.": the state after the name decides among the towns ("Utah, Colorado": a list)
+        context = contexts[entity.id]
+        if (
+            any(q.feature != "country" for q in context.qualifiers)
+            and any(not c.is_area for c in found)
+            and (_qualified(found, context, weights) or not any(c.is_area for c in found))
+        ):
+            # "Washington, D.C.": the state after the name decides among the towns; an area with no town of its
+            # name there is listed with it ("Utah, Colorado", "Guam, Louisiana, Nevada")
+            continue
         area = _best_area(found, gazetteer, profile, evidence)
         if area is not None:
             chosen[entity.id] = _area_place(entity, area, gazetteer)
