@@ -190,3 +190,8 @@ def test_a_state_listed_before_another_is_no_town_of_that_state(make):
     article = make("Her team has members heading to Hawaii and Guam, Louisiana, Nevada and Alaska before March.")
     louisiana = entity(article, "Louisiana").place
     assert louisiana.feature == "state" and near(louisiana, 31.0, -92.0, 300)
+
+
+def test_a_city_listed_before_a_state_is_no_unknown_town_of_that_state(make):
+    article = make("With offices in Los Angeles, Miami, West Palm Beach, New York, and Detroit, the firm grew fast.")
+    assert near(entity(article, "West Palm Beach").place, 26.72, -80.05, 30)

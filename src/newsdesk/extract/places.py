@@ -425,9 +425,14 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
                 entity.place, chosen[entity.id] = _unlisted(entity, area, 3), area
                 continue
         regions_named = [q for q in context.qualifiers if q.feature != "country"]
-        if regions_named and not _qualified(found, context, weights):
+        if (
+            regions_named
+            and not _qualified(found, context, weights)
+            and not any(c.population >= weights.unmoved_population for c in found)
+        ):
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
-            # (a country after the name is no such evidence: "in Kharkiv, Russia said")
+            # (a country after the name is no such evidence: "in Kharkiv, Russia said"; nor is a state after a
+            # city of unmoved_population lying elsewhere: "Miami, West Palm Beach, New York" is a list)
             area = regions_named[0]
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
