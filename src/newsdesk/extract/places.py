@@ -53,9 +53,8 @@ CITY_AFTER = re.compile(
     r"^(?:\s+(?:city|town|village|mayor|police)|,\s+(?:the\s+)?(?:regional\s+|provincial\s+)?capital)\b", re.IGNORECASE
 )
 QUALIFIER = re.compile(r"^\s*,\s*((?:[A-Z][\w.'’-]*\s?){1,3})")
-ITEM_END = re.compile(
-    r"\s*(?:[.;:)!?]|$)"
-)  # "Thruxton, Hampshire." ends there; "Sharon, Cornwall and Salisbury" runs on
+# "Thruxton, Hampshire." and "New Quay, Ceredigion, on Wednesday" end there; "Sharon, Cornwall and Salisbury" runs on
+ITEM_END = re.compile(r"\s*(?:[.;:)!?]|$|,\s+(?!and\b|or\b)[a-z])")
 LISTED_WITH = re.compile(r"^\s*(?:,|,?\s*and|,?\s*or)\s*$")
 IN_REGION = re.compile(r"^[\w\s,'’-]{0,60}?\bin\s+(?:the\s+)?$")
 
