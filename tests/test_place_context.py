@@ -208,3 +208,16 @@ def test_second_level_areas_are_named_without_their_type_prefix():
     for name, lat, lon in (("Ceredigion", 52.25, -4.0), ("Wirral", 53.37, -3.07)):
         area = next(c for c in gaz.candidates(name) if c.feature == "county")
         assert area.name == name and gazetteer.distance_km(area.lat, area.lon, lat, lon) < 40
+
+
+def test_a_namesake_near_the_other_towns_wins(make):
+    article = make(
+        "The storm hit Lawrence, Kansas, on Monday night.",
+        "By Tuesday morning officials in Columbia said the roads were closed.",
+    )
+    assert entity(article, "Columbia").place.admin1 == "Missouri"  # 250 km away; South Carolina's is a bit larger
+
+
+def test_a_town_with_a_state_abbreviation_stays_in_that_state(make):
+    article = make("DESOTO, Mo. - A trooper's windshield was shattered by a bullet during a chase on Friday.")
+    assert entity(article, "DESOTO").place.admin1 == "Missouri"

@@ -68,11 +68,13 @@ class Context:
     qualifiers: list[Candidate]  # states/regions/countries named right after a mention
     region_votes: int
     city_votes: int
+    abbreviated: bool = False  # a qualifier written otherwise than its area's name ("Mo.", "MO"): US style
 
 
 def _contexts(article: Article, entity: Entity, gazetteer: Gazetteer, profile: Profile) -> Context:
     qualifiers: list[Candidate] = []
     region_votes = city_votes = 0
+    abbreviated = False
     for mention in entity.mentions:
         text = article.paragraph_text(mention.span.paragraph)
         before, after = text[max(0, mention.span.start - 40) : mention.span.start], text[mention.span.end :]
@@ -84,8 +86,10 @@ def _contexts(article: Article, entity: Entity, gazetteer: Gazetteer, profile: P
         if match:
             name = match.group(1).rstrip().rstrip(".")
             closed = ITEM_END.match(after[match.start(1) + len(name) :])  # a county closing the item, not a list's
-            qualifiers.extend(_areas(match.group(1).strip(), gazetteer, profile, counties=closed is not None))
-    return Context(qualifiers, region_votes, city_votes)
+            areas = _areas(match.group(1).strip(), gazetteer, profile, counties=closed is not None)
+            qualifiers.extend(areas)
+            abbreviated |= any(key(name) != key(area.name) for area in areas)
+    return Context(qualifiers, region_votes, city_votes, abbreviated)
 
 
 def _areas(text: str, gazetteer: Gazetteer, profile: Profile, counties: bool = False) -> list[Candidate]:
@@ -197,6 +201,10 @@ class Weights:
     us_local_share: float = 0.5  # the share of place mentions below country level in the US that makes US local news
     facility_town_population: int = 5_000  # "Palm Beach" is a town; a hamlet "Agriculture Park" loses to a park
     unmoved_population: int = 50_000  # a town this large in a local story from another state stays where it is
+    near_bonus: float = 0.3  # a namesake near a town the article already placed gains a population ratio of 2
+    near_km: float = (
+        500.0  # "near": Charleston, West Virginia (400 km) in a northern Virginia story, not South Carolina
+    )
     county_km: float = 75.0  # "Thruxton, Hampshire": a county's towns lie this near its middle (no bounds known)
 
 
@@ -427,11 +435,11 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
         if (
             regions_named
             and not _qualified(found, context, weights)
-            and not any(c.population >= weights.unmoved_population for c in found)
+            and (context.abbreviated or not any(c.population >= weights.unmoved_population for c in found))
         ):
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
-            # (a country after the name is no such evidence: "in Kharkiv, Russia said"; nor is a state after a
-            # city of unmoved_population lying elsewhere: "Miami, West Palm Beach, New York" is a list)
+            # (a country after the name is no such evidence: "in Kharkiv, Russia said"; nor is a state's full name
+            # after a city of unmoved_population lying elsewhere: "Miami, West Palm Beach, New York" is a list)
             area = regions_named[0]
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
@@ -442,7 +450,14 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             continue
         pool, part = pools[entity.id]
         regions, countries = _support(entity.id, chosen, pools, evidence)
-        best = max(pool, key=lambda c: _score(c, regions, countries, gazetteer, weights))
+        near = [c for other, c in chosen.items() if other != entity.id and not c.is_area and c.feature != "county"]
+        best = max(
+            pool,
+            key=lambda c: (
+                _score(c, regions, countries, gazetteer, weights)
+                + weights.near_bonus * any(distance_km(c.lat, c.lon, n.lat, n.lon) <= weights.near_km for n in near)
+            ),
+        )
         chosen[entity.id] = best
         region = gazetteer.region_of(best)
         context = contexts[entity.id]
