@@ -221,3 +221,9 @@ def test_a_namesake_near_the_other_towns_wins(make):
 def test_a_town_with_a_state_abbreviation_stays_in_that_state(make):
     article = make("DESOTO, Mo. - A trooper's windshield was shattered by a bullet during a chase on Friday.")
     assert entity(article, "DESOTO").place.admin1 == "Missouri"
+
+
+def test_a_name_listed_with_states_is_a_state(make):
+    article = make("The city has won few tech jobs from western states such as California or Washington.")
+    assert entity(article, "Washington").place.feature == "state"
+    assert near(entity(article, "Washington").place, 47.5, -120.5, 300)

@@ -406,7 +406,7 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             # "Washington, D.C.": the state after the name decides among the towns; an area with no town of its
             # name there is listed with it ("Utah, Colorado", "Guam, Louisiana, Nevada")
             continue
-        area = _best_area(found, gazetteer, profile, evidence)
+        area = _best_area(found, gazetteer, profile, evidence) or _listed_area(article, entity, found, chosen, entities)
         if area is not None:
             chosen[entity.id] = _area_place(entity, area, gazetteer)
     for area in list(chosen.values()):
@@ -478,6 +478,27 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             )
     for entity in buildings:
         entity.place = _placed_facility(article, entity, entities, chosen)
+
+
+def _listed_area(
+    article: Article, entity: Entity, found: list[Candidate], chosen: dict[str, Candidate], entities: list[Entity]
+) -> Candidate | None:
+    """A name listed with regions or states the article names ("states such as California or Washington") is one
+    of its own regions of that kind, not a town of its name."""
+    kinds = {}
+    for other in entities:
+        area = chosen.get(other.id)
+        if other.id != entity.id and area is not None and area.feature in ("region", "state"):
+            kinds.update({(m.span.paragraph, m.span.start, m.span.end): area.feature for m in other.mentions})
+    for mention in entity.mentions:
+        text = article.paragraph_text(mention.span.paragraph)
+        for (paragraph, start, end), feature in kinds.items():
+            between = text[end : mention.span.start] if end <= mention.span.start else text[mention.span.end : start]
+            if paragraph == mention.span.paragraph and LISTED_WITH.match(between):
+                same = [c for c in found if c.feature == feature]
+                if same:
+                    return max(same, key=lambda c: c.population)
+    return None
 
 
 def _area_place(entity: Entity, area: Candidate, gazetteer: Gazetteer) -> Candidate:
