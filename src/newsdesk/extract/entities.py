@@ -904,7 +904,7 @@ def _place_spans(article: Article, mentions: Mentions) -> None:
         text = article.paragraph_text(paragraph)
         found.sort(key=lambda f: f.start)
         for a, b in pairwise(found):
-            if a.type not in PLACE or b.type == "PERSON" or not a.type or not NAME_GAP.match(text[a.end : b.start]):
+            if a.type not in PLACE or b.type == "PERSON" or not NAME_GAP.match(text[a.end : b.start]):
                 continue
             joined = text[a.start : b.end]
             if key(joined) != key(a.text) and any(

@@ -202,9 +202,7 @@ class Weights:
     facility_town_population: int = 5_000  # "Palm Beach" is a town; a hamlet "Agriculture Park" loses to a park
     unmoved_population: int = 50_000  # a town this large in a local story from another state stays where it is
     near_bonus: float = 0.3  # a namesake near a town the article already placed gains a population ratio of 2
-    near_km: float = (
-        500.0  # "near": Charleston, West Virginia (400 km) in a northern Virginia story, not South Carolina
-    )
+    near_km: float = 500.0  # "near": within a day's drive; neighbouring states' towns, not the far coast's
     county_km: float = 75.0  # "Thruxton, Hampshire": a county's towns lie this near its middle (no bounds known)
 
 
