@@ -71,9 +71,14 @@ class Entry:
     resolved_days: int = field(init=False, repr=False)  # how many of its days carry their year
 
     def __post_init__(self):
-        self.days = frozenset(t for t in self.terms if t.startswith(DATE_PREFIX))
+        days, years = [], []
+        for t in self.terms:  # one pass: a reopened desk reads a few hundred entries per add
+            if t.startswith(DATE_PREFIX):
+                days.append(t)
+            elif len(t) == 4 and t.isdigit() and "1900" <= t <= "2099":
+                years.append(t)
+        self.days, self.years = frozenset(days), frozenset(years)
         self.resolved_days = sum(1 for t in self.days if not t.startswith(DATE_PREFIX + "--"))
-        self.years = frozenset(t for t in self.terms if len(t) == 4 and t.isdigit() and "1900" <= t <= "2099")
 
 
 @dataclass
@@ -123,6 +128,10 @@ class StoryIndex:
     def frequency(self, term: str) -> int:
         """Articles holding ``term`` (document frequency)."""
         return self.df.get(term, 0)
+
+    def frequencies_table(self) -> Counter:
+        """``frequency`` as a mapping (``table[term]``; 0 when absent), for the loops over many terms."""
+        return self.df
 
     def prefetch(self, terms) -> None:
         """Read ahead the frequencies of ``terms`` (nothing to do in memory)."""
@@ -213,8 +222,16 @@ class StoryIndex:
         return math.log((n + 1) / (self.frequency(term) + 1)) + 1.0
 
     def vector(self, terms: dict[str, float], n: int) -> dict[str, float]:
-        self.prefetch(terms)
-        vec = {t: w * self.idf(t, n) for t, w in terms.items() if self.frequency(t) <= max(2, self.settings.max_df * n)}
+        df, limit, log = self.frequencies_table(), max(2, self.settings.max_df * n), math.log
+        idf: dict[int, float] = {}  # by document frequency: most terms share a few small ones
+        vec = {}
+        for t, w in terms.items():
+            f = df[t]
+            if f <= limit:
+                weight = idf.get(f)
+                if weight is None:
+                    weight = idf[f] = log((n + 1) / (f + 1)) + 1.0  # self.idf(t, n)
+                vec[t] = w * weight
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
@@ -236,6 +253,7 @@ class StoryIndex:
         """Article id → similarity with ``entry``: cosine × time factor; 1 for an explicit title link;
         the time factor alone for the article it duplicates."""
         n = self.size() + (self.entry(exclude) is None)
+        self.prefetch(entry.terms)
         query = self.vector(entry.terms, n)
         # Candidates come from the rarer terms only: a term in more than `candidate_df` of the
         # desk has long postings and adds little to a cosine; the full cosine is computed below.

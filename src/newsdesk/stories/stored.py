@@ -33,7 +33,7 @@ class StoredIndex(StoryIndex):
 
     def drop_cached(self) -> None:
         self.cache: dict[str, Entry] = {}
-        self.frequencies: dict[str, int] = {}
+        self.frequencies = Frequencies(self)
         self.total: int | None = None
 
     # catching up with story_terms ------------------------------------------------------------------
@@ -78,13 +78,13 @@ class StoredIndex(StoryIndex):
         return {a: self.cache[a] for a in article_ids if a in self.cache}
 
     def frequency(self, term: str) -> int:
-        found = self.frequencies.get(term)
-        if found is None:
-            self.prefetch([term])
-            found = self.frequencies[term]
-        return found
+        return self.frequencies[term]
+
+    def frequencies_table(self) -> "Frequencies":
+        return self.frequencies
 
     def prefetch(self, terms) -> None:
+        """Read the frequencies of ``terms`` not read yet, a chunk of terms per query."""
         missing = [t for t in terms if t not in self.frequencies]
         for part in chunks(missing):
             stored = dict(
@@ -170,6 +170,19 @@ class StoredIndex(StoryIndex):
         del self.cache[article_id]
         self.total = total - 1
         return entry
+
+
+class Frequencies(dict):
+    """Document frequencies read so far (term → articles holding it, the background's included); a term not read
+    yet is read on first use."""
+
+    def __init__(self, index: StoredIndex):
+        super().__init__()
+        self.index = index
+
+    def __missing__(self, term: str) -> int:
+        self.index.prefetch([term])
+        return self[term]
 
 
 def entry_of(day: int | None, data: str, story: str) -> Entry:
