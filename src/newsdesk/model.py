@@ -38,11 +38,20 @@ class Record:
     """Mixin: plain-dict round trip for storage and export."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: _dump(getattr(self, name)) for name in _stored_names(type(self))}
+        out = {}
+        for name in _stored_names(type(self)):
+            value = getattr(self, name)
+            out[name] = value if type(value) in _PLAIN else _dump(value)  # most values are plain: no call
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        return cls(**{name: load(data[name]) for name, load in _loaders(cls) if name in data})
+        return cls(
+            **{name: data[name] if load is _same else load(data[name]) for name, load in _loaders(cls) if name in data}
+        )
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # what _dump returns as it is
 
 
 @functools.cache

@@ -329,8 +329,12 @@ def _indented(value: Any, out: list[str], pad: str) -> None:
     if opening == "{":
         for key, item in value.items():
             name = encode_basestring(key) if isinstance(key, str) else _encoder("")({key: 0})[1:-4]
-            out.append(separator + name + ": ")
-            _indented(item, out, inner)
+            scalar = _SCALARS.get(type(item))
+            if scalar is not None:  # most values: written here, without a call per value
+                out.append(separator + name + ": " + scalar(item))
+            else:
+                out.append(separator + name + ": ")
+                _indented(item, out, inner)
             separator = ",\n" + inner
     else:
         for item in value:
@@ -341,6 +345,14 @@ def _indented(value: Any, out: list[str], pad: str) -> None:
 
 
 _CONTAINERS = (dict, list, tuple)
+# the text the C encoder gives a value of these exact types (a float that is not finite goes through it)
+_SCALARS: dict[type, Callable[[Any], str]] = {
+    str: encode_basestring,
+    int: int.__repr__,
+    float: lambda value: float.__repr__(value) if value - value == 0 else _encoder("")(value),
+    bool: lambda value: "true" if value else "false",
+    type(None): lambda value: "null",
+}
 
 
 @functools.lru_cache(maxsize=64)

@@ -79,7 +79,8 @@ class Clusterer:
         self.store.changed_elsewhere("stories")
         self.rollbacks = rollbacks
         self.index.drop_cached()
-        self.index.sync()
+        with self.store.transaction():  # one transaction for the catch-up (joins the add's own)
+            self.index.sync()
         return self.index
 
     def __call__(self, article: Article) -> None:

@@ -238,9 +238,14 @@ class StoryIndex:
     def cached_vector(self, entry: Entry, n: int) -> dict[str, float]:
         # IDF drifts slowly as the desk grows: recomputing every vector on every add costs
         # O(desk) per add, refreshing after 10% growth keeps the add fast at the same quality.
-        if entry.cached is None or n > entry.cached[0] * 1.1 + 5:
+        if self.stale(entry, n):
             entry.cached = (n, self.vector(entry.terms, n))
         return entry.cached[1]
+
+    @staticmethod
+    def stale(entry: Entry, n: int) -> bool:
+        """Whether ``cached_vector`` computes the entry's vector again (its terms' frequencies are read)."""
+        return entry.cached is None or n > entry.cached[0] * 1.1 + 5
 
     def time_factor(self, a: int | None, b: int | None) -> float:
         if a is None or b is None:
@@ -270,7 +275,7 @@ class StoryIndex:
         sims = {}
         chosen = [other for other, _ in dots.most_common(self.settings.candidates)]
         others = self.entries_of(chosen)
-        self.prefetch({term for other in others.values() for term in other.terms})
+        self.prefetch({term for other in others.values() if self.stale(other, n) for term in other.terms})
         for other in chosen:
             if self.roundup(others[other]):
                 continue
@@ -305,11 +310,8 @@ class StoryIndex:
         A victim's name, a street, a small town in both headlines is evidence of one event that a long article's
         cosine dilutes. The caller adds at most the similarity itself (it doubles a match, never makes one from
         nothing)."""
-        rare = [
-            t
-            for t in entry.terms.keys() & other.terms.keys()
-            if not t.startswith(DATE_PREFIX) and self.frequency(t) <= self.settings.specific_df
-        ]
+        df, most = self.frequencies_table(), self.settings.specific_df
+        rare = [t for t in entry.terms.keys() & other.terms.keys() if not t.startswith(DATE_PREFIX) and df[t] <= most]
         words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
         strong = sum(
             1
@@ -394,7 +396,7 @@ class StoryIndex:
         self.checked[story] = size
         n = self.size()
         entries = self.entries_of(ids)
-        self.prefetch({term for other in entries.values() for term in other.terms})
+        self.prefetch({term for other in entries.values() if self.stale(other, n) for term in other.terms})
         vectors = [self.cached_vector(entries[a], n) for a in ids]
         sim = np.eye(len(ids))
         for i, a in enumerate(ids):

@@ -13,6 +13,7 @@ dropped when another connection wrote or a transaction rolled back.
 from __future__ import annotations
 
 import json
+from collections import Counter
 
 from .index import Entry, Settings, StoryIndex
 
@@ -38,7 +39,8 @@ class StoredIndex(StoryIndex):
 
     # catching up with story_terms ------------------------------------------------------------------
     def sync(self) -> None:
-        """Index the ``story_terms`` rows not indexed yet (in arrival order) and drop rows of articles gone."""
+        """Index the ``story_terms`` rows not indexed yet and drop rows of articles gone (written in bulk: a desk
+        from before the tables, or grown by a tool, catches up once)."""
         db = self.db
         indexed = db.execute("SELECT COUNT(*) FROM story_index").fetchone()[0]
         recorded = db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
@@ -49,11 +51,27 @@ class StoredIndex(StoryIndex):
             "SELECT article_id FROM story_index WHERE article_id NOT IN (SELECT article_id FROM story_terms)"
         ).fetchall():
             self.remove(article_id)
-        for article_id, day, data, story, seq in db.execute(
-            "SELECT s.article_id, s.day, s.data, a.story, a.seq FROM story_terms s JOIN articles a ON a.id = s.article_id"
-            " WHERE s.article_id NOT IN (SELECT article_id FROM story_index) ORDER BY a.seq"
-        ).fetchall():
-            self.insert(article_id, entry_of(day, data, story or self.story_name(article_id)), seq)
+        index, postings, links, df = [], [], [], Counter()
+        for article_id, data, story, seq in db.execute(
+            "SELECT s.article_id, s.data, a.story, a.seq FROM story_terms s JOIN articles a ON a.id = s.article_id"
+            " WHERE s.article_id NOT IN (SELECT article_id FROM story_index)"
+        ):
+            record = json.loads(data)
+            terms = record["terms"]
+            index.append((article_id, seq, story or self.story_name(article_id), record["title"]))
+            postings += [(term, seq, article_id, weight) for term, weight in terms.items()]
+            links += [(link, article_id) for link in record["links"]]
+            df.update(terms.keys())
+        postings.sort()  # in key order: appended to the table's b-tree instead of inserted all over it
+        db.executemany("INSERT INTO story_index (article_id, seq, story, title) VALUES (?, ?, ?, ?)", index)
+        db.executemany("INSERT INTO story_postings (term, seq, article_id, weight) VALUES (?, ?, ?, ?)", postings)
+        db.executemany(
+            "INSERT INTO story_df (term, df) VALUES (?, ?) ON CONFLICT(term) DO UPDATE SET df = df + excluded.df",
+            sorted(df.items()),
+        )
+        db.executemany("INSERT INTO story_links (link, article_id) VALUES (?, ?)", links)
+        self.frequencies.clear()
+        self.total = indexed + len(index)
 
     # the tables ------------------------------------------------------------------------------------
     def count(self) -> int:
@@ -62,9 +80,10 @@ class StoredIndex(StoryIndex):
         return self.total
 
     def entry(self, article_id: str) -> Entry | None:
-        if article_id is None:
-            return None
-        return self.entries_of([article_id]).get(article_id)
+        found = self.cache.get(article_id)
+        if found is None and article_id is not None:
+            found = self.entries_of([article_id]).get(article_id)
+        return found
 
     def entries_of(self, article_ids: list[str]) -> dict[str, Entry]:
         missing = [a for a in dict.fromkeys(article_ids) if a not in self.cache]
@@ -140,9 +159,10 @@ class StoredIndex(StoryIndex):
             "INSERT INTO story_postings (term, seq, article_id, weight) VALUES (?, ?, ?, ?)",
             [(term, seq, article_id, weight) for term, weight in entry.terms.items()],
         )
-        db.executemany(
-            "INSERT INTO story_df (term, df) VALUES (?, 1) ON CONFLICT(term) DO UPDATE SET df = df + 1",
-            [(term,) for term in entry.terms],
+        db.execute(  # one statement for all the terms (strings: JSON carries them exactly)
+            "INSERT INTO story_df (term, df) SELECT value, 1 FROM json_each(?) WHERE true"
+            " ON CONFLICT(term) DO UPDATE SET df = df + 1",
+            (json.dumps(list(entry.terms)),),
         )
         db.executemany(
             "INSERT INTO story_links (link, article_id) VALUES (?, ?)", [(k, article_id) for k in entry.links]
