@@ -18,6 +18,7 @@ from collections import Counter
 from .index import Entry, Settings, StoryIndex
 
 CHUNK = 500  # ids or terms per IN (...) query: under SQLite's variable limit
+READ_AHEAD = 10_000  # frequencies read one by one before the table's size is looked at
 
 
 def chunks(items: list, size: int = CHUNK):
@@ -36,6 +37,7 @@ class StoredIndex(StoryIndex):
         self.cache: dict[str, Entry] = {}
         self.frequencies = Frequencies(self)
         self.total: int | None = None
+        self.rows: int | None = None  # of story_df
 
     # catching up with story_terms ------------------------------------------------------------------
     def sync(self) -> None:
@@ -70,7 +72,7 @@ class StoredIndex(StoryIndex):
             sorted(df.items()),
         )
         db.executemany("INSERT INTO story_links (link, article_id) VALUES (?, ?)", links)
-        self.frequencies.clear()
+        self.frequencies, self.rows = Frequencies(self), None
         self.total = indexed + len(index)
 
     # the tables ------------------------------------------------------------------------------------
@@ -102,9 +104,28 @@ class StoredIndex(StoryIndex):
     def frequencies_table(self) -> "Frequencies":
         return self.frequencies
 
+    def frequency_rows(self) -> int:
+        if self.rows is None:
+            self.rows = self.db.execute("SELECT COUNT(*) FROM story_df").fetchone()[0]
+        return self.rows
+
     def prefetch(self, terms) -> None:
-        """Read the frequencies of ``terms`` not read yet, a chunk of terms per query."""
-        missing = [t for t in terms if t not in self.frequencies]
+        """Read the frequencies of ``terms`` not read yet, a chunk of terms per query; once a quarter of the table
+        has been read so, all of it in one scan (a long add reads most of it: a scan costs a fifth per row)."""
+        frequencies = self.frequencies
+        if frequencies.complete:
+            return
+        missing = [t for t in terms if t not in frequencies]
+        frequencies.fetched += len(missing)
+        if frequencies.fetched >= READ_AHEAD and frequencies.fetched * 4 >= self.frequency_rows():
+            for term, df in self.db.execute("SELECT term, df FROM story_df"):
+                if term not in frequencies:
+                    frequencies[term] = df + self.background.get(term, 0)
+            frequencies.complete = True
+            missing = [t for t in missing if t not in frequencies]
+            for term in missing:
+                frequencies[term] = self.background.get(term, 0)
+            return
         for part in chunks(missing):
             stored = dict(
                 self.db.execute(f"SELECT term, df FROM story_df WHERE term IN ({','.join('?' * len(part))})", part)
@@ -167,9 +188,12 @@ class StoredIndex(StoryIndex):
         db.executemany(
             "INSERT INTO story_links (link, article_id) VALUES (?, ?)", [(k, article_id) for k in entry.links]
         )
+        frequencies = self.frequencies
         for term in entry.terms:
-            if term in self.frequencies:
-                self.frequencies[term] += 1
+            if term in frequencies:
+                frequencies[term] += 1
+            elif frequencies.complete:
+                frequencies[term] = 1 + self.background.get(term, 0)
         self.cache[article_id] = entry
         self.total = total + 1
 
@@ -194,13 +218,17 @@ class StoredIndex(StoryIndex):
 
 class Frequencies(dict):
     """Document frequencies read so far (term → articles holding it, the background's included); a term not read
-    yet is read on first use."""
+    yet is read on first use (``complete``: the whole table was read, an absent term is in no article)."""
 
     def __init__(self, index: StoredIndex):
         super().__init__()
         self.index = index
+        self.complete = False
+        self.fetched = 0  # terms read one by one
 
     def __missing__(self, term: str) -> int:
+        if self.complete:
+            return self.index.background.get(term, 0)
         self.index.prefetch([term])
         return self[term]
 
