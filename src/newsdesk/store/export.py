@@ -89,25 +89,25 @@ class Contract:
         for article_id, date in self._items("dates", DateMention):
             yield {
                 "article": article_id,
-                **span_record(date.span),
-                "text": date.text,
-                "value": date.value,
-                "anchor": date.anchor,
-                "granularity": date.granularity,
+                **date["span"],
+                "text": date["text"],
+                "value": date["value"],
+                "anchor": date["anchor"],
+                "granularity": date["granularity"],
             }
 
     def _quantities(self) -> Iterator[dict[str, Any]]:
         for article_id, quantity in self._items("quantities", Quantity):
-            record = {"article": article_id, **span_record(quantity.span)}
-            record.update({k: v for k, v in quantity.to_dict().items() if k != "span"})
+            record = {"article": article_id, **quantity.pop("span")}
+            record.update(quantity)
             yield record
 
     def _claims(self) -> Iterator[dict[str, Any]]:
         entity_of = self.entities()[0]
         independent = self.independent()
         for article_id, claim in self._items("claims", Claim):
-            record = claim_record(article_id, claim, entity_of)
-            record["independent_reports"] = independent.get(claim.id, record["independent_reports"])
+            record = claim_fields(article_id, claim, entity_of)
+            record["independent_reports"] = independent.get(claim["id"], record["independent_reports"])
             yield record
 
     def _events(self) -> Iterator[dict[str, Any]]:
@@ -164,13 +164,14 @@ class Contract:
                 self._independent.update(counts)
         return self._independent
 
-    def _items(self, field: str, record: type) -> Iterator[tuple[str, Any]]:
+    def _items(self, field: str, record: type) -> Iterator[tuple[str, dict[str, Any]]]:
+        """(article id, item as ``record.to_dict()`` gives it) of each article's ``field`` list."""
         for article_id, data in self.store.db.execute(
             f"SELECT id, json_extract(data, '$.{field}') FROM articles"
             f" WHERE json_array_length(data, '$.{field}') > 0 ORDER BY seq"
         ):
             for item in json.loads(data):
-                yield article_id, record.from_dict(item)
+                yield article_id, record.normalized(item)
 
     def _states(self, key: str) -> Iterator[Any]:
         """Each story's reconciled ``key``, in story order (a list's items one by one, a dict whole)."""
@@ -215,10 +216,6 @@ def canonical_entities(articles: list[Article]) -> dict[str, str]:
     return resolve_desk(articles)
 
 
-def span_record(span) -> dict[str, int]:
-    return {"paragraph": span.paragraph, "start": span.start, "end": span.end}
-
-
 def article_record(article: Article) -> dict[str, Any]:
     return {
         "id": article.id,
@@ -243,14 +240,16 @@ def article_record(article: Article) -> dict[str, Any]:
     }
 
 
-def claim_record(article_id: str, claim: Claim, entity_of: dict[str, str]) -> dict[str, Any]:
+def claim_fields(article_id: str, claim: dict[str, Any], entity_of: dict[str, str]) -> dict[str, Any]:
+    """The export record of a claim given as ``Claim.to_dict()`` gives it."""
+    speaker = claim["speaker"]
     record = {
-        "id": claim.id,
+        "id": claim["id"],
         "article": article_id,
-        **span_record(claim.span),
-        "speaker": entity_of.get(claim.speaker, claim.speaker) if claim.speaker else None,
+        **claim["span"],
+        "speaker": entity_of.get(speaker, speaker) if speaker else None,
     }
-    for key, value in claim.to_dict().items():
+    for key, value in claim.items():
         if key not in ("id", "span", "speaker"):
             record[key] = value
     return record
