@@ -39,6 +39,14 @@ def test_store_form_round_trips(article):
     assert Article.from_dict(article.to_dict()) == article
 
 
+@given(articles())
+def test_normalized_is_the_round_trip_without_objects(article):
+    stored = article.to_dict()
+    del stored["claims"][0]["polarity"], stored["quantities"][0]["kind"]  # missing fields take their defaults
+    stored["entities"][0]["extra"] = 1  # unknown fields are dropped
+    assert Article.normalized(stored) == Article.from_dict(stored).to_dict()
+
+
 def test_transient_docs_are_not_serialised():
     article = Article(id="a", paragraphs=[Paragraph(0, "x", "x")])
     article.docs[0] = object()

@@ -339,6 +339,24 @@ def test_index_survives_reopening_the_desk(tmp_path):
         assert partition(desk) == [["ferry-1", "ferry-2", "ferry-3"], ["lone"]]
 
 
+def test_stored_index_catches_up_with_story_terms(tmp_path):
+    # a desk written before the story tables (or grown by a tool writing story_terms only) is indexed on opening
+    path = tmp_path / "desk.db"
+    with Desk(path, overrides=[STEPS]) as desk:
+        desk.add(FERRY[:2] + [LONE])
+        tables = ("story_index", "story_links", "story_postings", "story_df")
+        kept = {t: sorted(map(tuple, desk.store.db.execute(f"SELECT * FROM {t}"))) for t in tables}
+        for table in tables:
+            desk.store.db.execute(f"DELETE FROM {table}")
+    with Desk(path, overrides=[STEPS]) as desk:
+        stories = next(fn for info, fn in desk.pipeline.steps if info.name == "stories")
+        with desk.store.transaction():
+            stories.fresh()
+        assert {t: sorted(map(tuple, desk.store.db.execute(f"SELECT * FROM {t}"))) for t in tables} == kept
+        desk.add(FERRY[2])
+        assert partition(desk) == [["ferry-1", "ferry-2", "ferry-3"], ["lone"]]
+
+
 def test_article_without_text_or_date_gets_a_story(desk):
     desk.add([article("bare", "", [], published=None), article("title-only", "Ferry runs aground", [], None)])
     assert all(row["story"] for row in desk.store.article_rows())

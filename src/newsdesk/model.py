@@ -38,11 +38,34 @@ class Record:
     """Mixin: plain-dict round trip for storage and export."""
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: _dump(getattr(self, name)) for name in _stored_names(type(self))}
+        out = {}
+        for name in _stored_names(type(self)):
+            value = getattr(self, name)
+            out[name] = value if type(value) in _PLAIN else _dump(value)  # most values are plain: no call
+        return out
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]):
-        return cls(**{name: load(data[name]) for name, load in _loaders(cls) if name in data})
+        return cls(
+            **{name: data[name] if load is _same else load(data[name]) for name, load in _loaders(cls) if name in data}
+        )
+
+    @classmethod
+    def normalized(cls, data: dict[str, Any]) -> dict[str, Any]:
+        """``cls.from_dict(data).to_dict()`` without building the objects (a reader that only passes records on)."""
+        out = {}
+        for name, normal, default in _normalizers(cls):
+            if name in data:
+                value = data[name]
+                out[name] = value if type(value) in _PLAIN else normal(value)
+            elif default is dataclasses.MISSING:
+                raise TypeError(f"{cls.__name__} record without its {name!r}")
+            else:
+                out[name] = _dump(default())
+        return out
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})  # what _dump returns as it is
 
 
 @functools.cache
@@ -56,6 +79,38 @@ def _loaders(cls) -> list[tuple[str, Any]]:
     type hints on every load was most of the cost of reading an article back."""
     hints = typing.get_type_hints(cls)
     return [(f.name, _loader(hints[f.name])) for f in dataclasses.fields(cls) if not f.metadata.get("transient")]
+
+
+@functools.cache
+def _normalizers(cls) -> list[tuple[str, Callable[[Any], Any], Any]]:
+    """(field name, function giving the stored form of a loaded value, default factory or MISSING) per field."""
+    hints = typing.get_type_hints(cls)
+    out = []
+    for f in dataclasses.fields(cls):
+        if f.metadata.get("transient"):
+            continue
+        if f.default is not dataclasses.MISSING:
+            default = functools.partial(_same, f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory
+        else:
+            default = dataclasses.MISSING
+        out.append((f.name, _normalizer(hints[f.name]), default))
+    return out
+
+
+def _normalizer(hint: Any) -> Callable[[Any], Any]:
+    """What ``_dump(_loader(hint)(value))`` gives, without the objects in between."""
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _normalizer(inner[0]) if len(inner) == 1 else _dump
+    if origin is list and isinstance(args[0], type) and issubclass(args[0], Record):
+        item = args[0].normalized
+        return lambda value: None if value is None else [item(v) for v in value]
+    if isinstance(hint, type) and issubclass(hint, Record):
+        return lambda value: None if value is None else hint.normalized(value)
+    return _dump  # lists and tuples come back as lists, dicts as copies
 
 
 def _dump(value: Any) -> Any:

@@ -1280,14 +1280,9 @@ def resolve_desk(articles: list[Article]) -> dict[str, str]:
         for entity in entities:
             if entity.type == "PERSON" and key(entity.name) in organisations:
                 union(entity.id, organisations[key(entity.name)])
-        people = [e for e in entities if e.type == "PERSON"]
-        for entity in people:
-            words = key(entity.name).split()
-            longer = {
-                find(o.id)
-                for o in people
-                if len(key(o.name).split()) > len(words) and key(o.name).split()[-len(words) :] == words
-            }
+        people = [(e, key(e.name).split()) for e in entities if e.type == "PERSON"]
+        for entity, words in people:
+            longer = {find(o.id) for o, theirs in people if len(theirs) > len(words) and theirs[-len(words) :] == words}
             if len(longer) == 1:
                 union(entity.id, longer.pop())
     out: dict[str, str] = {}

@@ -70,8 +70,11 @@ _SCRIPT_OK = re.compile(r"[a-z0-9' ]+")
 def key(name: str) -> str:
     """The lookup form of a place name: accents stripped, case folded, punctuation to spaces,
     "the" dropped, "St."/"Ft."/"Mt." expanded."""
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    if name.isascii():  # nothing to decompose nor strip (most names): the same text, 5x faster
+        text = name.casefold()
+    else:
+        text = unicodedata.normalize("NFKD", name)
+        text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
     text = re.sub(r"[\u2019'`]s\b", "", text)  # possessive: "Russia's"
     text = re.sub(r"[^\w]+", " ", text).strip()
     # "the" is optional inside names too: "Democratic Republic of (the) Congo"

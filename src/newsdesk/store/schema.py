@@ -116,6 +116,21 @@ MIGRATIONS: list[str] = [
                                 WHERE json_extract(p.value, '$.role') IN ('body', 'heading'))
         FROM articles a;
     """,
+    # 6: the story index (stories/stored.py), derived from story_terms: arrival number, story and normalised title
+    # of each article, its related titles, term postings (read newest first) and document frequencies
+    """
+    CREATE TABLE story_index (article_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, story TEXT NOT NULL, title TEXT NOT NULL);
+    CREATE INDEX story_index_story ON story_index(story);
+    CREATE INDEX story_index_title ON story_index(title);
+    CREATE TABLE story_links (link TEXT NOT NULL, article_id TEXT NOT NULL);
+    CREATE INDEX story_links_link ON story_links(link);
+    CREATE INDEX story_links_article ON story_links(article_id);
+    CREATE TABLE story_postings (
+        term TEXT NOT NULL, seq INTEGER NOT NULL, article_id TEXT NOT NULL, weight REAL NOT NULL,
+        PRIMARY KEY (term, seq, article_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE story_df (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+    """,
 ]
 
 

@@ -45,6 +45,7 @@ class Store:
         self.db.row_factory = sqlite3.Row
         self._versions: dict[str, int] = {}  # PRAGMA data_version when each in-memory index last looked
         self._stateless: set[str] | None = None  # stories that may lack a reconciled state (None: unknown)
+        self.rollbacks = 0  # write transactions rolled back: an in-memory index read inside one may be stale
         try:
             self.db.execute("PRAGMA journal_mode=WAL")
             self.db.execute("PRAGMA synchronous=NORMAL")
@@ -102,6 +103,7 @@ class Store:
             yield self.db
         except BaseException:
             self.db.execute("ROLLBACK")
+            self.rollbacks += 1
             raise
         self.db.execute("COMMIT")
 

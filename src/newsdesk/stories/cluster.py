@@ -2,10 +2,11 @@
 
 Each new article joins the story it matches best or starts one
 (:class:`~newsdesk.stories.index.StoryIndex`); a duplicate joins the story of
-its original when published close to it. The index is kept in memory and
-persisted per article in ``story_terms`` (weighted terms, day, normalised
-title, related titles, the article it duplicates), so a reopened desk
-rebuilds it without re-reading articles. Stories are saved through
+its original when published close to it. Each article's entry is
+recorded in ``story_terms`` (weighted terms, day, normalised title, related
+titles, the article it duplicates) and indexed in the store's story tables
+(:mod:`~newsdesk.stories.stored`): a reopened desk reads only the rows an add
+needs. Stories are saved through
 ``store.save_story``; when stories merge or one splits, their articles move
 with ``store.set_story`` (a split part's reconciled state is dropped: the
 reconcile step recomputes it).
@@ -27,7 +28,8 @@ from ..clean.normalize import text as normal_text
 from ..model import Article, Story, stable_id
 from ..outlets import outlet_count
 from ..pipeline import step
-from .index import Entry, Settings, StoryIndex
+from .index import Entry, Settings
+from .stored import StoredIndex
 from .terms import body_terms, carries_headline, content_words, headline_terms, stop_words
 
 _PUNCT = re.compile(r"[^\w ]+")
@@ -60,38 +62,25 @@ class Clusterer:
         self.store = store
         self.settings = settings
         self.stop = stop_words()
-        self.index: StoryIndex | None = None
+        self.index: StoredIndex | None = None
+        self.rollbacks = 0  # the store's rollbacks when the index was last checked
         self.background: tuple[dict[str, int], int] = ({}, 0)  # (document frequencies, articles) seen elsewhere
 
-    def fresh(self) -> StoryIndex:
-        """The in-memory index, rebuilt from ``story_terms`` when the store changed behind it."""
-        if self.index is not None and not self.store.changed_elsewhere("stories"):
-            return self.index  # counting the rows costs as much as the desk is large
-        count = self.store.db.execute("SELECT COUNT(*) FROM story_terms").fetchone()[0]
-        if self.index is None or count != len(self.index.entries):
-            index = StoryIndex(
-                self.settings,
-                story_name=lambda article_id: stable_id("story", article_id),
-                df=Counter(self.background[0]),
-                base_n=self.background[1],
+    def fresh(self) -> StoredIndex:
+        """The index in the store; what this process read of it is dropped when another connection wrote or a
+        transaction rolled back."""
+        rollbacks = self.store.rollbacks
+        if self.index is None:
+            self.index = StoredIndex(
+                self.settings, self.store.db, lambda article_id: stable_id("story", article_id), self.background
             )
-            for article_id, day, data, story in self.store.db.execute(
-                "SELECT s.article_id, s.day, s.data, a.story FROM story_terms s"
-                " JOIN articles a ON a.id = s.article_id ORDER BY a.seq"
-            ):
-                record = json.loads(data)
-                index.insert(
-                    article_id,
-                    Entry(
-                        record["terms"],
-                        day,
-                        story or stable_id("story", article_id),
-                        record["title"],
-                        tuple(record["links"]),
-                        record.get("duplicate_of"),
-                    ),
-                )
-            self.index = index
+        elif not self.store.changed_elsewhere("stories") and rollbacks == self.rollbacks:
+            return self.index
+        self.store.changed_elsewhere("stories")
+        self.rollbacks = rollbacks
+        self.index.drop_cached()
+        with self.store.transaction():  # one transaction for the catch-up (joins the add's own)
+            self.index.sync()
         return self.index
 
     def __call__(self, article: Article) -> None:
@@ -100,7 +89,7 @@ class Clusterer:
         body = body_terms(article, self.stop, self.boilerplate(article.id, headline))
         duplicate_of = article.duplicate_of
         twin = duplicate_of or self.body_twin(article.id)
-        if twin and self.template(headline, body, index.entries.get(twin)):
+        if twin and self.template(headline, body, index.entry(twin)):
             # The body is a page template (captcha, sign-in) shared with other headlines: the headline alone
             # tells the story, and the copy does not follow its "original" (another story's template page).
             body, duplicate_of = Counter(), None
@@ -137,7 +126,7 @@ class Clusterer:
                     self.store.set_story(article_id, target)
             touched |= {source, target}
         for other in sorted(touched - {story}):
-            if index.members.get(other):  # a part of a split: its reconciled state is stale
+            if index.story_members(other):  # a part of a split: its reconciled state is stale
                 self.save(other, without=article.id)
                 self.store.drop_story_state(other)
             else:  # merged into the article's story
@@ -199,7 +188,7 @@ class Clusterer:
         entry = index.remove(article_id)
         if entry is None:
             return
-        if index.members.get(entry.story):
+        if index.story_members(entry.story):
             self.save(entry.story, without=article_id)
         else:
             self.store.remove_story(entry.story)

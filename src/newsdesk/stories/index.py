@@ -71,9 +71,14 @@ class Entry:
     resolved_days: int = field(init=False, repr=False)  # how many of its days carry their year
 
     def __post_init__(self):
-        self.days = frozenset(t for t in self.terms if t.startswith(DATE_PREFIX))
+        days, years = [], []
+        for t in self.terms:  # one pass: a reopened desk reads a few hundred entries per add
+            if t.startswith(DATE_PREFIX):
+                days.append(t)
+            elif len(t) == 4 and t.isdigit() and "1900" <= t <= "2099":
+                years.append(t)
+        self.days, self.years = frozenset(days), frozenset(years)
         self.resolved_days = sum(1 for t in self.days if not t.startswith(DATE_PREFIX + "--"))
-        self.years = frozenset(t for t in self.terms if len(t) == 4 and t.isdigit() and "1900" <= t <= "2099")
 
 
 @dataclass
@@ -110,6 +115,61 @@ class StoryIndex:
             if weight > 0:
                 out[term] = (1.0 + math.log(n)) * weight
         return out
+
+    # the tables: dicts here; :class:`~newsdesk.stories.stored.StoredIndex` reads and writes them in the desk's
+    # SQLite file instead (an add then costs the same on any desk size) ------------------------------------
+    def count(self) -> int:
+        """Articles indexed."""
+        return len(self.entries)
+
+    def entry(self, article_id: str) -> Entry | None:
+        return self.entries.get(article_id)
+
+    def frequency(self, term: str) -> int:
+        """Articles holding ``term`` (document frequency)."""
+        return self.df.get(term, 0)
+
+    def frequencies_table(self) -> Counter:
+        """``frequency`` as a mapping (``table[term]``; 0 when absent), for the loops over many terms."""
+        return self.df
+
+    def prefetch(self, terms) -> None:
+        """Read ahead the frequencies of ``terms`` (nothing to do in memory)."""
+
+    def recent(self, term: str, limit: int):
+        """(article, weight) of the articles holding ``term``: all of them oldest first, or when more than
+        ``limit``, the ``limit`` most recent, newest first."""
+        postings = self.postings.get(term, {})
+        walked = postings.items()
+        if len(postings) > limit:
+            walked = itertools.islice(reversed(walked), limit)
+        return walked
+
+    def entries_of(self, article_ids: list[str]) -> dict[str, Entry]:
+        return {article_id: self.entries[article_id] for article_id in article_ids}
+
+    def story_members(self, story: str) -> set[str]:
+        return self.members.get(story, set())
+
+    def titled(self, title: str) -> set[str]:
+        return self.by_title.get(title, set())
+
+    def linking(self, title: str) -> set[str]:
+        return self.by_link.get(title, set())
+
+    def in_arrival_order(self, article_ids) -> list[str]:
+        return sorted(article_ids, key=self.arrival.__getitem__)
+
+    def relabel(self, article_ids: list[str], from_story: str, to_story: str) -> None:
+        """Move articles of ``from_story`` to ``to_story``."""
+        members = self.members.get(from_story)
+        for article_id in article_ids:
+            if members is not None:
+                members.discard(article_id)
+            self.entries[article_id].story = to_story
+        if members is not None and not members:
+            del self.members[from_story]
+        self.members.setdefault(to_story, set()).update(article_ids)
 
     def insert(self, article_id: str, entry: Entry) -> None:
         self.entries[article_id] = entry
@@ -149,31 +209,43 @@ class StoryIndex:
         return entry
 
     def move(self, from_story: str, to_story: str) -> list[str]:
-        moved = sorted(self.members.pop(from_story, ()))
+        moved = sorted(self.story_members(from_story))
         self.checked.pop(from_story, None)
-        for article_id in moved:
-            self.entries[article_id].story = to_story
-        self.members.setdefault(to_story, set()).update(moved)
+        self.relabel(moved, from_story, to_story)
         return moved
 
     # scoring ----------------------------------------------------------------
     def size(self) -> int:
-        return len(self.entries) + self.base_n
+        return self.count() + self.base_n
 
     def idf(self, term: str, n: int) -> float:
-        return math.log((n + 1) / (self.df.get(term, 0) + 1)) + 1.0
+        return math.log((n + 1) / (self.frequency(term) + 1)) + 1.0
 
     def vector(self, terms: dict[str, float], n: int) -> dict[str, float]:
-        vec = {t: w * self.idf(t, n) for t, w in terms.items() if self.df.get(t, 0) <= max(2, self.settings.max_df * n)}
+        df, limit, log = self.frequencies_table(), max(2, self.settings.max_df * n), math.log
+        idf: dict[int, float] = {}  # by document frequency: most terms share a few small ones
+        vec = {}
+        for t, w in terms.items():
+            f = df[t]
+            if f <= limit:
+                weight = idf.get(f)
+                if weight is None:
+                    weight = idf[f] = log((n + 1) / (f + 1)) + 1.0  # self.idf(t, n)
+                vec[t] = w * weight
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
     def cached_vector(self, entry: Entry, n: int) -> dict[str, float]:
         # IDF drifts slowly as the desk grows: recomputing every vector on every add costs
         # O(desk) per add, refreshing after 10% growth keeps the add fast at the same quality.
-        if entry.cached is None or n > entry.cached[0] * 1.1 + 5:
+        if self.stale(entry, n):
             entry.cached = (n, self.vector(entry.terms, n))
         return entry.cached[1]
+
+    @staticmethod
+    def stale(entry: Entry, n: int) -> bool:
+        """Whether ``cached_vector`` computes the entry's vector again (its terms' frequencies are read)."""
+        return entry.cached is None or n > entry.cached[0] * 1.1 + 5
 
     def time_factor(self, a: int | None, b: int | None) -> float:
         if a is None or b is None:
@@ -185,33 +257,34 @@ class StoryIndex:
     def similarities(self, entry: Entry, exclude: str | None = None) -> dict[str, float]:
         """Article id → similarity with ``entry``: cosine × time factor; 1 for an explicit title link;
         the time factor alone for the article it duplicates."""
-        n = self.size() + (exclude not in self.entries)
+        n = self.size() + (self.entry(exclude) is None)
+        self.prefetch(entry.terms)
         query = self.vector(entry.terms, n)
         # Candidates come from the rarer terms only: a term in more than `candidate_df` of the
         # desk has long postings and adds little to a cosine; the full cosine is computed below.
         rare = max(2, self.settings.candidate_df * n)
         dots: Counter = Counter()
         for term, weight in query.items():
-            if self.df.get(term, 0) > rare:
+            if self.frequency(term) > rare:
                 continue
             idf = self.idf(term, n)
-            postings = self.postings.get(term, {})
-            walked = postings.items()
-            if len(postings) > self.settings.candidate_postings:  # the most recent: an add costs the same on any desk
-                walked = itertools.islice(reversed(walked), self.settings.candidate_postings)
-            for other, theirs in walked:
+            # the most recent postings: an add costs the same on any desk
+            for other, theirs in self.recent(term, self.settings.candidate_postings):
                 dots[other] += weight * theirs * idf
         dots.pop(exclude, None)
         sims = {}
-        for other, _ in dots.most_common(self.settings.candidates):
-            if self.roundup(self.entries[other]):
+        chosen = [other for other, _ in dots.most_common(self.settings.candidates)]
+        others = self.entries_of(chosen)
+        self.prefetch({term for other in others.values() if self.stale(other, n) for term in other.terms})
+        for other in chosen:
+            if self.roundup(others[other]):
                 continue
-            similarity = self.similarity(query, entry, self.entries[other], n)
-            sims[other] = similarity + min(similarity, self.evidence(entry, self.entries[other]))
+            similarity = self.similarity(query, entry, others[other], n)
+            sims[other] = similarity + min(similarity, self.evidence(entry, others[other]))
         for other in self.linked(entry):
             if other != exclude:
                 sims[other] = 1.0
-        original = self.entries.get(entry.duplicate_of or "")
+        original = self.entry(entry.duplicate_of or "")
         if original is not None:
             # A copy published long after its original is a re-publication in another context
             # (or a shared page template): it joins the original's story only when close in time.
@@ -237,11 +310,8 @@ class StoryIndex:
         A victim's name, a street, a small town in both headlines is evidence of one event that a long article's
         cosine dilutes. The caller adds at most the similarity itself (it doubles a match, never makes one from
         nothing)."""
-        rare = [
-            t
-            for t in entry.terms.keys() & other.terms.keys()
-            if not t.startswith(DATE_PREFIX) and self.df.get(t, 0) <= self.settings.specific_df
-        ]
+        df, most = self.frequencies_table(), self.settings.specific_df
+        rare = [t for t in entry.terms.keys() & other.terms.keys() if not t.startswith(DATE_PREFIX) and df[t] <= most]
         words = sum(1 for t in rare if not t.startswith(TITLE_PREFIX))
         strong = sum(
             1
@@ -273,18 +343,18 @@ class StoryIndex:
         """Articles whose title is one of the entry's related titles, or that list the entry's title."""
         found: set[str] = set()
         for link in entry.links:
-            found |= self.by_title.get(link, set())
+            found |= self.titled(link)
         if entry.title:
-            found |= self.by_link.get(entry.title, set())
+            found |= self.linking(entry.title)
         return found
 
     def story_scores(self, sims: dict[str, float]) -> dict[str, float]:
         by_story: dict[str, list[float]] = {}
         for other, sim in sims.items():
-            by_story.setdefault(self.entries[other].story, []).append(sim)
+            by_story.setdefault(self.entry(other).story, []).append(sim)
         if self.settings.linkage == "max":
             return {story: max(values) for story, values in by_story.items()}
-        return {story: sum(values) / len(self.members[story]) for story, values in by_story.items()}
+        return {story: sum(values) / len(self.story_members(story)) for story, values in by_story.items()}
 
     # assigning --------------------------------------------------------------
     def assign(
@@ -300,18 +370,18 @@ class StoryIndex:
         else:
             story = new_story or self.story_name(article_id)
         joined = {story} | {other for other, score in ranked if score >= self.settings.merge_threshold}
-        survivor = min(joined) if story in self.members else story  # independent of which story came first
+        survivor = min(joined) if self.story_members(story) else story  # independent of which story came first
         moves = [
             (other, survivor, self.move(other, survivor))
             for other in sorted(joined - {survivor})
-            if other in self.members
+            if self.story_members(other)
         ]
         entry.story = survivor
         self.insert(article_id, entry)
         split = self.split(survivor)
         if split is not None:
             moves.append(split)
-        return self.entries[article_id].story, moves
+        return self.entry(article_id).story, moves
 
     def split(self, story: str) -> tuple[str, str, list[str]] | None:
         """Split ``story`` in two when its average-linkage halves are much closer within than between:
@@ -319,17 +389,19 @@ class StoryIndex:
         has grown by ``split_growth`` since its last check, up to ``split_max`` articles (the cost is
         quadratic). The half without the story's founder becomes a story named after its earliest article."""
         s = self.settings
-        size = len(self.members.get(story, ()))
+        size = len(self.story_members(story))
         if not 2 * s.split_min <= size <= s.split_max or size < s.split_growth * self.checked.get(story, 0):
             return None
-        ids = sorted(self.members[story], key=self.arrival.__getitem__)
+        ids = self.in_arrival_order(self.story_members(story))
         self.checked[story] = size
         n = self.size()
-        vectors = [self.cached_vector(self.entries[a], n) for a in ids]
+        entries = self.entries_of(ids)
+        self.prefetch({term for other in entries.values() if self.stale(other, n) for term in other.terms})
+        vectors = [self.cached_vector(entries[a], n) for a in ids]
         sim = np.eye(len(ids))
         for i, a in enumerate(ids):
             for j in range(i + 1, len(ids)):
-                sim[i, j] = sim[j, i] = min(1.0, self.similarity(vectors[i], self.entries[a], self.entries[ids[j]], n))
+                sim[i, j] = sim[j, i] = min(1.0, self.similarity(vectors[i], entries[a], entries[ids[j]], n))
         first, second = bisect(sim)
         if min(len(first), len(second)) < s.split_min:
             return None
@@ -339,10 +411,7 @@ class StoryIndex:
         part = second if 0 in first else first  # ids are in arrival order: index 0 is the founder
         moved = [ids[i] for i in part]
         new_story = self.story_name(moved[0])
-        for article_id in moved:
-            self.members[story].discard(article_id)
-            self.entries[article_id].story = new_story
-        self.members.setdefault(new_story, set()).update(moved)
+        self.relabel(moved, story, new_story)
         self.checked[new_story] = len(moved)
         return story, new_story, moved
 
