@@ -245,7 +245,9 @@ def spacy_alone(records: list[dict]) -> dict:
 
 # batch ----------------------------------------------------------------------------
 def batch_corpus(n: int, path: Path) -> dict:
-    """Write n articles (GVC + ECB+ + one planted near-copy in ten, edited as in bench/dedup) to ``path``."""
+    """Write n articles to ``path``: GVC + ECB+ and planted near-copies of them (edited as in bench/dedup), one
+    in ten, or as many as it takes to reach n once the real articles run out (each real article copied at most
+    once until every one has been, then again)."""
     from bench.dedup import RATES, edited
 
     rng = random.Random(5)
@@ -258,11 +260,14 @@ def batch_corpus(n: int, path: Path) -> dict:
         lines = r["text"].split("\n")
         real.append({"id": f"ecb-{r['doc_id']}", "title": lines[0], "text": "\n\n".join(lines[1:]) or lines[0]})
     real = list({r["id"]: r for r in real}.values())
-    copies = n // 10
+    copies = max(n // 10, n - len(real))
     base = rng.sample(real, min(n - copies, len(real)))
     vocabulary = sorted({w for r in base[:300] for w in r["text"].split()})
+    sources = []
+    while len(sources) < copies:
+        sources += rng.sample(base, min(copies - len(sources), len(base)))
     planted = []
-    for k, source in enumerate(rng.sample(base, min(copies, len(base)))):
+    for k, source in enumerate(sources):
         planted.append(
             {
                 **source,
