@@ -144,7 +144,7 @@ def test_chunked_story_search_indexes_only_what_it_can_reach():
     partitions = [part[i : i + 5] for i in range(0, 120, 5)]
     before, every, reached, smaller = batch.Before(), [], [], 0
     for i in range(0, len(partitions), 2):  # chunks of two partitions
-        reach = batch.reachable(partitions[i : i + 2], before)
+        reach = batch.reachable(partitions[i : i + 2], before, settings["stories"]["candidate_df"])
         smaller += len(reach) < before.n
         every += batch.story_links(partitions[i : i + 2], partitions[:i], settings, chunk)
         reached += batch.story_links(partitions[i : i + 2], partitions[:i], settings, chunk, before, reach)

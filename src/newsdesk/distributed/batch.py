@@ -168,11 +168,11 @@ def run(
         # each scoring task indexes only the earlier articles its search can reach (bounded by its terms'
         # latest holders), told by a chain of small tasks summing what comes before each chunk
         step = max(1, settings.score_chunk // settings.partition)
-        postings = StorySettings.from_config(config.get("stories", {})).candidate_postings
+        search = StorySettings.from_config(config.get("stories", {}))
         befores, reaches = [Before()], []
         for i in range(0, len(keyed), step):
-            reaches.append(client.submit(reachable, keyed[i : i + step], befores[-1]))
-            befores.append(client.submit(advance, befores[-1], keyed[i : i + step], postings))
+            reaches.append(client.submit(reachable, keyed[i : i + step], befores[-1], search.candidate_df))
+            befores.append(client.submit(advance, befores[-1], keyed[i : i + step], search.candidate_postings))
         scored = []
         for k, (i, reach) in enumerate(zip(range(0, len(keyed), step), client.gather(reaches), strict=True)):
             sources = sorted({seq // settings.partition for seq in reach})  # partitions hold consecutive numbers
@@ -452,13 +452,16 @@ def advance(before: Before, parts: list[list[Keys]], postings: int) -> Before:
 
 
 @_accounted("scoring")
-def reachable(parts: list[list[Keys]], before: Before) -> set[int]:
-    """The earlier articles the story search of ``parts`` can meet (a superset: each term's latest holders,
-    rare or not, and the title links)."""
+def reachable(parts: list[list[Keys]], before: Before, candidate_df: float) -> set[int]:
+    """The earlier articles the story search of ``parts`` can meet: the latest holders of each of their terms
+    still rare enough to give candidates (``candidate_df``) by the chunk's end, and the title links."""
     found: set[int] = set()
-    for item in itertools.chain.from_iterable(parts):
+    items = list(itertools.chain.from_iterable(parts))
+    rare = max(2, candidate_df * (before.n + len(items)))  # frequencies only grow within the chunk
+    for item in items:
         for term in item.terms:
-            found.update(before.holders.get(term, ()))
+            if before.df[term] <= rare:
+                found.update(before.holders.get(term, ()))
         for link in item.links:
             found.update(before.titles.get(link, ()))
         found.update(before.listing.get(item.title, ()))
