@@ -10,7 +10,8 @@
    a Dask bag ``groupby`` shuffles them, and articles sharing a key are linked
    (near-duplicate candidates). The desk's own story search
    (``StoryIndex.similarities``) scores each article against the articles
-   before it, in tasks of ``score_chunk`` articles, and links it to its best
+   before it, in tasks of ``score_chunk`` articles (each indexing only the
+   earlier articles its search can reach), and links it to its best
    candidates (``block_top`` at ``block_floor`` or more, and all at
    ``block_merge`` or more): the pairs the desk's story decisions rest on.
    The links' connected components are *blocks*: the desk steps relate
