@@ -158,6 +158,8 @@ def add(n: int, folder: Path) -> dict:
     result["same_export"] = exports[1] == exports[2]
     result["speedup_2_over_1"] = round(result["workers_1"]["wall"] / result["workers_2"]["wall"], 2)
     # on a quiet machine the wall time is the larger of the desk's process and the work shared by the cores
+    if "workers_1" not in result or "workers_2" not in result:
+        return result
     one, two = result["workers_1"], result["workers_2"]
     quiet = max(two["parent_cpu"], (two["parent_cpu"] + two["workers_cpu"]) / 2)
     result["cpu_bound_speedup_2_over_1"] = round((one["parent_cpu"] + one["workers_cpu"]) / quiet, 2)
@@ -245,7 +247,9 @@ def spacy_alone(records: list[dict]) -> dict:
 
 # batch ----------------------------------------------------------------------------
 def batch_corpus(n: int, path: Path) -> dict:
-    """Write n articles (GVC + ECB+ + one planted near-copy in ten, edited as in bench/dedup) to ``path``."""
+    """Write n articles to ``path``: GVC + ECB+ and planted near-copies of them (edited as in bench/dedup), one
+    in ten, or as many as it takes to reach n once the real articles run out (each real article copied at most
+    once until every one has been, then again)."""
     from bench.dedup import RATES, edited
 
     rng = random.Random(5)
@@ -258,11 +262,14 @@ def batch_corpus(n: int, path: Path) -> dict:
         lines = r["text"].split("\n")
         real.append({"id": f"ecb-{r['doc_id']}", "title": lines[0], "text": "\n\n".join(lines[1:]) or lines[0]})
     real = list({r["id"]: r for r in real}.values())
-    copies = n // 10
+    copies = max(n // 10, n - len(real))
     base = rng.sample(real, min(n - copies, len(real)))
     vocabulary = sorted({w for r in base[:300] for w in r["text"].split()})
+    sources = []
+    while len(sources) < copies:
+        sources += rng.sample(base, min(copies - len(sources), len(base)))
     planted = []
-    for k, source in enumerate(rng.sample(base, min(copies, len(base)))):
+    for k, source in enumerate(sources):
         planted.append(
             {
                 **source,
@@ -276,12 +283,16 @@ def batch_corpus(n: int, path: Path) -> dict:
     return {"articles": len(corpus), "planted_copies": len(planted)}
 
 
-def batch(n: int, folder: Path, add_db: Path | None = None) -> dict:
+def batch(
+    n: int, folder: Path, add_db: Path | None = None, runs: Path | None = None, workers: tuple[int, ...] = (1, 2)
+) -> dict:
     """batch on 1 and 2 workers over n articles (GVC + ECB+ + planted near-copies); agreement with add
-    (``add_db``: a desk `add` built from the same corpus earlier, reused when it exists)."""
+    (``add_db``: a desk `add` built from the same corpus earlier, reused when it exists; ``runs``: a folder
+    keeping each batch run's output and figures, reused when they exist)."""
     from bench.stories import bcubed
 
     path = folder / "batch.jsonl"
+    runs = runs or folder
     result: dict = batch_corpus(n, path)
     count = result["articles"]
     add_db = add_db or folder / "batch-add.db"
@@ -300,16 +311,21 @@ def batch(n: int, folder: Path, add_db: Path | None = None) -> dict:
     desk_story = {a["id"]: a["story"] for a in desk["articles"]}
     desk_reuse = {(json.dumps(r["a"]), json.dumps(r["b"]), r["kind"]) for r in desk["reuse"]}
     del desk
-    for workers in (1, 2):
-        out = folder / f"batch{workers}"
-        loadavg = load()
-        wall, cpu, stdout = run_cli(["batch", str(path), "-o", str(out), "--workers", str(workers)])
+    for count_workers in workers:
+        out = runs / f"batch{count_workers}"
+        if not (out / "bench-run.json").exists():
+            loadavg = load()
+            wall, cpu, _ = run_cli(["batch", str(path), "-o", str(out), "--workers", str(count_workers)])
+            figures = {"wall_s": wall, "cpu_s": cpu, "load_before": loadavg, "load_after": load()}
+            (out / "bench-run.json").write_text(json.dumps(figures) + "\n", encoding="utf-8")
+        ran = json.loads((out / "bench-run.json").read_text(encoding="utf-8"))
+        wall, cpu, loadavg = ran["wall_s"], ran["cpu_s"], ran["load_before"]
         found = _batch_tables(out)
         ids = sorted(desk_story)
         precision, recall, f1 = bcubed([found["story"][i] for i in ids], [desk_story[i] for i in ids])
         figures = found["figures"]
         busy = {w: stages["process"] for w, stages in figures["worker_cpu_s"].items()}
-        run = result[f"workers_{workers}"] = {
+        run = result[f"workers_{count_workers}"] = {
             "articles_per_s": round(count / wall, 2),
             "wall_s": round(wall, 1),
             "cpu_s_all_processes": round(cpu, 1),
@@ -331,10 +347,11 @@ def batch(n: int, folder: Path, add_db: Path | None = None) -> dict:
             "reuse_links_batch": len(found["reuse"]),
             "reuse_links_add": len(desk_reuse),
             "load_before": loadavg,
-            "load_after": load(),
+            "load_after": ran["load_after"],
         }
         print(
-            f"batch --workers {workers}: {count / wall:.2f} articles/s ({wall:.0f} s wall, load {loadavg} -> {load()})"
+            f"batch --workers {count_workers}: {count / wall:.2f} articles/s ({wall:.0f} s wall, load {loadavg} ->"
+            f" {ran['load_after']})"
             f"\n  CPU s per worker (busy): {busy}; by stage: {figures['worker_cpu_s']}"
             f"\n  peak RSS per worker (MB): {figures['worker_peak_mb']}"
             f"\n  blocks: {figures['blocks']}, largest {figures['largest_blocks']} (share"
@@ -346,6 +363,8 @@ def batch(n: int, folder: Path, add_db: Path | None = None) -> dict:
             f" {len(found['reuse'])})",
             flush=True,
         )
+    if "workers_1" not in result or "workers_2" not in result:
+        return result
     one, two = result["workers_1"], result["workers_2"]
     result["speedup_2_over_1"] = round(one["wall_s"] / two["wall_s"], 2)
     # on two idle cores the run takes as long as its busiest worker: the CPU ratio is what a quiet machine gives
@@ -652,6 +671,12 @@ def main(argv=None) -> dict:
         type=Path,
         help="batch: the desk `add` built from the same batch corpus (kept and reused: add is the slow half)",
     )
+    parser.add_argument(
+        "--batch-runs",
+        type=Path,
+        help="batch: a folder keeping each run's output and figures (reused when present: a run can take hours)",
+    )
+    parser.add_argument("--batch-workers", default="1,2", help="batch: the worker counts to run")
     parser.add_argument("--sizes", default="1000,10000,50000", help="desk sizes for incremental")
     parser.add_argument(
         "--pool",
@@ -673,7 +698,8 @@ def main(argv=None) -> dict:
         if "add" in parts:
             result["add"] = add(args.articles, folder)
         if "batch" in parts:
-            result["batch"] = batch(args.batch_articles, folder, args.batch_add_db)
+            workers = tuple(int(w) for w in args.batch_workers.split(","))
+            result["batch"] = batch(args.batch_articles, folder, args.batch_add_db, args.batch_runs, workers)
         if "incremental" in parts:
             pool = args.pool or (folder / "add1.db" if (folder / "add1.db").exists() else None)
             if pool is None:

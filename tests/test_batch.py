@@ -113,3 +113,41 @@ def test_blocks_follow_the_desks_story_search():
     assert links == [(0, 2)]
     group_of, sizes = batch.blocks(links, 4, group_size=1)
     assert sorted(sizes) == [1, 1, 2] and group_of[0] == group_of[2] != group_of[1]
+
+
+def test_chunked_story_search_indexes_only_what_it_can_reach():
+    """A chunk that indexes only the earlier articles its search can reach links exactly as one indexing all."""
+    import random
+
+    from newsdesk.distributed import batch
+
+    rng = random.Random(0)
+    words = [f"w{i}" for i in range(60)] + [f"#n{i}" for i in range(10)]
+    weights = [1 / (rank + 1) for rank in range(len(words))]  # some common terms, many rare
+    titles = ["fire", "flood", "vote", "", "", ""]
+    part = [
+        batch.Keys(
+            seq,
+            [],
+            None,
+            [],
+            [],
+            {w: 1.0 + rng.random() for w in set(rng.choices(words, weights, k=8))},
+            rng.choice([None, 100, 101, 130, 400]),
+            rng.choice(titles),
+            rng.sample(titles[:3], rng.randrange(2)),
+        )
+        for seq in range(120)
+    ]
+    settings = config.load(overrides=["stories.candidate_postings=3"])  # the walk's bound binds at this size
+    chunk = batch.Settings(block_top=1)
+    partitions = [part[i : i + 5] for i in range(0, 120, 5)]
+    before, every, reached, smaller = batch.Before(), [], [], 0
+    for i in range(0, len(partitions), 2):  # chunks of two partitions
+        reach = batch.reachable(partitions[i : i + 2], before, settings["stories"]["candidate_df"])
+        smaller += len(reach) < before.n
+        every += batch.story_links(partitions[i : i + 2], partitions[:i], settings, chunk)
+        reached += batch.story_links(partitions[i : i + 2], partitions[:i], settings, chunk, before, reach)
+        before = batch.advance(before, partitions[i : i + 2], 3)
+    assert before.n == 120 and reached == every and len(every) > 100
+    assert smaller > 5  # most chunks index fewer articles than came before them

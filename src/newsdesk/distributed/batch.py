@@ -10,7 +10,8 @@
    a Dask bag ``groupby`` shuffles them, and articles sharing a key are linked
    (near-duplicate candidates). The desk's own story search
    (``StoryIndex.similarities``) scores each article against the articles
-   before it, in tasks of ``score_chunk`` articles, and links it to its best
+   before it, in tasks of ``score_chunk`` articles (each indexing only the
+   earlier articles its search can reach), and links it to its best
    candidates (``block_top`` at ``block_floor`` or more, and all at
    ``block_merge`` or more): the pairs the desk's story decisions rest on.
    The links' connected components are *blocks*: the desk steps relate
@@ -127,6 +128,7 @@ def run(
     from distributed import Client, LocalCluster
 
     from .. import ingest
+    from ..stories.index import Settings as StorySettings
 
     settings = Settings.from_config(config.get("batch", {}))
     out = Path(out)
@@ -164,11 +166,23 @@ def run(
             .map(chain)
             .flatten()
         )
+        # each scoring task indexes only the earlier articles its search can reach (bounded by its terms'
+        # latest holders), told by a chain of small tasks summing what comes before each chunk
         step = max(1, settings.score_chunk // settings.partition)
-        scored = [
-            client.submit(story_links, keyed[i : i + step], keyed[:i], config, settings)
-            for i in range(0, len(keyed), step)
-        ]
+        search = StorySettings.from_config(config.get("stories", {}))
+        befores, reaches = [Before()], []
+        for i in range(0, len(keyed), step):
+            reaches.append(client.submit(reachable, keyed[i : i + step], befores[-1], search.candidate_df))
+            befores.append(client.submit(advance, befores[-1], keyed[i : i + step], search.candidate_postings))
+        scored = []
+        for k, (i, reach) in enumerate(zip(range(0, len(keyed), step), client.gather(reaches), strict=True)):
+            sources = sorted({seq // settings.partition for seq in reach})  # partitions hold consecutive numbers
+            scored.append(
+                client.submit(
+                    story_links, keyed[i : i + step], [keyed[p] for p in sources], config, settings, befores[k], reach
+                )
+            )
+        del befores
         links = duplicate_links.compute() + [link for part in client.gather(scored) for link in part]
         group_of, sizes = blocks(links, total, settings.group)
         summary.block_sizes = sorted(sizes, reverse=True)
@@ -409,13 +423,67 @@ def chain(group: tuple[int, list[tuple[int, int]]]) -> list[tuple[int, int]]:
     return list(itertools.pairwise(sorted({seq for _, seq in group[1]})))
 
 
+@dataclass
+class Before:
+    """What the desk's story search reads of the articles before a chunk: their number, their document
+    frequencies, and the ones it can reach (its candidates come from each term's most recent
+    ``candidate_postings`` holders and from title links): a chunk indexes those, not every earlier article."""
+
+    n: int = 0
+    df: Counter = field(default_factory=Counter)
+    holders: dict[str, tuple[int, ...]] = field(default_factory=dict)  # term -> its latest candidate_postings
+    titles: dict[str, tuple[int, ...]] = field(default_factory=dict)  # title key -> its articles
+    listing: dict[str, tuple[int, ...]] = field(default_factory=dict)  # title key -> the articles listing it
+
+
+@_accounted("scoring")
+def advance(before: Before, parts: list[list[Keys]], postings: int) -> Before:
+    """``before`` with the articles of ``parts`` added (a new object: the old one is another chunk's input)."""
+    after = Before(before.n, before.df.copy(), dict(before.holders), dict(before.titles), dict(before.listing))
+    for item in itertools.chain.from_iterable(parts):
+        after.n += 1
+        after.df.update(item.terms.keys())
+        for term in item.terms:
+            after.holders[term] = (after.holders.get(term, ()) + (item.seq,))[-postings:]
+        if item.title:
+            after.titles[item.title] = after.titles.get(item.title, ()) + (item.seq,)
+        for link in item.links:
+            after.listing[link] = after.listing.get(link, ()) + (item.seq,)
+    return after
+
+
+@_accounted("scoring")
+def reachable(parts: list[list[Keys]], before: Before, candidate_df: float) -> set[int]:
+    """The earlier articles the story search of ``parts`` can meet: the latest holders of each of their terms
+    still rare enough to give candidates (``candidate_df``) by the chunk's end, and the title links."""
+    found: set[int] = set()
+    items = list(itertools.chain.from_iterable(parts))
+    rare = max(2, candidate_df * (before.n + len(items)))  # frequencies only grow within the chunk
+    for item in items:
+        for term in item.terms:
+            if before.df[term] <= rare:
+                found.update(before.holders.get(term, ()))
+        for link in item.links:
+            found.update(before.titles.get(link, ()))
+        found.update(before.listing.get(item.title, ()))
+    return found
+
+
 @_accounted("scoring")
 def story_links(
-    parts: list[list[Keys]], earlier: list[list[Keys]], config: dict, settings: Settings
+    parts: list[list[Keys]],
+    earlier: list[list[Keys]],
+    config: dict,
+    settings: Settings,
+    before: Before | None = None,
+    reach: set[int] | None = None,
 ) -> list[tuple[int, int]]:
     """Links from each article of ``parts`` to the earlier articles the desk's story search scores highest: its
     ``block_top`` best at ``block_floor`` or more, and every one at ``block_merge`` or more. The scores are the
-    desk's own (``StoryIndex.similarities``), each article against the articles before it, in input order."""
+    desk's own (``StoryIndex.similarities``), each article against the articles before it, in input order.
+    Given ``before`` (the earlier articles' counts) and ``reach``, only the ``reach`` articles of ``earlier`` are
+    indexed: the same scores, since the search meets no other (a term's walk takes its latest holders, all in
+    ``reach``; frequencies and the desk's size come from ``before``)."""
     from ..stories.index import Entry, StoryIndex
     from ..stories.index import Settings as StorySettings
 
@@ -424,9 +492,11 @@ def story_links(
     def entry(item: Keys) -> Entry:
         return Entry(item.terms, item.day, str(item.seq), item.title, tuple(item.links))
 
-    for chunk in earlier:
-        for item in chunk:
+    for item in sorted(itertools.chain.from_iterable(earlier), key=lambda item: item.seq):  # postings oldest first
+        if reach is None or item.seq in reach:
             index.insert(str(item.seq), entry(item))
+    if before is not None:
+        index.df, index.base_n = before.df.copy(), before.n - len(index.entries)
     links = []
     for item in itertools.chain.from_iterable(parts):
         new = entry(item)
