@@ -193,6 +193,20 @@ def test_copies_of_a_failed_article_fail_with_it(toy_steps, step_name):
     assert exports[-1] == exports[0]
 
 
+def test_skips_of_the_input_and_failed_articles_in_the_order_of_one_worker(toy_steps, tmp_path):
+    # an empty file read while batches are in flight is recorded after them, as one worker records it
+    for i in range(12):
+        text = "" if i in (5, 9) else f"Title {i}\n\nSome words about thing {i} in the town.\n"
+        (tmp_path / ("bad.txt" if i == 0 else f"c{i:02d}.txt")).write_text(text, encoding="utf-8")
+    exports = []
+    for workers in (1, 2):
+        with toy_desk("toy_fails") as desk:
+            desk.add(tmp_path, workers=workers)
+            exports.append(desk.export())
+    assert [s["reason"] for s in exports[0]["skips"]] == ["failed", "empty", "empty"]
+    assert exports[1] == exports[0]
+
+
 KILLED_DESK = """
 import os, signal
 from newsdesk import Desk

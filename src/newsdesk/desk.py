@@ -98,10 +98,7 @@ class Desk:
         try:
             for item in items:
                 if isinstance(item, Skip):
-                    self.store.save_skip(item)
-                    summary.skipped.append(item)
-                    if progress:
-                        progress(1)
+                    flow.skip(item)
                     continue
                 if item.id in batch_ids:  # same id twice: the earlier one must be stored first
                     flow.send(batch)
@@ -192,21 +189,20 @@ class _Flow:
         self.desk, self.summary, self.progress, self.workers = desk, summary, progress, workers
         self.pool = None
         self.sent: dict[str, str] = {}  # id -> read hash of each article sent on and not yet stored
-        self.copies: dict[str, list[Article]] = {}  # id -> later copies (same content) of an article in flight
         self.failures: dict[str, tuple[str, str]] = {}  # id -> (read hash, detail) of the articles that failed
 
     def send(self, batch: list[Article], last: bool = False) -> None:
         fresh = []
         for article in batch:
             article.read_hash = article.content_hash()  # of what was read, before the steps clean the title
-            if self.sent.get(article.id) == article.read_hash:  # settled with the copy in flight (no wait)
-                self.copies.setdefault(article.id, []).append(article)
+            if self.sent.get(article.id) == article.read_hash:  # settled once its copy in flight is stored
+                self.pool.tags()[-1][1].append(article)
             else:
                 fresh.append(article)
         # a batch in flight must be stored first when it holds another version of one of these articles, or
         # replaces stored articles (forgetting them updates the vocabulary the ordered steps read)
         if self.pool is not None and (
-            any(article.id in self.sent for article in fresh) or any(any(r) for r in self.pool.tags())
+            any(article.id in self.sent for article in fresh) or any(any(r) for r, _ in self.pool.tags())
         ):
             self.drain()
         todo = []
@@ -236,7 +232,7 @@ class _Flow:
             from .workers import Pool
 
             self.pool = Pool(pipeline, self.desk.config, self.workers)
-        self.pool.send(articles, replaces)
+        self.pool.send(articles, (replaces, []))  # and what is read while it is the newest batch in flight
         while self.pool.full():
             self.receive()
 
@@ -277,15 +273,30 @@ class _Flow:
         read_hash = self.sent.pop(article.id, None)
         if read_hash is not None:
             self.failures[article.id] = (read_hash, detail)
-        skip = Skip(article.origin or article.id, "failed", detail[:500], id=article.id)
+        self.save(Skip(article.origin or article.id, "failed", detail[:500], id=article.id))
+
+    def skip(self, skip: Skip) -> None:
+        """A skip of the input: one read while batches are in flight waits for them (the order of one worker)."""
+        if self.pool is not None and self.pool.pending:
+            self.pool.tags()[-1][1].append(skip)
+        else:
+            self.save(skip)
+
+    def save(self, skip: Skip) -> None:
         self.desk.store.save_skip(skip)
         self.summary.skipped.append(skip)
         if self.progress:
             self.progress(1)
 
     def receive(self) -> None:
-        articles, replaces = self.pool.receive()
+        articles, (replaces, waiting) = self.pool.receive()
         self.store(articles, replaces)
+        for item in waiting:  # read while this batch was the newest in flight: now in the order of one worker
+            if isinstance(item, Skip):
+                self.save(item)
+            else:  # a copy of an article in flight: unchanged now, or failed as its first copy did
+                settled = self.settled(item, self.desk.store.content_hash(item.id))
+                assert settled, "a copy waits for the batches in flight, its first copy's among them"
 
     def drain(self) -> None:
         while self.pool is not None and self.pool.pending:
@@ -316,10 +327,6 @@ class _Flow:
             if self.progress:
                 self.progress(1)
         desk.pipeline.close(articles)
-        for article in articles:  # the copies that waited for these: unchanged now, or failed as they did
-            for copy in self.copies.pop(article.article.id if isinstance(article, Failure) else article.id, ()):
-                settled = self.settled(copy, self.desk.store.content_hash(copy.id))
-                assert settled, "a copy waits only for an article of its content, which is now stored or failed"
 
     def close(self) -> None:
         if self.pool is not None:
