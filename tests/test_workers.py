@@ -161,6 +161,52 @@ def test_a_worker_that_hangs_is_stopped_after_the_timeout(toy_steps):
         assert (skip.id, skip.reason) == ("bad", "failed") and "pipeline.worker_timeout (5 s)" in skip.detail
 
 
+def with_copies(articles: list[Article]) -> list[Article]:
+    """The articles with later copies (same id, same content) of "bad" and "a" among them, as a feed read again."""
+    by_id = {article.id: article for article in articles}
+    order = ["a", "b", "bad", "c", "bad", "d", "a", "e", "f", "bad"]
+    return [Article.from_dict(by_id[i].to_dict()) for i in order]
+
+
+def test_copies_of_an_article_in_flight_are_unchanged_as_with_one_worker(toy_steps):
+    exports = []
+    for workers in (1, 2):
+        with toy_desk("toy_fails") as desk:
+            summary = desk.add([a for a in with_copies(toy_articles()) if a.id != "bad"], workers=workers)
+            assert sorted(summary.added) == ["a", "b", "c", "d", "e", "f"] and summary.unchanged == ["a"]
+            exports.append(desk.export())
+    assert exports[1] == exports[0]
+
+
+@pytest.mark.parametrize("step_name", ["toy_fails", "toy_dies"])
+def test_copies_of_a_failed_article_fail_with_it(toy_steps, step_name):
+    # processed once, whatever the workers: a copy of an article that killed its worker is not run again
+    exports = []
+    for workers in (1, 2) if step_name == "toy_fails" else (2,):
+        with toy_desk(step_name) as desk:
+            summary = desk.add(with_copies(toy_articles()), workers=workers)
+            assert sorted(summary.added) == ["a", "b", "c", "d", "e", "f"] and summary.unchanged == ["a"]
+            assert [(s.id, s.reason) for s in summary.skipped] == [("bad", "failed")] * 3
+            first, *copies = [s.detail for s in summary.skipped]
+            assert all(detail == "an earlier copy in this add failed: " + first for detail in copies)
+            exports.append(desk.export())
+    assert exports[-1] == exports[0]
+
+
+def test_skips_of_the_input_and_failed_articles_in_the_order_of_one_worker(toy_steps, tmp_path):
+    # an empty file read while batches are in flight is recorded after them, as one worker records it
+    for i in range(12):
+        text = "" if i in (5, 9) else f"Title {i}\n\nSome words about thing {i} in the town.\n"
+        (tmp_path / ("bad.txt" if i == 0 else f"c{i:02d}.txt")).write_text(text, encoding="utf-8")
+    exports = []
+    for workers in (1, 2):
+        with toy_desk("toy_fails") as desk:
+            desk.add(tmp_path, workers=workers)
+            exports.append(desk.export())
+    assert [s["reason"] for s in exports[0]["skips"]] == ["failed", "empty", "empty"]
+    assert exports[1] == exports[0]
+
+
 KILLED_DESK = """
 import os, signal
 from newsdesk import Desk

@@ -98,10 +98,7 @@ class Desk:
         try:
             for item in items:
                 if isinstance(item, Skip):
-                    self.store.save_skip(item)
-                    summary.skipped.append(item)
-                    if progress:
-                        progress(1)
+                    flow.skip(item)
                     continue
                 if item.id in batch_ids:  # same id twice: the earlier one must be stored first
                     flow.send(batch)
@@ -191,27 +188,33 @@ class _Flow:
     def __init__(self, desk: Desk, summary: Summary, progress, workers: int):
         self.desk, self.summary, self.progress, self.workers = desk, summary, progress, workers
         self.pool = None
+        self.sent: dict[str, str] = {}  # id -> read hash of each article sent on and not yet stored
+        self.failures: dict[str, tuple[str, str]] = {}  # id -> (read hash, detail) of the articles that failed
 
     def send(self, batch: list[Article], last: bool = False) -> None:
-        # a batch in flight must be stored first when it holds one of these ids (is it unchanged?) or replaces
-        # stored articles (forgetting them updates the vocabulary the ordered steps read)
-        ids = {article.id for article in batch}
-        if self.pool is not None and any(ids & sent or any(replaces) for (sent, replaces) in self.pool.tags()):
+        fresh = []
+        for article in batch:
+            article.read_hash = article.content_hash()  # of what was read, before the steps clean the title
+            if self.sent.get(article.id) == article.read_hash:  # settled once its copy in flight is stored
+                self.pool.tags()[-1][1].append(article)
+            else:
+                fresh.append(article)
+        # a batch in flight must be stored first when it holds another version of one of these articles, or
+        # replaces stored articles (forgetting them updates the vocabulary the ordered steps read)
+        if self.pool is not None and (
+            any(article.id in self.sent for article in fresh) or any(any(r) for r, _ in self.pool.tags())
+        ):
             self.drain()
         todo = []
-        for article in batch:
+        for article in fresh:
             old = self.desk.store.content_hash(article.id)
-            article.read_hash = article.content_hash()  # of what was read, before the steps clean the title
-            if old == article.read_hash:
-                self.summary.unchanged.append(article.id)
-                if self.progress:
-                    self.progress(1)
-            else:
+            if not self.settled(article, old):
                 todo.append((article, old is not None))
         if not todo:
             return
         articles = [article for article, _ in todo]
         replaces = [replaced for _, replaced in todo]
+        self.sent.update((article.id, article.read_hash) for article in articles)
         pipeline = self.desk.pipeline
         copies = [article.to_dict() for article in articles]  # the articles as read, should a step fail on one
         try:
@@ -229,7 +232,7 @@ class _Flow:
             from .workers import Pool
 
             self.pool = Pool(pipeline, self.desk.config, self.workers)
-        self.pool.send(articles, (ids, replaces))
+        self.pool.send(articles, (replaces, []))  # and what is read while it is the newest batch in flight
         while self.pool.full():
             self.receive()
 
@@ -251,17 +254,49 @@ class _Flow:
         done = iter(self.desk.pipeline.extract_each([a for a in prepared if isinstance(a, Article)]))
         return [a if isinstance(a, Failure) else next(done) for a in prepared], replaces
 
+    def settled(self, article: Article, old: str | None) -> bool:
+        """An article this add already has: unchanged (``old``, the desk's content hash of its id, is its own),
+        or failed as the same content read earlier in this add (processed once, whatever the workers)."""
+        failure = self.failures.get(article.id)
+        if failure is not None and failure[0] == article.read_hash:
+            self.failed(article, "an earlier copy in this add failed: " + failure[1])
+            return True
+        if old == article.read_hash:
+            self.summary.unchanged.append(article.id)
+            if self.progress:
+                self.progress(1)
+            return True
+        return False
+
     def failed(self, article: Article, detail: str) -> None:
         """Record an article a step failed on as a skip (``failed``, the step and the error), never a crash."""
-        skip = Skip(article.origin or article.id, "failed", detail[:500], id=article.id)
+        read_hash = self.sent.pop(article.id, None)
+        if read_hash is not None:
+            self.failures[article.id] = (read_hash, detail)
+        self.save(Skip(article.origin or article.id, "failed", detail[:500], id=article.id))
+
+    def skip(self, skip: Skip) -> None:
+        """A skip of the input: one read while batches are in flight waits for them (the order of one worker)."""
+        if self.pool is not None and self.pool.pending:
+            self.pool.tags()[-1][1].append(skip)
+        else:
+            self.save(skip)
+
+    def save(self, skip: Skip) -> None:
         self.desk.store.save_skip(skip)
         self.summary.skipped.append(skip)
         if self.progress:
             self.progress(1)
 
     def receive(self) -> None:
-        articles, (_, replaces) = self.pool.receive()
+        articles, (replaces, waiting) = self.pool.receive()
         self.store(articles, replaces)
+        for item in waiting:  # read while this batch was the newest in flight: now in the order of one worker
+            if isinstance(item, Skip):
+                self.save(item)
+            else:  # a copy of an article in flight: unchanged now, or failed as its first copy did
+                settled = self.settled(item, self.desk.store.content_hash(item.id))
+                assert settled, "a copy waits for the batches in flight, its first copy's among them"
 
     def drain(self) -> None:
         while self.pool is not None and self.pool.pending:
@@ -285,6 +320,7 @@ class _Flow:
             except Exception as exc:  # this article's transaction is rolled back; the batch goes on
                 self.failed(article, describe(exc))
                 continue
+            self.sent.pop(article.id, None)
             (self.summary.updated if replaced else self.summary.added).append(article.id)
             if not article.published:
                 self.summary.undated.append(article.id)
