@@ -430,9 +430,10 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
                 entity.place, chosen[entity.id] = _unlisted(entity, area, 3), area
                 continue
         regions_named = [q for q in context.qualifiers if q.feature != "country"]
+        qualified = _qualified(found, context, weights)
         if (
             regions_named
-            and not _qualified(found, context, weights)
+            and not qualified
             and (context.abbreviated or not any(c.population >= weights.unmoved_population for c in found))
         ):
             # "Rosebud, Mo." with no Rosebud in Missouri in the gazetteer: in Missouri, not elsewhere
@@ -442,7 +443,7 @@ def _geocode(article: Article, gazetteer: Gazetteer, profile: Profile, weights: 
             entity.place = _unlisted(entity, area, 3)
             chosen[entity.id] = area
         elif found:
-            pools[entity.id] = (_qualified(found, context, weights) or found, part)
+            pools[entity.id] = (qualified or found, part)
     for entity in entities:
         if entity.id not in pools:
             continue
