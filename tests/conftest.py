@@ -5,6 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: a loaded CI machine must not fail a test on time (speed is for bench/).
+settings.register_profile("newsdesk", deadline=None)
+settings.load_profile("newsdesk")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

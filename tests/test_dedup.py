@@ -58,7 +58,7 @@ def test_shingles_of_short_and_empty_text():
     assert len(minhash.shingles("one two three four five six")) == 2
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(st.text(max_size=80), max_size=6))
 def test_batch_hashing_equals_hashing_each_text(texts):
     batch = minhash.shingle_hashes_of(texts, 3)
@@ -67,7 +67,7 @@ def test_batch_hashing_equals_hashing_each_text(texts):
         assert np.array_equal(hashes, minhash.shingle_hashes(text, 3))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=126), max_size=120))
 def test_vectorised_tokeniser_finds_the_regex_words(text):
     found = minhash.shingle_hashes(text, 1)
@@ -107,14 +107,14 @@ sets = st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=300).map
 )
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(sets, sets)
 def test_signature_of_union_is_merge_of_signatures(a, b):
     hasher = minhash.Hasher(num_perm=64)
     assert np.array_equal(minhash.merge(hasher.signature(a), hasher.signature(b)), hasher.signature(np.union1d(a, b)))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.lists(sets, max_size=12), st.integers(min_value=1, max_value=400))
 def test_signatures_in_passes_equal_the_signatures_one_by_one(many, chunk):
     hasher = minhash.Hasher(num_perm=32)
@@ -127,7 +127,7 @@ def test_signatures_in_passes_equal_the_signatures_one_by_one(many, chunk):
     assert all(np.array_equal(row, hasher.signature(one)) for row, one in zip(together, many))
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(st.lists(sets, min_size=2, max_size=8), st.integers(min_value=1, max_value=7))
 def test_merged_lsh_indexes_equal_the_index_of_all(shards, cut):
     hasher = minhash.Hasher(num_perm=32)
@@ -148,7 +148,7 @@ def test_lsh_merge_refuses_other_banding():
         minhash.LSHIndex(4, 8).merge(minhash.LSHIndex(8, 4))
 
 
-@settings(max_examples=50, deadline=None)
+@settings(max_examples=50)
 @given(st.text(max_size=200))
 def test_fingerprint_ignores_case_and_spacing(text):
     assert fingerprint(text) == fingerprint("  " + text.lower().replace(" ", "   ") + " ")

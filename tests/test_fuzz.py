@@ -25,13 +25,13 @@ def test_mutated_samples_never_break_a_reader(name):
         read(name, mutated(SAMPLES[name], rng))
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(SAMPLES)), data=st.binary(max_size=2000))
 def test_random_bytes_never_break_a_reader(name, data):
     read(name, data)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(sorted(SAMPLES)), cut=st.integers(min_value=0), extra=st.binary(max_size=200))
 def test_cut_and_extended_samples_never_break_a_reader(name, cut, extra):
     sample = SAMPLES[name]

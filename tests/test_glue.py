@@ -227,7 +227,7 @@ texts = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(texts)
 def test_repair_only_inserts_spaces_and_is_idempotent(text):
     result = glue.repair(text)

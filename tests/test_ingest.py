@@ -440,7 +440,7 @@ line_text = (
 blocks = st.lists(st.lists(line_text, min_size=1, max_size=4), min_size=1, max_size=8)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(title=line_text, blocks=blocks, gaps=st.lists(st.integers(1, 3), min_size=8, max_size=8))
 def test_text_parser_lines_point_at_their_raw_lines(title, blocks, gaps):
     raw = title + "\n"
@@ -455,7 +455,7 @@ def test_text_parser_lines_point_at_their_raw_lines(title, blocks, gaps):
     assert [p.index for p in article.paragraphs] == list(range(len(article.paragraphs)))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(title=line_text, paragraphs=st.lists(line_text, min_size=1, max_size=10))
 def test_text_parser_one_paragraph_per_single_line_block(title, paragraphs):
     article = text.parse(title + "\n\n" + "\n\n".join(paragraphs), "x")

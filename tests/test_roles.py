@@ -243,7 +243,7 @@ line_text = st.one_of(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(line_text, max_size=12))
 def test_every_paragraph_gets_a_known_role(texts):
     texts = [t.strip() for t in texts if t.strip()]
