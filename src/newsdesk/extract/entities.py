@@ -33,6 +33,7 @@ from ..outlets import NEWSPAPER_WORDS
 from ..pipeline import step
 from ..vocabulary import facility_kind, road_number
 from .gazetteer import COMPASS_DIRECTIONS, SETTLEMENTS, key
+from .spacy_import import stop_words as spacy_stop_words
 
 LABELS = {"PERSON": "PERSON", "ORG": "ORG", "GPE": "GPE", "LOC": "LOC", "FAC": "LOC", "NORP": "NORP"}
 PLACE = ("GPE", "LOC")
@@ -162,9 +163,7 @@ _unigrams = web_unigrams  # word counts of the web (wordsegment's), loaded once 
 
 @functools.lru_cache(maxsize=1)
 def _stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS)
+    return spacy_stop_words()
 
 
 def entity_id(type: str, name: str) -> str:

@@ -12,13 +12,13 @@ import functools
 from ..errors import NewsdeskError
 from ..model import TITLE, Article
 from ..pipeline import step
+from .spacy_import import import_spacy
 
 
 @functools.lru_cache(maxsize=4)
 def load(model: str, disable: tuple[str, ...] = ()):
     """The spaCy pipeline ``model`` (a package installed from PyPI), loaded once per process."""
-    import spacy
-
+    spacy = import_spacy()
     try:
         return spacy.load(model, disable=list(disable))
     except OSError:

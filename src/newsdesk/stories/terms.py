@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from ..extract.spacy_import import stop_words as spacy_stop_words
 from ..model import Article
 
 WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -28,9 +29,7 @@ MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 
 
 def stop_words() -> frozenset[str]:
-    from spacy.lang.en.stop_words import STOP_WORDS
-
-    return frozenset(STOP_WORDS) | {"said", "says", "told", "according", "reported", "news", "police"}
+    return spacy_stop_words() | {"said", "says", "told", "according", "reported", "news", "police"}
 
 
 def content_words(text: str, stop: frozenset[str]) -> list[str]:

@@ -1,0 +1,30 @@
+"""What a process pays before its first article: modules it does not need stay unimported (counted in modules,
+not seconds)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+
+def run(code: str) -> str:
+    """``code`` in a fresh interpreter (sys.modules as a new process has them); its stdout."""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_spacy_is_imported_without_its_command_line_which_still_imports_when_asked():
+    pytest.importorskip("spacy")
+    out = run(
+        "import sys\n"
+        "from newsdesk.extract.spacy_import import import_spacy, stop_words\n"
+        "spacy = import_spacy()\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('spacy.cli', 'typer', 'weasel', 'requests'))))\n"
+        "print('the' in stop_words(), hasattr(spacy, 'load'), callable(spacy.info))\n"
+        "import spacy.cli\n"
+        "print(callable(spacy.cli.download))\n"
+    )
+    assert out.splitlines() == ["[]", "True True True", "True"]
