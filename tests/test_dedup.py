@@ -286,3 +286,19 @@ def test_cli_dedup_judges_one_line_records_on_their_line(tmp_path):
     result = CliRunner().invoke(main, ["dedup", str(corpus), "-o", str(out)])
     assert result.exit_code == 0, result.output
     assert [(p["a"], p["b"]) for p in map(json.loads, out.read_text().splitlines())] == [("r0", "r1")]
+
+
+@given(st.lists(st.integers(0, 2**64 - 1), max_size=50), st.booleans())
+def test_unique_is_numpys_unique(values, repeated):
+    array = np.array(values + values if repeated else values, dtype=np.uint64)
+    expected = np.unique(array)
+    assert minhash.unique(array).dtype == expected.dtype
+    assert np.array_equal(minhash.unique(array), expected)
+
+
+def test_shingle_hashes_do_not_depend_on_how_far_the_power_tables_have_grown():
+    text = "The council voted on Tuesday to close the bridge for repairs. " * 40
+    minhash._POWERS.clear()
+    short = minhash.shingle_hashes(text)
+    minhash._powers(1 << 16)
+    assert np.array_equal(minhash.shingle_hashes(text), short)

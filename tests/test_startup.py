@@ -24,7 +24,11 @@ def test_spacy_is_imported_without_its_command_line_which_still_imports_when_ask
         "spacy = import_spacy()\n"
         "print(sorted(m for m in sys.modules if m.startswith(('spacy.cli', 'typer', 'weasel', 'requests'))))\n"
         "print('the' in stop_words(), hasattr(spacy, 'load'), callable(spacy.info))\n"
+        "import catalogue, importlib.metadata as metadata\n"
+        "groups = {point.group for dist in metadata.distributions() for point in dist.entry_points}\n"
+        "print(all(list(catalogue.AVAILABLE_ENTRY_POINTS.select(group=g)) == list(metadata.entry_points().select(group=g))"
+        " for g in groups | {'spacy_factories'}))\n"
         "import spacy.cli\n"
         "print(callable(spacy.cli.download))\n"
     )
-    assert out.splitlines() == ["[]", "True True True", "True"]
+    assert out.splitlines() == ["[]", "True True True", "True", "True"]

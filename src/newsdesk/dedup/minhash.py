@@ -94,9 +94,10 @@ _POWERS: list[np.ndarray] = []
 
 
 def _powers(length: int) -> tuple[np.ndarray, np.ndarray]:
-    """P**j and P**-j modulo 2**64 for j < length (cached, grown on demand)."""
+    """P**j and P**-j modulo 2**64 for j < length (cached, grown on demand: doubled, from what the first text needs,
+    so that one short article does not fill two 16 MB tables)."""
     if not _POWERS or len(_POWERS[0]) < length:
-        size = max(length, 1 << 21)
+        size = max(length, 2 * len(_POWERS[0]) if _POWERS else 1 << 12)
         with np.errstate(over="ignore"):
             powers = np.full(size, _PRIME, dtype=np.uint64)
             powers[0] = 1
@@ -160,7 +161,16 @@ def shingles(text: str | Sequence[str], k: int = 5) -> np.ndarray:
 
     A text shorter than ``k`` words is one shingle of all its words; an empty text has none.
     """
-    return np.unique(shingle_hashes(text if isinstance(text, str) else " ".join(text), k))
+    return unique(shingle_hashes(text if isinstance(text, str) else " ".join(text), k))
+
+
+def unique(values: np.ndarray) -> np.ndarray:
+    """``np.unique`` of a 1-d array (sorted, each value once) without the ``numpy.ma`` import ``np.unique`` makes
+    on its first call (~50 ms of a one-article ``add``)."""
+    values = np.sort(values)
+    if len(values) < 2:
+        return values
+    return values[np.concatenate(([True], values[1:] != values[:-1]))]
 
 
 def jaccard(a: np.ndarray, b: np.ndarray) -> float:
@@ -356,7 +366,7 @@ def near_pairs(
             continue
         for k in (i, j):
             if k not in sets:
-                sets[k] = np.unique(hashes[k])
+                sets[k] = unique(hashes[k])
         similarity = jaccard(sets[i], sets[j])
         if similarity >= threshold:
             yield i, j, similarity

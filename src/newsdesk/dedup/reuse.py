@@ -60,7 +60,7 @@ def winnowed(text: str, shingle: int, window: int) -> list[int]:
     hashes = minhash.shingle_hashes(text, shingle)
     if len(hashes) > window:
         hashes = sliding_window_view(hashes, window).min(axis=1)
-    return np.unique(hashes).view(np.int64).tolist()
+    return minhash.unique(hashes).view(np.int64).tolist()
 
 
 def compare(a: list[str], b: list[str], settings: Settings) -> tuple[str, float] | None:
