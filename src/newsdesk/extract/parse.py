@@ -12,15 +12,14 @@ import functools
 from ..errors import NewsdeskError
 from ..model import TITLE, Article
 from ..pipeline import step
-from .spacy_import import import_spacy
+from .spacy_import import load_model
 
 
 @functools.lru_cache(maxsize=4)
 def load(model: str, disable: tuple[str, ...] = ()):
     """The spaCy pipeline ``model`` (a package installed from PyPI), loaded once per process."""
-    spacy = import_spacy()
     try:
-        return spacy.load(model, disable=list(disable))
+        return load_model(model, list(disable))
     except OSError:
         raise NewsdeskError(
             f"spaCy model package '{model}' is not installed; run `make install` "
