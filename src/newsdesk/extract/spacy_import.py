@@ -1,4 +1,4 @@
-"""spaCy imported without its command line, once per process.
+"""spaCy imported, and its models loaded, without work a one-article ``add`` throws away.
 
 ``spacy/__init__.py`` imports ``spacy.cli`` only to re-export ``spacy.info``;
 that package pulls in typer, weasel, requests, httpx, rich and jinja2 (~360
