@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import config as config_module
 from . import ingest
@@ -92,23 +92,26 @@ class Desk:
         desk's) run the per-article steps; the result is the same with any number."""
         summary = Summary()
         flow = _Flow(self, summary, progress, self.workers if workers is None else workers)
-        batch: list[Article] = []
-        batch_ids: set[str] = set()
-        size = self.config["pipeline"]["batch_size"]
+        # with workers, the last two batches read (each with the skips read after it) wait for the input to go on:
+        # at its end they are sent in smaller pieces, so that the workers finish together and the piece the desk's
+        # process stores alone at the very end is small
+        held: list[tuple[list[Article], list[Skip]]] = []
+        ahead = 2 if flow.workers > 1 else 0
+
+        def skip(item: Skip) -> None:
+            if held:
+                held[-1][1].append(item)
+            else:
+                flow.skip(item)
+
         try:
-            for item in items:
-                if isinstance(item, Skip):
-                    flow.skip(item)
-                    continue
-                if item.id in batch_ids:  # same id twice: the earlier one must be stored first
-                    flow.send(batch)
-                    batch, batch_ids = [], set()
-                batch.append(item)
-                batch_ids.add(item.id)
-                if len(batch) >= size:
-                    flow.send(batch)
-                    batch, batch_ids = [], set()
-            flow.send(batch, last=True)
+            for batch in _batches(items, self.config["pipeline"]["batch_size"], skip):
+                held.append((batch, []))
+                if len(held) > ahead:
+                    flow.send_read(*held.pop(0))
+            pieces = flow.workers if flow.pool is not None or len(held) > 1 else 1  # one batch in all: no workers
+            for i, (batch, skips) in enumerate(held):
+                flow.send_read(batch, skips, pieces, last=i == len(held) - 1)
             flow.drain()
         finally:
             flow.close()
@@ -236,6 +239,14 @@ class _Flow:
         while self.pool.full():
             self.receive()
 
+    def send_read(self, batch: list[Article], skips: list[Skip], pieces: int = 1, last: bool = False) -> None:
+        """Send a batch as read, in ``pieces`` parts, then the skips read after it."""
+        step = -(-len(batch) // pieces)
+        for start in range(0, len(batch), step):
+            self.send(batch[start : start + step], last=last and start + step >= len(batch))
+        for item in skips:
+            self.skip(item)
+
     def one_by_one(
         self, copies: list[dict], todo: list[tuple[Article, bool]]
     ) -> tuple[list[Article | Failure], list[bool]]:
@@ -332,6 +343,27 @@ class _Flow:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+
+
+def _batches(items: Iterable[Article | Skip], size: int, skip: Callable[[Skip], None]) -> Iterator[list[Article]]:
+    """Articles in batches of up to ``size``, a batch ending early before an id it holds (the earlier one must be
+    stored first); skips go to ``skip`` as they are read."""
+    batch: list[Article] = []
+    ids: set[str] = set()
+    for item in items:
+        if isinstance(item, Skip):
+            skip(item)
+            continue
+        if item.id in ids:
+            yield batch
+            batch, ids = [], set()
+        batch.append(item)
+        ids.add(item.id)
+        if len(batch) >= size:
+            yield batch
+            batch, ids = [], set()
+    if batch:
+        yield batch
 
 
 def _read(items: Iterable[str | Path | Article], options: ingest.Options):
