@@ -94,7 +94,7 @@ class Desk:
         flow = _Flow(self, summary, progress, self.workers if workers is None else workers)
         # with workers, the last two batches read (each with the skips read after it) wait for the input to go on:
         # at its end they are sent in smaller pieces, so that the workers finish together and the piece the desk's
-        # process stores alone at the very end is small
+        # process stores alone at the very end is small; the first batch too, so that every worker starts at once
         held: list[tuple[list[Article], list[Skip]]] = []
         ahead = 2 if flow.workers > 1 else 0
 
@@ -108,8 +108,9 @@ class Desk:
             for batch in _batches(items, self.config["pipeline"]["batch_size"], skip):
                 held.append((batch, []))
                 if len(held) > ahead:
-                    flow.send_read(*held.pop(0))
+                    flow.send_read(*held.pop(0), pieces=1 if flow.pool else flow.workers)
             pieces = flow.workers if flow.pool is not None or len(held) > 1 else 1  # one batch in all: no workers
+            flow.ended = True
             for i, (batch, skips) in enumerate(held):
                 flow.send_read(batch, skips, pieces, last=i == len(held) - 1)
             flow.drain()
@@ -193,6 +194,7 @@ class _Flow:
         self.pool = None
         self.sent: dict[str, str] = {}  # id -> read hash of each article sent on and not yet stored
         self.failures: dict[str, tuple[str, str]] = {}  # id -> (read hash, detail) of the articles that failed
+        self.ended = False  # the input has ended: what is left goes to the workers at once
 
     def send(self, batch: list[Article], last: bool = False) -> None:
         fresh = []
@@ -236,7 +238,7 @@ class _Flow:
 
             self.pool = Pool(pipeline, self.desk.config, self.workers)
         self.pool.send(articles, (replaces, []))  # and what is read while it is the newest batch in flight
-        while self.pool.full():
+        while self.pool.full() and not self.ended:
             self.receive()
 
     def send_read(self, batch: list[Article], skips: list[Skip], pieces: int = 1, last: bool = False) -> None:
