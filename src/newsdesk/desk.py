@@ -92,11 +92,12 @@ class Desk:
         desk's) run the per-article steps; the result is the same with any number."""
         summary = Summary()
         flow = _Flow(self, summary, progress, self.workers if workers is None else workers)
-        # with workers, the last two batches read (each with the skips read after it) wait for the input to go on:
-        # at its end they are sent in smaller pieces, so that the workers finish together and the piece the desk's
-        # process stores alone at the very end is small; the first batch too, so that every worker starts at once
+        # with workers, the last batches read (each with the skips read after it; as many as are in flight) wait for
+        # the input to go on: at its end they are sent in pieces, so that the desk's process stores the batches in
+        # flight while the workers run the pieces, and stores alone at the very end one small piece; the first batch
+        # is sent in pieces too, so that every worker starts at once
         held: list[tuple[list[Article], list[Skip]]] = []
-        ahead = 2 if flow.workers > 1 else 0
+        ahead = flow.workers + 1 if flow.workers > 1 else 0
 
         def skip(item: Skip) -> None:
             if held:
@@ -109,7 +110,7 @@ class Desk:
                 held.append((batch, []))
                 if len(held) > ahead:
                     flow.send_read(*held.pop(0), pieces=1 if flow.pool else flow.workers)
-            pieces = flow.workers if flow.pool is not None or len(held) > 1 else 1  # one batch in all: no workers
+            pieces = 2 * flow.workers if flow.pool is not None or len(held) > 1 else 1  # one batch: no workers
             flow.ended = True
             for i, (batch, skips) in enumerate(held):
                 flow.send_read(batch, skips, pieces, last=i == len(held) - 1)
