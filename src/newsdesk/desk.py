@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Iterator
 
 from . import config as config_module
 from . import ingest
@@ -92,23 +92,28 @@ class Desk:
         desk's) run the per-article steps; the result is the same with any number."""
         summary = Summary()
         flow = _Flow(self, summary, progress, self.workers if workers is None else workers)
-        batch: list[Article] = []
-        batch_ids: set[str] = set()
-        size = self.config["pipeline"]["batch_size"]
+        # with workers, the last batches read (each with the skips read after it; as many as are in flight) wait for
+        # the input to go on: at its end they are sent in pieces, so that the desk's process stores the batches in
+        # flight while the workers run the pieces, and stores alone at the very end one small piece; the first batch
+        # is sent in pieces too, so that every worker starts at once
+        held: list[tuple[list[Article], list[Skip]]] = []
+        ahead = flow.workers + 1 if flow.workers > 1 else 0
+
+        def skip(item: Skip) -> None:
+            if held:
+                held[-1][1].append(item)
+            else:
+                flow.skip(item)
+
         try:
-            for item in items:
-                if isinstance(item, Skip):
-                    flow.skip(item)
-                    continue
-                if item.id in batch_ids:  # same id twice: the earlier one must be stored first
-                    flow.send(batch)
-                    batch, batch_ids = [], set()
-                batch.append(item)
-                batch_ids.add(item.id)
-                if len(batch) >= size:
-                    flow.send(batch)
-                    batch, batch_ids = [], set()
-            flow.send(batch, last=True)
+            for batch in _batches(items, self.config["pipeline"]["batch_size"], skip):
+                held.append((batch, []))
+                if len(held) > ahead:
+                    flow.send_read(*held.pop(0), pieces=1 if flow.pool else flow.workers)
+            pieces = 2 * flow.workers if flow.pool is not None or len(held) > 1 else 1  # one batch: no workers
+            flow.ended = True
+            for i, (batch, skips) in enumerate(held):
+                flow.send_read(batch, skips, pieces, last=i == len(held) - 1)
             flow.drain()
         finally:
             flow.close()
@@ -190,6 +195,7 @@ class _Flow:
         self.pool = None
         self.sent: dict[str, str] = {}  # id -> read hash of each article sent on and not yet stored
         self.failures: dict[str, tuple[str, str]] = {}  # id -> (read hash, detail) of the articles that failed
+        self.ended = False  # the input has ended: what is left goes to the workers at once
 
     def send(self, batch: list[Article], last: bool = False) -> None:
         fresh = []
@@ -233,8 +239,16 @@ class _Flow:
 
             self.pool = Pool(pipeline, self.desk.config, self.workers)
         self.pool.send(articles, (replaces, []))  # and what is read while it is the newest batch in flight
-        while self.pool.full():
+        while self.pool.full() and not self.ended:
             self.receive()
+
+    def send_read(self, batch: list[Article], skips: list[Skip], pieces: int = 1, last: bool = False) -> None:
+        """Send a batch as read, in ``pieces`` parts, then the skips read after it."""
+        step = -(-len(batch) // pieces)
+        for start in range(0, len(batch), step):
+            self.send(batch[start : start + step], last=last and start + step >= len(batch))
+        for item in skips:
+            self.skip(item)
 
     def one_by_one(
         self, copies: list[dict], todo: list[tuple[Article, bool]]
@@ -332,6 +346,27 @@ class _Flow:
         if self.pool is not None:
             self.pool.close()
             self.pool = None
+
+
+def _batches(items: Iterable[Article | Skip], size: int, skip: Callable[[Skip], None]) -> Iterator[list[Article]]:
+    """Articles in batches of up to ``size``, a batch ending early before an id it holds (the earlier one must be
+    stored first); skips go to ``skip`` as they are read."""
+    batch: list[Article] = []
+    ids: set[str] = set()
+    for item in items:
+        if isinstance(item, Skip):
+            skip(item)
+            continue
+        if item.id in ids:
+            yield batch
+            batch, ids = [], set()
+        batch.append(item)
+        ids.add(item.id)
+        if len(batch) >= size:
+            yield batch
+            batch, ids = [], set()
+    if batch:
+        yield batch
 
 
 def _read(items: Iterable[str | Path | Article], options: ingest.Options):
