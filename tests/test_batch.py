@@ -151,3 +151,15 @@ def test_chunked_story_search_indexes_only_what_it_can_reach():
         before = batch.advance(before, partitions[i : i + 2], 3)
     assert before.n == 120 and reached == every and len(every) > 100
     assert smaller > 5  # most chunks index fewer articles than came before them
+
+
+def test_local_workers_keep_glibcs_own_malloc_thresholds():
+    import os
+
+    from distributed import Client
+
+    from newsdesk.distributed import batch
+
+    for trim, expected in ((False, None), (True, "65536")):
+        with batch.local_cluster(1, trim_memory=trim) as cluster, Client(cluster) as client:
+            assert list(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == [expected]
