@@ -62,6 +62,14 @@ def test_batch_agrees_with_the_desk(batch_out, desk_export):
     assert sorted(e["id"] for e in table(batch_out, "events")) == sorted(e["id"] for e in desk_export["events"])
 
 
+def test_figures_give_each_tasks_cpu(batch_out):
+    figures = json.loads((batch_out / "newsdesk-batch.json").read_text(encoding="utf-8"))
+    tasks = [task for per_worker in figures["task_cpu_s"].values() for task in per_worker]
+    assert {name for name, *_ in tasks} >= {"clean", "extract", "keys", "story_links", "desk_stages"}
+    assert sorted(first for name, first, _ in tasks if name == "extract") == [0, 3, 6]  # partitions of 3
+    assert sorted(first for name, first, _ in tasks if name == "desk_stages") == list(range(figures["groups"]))
+
+
 def test_load_gives_the_desk_add_gives(batch_out, desk_export):
     from newsdesk.distributed import batch
 
