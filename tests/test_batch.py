@@ -62,6 +62,14 @@ def test_batch_agrees_with_the_desk(batch_out, desk_export):
     assert sorted(e["id"] for e in table(batch_out, "events")) == sorted(e["id"] for e in desk_export["events"])
 
 
+def test_figures_give_each_tasks_cpu(batch_out):
+    figures = json.loads((batch_out / "newsdesk-batch.json").read_text(encoding="utf-8"))
+    tasks = [task for per_worker in figures["task_cpu_s"].values() for task in per_worker]
+    assert {name for name, *_ in tasks} >= {"clean", "extract", "keys", "story_links", "desk_stages"}
+    assert sorted(first for name, first, _ in tasks if name == "extract") == [0, 3, 6]  # partitions of 3
+    assert sorted(first for name, first, _ in tasks if name == "desk_stages") == list(range(figures["groups"]))
+
+
 def test_load_gives_the_desk_add_gives(batch_out, desk_export):
     from newsdesk.distributed import batch
 
@@ -151,3 +159,15 @@ def test_chunked_story_search_indexes_only_what_it_can_reach():
         before = batch.advance(before, partitions[i : i + 2], 3)
     assert before.n == 120 and reached == every and len(every) > 100
     assert smaller > 5  # most chunks index fewer articles than came before them
+
+
+def test_local_workers_keep_glibcs_own_malloc_thresholds():
+    import os
+
+    from distributed import Client
+
+    from newsdesk.distributed import batch
+
+    for trim, expected in ((False, None), (True, "65536")):
+        with batch.local_cluster(1, trim_memory=trim) as cluster, Client(cluster) as client:
+            assert list(client.run(os.environ.get, "MALLOC_TRIM_THRESHOLD_").values()) == [expected]

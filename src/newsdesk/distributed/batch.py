@@ -65,6 +65,7 @@ class Settings(StepSettings):
     block_top: int = 2
     block_floor: float = 0.15
     block_merge: float = 0.4
+    trim_memory: bool = False
 
 
 @dataclass
@@ -75,6 +76,7 @@ class Summary:
     group_cpu: list[tuple[int, int, float]] = field(default_factory=list)  # (group, articles, CPU s of its desk)
     worker_cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # worker -> stage -> CPU s
     worker_peak_mb: dict[str, float] = field(default_factory=dict)
+    task_cpu: dict[str, list] = field(default_factory=dict)  # worker -> [task, first article or group, CPU s]
 
     def figures(self) -> dict:
         """What the run measured: blocks, the desk stages' longest group against their total, CPU per worker."""
@@ -90,6 +92,7 @@ class Summary:
             "longest_group_cpu_s": round(max((cpu for *_, cpu in self.group_cpu), default=0.0), 1),
             "worker_cpu_s": self.worker_cpu,
             "worker_peak_mb": self.worker_peak_mb,
+            "task_cpu_s": self.task_cpu,
         }
 
     def __str__(self) -> str:
@@ -125,7 +128,7 @@ def run(
     require_dask()
     import dask
     import dask.bag as db
-    from distributed import Client, LocalCluster
+    from distributed import Client
 
     from .. import ingest
     from ..stories.index import Settings as StorySettings
@@ -142,7 +145,7 @@ def run(
         cluster = None
         client = Client(scheduler)
     else:
-        cluster = LocalCluster(n_workers=workers or 1, threads_per_worker=1, processes=True, dashboard_address=None)
+        cluster = local_cluster(workers or 1, settings.trim_memory)
         client = Client(cluster)
     try:
         client.run(_cpu_reset)  # a running cluster's workers have served other runs
@@ -210,6 +213,7 @@ def run(
         summary.group_cpu = sorted(client.gather(written))
         summary.worker_cpu = client.run(_cpu_report)
         summary.worker_peak_mb = client.run(_peak_mb)
+        summary.task_cpu = client.run(_task_report)
         _write_skips(out, summary.skipped)
         (out / TABLES_DIR_MARK).write_text(
             json.dumps({"schema": "newsdesk/1", **summary.figures()}) + "\n",
@@ -220,6 +224,17 @@ def run(
         if cluster is not None:
             cluster.close()
     return summary
+
+
+def local_cluster(workers: int, trim_memory: bool = False):
+    """A LocalCluster of ``workers`` single-threaded processes; unless ``trim_memory``, without the malloc trim
+    threshold Dask's nanny sets (it also fixes glibc's mmap threshold: page faults on every large array)."""
+    import dask
+    from distributed import LocalCluster
+
+    environ = {} if trim_memory else {"distributed.nanny.pre-spawn-environ.MALLOC_TRIM_THRESHOLD_": None}
+    with dask.config.set(environ):  # None: the variable left unset, glibc's adaptive thresholds apply
+        return LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
 
 
 def _partitions(items: Iterator[Article | Skip], size: int, summary: Summary) -> Iterator[list[tuple[int, Article]]]:
@@ -248,6 +263,7 @@ def _partitions(items: Iterator[Article | Skip], size: int, summary: Summary) ->
 
 # CPU accounting (per worker process) ------------------------------------------------
 _CPU: Counter = Counter()  # stage -> CPU seconds this worker spent in it
+_TASKS: list = []  # [task, first article or group, CPU s]: the same task compared across runs
 
 
 def _accounted(stage: str):
@@ -260,7 +276,9 @@ def _accounted(stage: str):
             try:
                 return fn(*args, **kwargs)
             finally:
-                _CPU[stage] += time.process_time() - start
+                spent = time.process_time() - start
+                _CPU[stage] += spent
+                _TASKS.append([fn.__name__, _first(args[0]), round(spent, 3)])
 
         return run
 
@@ -276,6 +294,24 @@ def _cpu_report() -> dict[str, float]:
 
 def _cpu_reset() -> None:
     _CPU.clear()
+    _TASKS.clear()
+
+
+def _task_report() -> list:
+    return list(_TASKS)
+
+
+def _first(arg: Any) -> int | None:
+    """The task's first article number (or a group's number, or a chunk's count of earlier articles)."""
+    while isinstance(arg, list) and arg:
+        arg = arg[0]
+    if isinstance(arg, tuple) and arg:
+        arg = arg[0]
+    if isinstance(arg, Keys):
+        arg = arg.seq
+    if isinstance(arg, Before):
+        arg = arg.n
+    return arg if isinstance(arg, int) else None
 
 
 # per-article stages (on workers) ------------------------------------------------
