@@ -446,3 +446,25 @@ def test_boilerplate_articles_zero_keeps_every_paragraph():
             ]
         )
         assert "podcast" in story_terms(desk, "lone")
+
+
+def test_stored_index_reads_the_frequencies_and_vectors_the_memory_index_has(tmp_path):
+    # terms travel to SQLite as one JSON parameter: quotes, backslashes and characters outside the BMP must survive
+    from newsdesk.stories.stored import StoredIndex
+
+    odd = ['say "no"', "back\\slash", "caf\u00e9", "\U0001f600 smile", "#o'neil", "@2024-05-01", "plain"]
+    entries = {f"a{i}": Entry({t: 1.0 + i * 0.5 for t in odd[i % 3 :]}, 739000 + i, "s") for i in range(5)}
+    memory = StoryIndex(Settings(max_df=1.0))
+    with Desk(tmp_path / "desk.db", overrides=[STEPS]) as desk:
+        stored = StoredIndex(Settings(max_df=1.0), desk.store.db, lambda a: "story-" + a)
+        for seq, (article_id, entry) in enumerate(entries.items(), 1):
+            memory.insert(article_id, entry)
+            stored.insert(article_id, Entry(dict(entry.terms), entry.day, "s"), seq)
+        stored.drop_cached()
+        n = memory.size()
+        stored.prefetch(odd + ["absent"])
+        assert [stored.frequency(t) for t in odd + ["absent"]] == [memory.frequency(t) for t in odd + ["absent"]]
+        stored.drop_cached()
+        for entry in entries.values():
+            stored.prefetch(entry.terms)
+            assert stored.vector(entry.terms, n) == memory.vector(entry.terms, n)

@@ -71,13 +71,9 @@ class Entry:
     resolved_days: int = field(init=False, repr=False)  # how many of its days carry their year
 
     def __post_init__(self):
-        days, years = [], []
-        for t in self.terms:  # one pass: a reopened desk reads a few hundred entries per add
-            if t.startswith(DATE_PREFIX):
-                days.append(t)
-            elif len(t) == 4 and t.isdigit() and "1900" <= t <= "2099":
-                years.append(t)
-        self.days, self.years = frozenset(days), frozenset(years)
+        # comprehensions, not one loop: an add reads up to `candidates` entries (a day term is never all digits)
+        self.days = frozenset([t for t in self.terms if t.startswith(DATE_PREFIX)])
+        self.years = frozenset([t for t in self.terms if len(t) == 4 and t.isdigit() and "1900" <= t <= "2099"])
         self.resolved_days = sum(1 for t in self.days if not t.startswith(DATE_PREFIX + "--"))
 
 
@@ -223,16 +219,11 @@ class StoryIndex:
 
     def vector(self, terms: dict[str, float], n: int) -> dict[str, float]:
         df, limit, log = self.frequencies_table(), max(2, self.settings.max_df * n), math.log
-        idf: dict[int, float] = {}  # by document frequency: most terms share a few small ones
-        vec = {}
-        for t, w in terms.items():
-            f = df[t]
-            if f <= limit:
-                weight = idf.get(f)
-                if weight is None:
-                    weight = idf[f] = log((n + 1) / (f + 1)) + 1.0  # self.idf(t, n)
-                vec[t] = w * weight
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        frequencies = list(map(df.__getitem__, terms))
+        # self.idf(t, n), once per document frequency: most terms share a few small ones
+        idf = {f: log((n + 1) / (f + 1)) + 1.0 for f in set(frequencies) if f <= limit}
+        vec = {t: w * idf[f] for (t, w), f in zip(terms.items(), frequencies) if f <= limit}
+        norm = math.sqrt(sum([v * v for v in vec.values()])) or 1.0
         return {t: v / norm for t, v in vec.items()}
 
     def cached_vector(self, entry: Entry, n: int) -> dict[str, float]:
