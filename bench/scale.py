@@ -330,6 +330,7 @@ def batch(
             "wall_s": round(wall, 1),
             "cpu_s_all_processes": round(cpu, 1),
             "worker_cpu_s": figures["worker_cpu_s"],
+            "driver_cpu_s": figures.get("driver_cpu_s"),  # reading, the client, a LocalCluster's scheduler
             "peak_mb_per_worker": figures["worker_peak_mb"],
             "blocks": figures["blocks"],
             "largest_blocks": figures["largest_blocks"],
@@ -352,7 +353,8 @@ def batch(
         print(
             f"batch --workers {count_workers}: {count / wall:.2f} articles/s ({wall:.0f} s wall, load {loadavg} ->"
             f" {ran['load_after']})"
-            f"\n  CPU s per worker (busy): {busy}; by stage: {figures['worker_cpu_s']}"
+            f"\n  CPU s per worker (busy): {busy}; by stage: {figures['worker_cpu_s']}; all processes {cpu:.0f},"
+            f" the driver (reading, client, scheduler) {figures.get('driver_cpu_s', '?')}"
             f"\n  peak RSS per worker (MB): {figures['worker_peak_mb']}"
             f"\n  blocks: {figures['blocks']}, largest {figures['largest_blocks']} (share"
             f" {figures['largest_block_share']:.1%}); desk stages in {figures['groups']} groups:"

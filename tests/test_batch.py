@@ -68,6 +68,7 @@ def test_figures_give_each_tasks_cpu(batch_out):
     assert {name for name, *_ in tasks} >= {"clean", "extract", "keys", "story_links", "desk_stages"}
     assert sorted(first for name, first, _ in tasks if name == "extract") == [0, 3, 6]  # partitions of 3
     assert sorted(first for name, first, _ in tasks if name == "desk_stages") == list(range(figures["groups"]))
+    assert figures["driver_cpu_s"] > 0  # reading and scheduling are counted apart from the workers
 
 
 def test_load_gives_the_desk_add_gives(batch_out, desk_export):

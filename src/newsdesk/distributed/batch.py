@@ -77,6 +77,7 @@ class Summary:
     worker_cpu: dict[str, dict[str, float]] = field(default_factory=dict)  # worker -> stage -> CPU s
     worker_peak_mb: dict[str, float] = field(default_factory=dict)
     task_cpu: dict[str, list] = field(default_factory=dict)  # worker -> [task, first article or group, CPU s]
+    driver_cpu: float = 0.0  # CPU s of this process: reading, the client and a LocalCluster's scheduler (a thread here)
 
     def figures(self) -> dict:
         """What the run measured: blocks, the desk stages' longest group against their total, CPU per worker."""
@@ -93,6 +94,7 @@ class Summary:
             "worker_cpu_s": self.worker_cpu,
             "worker_peak_mb": self.worker_peak_mb,
             "task_cpu_s": self.task_cpu,
+            "driver_cpu_s": round(self.driver_cpu, 1),
         }
 
     def __str__(self) -> str:
@@ -140,7 +142,7 @@ def run(
             raise NewsdeskError(f"{out} exists and is not a batch result; choose an empty or new -o folder")
         shutil.rmtree(out)
     out.mkdir(parents=True, exist_ok=True)
-    summary = Summary()
+    summary, started = Summary(), time.process_time()
     if scheduler:
         cluster = None
         client = Client(scheduler)
@@ -214,6 +216,7 @@ def run(
         summary.worker_cpu = client.run(_cpu_report)
         summary.worker_peak_mb = client.run(_peak_mb)
         summary.task_cpu = client.run(_task_report)
+        summary.driver_cpu = time.process_time() - started
         _write_skips(out, summary.skipped)
         (out / TABLES_DIR_MARK).write_text(
             json.dumps({"schema": "newsdesk/1", **summary.figures()}) + "\n",
