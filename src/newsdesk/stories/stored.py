@@ -115,7 +115,7 @@ class StoredIndex(StoryIndex):
         return self.rows
 
     def prefetch(self, terms) -> None:
-        """Read the frequencies of ``terms`` not read yet, a chunk of terms per query; once a quarter of the table
+        """Read the frequencies of ``terms`` not read yet, in one query; once a quarter of the table
         has been read so, all of it in one scan (a long add reads most of it: a scan costs a fifth per row)."""
         frequencies = self.frequencies
         if frequencies.complete:
