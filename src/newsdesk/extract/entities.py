@@ -20,7 +20,6 @@ entity within the article:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -161,11 +160,6 @@ EDGE_PUNCT = "\"'“”‘’«»()[]{}.,;:!?-–—*"
 _unigrams = web_unigrams  # word counts of the web (wordsegment's), loaded once per process
 
 
-@functools.lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    return spacy_stop_words()
-
-
 def entity_id(type: str, name: str) -> str:
     """The id of the entity of this type and canonical name (the same in every article)."""
     return stable_id("entity", type, name)
@@ -192,7 +186,7 @@ def unglued(word: str) -> str:
             continue
         # the part kept must be a known word or name itself ("Kozinka" is not "Kozink" + "a")
         if lower[:cut] in words and (
-            suffix in _stop_words() or (len(suffix) >= 4 and words.get(suffix, 0) >= GLUE_SUFFIX)
+            suffix in spacy_stop_words() or (len(suffix) >= 4 and words.get(suffix, 0) >= GLUE_SUFFIX)
         ):
             return word[:cut]
     return word

@@ -23,6 +23,7 @@ and ships it (``tokenizer`` in its data directory) starts from an empty one.
 
 from __future__ import annotations
 
+import functools
 import sys
 import types
 
@@ -116,8 +117,9 @@ def _select_once() -> None:
         catalogue.AVAILABLE_ENTRY_POINTS = _Groups(points)
 
 
+@functools.lru_cache(maxsize=1)
 def stop_words() -> frozenset[str]:
-    """spaCy's English stop words."""
+    """spaCy's English stop words (built once per process)."""
     import_spacy()
     from spacy.lang.en.stop_words import STOP_WORDS
 
